@@ -1,0 +1,51 @@
+# csc-dash — every target creates and uses the project's own virtual environment (.venv).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+PUBLIC_DATA ?= ../shared/data/public
+
+.PHONY: run test lint bench load sample-data councils check-python clean
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "csc-dash needs Python 3.11 or newer; found " + sys.version.split()[0])'
+
+$(BIN)/python: | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $(VENV)/.run-installed $@
+
+## make run: start the dashboard on http://localhost:$(PORT) on the bundled sample data
+run: $(VENV)/.run-installed
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+## make test: every test (unit, AppTest, PostgreSQL store tests when reachable, browser journeys when Chromium is present)
+test: $(VENV)/.dev-installed
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/python -m ruff check .
+
+## make bench: speed and memory figures (see BENCHMARKS.md)
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m benchmarks
+
+## make load: 40 participants at once against one app server
+load: $(VENV)/.dev-installed
+	$(BIN)/python -m benchmarks.load --sessions 40
+
+## make sample-data: regenerate sample_data/ bit for bit (synthetic cohorts, fitted models, council table)
+sample-data: $(VENV)/.run-installed
+	$(BIN)/python scripts/make_sample_data.py
+	$(BIN)/python scripts/build_councils.py $(PUBLIC_DATA)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
