@@ -119,6 +119,20 @@ class ScoredCohort:
     def __len__(self) -> int:
         return len(self.frame)
 
+    def summary(self) -> dict[str, float]:
+        """Referrals, how many went on to a plan or care, and that as a count per 1,000."""
+        n = len(self.frame)
+        positives = int(self.frame[self.outcome_column].sum())
+        summary = {
+            "referrals": n,
+            "escalated": positives,
+            "escalated_per_1000": 1000.0 * positives / n if n else float("nan"),
+            "months": self.months,
+        }
+        if self.has_need:
+            summary["needed"] = int(self.frame["need"].sum())
+        return summary
+
 
 def write_sample_cohort(scored: pd.DataFrame, path: Path) -> None:
     """Write a scored cohort as gzip CSV that is identical byte for byte on every run."""

@@ -22,6 +22,7 @@ __all__ = [
     "average_precision",
     "bootstrap_interval",
     "check_inputs",
+    "lookup",
     "row_at_threshold",
     "threshold_for_capacity",
     "threshold_for_cost",
@@ -171,6 +172,20 @@ def threshold_table(y_true, scores, *, thresholds: Sequence[float] | None = None
 def row_at_threshold(y_true, scores, threshold: float) -> pd.Series:
     """The row of :func:`threshold_table` for one threshold."""
     return threshold_table(y_true, scores, thresholds=[threshold]).iloc[0]
+
+
+def lookup(table: pd.DataFrame, threshold: float) -> pd.Series:
+    """The figures at ``threshold`` read from a full sweep (``thresholds=None``), without re-sorting.
+
+    Flagging "score >= threshold" gives the same referrals as the smallest distinct score at or
+    above the threshold, so the answer is that row (or the last row, nobody flagged). The
+    ``threshold`` of the returned row is the one asked for.
+    """
+    t = table["threshold"].to_numpy()
+    i = min(int(np.searchsorted(t, threshold, side="left")), len(t) - 1)
+    row = table.iloc[i].copy()
+    row["threshold"] = float(threshold)
+    return row
 
 
 def average_precision(y_true, scores) -> float:

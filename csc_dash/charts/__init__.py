@@ -1,0 +1,82 @@
+"""Plotly figure builders: frames in, ``go.Figure`` out, no computing.
+
+Shared here: the colour-blind-safe palette (Okabe–Ito) and the four kinds of outcome, each with
+a colour *and* a shape so colour is never the only cue.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+__all__ = ["KINDS", "KIND_STYLE", "MODEL_COLOURS", "OKABE_ITO", "base_layout"]
+
+OKABE_ITO = MappingProxyType(
+    {
+        "orange": "#E69F00",
+        "sky_blue": "#56B4E9",
+        "bluish_green": "#009E73",
+        "yellow": "#F0E442",
+        "blue": "#0072B2",
+        "vermillion": "#D55E00",
+        "reddish_purple": "#CC79A7",
+        "black": "#000000",
+        "grey": "#767676",  # 4.5:1 on white, for text-like marks
+        "light_grey": "#BBBBBB",
+    }
+)
+
+#: The four kinds of referral at a threshold, in the order the legend reads.
+KINDS = ("true_alarm", "false_alarm", "missed", "not_flagged")
+KIND_STYLE = MappingProxyType(
+    {
+        "true_alarm": {
+            "label": "Flagged, and went on to a plan or care",
+            "short": "Flagged, needed help",
+            "colour": OKABE_ITO["blue"],
+            "symbol": "circle",
+            "glyph": "●",
+        },
+        "false_alarm": {
+            "label": "False alarm: flagged, but did not go on to a plan or care",
+            "short": "False alarm",
+            "colour": OKABE_ITO["orange"],
+            "symbol": "triangle-up",
+            "glyph": "▲",
+        },
+        "missed": {
+            "label": "Child missed: not flagged, but went on to a plan or care",
+            "short": "Child missed",
+            "colour": OKABE_ITO["vermillion"],
+            "symbol": "x-thin-open",
+            "glyph": "✕",
+        },
+        "not_flagged": {
+            "label": "Not flagged, and did not go on to a plan or care",
+            "short": "Not flagged, no plan",
+            "colour": OKABE_ITO["light_grey"],
+            "symbol": "circle-open",
+            "glyph": "○",
+        },
+    }
+)
+
+MODEL_COLOURS = MappingProxyType(
+    {
+        "structured": OKABE_ITO["blue"],
+        "text": OKABE_ITO["reddish_purple"],
+        "rule": OKABE_ITO["black"],
+    }
+)
+
+
+def base_layout(**overrides) -> dict:
+    """Layout settings every chart shares: readable fonts, white background, no clutter."""
+    layout = {
+        "template": "plotly_white",
+        "font": {"size": 15, "color": "#1a1a1a"},
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "hoverlabel": {"font_size": 14},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    }
+    layout.update(overrides)
+    return layout

@@ -1,0 +1,55 @@
+"""The page list. A page is reachable only if it is in the list built for this session, so roles
+are enforced by what pages exist, not by hidden buttons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[2]
+
+Access = Literal["everyone", "analysts", "facilitators"]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # relative to the project root
+    title: str
+    icon: str
+    section: str
+    access: Access = "everyone"
+    default: bool = False
+
+
+# Order follows the ethics review's questions so a workshop can walk them top to bottom.
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/welcome.py", "Welcome", ":material/home:", "Start", default=True),
+    # -- pages added by later work go in the right place below --
+    PageSpec("pages/glossary.py", "Glossary", ":material/menu_book:", "Help"),
+)
+
+
+def allowed(spec: PageSpec, *, roles: frozenset[str], demo_mode: bool) -> bool:
+    """Whether a session with these roles (or in local demo mode) may reach a page."""
+    if spec.access == "everyone":
+        return True
+    if spec.access == "analysts":
+        return demo_mode or bool(roles & {"analyst", "facilitator", "admin"})
+    if spec.access == "facilitators":
+        return (not demo_mode) and bool(roles & {"facilitator", "admin"})
+    return False
+
+
+def build(*, roles: frozenset[str] = frozenset(), demo_mode: bool = True) -> dict[str, list]:
+    """``st.navigation`` sections for this session."""
+    sections: dict[str, list] = {}
+    for spec in PAGES:
+        if not allowed(spec, roles=roles, demo_mode=demo_mode):
+            continue
+        page = st.Page(str(ROOT / spec.path), title=spec.title, icon=spec.icon, default=spec.default)
+        sections.setdefault(spec.section, []).append(page)
+    return sections

@@ -1,0 +1,69 @@
+"""Every session-state key the app uses, named in one place, with defaults.
+
+Widget values are dropped when a participant changes page, so each setting that must survive
+lives in a plain key (``MODEL``, ``THRESHOLD`` ...) and widgets are bound to it through
+:func:`bind`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+MODEL = "csc_model"  # model key, e.g. "structured"
+THRESHOLD = "csc_threshold"  # float: flag when score >= threshold
+VIEW = "csc_view"  # "plain" or "analyst"
+BIAS = "csc_bias"  # visibility-bias level of the synthetic world
+CHARACTERISTIC = "csc_characteristic"  # tuple of group columns on the fairness page
+PRESET = "csc_preset"  # fairness threshold preset
+SELECTED_CHILD = "csc_selected_child"  # referral_id opened on "Who is flagged or missed"
+UPLOAD = "csc_upload"  # the uploaded ScoredCohort of this browser session, or None
+PARTICIPANT = "csc_participant"  # dict for a participant who joined a workshop, or None
+
+DEFAULTS: dict[str, Any] = {
+    MODEL: "structured",
+    THRESHOLD: None,  # set from the cohort on first use
+    VIEW: "plain",
+    BIAS: "moderate",
+    CHARACTERISTIC: ("ethnicity",),
+    PRESET: "single",
+    SELECTED_CHILD: None,
+    UPLOAD: None,
+    PARTICIPANT: None,
+}
+
+
+def init() -> None:
+    """Give every key its default once per session."""
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+
+
+def get(key: str) -> Any:
+    return st.session_state.get(key, DEFAULTS.get(key))
+
+
+def put(key: str, value: Any) -> None:
+    st.session_state[key] = value
+
+
+def widget_key(key: str) -> str:
+    return f"w_{key}"
+
+
+def bind(key: str) -> str:
+    """Prepare a widget key that mirrors the plain ``key`` and return it.
+
+    Call before drawing the widget with ``key=bind(KEY)`` and ``on_change=store, args=(KEY,)``;
+    the widget then starts from the stored value on every page.
+    """
+    wkey = widget_key(key)
+    if wkey not in st.session_state or st.session_state[wkey] != st.session_state.get(key):
+        st.session_state[wkey] = st.session_state.get(key, DEFAULTS.get(key))
+    return wkey
+
+
+def store(key: str) -> None:
+    """``on_change`` callback: copy a widget's value into its plain key."""
+    st.session_state[key] = st.session_state[widget_key(key)]

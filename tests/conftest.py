@@ -1,0 +1,40 @@
+"""Shared fixtures. Every test runs with its own data folder, so nothing touches a real store."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+IN_CI = os.environ.get("CSC_DASH_CI") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path, monkeypatch):
+    """Each test gets an empty data folder and the default (SQLite) store inside it."""
+    monkeypatch.setenv("CSC_DASH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    for name in ("CSC_DASH_COOKIE_KEY", "CSC_DASH_USERS_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    yield
+
+
+@pytest.fixture
+def app_test():
+    """A fresh AppTest of the real entry point (app.py), already run once."""
+    from streamlit.testing.v1 import AppTest
+
+    def make(**session_state):
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, value in session_state.items():
+            at.session_state[key] = value
+        return at.run()
+
+    return make
+
+
+def assert_no_exception(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
