@@ -34,7 +34,3 @@ def app_test():
         return at.run()
 
     return make
-
-
-def assert_no_exception(at) -> None:
-    assert not at.exception, [e.value for e in at.exception]
