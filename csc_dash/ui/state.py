@@ -20,6 +20,9 @@ PRESET = "csc_preset"  # fairness threshold preset
 SELECTED_CHILD = "csc_selected_child"  # referral_id opened on "Who is flagged or missed"
 UPLOAD = "csc_upload"  # the uploaded ScoredCohort of this browser session, or None
 PARTICIPANT = "csc_participant"  # dict for a participant who joined a workshop, or None
+COST = "csc_cost"  # Trade-offs: false alarms a participant would accept to find one more child
+CAPACITY = "csc_capacity"  # Trade-offs: families the service can assess a month
+CHILD_SEED = "csc_child_seed"  # Who is flagged or missed: which ~100 children are shown
 
 DEFAULTS: dict[str, Any] = {
     MODEL: "structured",
@@ -31,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     SELECTED_CHILD: None,
     UPLOAD: None,
     PARTICIPANT: None,
+    COST: 10,
+    CAPACITY: 40,
+    CHILD_SEED: 0,
 }
 
 
