@@ -23,6 +23,11 @@ PARTICIPANT = "csc_participant"  # dict for a participant who joined a workshop,
 COST = "csc_cost"  # Trade-offs: false alarms a participant would accept to find one more child
 CAPACITY = "csc_capacity"  # Trade-offs: families the service can assess a month
 CHILD_SEED = "csc_child_seed"  # Who is flagged or missed: which ~100 children are shown
+ROOT_VIEW = "csc_root_view"  # Root causes: which part of the page is shown
+ROOT_RATE = "csc_root_rate"  # Root causes: which rate per 10,000 children
+ROOT_DEPRIVATION = "csc_root_deprivation"  # Root causes: which deprivation measure
+ROOT_COUNCIL = "csc_root_council"  # Root causes: new_la_code of the council picked, or None
+ROOT_REDUCTION = "csc_root_reduction"  # Root causes: what-if reduction in per cent
 
 DEFAULTS: dict[str, Any] = {
     MODEL: "structured",
@@ -37,6 +42,11 @@ DEFAULTS: dict[str, Any] = {
     COST: 10,
     CAPACITY: 40,
     CHILD_SEED: 0,
+    ROOT_VIEW: "england",
+    ROOT_RATE: "cla_rate",
+    ROOT_DEPRIVATION: "imd2019_score",
+    ROOT_COUNCIL: None,
+    ROOT_REDUCTION: 20,
 }
 
 
