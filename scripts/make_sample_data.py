@@ -45,11 +45,11 @@ def main(argv: list[str] | None = None) -> int:
         write_sample_cohort(scored, path)
         model_path = args.out / f"structured_model_{bias}.json"
         model_path.write_text(json.dumps(fitted.structured.to_dict(), indent=1, sort_keys=False) + "\n")
-        print(f"wrote {path.relative_to(ROOT)} ({len(scored):,} referrals) and {model_path.name}")
+        print(f"wrote {path} ({len(scored):,} referrals) and {model_path.name}")
 
     population = council_population(seed=args.seed)
     population.to_csv(args.out / "council_population.csv", index=False, lineterminator="\n")
-    print("wrote sample_data/council_population.csv")
+    print(f"wrote {args.out / 'council_population.csv'}")
     return 0
 
 

@@ -1,0 +1,183 @@
+"""csc_dash.metrics against scikit-learn, on random data with ties, and on edge cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import (
+    average_precision_score,
+    confusion_matrix,
+    precision_recall_curve,
+)
+
+from csc_dash import metrics
+
+# Scores on a coarse grid so ties are common; outcomes with at least one of each class.
+scores_and_outcomes = st.integers(min_value=2, max_value=300).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(0, 1), min_size=n, max_size=n).filter(lambda y: 0 < sum(y) < n),
+        st.lists(st.integers(0, 20).map(lambda k: k / 20), min_size=n, max_size=n),
+    )
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(scores_and_outcomes)
+def test_threshold_table_equals_confusion_matrix_at_every_threshold(data):
+    y, s = (np.array(a) for a in data)
+    table = metrics.threshold_table(y, s)
+    assert table["threshold"].is_monotonic_increasing
+    for row in table.itertuples():
+        tn, fp, fn, tp = confusion_matrix(y, (s >= row.threshold).astype(int), labels=[0, 1]).ravel()
+        assert (row.tp, row.fp, row.fn, row.tn) == (tp, fp, fn, tn)
+        assert row.flagged == tp + fp
+        assert row.flagged_per_1000 == pytest.approx(1000 * (tp + fp) / len(y))
+        assert row.false_alarms_per_1000 == pytest.approx(1000 * fp / len(y))
+        assert row.missed_per_1000 == pytest.approx(1000 * fn / len(y))
+        assert row.recall == pytest.approx(tp / (tp + fn))
+        assert row.fpr == pytest.approx(fp / (fp + tn))
+    # The last threshold sits above every score: nobody flagged, precision undefined.
+    assert table["flagged"].iloc[-1] == 0 and np.isnan(table["precision"].iloc[-1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(scores_and_outcomes)
+def test_average_precision_equals_sklearn(data):
+    y, s = (np.array(a) for a in data)
+    assert metrics.average_precision(y, s) == pytest.approx(average_precision_score(y, s), abs=1e-12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(scores_and_outcomes)
+def test_precision_recall_points_equal_sklearn_curve(data):
+    y, s = (np.array(a) for a in data)
+    precision, recall, thresholds = precision_recall_curve(y, s)
+    table = metrics.threshold_table(y, s, thresholds=thresholds)
+    np.testing.assert_allclose(table["precision"], precision[:-1])
+    np.testing.assert_allclose(table["recall"], recall[:-1])
+
+
+def test_given_thresholds_and_lookup_agree_with_full_sweep():
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 500)
+    s = np.round(rng.random(500), 2)
+    full = metrics.threshold_table(y, s)
+    for t in [-1.0, 0.0, 0.005, 0.37, 0.5, 0.999, 1.0, 2.0]:
+        direct = metrics.row_at_threshold(y, s, t)
+        looked_up = metrics.lookup(full, t)
+        for column in ("flagged", "tp", "fp", "fn", "tn"):
+            assert direct[column] == looked_up[column], (t, column)
+        assert looked_up["threshold"] == t
+
+
+def test_bool_outcome_and_lists_are_accepted():
+    table = metrics.threshold_table([True, False, True], [0.9, 0.1, 0.5], thresholds=[0.5])
+    assert table.loc[0, ["tp", "fp", "fn", "tn"]].tolist() == [2, 0, 0, 1]
+
+
+@pytest.mark.parametrize(
+    ("y", "s", "message"),
+    [
+        ([], [], metrics.EMPTY_INPUT),
+        ([0, 1], [0.1], metrics.LENGTH_MISMATCH.format(n_true=2, n_scores=1)),
+        ([0, 2], [0.1, 0.2], metrics.OUTCOME_NOT_BINARY.format(examples="2")),
+        (["no", "yes"], [0.1, 0.2], metrics.OUTCOME_NOT_BINARY.format(examples="no, yes")),
+        ([0, 1, 1], [0.1, np.nan, np.inf], metrics.SCORES_NOT_FINITE.format(n_bad=2)),
+    ],
+)
+def test_bad_input_raises_a_plain_value_error(y, s, message):
+    with pytest.raises(ValueError) as err:
+        metrics.threshold_table(y, s)
+    assert str(err.value) == message
+
+
+def test_all_negative_outcomes_give_counts_but_no_recall_and_no_average_precision():
+    table = metrics.threshold_table([0, 0, 0], [0.2, 0.5, 0.5])
+    assert table["tp"].eq(0).all()
+    assert table["recall"].isna().all()
+    assert table["fp"].tolist() == [3, 2, 0]
+    with pytest.raises(ValueError) as err:
+        metrics.average_precision([0, 0, 0], [0.2, 0.5, 0.5])
+    assert str(err.value) == metrics.NO_POSITIVES
+
+
+def test_all_positive_outcomes_have_precision_one_and_no_false_alarm_rate():
+    table = metrics.threshold_table([1, 1], [0.2, 0.7])
+    assert table["precision"].iloc[:-1].eq(1.0).all()
+    assert table["fpr"].isna().all()
+    assert metrics.average_precision([1, 1], [0.2, 0.7]) == pytest.approx(1.0)
+
+
+def test_all_scores_tied_flag_everyone_or_no_one():
+    table = metrics.threshold_table([0, 1, 0, 1], [0.3] * 4)
+    assert table["flagged"].tolist() == [4, 0]
+    assert metrics.average_precision([0, 1, 0, 1], [0.3] * 4) == pytest.approx(0.5)
+
+
+def test_bootstrap_interval_is_seeded_contains_estimate_and_shrinks_with_n():
+    rng = np.random.default_rng(0)
+
+    def interval(n, seed=0):
+        y = rng.integers(0, 2, n)
+        s = np.clip(y * 0.3 + rng.random(n) * 0.7, 0, 1)
+        return y, s, metrics.bootstrap_interval(metrics.average_precision, y, s, n_boot=300, random_state=seed)
+
+    y, s, (low, high) = interval(200)
+    assert low <= metrics.average_precision(y, s) <= high
+    assert metrics.bootstrap_interval(metrics.average_precision, y, s, n_boot=300, random_state=0) == (low, high)
+    _, _, (low_big, high_big) = interval(5000)
+    assert (high_big - low_big) < (high - low)
+
+
+def test_bootstrap_interval_is_too_few_to_tell_when_mostly_undefined():
+    y = np.array([0] * 99 + [1])
+
+    def needs_three_escalations(sample):
+        if sample.sum() < 3:  # undefined in most resamples of a single escalation
+            raise ValueError("too few")
+        return float(sample.mean())
+
+    assert all(np.isnan(metrics.bootstrap_interval(needs_three_escalations, y, n_boot=200)))
+    # A statistic defined in every resample gives a real interval.
+    assert not any(np.isnan(metrics.bootstrap_interval(np.mean, y, n_boot=200)))
+
+
+@pytest.mark.parametrize("share", [0.0, 0.05, 0.1, 0.333, 1.0])
+def test_top_share_never_flags_more_than_asked(share):
+    rng = np.random.default_rng(3)
+    s = np.round(rng.random(1000), 2)  # many ties
+    t = metrics.threshold_for_top_share(s, share)
+    flagged = (s >= t).sum()
+    assert flagged <= share * len(s) + 1e-9
+    # and the next distinct score below would flag too many
+    lower = s[s < t]
+    if len(lower):
+        assert (s >= lower.max()).sum() > share * len(s)
+
+
+def test_capacity_threshold_fits_capacity():
+    s = np.arange(240) / 240
+    t = metrics.threshold_for_capacity(s, per_month=5, months=24)
+    assert (s >= t).sum() == 120
+    assert metrics.threshold_for_capacity(s, per_month=0, months=24) > s.max()
+
+
+def test_cost_threshold_minimises_false_alarms_plus_weighted_misses():
+    rng = np.random.default_rng(5)
+    y = rng.integers(0, 2, 400)
+    s = np.round(np.clip(0.4 * y + rng.random(400) * 0.6, 0, 1), 3)
+    for ratio in (0.5, 1, 3, 10):
+        t = metrics.threshold_for_cost(y, s, false_alarms_per_child=ratio)
+        table = metrics.threshold_table(y, s)
+        costs = table["fp"] + ratio * table["fn"]
+        chosen = metrics.row_at_threshold(y, s, t)
+        assert chosen["fp"] + ratio * chosen["fn"] == pytest.approx(costs.min())
+
+
+def test_table_has_the_documented_columns():
+    table = metrics.threshold_table([0, 1], [0.1, 0.9])
+    assert tuple(table.columns) == metrics.TABLE_COLUMNS
+    assert isinstance(table, pd.DataFrame)
