@@ -20,6 +20,12 @@ PRESET = "csc_preset"  # fairness threshold preset
 SELECTED_CHILD = "csc_selected_child"  # referral_id opened on "Who is flagged or missed"
 UPLOAD = "csc_upload"  # the uploaded ScoredCohort of this browser session, or None
 PARTICIPANT = "csc_participant"  # dict for a participant who joined a workshop, or None
+EXPLORE_ALONE = "csc_explore_alone"  # True once a person chose to explore without joining
+JOIN_TOKEN = "csc_join_token"  # client token of the join form on screen, kept until the join succeeds
+SAVE_TOKENS = "csc_save_tokens"  # {(page, question_id): token of the answer form on screen} or None
+PENDING = "csc_pending"  # {(page, question_id): answer not saved yet, kept for a retry} or None
+LAST_SAVED = "csc_last_saved"  # {(page, question_id): (answer signature, token)} or None
+WORKSHOP_PICK = "csc_workshop_pick"  # Facilitator: id of the workshop on screen, or None
 COST = "csc_cost"  # Trade-offs: false alarms a participant would accept to find one more child
 CAPACITY = "csc_capacity"  # Trade-offs: families the service can assess a month
 CHILD_SEED = "csc_child_seed"  # Who is flagged or missed: which ~100 children are shown
@@ -41,6 +47,12 @@ DEFAULTS: dict[str, Any] = {
     SELECTED_CHILD: None,
     UPLOAD: None,
     PARTICIPANT: None,
+    EXPLORE_ALONE: False,
+    JOIN_TOKEN: None,
+    SAVE_TOKENS: None,  # dicts are made per session, never shared through this table
+    PENDING: None,
+    LAST_SAVED: None,
+    WORKSHOP_PICK: None,
     COST: 10,
     CAPACITY: 40,
     CHILD_SEED: 0,
