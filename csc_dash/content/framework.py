@@ -291,28 +291,33 @@ class Value:
 VALUES: tuple[Value, ...] = (
     Value(
         name="Respect",
-        plain="treating every child and family with dignity, as people who are each one of a kind",
+        plain="treating each child and family with dignity, as the unique people they are",
         prompt="Does a score treat a child as a person or as a number?",
         source="Respect the dignity and uniqueness of every person.",
     ),
     Value(
         name="Connect",
-        plain="working with people honestly and openly, and including everyone, so there is trust",
+        plain="being honest and open with people, and leaving no one out",
         prompt="Would a tool help workers and families trust each other, or make that harder?",
         source="Connect with each other sincerely, openly and inclusively; build trust and solidarity.",
     ),
     Value(
         name="Care",
-        plain="looking after the wellbeing of each person and of everyone together",
+        plain="looking after each person and everyone together, so all can do well",
         prompt="Who would be helped by a tool, and who could be hurt by it?",
         source="Care for the wellbeing of each and all.",
     ),
     Value(
         name="Protect",
-        plain="standing up for fairness, and challenging unfair treatment of any group",
+        plain="standing up for fairness and for any group that is treated unfairly",
         prompt="Would the tool's mistakes fall more on some groups than others?",
         source="Protect the priorities of social justice and equity; challenge discrimination.",
     ),
+)
+
+VALUES_INTRO = (
+    "The study names four values. They show the direction to travel in, for everyone who makes "
+    "or uses a tool like this."
 )
 
 #: The practical principles that turn the values into action: (plain, source wording).
@@ -405,3 +410,27 @@ CLOSING_PROMPTS: tuple[str, ...] = (
     "After all you have seen, should a council use a tool like this? Why or why not?",
     "If a council did use one, what would you want it to promise families?",
 )
+
+
+def plain_texts() -> list[tuple[str, str]]:
+    """The plain-words texts of this module (the ``source`` wording is for analysts)."""
+    texts = [("INTRO", INTRO), ("ASSIST_NOT_DECIDE", ASSIST_NOT_DECIDE), ("COMMITMENT", COMMITMENT)]
+    texts += [("VALUES_INTRO", VALUES_INTRO)]
+    texts += [(f"EVIDENCE_PAGES[{path!r}]", title) for path, title in EVIDENCE_PAGES.items()]
+    for tier in TIERS:
+        texts += [(f"TIERS.{tier.id}.question", tier.question), (f"TIERS.{tier.id}.view", tier.view)]
+        texts += [(f"TIERS.{tier.id}.plain", tier.plain)]
+        texts += [(f"TIERS.{tier.id}.prompts[{i}]", p) for i, p in enumerate(tier.prompts)]
+    for rec in RECOMMENDATIONS:
+        where = f"RECOMMENDATIONS[{rec.number}]"
+        texts += [(f"{where}.plain", rec.plain), (f"{where}.detail", rec.detail)]
+        texts += [(f"{where}.prompt", rec.prompt)]
+    for value in VALUES:
+        texts += [(f"VALUES.{value.name}.plain", f"{value.name} means {value.plain}.")]
+        texts += [(f"VALUES.{value.name}.prompt", value.prompt)]
+    texts += [(f"PRINCIPLES[{i}]", plain) for i, (plain, _) in enumerate(PRINCIPLES)]
+    texts += [(f"VIRTUES[{i}]", plain) for i, (plain, _) in enumerate(VIRTUES)]
+    texts += [(f"FAST.{name}", plain) for name, plain, _ in FAST]
+    texts += [(f"LIFECYCLE.{stage}", plain) for stage, plain, _ in LIFECYCLE]
+    texts += [(f"CLOSING_PROMPTS[{i}]", p) for i, p in enumerate(CLOSING_PROMPTS)]
+    return texts

@@ -29,6 +29,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/welcome.py", "Welcome", ":material/home:", "Start", default=True),
     # -- pages added by later work go in the right place below --
+    PageSpec("pages/ethics.py", "Ethics and what is to be done", ":material/balance:", "What is to be done?"),
     PageSpec("pages/glossary.py", "Glossary", ":material/menu_book:", "Help"),
 )
 
