@@ -1,0 +1,52 @@
+"""The one-sort threshold sweep against a loop of scikit-learn confusion matrices."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from csc_dash import metrics
+
+
+def _data(n: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.035).astype(np.int8)
+    s = np.clip(rng.beta(2, 8, n) + 0.15 * y, 0, 1)
+    return y, s
+
+
+def _best_of(fn, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def run() -> list[dict]:
+    from sklearn.metrics import confusion_matrix
+
+    rows = []
+    for n in (24_000, 1_000_000):
+        y, s = _data(n)
+        full = _best_of(lambda y=y, s=s: metrics.threshold_table(y, s))
+        rows.append({"name": f"threshold_table, every distinct score, {n:,} rows", "value": full * 1000, "unit": "ms", "budget": 500 if n == 1_000_000 else None})
+        grid = np.linspace(0, 1, 101)
+        ours = _best_of(lambda y=y, s=s: metrics.threshold_table(y, s, thresholds=grid))
+        theirs = _best_of(lambda y=y, s=s: [confusion_matrix(y, (s >= t).astype(np.int8), labels=[0, 1]) for t in grid], repeat=1 if n > 100_000 else 3)
+        rows.append({"name": f"threshold_table, 101 thresholds, {n:,} rows", "value": ours * 1000, "unit": "ms", "budget": None})
+        rows.append({"name": f"loop of sklearn confusion_matrix, 101 thresholds, {n:,} rows", "value": theirs * 1000, "unit": "ms", "budget": None})
+        rows.append({"name": f"speed-up of the one-sort sweep, {n:,} rows", "value": theirs / ours, "unit": "x", "budget": None})
+    # Every threshold for each of 10 groups on a million rows (DESIGN.md budget 0.5 s).
+    y, s = _data(1_000_000)
+    groups = np.random.default_rng(1).integers(0, 10, len(y))
+
+    def per_group():
+        for g in range(10):
+            mask = groups == g
+            metrics.threshold_table(y[mask], s[mask])
+
+    rows.append({"name": "threshold_table for each of 10 groups, 1,000,000 rows", "value": _best_of(per_group, 3) * 1000, "unit": "ms", "budget": 500})
+    return rows
