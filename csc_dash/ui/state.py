@@ -26,6 +26,8 @@ SAVE_TOKENS = "csc_save_tokens"  # {(page, question_id): token of the answer for
 PENDING = "csc_pending"  # {(page, question_id): answer not saved yet, kept for a retry} or None
 LAST_SAVED = "csc_last_saved"  # {(page, question_id): (answer signature, token)} or None
 WORKSHOP_PICK = "csc_workshop_pick"  # Facilitator: id of the workshop on screen, or None
+NOTICES = "csc_notices"  # {name: (kind, text)}: messages a callback leaves for the next draw, or None
+AUTHENTICATOR = "csc_authenticator"  # this run's streamlit-authenticator object (staff sign-in), or None
 COST = "csc_cost"  # Trade-offs: false alarms a participant would accept to find one more child
 CAPACITY = "csc_capacity"  # Trade-offs: families the service can assess a month
 CHILD_SEED = "csc_child_seed"  # Who is flagged or missed: which ~100 children are shown
@@ -53,6 +55,8 @@ DEFAULTS: dict[str, Any] = {
     PENDING: None,
     LAST_SAVED: None,
     WORKSHOP_PICK: None,
+    NOTICES: None,
+    AUTHENTICATOR: None,
     COST: 10,
     CAPACITY: 40,
     CHILD_SEED: 0,
