@@ -136,13 +136,28 @@ STATEMENT_BANK: tuple[BankStatement, ...] = (
         "involvement",
     ),
     BankStatement(
+        "involvement_experts",
+        "Experts are better placed than families to design these tools.",
+        "involvement",
+    ),
+    BankStatement(
         "openness_public",
         "Councils should publish how well their tools work, mistakes included.",
         "openness",
     ),
     BankStatement(
+        "openness_gaming",
+        "If people knew exactly how a tool works, some could learn to fool it.",
+        "openness",
+    ),
+    BankStatement(
         "data_not_good_enough",
         "Records about families are not good enough to base a tool on.",
+        "data",
+    ),
+    BankStatement(
+        "data_hidden_knowledge",
+        "Records hold useful facts that busy workers never have time to read.",
         "data",
     ),
 )

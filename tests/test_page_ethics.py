@@ -1,0 +1,106 @@
+"""The 'Ethics and what is to be done' page, through app.py."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from csc_dash.content import framework
+from csc_dash.ui import state
+from tests.helpers import assert_no_exception, page_text
+
+PAGE = "pages/ethics.py"
+
+
+def open_page(view: str):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[state.VIEW] = view
+    at.run()
+    return at.switch_page(PAGE).run()
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    """The page run once in each view (AppTest start-up is the slow part)."""
+    with pytest.MonkeyPatch.context() as mp:
+        # Module scope runs before the autouse per-test data folder: give it its own.
+        mp.setenv("CSC_DASH_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+        mp.delenv("DATABASE_URL", raising=False)
+        return {view: open_page(view) for view in ("plain", "analyst")}
+
+
+@pytest.mark.parametrize("view", ["plain", "analyst"])
+def test_renders_without_exception(pages, view):
+    assert_no_exception(pages[view])
+    assert pages[view].title[0].value == "Ethics and what is to be done"
+
+
+@pytest.mark.parametrize("view", ["plain", "analyst"])
+def test_the_three_questions_in_order(pages, view):
+    headers = [h.value for h in pages[view].header]
+    questions = [t.question for t in framework.TIERS]
+    assert [h.split(". ", 1)[1] for h in headers[:3]] == questions
+
+
+@pytest.mark.parametrize("view", ["plain", "analyst"])
+@pytest.mark.parametrize("rec", framework.RECOMMENDATIONS, ids=lambda r: f"rec{r.number}")
+def test_each_recommendation_with_its_prompt(pages, view, rec):
+    text = page_text(pages[view])
+    assert f"{rec.number}. {rec.plain}" in text
+    assert rec.prompt in text
+
+
+@pytest.mark.parametrize("rec", framework.RECOMMENDATIONS, ids=lambda r: f"rec{r.number}")
+def test_each_recommendation_points_to_its_evidence(pages, rec):
+    """A live link when the page is in the app, otherwise its name in words."""
+    at = pages["plain"]
+    title = framework.EVIDENCE_PAGES[rec.page]
+    links = [el.proto.label for el in at.get("page_link")]
+    text = page_text(at)
+    assert f"See the evidence: {title}" in links or f"'{title}' page" in text
+
+
+def test_links_only_to_pages_that_exist(pages):
+    from csc_dash.ui.navigation import PAGES, ROOT
+
+    listed = {spec.title for spec in PAGES if (ROOT / spec.path).exists()}
+    for el in pages["plain"].get("page_link"):
+        label = el.proto.label
+        if label.startswith("See the evidence: "):
+            assert label.removeprefix("See the evidence: ") in listed
+
+
+def test_values_in_both_views(pages):
+    for view in ("plain", "analyst"):
+        text = page_text(pages[view])
+        for value in framework.VALUES:
+            assert f"**{value.name}** means {value.plain}." in text
+
+
+def test_analyst_view_adds_the_fuller_framework(pages):
+    plain = page_text(pages["plain"])
+    analyst = page_text(pages["analyst"])
+    for heading in ("Practical principles", "Professional virtues", "FAST principles", "The project lifecycle"):
+        assert heading in analyst
+        assert heading not in plain
+    assert framework.RECOMMENDATIONS[5].source in analyst
+    assert framework.RECOMMENDATIONS[5].source not in plain
+
+
+def test_says_the_tool_never_decides(pages):
+    assert framework.ASSIST_NOT_DECIDE in page_text(pages["plain"])
+
+
+def test_a_page_in_the_app_gets_a_live_link(monkeypatch):
+    """Point recommendation 1 at a page that exists (the glossary) and it becomes a link."""
+    rec = dataclasses.replace(framework.RECOMMENDATIONS[0], page="pages/glossary.py")
+    monkeypatch.setattr(framework, "RECOMMENDATIONS", (rec, *framework.RECOMMENDATIONS[1:]))
+    monkeypatch.setitem(framework.EVIDENCE_PAGES, "pages/glossary.py", "Glossary")
+    at = open_page("plain")
+    assert_no_exception(at)
+    assert "See the evidence: Glossary" in [el.proto.label for el in at.get("page_link")]
