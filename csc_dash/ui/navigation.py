@@ -28,6 +28,9 @@ class PageSpec:
 # Order follows the ethics review's questions so a workshop can walk them top to bottom.
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/welcome.py", "Welcome", ":material/home:", "Start", default=True),
+    PageSpec("pages/question.py", "The question", ":material/help:", "Start"),
+    PageSpec("pages/tradeoffs.py", "Trade-offs", ":material/tune:", "Can it be done right?"),
+    PageSpec("pages/children.py", "Who is flagged or missed", ":material/groups:", "Can it be done right?"),
     # -- pages added by later work go in the right place below --
     PageSpec("pages/ethics.py", "Ethics and what is to be done", ":material/balance:", "What is to be done?"),
     PageSpec("pages/glossary.py", "Glossary", ":material/menu_book:", "Help"),

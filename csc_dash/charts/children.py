@@ -1,0 +1,106 @@
+"""Charts for 'Who is flagged or missed': the grid of children and what pushed one score."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from csc_dash.charts import KIND_STYLE, KINDS, OKABE_ITO, base_layout
+
+__all__ = ["children_grid", "contribution_bars"]
+
+
+def children_grid(grid: pd.DataFrame, *, selected: str | None = None):
+    """One mark per child, numbered, each kind with its own colour and shape.
+
+    ``grid`` comes from :func:`csc_dash.vignettes.child_grid`. The selected child gets a ring.
+    """
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for kind in KINDS:
+        part = grid[grid["kind"] == kind]
+        style = KIND_STYLE[kind]
+        fig.add_trace(
+            go.Scatter(
+                x=part["x"],
+                y=part["y"],
+                mode="markers+text",
+                name=f"{style['glyph']} {style['label']}",
+                text=[str(n) for n in part["number"]],
+                textposition="bottom center",
+                textfont={"size": 11, "color": "#1a1a1a"},
+                customdata=part["referral_id"],
+                marker={
+                    "symbol": style["symbol"],
+                    "color": style["colour"],
+                    "size": 20,
+                    "line": {"width": 2, "color": style["colour"]},
+                },
+                hovertemplate="Child %{text}<br>" + style["label"] + "<extra></extra>",
+            )
+        )
+    chosen = grid[grid["referral_id"] == selected] if selected is not None else grid.iloc[:0]
+    if len(chosen):
+        fig.add_trace(
+            go.Scatter(
+                x=chosen["x"],
+                y=chosen["y"],
+                mode="markers",
+                name="◯ The child you opened",
+                marker={
+                    "symbol": "circle-open",
+                    "size": 36,
+                    "color": OKABE_ITO["black"],
+                    "line": {"width": 3},
+                },
+                hoverinfo="skip",
+            )
+        )
+    rows = int(grid["y"].max()) + 1 if len(grid) else 1
+    fig.update_layout(
+        **base_layout(
+            height=60 * rows + 170,
+            legend={"orientation": "v", "yanchor": "top", "y": -0.02, "x": 0},
+            margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        )
+    )
+    fig.update_xaxes(visible=False, range=[-0.7, max(int(grid["x"].max()) if len(grid) else 0, 9) + 0.7])
+    fig.update_yaxes(visible=False, autorange="reversed")
+    return fig
+
+
+def contribution_bars(frame: pd.DataFrame):
+    """What pushed one referral's score up (blue, to the right) or down (orange, to the left).
+
+    ``frame`` comes from :func:`csc_dash.vignettes.contributions`.
+    """
+    import plotly.graph_objects as go
+
+    up = frame["contribution"] > 0
+    labels = [
+        f"{lab}: {val}" if val else lab for lab, val in zip(frame["label"], frame["value"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=frame["contribution"],
+            y=labels,
+            orientation="h",
+            marker={
+                "color": [OKABE_ITO["blue"] if u else OKABE_ITO["orange"] for u in up],
+                "pattern": {"shape": ["" if u else "/" for u in up], "fgcolor": "#1a1a1a", "solidity": 0.25},
+            },
+            text=[f"{'▲ up' if u else '▼ down'} {abs(v):.2f}" for u, v in zip(up, frame["contribution"], strict=True)],
+            textposition="outside",
+            hovertemplate="%{y}<br>push %{x:+.2f} on the log-odds scale<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.update_layout(
+        **base_layout(
+            height=80 + 34 * max(len(frame), 1),
+            margin={"l": 10, "r": 40, "t": 10, "b": 10},
+        )
+    )
+    fig.update_xaxes(title="Push on the score (left: down, right: up)", zeroline=True, zerolinewidth=2)
+    fig.update_yaxes(autorange="reversed")
+    return fig

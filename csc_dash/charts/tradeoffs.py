@@ -1,0 +1,173 @@
+"""Charts for the Trade-offs page: the icon array, the precision–recall curve and the
+side-by-side comparison of tools. Frames in, figures out; every number is computed elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from csc_dash.charts import KIND_STYLE, KINDS, MODEL_COLOURS, OKABE_ITO, base_layout
+
+__all__ = ["comparison_bars", "icon_array", "pr_curve"]
+
+_PATTERNS = {"true_alarm": "", "false_alarm": "/", "missed": "x", "not_flagged": "."}
+
+
+def icon_array(grid: pd.DataFrame, counts: Mapping[str, int], *, title: str | None = None):
+    """People as marks, one per referral, each kind with its own colour *and* shape.
+
+    ``grid`` comes from :func:`csc_dash.tradeoffs.icon_grid` (``x, y, kind``); ``counts`` from
+    :func:`csc_dash.tradeoffs.people_counts`, used only for the legend wording.
+    """
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    rows = int(grid["y"].max()) + 1 if len(grid) else 1
+    size = 9 if len(grid) > 200 else 18
+    for kind in KINDS:
+        part = grid[grid["kind"] == kind]
+        style = KIND_STYLE[kind]
+        fig.add_trace(
+            go.Scatter(
+                x=part["x"],
+                y=part["y"],
+                mode="markers",
+                name=f"{style['glyph']} {style['label']}: {counts.get(kind, 0):,}",
+                marker={
+                    "symbol": style["symbol"],
+                    "color": style["colour"],
+                    "size": size,
+                    "line": {"width": 1.5, "color": style["colour"]},
+                },
+                hovertemplate=f"{style['label']}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        **base_layout(
+            title=title,
+            height=max(220, 26 * rows + 150) if size == 9 else 420,
+            legend={"orientation": "v", "yanchor": "top", "y": -0.02, "x": 0},
+            margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+        )
+    )
+    fig.update_xaxes(visible=False, range=[-1, int(grid["x"].max()) + 1 if len(grid) else 1])
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def pr_curve(
+    points: pd.DataFrame,
+    *,
+    current: Mapping[str, float],
+    base_rate: float,
+    average_precision: float,
+    model: str,
+    model_label: str,
+):
+    """Precision (of those flagged, how many went on to a plan or care) against recall (of the
+    children who did, how many were flagged), with the current line and the random baseline."""
+    import plotly.graph_objects as go
+
+    colour = MODEL_COLOURS.get(model, OKABE_ITO["blue"])
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=points["recall"],
+            y=points["precision"],
+            mode="lines",
+            line={"color": colour, "width": 3, "shape": "hv"},
+            name=f"{model_label} (average precision {average_precision:.2f})",
+            hovertemplate="Found %{x:.0%} of children · right %{y:.0%} of the time<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[0, 1],
+            y=[base_rate, base_rate],
+            mode="lines",
+            line={"color": OKABE_ITO["grey"], "width": 2, "dash": "dash"},
+            name=f"Random guess ({base_rate:.2f})",
+            hoverinfo="skip",
+        )
+    )
+    if current.get("recall") == current.get("recall") and current.get("precision") == current.get(
+        "precision"
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=[current["recall"]],
+                y=[current["precision"]],
+                mode="markers",
+                marker={
+                    "symbol": "diamond",
+                    "size": 16,
+                    "color": OKABE_ITO["vermillion"],
+                    "line": {"width": 2, "color": "#1a1a1a"},
+                },
+                name="◆ Your line",
+                hovertemplate="Your line: found %{x:.0%} · right %{y:.0%}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        **base_layout(
+            height=420,
+            legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+            margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        )
+    )
+    fig.update_xaxes(
+        title="Children found (recall): of those who went on to a plan or care, share flagged",
+        range=[0, 1.02],
+        tickformat=".0%",
+    )
+    fig.update_yaxes(
+        title="Right when flagged (precision)",
+        range=[0, 1.02],
+        tickformat=".0%",
+    )
+    return fig
+
+
+def comparison_bars(frame: pd.DataFrame):
+    """Per 1,000 referrals for each tool at the same number flagged: found, false alarms, missed.
+
+    ``frame`` comes from :func:`csc_dash.tradeoffs.compare_at_flagged`.
+    """
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    columns = {
+        "true_alarm": "true_alarms_per_1000",
+        "false_alarm": "false_alarms_per_1000",
+        "missed": "missed_per_1000",
+    }
+    for kind, column in columns.items():
+        style = KIND_STYLE[kind]
+        fig.add_trace(
+            go.Bar(
+                y=frame["label"],
+                x=frame[column],
+                orientation="h",
+                name=f"{style['glyph']} {style['short']}",
+                marker={
+                    "color": style["colour"],
+                    "pattern": {"shape": _PATTERNS[kind], "fgcolor": "#1a1a1a", "solidity": 0.25},
+                },
+                text=[f"{v:.0f}" for v in frame[column]],
+                textposition="outside",
+                hovertemplate=f"%{{y}}<br>{style['short']}: %{{x:.1f}} per 1,000<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        **base_layout(
+            barmode="group",
+            height=170 + 110 * len(frame),
+            legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+            margin={"l": 10, "r": 30, "t": 10, "b": 10},
+        )
+    )
+    fig.update_xaxes(title="Per 1,000 referrals")
+    fig.update_yaxes(autorange="reversed")
+    return fig

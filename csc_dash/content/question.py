@@ -1,0 +1,114 @@
+"""Text of 'The question' page: what the tools guess, from what, how they were tested, and how
+good a guess is. Plain blocks are tested to Flesch–Kincaid grade 8 or below; the analyst blocks
+carry the technical detail and are not.
+"""
+
+from __future__ import annotations
+
+from csc_dash.models import OUTCOME_WINDOW, TEST_START
+
+__all__ = [
+    "ANALYST_DATA",
+    "ANALYST_METHOD",
+    "AP_ANALYST",
+    "LEAD",
+    "PLAIN_BLOCKS",
+    "TESTED",
+    "TOOLS",
+    "WHAT",
+    "ap_sentence",
+    "ap_range_sentence",
+]
+
+LEAD = (
+    "Some councils want a computer tool to help them look at referrals. This page says what "
+    "such a tool would guess, what it looks at, and how we checked it."
+)
+
+WHAT = (
+    "When someone is worried about a child, they can get in touch with children's services. "
+    "This is called a referral. A tool gives each referral a score from 0 to 1. "
+    "The score is a guess about one thing: will the child get a child protection plan, or "
+    "come into care, within a year? A higher score means the tool thinks this is more likely. "
+    "The tool does not decide anything. People decide what happens to a family."
+)
+
+#: (title, plain description) for each tool, in the order the sidebar lists them.
+TOOLS: tuple[tuple[str, str], ...] = (
+    (
+        "Tick-box data model",
+        "This tool looks at what workers record by ticking boxes. It sees the child's age, "
+        "gender and ethnic group. It sees if the child has a disability. It sees who got in "
+        "touch and how poor the area is. It sees past referrals and plans. And it sees what "
+        "the worker was worried about, such as neglect or abuse at home.",
+    ),
+    (
+        "Tick-box data + case notes model",
+        "This tool looks at the same boxes. It also reads the words in the short note a worker "
+        "writes about the referral.",
+    ),
+    (
+        "Current practice rule",
+        "This is not a computer model. It flags a child who has had 2 or more referrals before. "
+        "Many councils work a bit like this now, so we use it to compare.",
+    ),
+)
+
+TESTED = (
+    "The tools learned from older referrals, where we already knew what happened in the year "
+    "after. Then we tested them on the last two years of referrals. The tools had never seen "
+    "these. No family was in both groups. This is how a real council would have to use a "
+    "tool: it can only learn from the past, and then it is used on new families."
+)
+
+PLAIN_BLOCKS: tuple[str, ...] = (LEAD, WHAT, TESTED, *(text for _, text in TOOLS))
+
+ANALYST_DATA = (
+    "Outcome: a child protection plan or becoming looked after within 12 months of the "
+    "referral (recorded, not true need). Structured model: logistic regression (C = 0.3) on "
+    "one-hot age band, gender, ethnicity, referral source and deprivation decile, 0/1 "
+    "disability, previous plan and the nine assessment factors, and previous referrals capped "
+    "at 10. Text model: the same design plus TF-IDF of the case note (1–2-grams, min_df 5, "
+    "3,000 terms, sublinear tf). Rule: score 1 when previous referrals ≥ 2, else 0."
+)
+
+ANALYST_METHOD = (
+    f"Time-ordered split (\"learning only from earlier cases\"): test = referrals from "
+    f"{TEST_START:%d %B %Y}; train = referrals before {TEST_START - OUTCOME_WINDOW:%d %B %Y} "
+    "(so the 12-month outcome was known when testing began) from families with no referral in "
+    "the test period; the year between is used for neither. Scores in this app are the test "
+    "period's only."
+)
+
+AP_ANALYST = (
+    "Average precision = Σ (Rₙ − Rₙ₋₁) Pₙ over thresholds, equal to scikit-learn's "
+    "average_precision_score (tests check it). A random score has expected AP equal to the "
+    "base rate (prevalence). The interval is a 95% percentile bootstrap over referrals. "
+    "The WWCSC pilot's success bar was 0.65; no model in the pilot reached it."
+)
+
+
+def ap_sentence(*, model_label: str, ap: float, base_rate: float) -> str:
+    """What the chosen tool's average precision means, against guessing at random."""
+    per_1000 = 1000 * base_rate
+    text = (
+        "How good is a guess? We use a number called average precision. It goes from 0 to 1, "
+        "and a perfect tool would get 1. A tool that guessed at random would get about "
+        f"{base_rate:.2f}. That is because {per_1000:.0f} in every 1,000 referrals went on to a "
+        f"plan or care. The {model_label.lower()} gets {ap:.2f}."
+    )
+    if base_rate > 0 and ap > base_rate:
+        text += (
+            f" That is about {ap / base_rate:.1f} times better than a random guess, but still "
+            "far from perfect."
+        )
+    else:
+        text += " That is no better than a random guess."
+    return text
+
+
+def ap_range_sentence(low: float, high: float) -> str:
+    """The uncertainty around average precision, or that there is too little data to tell."""
+    if low != low or high != high:  # NaN: the bootstrap could not tell
+        return "There are too few referrals to say how sure we are about this number."
+    return f"With other, similar referrals it could be anywhere from {low:.2f} to {high:.2f}."

@@ -1,0 +1,512 @@
+"""Plain-language stories for synthetic children, and what pushed each one's score.
+
+A *vignette* is one synthetic referral told in plain words: how old the child is, who got in
+touch, what the worker found, earlier contacts and what happened next. Nothing here describes a
+real child: every row comes from :mod:`csc_dash.synthetic`.
+
+For the tick-box (structured) model a score is a sum on the log-odds scale, so each feature's
+push up or down is exact: :func:`contributions` splits the log-odds into one part per feature,
+and :func:`smallest_change` searches a few features for the smallest edit that moves the
+referral across the line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from csc_dash.facts import ASSESSMENT_FACTOR_LABELS
+from csc_dash.models import LinearExplanation
+from csc_dash.synthetic import FACTORS
+from csc_dash.tradeoffs import KIND_ORDER
+
+__all__ = [
+    "FEATURE_LABELS",
+    "STORY_COLUMNS",
+    "Change",
+    "Counterfactual",
+    "child_grid",
+    "choose_children",
+    "contribution_sentence",
+    "contributions",
+    "counterfactual_sentence",
+    "filter_mask",
+    "filter_options",
+    "grid_sentence",
+    "has_stories",
+    "position_of",
+    "rule_sentence",
+    "score_sentence",
+    "smallest_change",
+    "story",
+]
+
+#: Columns a frame needs before the app can tell stories from it.
+STORY_COLUMNS = (
+    "age_band",
+    "gender",
+    "referral_source",
+    "previous_referrals",
+    "previous_plan",
+    "deprivation_decile",
+    "disability",
+    *FACTORS,
+)
+
+#: Plain names for the structured model's features, grouped (one-hot columns share a name).
+FEATURE_LABELS = {
+    "age_band": "Age",
+    "gender": "Gender",
+    "ethnicity": "Ethnicity",
+    "referral_source": "Who got in touch",
+    "deprivation_decile": "How poor the area is",
+    "disability": "Disability",
+    "previous_plan": "Had a plan or care before",
+    "previous_referrals": "Earlier referrals",
+    **{f: f"Worker found {label}" for f, label in ASSESSMENT_FACTOR_LABELS.items()},
+}
+
+_AGE_WORDS = {
+    "<1": ("a baby", "under one year old"),
+    "1-4": ("a young", "aged 1 to 4"),
+    "5-9": ("a", "aged 5 to 9"),
+    "10-15": ("a", "aged 10 to 15"),
+    "16+": ("a", "aged 16 or 17"),
+}
+_GENDER_WORDS = {"Girl": "girl", "Boy": "boy"}
+_SOURCE_WORDS = {
+    "Police": "The police",
+    "School": "The child's school",
+    "Health services": "A health worker",
+    "Council services": "Another part of the council",
+    "Individual": "A member of the public",
+    "Other": "Someone else",
+    "Other legal agency": "A legal service, such as probation,",
+    "Anonymous": "Someone who did not give their name",
+    "Education services": "An education service",
+    "Housing": "A housing officer",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Which children to show
+
+
+def has_stories(frame: pd.DataFrame) -> bool:
+    """Whether a cohort has the columns needed to tell stories (the synthetic sample does)."""
+    return all(c in frame.columns for c in STORY_COLUMNS)
+
+
+def filter_mask(frame: pd.DataFrame, filters: Mapping[str, Sequence]) -> np.ndarray:
+    """Rows whose value in each filtered column is one of the chosen values.
+
+    An empty choice, or a column the frame does not have, does not filter.
+    """
+    mask = np.ones(len(frame), dtype=bool)
+    for column, chosen in filters.items():
+        if chosen and column in frame.columns:
+            values = frame[column]
+            mask &= values.astype(str).isin([str(c) for c in chosen]).to_numpy()
+    return mask
+
+
+def choose_children(
+    kinds: np.ndarray,
+    *,
+    n: int = 100,
+    seed: int = 0,
+    min_per_kind: int = 10,
+    eligible: np.ndarray | None = None,
+) -> np.ndarray:
+    """Positions of about ``n`` referrals to show, with every kind present where possible.
+
+    Up to ``min_per_kind`` of each kind are drawn first (so rare kinds such as children missed
+    always appear), then the rest at random. Only rows where ``eligible`` is true are drawn.
+    The result is ordered kind by kind, then by position, and is the same for the same
+    ``kinds``, ``eligible`` and ``seed``.
+    """
+    kinds = np.asarray(kinds)
+    if n < 0 or min_per_kind < 0:
+        raise ValueError("n and min_per_kind must be zero or more.")
+    ok = np.ones(len(kinds), dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
+    rng = np.random.default_rng(seed)
+    picked: list[np.ndarray] = []
+    for kind in KIND_ORDER:
+        where = np.flatnonzero((kinds == kind) & ok)
+        take = min(len(where), min_per_kind, n)
+        picked.append(rng.choice(where, size=take, replace=False) if take else where[:0])
+    first = np.concatenate(picked)[:n] if picked else np.array([], dtype=int)
+    rest = np.setdiff1d(np.flatnonzero(ok), first)
+    more = min(n - len(first), len(rest))
+    extra = rng.choice(rest, size=more, replace=False) if more > 0 else rest[:0]
+    chosen = np.concatenate([first, extra]).astype(int)
+    rank = {k: i for i, k in enumerate(KIND_ORDER)}
+    order = np.lexsort((chosen, [rank.get(k, len(rank)) for k in kinds[chosen]]))
+    return chosen[order]
+
+
+def filter_options(frame: pd.DataFrame, columns: Sequence[str]) -> dict[str, list[str]]:
+    """The values each filter column can take (as text, in a natural order), for the columns
+    the frame has."""
+    out = {}
+    for column in columns:
+        if column in frame.columns:
+            values = pd.unique(frame[column].dropna())
+            out[column] = [str(v) for v in sorted(values, key=_natural)]
+    return out
+
+
+def _natural(value) -> tuple:
+    text = str(value)
+    order = ("<1", "1-4", "5-9", "10-15", "16+")
+    if text in order:
+        return (0, order.index(text), text)
+    digits = "".join(ch for ch in text.split(" ")[0] if ch.isdigit())
+    return (1, int(digits) if digits else 10**6, text)
+
+
+def child_grid(
+    positions: np.ndarray, kinds: np.ndarray, ids: Sequence[str], *, columns: int = 10
+) -> pd.DataFrame:
+    """The grid of chosen children: ``x, y, kind, number`` (1, 2, ...), ``referral_id`` and a
+    plain ``label`` such as "Child 12: false alarm"."""
+    if columns < 1:
+        raise ValueError(f"columns must be at least 1; got {columns}.")
+    positions = np.asarray(positions, dtype=int)
+    i = np.arange(len(positions))
+    kind = np.asarray(kinds)[positions]
+    ids = np.asarray(ids)[positions]
+    number = i + 1
+    return pd.DataFrame(
+        {
+            "x": i % columns,
+            "y": i // columns,
+            "kind": kind,
+            "number": number,
+            "referral_id": ids,
+            "position": positions,
+            "label": [f"Child {k}: {_KIND_WORDS.get(str(t), t)}" for k, t in zip(number, kind, strict=True)],
+        }
+    )
+
+
+def position_of(grid: pd.DataFrame, referral_id: str) -> int:
+    """The cohort row position of a child in the grid."""
+    match = grid.loc[grid["referral_id"] == referral_id, "position"]
+    if len(match) == 0:
+        raise KeyError(f"No child {referral_id!r} in the grid.")
+    return int(match.iloc[0])
+
+
+def grid_sentence(grid: pd.DataFrame) -> str:
+    """The grid in one sentence: how many children of each kind."""
+    counts = grid["kind"].value_counts()
+    n = {k: int(counts.get(k, 0)) for k in KIND_ORDER}
+    return (
+        f"Here are {len(grid):,} children. {n['true_alarm']} were flagged and went on to a plan "
+        f"or care. {n['false_alarm']} were false alarms. {n['missed']} were missed. "
+        f"{n['not_flagged']} were not flagged and did not go on to a plan or care."
+    )
+
+
+_KIND_WORDS = {
+    "true_alarm": "flagged, went on to a plan or care",
+    "false_alarm": "false alarm",
+    "missed": "missed",
+    "not_flagged": "not flagged, no plan or care",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# The story
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def story(row: Mapping) -> list[str]:
+    """The plain-words story of one synthetic referral, as a list of short sentences."""
+    article, age = _AGE_WORDS.get(str(row["age_band"]), ("a", f"in the age group {row['age_band']}"))
+    who = _GENDER_WORDS.get(str(row["gender"]), "child")
+    if article == "a young" and who in ("girl", "boy"):
+        person = f"a young {who} {age}"
+    elif article == "a baby":
+        person = f"a baby {who} {age}" if who != "child" else f"a baby {age}"
+    else:
+        person = f"a {who} {age}"
+    lines = [f"This is {person}."]
+    if bool(row["disability"]):
+        lines.append("The child has a disability.")
+    source = _SOURCE_WORDS.get(str(row["referral_source"]))
+    if source is None:
+        lines.append("We do not know who got in touch with children's services.")
+    else:
+        lines.append(f"{source} got in touch with children's services.")
+    found = [ASSESSMENT_FACTOR_LABELS[f] for f in FACTORS if bool(row[f])]
+    if found:
+        lines.append(f"The worker who looked into it was worried about {_join(found)}.")
+    else:
+        lines.append("The worker who looked into it found none of the usual worries.")
+    previous = int(row["previous_referrals"])
+    if previous == 0:
+        lines.append("No one had been in touch about this child before.")
+    else:
+        lines.append(f"Someone had been in touch about this child {_times(previous)} before.")
+    if bool(row["previous_plan"]):
+        lines.append("The child had a plan or had been in care before.")
+    decile = int(row["deprivation_decile"])
+    if decile <= 2:
+        lines.append("The family lives in one of the poorest parts of the area.")
+    elif decile >= 9:
+        lines.append("The family lives in one of the best-off parts of the area.")
+    if "outcome" in row:
+        if int(row["outcome"]) == 1:
+            lines.append("Within a year, the child went on to a plan or care.")
+        else:
+            lines.append("Within a year, the child did not go on to a plan or care.")
+        if "need" in row and int(row["need"]) == 1 and int(row["outcome"]) == 0:
+            lines.append(
+                "In this made-up world we know the child did need that help, "
+                "but it was never written down."
+            )
+    return lines
+
+
+def score_sentence(score: float, threshold: float, *, model_label: str) -> str:
+    """The score against the line, in words."""
+    side = "at or above" if score >= threshold else "below"
+    result = "flagged" if score >= threshold else "not flagged"
+    return (
+        f"The {model_label.lower()} gave a score of {score:.3f}. The line is at {threshold:.3f}. "
+        f"The score is {side} the line, so this referral is {result}. "
+        "A flag only means a person should look again."
+    )
+
+
+def rule_sentence(previous_referrals: int) -> str:
+    """Why the current-practice rule did or did not flag this child."""
+    if previous_referrals >= 2:
+        return (
+            f"The rule flags a child with 2 or more earlier referrals. This child had "
+            f"{previous_referrals}, so the rule flags them. With 1 or none, it would not."
+        )
+    return (
+        f"The rule flags a child with 2 or more earlier referrals. This child had "
+        f"{previous_referrals}, so the rule does not flag them. With 2, it would."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# What pushed the score
+
+
+def _value_words(feature: str, value) -> str:
+    """This referral's value of a feature, in words."""
+    if feature in FACTORS or feature in ("previous_plan", "disability"):
+        return "yes" if bool(value) else "no"
+    if feature == "age_band":
+        return _AGE_WORDS.get(str(value), ("", str(value)))[1]
+    if feature == "referral_source":
+        return _SOURCE_WORDS.get(str(value), "not known").rstrip(",").lower()
+    if feature == "deprivation_decile":
+        return f"{int(value)} of 10 (1 = poorest)"
+    return str(value)
+
+
+def _group(name: str) -> str:
+    return name.split("=", 1)[0]
+
+
+def contributions(explanation: LinearExplanation, row: pd.DataFrame, *, drop_zero: bool = True) -> pd.DataFrame:
+    """Each feature's push on the structured model's log-odds for one referral.
+
+    ``intercept + contributions.sum() == explanation.logit(row)``: the starting point plus every
+    push gives the score (on the log-odds scale). One-hot columns are summed into their feature,
+    so "Age" is one push, not five.
+
+    Parameters
+    ----------
+    explanation
+        The structured model (:class:`csc_dash.models.LinearExplanation`).
+    row
+        A one-row frame with the model's input columns.
+    drop_zero
+        Leave out features that do not push at all (a factor not found).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``feature``, ``label`` (plain name), ``value`` (this referral's value in words)
+        and ``contribution``, largest push up first.
+    """
+    if len(row) != 1:
+        raise ValueError(f"Give one referral at a time; got {len(row)} rows.")
+    x = explanation.encode(row).iloc[0]
+    coef = pd.Series(explanation.coefficients)
+    parts = (x * coef).groupby([_group(c) for c in coef.index], sort=False).sum()
+    first = row.iloc[0]
+    frame = pd.DataFrame(
+        {
+            "feature": parts.index,
+            "label": [FEATURE_LABELS.get(f, f) for f in parts.index],
+            "value": [_value_words(f, first[f]) if f in row.columns else "" for f in parts.index],
+            "contribution": parts.to_numpy(dtype=float),
+        }
+    )
+    if drop_zero:
+        frame = frame[frame["contribution"] != 0]
+    return frame.sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _named(item: Mapping) -> str:
+    label = str(item["label"]).lower()
+    value = str(item.get("value", ""))
+    return f"{label} ({value})" if value else label
+
+
+def contribution_sentence(frame: pd.DataFrame) -> str:
+    """Name the biggest push up and the biggest push down."""
+    up = frame[frame["contribution"] > 0]
+    down = frame[frame["contribution"] < 0]
+    parts = []
+    if len(up):
+        parts.append(f"The biggest push up came from {_named(up.iloc[0])}.")
+    if len(down):
+        parts.append(f"The biggest push down came from {_named(down.iloc[-1])}.")
+    if not parts:
+        return "Nothing about this referral pushed the score up or down."
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One feature set to a new value."""
+
+    feature: str
+    before: int | bool
+    after: int | bool
+
+    @property
+    def label(self) -> str:
+        return ASSESSMENT_FACTOR_LABELS.get(self.feature, self.feature)
+
+
+@dataclass(frozen=True)
+class Counterfactual:
+    """The smallest edit found that moves a referral across the line."""
+
+    changes: tuple[Change, ...]
+    score_before: float
+    score_after: float
+    threshold: float
+
+    @property
+    def flagged_before(self) -> bool:
+        return self.score_before >= self.threshold
+
+    @property
+    def flagged_after(self) -> bool:
+        return self.score_after >= self.threshold
+
+
+def _edited(row: pd.DataFrame, candidates: Sequence[tuple[Change, ...]]) -> pd.DataFrame:
+    """One copy of ``row`` per candidate, with that candidate's changes applied."""
+    out = row.iloc[np.zeros(len(candidates), dtype=int)].reset_index(drop=True)
+    columns = {c.feature for changes in candidates for c in changes}
+    values = {f: out[f].to_numpy().copy() for f in columns}
+    for i, changes in enumerate(candidates):
+        for c in changes:
+            values[c.feature][i] = c.after
+    for f, v in values.items():
+        out[f] = v
+    return out
+
+
+def smallest_change(
+    explanation: LinearExplanation,
+    row: pd.DataFrame,
+    threshold: float,
+    *,
+    features: Sequence[str] = ("previous_referrals", *FACTORS),
+    max_changes: int = 2,
+    max_previous: int = 10,
+) -> Counterfactual | None:
+    """The smallest change to a few features that would have moved the referral across the line.
+
+    A factor switched on or off costs 1; earlier referrals changed by ``d`` cost ``d``. Up to
+    ``max_changes`` features change at once. Among edits of equal cost, the one that moves the
+    score least is chosen. Scores come from ``explanation`` (the structured model), so
+    ``counterfactual.flagged_after != counterfactual.flagged_before`` always holds.
+
+    Returns ``None`` when no edit of this size crosses the line.
+    """
+    if len(row) != 1:
+        raise ValueError(f"Give one referral at a time; got {len(row)} rows.")
+    first = row.iloc[0]
+    options: list[list[tuple[Change, int]]] = []
+    for f in features:
+        if f == "previous_referrals":
+            now = int(first[f])
+            opts = [(Change(f, now, v), abs(v - now)) for v in range(max_previous + 1) if v != now]
+        else:
+            now = bool(first[f])
+            opts = [(Change(f, now, not now), 1)]
+        options.append(opts)
+    candidates: list[tuple[tuple[Change, ...], int]] = []
+    for k in range(1, max_changes + 1):
+        for group in combinations(range(len(options)), k):
+            picks: list[list[tuple[Change, int]]] = [[]]
+            for g in group:
+                picks = [p + [o] for p in picks for o in options[g]]
+            candidates.extend((tuple(c for c, _ in p), sum(cost for _, cost in p)) for p in picks)
+    if not candidates:
+        return None
+    before_logit = float(explanation.logit(row)[0])
+    before = 1.0 / (1.0 + np.exp(-before_logit))
+    edited = _edited(row, [c for c, _ in candidates])
+    logits = explanation.logit(edited)
+    after = 1.0 / (1.0 + np.exp(-logits))
+    flips = (after >= threshold) != (before >= threshold)
+    if not flips.any():
+        return None
+    costs = np.array([cost for _, cost in candidates], dtype=float)
+    idx = np.flatnonzero(flips)
+    best = idx[np.lexsort((np.abs(logits[idx] - before_logit), costs[idx]))[0]]
+    return Counterfactual(candidates[best][0], float(before), float(after[best]), float(threshold))
+
+
+def counterfactual_sentence(cf: Counterfactual | None, *, model_label: str) -> str:
+    """The smallest change in words, or that no small change would do it."""
+    if cf is None:
+        return (
+            "No small change to earlier referrals or to what the worker found would have "
+            "moved this referral across the line."
+        )
+    parts = []
+    for c in cf.changes:
+        if c.feature == "previous_referrals":
+            parts.append(f"the child had had {c.after} earlier referrals instead of {c.before}")
+    added = [c.label for c in cf.changes if c.feature != "previous_referrals" and c.after]
+    removed = [c.label for c in cf.changes if c.feature != "previous_referrals" and not c.after]
+    if added:
+        parts.append(f"the worker had also been worried about {_join(added)}")
+    if removed:
+        parts.append(f"the worker had not been worried about {_join(removed)}")
+    outcome = "would have been flagged" if cf.flagged_after else "would not have been flagged"
+    condition = parts[0] + "".join(f", and if {p}" for p in parts[1:])
+    return (
+        f"If {condition}, the {model_label.lower()} would have given a score of "
+        f"{cf.score_after:.3f}, not {cf.score_before:.3f}. The referral {outcome}."
+    )
