@@ -57,3 +57,9 @@ def max_upload_bytes() -> int:
     if not mb > 0 or mb == float("inf"):
         raise ValueError(f"CSC_DASH_MAX_UPLOAD_MB must be a positive number of megabytes; got {raw!r}.")
     return int(mb * 1024 * 1024)
+
+
+def max_upload_mb() -> int:
+    """:func:`max_upload_bytes` in whole megabytes (rounded up), for ``st.file_uploader``."""
+    mb = 1024 * 1024
+    return max(1, -(-max_upload_bytes() // mb))

@@ -38,6 +38,7 @@ ROOT_RATE = "csc_root_rate"  # Root causes: which rate per 10,000 children
 ROOT_DEPRIVATION = "csc_root_deprivation"  # Root causes: which deprivation measure
 ROOT_COUNCIL = "csc_root_council"  # Root causes: new_la_code of the council picked, or None
 ROOT_REDUCTION = "csc_root_reduction"  # Root causes: what-if reduction in per cent
+UPLOAD_CHECK = "csc_upload_check"  # Your own model: {file_id, guess, problem, candidate} or None
 
 DEFAULTS: dict[str, Any] = {
     MODEL: "structured",
@@ -65,6 +66,7 @@ DEFAULTS: dict[str, Any] = {
     ROOT_DEPRIVATION: "imd2019_score",
     ROOT_COUNCIL: None,
     ROOT_REDUCTION: 20,
+    UPLOAD_CHECK: None,  # per session only: the file being checked never enters a cache
 }
 
 

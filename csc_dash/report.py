@@ -1,0 +1,409 @@
+"""Exports for people outside the app: the one-page transparency summary.
+
+The transparency summary says, for one model and one threshold, how many families per 1,000
+referrals would be flagged, how many of those would be false alarms, how many children would be
+missed, how much better than chance the scores rank referrals, and on whom the mistakes fall,
+with 95% bootstrap intervals and "too few to tell" where a group is small. It ends with what the
+data cannot tell.
+
+It is computed first (:func:`transparency_figures`) and written second
+(:func:`transparency_summary_html`): a self-contained page with inline CSS, no scripts and no
+links, that prints on one sheet. Every string that came from a user (model and column names,
+group values, notices) goes through :func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from csc_dash import metrics
+from csc_dash.cohort import GROUP_LABELS, ScoredCohort
+
+__all__ = [
+    "CANNOT_TELL",
+    "PER_1000_ROWS",
+    "TransparencyFigures",
+    "escape_markdown",
+    "render_summary",
+    "transparency_figures",
+    "transparency_summary_html",
+]
+
+#: The four per-1,000 figures, in the order the summary shows them, with their plain names.
+PER_1000_ROWS = (
+    ("flagged_per_1000", "Flagged by the tool"),
+    ("true_alarms_per_1000", "Flagged, and went on to a plan or care"),
+    ("false_alarms_per_1000", "False alarms: flagged, but did not go on to a plan or care"),
+    ("missed_per_1000", "Children missed: not flagged, but went on to a plan or care"),
+)
+
+#: What no test set like this can tell, in plain words.
+CANNOT_TELL = (
+    "Whether being flagged would help a family, or harm them.",
+    "Whether the records show real need. Some families are seen by services more than others, "
+    "so their needs get written down more often. The tool learns from those records.",
+    "How the tool will do next year, or in another council.",
+    "Why one child got a high score and another a low one.",
+    "Anything about a group that is too small to tell.",
+    "What a social worker should do. The tool never decides what happens to a family. People do.",
+)
+
+NO_GROUPS_LINE = "This test set has no groups, so we cannot tell on whom the mistakes fall."
+
+# The per-group rates the summary shows, as "out of every 100".
+_GROUP_RATES = (
+    ("share_flagged", "Flagged, of every 100"),
+    ("fdr", "False alarms, of every 100 flagged"),
+    ("fnr", "Children missed, of every 100 who went on to a plan or care"),
+)
+TOO_FEW = "Too few to tell"
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=&^%@\"'])")
+
+
+def escape_markdown(text: object) -> str:
+    """``text`` with every Markdown-special character backslash-escaped, so it shows as typed.
+
+    Use it for user-supplied strings (uploaded column names, group values) placed in
+    ``st.markdown``, ``st.error`` and other elements that render Markdown.
+    """
+    plain = "".join(ch if ch.isprintable() else " " for ch in str(text))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", plain)
+
+
+@dataclass(frozen=True)
+class TransparencyFigures:
+    """Everything the summary shows, computed before anything is written."""
+
+    model: str
+    model_label: str
+    threshold: float
+    source: str
+    referrals: int
+    escalated: int
+    months: float
+    row: pd.Series  # threshold_table's row at the threshold
+    intervals: dict[str, tuple[float, float]]  # per-1,000 column -> (low, high)
+    average_precision: float
+    average_precision_interval: tuple[float, float]
+    baseline: float  # the average precision of random scores: the share that escalated
+    groups: dict[str, pd.DataFrame] = field(default_factory=dict)  # column -> group_error_rates
+    notices: tuple[str, ...] = ()
+
+
+def _per_1000_statistics(y: np.ndarray, s: np.ndarray, threshold: float):
+    """Statistics of resampled row positions (see :func:`_bootstrap`), one per figure."""
+    flagged = s >= threshold
+    positive = y == 1
+    masks = {
+        "flagged_per_1000": flagged,
+        "true_alarms_per_1000": flagged & positive,
+        "false_alarms_per_1000": flagged & ~positive,
+        "missed_per_1000": ~flagged & positive,
+    }
+
+    def make(mask: np.ndarray):
+        return lambda idx: 1000.0 * np.count_nonzero(mask[idx]) / len(idx)
+
+    return {name: make(mask) for name, mask in masks.items()}
+
+
+def _average_precision_of_draws(y: np.ndarray, s: np.ndarray):
+    """Average precision of resampled row positions, without re-sorting for every draw.
+
+    Rows are sorted by score once and grouped into blocks of tied scores; a draw is turned into
+    a count per row (``bincount``), and the average precision follows from cumulative sums over
+    the blocks (ties flagged together, as in scikit-learn).
+    """
+    order = np.argsort(-s, kind="stable")
+    s_sorted, y_sorted = s[order], y[order].astype(float)
+    block = np.concatenate([[0], np.cumsum(s_sorted[1:] != s_sorted[:-1])])
+    n_blocks = int(block[-1]) + 1 if len(block) else 0
+    rank = np.empty(len(s), dtype=np.int64)
+    rank[order] = np.arange(len(s))
+
+    def statistic(idx: np.ndarray) -> float:
+        weight = np.bincount(rank[idx], minlength=len(s)).astype(float)
+        tp = np.bincount(block, weights=weight * y_sorted, minlength=n_blocks)
+        all_ = np.bincount(block, weights=weight, minlength=n_blocks)
+        positives = tp.sum()
+        if positives == 0:
+            raise ValueError(metrics.NO_POSITIVES)
+        cum_tp, cum_all = np.cumsum(tp), np.cumsum(all_)
+        present = cum_all > 0
+        return float(np.sum(tp[present] / positives * cum_tp[present] / cum_all[present]))
+
+    return statistic
+
+
+def transparency_figures(
+    cohort: ScoredCohort,
+    *,
+    model: str,
+    threshold: float,
+    groups: Sequence[str] | None = None,
+    n_boot: int = 1000,
+    random_state: int = 0,
+) -> TransparencyFigures:
+    """The figures of the transparency summary for one model at one threshold.
+
+    Parameters
+    ----------
+    cohort
+        The scored test set (the sample or an upload).
+    model
+        A key of ``cohort.score_columns``.
+    threshold
+        Flag a referral when its score is at or above this.
+    groups
+        Characteristic columns to split errors by; ``None`` uses ``cohort.group_columns``.
+    n_boot, random_state
+        Bootstrap draws and seed for every interval (95%).
+
+    Notes
+    -----
+    The per-1,000 figures are the row of :func:`csc_dash.metrics.threshold_table` at the
+    threshold; their intervals and the average precision's come from
+    :func:`csc_dash.metrics.bootstrap_interval` (the same draws as calling it on ``y, scores``
+    with the same seed); groups come from :func:`csc_dash.fairness.group_error_rates`.
+    """
+    from csc_dash.fairness import group_error_rates  # a sibling module, imported when needed
+
+    y, s = metrics.check_inputs(cohort.y, cohort.scores(model))
+    threshold = float(threshold)
+    row = metrics.row_at_threshold(y, s, threshold)
+    positions = np.arange(len(y))
+    intervals = {
+        name: metrics.bootstrap_interval(stat, positions, n_boot=n_boot, random_state=random_state)
+        for name, stat in _per_1000_statistics(y, s, threshold).items()
+    }
+    ap = metrics.average_precision(y, s)
+    ap_interval = metrics.bootstrap_interval(
+        _average_precision_of_draws(y, s), positions, n_boot=n_boot, random_state=random_state
+    )
+    columns = cohort.group_columns if groups is None else tuple(groups)
+    tables = {
+        column: group_error_rates(
+            y,
+            s,
+            cohort.frame[column],
+            threshold=threshold,
+            n_boot=n_boot,
+            random_state=random_state,
+        )
+        for column in columns
+    }
+    return TransparencyFigures(
+        model=model,
+        model_label=cohort.model_labels.get(model, model),
+        threshold=threshold,
+        source=cohort.source,
+        referrals=len(y),
+        escalated=int(y.sum()),
+        months=float(cohort.months),
+        row=row,
+        intervals=intervals,
+        average_precision=ap,
+        average_precision_interval=ap_interval,
+        baseline=float(y.mean()),
+        groups=tables,
+        notices=tuple(cohort.notices),
+    )
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+_CSS = """
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #1a1a1a;
+  background: #fff; margin: 0; line-height: 1.4; font-size: 15px; }
+main { max-width: 60rem; margin: 0 auto; padding: 1.2rem 1.5rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.1rem; margin: 1rem 0 .3rem; border-bottom: 2px solid #0072B2; }
+h3 { font-size: 1rem; margin: .6rem 0 .2rem; }
+p, li { margin: .25rem 0; }
+.lead { font-size: 1.02rem; }
+.never { border-left: 5px solid #E69F00; padding: .3rem .6rem; background: #fff8e6; }
+table { border-collapse: collapse; width: 100%; margin: .3rem 0; font-size: .92rem; }
+caption { text-align: left; font-weight: 600; padding: .2rem 0; }
+th, td { border: 1px solid #bbb; padding: .2rem .4rem; text-align: left; vertical-align: top; }
+th { background: #eef4fa; }
+td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.few { color: #555; font-style: italic; }
+.groups { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: .2rem 1rem; }
+.small { font-size: .85rem; color: #444; }
+@page { size: A4; margin: 10mm; }
+@media print {
+  body { font-size: 9pt; }
+  main { max-width: none; padding: 0; }
+  h1 { font-size: 14pt; }
+  h2 { font-size: 11pt; margin-top: 6pt; }
+  table { font-size: 8pt; }
+  section, table { break-inside: avoid; }
+  .groups { grid-template-columns: 1fr 1fr; }
+}
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _number(value: float) -> str:
+    """A per-1,000 or per-100 figure: whole numbers, one decimal below 10."""
+    if value is None or not np.isfinite(value):
+        return TOO_FEW
+    return f"{value:,.0f}" if abs(value) >= 10 or value == 0 else f"{value:.1f}"
+
+
+def _range(low: float, high: float) -> str:
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return TOO_FEW
+    return f"{_number(low)} to {_number(high)}"
+
+
+def _per_1000_table(fig: TransparencyFigures) -> str:
+    rows = []
+    for column, label in PER_1000_ROWS:
+        low, high = fig.intervals[column]
+        rows.append(
+            f'<tr><th scope="row">{_e(label)}</th><td class="num">{_number(fig.row[column])}</td>'
+            f'<td class="num">{_range(low, high)}</td></tr>'
+        )
+    return (
+        "<table><caption>Out of every 1,000 referrals</caption>"
+        '<tr><th scope="col">What happened</th><th scope="col">Number</th>'
+        '<th scope="col">Likely range</th></tr>' + "".join(rows) + "</table>"
+    )
+
+
+def _in_10(value: float) -> str:
+    if not np.isfinite(value):
+        return "too few to tell"
+    return f"about {value * 10:.0f} in 10"
+
+
+def _group_table(column: str, table: pd.DataFrame) -> str:
+    name = GROUP_LABELS.get(column, column)
+    head = "".join(f'<th scope="col">{_e(label)}</th>' for _rate, label in _GROUP_RATES)
+    rows = []
+    for _key, r in table.iterrows():
+        cells = [f'<th scope="row">{_e(r["label"])}</th>', f'<td class="num">{int(r["n"]):,}</td>']
+        for rate, _label in _GROUP_RATES:
+            if bool(r["too_few"]):
+                cells.append(f'<td class="few">{TOO_FEW}</td>')
+                continue
+            value = 100.0 * float(r[rate])
+            low, high = 100.0 * float(r[f"{rate}_low"]), 100.0 * float(r[f"{rate}_high"])
+            text = _number(value)
+            if np.isfinite(value):
+                text += f" ({_range(low, high)})"
+            cells.append(f'<td class="num">{text}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f"<table><caption>{_e(name)}</caption>"
+        f'<tr><th scope="col">Group</th><th scope="col">Referrals</th>{head}</tr>'
+        + "".join(rows)
+        + "</table>"
+    )
+
+
+def transparency_summary_html(
+    cohort: ScoredCohort,
+    *,
+    model: str,
+    threshold: float,
+    groups: Sequence[str] | None = None,
+    n_boot: int = 1000,
+    random_state: int = 0,
+) -> str:
+    """A one-page, printable, self-contained HTML summary for ``model`` at ``threshold``.
+
+    Inline CSS (with ``@media print``), no scripts, no links or images, every user-supplied
+    string escaped. Parameters as :func:`transparency_figures`.
+    """
+    fig = transparency_figures(
+        cohort,
+        model=model,
+        threshold=threshold,
+        groups=groups,
+        n_boot=n_boot,
+        random_state=random_state,
+    )
+    return render_summary(fig)
+
+
+def render_summary(fig: TransparencyFigures) -> str:
+    """Write computed :class:`TransparencyFigures` as the one-page HTML summary."""
+    where = (
+        "a made-up council (no real child or family)"
+        if fig.source == "sample"
+        else "a test set that was uploaded"
+    )
+    row = fig.row
+    ap_low, ap_high = fig.average_precision_interval
+    ap_range = (
+        f" (likely range {ap_low:.2f} to {ap_high:.2f})"
+        if np.isfinite(ap_low) and np.isfinite(ap_high)
+        else ""
+    )
+    times = fig.average_precision / fig.baseline if fig.baseline > 0 else float("nan")
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>How well does this tool work? {_e(fig.model_label)}</title>",
+        f"<style>{_CSS}</style></head><body><main>",
+        "<h1>How well does this tool work?</h1>",
+        f'<p class="lead">Tool: <strong>{_e(fig.model_label)}</strong>. '
+        f"It was tested on {fig.referrals:,} referrals from {_e(where)}. "
+        f"Of these, {fig.escalated:,} went on to a child protection plan or care. "
+        f"A referral is flagged when its score is {fig.threshold:.3g} or more.</p>",
+        '<p class="never">The tool helps people think. It never decides what happens to a '
+        "family. People do.</p>",
+        "<section><h2>Out of every 1,000 referrals</h2>",
+        _per_1000_table(fig),
+        f"<p>Of the families it flags, {_e(_in_10(row['precision']))} went on to a plan or care. "
+        f"Of the children who went on to a plan or care, it flags {_e(_in_10(row['recall']))}.</p>",
+        '<p class="small">The likely range is where the true number should be 95 times in 100. '
+        "We get it by testing again and again on mixed-up copies of the test set.</p>",
+        "</section>",
+        "<section><h2>Is it better than picking at random?</h2>",
+        f"<p>One score for this is called average precision. It runs from 0 to 1, and higher is "
+        f"better. This tool scores {fig.average_precision:.2f}{ap_range}. "
+        f"Picking referrals at random would score {fig.baseline:.2f}. That is the share of "
+        f"referrals that went on to a plan or care.",
+    ]
+    if np.isfinite(times):
+        parts.append(f" So the tool does about {times:.1f} times as well as chance.")
+    parts.append("</p></section>")
+
+    parts.append("<section><h2>On whom do the mistakes fall?</h2>")
+    if fig.groups:
+        parts.append(
+            "<p>Each number is out of every 100 in that group, with the likely range. "
+            "When a group is small, we say so.</p>"
+        )
+        parts.append('<div class="groups">')
+        parts.extend(_group_table(column, table) for column, table in fig.groups.items())
+        parts.append("</div>")
+    else:
+        parts.append(f"<p>{_e(NO_GROUPS_LINE)}</p>")
+    parts.append("</section>")
+
+    parts.append("<section><h2>What these numbers cannot tell you</h2><ul>")
+    parts.extend(f"<li>{_e(line)}</li>" for line in CANNOT_TELL)
+    parts.append("</ul></section>")
+    if fig.notices:
+        parts.append('<section><h2>How the file was read</h2><ul class="small">')
+        parts.extend(f"<li>{_e(notice)}</li>" for notice in fig.notices)
+        parts.append("</ul></section>")
+    parts.append("</main></body></html>")
+    return "\n".join(parts)

@@ -1,0 +1,195 @@
+"""Your own model: upload a scored test set, check it, run every page on it, download a summary.
+
+The file lives only in this browser session (session state): it is never written to disk and
+never passed to a cached function, so no other session can see it.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from csc_dash import cohort as cohort_mod
+from csc_dash import config, report
+from csc_dash.ui import loaders, shell, state
+
+UPLOADER_KEY = "your_model_file"
+# loaders.sweep keeps an uploaded cohort's threshold tables here, keyed by id(); a new or
+# cleared upload must not find the old tables.
+_SWEEPS_KEY = "csc_upload_sweeps"
+
+
+def _forget_check() -> None:
+    state.put(state.UPLOAD_CHECK, None)
+
+
+def _use_candidate() -> None:
+    check = state.get(state.UPLOAD_CHECK) or {}
+    candidate = check.get("candidate")
+    if candidate is None:
+        return
+    state.put(state.UPLOAD, candidate)
+    state.put(state.MODEL, candidate.models[0])
+    state.put(state.THRESHOLD, None)  # the first page visited sets it from the new scores
+    st.session_state.pop(_SWEEPS_KEY, None)
+
+
+def _clear_upload() -> None:
+    state.put(state.UPLOAD, None)
+    state.put(state.MODEL, state.DEFAULTS[state.MODEL])
+    state.put(state.THRESHOLD, None)
+    st.session_state.pop(_SWEEPS_KEY, None)
+    _forget_check()
+
+
+shell.page_header(
+    "Your own model",
+    "Bring your own model's scores on a test set, and every page of this app will use them. "
+    "The file stays in this browser tab only. It is never saved, and it is gone when you close "
+    "the tab or go back to the made-up council.",
+)
+
+current = loaders.current_cohort()
+if current.source == "upload":
+    facts = current.summary()
+    st.success(
+        f"Every page now uses your test set: **{facts['referrals']:,} referrals**, of which "
+        f"**{facts['escalated']:,}** went on to a plan or care.",
+        icon=":material/check_circle:",
+    )
+    st.button(
+        "Go back to the made-up council",
+        on_click=_clear_upload,
+        icon=":material/undo:",
+        key="your_model_clear",
+    )
+
+st.subheader("1. Choose a file")
+st.markdown(
+    "A CSV file with one row per referral, from a test set your model did not learn from:\n"
+    "- an **outcome** column: 1, yes or true if the case went on to a child protection plan or "
+    "care; 0, no or false if not;\n"
+    "- one or more **score** columns: higher means more concern. Scores from 0 to 1 are used as "
+    "they are; other scales (such as bands 1 to 20) are turned into ranks;\n"
+    f"- any **group** columns, such as age band or ethnicity (at most "
+    f"{cohort_mod.MAX_GROUP_VALUES} groups each);\n"
+    "- a **date** column if you have one, to count the months the referrals span.\n\n"
+    f"Commas or semicolons between columns, UTF-8 text, at least "
+    f"{cohort_mod.MIN_EACH_OUTCOME} referrals that went on to a plan or care and "
+    f"{cohort_mod.MIN_EACH_OUTCOME} that did not."
+)
+uploaded = st.file_uploader(
+    "Scored test set (CSV)",
+    type=["csv", "txt"],
+    key=UPLOADER_KEY,
+    on_change=_forget_check,
+    max_upload_size=config.max_upload_mb(),
+)
+
+check = state.get(state.UPLOAD_CHECK) or {}
+if uploaded is not None and check.get("file_id") != uploaded.file_id:
+    check = {"file_id": uploaded.file_id, "guess": None, "problem": None, "candidate": None}
+    try:
+        check["guess"] = cohort_mod.guess_columns(uploaded.getvalue())
+    except cohort_mod.CohortError as exc:
+        check["problem"] = str(exc)
+    state.put(state.UPLOAD_CHECK, check)
+
+if uploaded is not None:
+    guess = check.get("guess")
+    if guess is not None:
+        st.subheader("2. Which column is which?")
+        st.caption(
+            f"{guess.rows:,} rows and {len(guess.columns)} columns. "
+            "We have made a guess; check it and change what is wrong."
+        )
+        columns = list(guess.columns)
+        suffix = uploaded.file_id
+        with st.form(f"your_model_map_{suffix}"):
+            outcome = st.selectbox(
+                "Outcome (1 = went on to a plan or care)",
+                columns,
+                index=columns.index(guess.outcome) if guess.outcome in columns else None,
+                placeholder="Choose the outcome column",
+                key=f"your_model_outcome_{suffix}",
+            )
+            scores = st.multiselect(
+                "Scores (one column for each model)",
+                columns,
+                default=list(guess.scores),
+                key=f"your_model_scores_{suffix}",
+            )
+            groups = st.multiselect(
+                "Groups to split mistakes by (such as age band or ethnicity)",
+                columns,
+                default=list(guess.groups),
+                key=f"your_model_groups_{suffix}",
+            )
+            date = st.selectbox(
+                "Referral date (optional)",
+                [None, *columns],
+                index=([None, *columns].index(guess.date) if guess.date in columns else 0),
+                format_func=lambda c: "No date column" if c is None else c,
+                key=f"your_model_date_{suffix}",
+            )
+            submitted = st.form_submit_button("Check this file", type="primary")
+        if submitted:
+            check = {**check, "problem": None, "candidate": None}
+            try:
+                check["candidate"] = cohort_mod.load_scored_csv(
+                    uploaded.getvalue(), outcome=outcome, scores=scores, groups=groups, date=date
+                )
+            except cohort_mod.CohortError as exc:
+                check["problem"] = str(exc)
+            state.put(state.UPLOAD_CHECK, check)
+
+    if check.get("problem"):
+        st.error(report.escape_markdown(check["problem"]), icon=":material/error:")
+
+    candidate = check.get("candidate")
+    if candidate is not None:
+        facts = candidate.summary()
+        st.success("This file can be used.", icon=":material/check_circle:")
+        cols = st.columns(4)
+        cols[0].metric("Referrals", f"{facts['referrals']:,}")
+        cols[1].metric("Went on to a plan or care", f"{facts['escalated']:,}")
+        cols[2].metric("Per 1,000 referrals", f"{facts['escalated_per_1000']:.0f}")
+        cols[3].metric("Months spanned", f"{facts['months']:g}")
+        # A table shows column names as plain text, whatever characters they hold.
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Column": [*candidate.models, *candidate.group_columns],
+                    "Used as": ["score"] * len(candidate.models)
+                    + ["group"] * len(candidate.group_columns),
+                }
+            ),
+            hide_index=True,
+        )
+        for notice in candidate.notices:
+            st.info(report.escape_markdown(notice), icon=":material/info:")
+        st.button(
+            "Use this test set",
+            type="primary",
+            on_click=_use_candidate,
+            icon=":material/play_arrow:",
+            key="your_model_use",
+        )
+
+st.subheader("3. A one-page summary to share")
+cohort = loaders.current_cohort()
+model = loaders.current_model(cohort)
+threshold = loaders.current_threshold(cohort, model)
+st.markdown(
+    f"A printable page in plain words for the tool chosen in the sidebar "
+    f"(**{report.escape_markdown(cohort.model_labels.get(model, model))}**) at the threshold now "
+    f"in use ({threshold:.3g}): how many families are flagged, false alarms and children missed "
+    "per 1,000 referrals, on whom the mistakes fall, and what the numbers cannot tell."
+)
+st.download_button(
+    "Download the summary (HTML)",
+    data=lambda: report.transparency_summary_html(cohort, model=model, threshold=threshold),
+    file_name="transparency-summary.html",
+    mime="text/html",
+    on_click="ignore",
+    icon=":material/download:",
+    key="your_model_summary",
+)
