@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from csc_dash.ui import loaders, navigation, shell, state
+from csc_dash.ui import accounts, loaders, navigation, shell, state
 
 st.set_page_config(
     page_title="csc-dash",
@@ -14,6 +14,11 @@ st.set_page_config(
 )
 state.init()
 
-page = st.navigation(navigation.build(roles=frozenset(), demo_mode=True))
+# Who is here decides which pages exist: a page not in the list cannot be reached.
+session = accounts.gate()
+sections = navigation.build(roles=session.roles, demo_mode=session.demo_mode)
+if session.login_offered:
+    sections.setdefault("Staff", []).append(accounts.sign_in_page())
+page = st.navigation(sections)
 shell.sidebar(loaders.current_cohort())
 page.run()

@@ -1,8 +1,9 @@
-"""Welcome: what this is, and that every case here is made up."""
+"""Welcome: what this is, that every case here is made up, and joining a workshop (or not)."""
 
 import streamlit as st
 
-from csc_dash.ui import loaders, shell
+from csc_dash import auth
+from csc_dash.ui import loaders, shell, state, workshop
 
 shell.page_header(
     "Welcome",
@@ -33,3 +34,36 @@ else:
         f"Your file has **{facts['referrals']:,} referrals**, of which **{facts['escalated']:,}** "
         f"had the outcome recorded (about {facts['escalated_per_1000']:.0f} in every 1,000)."
     )
+
+st.subheader("Taking part")
+demo = workshop.demo_mode()
+workshop.show_notice("withdraw")
+workshop.show_notice("joined")
+if workshop.participant() is not None and workshop.still_joined():
+    workshop.withdraw_panel()
+else:
+    join, alone = st.tabs(["Join a workshop", "Explore on my own"])
+    with join:
+        workshop.join_panel(demo=demo)
+    with alone:
+        st.markdown(workshop.EXPLORE_ALONE_NOTE)
+        st.button(
+            "Explore on my own",
+            key="explore_alone_btn",
+            on_click=state.put,
+            args=(state.EXPLORE_ALONE, True),
+        )
+        if state.get(state.EXPLORE_ALONE):
+            st.info("You are exploring on your own. Use the menu to open any page.")
+
+if demo:
+    with st.expander("Running a workshop?"):
+        st.markdown(
+            "This copy has no staff accounts, so it runs as a local demo. Every page works, and "
+            "answers go to a demo workshop kept on this computer."
+        )
+        st.markdown(
+            "To run a workshop, add a facilitator on the computer that runs the app, set a "
+            "secret cookie key, and start the app again:"
+        )
+        st.code(auth.SETUP_COMMANDS, language="bash", wrap_lines=True)

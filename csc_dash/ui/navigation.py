@@ -33,6 +33,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/children.py", "Who is flagged or missed", ":material/groups:", "Can it be done right?"),
     # -- pages added by later work go in the right place below --
     PageSpec("pages/ethics.py", "Ethics and what is to be done", ":material/balance:", "What is to be done?"),
+    PageSpec("pages/your_views.py", "Your views", ":material/how_to_vote:", "What is to be done?"),
+    PageSpec("pages/facilitator.py", "Facilitator", ":material/co_present:", "Facilitator", access="facilitators"),
     PageSpec("pages/your_model.py", "Your own model", ":material/upload_file:", "Your own model", access="analysts"),
     PageSpec("pages/glossary.py", "Glossary", ":material/menu_book:", "Help"),
 )

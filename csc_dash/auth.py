@@ -1,0 +1,371 @@
+"""Staff accounts: the people who may sign in as facilitator, analyst or admin.
+
+Participants never have accounts; they join a workshop with a code. Staff accounts live in a YAML
+file outside git (``CSC_DASH_USERS_FILE``, default ``<data dir>/users.yaml``) with bcrypt-hashed
+passwords, in the layout streamlit-authenticator reads::
+
+    credentials:
+      usernames:
+        alice:
+          name: Alice
+          email: alice@example.org
+          password: $2b$12$...
+          roles: [facilitator]
+
+No account ships with the code. With no accounts the app runs in *local demo mode*. Signing in
+needs a cookie key (``CSC_DASH_COOKIE_KEY`` or ``cookie_key`` in ``.streamlit/secrets.toml``) of
+at least 32 characters that is not an example value.
+
+This is the one module that touches streamlit-authenticator, and it imports it lazily inside
+:func:`make_authenticator`, so importing this module never loads Streamlit.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import bcrypt
+import yaml
+
+from csc_dash import config
+
+__all__ = [
+    "COOKIE_KEY_ENV",
+    "MIN_COOKIE_KEY_LENGTH",
+    "MIN_PASSWORD_LENGTH",
+    "ROLES",
+    "USERS_FILE_ENV",
+    "AccountError",
+    "LoginSetup",
+    "UserInfo",
+    "accounts_configured",
+    "add_user",
+    "check_password",
+    "cookie_key",
+    "cookie_key_problem",
+    "credentials",
+    "hash_password",
+    "list_users",
+    "load_users",
+    "login_setup",
+    "make_authenticator",
+    "remove_user",
+    "users_file",
+]
+
+Role = Literal["facilitator", "analyst", "admin"]
+ROLES: tuple[str, ...] = ("facilitator", "analyst", "admin")
+
+USERS_FILE_ENV = "CSC_DASH_USERS_FILE"
+COOKIE_KEY_ENV = "CSC_DASH_COOKIE_KEY"
+SECRETS_FILE = config.ROOT / ".streamlit" / "secrets.toml"
+MIN_COOKIE_KEY_LENGTH = 32
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_BYTES = 72  # bcrypt ignores (newer versions refuse) anything longer
+COOKIE_NAME = "csc_dash_staff"
+COOKIE_EXPIRY_DAYS = 1.0  # workshop laptops are shared: a sign-in should not last for weeks
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Words found in placeholder keys copied from documentation or tutorials.
+EXAMPLE_KEY_MARKERS = (
+    "example",
+    "change",
+    "replace",
+    "your",
+    "some_key",
+    "somekey",
+    "secret_key",
+    "placeholder",
+    "dummy",
+)
+MIN_DISTINCT_KEY_CHARACTERS = 10
+
+# Messages, kept here and asserted exactly in the tests.
+ERR_USERNAME = (
+    "A user name must be 2 to 40 characters: small letters, digits, dots, dashes or underscores, "
+    "starting with a letter or digit."
+)
+ERR_ROLE = "Unknown role {role!r}. Choose one of: facilitator, analyst, admin."
+ERR_EMAIL = "That does not look like an email address: {email!r}."
+ERR_PASSWORD_SHORT = f"The password must be at least {MIN_PASSWORD_LENGTH} characters long."
+ERR_PASSWORD_LONG = f"The password must be at most {MAX_PASSWORD_BYTES} bytes long."
+ERR_EXISTS = "There is already a user called {username!r}. Remove it first to replace it."
+ERR_NO_USER = "There is no user called {username!r}."
+ERR_BAD_FILE = "The users file {path} cannot be read: {reason}. Fix or remove it."
+COOKIE_KEY_MISSING = (
+    "Staff sign-in is switched off: no cookie key is set. Set CSC_DASH_COOKIE_KEY (or cookie_key "
+    "in .streamlit/secrets.toml) to a random text of at least 32 characters, for example the "
+    'output of: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+)
+COOKIE_KEY_SHORT = (
+    "Staff sign-in is switched off: the cookie key is shorter than 32 characters. Make a longer "
+    'one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+)
+COOKIE_KEY_EXAMPLE = (
+    "Staff sign-in is switched off: the cookie key looks like an example, not a secret. Make a "
+    'random one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+)
+#: What an operator types to leave local demo mode (shown on the Welcome page).
+SETUP_COMMANDS = (
+    "python -m csc_dash users add NAME --role facilitator\n"
+    'export CSC_DASH_COOKIE_KEY="$(python -c \'import secrets; print(secrets.token_urlsafe(32))\')"\n'
+    "make run"
+)
+
+
+class AccountError(ValueError):
+    """A plain message about staff accounts that the operator can act on."""
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """A staff account without its password hash."""
+
+    username: str
+    name: str
+    email: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LoginSetup:
+    """What the app may offer this run.
+
+    ``demo_mode``: no accounts configured; ``offered``: the login form may be shown;
+    ``problem``: a plain message for the operator when accounts exist but sign-in is off.
+    """
+
+    demo_mode: bool
+    offered: bool
+    problem: str | None = None
+
+
+# -- files -------------------------------------------------------------------------------------
+
+
+def users_file() -> Path:
+    """Where the staff accounts live: ``CSC_DASH_USERS_FILE`` or ``<data dir>/users.yaml``."""
+    path = os.environ.get(USERS_FILE_ENV)
+    return Path(path).expanduser() if path else config.data_dir() / "users.yaml"
+
+
+def _path(path: str | os.PathLike | None) -> Path:
+    return Path(path) if path is not None else users_file()
+
+
+def load_users(path: str | os.PathLike | None = None) -> dict[str, dict[str, Any]]:
+    """Every account as ``username -> {name, email, password, roles}``; empty if no file."""
+    path = _path(path)
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise AccountError(ERR_BAD_FILE.format(path=path, reason=type(exc).__name__)) from exc
+    if not isinstance(data, dict):
+        raise AccountError(ERR_BAD_FILE.format(path=path, reason="not a mapping"))
+    users = (data.get("credentials") or {}).get("usernames") or {}
+    if not isinstance(users, dict):
+        raise AccountError(ERR_BAD_FILE.format(path=path, reason="usernames is not a mapping"))
+    return {str(name).lower(): dict(entry or {}) for name, entry in users.items()}
+
+
+def _save_users(users: dict[str, dict[str, Any]], path: Path) -> None:
+    """Write atomically, readable by the owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump({"credentials": {"usernames": users}}, sort_keys=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".users-", suffix=".yaml")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# -- passwords ---------------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    """A bcrypt hash (the format streamlit-authenticator checks)."""
+    _check_password(password)
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
+
+
+def check_password(password: str, hashed: str) -> bool:
+    """Whether ``password`` matches the bcrypt ``hashed``; False for anything malformed."""
+    try:
+        return bcrypt.checkpw(password.encode("utf-8"), hashed.encode("ascii"))
+    except (ValueError, TypeError, UnicodeEncodeError):
+        return False
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(ERR_PASSWORD_SHORT)
+    if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
+        raise AccountError(ERR_PASSWORD_LONG)
+
+
+# -- accounts ----------------------------------------------------------------------------------
+
+
+def add_user(
+    username: str,
+    password: str,
+    *,
+    role: str,
+    email: str | None = None,
+    name: str | None = None,
+    path: str | os.PathLike | None = None,
+) -> UserInfo:
+    """Add a staff account with a hashed password. Raises :class:`AccountError`."""
+    typed = username.strip()
+    username = typed.lower()
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise AccountError(ERR_USERNAME)
+    if role not in ROLES:
+        raise AccountError(ERR_ROLE.format(role=role))
+    email = (email or "").strip()
+    if email and not EMAIL_PATTERN.fullmatch(email):
+        raise AccountError(ERR_EMAIL.format(email=email))
+    path = _path(path)
+    users = load_users(path)
+    if username in users:
+        raise AccountError(ERR_EXISTS.format(username=username))
+    users[username] = {
+        "name": (name or typed).strip() or typed,
+        "email": email,
+        "password": hash_password(password),
+        "roles": [role],
+    }
+    _save_users(users, path)
+    return _info(username, users[username])
+
+
+def remove_user(username: str, *, path: str | os.PathLike | None = None) -> None:
+    """Remove a staff account. Raises :class:`AccountError` if there is none by that name."""
+    username = username.strip().lower()
+    path = _path(path)
+    users = load_users(path)
+    if username not in users:
+        raise AccountError(ERR_NO_USER.format(username=username))
+    del users[username]
+    _save_users(users, path)
+
+
+def _info(username: str, entry: dict[str, Any]) -> UserInfo:
+    roles = entry.get("roles") or []
+    if isinstance(roles, str):
+        roles = [roles]
+    return UserInfo(
+        username=username,
+        name=str(entry.get("name") or username),
+        email=str(entry.get("email") or ""),
+        roles=tuple(str(r) for r in roles),
+    )
+
+
+def list_users(*, path: str | os.PathLike | None = None) -> list[UserInfo]:
+    """Every account, sorted by user name, without password hashes."""
+    users = load_users(path)
+    return [_info(name, users[name]) for name in sorted(users)]
+
+
+def accounts_configured(*, path: str | os.PathLike | None = None) -> bool:
+    """Whether at least one staff account exists (otherwise the app runs in local demo mode)."""
+    try:
+        return bool(load_users(path))
+    except AccountError:
+        # A broken file is not "no accounts": never fall back to demo mode silently.
+        return True
+
+
+def credentials(*, path: str | os.PathLike | None = None) -> dict[str, Any]:
+    """A fresh copy of the accounts in streamlit-authenticator's ``credentials`` layout.
+
+    A copy, because the library writes login attempts into the dict it is given.
+    """
+    users = copy.deepcopy(load_users(path))
+    for entry in users.values():
+        roles = entry.get("roles") or []
+        entry["roles"] = [roles] if isinstance(roles, str) else list(roles)
+        entry.setdefault("email", "")
+    return {"usernames": users}
+
+
+# -- cookie key --------------------------------------------------------------------------------
+
+
+def cookie_key(*, secrets_path: str | os.PathLike | None = None) -> str | None:
+    """The key that signs the sign-in cookie: environment first, then ``secrets.toml``."""
+    key = os.environ.get(COOKIE_KEY_ENV)
+    if key:
+        return key.strip()
+    path = Path(secrets_path) if secrets_path is not None else SECRETS_FILE
+    try:
+        secrets = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    value = secrets.get("cookie_key")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def cookie_key_problem(key: str | None) -> str | None:
+    """``None`` if ``key`` is fit to sign cookies, else the plain message for the operator."""
+    if not key:
+        return COOKIE_KEY_MISSING
+    if len(key) < MIN_COOKIE_KEY_LENGTH:
+        return COOKIE_KEY_SHORT
+    lowered = key.lower()
+    if any(marker in lowered for marker in EXAMPLE_KEY_MARKERS):
+        return COOKIE_KEY_EXAMPLE
+    if len(set(key)) < MIN_DISTINCT_KEY_CHARACTERS:
+        return COOKIE_KEY_EXAMPLE
+    return None
+
+
+def login_setup(
+    *, path: str | os.PathLike | None = None, secrets_path: str | os.PathLike | None = None
+) -> LoginSetup:
+    """Demo mode, or whether the login form may be offered (and why not)."""
+    if not accounts_configured(path=path):
+        return LoginSetup(demo_mode=True, offered=False)
+    problem = cookie_key_problem(cookie_key(secrets_path=secrets_path))
+    if problem is None:
+        try:
+            load_users(path)
+        except AccountError as exc:
+            problem = str(exc)
+    return LoginSetup(demo_mode=False, offered=problem is None, problem=problem)
+
+
+def make_authenticator(*, path: str | os.PathLike | None = None):
+    """A ``streamlit_authenticator.Authenticate`` for this run (imports Streamlit).
+
+    Only call when :func:`login_setup` says the login may be offered. Build one per script run:
+    it draws the cookie component.
+    """
+    import streamlit_authenticator as stauth
+
+    key = cookie_key()
+    if cookie_key_problem(key) is not None:
+        raise AccountError(cookie_key_problem(key))
+    return stauth.Authenticate(
+        credentials(path=path),
+        cookie_name=COOKIE_NAME,
+        cookie_key=key,
+        cookie_expiry_days=COOKIE_EXPIRY_DAYS,
+        auto_hash=False,
+        login_sleep_time=0,
+    )

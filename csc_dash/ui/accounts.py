@@ -1,0 +1,124 @@
+"""Staff sign-in on screen: the glue between app.py, the pages and :mod:`csc_dash.auth`.
+
+app.py calls :func:`gate` once per run, before it builds the page list: it checks the sign-in
+cookie, draws "signed in as ... / Sign out" in the sidebar and returns the roles and whether the
+app runs in local demo mode. The login form itself is on the "Staff sign-in" page
+(:func:`login_form`), which app.py lists only when accounts exist and the cookie key is good.
+
+streamlit-authenticator owns the session keys ``authentication_status``, ``username``, ``name``,
+``email``, ``roles`` and ``logout``; this module only reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from csc_dash import auth
+from csc_dash.ui import state
+from csc_dash.ui.workshop import plain
+
+SIGN_IN_PAGE = "pages/sign_in.py"
+LOGIN_FORM_KEY = "staff_login"
+LOGIN_FIELDS = {
+    "Form name": "Staff sign-in",
+    "Username": "User name",
+    "Password": "Password",
+    "Login": "Sign in",
+}
+MSG_BAD_LOGIN = "That user name and password do not match. Please try again."
+MSG_SIGNED_IN = "You are signed in."
+
+
+@dataclass(frozen=True)
+class Session:
+    """Who is using the app in this run."""
+
+    roles: frozenset[str]
+    demo_mode: bool
+    login_offered: bool
+    username: str | None = None
+    name: str | None = None
+
+
+def signed_in() -> bool:
+    return st.session_state.get("authentication_status") is True
+
+
+def current_roles() -> frozenset[str]:
+    if not signed_in():
+        return frozenset()
+    roles = st.session_state.get("roles") or []
+    if isinstance(roles, str):
+        roles = [roles]
+    return frozenset(r for r in roles if r in auth.ROLES)
+
+
+def username() -> str | None:
+    return st.session_state.get("username") if signed_in() else None
+
+
+def _forget_login() -> None:
+    for key in ("authentication_status", "username", "name", "email", "roles"):
+        st.session_state[key] = None
+
+
+def gate() -> Session:
+    """Check the sign-in for this run and draw the sidebar's account line.
+
+    Returns the roles (empty unless signed in), demo mode, and whether the login is offered.
+    """
+    state.put(state.AUTHENTICATOR, None)
+    try:
+        setup = auth.login_setup()
+    except auth.AccountError as exc:  # pragma: no cover - login_setup turns these into problems
+        setup = auth.LoginSetup(demo_mode=False, offered=False, problem=str(exc))
+    if setup.demo_mode:
+        return Session(roles=frozenset(), demo_mode=True, login_offered=False)
+    if not setup.offered:
+        if signed_in():
+            _forget_login()
+        with st.sidebar:
+            st.warning(setup.problem, icon=":material/lock:")
+        return Session(roles=frozenset(), demo_mode=False, login_offered=False)
+
+    authenticator = auth.make_authenticator()
+    state.put(state.AUTHENTICATOR, authenticator)
+    authenticator.login(location="unrendered")  # signs in from a valid cookie, draws nothing
+    if signed_in() and st.session_state.get("username") not in auth.credentials()["usernames"]:
+        _forget_login()  # the account was removed while this session was signed in
+    if signed_in():
+        with st.sidebar:
+            st.caption(
+                f":material/badge: Signed in as **{plain(str(st.session_state.get('name')))}** "
+                f"({', '.join(sorted(current_roles())) or 'no role'})"
+            )
+            authenticator.logout("Sign out", location="sidebar", key="logout_btn")
+    return Session(
+        roles=current_roles(),
+        demo_mode=False,
+        login_offered=True,
+        username=username(),
+        name=st.session_state.get("name") if signed_in() else None,
+    )
+
+
+def sign_in_page() -> st.Page:
+    """The "Staff sign-in" page for the navigation list."""
+    root = Path(__file__).resolve().parents[2]
+    return st.Page(str(root / SIGN_IN_PAGE), title="Staff sign-in", icon=":material/login:")
+
+
+def login_form() -> bool:
+    """Draw the login form (unless signed in); True if the person is signed in after it."""
+    authenticator = state.get(state.AUTHENTICATOR)
+    if authenticator is None:
+        return False
+    was_signed_in = signed_in()
+    if not was_signed_in:
+        authenticator.login(location="main", key=LOGIN_FORM_KEY, fields=LOGIN_FIELDS)
+        if st.session_state.get("authentication_status") is False:
+            st.error(MSG_BAD_LOGIN)
+    return signed_in()

@@ -1,0 +1,686 @@
+"""Workshops on screen: the shared store engine, the participant of this browser session, the
+consent screen, joining and withdrawing, and the widgets of the "Your views" questions.
+
+The engine is cached once per database URL (``st.cache_resource``: one pool shared by every
+session, never mutated). Everything about a person lives in ``st.session_state`` under the keys
+named in :mod:`csc_dash.ui.state`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import streamlit as st
+
+from csc_dash import auth, config
+from csc_dash.ui import state
+
+# -- words (plain blocks are tested to Flesch–Kincaid grade 8 or below) --------------------------
+
+CONSENT_TITLE = "Before you join: what happens to your answers"
+CONSENT_BLOCKS: tuple[tuple[str, str], ...] = (
+    (
+        "What we record",
+        "We keep the name you make up for today, the group you say you belong to, and the "
+        "answers you choose to save. With each answer we keep what the screen showed at the "
+        "time, such as which tool and which line you picked. We do not ask for your real name, "
+        "your email or where you live.",
+    ),
+    (
+        "Who sees it",
+        "The people running this workshop see the answers of the whole room. They may use them "
+        "in a report, with your made-up name taken out. Other people in the room do not see "
+        "your answers.",
+    ),
+    (
+        "How long we keep it",
+        "The people running the workshop keep the answers until their report is done. Then they "
+        "delete the whole workshop. They should tell you the date.",
+    ),
+    (
+        "How to stop",
+        "You can skip any question. You can leave at any time. On the Welcome page there is a "
+        "button that deletes all your answers at once. You do not have to give a reason.",
+    ),
+)
+CONSENT_AGREE = "I have read this. I am happy to take part."
+EXPLORE_ALONE_NOTE = (
+    "You are exploring on your own. Nothing you do here is recorded. You can still join a "
+    "workshop later on this page."
+)
+PSEUDONYM_HELP = (
+    "Make up a name for today, like 'Blue Kite'. Please do not use your real name."
+)
+DEMO_NOTE = (
+    "This copy of the app runs on its own, with no staff accounts. Your answers go to a local "
+    "demo workshop on this computer."
+)
+WITHDRAW_CONFIRM = (
+    "This deletes every answer you saved today and takes you out of the workshop. "
+    "It cannot be undone."
+)
+MSG_WITHDRAWN = "Done. Your answers are deleted and you have left the workshop."
+MSG_STORE_DOWN = (
+    "We could not reach the place where answers are kept, so this is not done yet. "
+    "Nothing is lost: try again in a moment."
+)
+MSG_GONE = (
+    "You are no longer in this workshop: your answers were deleted. You can join again on the "
+    "Welcome page."
+)
+MSG_CODE_MISSING = "Please type the workshop code your facilitator gave you."
+MSG_NO_AGREE = "Please read the notes above and tick the box if you are happy to take part."
+
+#: Join codes only ever hold these characters (``feedback.CODE_ALPHABET`` plus the demo code).
+_SAFE_CODE = re.compile(r"^[A-Z0-9]{1,12}$")
+
+
+def plain_texts() -> dict[str, str]:
+    """Every plain block of this module, for the reading-level test."""
+    texts = {f"consent_{title}": body for title, body in CONSENT_BLOCKS}
+    texts.update(
+        explore_alone=EXPLORE_ALONE_NOTE,
+        demo=DEMO_NOTE,
+        withdraw=WITHDRAW_CONFIRM,
+        withdrawn=MSG_WITHDRAWN,
+        store_down=MSG_STORE_DOWN,
+        gone=MSG_GONE,
+    )
+    return texts
+
+
+# -- engine and the person of this session ------------------------------------------------------
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _engine(url: str):
+    from csc_dash import store
+
+    return store.make_engine(url)
+
+
+def engine():
+    """The store's engine for the configured ``DATABASE_URL`` (one per URL, shared)."""
+    return _engine(config.database_url())
+
+
+def demo_mode() -> bool:
+    """No staff accounts exist: answers go to the local demo workshop."""
+    return not auth.accounts_configured()
+
+
+def session_dict(key: str) -> dict:
+    """A per-session dict under ``key``, made on first use (never a shared default)."""
+    value = st.session_state.get(key)
+    if value is None:
+        value = {}
+        st.session_state[key] = value
+    return value
+
+
+def participant() -> dict[str, Any] | None:
+    """The participant of this browser session, or ``None`` if they have not joined."""
+    return state.get(state.PARTICIPANT)
+
+
+def set_participant(person, workshop) -> None:
+    state.put(
+        state.PARTICIPANT,
+        {
+            "workshop_id": workshop.id,
+            "participant_id": person.id,
+            "pseudonym": person.pseudonym,
+            "role_tag": person.role_tag,
+            "code": workshop.code,
+            "title": workshop.title,
+        },
+    )
+    state.put(state.EXPLORE_ALONE, False)
+
+
+def forget_participant() -> None:
+    """Drop everything this session holds about the person (after withdrawing or erasure)."""
+    state.put(state.PARTICIPANT, None)
+    for key in (state.SAVE_TOKENS, state.PENDING, state.LAST_SAVED):
+        state.put(key, None)
+
+
+def still_joined() -> bool:
+    """Whether the joined participant still exists; forgets them if a facilitator erased them."""
+    from csc_dash import feedback
+
+    person = participant()
+    if person is None:
+        return False
+    try:
+        found = feedback.get_participant(engine(), person["participant_id"])
+    except feedback.StoreUnavailable:
+        return True  # cannot tell now; a save will say so plainly
+    if found is None:
+        forget_participant()
+        return False
+    return True
+
+
+# -- consent, joining and withdrawing ------------------------------------------------------------
+
+
+def consent_screen() -> None:
+    st.subheader(CONSENT_TITLE)
+    for title, body in CONSENT_BLOCKS:
+        st.markdown(f"**{title}.** {body}")
+
+
+def _join(demo: bool) -> None:
+    """``on_click`` of the join form: join with the session's join token."""
+    from csc_dash import feedback
+
+    notice = session_dict(state.NOTICES)
+    notice.pop("join", None)
+    if not st.session_state.get("join_agree"):
+        notice["join"] = ("warning", MSG_NO_AGREE)
+        return
+    code = feedback.DEMO_CODE if demo else str(st.session_state.get("join_code") or "")
+    if not demo and not code.strip():
+        notice["join"] = ("warning", MSG_CODE_MISSING)
+        return
+    token = state.get(state.JOIN_TOKEN) or feedback.new_client_token()
+    state.put(state.JOIN_TOKEN, token)
+    try:
+        eng = engine()
+        if demo:
+            feedback.ensure_demo_workshop(eng)
+        person = feedback.join_workshop(
+            eng,
+            code=code,
+            pseudonym=str(st.session_state.get("join_pseudonym") or ""),
+            role_tag=str(st.session_state.get("join_role") or ""),
+            client_token=token,
+        )
+        workshop = feedback.get_workshop(eng, person.workshop_id)
+    except feedback.FeedbackError as exc:
+        notice["join"] = ("error", str(exc))
+        return
+    except feedback.StoreUnavailable:
+        notice["join"] = ("warning", MSG_STORE_DOWN)
+        return
+    state.put(state.JOIN_TOKEN, None)
+    set_participant(person, workshop)
+    notice["joined"] = (
+        "success",
+        f"Welcome, {plain(person.pseudonym)}. You have joined {plain(workshop.title)}.",
+    )
+
+
+def join_panel(*, demo: bool) -> None:
+    """Consent in plain words, then code (not in demo mode), a made-up name and a role tag."""
+    from csc_dash import feedback
+
+    consent_screen()
+    with st.form("join_form", border=True):
+        st.markdown("**Join**" + (" the local demo workshop" if demo else " a workshop"))
+        if demo:
+            st.caption(DEMO_NOTE)
+        else:
+            st.text_input(
+                "Workshop code",
+                key="join_code",
+                max_chars=12,
+                placeholder="for example K7QM3D",
+                help="Your facilitator shows it on the screen. Capitals or small letters both work.",
+            )
+        st.text_input("A made-up name for today", key="join_pseudonym", max_chars=40, help=PSEUDONYM_HELP)
+        st.caption(PSEUDONYM_HELP)
+        st.selectbox(
+            "Which group are you in?",
+            feedback.ROLE_TAGS,
+            index=None,
+            placeholder="Choose one (or 'Prefer not to say')",
+            key="join_role",
+        )
+        st.checkbox(CONSENT_AGREE, key="join_agree")
+        st.form_submit_button(
+            "Join the demo workshop" if demo else "Join the workshop",
+            type="primary",
+            on_click=_join,
+            args=(demo,),
+        )
+    show_notice("join")
+
+
+def show_notice(name: str) -> None:
+    """Show (once) a message a callback left for this run."""
+    notice = session_dict(state.NOTICES).pop(name, None)
+    if notice is None:
+        return
+    kind, text = notice
+    getattr(st, kind)(text)
+
+
+def _withdraw() -> None:
+    from csc_dash import feedback
+
+    person = participant()
+    notice = session_dict(state.NOTICES)
+    if person is None:
+        return
+    try:
+        feedback.withdraw(engine(), person["participant_id"])
+    except feedback.StoreUnavailable:
+        notice["withdraw"] = ("warning", MSG_STORE_DOWN)
+        return
+    forget_participant()
+    st.session_state["withdraw_confirm"] = False
+    session_dict(state.NOTICES)["withdraw"] = ("success", MSG_WITHDRAWN)
+
+
+def withdraw_panel() -> None:
+    """Who you are in the workshop, and the withdraw button behind a confirmation."""
+    person = participant()
+    st.success(
+        f"You have joined **{plain(person['title'])}** as **{plain(person['pseudonym'])}** "
+        f"({plain(person['role_tag'])}). Each page has a box at the bottom to save your view.",
+        icon=":material/how_to_reg:",
+    )
+    with st.expander("Leave the workshop and delete my answers"):
+        st.markdown(WITHDRAW_CONFIRM)
+        st.checkbox("Yes, I want to delete all my answers", key="withdraw_confirm")
+        st.button(
+            "Delete my answers and leave",
+            key="withdraw_btn",
+            disabled=not st.session_state.get("withdraw_confirm"),
+            on_click=_withdraw,
+        )
+
+
+def join_code_banner(code: str) -> None:
+    """The join code, large enough to read from the back of a room.
+
+    The code is made by the app from a fixed alphabet (never typed by a person); it is checked
+    against that alphabet before it reaches HTML.
+    """
+    if not _SAFE_CODE.fullmatch(code):
+        st.title(code)
+        return
+    spaced = " ".join(code)
+    st.markdown(
+        '<div role="text" aria-label="Join code ' + spaced + '" style="font-family:monospace;'
+        "font-size:clamp(3rem,10vw,7rem);font-weight:700;letter-spacing:0.15em;"
+        'line-height:1.1;color:#1a1a1a">' + code + "</div>",
+        unsafe_allow_html=True,
+    )
+
+
+# -- showing what people typed ---------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:$=\"'])")
+
+
+def plain(text: str) -> str:
+    """Text a person typed, made safe to put inside markdown: every markup character escaped.
+
+    Streamlit never renders raw HTML without ``unsafe_allow_html``; escaping also stops links,
+    images (which would fetch from other sites) and emphasis.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+# -- "Your views" questions ----------------------------------------------------------------------
+
+YOUR_VIEWS = "your_views"
+MSG_NO_ANSWER = "Please give an answer first, or skip this question."
+MSG_LOCKED = "Join a workshop on the Welcome page to save your answers."
+_MISSING = object()
+
+
+def screen_state(**extra: Any) -> dict[str, Any]:
+    """What the person last looked at, stored with each answer on 'Your views'."""
+    return {
+        "model": state.get(state.MODEL),
+        "threshold": state.get(state.THRESHOLD),
+        "bias": state.get(state.BIAS),
+        "view": state.get(state.VIEW),
+        **extra,
+    }
+
+
+def _read_answer(question) -> Any:
+    """The answer in the widgets of ``question``, or ``_MISSING`` if none was given."""
+    from csc_dash.content.questions import PRIORITY_LEVELS
+
+    key = f"qa_{question.id}"
+    value = st.session_state.get(key)
+    if question.kind == "scale5":
+        return int(value) if value is not None else _MISSING
+    if question.kind == "choice":
+        return value if value is not None else _MISSING
+    if question.kind == "rank":
+        return list(value) if value else _MISSING
+    if question.kind == "priority":
+        levels = {}
+        for i, option in enumerate(question.options):
+            level = st.session_state.get(f"{key}_{i}")
+            if level in PRIORITY_LEVELS:
+                levels[option] = level
+        return levels or _MISSING
+    if question.kind == "number":
+        if st.session_state.get(f"{key}_none"):
+            return None
+        return float(value) if value is not None else _MISSING
+    text = str(value or "").strip()
+    return text if text else _MISSING
+
+
+def _on_answer(question_id: str, screen: dict[str, Any]) -> None:
+    from csc_dash.content.questions import by_id
+    from csc_dash.ui import save_view
+
+    value = _read_answer(by_id(question_id))
+    if value is _MISSING:
+        session_dict(state.NOTICES)[f"{YOUR_VIEWS}:{question_id}"] = ("warning", MSG_NO_ANSWER)
+        return
+    save_view.submit(YOUR_VIEWS, question_id, value, {**screen, "question_id": question_id})
+
+
+def _index(options, previous) -> int | None:
+    return list(options).index(previous) if previous in options else None
+
+
+def question_form(
+    question, previous: Any, screen: dict[str, Any], *, enabled: bool, answered: bool = False
+) -> None:
+    """One question as its own small form with a Save button; skipping is not saving.
+
+    ``previous`` is the person's saved answer (``answered`` says whether there is one: a saved
+    "no threshold" is ``None`` too).
+    """
+    from csc_dash.content.questions import FREE_TEXT_REMINDER, PRIORITY_LEVELS
+    from csc_dash.ui import save_view
+
+    if save_view.retry_panel(YOUR_VIEWS, question.id):
+        return
+    if enabled:
+        save_view.form_token(YOUR_VIEWS, question.id)
+    key = f"qa_{question.id}"
+    with st.form(f"q_{question.id}", border=True):
+        st.markdown(f"**{question.prompt}**")
+        if question.help and question.kind != "text":
+            st.caption(question.help)
+        if question.kind == "scale5":
+            st.radio(
+                question.prompt,
+                [1, 2, 3, 4, 5],
+                format_func=lambda i: question.options[i - 1],
+                index=_index([1, 2, 3, 4, 5], previous),
+                horizontal=True,
+                key=key,
+                label_visibility="collapsed",
+            )
+        elif question.kind == "choice":
+            st.radio(
+                question.prompt,
+                question.options,
+                index=_index(question.options, previous),
+                key=key,
+                label_visibility="collapsed",
+            )
+        elif question.kind == "rank":
+            st.multiselect(
+                "Pick them in order: the one that matters most first. You do not have to pick all.",
+                question.options,
+                default=[o for o in (previous or []) if o in question.options],
+                key=key,
+            )
+        elif question.kind == "priority":
+            previous = previous if isinstance(previous, dict) else {}
+            for i, option in enumerate(question.options):
+                st.radio(
+                    option,
+                    PRIORITY_LEVELS,
+                    index=_index(PRIORITY_LEVELS, previous.get(option)),
+                    horizontal=True,
+                    key=f"{key}_{i}",
+                )
+        elif question.kind == "number":
+            start = state.get(state.THRESHOLD)
+            if isinstance(previous, (int, float)) and not isinstance(previous, bool):
+                start = previous
+            st.number_input(
+                "The line on the scores (0 to 1)",
+                min_value=0.0,
+                max_value=1.0,
+                step=0.01,
+                format="%.2f",
+                value=float(start) if start is not None else 0.5,
+                key=key,
+            )
+            if state.get(state.THRESHOLD) is not None:
+                st.caption(f"The line you last used on the Trade-offs page was {state.get(state.THRESHOLD):.2f}.")
+            st.checkbox(
+                "No threshold: no line would be acceptable to me",
+                value=answered and previous is None,
+                key=f"{key}_none",
+            )
+        else:
+            st.text_area(
+                question.prompt,
+                value=previous if isinstance(previous, str) else "",
+                max_chars=2000,
+                height=90,
+                key=key,
+                label_visibility="collapsed",
+                help=FREE_TEXT_REMINDER,
+            )
+            st.caption(FREE_TEXT_REMINDER)
+        st.form_submit_button(
+            "Save this answer",
+            disabled=not enabled,
+            on_click=_on_answer,
+            args=(question.id, screen),
+        )
+    save_view.messages(YOUR_VIEWS, question.id)
+
+
+def latest_answers() -> dict[tuple[str, str], Any]:
+    """The joined participant's saved answers (to fill the forms again); empty if unreachable."""
+    from csc_dash import feedback
+
+    person = participant()
+    if person is None:
+        return {}
+    try:
+        return feedback.latest_answers(engine(), person["participant_id"])
+    except feedback.StoreUnavailable:
+        return {}
+
+
+# -- statements ------------------------------------------------------------------------------------
+
+VOTE_LABELS = {"agree": "Agree", "disagree": "Disagree", "pass": "Pass"}
+MSG_PROPOSED = "Thank you. The facilitator reads each statement before the room can vote on it."
+MSG_PROPOSED_AGAIN = "You have already sent this statement."
+
+
+def _on_vote(statement_id: int) -> None:
+    from csc_dash import feedback
+
+    person = participant()
+    choice = st.session_state.get(f"vote_{statement_id}")
+    if person is None or choice is None:
+        return
+    pending = session_dict(state.PENDING)
+    entry = pending.get(("statement", statement_id))
+    token = entry["token"] if entry and entry["value"] == choice else feedback.new_client_token()
+    pending[("statement", statement_id)] = {"token": token, "value": choice, "retry": True}
+    _send_vote(statement_id)
+
+
+def _send_vote(statement_id: int) -> None:
+    from csc_dash import feedback
+
+    person = participant()
+    pending = session_dict(state.PENDING)
+    entry = pending.get(("statement", statement_id))
+    if person is None or entry is None:
+        return
+    notices = session_dict(state.NOTICES)
+    try:
+        feedback.vote(
+            engine(),
+            participant_id=person["participant_id"],
+            statement_id=statement_id,
+            choice=entry["value"],
+            client_token=entry["token"],
+        )
+    except feedback.StoreUnavailable:
+        notices[f"vote:{statement_id}"] = ("warning", MSG_STORE_DOWN)
+        return
+    except feedback.FeedbackError as exc:
+        pending.pop(("statement", statement_id), None)
+        notices[f"vote:{statement_id}"] = ("error", str(exc))
+        return
+    pending.pop(("statement", statement_id), None)
+    session_dict(state.LAST_SAVED)[("statement", statement_id)] = {"value": entry["value"]}
+
+
+def statement_card(statement) -> None:
+    """A statement with Agree / Disagree / Pass; a failed vote stays with a Retry button."""
+    with st.container(border=True):
+        st.markdown(plain(statement.text))
+        voted = session_dict(state.LAST_SAVED).get(("statement", statement.id), {}).get("value")
+        key = f"vote_{statement.id}"
+        if key not in st.session_state and voted is not None:
+            st.session_state[key] = voted
+        st.segmented_control(
+            "Your vote",
+            list(VOTE_LABELS),
+            format_func=VOTE_LABELS.get,
+            key=key,
+            on_change=_on_vote,
+            args=(statement.id,),
+            label_visibility="collapsed",
+        )
+        show_notice(f"vote:{statement.id}")
+        if ("statement", statement.id) in session_dict(state.PENDING):
+            st.button("Retry", key=f"retry_vote_{statement.id}", on_click=_send_vote, args=(statement.id,))
+
+
+def _on_propose() -> None:
+    from csc_dash import feedback
+
+    person = participant()
+    text = str(st.session_state.get("propose_text") or "").strip()
+    notices = session_dict(state.NOTICES)
+    if person is None:
+        return
+    if not text:
+        notices["propose"] = ("warning", "Please write a statement first.")
+        return
+    last = session_dict(state.LAST_SAVED).get(("propose", "statement"))
+    if last and last.get("signature") == text:
+        notices["propose"] = ("info", MSG_PROPOSED_AGAIN)
+        return
+    try:
+        feedback.add_statement(
+            engine(),
+            workshop_id=person["workshop_id"],
+            text=text,
+            source="participant",
+            proposed_by=person["participant_id"],
+            approved=False,
+        )
+    except feedback.StoreUnavailable:
+        notices["propose"] = ("warning", MSG_STORE_DOWN)
+        return
+    except feedback.FeedbackError as exc:
+        notices["propose"] = ("error", str(exc))
+        return
+    session_dict(state.LAST_SAVED)[("propose", "statement")] = {"signature": text}
+    notices["propose"] = ("success", MSG_PROPOSED)
+
+
+def propose_form() -> None:
+    from csc_dash.content.questions import FREE_TEXT_REMINDER
+
+    with st.form("propose_form", border=True):
+        st.markdown("**Propose a statement for the room**")
+        st.text_area(
+            "Your statement",
+            key="propose_text",
+            max_chars=280,
+            height=80,
+            placeholder="For example: Families should be told when a tool is used.",
+        )
+        st.caption(FREE_TEXT_REMINDER)
+        st.form_submit_button("Send to the facilitator", on_click=_on_propose)
+    show_notice("propose")
+
+
+# -- facilitator ----------------------------------------------------------------------------------
+
+LIVE_SECONDS = 5
+MSG_ERASED_PARTICIPANT = "Done. That person's answers, votes and statements are deleted."
+MSG_ERASED_WORKSHOP = "Done. The workshop and everything in it are deleted."
+
+
+def page_titles() -> dict[str, str]:
+    """Page id (the file name without ``.py``) -> the title people see in the menu."""
+    from pathlib import PurePosixPath
+
+    from csc_dash.ui import navigation
+
+    return {PurePosixPath(spec.path).stem: spec.title for spec in navigation.PAGES}
+
+
+def workshop_label(item, *, show_owner: bool) -> str:
+    status = "open" if item.status == "open" else "closed"
+    owner = f" · by {item.created_by}" if show_owner else ""
+    return f"{item.title} · {item.code} · {status}{owner}"
+
+
+def guarded(action, *args, success: str | None = None, notice: str = "facilitator", **kwargs) -> None:
+    """Run a store action from a button callback; plain messages instead of tracebacks."""
+    from csc_dash import feedback
+
+    notices = session_dict(state.NOTICES)
+    try:
+        action(engine(), *args, **kwargs)
+    except feedback.StoreUnavailable:
+        notices[notice] = ("warning", MSG_STORE_DOWN)
+        return
+    except feedback.FeedbackError as exc:
+        notices[notice] = ("error", str(exc))
+        return
+    if success:
+        notices[notice] = ("success", success)
+
+
+LABEL_WORDS = {
+    "consensus": "Most people, in every group, are on the same side",
+    "divisive": "People are split",
+    "mixed": "Mixed views",
+    "too few votes": "Too few votes to tell",
+}
+
+
+def statement_table(results):
+    """Statement results for display: plain labels and agreement by group as text."""
+
+    def by_group(shares) -> str:
+        if not isinstance(shares, dict) or not shares:
+            return ""
+        return "; ".join(f"{role}: {share:.0%} agree" for role, share in shares.items())
+
+    table = results[["text", "agree", "disagree", "pass", "label", "by_role"]].copy()
+    table["label"] = table["label"].map(lambda v: LABEL_WORDS.get(v, v))
+    table["by_role"] = table["by_role"].map(by_group)
+    return table
+
+
+def free_text_table(frame):
+    """What people wrote, with page titles instead of page ids (shown as plain text cells)."""
+    titles = page_titles()
+    table = frame[["pseudonym", "role_tag", "page", "question_id", "text"]].copy()
+    table["page"] = table["page"].map(lambda p: titles.get(p, p))
+    return table

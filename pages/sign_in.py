@@ -1,0 +1,23 @@
+"""Staff sign-in: facilitators, analysts and admins. Participants never need an account."""
+
+import streamlit as st
+
+from csc_dash.ui import accounts, shell, workshop
+
+shell.page_header(
+    "Staff sign-in",
+    "This page is for the people running a workshop. If you are taking part, you do not need "
+    "to sign in: join with the code on the Welcome page.",
+)
+
+already = accounts.signed_in()
+if accounts.login_form() and already:
+    st.success(f"{accounts.MSG_SIGNED_IN} Welcome, {workshop.plain(st.session_state.get('name') or '')}.")
+    roles = accounts.current_roles()
+    if roles & {"facilitator", "admin"}:
+        st.page_link("pages/facilitator.py", label="Open the Facilitator page", icon=":material/co_present:")
+    st.caption("Use Sign out in the side bar when you are done, above all on a shared computer.")
+elif accounts.signed_in():
+    # Signed in during this run: the menu is rebuilt on the next run.
+    st.success(f"{accounts.MSG_SIGNED_IN} Welcome, {workshop.plain(st.session_state.get('name') or '')}.")
+    st.button("Continue", key="sign_in_continue", type="primary")
