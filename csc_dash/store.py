@@ -1,0 +1,376 @@
+"""The workshop store: tables, engine and schema version (SQLAlchemy 2 Core).
+
+``DATABASE_URL`` selects the database (see :mod:`csc_dash.config`): an SQLite file by default
+(WAL journal, 10 s busy timeout, foreign keys on, deleted rows overwritten) or PostgreSQL through
+``postgresql+psycopg://``. :func:`make_engine` creates missing tables and records the schema
+version, so a later version of the code can migrate the data in place without loss; it refuses
+to run on a database written by a newer version.
+
+The functions the app calls live in :mod:`csc_dash.feedback`; this module only knows tables.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import TypeDecorator
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "SchemaVersionError",
+    "StoreUnavailable",
+    "make_engine",
+    "metadata",
+    "participants",
+    "responses",
+    "schema_version",
+    "statements",
+    "transaction",
+    "unavailable_as",
+    "votes",
+    "workshops",
+]
+
+log = logging.getLogger(__name__)
+
+#: The version of the tables this code writes. Bump it and add a step to ``MIGRATIONS``.
+SCHEMA_VERSION = 1
+
+#: Seconds a writer waits for another writer (SQLite) or for a connection (both).
+BUSY_TIMEOUT_S = 10
+
+STORE_UNREACHABLE = "We cannot reach the workshop store just now. Please try again in a moment."
+SCHEMA_TOO_NEW = (
+    "This database was written by a newer version of csc-dash (schema version {found}; this "
+    "version knows up to {known}). Nothing was changed. Update csc-dash before using this "
+    "database, or point DATABASE_URL at another one."
+)
+
+
+class StoreUnavailable(RuntimeError):
+    """The database could not be reached or the write failed; safe to retry with the same client token."""
+
+
+class SchemaVersionError(RuntimeError):
+    """The database holds a schema version this code does not know."""
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC time on every database (SQLite stores no zone, so add it back)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("times in the store must be timezone-aware")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+metadata = MetaData()
+
+# sqlite_autoincrement: an erased participant's id is never given to someone else, so a stale
+# browser session can never write into another person's answers.
+_AUTO = {"sqlite_autoincrement": True}
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", UTCDateTime, nullable=False),
+)
+
+workshops = Table(
+    "workshops",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(16), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("status", String(8), nullable=False, default="open"),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime, nullable=True),
+    CheckConstraint("status IN ('open', 'closed')", name="ck_workshops_status"),
+    **_AUTO,
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "workshop_id",
+        Integer,
+        ForeignKey("workshops.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("pseudonym", String(40), nullable=False),
+    # Case-folded pseudonym: one "Sam" per workshop whatever the case, on every database.
+    Column("pseudonym_key", String(160), nullable=False),
+    Column("role_tag", String(40), nullable=False),
+    Column("consented_at", UTCDateTime, nullable=False),
+    Column("withdrawn_at", UTCDateTime, nullable=True),
+    Column("client_token", String(64), nullable=False, unique=True),
+    UniqueConstraint("workshop_id", "pseudonym_key", name="uq_participants_pseudonym"),
+    **_AUTO,
+)
+
+responses = Table(
+    "responses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "participant_id",
+        Integer,
+        ForeignKey("participants.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column(
+        "workshop_id",
+        Integer,
+        ForeignKey("workshops.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("page", String(100), nullable=False),
+    Column("question_id", String(100), nullable=False),
+    Column("value_json", Text, nullable=False),
+    Column("screen_state_json", Text, nullable=False),
+    Column("client_token", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_responses_participant_question", "participant_id", "page", "question_id"),
+    **_AUTO,
+)
+
+statements = Table(
+    "statements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "workshop_id",
+        Integer,
+        ForeignKey("workshops.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("text", String(280), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("bank_id", String(100), nullable=True),
+    Column(
+        "proposed_by",
+        Integer,
+        ForeignKey("participants.id", ondelete="CASCADE"),
+        nullable=True,
+        index=True,
+    ),
+    Column("approved", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint(
+        "source IN ('bank', 'participant', 'facilitator')", name="ck_statements_source"
+    ),
+    UniqueConstraint("workshop_id", "bank_id", name="uq_statements_bank"),
+    **_AUTO,
+)
+
+votes = Table(
+    "votes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "statement_id",
+        Integer,
+        ForeignKey("statements.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column(
+        "participant_id",
+        Integer,
+        ForeignKey("participants.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("choice", String(16), nullable=False),
+    Column("client_token", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("choice IN ('agree', 'disagree', 'pass')", name="ck_votes_choice"),
+    UniqueConstraint("statement_id", "participant_id", name="uq_votes_statement_participant"),
+    **_AUTO,
+)
+
+#: Tables holding workshop data, parents first (for counting and erasing).
+DATA_TABLES: tuple[Table, ...] = (workshops, participants, responses, statements, votes)
+
+#: version -> step that takes a database from ``version - 1`` to ``version`` inside one
+#: transaction. Empty while there is only version 1.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, say when transactions begin (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # An acknowledged answer survives a power cut; erased rows are overwritten, not just unlinked.
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA secure_delete = ON")
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # Writers take the write lock up front (BEGIN IMMEDIATE) so they queue on the busy timeout
+    # instead of failing when a read turns into a write under WAL; readers never block.
+    if conn.get_execution_options().get("csc_write"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def unavailable_as(message: str) -> Callable:
+    """Decorator: database connection failures become :class:`StoreUnavailable` (``message``).
+
+    Integrity errors are not connection failures and pass through unchanged.
+    """
+
+    def decorate(function: Callable) -> Callable:
+        @functools.wraps(function)
+        def guarded(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except sa_exc.IntegrityError:
+                raise
+            except (sa_exc.DBAPIError, sa_exc.TimeoutError, sa_exc.DisconnectionError) as error:
+                log.warning("store unavailable in %s: %s", function.__name__, error)
+                raise StoreUnavailable(message) from error
+
+        return guarded
+
+    return decorate
+
+
+@contextmanager
+def transaction(engine: Engine, *, write: bool = False) -> Iterator[Connection]:
+    """One transaction: committed when the block ends, rolled back if it raises."""
+    with engine.connect() as conn:
+        if write:
+            conn.execution_options(csc_write=True)
+        with conn.begin():
+            yield conn
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine on the store at ``url`` (default :func:`csc_dash.config.database_url`).
+
+    Creates missing tables and records :data:`SCHEMA_VERSION`.
+
+    Raises
+    ------
+    StoreUnavailable
+        If the database cannot be reached.
+    SchemaVersionError
+        If the database was written by a newer version of the code.
+    """
+    if url is None:
+        from csc_dash import config
+
+        url = config.database_url()
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}}
+        if parsed.database in (None, "", ":memory:"):
+            kwargs["poolclass"] = StaticPool
+        engine = create_engine(parsed, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    else:
+        connect_args = {"connect_timeout": BUSY_TIMEOUT_S} if backend == "postgresql" else {}
+        engine = create_engine(
+            parsed, pool_pre_ping=True, pool_timeout=30, connect_args=connect_args
+        )
+    try:
+        _initialise(engine)
+    except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError) as error:
+        engine.dispose()
+        log.warning("store unreachable at %s: %s", parsed.render_as_string(), error)
+        raise StoreUnavailable(STORE_UNREACHABLE) from error
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _initialise(engine: Engine) -> None:
+    with transaction(engine, write=True) as conn:
+        if conn.dialect.name == "postgresql":
+            # Several app replicas may start at once: one creates, the others wait, per schema.
+            conn.execute(
+                text(
+                    "SELECT pg_advisory_xact_lock(hashtext('csc_dash.store:' || coalesce(current_schema(), '')))"
+                )
+            )
+        schema_version.create(conn, checkfirst=True)
+        found = conn.scalar(select(func.max(schema_version.c.version)))
+        if found is not None and found > SCHEMA_VERSION:
+            raise SchemaVersionError(SCHEMA_TOO_NEW.format(found=found, known=SCHEMA_VERSION))
+        metadata.create_all(conn, checkfirst=True)
+        if found is None:
+            conn.execute(insert(schema_version).values(version=SCHEMA_VERSION, applied_at=utcnow()))
+            return
+        for version in range(found + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[version](conn)
+            conn.execute(insert(schema_version).values(version=version, applied_at=utcnow()))
+
+
+def current_schema_version(engine: Engine) -> int | None:
+    """The newest schema version recorded in the database (``None`` if none is)."""
+    with transaction(engine) as conn:
+        if not engine.dialect.has_table(conn, schema_version.name):
+            return None
+        return conn.scalar(select(func.max(schema_version.c.version)))

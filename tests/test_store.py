@@ -1,0 +1,270 @@
+"""The store: engine settings, tables, schema version and migration, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import socket
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import create_engine, insert, inspect, select, text
+
+from csc_dash import config, store
+
+pytest.register_assert_rewrite("tests.pg")
+from tests.pg import row_counts  # noqa: E402
+
+pytest_plugins = ["tests.pg"]  # fixtures: engine, store_url, pg_url
+
+TABLES = {"schema_version", "workshops", "participants", "responses", "statements", "votes"}
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def versions(engine):
+    with engine.connect() as conn:
+        return (
+            conn.execute(
+                select(store.schema_version.c.version).order_by(store.schema_version.c.version)
+            )
+            .scalars()
+            .all()
+        )
+
+
+def test_make_engine_creates_tables_and_records_version(engine):
+    assert set(inspect(engine).get_table_names()) >= TABLES
+    assert versions(engine) == [store.SCHEMA_VERSION]
+    assert store.current_schema_version(engine) == store.SCHEMA_VERSION
+    assert row_counts(engine) == {name: (1 if name == "schema_version" else 0) for name in TABLES}
+
+
+def test_make_engine_again_keeps_one_version_row(store_url):
+    first = store.make_engine(store_url)
+    second = store.make_engine(store_url)
+    try:
+        assert versions(second) == [store.SCHEMA_VERSION]
+    finally:
+        first.dispose()
+        second.dispose()
+
+
+def test_sqlite_settings(tmp_path):
+    engine = store.make_engine(f"sqlite:///{tmp_path / 'x.sqlite'}")
+    with engine.connect() as conn:
+        pragmas = {
+            name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in (
+                "journal_mode",
+                "foreign_keys",
+                "busy_timeout",
+                "secure_delete",
+                "synchronous",
+            )
+        }
+    engine.dispose()
+    assert pragmas == {
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "busy_timeout": store.BUSY_TIMEOUT_S * 1000,
+        "secure_delete": 1,
+        "synchronous": 2,  # FULL: an acknowledged answer survives a power cut
+    }
+
+
+def test_sqlite_connections_can_cross_threads(tmp_path):
+    import threading
+
+    engine = store.make_engine(f"sqlite:///{tmp_path / 'x.sqlite'}")
+    conn = engine.connect()
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(conn.execute(text("SELECT 1")).scalar()))
+    thread.start()
+    thread.join()
+    conn.close()
+    engine.dispose()
+    assert seen == [1]
+
+
+def test_in_memory_sqlite_works():
+    engine = store.make_engine("sqlite://")
+    assert versions(engine) == [store.SCHEMA_VERSION]
+
+
+def test_default_url_is_a_file_in_the_data_folder():
+    engine = store.make_engine()
+    engine.dispose()
+    assert (config.data_dir() / "csc_dash.sqlite").is_file()
+
+
+@pytest.mark.postgres
+def test_postgres_engine_pings_connections(pg_url):
+    engine = store.make_engine(pg_url)
+    engine.dispose()
+    assert engine.pool._pre_ping is True
+    assert engine.dialect.driver == "psycopg"
+
+
+def test_newer_schema_is_refused_and_left_untouched(store_url):
+    engine = store.make_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(store.schema_version).values(
+                version=store.SCHEMA_VERSION + 1, applied_at=store.utcnow()
+            )
+        )
+    engine.dispose()
+    with pytest.raises(store.SchemaVersionError) as raised:
+        store.make_engine(store_url)
+    assert str(raised.value) == store.SCHEMA_TOO_NEW.format(
+        found=store.SCHEMA_VERSION + 1, known=store.SCHEMA_VERSION
+    )
+    raw = create_engine(store_url)
+    assert versions(raw) == [store.SCHEMA_VERSION, store.SCHEMA_VERSION + 1]
+    raw.dispose()
+
+
+def test_migration_steps_run_once_and_keep_data(store_url, monkeypatch):
+    engine = store.make_engine(store_url)
+    now = store.utcnow()
+    with engine.begin() as conn:
+        conn.execute(
+            insert(store.workshops).values(
+                code="KEEPME", title="Kept", status="open", created_by="ann", created_at=now
+            )
+        )
+    engine.dispose()
+
+    calls = []
+
+    def add_note_column(conn):
+        calls.append(1)
+        conn.execute(text("ALTER TABLE workshops ADD COLUMN note VARCHAR(20)"))
+
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store, "MIGRATIONS", {2: add_note_column})
+    migrated = store.make_engine(store_url)
+    again = store.make_engine(store_url)
+    assert calls == [1]
+    assert versions(again) == [1, 2]
+    assert "note" in {c["name"] for c in inspect(again).get_columns("workshops")}
+    with again.connect() as conn:
+        assert conn.execute(select(store.workshops.c.code, store.workshops.c.title)).all() == [
+            ("KEEPME", "Kept")
+        ]
+    migrated.dispose()
+    again.dispose()
+
+
+def test_unreachable_postgres_raises_store_unavailable():
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/test"
+    with pytest.raises(store.StoreUnavailable) as raised:
+        store.make_engine(url)
+    assert str(raised.value) == store.STORE_UNREACHABLE
+
+
+def test_unopenable_sqlite_raises_store_unavailable(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(store.StoreUnavailable):
+        store.make_engine(f"sqlite:///{tmp_path / 'file' / 'x.sqlite'}")
+
+
+def test_times_come_back_timezone_aware_utc(engine):
+    when = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(store.workshops).values(
+                code="TZTEST", title="t", status="open", created_by="a", created_at=when
+            )
+        )
+    with engine.connect() as conn:
+        got = conn.execute(select(store.workshops.c.created_at)).scalar_one()
+    assert got == when
+    assert got.utcoffset().total_seconds() == 0
+
+
+def test_naive_times_are_refused(engine):
+    with pytest.raises(Exception, match="timezone-aware"), engine.begin() as conn:
+        conn.execute(
+            insert(store.workshops).values(
+                code="NAIVE1",
+                title="t",
+                status="open",
+                created_by="a",
+                created_at=datetime(2026, 1, 1),
+            )
+        )
+
+
+def test_ids_are_never_reused_after_a_delete(engine):
+    now = store.utcnow()
+    with engine.begin() as conn:
+        first = conn.execute(
+            insert(store.workshops).values(
+                code="AAAAAA", title="t", status="open", created_by="a", created_at=now
+            )
+        ).inserted_primary_key[0]
+        conn.execute(store.workshops.delete().where(store.workshops.c.id == first))
+        second = conn.execute(
+            insert(store.workshops).values(
+                code="CCCCCC", title="t", status="open", created_by="a", created_at=now
+            )
+        ).inserted_primary_key[0]
+    assert second > first
+
+
+def test_foreign_keys_cascade(engine):
+    now = store.utcnow()
+    with engine.begin() as conn:
+        wid = conn.execute(
+            insert(store.workshops).values(
+                code="FKFKFK", title="t", status="open", created_by="a", created_at=now
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            insert(store.participants).values(
+                workshop_id=wid,
+                pseudonym="p",
+                pseudonym_key="p",
+                role_tag="Other",
+                consented_at=now,
+                client_token="tok",
+            )
+        )
+    with engine.begin() as conn:
+        conn.execute(store.workshops.delete())
+    assert row_counts(engine)["participants"] == 0
+
+
+def test_transaction_rolls_back_on_error(engine):
+    now = store.utcnow()
+    with pytest.raises(RuntimeError), store.transaction(engine, write=True) as conn:
+        conn.execute(
+            insert(store.workshops).values(
+                code="ROLLBK", title="t", status="open", created_by="a", created_at=now
+            )
+        )
+        raise RuntimeError("boom")
+    assert row_counts(engine)["workshops"] == 0
+
+
+def test_unavailable_as_maps_connection_failures_only():
+    from sqlalchemy import exc
+
+    @store.unavailable_as("try later")
+    def broken(error):
+        raise error
+
+    with pytest.raises(store.StoreUnavailable, match="^try later$"):
+        broken(exc.OperationalError("SELECT 1", {}, Exception("gone")))
+    with pytest.raises(exc.IntegrityError):
+        broken(exc.IntegrityError("INSERT", {}, Exception("dup")))
+    with pytest.raises(ValueError):
+        broken(ValueError("not a database problem"))
+
+
+def test_every_data_table_is_known():
+    assert {t.name for t in store.DATA_TABLES} | {"schema_version"} == TABLES
