@@ -349,9 +349,10 @@ VIRTUES: tuple[tuple[str, str], ...] = (
 )
 
 COMMITMENT = (
-    "The study asks everyone involved to sign up to a shared promise: a commitment to care, "
-    "working together and understanding. It holds the values, principles and virtues together. "
-    "It is meant to be a living promise, talked about and renewed, not signed once and forgotten."
+    "The study asks everyone involved to make a shared promise. It is a promise to care, to work "
+    "together and to understand each other. It holds the values, principles and virtues "
+    "together. It should be a living promise: talked about and renewed, not signed once and "
+    "forgotten."
 )
 
 #: FAST principles (analyst view): (name, plain, source wording).
