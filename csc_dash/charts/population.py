@@ -1,0 +1,302 @@
+"""Charts for the Root causes page: frames from :mod:`csc_dash.population` in, figures out.
+
+Roles are told apart by colour *and* shape: the chosen council is a large vermillion star, its
+statistical neighbours sky-blue diamonds, other councils small grey circles, England black.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from csc_dash.charts import OKABE_ITO, base_layout
+
+__all__ = [
+    "ROLE_STYLE",
+    "cohort_factors_heatmap",
+    "cohort_need_chart",
+    "cohort_referrals_chart",
+    "factor_bars",
+    "neighbour_bars",
+    "rate_series",
+    "residual_bars",
+    "scatter_with_line",
+    "what_if_bars",
+]
+
+ROLE_STYLE = {
+    "other": {"name": "Other councils", "colour": OKABE_ITO["grey"], "symbol": "circle", "size": 8},
+    "neighbour": {
+        "name": "Its statistical neighbours",
+        "colour": OKABE_ITO["sky_blue"],
+        "symbol": "diamond",
+        "size": 12,
+    },
+    "chosen": {"name": "The council you picked", "colour": OKABE_ITO["vermillion"], "symbol": "star", "size": 20},
+}
+_DECILE_TICKS = {
+    "tickmode": "array",
+    "tickvals": list(range(1, 11)),
+    "ticktext": ["1<br>most<br>deprived", *map(str, range(2, 10)), "10<br>least<br>deprived"],
+}
+
+
+def scatter_with_line(
+    points: pd.DataFrame,
+    *,
+    slope: float,
+    intercept: float,
+    x_label: str,
+    y_label: str,
+    title: str,
+) -> go.Figure:
+    """Councils as points (role by colour and shape) and the least-squares line."""
+    fig = go.Figure()
+    for role in ("other", "neighbour", "chosen"):
+        part = points[points["role"] == role]
+        if part.empty:
+            continue
+        style = ROLE_STYLE[role]
+        fig.add_trace(
+            go.Scatter(
+                x=part["x"],
+                y=part["y"],
+                mode="markers",
+                name=style["name"],
+                text=part["la_name"],
+                marker={
+                    "color": style["colour"],
+                    "symbol": style["symbol"],
+                    "size": style["size"],
+                    "line": {"color": "#1a1a1a", "width": 0.5 if role == "other" else 1},
+                    "opacity": 0.7 if role == "other" else 1.0,
+                },
+                hovertemplate="%{text}<br>%{x:.3g}, %{y:.1f}<extra></extra>",
+            )
+        )
+    if len(points) and slope == slope:  # not NaN
+        lo, hi = float(points["x"].min()), float(points["x"].max())
+        fig.add_trace(
+            go.Scatter(
+                x=[lo, hi],
+                y=[intercept + slope * lo, intercept + slope * hi],
+                mode="lines",
+                name="Straight-line fit",
+                line={"color": OKABE_ITO["black"], "dash": "dash", "width": 2},
+                hoverinfo="skip",
+            )
+        )
+    fig.update_layout(
+        **base_layout(title={"text": title, "font": {"size": 16}}, height=460, margin={"l": 10, "r": 10, "t": 90, "b": 10})
+    )
+    fig.update_xaxes(title_text=x_label)
+    fig.update_yaxes(title_text=y_label, rangemode="tozero")
+    return fig
+
+
+def rate_series(series: pd.DataFrame, *, council: str, y_label: str) -> go.Figure:
+    """A council's rate each year against England's (solid circles vs dashed squares)."""
+    fig = go.Figure()
+    styles = {
+        council: {"color": OKABE_ITO["vermillion"], "dash": "solid", "symbol": "star", "size": 12},
+        "England": {"color": OKABE_ITO["black"], "dash": "dash", "symbol": "square", "size": 8},
+    }
+    for area, style in styles.items():
+        part = series[series["area"] == area]
+        fig.add_trace(
+            go.Scatter(
+                x=part["year"],
+                y=part["value"],
+                name=area,
+                mode="lines+markers",
+                line={"color": style["color"], "dash": style["dash"], "width": 3},
+                marker={"symbol": style["symbol"], "size": style["size"], "color": style["color"]},
+                hovertemplate=area + " %{x}: %{y:.1f}<extra></extra>",
+            )
+        )
+    fig.update_layout(**base_layout(height=380))
+    fig.update_xaxes(title_text="Year ending 31 March", dtick=2)
+    fig.update_yaxes(title_text=y_label, rangemode="tozero")
+    return fig
+
+
+def neighbour_bars(frame: pd.DataFrame, *, x_label: str) -> go.Figure:
+    """The council, its neighbours and England as bars; the council is striped, England black."""
+    frame = frame.iloc[::-1]  # the chosen council at the top
+    colours = {"chosen": OKABE_ITO["vermillion"], "neighbour": OKABE_ITO["sky_blue"], "England": OKABE_ITO["black"]}
+    patterns = {"chosen": "/", "neighbour": "", "England": "."}
+    names = [
+        f"{n} (picked)" if r == "chosen" else n
+        for n, r in zip(frame["la_name"], frame["role"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=frame["value"],
+            y=names,
+            orientation="h",
+            marker={
+                "color": [colours[r] for r in frame["role"]],
+                "pattern": {"shape": [patterns[r] for r in frame["role"]], "fgcolor": "#ffffff"},
+            },
+            text=[("not published" if v != v else f"{v:.0f}") for v in frame["value"]],
+            textposition="outside",
+            hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.update_layout(**base_layout(height=120 + 32 * len(frame)))
+    fig.update_xaxes(title_text=x_label, rangemode="tozero")
+    return fig
+
+
+def factor_bars(frame: pd.DataFrame, *, council: str) -> go.Figure:
+    """Share of assessments finding each factor: council (striped) next to England (solid)."""
+    frame = frame.iloc[::-1]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=frame["england_pct"],
+            y=frame["label"],
+            orientation="h",
+            name="England",
+            marker={"color": OKABE_ITO["black"]},
+            hovertemplate="England, %{y}: %{x:.1f}%<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=frame["council_pct"],
+            y=frame["label"],
+            orientation="h",
+            name=council,
+            marker={"color": OKABE_ITO["vermillion"], "pattern": {"shape": "/", "fgcolor": "#ffffff"}},
+            hovertemplate=council + ", %{y}: %{x:.1f}%<extra></extra>",
+        )
+    )
+    fig.update_layout(**base_layout(barmode="group", height=520))
+    fig.update_xaxes(title_text="Out of every 100 assessments, how many found it", rangemode="tozero")
+    return fig
+
+
+def residual_bars(frame: pd.DataFrame, *, council: str | None, x_label: str) -> go.Figure:
+    """Councils furthest above and below what deprivation predicts (up-bars vs down-bars)."""
+    frame = frame.iloc[::-1]
+    above = frame["residual"] >= 0
+    colours = [
+        OKABE_ITO["vermillion"] if code == council else (OKABE_ITO["orange"] if a else OKABE_ITO["blue"])
+        for code, a in zip(frame["new_la_code"], above, strict=True)
+    ]
+    patterns = ["/" if a else "" for a in above]
+    labels = [
+        f"{name} (picked)" if code == council else name
+        for code, name in zip(frame["new_la_code"], frame["la_name"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=frame["residual"],
+            y=labels,
+            orientation="h",
+            marker={"color": colours, "pattern": {"shape": patterns, "fgcolor": "#ffffff"}},
+            text=[f"{'+' if r >= 0 else '−'}{abs(r):.0f}" for r in frame["residual"]],
+            textposition="outside",
+            hovertemplate="%{y}: %{x:+.1f}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.add_vline(x=0, line={"color": OKABE_ITO["black"], "width": 1})
+    fig.update_layout(**base_layout(height=140 + 26 * len(frame)))
+    fig.update_xaxes(title_text=x_label)
+    return fig
+
+
+def cohort_referrals_chart(gradient: pd.DataFrame) -> go.Figure:
+    """Referrals per 10,000 children a year, by deprivation decile."""
+    fig = go.Figure(
+        go.Bar(
+            x=gradient["deprivation_decile"],
+            y=gradient["referrals_per_10k"],
+            name="Referrals",
+            marker={"color": OKABE_ITO["sky_blue"]},
+            text=[f"{v:.0f}" for v in gradient["referrals_per_10k"]],
+            textposition="outside",
+            hovertemplate="Decile %{x}: %{y:.0f} referrals per 10,000 children a year<extra></extra>",
+        )
+    )
+    fig.update_layout(**base_layout(height=360, showlegend=False))
+    fig.update_xaxes(title_text="Neighbourhood deprivation decile", **_DECILE_TICKS)
+    fig.update_yaxes(title_text="Referrals per 10,000 children a year", rangemode="tozero")
+    return fig
+
+
+def cohort_need_chart(gradient: pd.DataFrame) -> go.Figure:
+    """True need next to recorded plans or care, per 10,000 children a year, by decile."""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=gradient["deprivation_decile"],
+            y=gradient["need_per_10k"],
+            name="Truly needed a plan or care (known only in this made-up world)",
+            marker={"color": OKABE_ITO["bluish_green"], "pattern": {"shape": "/", "fgcolor": "#ffffff"}},
+            hovertemplate="Decile %{x}: %{y:.1f} needed help<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=gradient["deprivation_decile"],
+            y=gradient["recorded_per_10k"],
+            name="Plan or care recorded",
+            marker={"color": OKABE_ITO["blue"]},
+            hovertemplate="Decile %{x}: %{y:.1f} recorded<extra></extra>",
+        )
+    )
+    fig.update_layout(**base_layout(barmode="group", height=400))
+    fig.update_xaxes(title_text="Neighbourhood deprivation decile", **_DECILE_TICKS)
+    fig.update_yaxes(title_text="Children per 10,000 a year", rangemode="tozero")
+    return fig
+
+
+def cohort_factors_heatmap(factors: pd.DataFrame) -> go.Figure:
+    """Each factor per 10,000 children a year by decile, numbers printed in every cell."""
+    wide = factors.pivot(index="label", columns="deprivation_decile", values="per_10k")
+    order = factors.groupby("label")["per_10k"].sum().sort_values().index
+    wide = wide.loc[order]
+    fig = go.Figure(
+        go.Heatmap(
+            z=wide.to_numpy(),
+            x=list(wide.columns),
+            y=list(wide.index),
+            text=[[f"{v:.0f}" for v in row] for row in wide.to_numpy()],
+            texttemplate="%{text}",
+            colorscale=[[0, "#ffffff"], [1, OKABE_ITO["blue"]]],
+            colorbar={"title": {"text": "per 10,000<br>a year"}},
+            hovertemplate="%{y}, decile %{x}: %{z:.0f} per 10,000 children a year<extra></extra>",
+        )
+    )
+    fig.update_layout(**base_layout(height=440))
+    fig.update_xaxes(title_text="Neighbourhood deprivation decile", **_DECILE_TICKS)
+    return fig
+
+
+def what_if_bars(table: pd.DataFrame) -> go.Figure:
+    """Now vs after the what-if, for recorded escalations and true need (per 10,000 a year)."""
+    names = {"recorded": "Plan or care recorded", "need": "Truly needed a plan or care"}
+    fig = go.Figure()
+    for when, style in (
+        ("now", {"color": OKABE_ITO["grey"], "pattern": {"shape": ""}}),
+        ("after", {"color": OKABE_ITO["bluish_green"], "pattern": {"shape": "/", "fgcolor": "#ffffff"}}),
+    ):
+        part = table[table["when"] == when]
+        fig.add_trace(
+            go.Bar(
+                x=[names[m] for m in part["measure"]],
+                y=part["per_10k"],
+                name="As it is now" if when == "now" else "In the what-if",
+                marker=style,
+                text=[f"{v:.1f}" for v in part["per_10k"]],
+                textposition="outside",
+                hovertemplate="%{x}: %{y:.1f} per 10,000 a year<extra></extra>",
+            )
+        )
+    fig.update_layout(**base_layout(barmode="group", height=380))
+    fig.update_yaxes(title_text="Children per 10,000 a year", rangemode="tozero")
+    return fig

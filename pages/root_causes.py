@@ -1,0 +1,433 @@
+"""Root causes: real council figures by deprivation, one council against its neighbours, and the
+made-up council's own gradient with a prevention what-if."""
+
+import streamlit as st
+
+from csc_dash import population as pop
+from csc_dash.charts import population as charts
+from csc_dash.ui import population_cache as cache
+from csc_dash.ui import save_view, shell, state
+
+OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
+CAUSE_WORDS = (
+    "Councils with more deprivation have more children in care; "
+    "this shows association, not cause."
+)
+VIEWS = {
+    "england": "All councils in England",
+    "council": "One council",
+    "ranking": "Higher or lower than expected",
+    "cohort": "Our made-up council",
+}
+
+shell.page_header(
+    "Root causes",
+    "Why do some families need help from children's social care? This page uses **real published "
+    "figures** for every council in England. It shows how need for help goes with how poor an "
+    "area is. Then it goes back to our made-up council.",
+)
+
+councils = cache.councils()
+england = cache.england()
+year = pop.latest_year(councils)
+choices = pop.council_choices(councils, year)
+
+view = st.radio(
+    "What do you want to see?",
+    list(VIEWS),
+    format_func=VIEWS.get,
+    horizontal=True,
+    key=state.bind(state.ROOT_VIEW),
+    on_change=state.store,
+    args=(state.ROOT_VIEW,),
+)
+if view not in VIEWS:
+    view = "england"
+
+rate = state.get(state.ROOT_RATE)
+deprivation = state.get(state.ROOT_DEPRIVATION)
+council = state.get(state.ROOT_COUNCIL)
+if rate not in pop.RATE_LABELS:
+    rate = "cla_rate"
+if deprivation not in pop.DEPRIVATION_LABELS:
+    deprivation = "imd2019_score"
+if council not in choices:
+    council = None
+
+if view != "cohort":
+    left, middle, right = st.columns(3)
+    with left:
+        rate = st.selectbox(
+            "Which figure?",
+            list(pop.RATE_LABELS),
+            format_func=lambda r: f"{pop.RATE_LABELS[r]} (per 10,000 children)",
+            key=state.bind(state.ROOT_RATE),
+            on_change=state.store,
+            args=(state.ROOT_RATE,),
+        )
+    with middle:
+        deprivation = st.selectbox(
+            "Measure of deprivation",
+            list(pop.DEPRIVATION_LABELS),
+            format_func=pop.DEPRIVATION_LABELS.get,
+            key=state.bind(state.ROOT_DEPRIVATION),
+            on_change=state.store,
+            args=(state.ROOT_DEPRIVATION,),
+            help="Deprivation means how poor an area is: income, jobs, health, housing and more. "
+            "The 2019 and 2025 scores are measured differently, so do not compare them.",
+        )
+    with right:
+        council = st.selectbox(
+            "Pick a council",
+            list(choices),
+            format_func=choices.get,
+            index=None,
+            placeholder="Type a council's name",
+            key=state.bind(state.ROOT_COUNCIL),
+            on_change=state.store,
+            args=(state.ROOT_COUNCIL,),
+        )
+
+rate_name = pop.RATE_LABELS[rate]
+rate_plain = pop.RATE_PLAIN[rate]
+rate_axis = f"{rate_name} per 10,000 children"
+council_name = choices.get(council) if council else None
+
+# ----------------------------------------------------------------------------- all councils
+if view == "england":
+    st.subheader(f"Deprivation and {rate_name.lower()}, {year}")
+    link = pop.association(councils, deprivation, rate, year=year)
+    points = pop.scatter_points(councils, deprivation, rate, year=year, council=council)
+    if not link.enough:
+        st.warning(f"Too few councils have both figures ({link.n}), so it is too few to tell.")
+    else:
+        fig = charts.scatter_with_line(
+            points,
+            slope=link.slope,
+            intercept=link.intercept,
+            x_label=pop.DEPRIVATION_LABELS[deprivation] + " → more deprived",
+            y_label=rate_axis,
+            title=f"r = {link.pearson_r:.2f}, n = {link.n} councils",
+        )
+        chart_col, text_col = st.columns([3, 2])
+        with chart_col:
+            st.plotly_chart(fig, width="stretch")
+        with text_col:
+            direction = "more" if link.pearson_r > 0 else "fewer"
+            st.markdown(
+                f"**Each dot is a council.** Across {link.n} councils, places with more deprivation "
+                f"had {direction} {rate_plain}. The link is **{pop.strength_word(link.pearson_r)}** "
+                f"(r = {link.pearson_r:.2f}; 1 would be a perfect line, 0 no link at all)."
+            )
+            st.markdown(f"**{CAUSE_WORDS}**")
+            st.markdown(
+                "Poverty puts pressure on families. But poorer areas may also be watched more "
+                "closely, and councils record things in different ways. A link between two "
+                "numbers does not tell us which causes which."
+            )
+            if council:
+                st.markdown(
+                    f"**{council_name}** is the red star. Its statistical neighbours (councils "
+                    "most like it) are the blue diamonds."
+                )
+        missing = pop.missing_measure(councils, deprivation, year=year)
+        notes = [
+            "City of London and the Isles of Scilly are left out. They are very small, and most "
+            "of their figures are hidden to keep people private."
+        ]
+        if len(missing):
+            named = "; ".join(f"{n} ({r})" for n, r in zip(missing["la_name"], missing["reason"], strict=True))
+            notes.append(f"No deprivation figure: {named}.")
+        if deprivation.endswith("2025_score"):
+            notes.append(
+                "For the 21 county councils the 2025 score is a simple average of their districts, "
+                "which is only an approximation."
+            )
+        st.caption(" ".join(notes))
+        if shell.analyst_view():
+            st.markdown("**For analysts: the four rates against this deprivation measure**")
+            rows = []
+            for key, label in pop.RATE_LABELS.items():
+                a = pop.association(councils, deprivation, key, year=year)
+                rows.append(
+                    {
+                        "rate per 10,000": label,
+                        "n": a.n,
+                        "Pearson r": round(a.pearson_r, 3),
+                        "95% interval": f"{a.pearson_low:.2f} to {a.pearson_high:.2f}",
+                        "Spearman rho": round(a.spearman_rho, 3),
+                        "slope": round(a.slope, 2),
+                    }
+                )
+            st.dataframe(rows, hide_index=True)
+            st.caption(
+                "Ecological (area-level) correlations; 95% interval by Fisher's z. Missing values "
+                "are left out, never filled in."
+            )
+
+# ----------------------------------------------------------------------------- one council
+elif view == "council":
+    if council is None:
+        st.info("Pick a council above to see its figures next to England's and its neighbours'.")
+    else:
+        summary = pop.council_summary(councils, england, council, rate, year=year)
+        st.subheader(f"{council_name} and its statistical neighbours, {year}")
+        if summary.value == summary.value:
+            st.markdown(
+                f"In {council_name} ({year}), **{pop.describe_rate(rate, summary.value)}** "
+                f"({summary.value:.0f} per 10,000). In England, "
+                f"{pop.describe_rate(rate, summary.england)} ({summary.england:.0f} per 10,000)."
+            )
+        else:
+            st.markdown(
+                f"This figure is not published for {council_name}: the numbers are too small "
+                "and are hidden to protect privacy."
+            )
+        bars_col, text_col = st.columns([3, 2])
+        with bars_col:
+            near = pop.neighbour_comparison(councils, england, council, rate, year=year)
+            st.plotly_chart(charts.neighbour_bars(near, x_label=rate_axis), width="stretch")
+        with text_col:
+            st.markdown(
+                "Statistical neighbours are the ten councils most like this one. The Department "
+                "for Education picks them. It looks at things like income, housing and the ages "
+                "of children."
+            )
+            if summary.neighbours_known and summary.value == summary.value:
+                st.markdown(
+                    f"{summary.neighbours_higher} of its {summary.neighbours_known} neighbours "
+                    f"had a higher figure. The middle neighbour had {summary.neighbour_median:.0f} "
+                    "per 10,000."
+                )
+
+        st.subheader(f"{rate_name} over time")
+        series = pop.council_series(councils, england, council, rate)
+        change = pop.series_change(series, council_name)
+        eng_change = pop.series_change(series, "England")
+        series_col, series_text = st.columns([3, 2])
+        with series_col:
+            st.plotly_chart(
+                charts.rate_series(series, council=council_name, y_label=rate_axis), width="stretch"
+            )
+        with series_text:
+            if change is None:
+                st.markdown("There are no published figures over time for this council.")
+            else:
+                st.markdown(
+                    f"{council_name} went from {change[1]:.0f} per 10,000 in {change[0]} to "
+                    f"{change[3]:.0f} in {change[2]} (red stars)."
+                    + (
+                        f" England went from {eng_change[1]:.0f} to {eng_change[3]:.0f} (black squares)."
+                        if eng_change
+                        else ""
+                    )
+                )
+            st.caption(
+                "Children in care figures start in 2021 in this data. Councils that were formed "
+                "or merged start when they began."
+            )
+
+        st.subheader("What assessments found")
+        factors = pop.factor_comparison(councils, england, council, year=year)
+        biggest = pop.biggest_factor_difference(factors)
+        f_col, f_text = st.columns([3, 2])
+        with f_col:
+            st.plotly_chart(charts.factor_bars(factors, council=council_name), width="stretch")
+        with f_text:
+            st.markdown(
+                "At the end of an assessment, the social worker notes what they found. One "
+                "assessment can find several things."
+            )
+            if biggest is None:
+                st.markdown("These figures are not published for this council.")
+            else:
+                word = "more" if biggest["difference"] > 0 else "less"
+                st.markdown(
+                    f"The biggest gap from England is **{biggest['label']}**, found {word} "
+                    f"often here. {council_name} found it in {biggest['council_pct']:.0f} of every "
+                    f"100 assessments. England found it in {biggest['england_pct']:.0f}."
+                )
+
+        st.subheader("Spending on children's social care")
+        spend_link = pop.association(councils, "csc_spend_per_child", rate, year=year)
+        spend_points = pop.scatter_points(councils, "csc_spend_per_child", rate, year=year, council=council)
+        s_col, s_text = st.columns([3, 2])
+        with s_col:
+            st.plotly_chart(
+                charts.scatter_with_line(
+                    spend_points,
+                    slope=spend_link.slope,
+                    intercept=spend_link.intercept,
+                    x_label="Spending per child, £ (2024-25)",
+                    y_label=rate_axis,
+                    title=f"r = {spend_link.pearson_r:.2f}, n = {spend_link.n} councils",
+                ),
+                width="stretch",
+            )
+        with s_text:
+            if summary.spend_per_child == summary.spend_per_child:
+                st.markdown(
+                    f"{council_name} spent about **£{summary.spend_per_child:,.0f} per child** on "
+                    f"children's social care in 2024-25. England: £{summary.england_spend_per_child:,.0f}."
+                )
+            else:
+                st.markdown(
+                    f"{council_name} did not send a complete spending return for 2024-25, so we "
+                    "have no figure."
+                )
+            st.markdown(
+                "Councils with more children in care spend more, because care costs a lot. "
+                "Spending follows need as much as it shapes it."
+            )
+
+# ----------------------------------------------------------------------------- ranking
+elif view == "ranking":
+    st.subheader(f"{rate_name}: higher or lower than deprivation predicts, {year}")
+    st.warning(
+        "Be careful with this list. Councils record things in different ways and set different "
+        "bars for when to step in. A council high on this list is not doing worse, and one low "
+        "on it is not doing better.",
+        icon=":material/warning:",
+    )
+    residuals = pop.deprivation_residuals(councils, rate, deprivation=deprivation, year=year)
+    shown = pop.residual_extremes(residuals, n=8, council=council)
+    r_col, r_text = st.columns([3, 2])
+    with r_col:
+        st.plotly_chart(
+            charts.residual_bars(
+                shown, council=council, x_label="Above (+) or below (−) the prediction, per 10,000 children"
+            ),
+            width="stretch",
+        )
+    with r_text:
+        st.markdown(
+            f"We drew the straight line that best fits {rate_name.lower()} against deprivation "
+            f"across {len(residuals)} councils. The bars show the councils furthest above the "
+            "line (striped orange) and furthest below it (solid blue)."
+        )
+        if council:
+            mine = residuals[residuals["new_la_code"] == council]
+            if mine.empty:
+                st.markdown(
+                    f"{council_name} is not ranked: it has no figure for this rate or for this "
+                    "measure of deprivation. Try the 2025 measure."
+                )
+            else:
+                row = mine.iloc[0]
+                side = "above" if row["residual"] >= 0 else "below"
+                st.markdown(
+                    f"**{council_name}** is number {row['rank']} of {len(residuals)}. Its figure "
+                    f"is {row['observed']:.0f} per 10,000; deprivation alone predicts "
+                    f"{row['predicted']:.0f}. That is {abs(row['residual']):.0f} {side} the line."
+                )
+    if shell.analyst_view():
+        st.markdown("**For analysts: every council, ranked by residual (observed − predicted)**")
+        st.dataframe(
+            residuals[["rank", "la_name", "deprivation", "observed", "predicted", "residual", "residual_pct"]],
+            hide_index=True,
+        )
+        st.caption("Ordinary least squares of the rate on one deprivation score; ties are ordered by council code.")
+
+# ----------------------------------------------------------------------------- made-up council
+else:
+    bias = state.get(state.BIAS)
+    st.subheader("Our made-up council, by how deprived each neighbourhood is")
+    st.markdown(
+        "Now back to our made-up council. Every neighbourhood is put in one of ten groups, from "
+        "the most deprived tenth (1) to the least deprived (10). Only in a made-up world can we "
+        "know which children truly needed help."
+    )
+    gradient = cache.cohort_gradient(bias)
+    g_col, g_text = st.columns([3, 2])
+    with g_col:
+        st.plotly_chart(charts.cohort_referrals_chart(gradient), width="stretch")
+    with g_text:
+        ratio = pop.decile_ratio(gradient, "referrals_per_10k")
+        st.markdown(
+            f"Children in the most deprived tenth were referred about **{ratio:.0f} times as "
+            "often** as children in the least deprived tenth."
+        )
+    n_col, n_text = st.columns([3, 2])
+    with n_col:
+        st.plotly_chart(charts.cohort_need_chart(gradient), width="stretch")
+    with n_text:
+        first = gradient.iloc[0]
+        st.markdown(
+            f"In the most deprived tenth, about **{first['need_per_10k']:.0f} in every 10,000 "
+            f"children a year** truly needed a plan or care. Only about "
+            f"**{first['recorded_per_10k']:.0f}** had one recorded. Striped green bars are true "
+            "need; solid blue bars are what was recorded."
+        )
+        st.caption("The gap between the bars is need that was never recorded.")
+
+    st.subheader("What assessments found, by neighbourhood")
+    factors = cache.factors_by_decile(bias)
+    st.plotly_chart(charts.cohort_factors_heatmap(factors), width="stretch")
+    st.markdown(
+        "Each box shows how many children in every 10,000 a year had that worry found at "
+        "assessment. The darker the box, the bigger the number. Every worry is more common "
+        "in the most deprived neighbourhoods."
+    )
+
+    st.subheader("What if domestic abuse fell?")
+    st.info(
+        "This is an illustration of the arithmetic, not a forecast. It takes the made-up "
+        "numbers at face value and assumes domestic abuse itself causes the gap.",
+        icon=":material/calculate:",
+    )
+    reduction = st.slider(
+        "If domestic abuse fell by this much (per cent) in the three most deprived tenths…",
+        min_value=0,
+        max_value=100,
+        step=5,
+        key=state.bind(state.ROOT_REDUCTION),
+        on_change=state.store,
+        args=(state.ROOT_REDUCTION,),
+    )
+    what = cache.what_if(bias, "domestic_abuse", reduction / 100)
+    w_col, w_text = st.columns([3, 2])
+    with w_col:
+        st.plotly_chart(charts.what_if_bars(what.table()), width="stretch")
+    with w_text:
+        if not what.enough:
+            st.warning("Too few referrals to tell.")
+        else:
+            st.markdown(
+                f"In these neighbourhoods, {what.with_factor:,} of {what.referrals:,} referrals "
+                f"found domestic abuse. Of those, {100 * what.recorded_with:.1f} in 100 went on "
+                f"to a recorded plan or care, against {100 * what.recorded_without:.1f} in 100 "
+                "without it."
+            )
+            st.markdown(
+                f"Say {reduction}% of them had no domestic abuse. Then we would expect about "
+                f"**{what.recorded_fewer:.0f} fewer recorded plans or care** in five years. "
+                f"And {what.need_fewer:.0f} fewer children would truly need one."
+            )
+        with st.expander("How the sum works"):
+            st.markdown(
+                "Fewer = (share who fell) × (referrals with domestic abuse) × "
+                "(rate with it − rate without it). "
+                f"Here: {reduction / 100:.2f} × {what.with_factor:,} × "
+                f"({what.recorded_with:.3f} − {what.recorded_without:.3f}) = "
+                f"{what.recorded_fewer:.1f}."
+            )
+
+st.divider()
+st.caption(
+    f"{OGL} Sources: Department for Education (children in need, children looked after, "
+    "statistical neighbours), Office for National Statistics (population, Census 2021), "
+    "Ministry of Housing, Communities and Local Government (spending, Indices of Deprivation)."
+)
+
+save_view.save_my_view(
+    "root_causes",
+    {
+        "view": view,
+        "rate": rate,
+        "deprivation": deprivation,
+        "council": council,
+        "year": year,
+        "bias": state.get(state.BIAS),
+        "reduction": state.get(state.ROOT_REDUCTION),
+    },
+)

@@ -1,0 +1,349 @@
+"""csc_dash.population against scipy and direct groupbys."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from csc_dash import cohort, population
+from csc_dash.synthetic import FACTORS
+
+
+@pytest.fixture(scope="module")
+def councils() -> pd.DataFrame:
+    return population.load_councils()
+
+
+@pytest.fixture(scope="module")
+def england() -> pd.DataFrame:
+    return population.load_england()
+
+
+@pytest.fixture(scope="module")
+def referrals() -> pd.DataFrame:
+    return cohort.load_sample_referrals("moderate")
+
+
+@pytest.fixture(scope="module")
+def children() -> pd.DataFrame:
+    return cohort.load_council_population()
+
+
+def _pairs(councils, x, y, year=2025):
+    rows = councils[(councils["year"] == year) & ~councils["new_la_code"].isin(population.EXCLUDED_FROM_COMPARISONS)]
+    return rows.dropna(subset=[x, y])
+
+
+# --------------------------------------------------------------------------- associations
+
+
+@pytest.mark.parametrize("rate", list(population.RATE_LABELS))
+@pytest.mark.parametrize("deprivation", list(population.DEPRIVATION_LABELS))
+def test_association_equals_scipy(councils, rate, deprivation):
+    link = population.association(councils, deprivation, rate)
+    pairs = _pairs(councils, deprivation, rate)
+    x, y = pairs[deprivation].to_numpy(), pairs[rate].to_numpy()
+    assert link.n == len(pairs)
+    pr = stats.pearsonr(x, y)
+    ci = pr.confidence_interval(0.95)
+    assert link.pearson_r == pytest.approx(pr.statistic, abs=1e-12)
+    assert link.pearson_low == pytest.approx(ci.low, abs=1e-9)
+    assert link.pearson_high == pytest.approx(ci.high, abs=1e-9)
+    assert link.spearman_rho == pytest.approx(stats.spearmanr(x, y).statistic, abs=1e-12)
+    fit = stats.linregress(x, y)
+    assert link.slope == pytest.approx(fit.slope, rel=1e-9)
+    assert link.intercept == pytest.approx(fit.intercept, rel=1e-9, abs=1e-9)
+    assert link.enough
+
+
+def test_association_leaves_out_city_and_scilly_and_missing_values(councils):
+    link = population.association(councils, "imd2019_score", "referral_rate")
+    everyone = population.association(councils, "imd2019_score", "referral_rate", exclude=())
+    assert link.n == 147  # 153 less 4 without IoD2019, less City of London and Isles of Scilly
+    assert everyone.n == 149
+
+
+def _frame(xs, ys):
+    n = len(xs)
+    return pd.DataFrame(
+        {
+            "year": 2025,
+            "new_la_code": [f"E06{i:06d}" for i in range(n)],
+            "old_la_code": range(100, 100 + n),
+            "la_name": [f"Council {i}" for i in range(n)],
+            "x": xs,
+            "y": ys,
+            "stat_neighbours": "",
+        }
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 20), st.floats(-1e3, 1e3, allow_nan=False)),  # ties on x
+        min_size=10,
+        max_size=60,
+    )
+)
+def test_association_matches_scipy_on_any_data(pairs):
+    xs = [float(a) for a, _ in pairs]
+    ys = [b for _, b in pairs]
+    link = population.association(_frame(xs, ys), "x", "y", exclude=())
+    assert link.n == len(pairs)
+    if np.std(xs) < 1e-9 or np.std(ys) < 1e-6:
+        return  # a constant column has no correlation
+    assert link.pearson_r == pytest.approx(stats.pearsonr(xs, ys).statistic, abs=1e-9)
+    assert link.spearman_rho == pytest.approx(stats.spearmanr(xs, ys).statistic, abs=1e-9)
+    assert -1 <= link.pearson_low <= link.pearson_r <= link.pearson_high <= 1
+
+
+def test_too_few_councils_is_too_few_to_tell():
+    link = population.association(_frame([1.0, 2, 3], [2.0, 4, 7]), "x", "y", exclude=())
+    assert link.n == 3
+    assert not link.enough
+    assert np.isnan(link.pearson_r)
+    assert population.strength_word(link.pearson_r) == "too few to tell"
+
+
+@pytest.mark.parametrize(
+    ("r", "word"),
+    [(0.7, "strong"), (-0.65, "strong"), (0.5, "moderate"), (0.25, "weak"), (0.1, "little or no")],
+)
+def test_strength_word(r, word):
+    assert population.strength_word(r) == word
+
+
+def test_unknown_measure_is_a_clear_error(councils):
+    with pytest.raises(ValueError, match="There is no measure called 'nope'"):
+        population.association(councils, "nope", "cla_rate")
+    with pytest.raises(ValueError, match="There is no measure called 'cin_count'"):
+        population.deprivation_residuals(councils, "cin_count")
+
+
+# --------------------------------------------------------------------------- residuals
+
+
+@pytest.mark.parametrize("rate", list(population.RATE_LABELS))
+def test_residuals_are_the_ols_residuals_and_the_ranking_is_reproducible(councils, rate):
+    table = population.deprivation_residuals(councils, rate, deprivation="imd2019_score")
+    pairs = _pairs(councils, "imd2019_score", rate)
+    fit = stats.linregress(pairs["imd2019_score"], pairs[rate])
+    expected = pairs[rate] - (fit.intercept + fit.slope * pairs["imd2019_score"])
+    by_code = dict(zip(pairs["new_la_code"], expected, strict=True))
+    assert table["residual"].to_numpy() == pytest.approx(table["new_la_code"].map(by_code).to_numpy())
+    assert abs(table["residual"].sum()) < 1e-6 * len(table) * table["observed"].abs().max()
+    assert table["rank"].tolist() == list(range(1, len(table) + 1))
+    assert table["residual"].is_monotonic_decreasing
+    shuffled = councils.sample(frac=1.0, random_state=1)
+    again = population.deprivation_residuals(shuffled, rate, deprivation="imd2019_score")
+    assert again["new_la_code"].tolist() == table["new_la_code"].tolist()
+    pd.testing.assert_frame_equal(again, table)
+
+
+def test_residual_ties_are_broken_by_code():
+    frame = _frame([1.0, 1, 2, 2, 3, 3, 4, 4, 5, 5], [1.0, 1, 2, 2, 3, 3, 4, 4, 5, 5])
+    frame = frame.rename(columns={"x": "imd2019_score", "y": "cla_rate"})
+    for rate in ("referral_rate", "cin_rate", "cpp_rate"):
+        frame[rate] = np.nan
+    table = population.deprivation_residuals(frame, "cla_rate", exclude=())
+    zero = table[table["residual"].abs() < 1e-9]
+    assert zero["new_la_code"].tolist() == sorted(zero["new_la_code"])
+
+
+def test_residual_extremes_keep_the_picked_council(councils):
+    table = population.deprivation_residuals(councils, "cla_rate")
+    middle = table.iloc[len(table) // 2]["new_la_code"]
+    shown = population.residual_extremes(table, n=5, council=middle)
+    assert len(shown) == 11
+    assert middle in set(shown["new_la_code"])
+    assert shown["rank"].is_monotonic_increasing
+
+
+# --------------------------------------------------------------------------- one council
+
+
+def test_neighbour_comparison(councils, england):
+    frame = population.neighbour_comparison(councils, england, "E06000009", "cla_rate")
+    assert frame["role"].tolist() == ["chosen"] + ["neighbour"] * 10 + ["England"]
+    assert frame.iloc[0]["la_name"] == "Blackpool"
+    assert frame.iloc[-1]["value"] == pytest.approx(england.loc[england["year"] == 2025, "cla_rate"].iloc[0])
+    latest = population.councils_in_year(councils).set_index("new_la_code")
+    for code, value in zip(frame["new_la_code"][:-1], frame["value"][:-1], strict=True):
+        assert value == pytest.approx(latest.at[code, "cla_rate"], nan_ok=True)
+
+
+def test_scatter_points_roles(councils):
+    pts = population.scatter_points(councils, "imd2025_score", "cla_rate", council="E06000063")
+    assert (pts["role"] == "chosen").sum() == 1
+    assert (pts["role"] == "neighbour").sum() == 10
+    assert pts.loc[pts["role"] == "chosen", "la_name"].iloc[0] == "Cumberland"
+    # Cumberland has no IoD2019 figure, so it is not a point on that scatter.
+    pts = population.scatter_points(councils, "imd2019_score", "cla_rate", council="E06000063")
+    assert (pts["role"] == "chosen").sum() == 0
+
+
+def test_council_summary(councils, england):
+    s = population.council_summary(councils, england, "E06000009", "cla_rate")
+    latest = population.councils_in_year(councils).set_index("new_la_code")
+    assert s.value == latest.at["E06000009", "cla_rate"]
+    assert s.per_1000 == pytest.approx(s.value / 10)
+    near = population.neighbours_of(councils, "E06000009")
+    values = latest.loc[near, "cla_rate"].dropna()
+    assert s.neighbour_median == pytest.approx(values.median())
+    assert s.neighbours_higher == int((values > s.value).sum())
+    city = population.council_summary(councils, england, "E09000001", "cla_rate")
+    assert np.isnan(city.value)
+    assert city.neighbours_higher == 0
+
+
+def test_unknown_council_is_a_clear_error(councils, england):
+    with pytest.raises(ValueError, match="There is no council with code 'E99'"):
+        population.council_summary(councils, england, "E99", "cla_rate")
+
+
+def test_council_series_links_a_change_of_code(councils, england):
+    series = population.council_series(councils, england, "E06000060", "cin_rate")
+    bucks = series[series["area"] == "Buckinghamshire"]
+    assert bucks["year"].tolist() == list(range(2013, 2026))  # E10000002 to 2019, E06000060 from 2020
+    assert bucks["value"].notna().all()
+    eng = series[series["area"] == "England"]
+    assert eng["value"].tolist() == pytest.approx(england["cin_rate"].tolist())
+    assert population.series_change(series, "Buckinghamshire")[0] == 2013
+    cumberland = population.council_series(councils, england, "E06000063", "cla_rate")
+    assert cumberland["year"].min() == 2024
+    assert population.series_change(cumberland, "Nowhere") is None
+
+
+def test_factor_comparison(councils, england):
+    frame = population.factor_comparison(councils, england, "E08000025")
+    assert set(frame["factor"]) == set(FACTORS)
+    assert frame["england_pct"].is_monotonic_decreasing
+    assert frame["difference"].to_numpy() == pytest.approx((frame["council_pct"] - frame["england_pct"]).to_numpy())
+    big = population.biggest_factor_difference(frame)
+    assert abs(big["difference"]) == pytest.approx(frame["difference"].abs().max())
+
+
+@pytest.mark.parametrize(
+    ("rate", "value", "text"),
+    [
+        ("cla_rate", 67.1, "about 6.7 in every 1,000 children were in care on 31 March"),
+        ("referral_rate", 519.4, "there were about 52 referrals"),
+        ("cpp_rate", float("nan"), "the figure is not published"),
+    ],
+)
+def test_describe_rate(rate, value, text):
+    assert text in population.describe_rate(rate, value)
+
+
+# --------------------------------------------------------------------------- synthetic cohort
+
+
+def test_cohort_gradient_equals_a_direct_groupby(referrals, children):
+    years = population.cohort_years(referrals)
+    assert years == pytest.approx(5.0, abs=0.01)
+    table = population.cohort_gradient(referrals, children).set_index("deprivation_decile")
+    kids = children.groupby("deprivation_decile")["children"].sum()
+    direct = referrals.groupby("deprivation_decile").agg(
+        referrals=("outcome", "size"), recorded=("outcome", "sum"), need=("need", "sum")
+    )
+    for column in ("referrals", "recorded", "need"):
+        assert table[column].tolist() == direct[column].tolist()
+        expected = 10_000 * direct[column] / (kids * years)
+        assert table[f"{column}_per_10k"].to_numpy() == pytest.approx(expected.to_numpy())
+    assert (table["recorded"] <= table["need"]).all()  # recorded is need filtered by visibility
+    assert population.decile_ratio(table.reset_index(), "referrals_per_10k") > 2
+
+
+def test_factors_by_decile_equals_a_direct_groupby(referrals, children):
+    table = population.factors_by_decile(referrals, children)
+    assert len(table) == 10 * len(FACTORS)
+    row = table[(table["deprivation_decile"] == 1) & (table["factor"] == "domestic_abuse")].iloc[0]
+    first = referrals[referrals["deprivation_decile"] == 1]
+    assert row["count"] == first["domestic_abuse"].sum()
+    assert row["pct_of_referrals"] == pytest.approx(100 * first["domestic_abuse"].mean())
+    kids = children.loc[children["deprivation_decile"] == 1, "children"].sum()
+    assert row["per_10k"] == pytest.approx(10_000 * row["count"] / (kids * population.cohort_years(referrals)))
+
+
+def test_what_if_arithmetic(referrals, children):
+    what = population.prevention_what_if(referrals, children, factor="domestic_abuse", reduction=0.2)
+    rows = referrals[referrals["deprivation_decile"].isin([1, 2, 3])]
+    has = rows["domestic_abuse"]
+    p1, p0 = rows.loc[has, "outcome"].mean(), rows.loc[~has, "outcome"].mean()
+    assert what.with_factor == has.sum()
+    assert what.recorded_now == rows["outcome"].sum()
+    assert what.recorded_fewer == pytest.approx(0.2 * has.sum() * (p1 - p0))
+    assert what.recorded_after == pytest.approx(rows["outcome"].sum() - 0.2 * has.sum() * (p1 - p0))
+    n1, n0 = rows.loc[has, "need"].mean(), rows.loc[~has, "need"].mean()
+    assert what.need_fewer == pytest.approx(0.2 * has.sum() * (n1 - n0))
+    kids = children.loc[children["deprivation_decile"].isin([1, 2, 3]), "children"].sum()
+    table = what.table().set_index(["measure", "when"])
+    assert table.loc[("recorded", "now"), "per_10k"] == pytest.approx(
+        10_000 * rows["outcome"].sum() / (kids * population.cohort_years(referrals))
+    )
+    assert what.enough
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(0, 1))
+def test_what_if_is_linear_in_the_reduction(reduction):
+    referrals = _what_if_frame()
+    pop = pd.DataFrame({"deprivation_decile": [1, 2], "children": [1000, 1000]})
+    none = population.prevention_what_if(referrals, pop, reduction=0.0, deciles=(1,), years=1)
+    full = population.prevention_what_if(referrals, pop, reduction=1.0, deciles=(1,), years=1)
+    some = population.prevention_what_if(referrals, pop, reduction=reduction, deciles=(1,), years=1)
+    assert none.recorded_after == none.recorded_now
+    # All of the factor gone: every referral escalates at the rate of those without it.
+    assert full.recorded_after == pytest.approx(full.referrals * full.recorded_without)
+    assert some.recorded_after == pytest.approx(
+        none.recorded_after + reduction * (full.recorded_after - none.recorded_after)
+    )
+
+
+def _what_if_frame() -> pd.DataFrame:
+    rows = []
+    for i in range(200):
+        has = i % 2 == 0
+        rows.append(
+            {
+                "deprivation_decile": 1 if i < 150 else 2,
+                "domestic_abuse": has,
+                "outcome": int(i % 5 == 0 or (has and i % 3 == 0)),
+                "need": int(i % 4 == 0 or has and i % 3 == 0),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    for factor in FACTORS:
+        if factor != "domestic_abuse":
+            frame[factor] = False
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"reduction": 1.5}, population.BAD_REDUCTION.format(value=1.5)),
+        ({"reduction": -0.1}, population.BAD_REDUCTION.format(value=-0.1)),
+        ({"reduction": "lots"}, population.BAD_REDUCTION.format(value="lots")),
+        ({"deciles": (0, 1)}, population.BAD_DECILES.format(value=(0, 1))),
+        ({"deciles": ()}, population.BAD_DECILES.format(value=())),
+        ({"factor": "poverty"}, population.UNKNOWN_FACTOR.format(name="poverty", choices=", ".join(FACTORS))),
+    ],
+)
+def test_what_if_rejects_bad_input(kwargs, message):
+    pop = pd.DataFrame({"deprivation_decile": [1, 2], "children": [1000, 1000]})
+    with pytest.raises(ValueError) as err:
+        population.prevention_what_if(_what_if_frame(), pop, **kwargs)
+    assert str(err.value) == message
+
+
+def test_load_councils_rejects_a_table_without_the_rates(tmp_path):
+    path = tmp_path / "councils.csv"
+    path.write_text("year,new_la_code\n2025,E06000001\n")
+    with pytest.raises(ValueError, match="no column named old_la_code, la_name, referral_rate"):
+        population.load_councils(path)
