@@ -18,6 +18,7 @@ __all__ = [
     "WHAT",
     "ap_sentence",
     "ap_range_sentence",
+    "plain_texts",
 ]
 
 LEAD = (
@@ -112,3 +113,15 @@ def ap_range_sentence(low: float, high: float) -> str:
     if low != low or high != high:  # NaN: the bootstrap could not tell
         return "There are too few referrals to say how sure we are about this number."
     return f"With other, similar referrals it could be anywhere from {low:.2f} to {high:.2f}."
+
+
+def plain_texts() -> list[tuple[str, str]]:
+    """Every plain text of this page, with the sentences filled in with typical numbers."""
+    texts = [(f"PLAIN_BLOCKS[{i}]", block) for i, block in enumerate(PLAIN_BLOCKS)]
+    for ap, rate in ((0.13, 0.035), (0.03, 0.035), (0.6, 0.2)):
+        texts.append(
+            (f"ap_sentence({ap}, {rate})", ap_sentence(model_label="Tick-box data model", ap=ap, base_rate=rate))
+        )
+    texts.append(("ap_range_sentence", ap_range_sentence(0.1, 0.16)))
+    texts.append(("ap_range_sentence(nan)", ap_range_sentence(float("nan"), float("nan"))))
+    return texts

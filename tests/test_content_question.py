@@ -1,0 +1,51 @@
+"""The question page's text: plain enough for a 12-year-old, and true to the code it describes."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import textstat
+
+from csc_dash.content import question
+from csc_dash.models import MODEL_LABELS, TEST_START
+
+
+@pytest.mark.parametrize(("where", "text"), question.plain_texts())
+def test_plain_text_reading_level(where, text):
+    assert textstat.flesch_kincaid_grade(text) <= 8, where
+
+
+def test_blocks_cover_the_three_tools_in_sidebar_order():
+    titles = [title for title, _ in question.TOOLS]
+    assert titles[0] == MODEL_LABELS["structured"] and titles[1] == MODEL_LABELS["text"]
+    assert MODEL_LABELS["rule"].startswith(titles[2])
+    assert "2 or more" in question.TOOLS[2][1]
+
+
+def test_what_says_the_outcome_and_that_people_decide():
+    assert "child protection plan" in question.WHAT and "within a year" in question.WHAT
+    assert "People decide" in question.WHAT and "does not decide" in question.WHAT
+
+
+def test_analyst_method_names_the_real_split_dates():
+    assert f"{TEST_START:%d %B %Y}" in question.ANALYST_METHOD
+    assert "01 April 2022" in question.ANALYST_METHOD
+
+
+@pytest.mark.parametrize(
+    ("ap", "rate", "expected"),
+    [
+        (0.13, 0.035, ["gets 0.13", "about 0.04", "35 in every 1,000", "3.7 times better"]),
+        (0.03, 0.035, ["no better than a random guess"]),
+    ],
+)
+def test_ap_sentence(ap, rate, expected):
+    text = question.ap_sentence(model_label="Tick-box data model", ap=ap, base_rate=rate)
+    for part in expected:
+        assert part in text
+
+
+def test_ap_range_sentence_says_too_few_for_nan():
+    assert "0.10 to 0.16" in question.ap_range_sentence(0.1, 0.16)
+    assert "too few" in question.ap_range_sentence(math.nan, math.nan)

@@ -1,0 +1,166 @@
+"""Who is flagged or missed, through app.py: the grid, filters, a child's story, the pushes on
+their score and the smallest change that would have moved the flag."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from csc_dash import metrics, tradeoffs, vignettes
+from csc_dash.cohort import ScoredCohort, load_sample_cohort, load_structured_model
+from csc_dash.ui import state
+from csc_dash.ui import tradeoffs_widgets as widgets
+from tests.helpers import assert_no_exception, page_text, plotly_specs
+
+PAGE = "pages/children.py"
+PICKER = state.widget_key(state.SELECTED_CHILD)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_sample_cohort("moderate")
+
+
+def _open(app_test, **session_state):
+    at = app_test(**session_state)
+    at.switch_page(PAGE).run()
+    assert_no_exception(at)
+    return at
+
+
+def _grid_kinds(at) -> set[str]:
+    grid = plotly_specs(at)[0]
+    return {tr["name"] for tr in grid["data"] if tr.get("x")}
+
+
+def test_grid_shows_about_100_children_of_all_four_kinds(app_test, sample):
+    at = _open(app_test)
+    assert at.title[0].value == "Who is flagged or missed"
+    options = at.selectbox(key=PICKER).options
+    assert len(options) == 100
+    text = page_text(at)
+    assert "Here are 100 children." in text
+    for kind in ("flagged and went on", "false alarms", "were missed", "were not flagged"):
+        assert kind in text
+    grid = plotly_specs(at)[0]["data"]
+    assert [len(tr["x"]["bdata"] if isinstance(tr["x"], dict) else tr["x"]) > 0 for tr in grid[:4]] == [True] * 4
+
+
+def test_grid_is_reproducible_and_reshuffles(app_test):
+    first = _open(app_test).selectbox(key=PICKER).options
+    again = _open(app_test).selectbox(key=PICKER).options
+    assert first == again
+    at = _open(app_test)
+    at.button(key="children_reshuffle").click().run()
+    assert_no_exception(at)
+    assert at.session_state[state.CHILD_SEED] == 1
+    assert at.selectbox(key=PICKER).options != first
+
+
+def test_filters_narrow_the_children(app_test, sample):
+    at = _open(app_test)
+    at.multiselect(key=widgets.filter_key("ethnicity")).set_value(["Black"]).run()
+    assert_no_exception(at)
+    labels = at.selectbox(key=PICKER).options
+    assert 0 < len(labels) <= 100
+    chosen = _chosen_ids(at)
+    eth = sample.frame.set_index("referral_id").loc[chosen, "ethnicity"]
+    assert set(eth) == {"Black"}
+
+
+def _chosen_ids(at) -> list[str]:
+    grid = plotly_specs(at)[0]
+    ids = []
+    for tr in grid["data"]:
+        ids.extend(tr.get("customdata") or [])
+    return [i[0] if isinstance(i, list) else i for i in ids]
+
+
+def _select(at, index: int) -> str:
+    ids = _chosen_ids(at)
+    rid = sorted(ids)[index]
+    at.selectbox(key=PICKER).set_value(rid).run()
+    assert_no_exception(at)
+    return rid
+
+
+def test_a_childs_story_opens_with_score_pushes_and_change(app_test, sample):
+    at = _open(app_test)
+    rid = _select(at, 7)
+    assert at.session_state[state.SELECTED_CHILD] == rid
+    row = sample.frame[sample.frame["referral_id"] == rid]
+    text = page_text(at)
+    assert " ".join(vignettes.story(row.iloc[0])) in text
+    threshold = at.session_state[state.THRESHOLD]
+    score = float(row["score_structured"].iloc[0])
+    assert vignettes.score_sentence(score, threshold, model_label="Tick-box data model") in text
+    assert "What pushed the score up or down" in text
+    explanation = load_structured_model("moderate")
+    change = vignettes.smallest_change(explanation, row, threshold)
+    assert vignettes.counterfactual_sentence(change, model_label="Tick-box data model") in text
+    bars = plotly_specs(at)[1]["data"][0]
+    assert len(bars["y"]) == len(vignettes.contributions(explanation, row))
+
+
+@pytest.mark.parametrize("kind", ["true_alarm", "false_alarm", "missed", "not_flagged"])
+def test_counterfactual_on_the_page_really_flips_the_flag(app_test, sample, kind):
+    at = _open(app_test)
+    threshold = at.session_state[state.THRESHOLD]
+    kinds = tradeoffs.assign_kinds(sample.y, sample.scores("structured"), threshold)
+    ids = _chosen_ids(at)
+    frame = sample.frame.set_index("referral_id")
+    rid = next(i for i in ids if kinds[sample.frame.index[sample.frame["referral_id"] == i][0]] == kind)
+    at.selectbox(key=PICKER).set_value(rid).run()
+    assert_no_exception(at)
+    explanation = load_structured_model("moderate")
+    row = frame.loc[[rid]].reset_index()
+    change = vignettes.smallest_change(explanation, row, threshold)
+    if change is None:
+        assert "No small change" in page_text(at)
+        return
+    edited = row.copy()
+    for c in change.changes:
+        edited[c.feature] = c.after
+    before = float(explanation.score(row)[0]) >= threshold
+    after = float(explanation.score(edited)[0]) >= threshold
+    assert before != after
+    assert (kind in ("true_alarm", "false_alarm")) == before
+
+
+def test_rule_model_explains_the_rule(app_test, sample):
+    at = _open(app_test, **{state.MODEL: "rule"})
+    rid = _select(at, 3)
+    row = sample.frame[sample.frame["referral_id"] == rid]
+    assert vignettes.rule_sentence(int(row["previous_referrals"].iloc[0])) in page_text(at)
+
+
+def test_selected_child_survives_a_page_switch(app_test):
+    at = _open(app_test)
+    rid = _select(at, 2)
+    at.switch_page("pages/tradeoffs.py").run()
+    at.switch_page(PAGE).run()
+    assert_no_exception(at)
+    assert at.session_state[state.SELECTED_CHILD] == rid
+    assert at.selectbox(key=PICKER).value == rid
+
+
+def test_upload_without_story_columns_shows_grid_by_kind(app_test):
+    rng = np.random.default_rng(0)
+    n = 2000
+    y = (rng.random(n) < 0.1).astype(int)
+    upload = ScoredCohort(
+        frame=pd.DataFrame({"outcome": y, "score_a": np.clip(rng.random(n) * 0.7 + 0.3 * y, 0, 1)}),
+        score_columns={"a": "score_a"},
+        model_labels={"a": "Model A"},
+        source="upload",
+    )
+    at = _open(app_test, **{state.UPLOAD: upload})
+    assert "Stories need the synthetic data" in page_text(at)
+    threshold = at.session_state[state.THRESHOLD]
+    assert threshold == metrics.threshold_for_top_share(upload.scores("a"), 0.10)
+    options = at.selectbox(key=PICKER).options
+    assert len(options) == 100
+    at.selectbox(key=PICKER).select_index(0).run()
+    assert_no_exception(at)
+    assert "A flag only means a person should look again" in page_text(at)

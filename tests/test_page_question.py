@@ -1,0 +1,55 @@
+"""The question page, through app.py: plain words, and the chosen tool's real average precision."""
+
+from __future__ import annotations
+
+import pytest
+
+from csc_dash import metrics
+from csc_dash.cohort import load_sample_cohort
+from csc_dash.content import question
+from csc_dash.ui import state
+from tests.helpers import assert_no_exception, page_text
+
+PAGE = "pages/question.py"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_sample_cohort("moderate")
+
+
+@pytest.mark.parametrize("model", ["structured", "text", "rule"])
+def test_page_shows_the_tools_real_average_precision(app_test, sample, model):
+    at = app_test(**{state.MODEL: model})
+    at.switch_page(PAGE).run()
+    assert_no_exception(at)
+    assert at.title[0].value == "The question"
+    text = page_text(at)
+    ap = metrics.average_precision(sample.y, sample.scores(model))
+    rate = sample.y.mean()
+    assert question.ap_sentence(model_label=sample.model_labels[model], ap=ap, base_rate=rate) in text
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[f"Average precision: {sample.model_labels[model]}"] == f"{ap:.2f}"
+    assert shown["A random guess would get"] == f"{rate:.2f}"
+    low, high = metrics.bootstrap_interval(
+        metrics.average_precision, sample.y, sample.scores(model), n_boot=200, random_state=0
+    )
+    assert question.ap_range_sentence(low, high) in text
+    assert low <= ap <= high
+
+
+def test_plain_view_has_the_blocks_and_no_analyst_detail(app_test):
+    at = app_test()
+    at.switch_page(PAGE).run()
+    text = page_text(at)
+    for block in (question.WHAT, question.TESTED, *(body for _, body in question.TOOLS)):
+        assert block in text
+    assert question.ANALYST_METHOD not in text
+
+
+def test_analyst_view_adds_the_technical_detail(app_test):
+    at = app_test(**{state.VIEW: "analyst"})
+    at.switch_page(PAGE).run()
+    assert_no_exception(at)
+    text = page_text(at)
+    assert question.ANALYST_METHOD in text and question.ANALYST_DATA in text and question.AP_ANALYST in text

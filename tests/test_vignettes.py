@@ -1,0 +1,271 @@
+"""csc_dash.vignettes: stories, the choice of children, score pushes and the smallest change."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import textstat
+
+from csc_dash import cohort as cohort_mod
+from csc_dash import metrics, tradeoffs, vignettes
+from csc_dash.synthetic import FACTORS
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return cohort_mod.load_sample_cohort("moderate")
+
+
+@pytest.fixture(scope="module")
+def explanation():
+    return cohort_mod.load_structured_model("moderate")
+
+
+@pytest.fixture(scope="module")
+def threshold(sample):
+    return metrics.threshold_for_top_share(sample.scores("structured"), 0.10)
+
+
+def _row(**changes):
+    base = {
+        "age_band": "5-9",
+        "gender": "Girl",
+        "ethnicity": "White",
+        "disability": False,
+        "deprivation_decile": 5,
+        "referral_source": "School",
+        "previous_referrals": 0,
+        "previous_plan": False,
+        **{f: False for f in FACTORS},
+        "outcome": 0,
+        "need": 0,
+    }
+    base.update(changes)
+    return pd.Series(base)
+
+
+# --- stories ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({}, "This is a girl aged 5 to 9."),
+        ({"age_band": "<1", "gender": "Boy"}, "This is a baby boy under one year old."),
+        ({"age_band": "1-4"}, "This is a young girl aged 1 to 4."),
+        ({"age_band": "16+", "gender": "Boy"}, "This is a boy aged 16 or 17."),
+        ({"disability": True}, "The child has a disability."),
+        ({"referral_source": "Police"}, "The police got in touch with children's services."),
+        ({"referral_source": "Unknown"}, "We do not know who got in touch with children's services."),
+        ({}, "The worker who looked into it found none of the usual worries."),
+        ({"neglect": True}, "The worker who looked into it was worried about neglect."),
+        (
+            {"neglect": True, "domestic_abuse": True, "physical_abuse": True},
+            "The worker who looked into it was worried about domestic abuse, neglect and physical abuse.",
+        ),
+        ({}, "No one had been in touch about this child before."),
+        ({"previous_referrals": 1}, "Someone had been in touch about this child once before."),
+        ({"previous_referrals": 2}, "Someone had been in touch about this child twice before."),
+        ({"previous_referrals": 5}, "Someone had been in touch about this child 5 times before."),
+        ({"previous_plan": True}, "The child had a plan or had been in care before."),
+        ({"deprivation_decile": 1}, "The family lives in one of the poorest parts of the area."),
+        ({"deprivation_decile": 10}, "The family lives in one of the best-off parts of the area."),
+        ({"outcome": 1, "need": 1}, "Within a year, the child went on to a plan or care."),
+        ({}, "Within a year, the child did not go on to a plan or care."),
+        ({"need": 1}, "In this made-up world we know the child did need that help, but it was never written down."),
+    ],
+)
+def test_story_sentences(changes, expected):
+    assert expected in vignettes.story(_row(**changes))
+
+
+def test_story_leaves_out_what_does_not_apply():
+    lines = vignettes.story(_row(deprivation_decile=5))
+    assert not any("poorest" in line or "best-off" in line for line in lines)
+    assert not any("disability" in line for line in lines)
+    assert not any("never written down" in line for line in vignettes.story(_row(outcome=1, need=1)))
+
+
+def test_stories_are_plain(sample):
+    rows = sample.frame.sample(200, random_state=0)
+    for _, row in rows.iterrows():
+        text = " ".join(vignettes.story(row))
+        assert textstat.flesch_kincaid_grade(text) <= 8, text
+
+
+@pytest.mark.parametrize(
+    ("previous", "expected"),
+    [(0, "does not flag them. With 2, it would."), (2, "so the rule flags them"), (7, "This child had 7")],
+)
+def test_rule_sentence(previous, expected):
+    assert expected in vignettes.rule_sentence(previous)
+
+
+def test_score_sentence_never_says_the_tool_decides():
+    text = vignettes.score_sentence(0.2, 0.1, model_label="Tick-box data model")
+    assert "flagged" in text and "at or above" in text and "A flag only means a person should look again" in text
+    assert "not flagged" in vignettes.score_sentence(0.05, 0.1, model_label="X")
+
+
+# --- choosing children -----------------------------------------------------------------------
+
+
+def test_choose_children_shows_every_kind_and_is_reproducible(sample, threshold):
+    kinds = tradeoffs.assign_kinds(sample.y, sample.scores("structured"), threshold)
+    a = vignettes.choose_children(kinds, n=100, seed=3)
+    b = vignettes.choose_children(kinds, n=100, seed=3)
+    c = vignettes.choose_children(kinds, n=100, seed=4)
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+    assert len(a) == 100 and len(set(a)) == 100
+    assert set(kinds[a]) == set(tradeoffs.KIND_ORDER)
+    # kind by kind, in the legend's order
+    order = [tradeoffs.KIND_ORDER.index(k) for k in kinds[a]]
+    assert order == sorted(order)
+
+
+def test_choose_children_respects_eligible_and_small_pools():
+    kinds = np.array(["true_alarm"] * 3 + ["not_flagged"] * 50 + ["missed"] * 2)
+    eligible = np.zeros(len(kinds), dtype=bool)
+    eligible[[0, 1, 10, 11, 12, 53]] = True
+    chosen = vignettes.choose_children(kinds, n=100, seed=0, eligible=eligible)
+    assert sorted(chosen.tolist()) == [0, 1, 10, 11, 12, 53]
+    assert len(vignettes.choose_children(kinds, n=5, seed=0)) == 5
+    assert len(vignettes.choose_children(kinds, n=0, seed=0)) == 0
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({}, [True, True, True]),
+        ({"age_band": []}, [True, True, True]),
+        ({"age_band": ["<1"]}, [True, False, False]),
+        ({"age_band": ["<1", "16+"], "ethnicity": ["Black"]}, [False, False, True]),
+        ({"deprivation_decile": [3]}, [False, True, False]),
+        ({"no_such_column": ["x"]}, [True, True, True]),
+    ],
+)
+def test_filter_mask(filters, expected):
+    frame = pd.DataFrame(
+        {"age_band": ["<1", "5-9", "16+"], "ethnicity": ["White", "Asian", "Black"], "deprivation_decile": [1, 3, 9]}
+    )
+    assert vignettes.filter_mask(frame, filters).tolist() == expected
+
+
+def test_filter_options_in_natural_order(sample):
+    frame = pd.concat([sample.frame, _row(age_band="<1").to_frame().T], ignore_index=True)
+    options = vignettes.filter_options(frame, ["age_band", "deprivation_quintile", "missing"])
+    assert options["age_band"] == ["<1", "1-4", "5-9", "10-15", "16+"]
+    assert options["deprivation_quintile"][0].startswith("1") and options["deprivation_quintile"][-1].startswith("5")
+    assert "missing" not in options
+
+
+def test_child_grid_and_sentence():
+    kinds = np.array(["not_flagged", "true_alarm", "missed", "false_alarm"])
+    grid = vignettes.child_grid(np.array([1, 3, 2, 0]), kinds, ["a", "b", "c", "d"], columns=2)
+    assert grid["number"].tolist() == [1, 2, 3, 4]
+    assert grid["referral_id"].tolist() == ["b", "d", "c", "a"]
+    assert grid[["x", "y"]].values.tolist() == [[0, 0], [1, 0], [0, 1], [1, 1]]
+    assert grid["label"].iloc[1] == "Child 2: false alarm"
+    assert vignettes.position_of(grid, "c") == 2
+    with pytest.raises(KeyError):
+        vignettes.position_of(grid, "zzz")
+    text = vignettes.grid_sentence(grid)
+    assert text.startswith("Here are 4 children. 1 were flagged") or "1 were flagged" in text
+
+
+def test_has_stories(sample):
+    assert vignettes.has_stories(sample.frame)
+    assert not vignettes.has_stories(pd.DataFrame({"outcome": [0, 1], "score_a": [0.1, 0.9]}))
+
+
+# --- pushes and the smallest change ----------------------------------------------------------
+
+
+def test_contributions_sum_to_the_logit(sample, explanation):
+    rows = sample.frame.sample(60, random_state=1)
+    for i in range(len(rows)):
+        row = rows.iloc[[i]]
+        pushes = vignettes.contributions(explanation, row, drop_zero=False)
+        assert explanation.intercept + pushes["contribution"].sum() == pytest.approx(
+            float(explanation.logit(row)[0]), abs=1e-9
+        )
+        # one push per plain feature, never per one-hot column
+        assert pushes["feature"].is_unique and "=" not in "".join(pushes["feature"])
+
+
+def test_contributions_are_coefficients_for_one_referral(explanation):
+    row = _row(neglect=True, previous_referrals=3, age_band="<1").to_frame().T
+    pushes = vignettes.contributions(explanation, row).set_index("feature")
+    assert pushes.loc["neglect", "contribution"] == pytest.approx(explanation.coefficients["neglect"])
+    assert pushes.loc["previous_referrals", "contribution"] == pytest.approx(
+        3 * explanation.coefficients["previous_referrals"]
+    )
+    assert pushes.loc["age_band", "contribution"] == pytest.approx(explanation.coefficients["age_band=<1"])
+    assert pushes.loc["age_band", "value"] == "under one year old"
+    assert "domestic_abuse" not in pushes.index  # not found, so no push
+    scores = pushes["contribution"].to_numpy()
+    assert np.all(np.diff(scores) <= 0)  # largest push up first
+
+
+def test_contribution_sentence():
+    frame = pd.DataFrame(
+        {"label": ["Worker found neglect", "Age"], "value": ["yes", "aged 10 to 15"], "contribution": [0.9, -0.5]}
+    )
+    text = vignettes.contribution_sentence(frame)
+    assert "push up came from worker found neglect (yes)" in text
+    assert "push down came from age (aged 10 to 15)" in text
+    assert "Nothing" in vignettes.contribution_sentence(frame.iloc[:0])
+
+
+def _cost(change: vignettes.Change) -> int:
+    return abs(int(change.after) - int(change.before)) if change.feature == "previous_referrals" else 1
+
+
+def test_smallest_change_really_flips_the_flag_and_is_smallest(sample, explanation, threshold):
+    scores = sample.scores("structured")
+    kinds = tradeoffs.assign_kinds(sample.y, scores, threshold)
+    positions = vignettes.choose_children(kinds, n=24, seed=0, min_per_kind=6)
+    found = 0
+    for p in positions:
+        row = sample.frame.iloc[[p]]
+        cf = vignettes.smallest_change(explanation, row, threshold)
+        before = float(explanation.score(row)[0])
+        if cf is None:
+            continue
+        found += 1
+        edited = row.copy()
+        for change in cf.changes:
+            edited[change.feature] = change.after
+        after = float(explanation.score(edited)[0])
+        assert (after >= threshold) != (before >= threshold)
+        assert after == pytest.approx(cf.score_after) and before == pytest.approx(cf.score_before)
+        # no single cheaper change flips it
+        cost = sum(_cost(c) for c in cf.changes)
+        for f in FACTORS:
+            if cost > 1:
+                flipped = row.copy()
+                flipped[f] = not bool(row[f].iloc[0])
+                assert (float(explanation.score(flipped)[0]) >= threshold) == (before >= threshold)
+        now = int(row["previous_referrals"].iloc[0])
+        for v in range(0, 11):
+            if 0 < abs(v - now) < cost:
+                moved = row.copy()
+                moved["previous_referrals"] = v
+                assert (float(explanation.score(moved)[0]) >= threshold) == (before >= threshold)
+        text = vignettes.counterfactual_sentence(cf, model_label="Tick-box data model")
+        assert text.startswith("If ") and ("would have been flagged" in text or "would not have been flagged" in text)
+    assert found >= 12
+
+
+def test_smallest_change_none_when_nothing_small_crosses(explanation):
+    row = _row().to_frame().T
+    assert vignettes.smallest_change(explanation, row, 0.999) is None
+    assert "No small change" in vignettes.counterfactual_sentence(None, model_label="X")
+
+
+def test_smallest_change_rejects_many_rows(sample, explanation):
+    with pytest.raises(ValueError):
+        vignettes.smallest_change(explanation, sample.frame.iloc[:2], 0.1)
+    with pytest.raises(ValueError):
+        vignettes.contributions(explanation, sample.frame.iloc[:2])
