@@ -109,12 +109,38 @@ def store_url(request, tmp_path) -> Iterator[str]:
             yield url
 
 
-@pytest.fixture
-def engine(store_url):
-    """An engine from :func:`csc_dash.store.make_engine` on an empty store (both databases)."""
-    made = store.make_engine(store_url)
-    yield made
-    made.dispose()
+@pytest.fixture(scope="session")
+def _shared_pg_engine():
+    """One isolated PostgreSQL schema per test session, emptied before each test that uses it."""
+    with isolated_schema(postgres_url()) as url:
+        made = store.make_engine(url)
+        yield made
+        made.dispose()
+
+
+def _empty(engine) -> None:
+    names = ", ".join(table.name for table in store.DATA_TABLES)
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL lock_timeout = '20s'"))
+        conn.execute(text(f"TRUNCATE {names} CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request, tmp_path):
+    """An engine from :func:`csc_dash.store.make_engine` on an empty store (both databases).
+
+    SQLite: a new file per test. PostgreSQL: a schema of this test session, emptied first
+    (creating tables for every test would cost a third of a second each). For a test that needs
+    a store of its own (schema changes, several engines), use ``store_url`` instead.
+    """
+    if request.param == "sqlite":
+        made = store.make_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+        yield made
+        made.dispose()
+    else:
+        shared = request.getfixturevalue("_shared_pg_engine")
+        _empty(shared)
+        yield shared
 
 
 def row_counts(engine) -> dict[str, int]:

@@ -1,0 +1,964 @@
+"""Workshops, participants, answers and votes, on SQLite and PostgreSQL (fixture ``engine``)."""
+
+from __future__ import annotations
+
+import re
+import socket
+import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.engine import make_url
+
+from csc_dash import feedback as fb
+from csc_dash import store
+from csc_dash.content.statements import STATEMENT_BANK
+
+pytest.register_assert_rewrite("tests.pg")
+from tests.pg import TcpProxy, isolated_schema, postgres_url, row_counts  # noqa: E402
+
+pytest_plugins = ["tests.pg"]  # fixtures: engine, store_url, pg_url
+
+EMPTY = {"workshops": 0, "participants": 0, "responses": 0, "statements": 0, "votes": 0}
+
+
+def join(engine, workshop, name, role="Family member"):
+    return fb.join_workshop(
+        engine,
+        code=workshop.code,
+        pseudonym=name,
+        role_tag=role,
+        client_token=fb.new_client_token(),
+    )
+
+
+def answer(engine, person, question_id="reaction", value="unsure", page="tradeoffs", **state):
+    return fb.save_response(
+        engine,
+        participant_id=person.id,
+        page=page,
+        question_id=question_id,
+        value=value,
+        screen_state=state or {"threshold": 0.3},
+        client_token=fb.new_client_token(),
+    )
+
+
+def rows_of(engine, table, **where):
+    query = select(table)
+    for column, value in where.items():
+        query = query.where(table.c[column] == value)
+    with engine.connect() as conn:
+        return conn.execute(query).all()
+
+
+@pytest.fixture
+def workshop(engine):
+    return fb.create_workshop(engine, title="Autumn session", created_by="ann")
+
+
+# --------------------------------------------------------------------------- workshops and codes
+
+
+def test_create_workshop_seeds_the_bank(engine, workshop):
+    assert len(workshop.code) == fb.CODE_LENGTH
+    assert set(workshop.code) <= set(fb.CODE_ALPHABET)
+    assert workshop.status == "open"
+    assert workshop.created_at.utcoffset().total_seconds() == 0
+    listed = fb.list_statements(engine, workshop.id)
+    assert [s.text for s in listed] == [b.text for b in STATEMENT_BANK]
+    assert all(s.approved and s.source == "bank" and s.proposed_by is None for s in listed)
+    assert fb.get_workshop(engine, workshop.id) == workshop
+
+
+def test_code_alphabet_has_no_lookalikes():
+    assert len(set(fb.CODE_ALPHABET)) == len(fb.CODE_ALPHABET)
+    assert not set(fb.CODE_ALPHABET) & set("0O1IL2Z5S8B")
+    assert fb.CODE_ALPHABET.isupper() or fb.CODE_ALPHABET.isalnum()
+
+
+def test_codes_are_unique_and_from_the_alphabet(monkeypatch, engine):
+    codes = iter(["AAAAAA", "AAAAAA", "CCCCCC"])
+    monkeypatch.setattr(fb, "_new_code", lambda: next(codes))
+    first = fb.create_workshop(engine, title="One", created_by="ann")
+    second = fb.create_workshop(engine, title="Two", created_by="ann")  # first pick collides
+    assert (first.code, second.code) == ("AAAAAA", "CCCCCC")
+    assert row_counts(engine)["statements"] == 2 * len(STATEMENT_BANK)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("demo", "DEMO"),
+        ("  de-mo ", "DEMO"),
+        ("ac d-e f", "ACDEF"),
+        ("ac–de—f", "ACDEF"),
+        ("AC\tDE\nF", "ACDEF"),
+        ("", ""),
+    ],
+)
+def test_normalise_code(typed, stored):
+    assert fb.normalise_code(typed) == stored
+
+
+def test_find_workshop_normalises(engine, workshop):
+    code = workshop.code
+    typed = f" {code[:3].lower()}-{code[3:]} "
+    assert fb.find_workshop(engine, typed) == workshop
+    assert fb.find_workshop(engine, "") is None
+    assert fb.find_workshop(engine, "NOPE99") is None
+
+
+def test_list_workshops_by_creator(engine):
+    a = fb.create_workshop(engine, title="A", created_by="ann")
+    b = fb.create_workshop(engine, title="B", created_by="bob")
+    c = fb.create_workshop(engine, title="C", created_by="ann")
+    assert [w.id for w in fb.list_workshops(engine, created_by="ann")] == [c.id, a.id]
+    assert {w.id for w in fb.list_workshops(engine)} == {a.id, b.id, c.id}
+    assert fb.list_workshops(engine, created_by="nobody") == []
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [("", fb.EMPTY_TITLE), ("   ", fb.EMPTY_TITLE), ("x" * 201, fb.LONG_TITLE)],
+)
+def test_create_workshop_checks_title(engine, title, message):
+    with pytest.raises(fb.FeedbackError) as raised:
+        fb.create_workshop(engine, title=title, created_by="ann")
+    assert str(raised.value) == message
+
+
+def test_demo_workshop_is_idempotent(engine):
+    first = fb.ensure_demo_workshop(engine)
+    second = fb.ensure_demo_workshop(engine)
+    assert first == second
+    assert (first.code, first.created_by) == (fb.DEMO_CODE, "demo")
+    assert row_counts(engine)["workshops"] == 1
+    assert row_counts(engine)["statements"] == len(STATEMENT_BANK)
+
+
+def test_demo_workshop_from_many_threads_at_once(engine):
+    barrier = threading.Barrier(6)
+
+    def make(_):
+        barrier.wait()
+        return fb.ensure_demo_workshop(engine).id
+
+    with ThreadPoolExecutor(6) as pool:
+        ids = set(pool.map(make, range(6)))
+    assert len(ids) == 1
+    assert row_counts(engine)["workshops"] == 1
+    assert row_counts(engine)["statements"] == len(STATEMENT_BANK)
+
+
+def test_close_and_reopen(engine, workshop):
+    join(engine, workshop, "Early")
+    fb.set_workshop_status(engine, workshop.id, "closed")
+    assert fb.get_workshop(engine, workshop.id).status == "closed"
+    assert rows_of(engine, store.workshops)[0].closed_at is not None
+    with pytest.raises(fb.FeedbackError) as raised:
+        join(engine, workshop, "Late")
+    assert str(raised.value) == fb.CLOSED_WORKSHOP
+    fb.set_workshop_status(engine, workshop.id, "open")
+    assert rows_of(engine, store.workshops)[0].closed_at is None
+    assert join(engine, workshop, "Late").pseudonym == "Late"
+
+
+@pytest.mark.parametrize(
+    ("workshop_id", "status", "message"),
+    [(None, "paused", fb.UNKNOWN_STATUS), (10**6, "closed", fb.UNKNOWN_WORKSHOP)],
+)
+def test_set_status_errors(engine, workshop, workshop_id, status, message):
+    with pytest.raises(fb.FeedbackError) as raised:
+        fb.set_workshop_status(engine, workshop_id or workshop.id, status)
+    assert str(raised.value) == message
+
+
+# --------------------------------------------------------------------------- joining
+
+
+def test_join_round_trip(engine, workshop):
+    token = fb.new_client_token()
+    person = fb.join_workshop(
+        engine,
+        code=workshop.code.lower(),
+        pseudonym="  Sam   Lee ",
+        role_tag="Social worker",
+        client_token=token,
+    )
+    assert (person.workshop_id, person.pseudonym, person.role_tag) == (
+        workshop.id,
+        "Sam Lee",
+        "Social worker",
+    )
+    assert person.consented_at.utcoffset().total_seconds() == 0
+    assert fb.get_participant(engine, person.id) == person
+    again = fb.join_workshop(
+        engine,
+        code=workshop.code,
+        pseudonym="Sam Lee",
+        role_tag="Social worker",
+        client_token=token,
+    )
+    assert again == person
+    assert row_counts(engine)["participants"] == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "pseudonym", "role", "message"),
+    [
+        ("NOPE99", "Sam", "Other", fb.UNKNOWN_CODE),
+        (None, "", "Other", fb.EMPTY_PSEUDONYM),
+        (None, " \t ", "Other", fb.EMPTY_PSEUDONYM),
+        (None, "x" * 41, "Other", fb.LONG_PSEUDONYM),
+        (None, "TAKEN", "Other", fb.TAKEN_PSEUDONYM),
+        (None, "taken", "Other", fb.TAKEN_PSEUDONYM),
+        (None, "Ｔａｋｅｎ", "Other", fb.TAKEN_PSEUDONYM),  # full-width letters
+        (None, "Sam\x00", "Other", fb.BAD_PSEUDONYM),
+        (None, "Sam\u202e", "Other", fb.BAD_PSEUDONYM),
+        (None, "Sam", "Boss", fb.UNKNOWN_ROLE),
+        (None, "Sam", "", fb.UNKNOWN_ROLE),
+    ],
+)
+def test_join_errors(engine, workshop, code, pseudonym, role, message):
+    join(engine, workshop, "Taken")
+    with pytest.raises(fb.FeedbackError) as raised:
+        fb.join_workshop(
+            engine,
+            code=code or workshop.code,
+            pseudonym=pseudonym,
+            role_tag=role,
+            client_token=fb.new_client_token(),
+        )
+    assert str(raised.value) == message
+    assert row_counts(engine)["participants"] == 1
+
+
+def test_forty_character_pseudonym_and_every_role_are_accepted(engine, workshop):
+    for i, role in enumerate(fb.ROLE_TAGS):
+        person = join(engine, workshop, f"{i}" + "x" * 39, role)
+        assert len(person.pseudonym) == 40
+        assert person.role_tag == role
+
+
+def test_same_pseudonym_in_another_workshop_is_fine(engine, workshop):
+    other = fb.create_workshop(engine, title="Other", created_by="ann")
+    assert join(engine, workshop, "Sam").workshop_id == workshop.id
+    assert join(engine, other, "Sam").workshop_id == other.id
+
+
+def test_same_join_token_from_two_threads_makes_one_participant(engine, workshop):
+    for _ in range(5):
+        token = fb.new_client_token()
+        barrier = threading.Barrier(2)
+
+        def go(_, token=token, barrier=barrier):
+            barrier.wait()
+            return fb.join_workshop(
+                engine,
+                code=workshop.code,
+                pseudonym=f"p{token[:6]}",
+                role_tag="Other",
+                client_token=token,
+            )
+
+        with ThreadPoolExecutor(2) as pool:
+            a, b = pool.map(go, range(2))
+        assert a == b
+    assert row_counts(engine)["participants"] == 5
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def test_save_response_round_trip(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    state = {"model": "structured", "threshold": 0.31, "characteristic": ["ethnicity"]}
+    token = fb.new_client_token()
+    stored = fb.save_response(
+        engine,
+        participant_id=person.id,
+        page="tradeoffs",
+        question_id="reaction",
+        value={"reaction": "unsure", "reason": "Too many false alarms"},
+        screen_state=state,
+        client_token=token,
+    )
+    assert stored is True
+    frame = fb.responses(engine, workshop.id)
+    assert list(frame.columns) == fb.RESPONSE_COLUMNS
+    row = frame.iloc[0].to_dict()
+    assert row["pseudonym"] == "Sam"
+    assert row["role_tag"] == "Family member"
+    assert row["value"] == {"reaction": "unsure", "reason": "Too many false alarms"}
+    assert row["screen_state"] == state
+    assert row["created_at"].tzinfo is not None
+
+
+def test_double_submit_stores_once(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    token = fb.new_client_token()
+    kwargs = dict(
+        participant_id=person.id,
+        page="p",
+        question_id="q",
+        value=1,
+        screen_state={},
+        client_token=token,
+    )
+    assert fb.save_response(engine, **kwargs) is True
+    assert fb.save_response(engine, **kwargs) is False
+    assert fb.save_response(engine, **{**kwargs, "value": 2}) is False  # the token decides
+    assert row_counts(engine)["responses"] == 1
+    assert fb.latest_answers(engine, person.id) == {("p", "q"): 1}
+
+
+def test_same_token_from_two_threads_at_once_stores_once(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    for i in range(8):
+        token = fb.new_client_token()
+        barrier = threading.Barrier(2)
+
+        def go(_, token=token, barrier=barrier, i=i):
+            barrier.wait()
+            return fb.save_response(
+                engine,
+                participant_id=person.id,
+                page="p",
+                question_id=f"q{i}",
+                value=i,
+                screen_state={},
+                client_token=token,
+            )
+
+        with ThreadPoolExecutor(2) as pool:
+            assert sorted(pool.map(go, range(2))) == [False, True]
+    assert row_counts(engine)["responses"] == 8
+
+
+def test_latest_answers_prefill(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    other = join(engine, workshop, "Kim")
+    answer(engine, person, "should_use", 2, page="your_views")
+    answer(engine, person, "should_use", 4, page="your_views")
+    answer(engine, person, "reaction", "acceptable")
+    answer(engine, other, "should_use", 1, page="your_views")
+    assert fb.latest_answers(engine, person.id) == {
+        ("your_views", "should_use"): 4,
+        ("tradeoffs", "reaction"): "acceptable",
+    }
+    assert fb.latest_answers(engine, 10**6) == {}
+
+
+@pytest.mark.parametrize(
+    ("value", "state", "message"),
+    [
+        (object(), {}, fb.NOT_STORABLE),
+        (float("nan"), {}, fb.NOT_STORABLE),
+        ("ok", {"x": object()}, fb.NOT_STORABLE),
+        ("ok", ["not", "a", "dict"], fb.NOT_STORABLE),
+        ("x" * 2001, {}, fb.LONG_TEXT),
+        ({"reason": "x" * 2001}, {}, fb.LONG_TEXT),
+        (["x" * 2001], {}, fb.LONG_TEXT),
+    ],
+)
+def test_save_response_refuses_bad_values(engine, workshop, value, state, message):
+    person = join(engine, workshop, "Sam")
+    with pytest.raises(fb.FeedbackError) as raised:
+        fb.save_response(
+            engine,
+            participant_id=person.id,
+            page="p",
+            question_id="q",
+            value=value,
+            screen_state=state,
+            client_token=fb.new_client_token(),
+        )
+    assert str(raised.value) == message
+    assert row_counts(engine)["responses"] == 0
+
+
+def test_two_thousand_characters_and_numpy_values_are_fine(engine, workshop):
+    np = pytest.importorskip("numpy")
+    person = join(engine, workshop, "Sam")
+    assert answer(engine, person, "anything_else", "é" * 2000)
+    assert answer(engine, person, "n", np.int64(3), threshold=np.float64(0.25), flag=np.bool_(True))
+    frame = fb.responses(engine, workshop.id)
+    assert frame["value"].tolist() == ["é" * 2000, 3]
+    assert frame["screen_state"].iloc[1] == {"threshold": 0.25, "flag": True}
+
+
+def test_save_for_unknown_or_withdrawn_participant(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    fb.withdraw(engine, person.id)
+    for participant_id in (person.id, 10**6):
+        with pytest.raises(fb.FeedbackError) as raised:
+            fb.save_response(
+                engine,
+                participant_id=participant_id,
+                page="p",
+                question_id="q",
+                value=1,
+                screen_state={},
+                client_token=fb.new_client_token(),
+            )
+        assert str(raised.value) == fb.NOT_A_PARTICIPANT
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(value=json_values, state=st.dictionaries(st.text(max_size=8), json_values, max_size=3))
+def test_any_json_value_round_trips(engine, workshop, value, state):
+    # Examples share the engine; the same join token gives the same participant every time.
+    person = fb.join_workshop(
+        engine, code=workshop.code, pseudonym="Sam", role_tag="Other", client_token="hypothesis"
+    )
+    question_id = fb.new_client_token()
+    assert fb.save_response(
+        engine,
+        participant_id=person.id,
+        page="p",
+        question_id=question_id,
+        value=value,
+        screen_state=state,
+        client_token=question_id,
+    )
+    assert fb.latest_answers(engine, person.id)[("p", question_id)] == value
+    frame = fb.responses(engine, workshop.id)
+    assert frame["screen_state"].iloc[-1] == state
+
+
+# --------------------------------------------------------------------------- concurrency
+
+
+def test_concurrent_writers_lose_and_duplicate_nothing(engine, workshop):
+    threads, per_thread = 20, 50
+    people = [join(engine, workshop, f"person {i}", fb.ROLE_TAGS[i % 8]) for i in range(threads)]
+    plan = {person.id: [(fb.new_client_token(), j) for j in range(per_thread)] for person in people}
+    barrier = threading.Barrier(threads)
+
+    def write(person):
+        barrier.wait()
+        outcomes = []
+        for token, j in plan[person.id]:
+            kwargs = dict(
+                participant_id=person.id,
+                page="tradeoffs",
+                question_id=f"q{j}",
+                value={"n": j, "who": person.id},
+                screen_state={"j": j},
+                client_token=token,
+            )
+            outcomes.append(fb.save_response(engine, **kwargs))
+            if j % 2 == 0:  # a double submit every other answer
+                outcomes.append(fb.save_response(engine, **kwargs))
+        return outcomes
+
+    with ThreadPoolExecutor(threads) as pool:
+        outcomes = [o for result in pool.map(write, people) for o in result]
+    assert outcomes.count(True) == threads * per_thread
+    assert outcomes.count(False) == threads * per_thread // 2
+    frame = fb.responses(engine, workshop.id)
+    assert len(frame) == threads * per_thread
+    stored = {
+        (r.participant_id, r.question_id, r.value["n"], r.value["who"]) for r in frame.itertuples()
+    }
+    expected = {(p.id, f"q{j}", j, p.id) for p in people for j in range(per_thread)}
+    assert stored == expected
+    with engine.connect() as conn:
+        tokens = set(conn.execute(select(store.responses.c.client_token)).scalars())
+    assert tokens == {token for pairs in plan.values() for token, _ in pairs}
+
+
+def test_concurrent_votes_keep_one_per_person(engine, workshop):
+    people = [join(engine, workshop, f"v{i}") for i in range(8)]
+    statement = fb.list_statements(engine, workshop.id)[0]
+    barrier = threading.Barrier(len(people) * 2)
+
+    def go(args):
+        person, choice = args
+        barrier.wait()
+        return fb.vote(
+            engine,
+            participant_id=person.id,
+            statement_id=statement.id,
+            choice=choice,
+            client_token=fb.new_client_token(),
+        )
+
+    jobs = [(p, c) for p in people for c in ("agree", "disagree")]
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        assert all(pool.map(go, jobs))
+    assert row_counts(engine)["votes"] == len(people)
+
+
+# --------------------------------------------------------------------------- statements and votes
+
+
+def test_statements_round_trip_and_approval(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    proposed = fb.add_statement(
+        engine,
+        workshop_id=workshop.id,
+        text="  Families\nshould see\tthe score. ",
+        source="participant",
+        proposed_by=person.id,
+    )
+    assert proposed.text == "Families should see the score."
+    assert (proposed.approved, proposed.proposed_by, proposed.source) == (
+        False,
+        person.id,
+        "participant",
+    )
+    assert proposed not in fb.list_statements(engine, workshop.id)
+    assert proposed in fb.list_statements(engine, workshop.id, approved_only=False)
+    with pytest.raises(fb.FeedbackError) as raised:
+        fb.vote(
+            engine,
+            participant_id=person.id,
+            statement_id=proposed.id,
+            choice="agree",
+            client_token="t0",
+        )
+    assert str(raised.value) == fb.STATEMENT_NOT_OPEN
+    fb.approve_statement(engine, proposed.id)
+    listed = fb.list_statements(engine, workshop.id)
+    assert listed[-1].id == proposed.id and listed[-1].approved
+    fb.approve_statement(engine, proposed.id, approved=False)
+    assert proposed.id not in [s.id for s in fb.list_statements(engine, workshop.id)]
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "message"),
+    [
+        ("", "facilitator", fb.EMPTY_STATEMENT),
+        (" \n ", "facilitator", fb.EMPTY_STATEMENT),
+        ("x" * 281, "facilitator", fb.LONG_STATEMENT),
+        ("fine", "robot", fb.UNKNOWN_SOURCE),
+    ],
+)
+def test_add_statement_errors(engine, workshop, text, source, message):
+    with pytest.raises(fb.FeedbackError) as raised:
+        fb.add_statement(engine, workshop_id=workshop.id, text=text, source=source)
+    assert str(raised.value) == message
+
+
+def test_statement_other_errors(engine, workshop):
+    other = fb.create_workshop(engine, title="Other", created_by="ann")
+    outsider = join(engine, other, "Out")
+    with pytest.raises(fb.FeedbackError, match=re.escape(fb.NOT_A_PARTICIPANT)):
+        fb.add_statement(
+            engine, workshop_id=workshop.id, text="x", source="participant", proposed_by=outsider.id
+        )
+    with pytest.raises(fb.FeedbackError, match=re.escape(fb.UNKNOWN_WORKSHOP)):
+        fb.add_statement(engine, workshop_id=10**6, text="x", source="facilitator")
+    with pytest.raises(fb.FeedbackError, match=re.escape(fb.UNKNOWN_STATEMENT)):
+        fb.approve_statement(engine, 10**6)
+    statement = fb.list_statements(engine, workshop.id)[0]
+    with pytest.raises(fb.FeedbackError, match=re.escape(fb.STATEMENT_ELSEWHERE)):
+        fb.vote(
+            engine,
+            participant_id=outsider.id,
+            statement_id=statement.id,
+            choice="agree",
+            client_token="t1",
+        )
+    with pytest.raises(fb.FeedbackError, match=re.escape(fb.UNKNOWN_CHOICE)):
+        fb.vote(
+            engine,
+            participant_id=outsider.id,
+            statement_id=statement.id,
+            choice="maybe",
+            client_token="t2",
+        )
+    assert (
+        fb.add_statement(engine, workshop_id=workshop.id, text="y" * 280, source="facilitator").text
+        == "y" * 280
+    )
+
+
+def test_vote_upsert_and_idempotence(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    statement = fb.list_statements(engine, workshop.id)[0]
+    first, second = fb.new_client_token(), fb.new_client_token()
+    kwargs = dict(participant_id=person.id, statement_id=statement.id)
+    assert fb.vote(engine, **kwargs, choice="agree", client_token=first) is True
+    assert fb.vote(engine, **kwargs, choice="agree", client_token=first) is False
+    assert fb.vote(engine, **kwargs, choice="disagree", client_token=second) is True
+    assert fb.vote(engine, **kwargs, choice="disagree", client_token=second) is False
+    stored = rows_of(engine, store.votes)
+    assert [(v.choice, v.client_token) for v in stored] == [("disagree", second)]
+    results = fb.statement_results(engine, workshop.id)
+    row = results[results["statement_id"] == statement.id].iloc[0]
+    assert (row["agree"], row["disagree"], row["pass"], row["votes"]) == (0, 1, 0, 1)
+
+
+ROLES = ("Family member", "Social worker", "Manager")
+
+
+@pytest.mark.parametrize(
+    ("votes", "label"),
+    [
+        # role -> (agree, disagree, pass)
+        ({"Family member": (3, 0, 0), "Social worker": (2, 0, 0)}, "consensus"),
+        ({"Family member": (0, 3, 0), "Social worker": (0, 3, 1)}, "consensus"),
+        ({"Family member": (4, 0, 3)}, "too few votes"),
+        ({"Family member": (3, 0, 0), "Social worker": (0, 3, 0)}, "divisive"),
+        ({"Family member": (4, 0, 0), "Social worker": (1, 2, 0)}, "divisive"),
+        ({"Family member": (4, 0, 0), "Social worker": (2, 1, 0)}, "mixed"),
+        (
+            {"Family member": (2, 1, 0), "Social worker": (1, 1, 0), "Manager": (0, 1, 0)},
+            "divisive",
+        ),
+        (
+            {"Family member": (4, 1, 0), "Social worker": (2, 0, 0), "Manager": (0, 1, 0)},
+            "consensus",
+        ),
+    ],
+)
+def test_statement_labels_on_constructed_votes(engine, workshop, votes, label):
+    statement = fb.add_statement(
+        engine, workshop_id=workshop.id, text="Constructed", source="facilitator", approved=True
+    )
+    expected = {"agree": 0, "disagree": 0, "pass": 0}
+    n = 0
+    for role, counts in votes.items():
+        for choice, count in zip(("agree", "disagree", "pass"), counts, strict=True):
+            expected[choice] += count
+            for _ in range(count):
+                person = join(engine, workshop, f"voter {n}", role)
+                n += 1
+                fb.vote(
+                    engine,
+                    participant_id=person.id,
+                    statement_id=statement.id,
+                    choice=choice,
+                    client_token=fb.new_client_token(),
+                )
+    results = fb.statement_results(engine, workshop.id)
+    assert list(results.columns) == fb.STATEMENT_RESULT_COLUMNS
+    assert len(results) == len(STATEMENT_BANK) + 1
+    row = results[results["statement_id"] == statement.id].iloc[0]
+    assert row["label"] == label
+    assert (row["agree"], row["disagree"], row["pass"]) == tuple(expected.values())
+    assert row["votes"] == sum(expected.values())
+    decided = expected["agree"] + expected["disagree"]
+    assert row["agree_share"] == pytest.approx(expected["agree"] / decided)
+    assert row["by_role"] == pytest.approx(
+        {role: a / (a + d) for role, (a, d, _) in votes.items() if a + d}
+    )
+    untouched = results[results["statement_id"] != statement.id]
+    assert (untouched["label"] == "too few votes").all()
+    assert untouched["agree_share"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("agree", "disagree", "by_role", "label"),
+    [
+        (5, 0, {}, "consensus"),
+        (0, 5, {}, "consensus"),
+        (4, 0, {}, "too few votes"),
+        (7, 3, {"a": (7, 3)}, "consensus"),  # 0.7 counts
+        (3, 2, {}, "divisive"),
+        (13, 7, {}, "divisive"),  # 0.65 counts
+        (6, 4, {"a": (3, 0), "b": (3, 4)}, "divisive"),
+        (7, 3, {"a": (5, 0), "b": (2, 3)}, "divisive"),  # gap 0.6
+        (8, 2, {"a": (6, 0), "b": (2, 2)}, "divisive"),  # gap exactly 0.5
+        (8, 2, {"a": (6, 1), "b": (2, 1)}, "mixed"),
+        (8, 2, {"a": (7, 1), "b": (1, 1)}, "mixed"),  # b: overall agrees but b is split
+        (6, 4, {"a": (1, 0), "b": (0, 1)}, "divisive"),  # single votes do not count per role
+    ],
+)
+def test_classify_statement(agree, disagree, by_role, label):
+    assert fb.classify_statement(agree, disagree, by_role) == label
+
+
+# --------------------------------------------------------------------------- live summary
+
+
+def test_live_summary(engine, workshop):
+    sam = join(engine, workshop, "Sam", "Family member")
+    kim = join(engine, workshop, "Kim", "Social worker")
+    lee = join(engine, workshop, "Lee", "Social worker")
+    answer(engine, sam, "reaction", {"reaction": "acceptable", "reason": "Clear"})
+    answer(engine, sam, "reaction", {"reaction": "not_acceptable", "reason": "Changed my mind"})
+    answer(engine, kim, "reaction", {"reaction": "not_acceptable", "reason": ""})
+    answer(engine, lee, "reaction", "unsure", page="children")
+    answer(engine, sam, "accepted_threshold", 0.3, page="your_views")
+    answer(engine, kim, "accepted_threshold", None, page="your_views")
+    answer(engine, sam, "should_use", 2, page="your_views")
+    answer(engine, kim, "should_use", 4, page="your_views")
+    answer(engine, lee, "should_use", 4, page="your_views")
+    answer(engine, lee, "should_reasons", "<b>Because</b>", page="your_views")
+    answer(engine, lee, "safeguards_rank", ["a", "b"], page="your_views")
+
+    summary = fb.live_summary(engine, workshop.id)
+    assert summary["participants_by_role"].to_dict("records") == [
+        {"role_tag": "Family member", "participants": 1},
+        {"role_tag": "Social worker", "participants": 2},
+    ]
+    assert summary["reactions_by_page"].to_dict("records") == [
+        {"page": "children", "reaction": "unsure", "count": 1},
+        {"page": "tradeoffs", "reaction": "not_acceptable", "count": 2},
+    ]
+    assert summary["accepted_thresholds"].to_dict("records") == [
+        {"role_tag": "Family member", "value": 0.3},
+        {"role_tag": "Social worker", "value": None},
+    ]
+    assert summary["scale_by_role"].to_dict("records") == [
+        {"question_id": "should_use", "role_tag": "Family member", "value": 2, "count": 1},
+        {"question_id": "should_use", "role_tag": "Social worker", "value": 4, "count": 2},
+    ]
+    assert summary["free_text"].to_dict("records") == [
+        {
+            "page": "tradeoffs",
+            "question_id": "reaction",
+            "pseudonym": "Sam",
+            "role_tag": "Family member",
+            "text": "Changed my mind",
+        },
+        {
+            "page": "your_views",
+            "question_id": "should_reasons",
+            "pseudonym": "Lee",
+            "role_tag": "Social worker",
+            "text": "<b>Because</b>",
+        },
+    ]
+
+
+def test_live_summary_of_an_empty_workshop_has_the_columns(engine, workshop):
+    summary = fb.live_summary(engine, workshop.id)
+    assert {name: list(frame.columns) for name, frame in summary.items()} == {
+        "participants_by_role": ["role_tag", "participants"],
+        "reactions_by_page": ["page", "reaction", "count"],
+        "accepted_thresholds": ["role_tag", "value"],
+        "scale_by_role": ["question_id", "role_tag", "value", "count"],
+        "free_text": ["page", "question_id", "pseudonym", "role_tag", "text"],
+    }
+    assert all(len(frame) == 0 for frame in summary.values())
+    assert list(fb.responses(engine, workshop.id).columns) == fb.RESPONSE_COLUMNS
+
+
+# --------------------------------------------------------------------------- withdraw and erase
+
+
+def populate(engine, workshop, name):
+    """A participant with an answer, a vote, and a proposed statement someone else voted on."""
+    person = join(engine, workshop, name)
+    friend = join(engine, workshop, f"{name}'s friend")
+    answer(engine, person)
+    answer(engine, friend)
+    bank = fb.list_statements(engine, workshop.id)[0]
+    mine = fb.add_statement(
+        engine,
+        workshop_id=workshop.id,
+        text=f"{name} says",
+        source="participant",
+        proposed_by=person.id,
+        approved=True,
+    )
+    for who in (person, friend):
+        for statement in (bank, mine):
+            fb.vote(
+                engine,
+                participant_id=who.id,
+                statement_id=statement.id,
+                choice="agree",
+                client_token=fb.new_client_token(),
+            )
+    return person, friend, mine
+
+
+def test_withdraw_leaves_nothing_behind(engine, workshop):
+    other = fb.create_workshop(engine, title="Other", created_by="bob")
+    populate(engine, other, "Bystander")
+    before = row_counts(engine)
+    person, friend, mine = populate(engine, workshop, "Leaver")
+    fb.withdraw(engine, person.id)
+    after = row_counts(engine)
+    # What remains of this workshop: the friend, their answer and their vote on the bank statement.
+    assert after["participants"] == before["participants"] + 1
+    assert after["responses"] == before["responses"] + 1
+    assert after["votes"] == before["votes"] + 1
+    assert after["statements"] == before["statements"]  # the bank stays; "Leaver says" went
+    assert fb.get_participant(engine, person.id) is None
+    assert fb.get_participant(engine, friend.id) is not None
+    assert rows_of(engine, store.responses, participant_id=person.id) == []
+    assert rows_of(engine, store.votes, participant_id=person.id) == []
+    assert rows_of(engine, store.votes, statement_id=mine.id) == []
+    assert rows_of(engine, store.statements, proposed_by=person.id) == []
+    assert set(fb.responses(engine, workshop.id)["pseudonym"]) == {"Leaver's friend"}
+    # The name is free again.
+    assert join(engine, workshop, "Leaver").id != person.id
+
+
+def test_erase_participant_is_withdraw(engine, workshop):
+    person, _, _ = populate(engine, workshop, "Gone")
+    fb.erase_participant(engine, person.id)
+    assert fb.get_participant(engine, person.id) is None
+    assert "Gone" not in set(fb.responses(engine, workshop.id)["pseudonym"])
+
+
+def test_erase_workshop_leaves_nothing_behind(engine, workshop):
+    other = fb.create_workshop(engine, title="Other", created_by="bob")
+    populate(engine, other, "Stays")
+    before = row_counts(engine)
+    populate(engine, workshop, "Goes")
+    fb.erase_workshop(engine, workshop.id)
+    assert row_counts(engine) == {
+        **before,
+        "workshops": before["workshops"] - 1,
+        "statements": before["statements"] - len(STATEMENT_BANK),
+    }
+    assert fb.get_workshop(engine, workshop.id) is None
+    fb.erase_workshop(engine, other.id)
+    assert row_counts(engine) == {**EMPTY, "schema_version": 1}
+
+
+def test_erased_names_leave_no_bytes_in_the_sqlite_files(tmp_path):
+    path = tmp_path / "erase.sqlite"
+    engine = store.make_engine(f"sqlite:///{path}")
+    workshop = fb.create_workshop(engine, title="Zebra-title-xyzzy", created_by="ann")
+    person = join(engine, workshop, "Quokka-name-plugh")
+    answer(engine, person, "should_reasons", "Wombat-text-frotz", page="your_views")
+    fb.withdraw(engine, person.id)
+    fb.erase_workshop(engine, workshop.id)
+    engine.dispose()
+    blob = b"".join(p.read_bytes() for p in tmp_path.glob("erase.sqlite*"))
+    for secret in (
+        b"Quokka-name-plugh",
+        b"quokka-name-plugh",
+        b"Wombat-text-frotz",
+        b"Zebra-title-xyzzy",
+    ):
+        assert secret not in blob
+
+
+# --------------------------------------------------------------------------- the store going away
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_unreachable_database_raises_store_unavailable_with_a_plain_message():
+    gone = create_engine(
+        f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/test",
+        connect_args={"connect_timeout": 2},
+    )
+    with pytest.raises(fb.StoreUnavailable) as raised:
+        fb.save_response(
+            gone,
+            participant_id=1,
+            page="p",
+            question_id="q",
+            value=1,
+            screen_state={},
+            client_token="t",
+        )
+    assert str(raised.value) == fb.SAVE_UNAVAILABLE
+    assert fb.StoreUnavailable is store.StoreUnavailable
+    with pytest.raises(fb.StoreUnavailable) as raised:
+        fb.live_summary(gone, 1)
+    assert str(raised.value) == fb.READ_UNAVAILABLE
+
+
+@pytest.mark.postgres
+def test_postgres_going_away_and_back_stores_the_retry_exactly_once():
+    with isolated_schema(postgres_url()) as url:
+        target = make_url(url)
+        proxy = TcpProxy(target.host, target.port or 5432).start()
+        engine = store.make_engine(
+            target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        )
+        try:
+            workshop = fb.create_workshop(engine, title="Flaky", created_by="ann")
+            person = join(engine, workshop, "Sam")
+            kwargs = dict(
+                participant_id=person.id,
+                page="p",
+                question_id="q",
+                value="kept on screen",
+                screen_state={"t": 0.5},
+                client_token=fb.new_client_token(),
+            )
+            proxy.stop()
+            with pytest.raises(fb.StoreUnavailable) as raised:
+                fb.save_response(engine, **kwargs)
+            assert str(raised.value) == fb.SAVE_UNAVAILABLE
+            proxy.start()
+            assert fb.save_response(engine, **kwargs) is True
+            assert fb.save_response(engine, **kwargs) is False
+            assert fb.responses(engine, workshop.id)["value"].tolist() == ["kept on screen"]
+        finally:
+            engine.dispose()
+            proxy.stop()
+
+
+def test_locked_sqlite_raises_store_unavailable_then_the_retry_stores_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.2)
+    path = tmp_path / "locked.sqlite"
+    engine = store.make_engine(f"sqlite:///{path}")
+    workshop = fb.create_workshop(engine, title="Locked", created_by="ann")
+    person = join(engine, workshop, "Sam")
+    kwargs = dict(
+        participant_id=person.id,
+        page="p",
+        question_id="q",
+        value=1,
+        screen_state={},
+        client_token=fb.new_client_token(),
+    )
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(fb.StoreUnavailable) as raised:
+            fb.save_response(engine, **kwargs)
+        assert str(raised.value) == fb.SAVE_UNAVAILABLE
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert fb.save_response(engine, **kwargs) is True
+    assert fb.save_response(engine, **kwargs) is False
+    assert row_counts(engine)["responses"] == 1
+    engine.dispose()
+
+
+def test_answers_written_through_one_engine_are_read_by_another(store_url):
+    """Two app replicas share the store: each sees the other's answers at once."""
+    one, two = store.make_engine(store_url), store.make_engine(store_url)
+    try:
+        workshop = fb.create_workshop(one, title="Shared", created_by="ann")
+        person = join(two, workshop, "Sam")
+        answer(one, person, "q", 7)
+        assert fb.latest_answers(two, person.id) == {("tradeoffs", "q"): 7}
+    finally:
+        one.dispose()
+        two.dispose()
+
+
+def test_count_helper_sees_every_table(engine):
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(store.schema_version)) == 1
+    assert set(row_counts(engine)) == {t.name for t in store.metadata.sorted_tables}
