@@ -402,7 +402,7 @@ def _decode(data: bytes) -> str:
 
 def _first_record(text: str, delimiter: str) -> list[str]:
     try:
-        return next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+        return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
     except csv.Error as exc:
         raise CohortError(NOT_A_TABLE.format(detail=f"the first row is broken ({exc})")) from None
 
