@@ -71,7 +71,9 @@ class SessionResult:
     index: int
     pseudonym: str
     joined: bool = False
-    latencies: dict[str, list[float]] = field(default_factory=lambda: {"open": [], "join": [], "move": [], "save": []})
+    latencies: dict[str, list[float]] = field(
+        default_factory=lambda: {"open": [], "join": [], "move": [], "save": []}
+    )
     acknowledged: list[str] = field(default_factory=list)  # the reason text of each "Saved" answer
     not_saved_shown: int = 0
     errors: list[str] = field(default_factory=list)
@@ -108,7 +110,12 @@ class LoadResult:
 
     @property
     def ok(self) -> bool:
-        return self.lost == 0 and self.duplicated == 0 and self.joined == self.sessions and not self.errors
+        return (
+            self.lost == 0
+            and self.duplicated == 0
+            and self.joined == self.sessions
+            and not self.errors
+        )
 
     def lines(self) -> list[str]:
         return [
@@ -135,7 +142,9 @@ def quantile(values: list[float], q: float) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-async def join(session: StreamlitSession, *, code: str | None, pseudonym: str, role: str) -> tuple[bool, str]:
+async def join(
+    session: StreamlitSession, *, code: str | None, pseudonym: str, role: str
+) -> tuple[bool, str]:
     """Open Welcome and join; (joined, what the screen said)."""
     run = await session.open()
     if run.exceptions:
@@ -170,7 +179,9 @@ async def participant(url: str, index: int, cfg: LoadConfig, code: str | None, r
     try:
         await session.connect()
         t = time.perf_counter()
-        ok, text = await join(session, code=code, pseudonym=pseudonym, role=roles[index % len(roles)])
+        ok, text = await join(
+            session, code=code, pseudonym=pseudonym, role=roles[index % len(roles)]
+        )
         result.latencies["join"].append(time.perf_counter() - t)
         if not ok:
             result.errors.append(f"{pseudonym} could not join: {text[:600]}")
@@ -202,9 +213,13 @@ async def participant(url: str, index: int, cfg: LoadConfig, code: str | None, r
                 elif NOT_SAVED_PREFIX in text:
                     result.not_saved_shown += 1
                 else:
-                    result.errors.append(f"{pseudonym} save {saved + 1}: no 'Saved': {run.exceptions or text[-200:]}")
+                    result.errors.append(
+                        f"{pseudonym} save {saved + 1}: no 'Saved': {run.exceptions or text[-200:]}"
+                    )
                 saved += 1
-        while saved < cfg.answers and (stop is None or not stop.is_set()):  # more answers than moves
+        while saved < cfg.answers and (
+            stop is None or not stop.is_set()
+        ):  # more answers than moves
             reason = f"{pseudonym} answer {saved + 1} (extra)"
             run = await save_view(session, saved, reason)
             result.latencies["save"].append(run.latency_s)
@@ -273,7 +288,9 @@ async def _sample_rss(pid: int | None, peak: list[float], stop: asyncio.Event) -
             await asyncio.wait_for(stop.wait(), 0.5)
 
 
-async def drive(url: str, cfg: LoadConfig, *, code: str | None, pid: int | None = None) -> tuple[list[SessionResult], list[float], float]:
+async def drive(
+    url: str, cfg: LoadConfig, *, code: str | None, pid: int | None = None
+) -> tuple[list[SessionResult], list[float], float]:
     """Run every participant at once; (results, RSS samples, wall seconds)."""
     from csc_dash import feedback
 
@@ -295,7 +312,9 @@ async def drive(url: str, cfg: LoadConfig, *, code: str | None, pid: int | None 
 
 def summarise(cfg: LoadConfig, results: list[SessionResult], samples: list[float], wall: float,
               stored: list[str], rss_start: float, rss_end: float) -> LoadResult:  # fmt: skip
-    lat = {k: [x for r in results for x in r.latencies[k]] for k in ("open", "join", "move", "save")}
+    lat = {
+        k: [x for r in results for x in r.latencies[k]] for k in ("open", "join", "move", "save")
+    }
     interactions = lat["move"] + lat["save"]
     acknowledged = [a for r in results for a in r.acknowledged]
     counts = compare(acknowledged, stored)
@@ -358,13 +377,48 @@ def run() -> list[dict]:
     """The benchmarks contract: 40 participants, 20 moves and 10 answers each."""
     result = run_load(LoadConfig())
     return [
-        {"name": "40 participants: interaction p50", "value": result.p50_s * 1000, "unit": "ms", "budget": None},
-        {"name": "40 participants: interaction p95", "value": result.p95_s * 1000, "unit": "ms", "budget": P95_BUDGET_S * 1000},
-        {"name": "40 participants: slider move p95", "value": result.move_p95_s * 1000, "unit": "ms", "budget": None},
-        {"name": "40 participants: save p95", "value": result.save_p95_s * 1000, "unit": "ms", "budget": None},
-        {"name": "40 participants: server peak RSS", "value": result.rss_peak_mb, "unit": "MB", "budget": None},
-        {"name": "40 participants: answers acknowledged", "value": result.acknowledged, "unit": "answers", "budget": None},
-        {"name": "40 participants: acknowledged answers lost or duplicated", "value": result.lost + result.duplicated, "unit": "answers", "budget": 0},
+        {
+            "name": "40 participants: interaction p50",
+            "value": result.p50_s * 1000,
+            "unit": "ms",
+            "budget": None,
+        },
+        {
+            "name": "40 participants: interaction p95",
+            "value": result.p95_s * 1000,
+            "unit": "ms",
+            "budget": P95_BUDGET_S * 1000,
+        },
+        {
+            "name": "40 participants: slider move p95",
+            "value": result.move_p95_s * 1000,
+            "unit": "ms",
+            "budget": None,
+        },
+        {
+            "name": "40 participants: save p95",
+            "value": result.save_p95_s * 1000,
+            "unit": "ms",
+            "budget": None,
+        },
+        {
+            "name": "40 participants: server peak RSS",
+            "value": result.rss_peak_mb,
+            "unit": "MB",
+            "budget": None,
+        },
+        {
+            "name": "40 participants: answers acknowledged",
+            "value": result.acknowledged,
+            "unit": "answers",
+            "budget": None,
+        },
+        {
+            "name": "40 participants: acknowledged answers lost or duplicated",
+            "value": result.lost + result.duplicated,
+            "unit": "answers",
+            "budget": 0,
+        },
     ]
 
 
@@ -376,8 +430,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"),
                         help="seconds a person waits between interactions (uniform); default 1 3")  # fmt: skip
     parser.add_argument("--ramp", type=float, default=None, help="seconds over which people arrive")
-    parser.add_argument("--database-url", default=None, help="store URL (default: SQLite in a temp folder)")
-    parser.add_argument("--json", type=Path, default=None, help="also write the result as JSON here")
+    parser.add_argument(
+        "--database-url", default=None, help="store URL (default: SQLite in a temp folder)"
+    )
+    parser.add_argument(
+        "--json", type=Path, default=None, help="also write the result as JSON here"
+    )
     args = parser.parse_args(argv)
     cfg = LoadConfig(args.sessions, args.moves, args.answers, tuple(args.think), args.ramp)
     result = run_load(cfg, database_url=args.database_url)

@@ -133,7 +133,9 @@ class AppServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.process.returncode}: {self.log_tail()}")
+                raise RuntimeError(
+                    f"streamlit exited with {self.process.returncode}: {self.log_tail()}"
+                )
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as resp:
                     if resp.status == 200:
@@ -141,7 +143,9 @@ class AppServer:
             except OSError:
                 pass
             time.sleep(0.2)
-        raise TimeoutError(f"streamlit on port {self.port} not healthy in {timeout} s: {self.log_tail()}")
+        raise TimeoutError(
+            f"streamlit on port {self.port} not healthy in {timeout} s: {self.log_tail()}"
+        )
 
     def log_tail(self, chars: int = 3000) -> str:
         if self.log_path and Path(self.log_path).exists():
@@ -230,10 +234,14 @@ def launch_app(folder: Path, *, staff: bool = False, database_url: str | None = 
                port: int | None = None, cookie_key: str | None = None,
                data_dir: Path | None = None, timeout: float = 90) -> AppServer:  # fmt: skip
     """Start one app server with its state in ``folder`` (see :func:`app_env`) and wait for it."""
-    env = app_env(folder, staff=staff, database_url=database_url, cookie_key=cookie_key, data_dir=data_dir)
+    env = app_env(
+        folder, staff=staff, database_url=database_url, cookie_key=cookie_key, data_dir=data_dir
+    )
     env.update(extra_env or {})
     port = port or pick_port()
-    server = AppServer(port=port, env=env, log_path=folder / f"streamlit-{port}.log", extra_args=extra_args)
+    server = AppServer(
+        port=port, env=env, log_path=folder / f"streamlit-{port}.log", extra_args=extra_args
+    )
     return server.start(timeout=timeout)
 
 
@@ -315,12 +323,16 @@ class Run:
 
     @property
     def exceptions(self) -> list[str]:
-        return [f"{e.proto.type}: {e.proto.message}" for e in self.elements if e.kind == "exception"]
+        return [
+            f"{e.proto.type}: {e.proto.message}" for e in self.elements if e.kind == "exception"
+        ]
 
     def widgets(self, kind: str | None = None) -> list[Element]:
         return [e for e in self.elements if e.id and (kind is None or e.kind == kind)]
 
-    def widget(self, kind: str | None = None, *, label: str | None = None, key: str | None = None) -> Element:
+    def widget(
+        self, kind: str | None = None, *, label: str | None = None, key: str | None = None
+    ) -> Element:
         """The first widget of ``kind`` whose label contains ``label`` / whose id ends in ``key``."""
         for el in self.widgets(kind):
             if label is not None and label.lower() not in el.label.lower():
@@ -331,7 +343,9 @@ class Run:
         names = [(e.kind, e.label, e.id[-40:]) for e in self.widgets()]
         raise LookupError(f"no {kind or 'widget'} label={label!r} key={key!r}; on screen: {names}")
 
-    def has_widget(self, kind: str | None = None, *, label: str | None = None, key: str | None = None) -> bool:
+    def has_widget(
+        self, kind: str | None = None, *, label: str | None = None, key: str | None = None
+    ) -> bool:
         try:
             self.widget(kind, label=label, key=key)
         except LookupError:
@@ -423,7 +437,9 @@ class StreamlitSession:
 
     def _page_hash(self, page: str) -> str:
         if not self.pages:
-            raise ProtocolError("open the default page first: the page list comes with the first run")
+            raise ProtocolError(
+                "open the default page first: the page list comes with the first run"
+            )
         key = page.lower().removeprefix("pages/").removesuffix(".py")
         for name, digest in self.pages.items():
             if name.lower() == key:
@@ -443,9 +459,13 @@ class StreamlitSession:
         if field_name is None:
             raise ProtocolError(f"this client cannot set a {kind!r} widget")
         if field_name == "double_array_value":
-            state.double_array_value.data[:] = [float(v) for v in (value if isinstance(value, list | tuple) else [value])]
+            state.double_array_value.data[:] = [
+                float(v) for v in (value if isinstance(value, list | tuple) else [value])
+            ]
         elif field_name == "string_array_value":
-            state.string_array_value.data[:] = [str(v) for v in (value if isinstance(value, list | tuple) else [value])]
+            state.string_array_value.data[:] = [
+                str(v) for v in (value if isinstance(value, list | tuple) else [value])
+            ]
         elif field_name == "double_value":
             state.double_value = float(value)
         elif field_name == "bool_value":
@@ -497,7 +517,9 @@ class StreamlitSession:
             if kind == "ref_hash":
                 cached = self._cache.get(fm.ref_hash)
                 if cached is None:
-                    raise ProtocolError(f"the server referred to a message this client never had: {fm.ref_hash}")
+                    raise ProtocolError(
+                        f"the server referred to a message this client never had: {fm.ref_hash}"
+                    )
                 ref = fm
                 fm = ForwardMsg()
                 fm.CopyFrom(cached[0])
@@ -535,7 +557,13 @@ class StreamlitSession:
                 if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # the script called st.rerun(): the next run follows
                 ordered = [elements[p] for p in sorted(elements)]
-                return Run(ordered, int(status), time.perf_counter() - started, dict(self.pages), self.page_hash)
+                return Run(
+                    ordered,
+                    int(status),
+                    time.perf_counter() - started,
+                    dict(self.pages),
+                    self.page_hash,
+                )
 
 
 def element_summary(run: Run) -> list[tuple[str, str, str]]:

@@ -96,7 +96,9 @@ def new_page(browser):
     contexts = []
 
     def make(server: AppServer, path: str = "", *, width: int = 1280, height: int = 800):
-        context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, accept_downloads=True
+        )
         context.set_default_timeout(30_000)
         contexts.append(context)
         page = context.new_page()

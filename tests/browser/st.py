@@ -65,7 +65,9 @@ def open_path(page: Page, base_url: str, path: str) -> None:
     wait_ready(page)
 
 
-def press_slider(page: Page, index: int = 0, key: str = "ArrowRight", times: int = 1, *, name: str | None = None) -> None:
+def press_slider(
+    page: Page, index: int = 0, key: str = "ArrowRight", times: int = 1, *, name: str | None = None
+) -> None:
     """Focus a slider thumb (``role=slider``) and press an arrow key, as a keyboard user does."""
     thumbs = page.get_by_role("slider", name=name) if name else page.get_by_role("slider")
     thumb = thumbs.nth(index)
