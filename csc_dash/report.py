@@ -27,6 +27,8 @@ from csc_dash.cohort import GROUP_LABELS, ScoredCohort
 
 __all__ = [
     "CANNOT_TELL",
+    "NOBODY_FLAGGED",
+    "NO_GROUPS_LINE",
     "PER_1000_ROWS",
     "TransparencyFigures",
     "escape_markdown",
@@ -54,6 +56,7 @@ CANNOT_TELL = (
     "What a social worker should do. The tool never decides what happens to a family. People do.",
 )
 
+NOBODY_FLAGGED = "At this threshold the tool flags nobody, so it finds no child."
 NO_GROUPS_LINE = "This test set has no groups, so we cannot tell on whom the mistakes fall."
 
 # The per-group rates the summary shows, as "out of every 100".
@@ -370,8 +373,13 @@ def render_summary(fig: TransparencyFigures) -> str:
         "family. People do.</p>",
         "<section><h2>Out of every 1,000 referrals</h2>",
         _per_1000_table(fig),
-        f"<p>Of the families it flags, {_e(_in_10(row['precision']))} went on to a plan or care. "
-        f"Of the children who went on to a plan or care, it flags {_e(_in_10(row['recall']))}.</p>",
+        (
+            f"<p>Of the families it flags, {_e(_in_10(row['precision']))} went on to a plan or "
+            f"care. Of the children who went on to a plan or care, it flags "
+            f"{_e(_in_10(row['recall']))}.</p>"
+            if row["flagged"] > 0
+            else f"<p>{_e(NOBODY_FLAGGED)}</p>"
+        ),
         '<p class="small">The likely range is where the true number should be 95 times in 100. '
         "We get it by testing again and again on mixed-up copies of the test set.</p>",
         "</section>",

@@ -1,0 +1,275 @@
+"""The transparency summary: its figures equal the core's (and their peers'), it is safe to open
+and print anywhere, and a 12-year-old can read it."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import numpy as np
+import pandas as pd
+import pytest
+import textstat
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import average_precision_score
+
+from csc_dash import metrics, report
+from csc_dash.cohort import ScoredCohort, load_sample_cohort
+from csc_dash.fairness import group_error_rates
+
+N_BOOT = 100
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_sample_cohort("moderate")
+
+
+def _upload(n: int = 400, *, seed: int = 0, group_name: str = "team", values=("A", "B")) -> ScoredCohort:
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.2).astype(np.int8)
+    s = np.clip(0.25 * y + rng.random(n) * 0.75, 0, 1).round(3)
+    frame = pd.DataFrame({"outcome": y, "my score": s, group_name: rng.choice(list(values), n)})
+    return ScoredCohort(
+        frame=frame,
+        score_columns={"my score": "my score"},
+        model_labels={"my score": "my score"},
+        group_columns=(group_name,),
+        source="upload",
+    )
+
+
+class _Text(HTMLParser):
+    """Visible text of a page, one block (paragraph, item, heading, cell) per entry."""
+
+    BLOCKS = {"p", "li", "h1", "h2", "h3", "td", "th", "caption"}
+
+    def __init__(self):
+        super().__init__()
+        self.blocks: list[str] = []
+        self._parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "title", "script"):
+            self._skip += 1
+        if tag in self.BLOCKS:
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "title", "script"):
+            self._skip -= 1
+        if tag in self.BLOCKS:
+            self._flush()
+
+    def handle_data(self, data):
+        if not self._skip:
+            self._parts.append(data)
+
+    def _flush(self):
+        text = " ".join("".join(self._parts).split())
+        self._parts = []
+        if text:
+            self.blocks.append(text)
+
+
+def _blocks(page: str) -> list[str]:
+    parser = _Text()
+    parser.feed(page)
+    parser._flush()
+    return parser.blocks
+
+
+def _plain_text(page: str) -> str:
+    # A heading or a table cell is read as a unit of its own: end it like a sentence.
+    return " ".join(b if b[-1] in ".!?" else b + "." for b in _blocks(page))
+
+
+# --------------------------------------------------------------------------------------------
+# Figures equal the core and its peers
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["structured", "text", "rule"])
+@pytest.mark.parametrize("share", [0.05, 0.30])
+def test_figures_equal_threshold_table_and_group_error_rates(sample, model, share):
+    y, s = sample.y, sample.scores(model)
+    threshold = metrics.threshold_for_top_share(s, share)
+    fig = report.transparency_figures(sample, model=model, threshold=threshold, n_boot=N_BOOT)
+    expected = metrics.lookup(metrics.threshold_table(y, s), threshold)
+    for column, _label in report.PER_1000_ROWS:
+        assert fig.row[column] == pytest.approx(expected[column], rel=1e-12)
+    for column in ("precision", "recall", "flagged", "tp", "fp", "fn"):
+        assert fig.row[column] == pytest.approx(expected[column], rel=1e-12, nan_ok=True)
+    assert fig.referrals == len(y) and fig.escalated == int(y.sum())
+    assert fig.average_precision == pytest.approx(average_precision_score(y, s), rel=1e-12)
+    assert fig.baseline == pytest.approx(y.mean())
+    assert set(fig.groups) == set(sample.group_columns)
+    for column, table in fig.groups.items():
+        peer = group_error_rates(y, s, sample.frame[column], threshold=threshold, n_boot=N_BOOT, random_state=0)
+        pd.testing.assert_frame_equal(table, peer)
+
+
+def test_intervals_are_the_bootstrap_of_the_plain_statistics(sample):
+    """The summary's fast statistics give exactly what bootstrap_interval gives on (y, scores)."""
+    y, s = sample.y, sample.scores("structured")
+    t = metrics.threshold_for_top_share(s, 0.1)
+    fig = report.transparency_figures(sample, model="structured", threshold=t, groups=[], n_boot=N_BOOT, random_state=7)
+    plain = {
+        "flagged_per_1000": lambda y_, s_: 1000 * np.mean(s_ >= t),
+        "true_alarms_per_1000": lambda y_, s_: 1000 * np.mean((s_ >= t) & (y_ == 1)),
+        "false_alarms_per_1000": lambda y_, s_: 1000 * np.mean((s_ >= t) & (y_ == 0)),
+        "missed_per_1000": lambda y_, s_: 1000 * np.mean((s_ < t) & (y_ == 1)),
+    }
+    for name, statistic in plain.items():
+        expected = metrics.bootstrap_interval(statistic, y, s, n_boot=N_BOOT, random_state=7)
+        np.testing.assert_allclose(fig.intervals[name], expected, rtol=1e-12)
+        low, high = fig.intervals[name]
+        assert low <= fig.row[name] <= high
+    expected_ap = metrics.bootstrap_interval(metrics.average_precision, y, s, n_boot=N_BOOT, random_state=7)
+    np.testing.assert_allclose(fig.average_precision_interval, expected_ap, rtol=1e-9)
+
+
+def test_summary_shows_the_figures(sample):
+    t = metrics.threshold_for_top_share(sample.scores("structured"), 0.1)
+    page = report.transparency_summary_html(sample, model="structured", threshold=t, n_boot=N_BOOT)
+    fig = report.transparency_figures(sample, model="structured", threshold=t, n_boot=N_BOOT)
+    for column, label in report.PER_1000_ROWS:
+        low, high = fig.intervals[column]
+        row = (
+            f'<tr><th scope="row">{html.escape(label)}</th>'
+            f'<td class="num">{fig.row[column]:,.0f}</td>'
+            f'<td class="num">{low:,.0f} to {high:,.0f}</td></tr>'
+        )
+        assert row in page
+    assert f"This tool scores {fig.average_precision:.2f}" in page
+    assert f"Picking referrals at random would score {fig.baseline:.2f}" in page
+    ethnicity = fig.groups["ethnicity"]
+    for _key, r in ethnicity.iterrows():
+        if r["too_few"]:
+            continue
+        cell = f"{100 * r['fdr']:.0f} ({100 * r['fdr_low']:.0f} to {100 * r['fdr_high']:.0f})"
+        assert cell in page
+    assert "Tick-box data model" in page
+
+
+def test_nobody_flagged_is_said_plainly(sample):
+    page = report.transparency_summary_html(sample, model="rule", threshold=2.0, n_boot=N_BOOT)
+    assert report.NOBODY_FLAGGED in page
+
+
+def test_too_few_to_tell_and_no_groups():
+    small = _upload(200, values=("A",) * 20 + ("tiny",))
+    page = report.transparency_summary_html(small, model="my score", threshold=0.5, n_boot=N_BOOT)
+    fig = report.transparency_figures(small, model="my score", threshold=0.5, n_boot=N_BOOT)
+    assert bool(fig.groups["team"].loc["tiny", "too_few"])
+    assert report.TOO_FEW in page
+    bare = ScoredCohort(
+        frame=small.frame[["outcome", "my score"]],
+        score_columns={"my score": "my score"},
+        model_labels={"my score": "my score"},
+        source="upload",
+    )
+    page = report.transparency_summary_html(bare, model="my score", threshold=0.5, n_boot=N_BOOT)
+    assert report.NO_GROUPS_LINE in page
+
+
+# --------------------------------------------------------------------------------------------
+# Safe: self-contained, no scripts, every user string escaped
+# --------------------------------------------------------------------------------------------
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "=HYPERLINK(\"http://evil.example\",\"x\")",
+    "</style><style>body{display:none}</style>",
+    "&amp; ' \" < >",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_names_and_values_are_escaped(hostile):
+    cohort = _upload(group_name=hostile, values=(hostile, "B " + hostile))
+    cohort = ScoredCohort(
+        frame=cohort.frame.rename(columns={"my score": hostile + " score"}),
+        score_columns={hostile: hostile + " score"},
+        model_labels={hostile: hostile},
+        group_columns=(hostile,),
+        source="upload",
+        notices=(f"The scores in '{hostile}' were turned into ranks.",),
+    )
+    page = report.transparency_summary_html(cohort, model=hostile, threshold=0.5, n_boot=50)
+    assert hostile not in page
+    assert html.escape(hostile) in page
+    assert "<script" not in page.lower()
+    assert "<img" not in page.lower()
+    assert page.count("<style>") == 1 and page.count("</style>") == 1
+    # What a reader sees is exactly what was uploaded.
+    blocks = _blocks(page)
+    assert any(hostile.split()[0] in b for b in blocks)
+
+
+def test_self_contained_and_printable(sample):
+    page = report.transparency_summary_html(sample, model="text", threshold=0.1, n_boot=N_BOOT)
+    assert page.startswith("<!DOCTYPE html>")
+    assert '<meta charset="utf-8">' in page
+    assert "@media print" in page and "@page" in page
+    lowered = page.lower()
+    for forbidden in ("<script", "http://", "https://", "src=", "<link", "@import", "url(", "<iframe"):
+        assert forbidden not in lowered
+    assert "never decides what happens to a family" in page
+
+
+def test_same_inputs_same_page(sample):
+    a = report.transparency_summary_html(sample, model="rule", threshold=0.5, n_boot=100, random_state=3)
+    b = report.transparency_summary_html(sample, model="rule", threshold=0.5, n_boot=100, random_state=3)
+    assert a == b
+
+
+# --------------------------------------------------------------------------------------------
+# Readable by a 12-year-old
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["sample", "upload"])
+def test_reading_level(sample, which):
+    cohort = sample if which == "sample" else _upload()
+    model = "structured" if which == "sample" else "my score"
+    page = report.transparency_summary_html(cohort, model=model, threshold=0.2, n_boot=N_BOOT)
+    text = _plain_text(page)
+    assert textstat.flesch_kincaid_grade(text) <= 8
+    for block in _blocks(page):
+        if len(block.split()) >= 8:  # each sentence-length block on its own, too
+            assert textstat.flesch_kincaid_grade(block) <= 8, block
+
+
+@pytest.mark.parametrize("line", [*report.CANNOT_TELL, report.NO_GROUPS_LINE])
+def test_fixed_lines_are_plain(line):
+    assert textstat.flesch_kincaid_grade(line) <= 8
+
+
+# --------------------------------------------------------------------------------------------
+# Markdown escaping for user strings shown in Streamlit
+# --------------------------------------------------------------------------------------------
+
+SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:=&^%@\"'")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_escape_markdown_escapes_every_special_character(text):
+    escaped = report.escape_markdown(text)
+    # Undo the escapes: what remains is the text, with unprintable characters made spaces.
+    assert re.sub(r"\\(.)", r"\1", escaped, flags=re.DOTALL) == "".join(
+        ch if ch.isprintable() else " " for ch in text
+    )
+    i = 0
+    while i < len(escaped):
+        if escaped[i] == "\\":
+            assert escaped[i + 1] in SPECIAL
+            i += 2
+            continue
+        assert escaped[i] not in SPECIAL
+        i += 1
