@@ -164,3 +164,15 @@ def test_upload_without_story_columns_shows_grid_by_kind(app_test):
     at.selectbox(key=PICKER).select_index(0).run()
     assert_no_exception(at)
     assert "A flag only means a person should look again" in page_text(at)
+
+
+def test_every_chart_is_a_valid_plotly_figure(app_test):
+    """The charts skip plotly's validation for speed; rebuilding them with it proves them valid."""
+    import plotly.graph_objects as go
+
+    at = _open(app_test)
+    _select(at, 5)
+    specs = plotly_specs(at)
+    assert len(specs) == 2
+    for spec in specs:
+        go.Figure(spec)

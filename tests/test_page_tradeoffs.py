@@ -233,3 +233,14 @@ def test_uploaded_cohort_without_a_rule(app_test):
     assert_no_exception(at)
     row = metrics.row_at_threshold(cohort.y, cohort.scores("a"), 0.9)
     assert _metrics(at)["Flagged"] == tradeoffs.people_counts(row)["flagged"]
+
+
+def test_every_chart_is_a_valid_plotly_figure(app_test):
+    """The charts skip plotly's validation for speed; rebuilding them with it proves them valid."""
+    import plotly.graph_objects as go
+
+    at = _open(app_test)
+    specs = plotly_specs(at)
+    assert len(specs) == 3
+    for spec in specs:
+        go.Figure(spec)  # raises on any invalid property

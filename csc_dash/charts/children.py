@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from csc_dash.charts import KIND_STYLE, KINDS, OKABE_ITO, base_layout
+from csc_dash.charts.tradeoffs import figure
 
 __all__ = ["children_grid", "contribution_bars"]
 
@@ -14,59 +15,59 @@ def children_grid(grid: pd.DataFrame, *, selected: str | None = None):
 
     ``grid`` comes from :func:`csc_dash.vignettes.child_grid`. The selected child gets a ring.
     """
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
+    data = []
+    kinds = grid["kind"].to_numpy()
     for kind in KINDS:
-        part = grid[grid["kind"] == kind]
+        part = grid[kinds == kind]
         style = KIND_STYLE[kind]
-        fig.add_trace(
-            go.Scatter(
-                x=part["x"],
-                y=part["y"],
-                mode="markers+text",
-                name=f"{style['glyph']} {style['label']}",
-                text=[str(n) for n in part["number"]],
-                textposition="bottom center",
-                textfont={"size": 11, "color": "#1a1a1a"},
-                customdata=part["referral_id"],
-                marker={
+        data.append(
+            {
+                "type": "scatter",
+                "x": part["x"].to_numpy(),
+                "y": part["y"].to_numpy(),
+                "mode": "markers+text",
+                "name": f"{style['glyph']} {style['label']}",
+                "text": [str(n) for n in part["number"]],
+                "textposition": "bottom center",
+                "textfont": {"size": 11, "color": "#1a1a1a"},
+                "customdata": part["referral_id"].tolist(),
+                "marker": {
                     "symbol": style["symbol"],
                     "color": style["colour"],
                     "size": 20,
                     "line": {"width": 2, "color": style["colour"]},
                 },
-                hovertemplate="Child %{text}<br>" + style["label"] + "<extra></extra>",
-            )
+                "hovertemplate": "Child %{text}<br>" + style["label"] + "<extra></extra>",
+            }
         )
     chosen = grid[grid["referral_id"] == selected] if selected is not None else grid.iloc[:0]
     if len(chosen):
-        fig.add_trace(
-            go.Scatter(
-                x=chosen["x"],
-                y=chosen["y"],
-                mode="markers",
-                name="◯ The child you opened",
-                marker={
+        data.append(
+            {
+                "type": "scatter",
+                "x": chosen["x"].to_numpy(),
+                "y": chosen["y"].to_numpy(),
+                "mode": "markers",
+                "name": "◯ The child you opened",
+                "marker": {
                     "symbol": "circle-open",
                     "size": 36,
                     "color": OKABE_ITO["black"],
                     "line": {"width": 3},
                 },
-                hoverinfo="skip",
-            )
+                "hoverinfo": "skip",
+            }
         )
     rows = int(grid["y"].max()) + 1 if len(grid) else 1
-    fig.update_layout(
-        **base_layout(
-            height=60 * rows + 170,
-            legend={"orientation": "v", "yanchor": "top", "y": -0.02, "x": 0},
-            margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        )
+    right = max(int(grid["x"].max()) if len(grid) else 0, 9) + 0.7
+    layout = base_layout(
+        height=60 * rows + 170,
+        legend={"orientation": "v", "yanchor": "top", "y": -0.02, "x": 0},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={"visible": False, "range": [-0.7, right]},
+        yaxis={"visible": False, "autorange": "reversed"},
     )
-    fig.update_xaxes(visible=False, range=[-0.7, max(int(grid["x"].max()) if len(grid) else 0, 9) + 0.7])
-    fig.update_yaxes(visible=False, autorange="reversed")
-    return fig
+    return figure(data, layout)
 
 
 def contribution_bars(frame: pd.DataFrame):
@@ -74,33 +75,39 @@ def contribution_bars(frame: pd.DataFrame):
 
     ``frame`` comes from :func:`csc_dash.vignettes.contributions`.
     """
-    import plotly.graph_objects as go
-
-    up = frame["contribution"] > 0
+    values = frame["contribution"].to_numpy(dtype=float)
+    up = values > 0
     labels = [
         f"{lab}: {val}" if val else lab for lab, val in zip(frame["label"], frame["value"], strict=True)
     ]
-    fig = go.Figure(
-        go.Bar(
-            x=frame["contribution"],
-            y=labels,
-            orientation="h",
-            marker={
+    data = [
+        {
+            "type": "bar",
+            "x": values,
+            "y": labels,
+            "orientation": "h",
+            "marker": {
                 "color": [OKABE_ITO["blue"] if u else OKABE_ITO["orange"] for u in up],
-                "pattern": {"shape": ["" if u else "/" for u in up], "fgcolor": "#1a1a1a", "solidity": 0.25},
+                "pattern": {
+                    "shape": ["" if u else "/" for u in up],
+                    "fgcolor": "#1a1a1a",
+                    "solidity": 0.25,
+                },
             },
-            text=[f"{'▲ up' if u else '▼ down'} {abs(v):.2f}" for u, v in zip(up, frame["contribution"], strict=True)],
-            textposition="outside",
-            hovertemplate="%{y}<br>push %{x:+.2f} on the log-odds scale<extra></extra>",
-            showlegend=False,
-        )
+            "text": [f"{'▲ up' if u else '▼ down'} {abs(v):.2f}" for u, v in zip(up, values, strict=True)],
+            "textposition": "outside",
+            "hovertemplate": "%{y}<br>push %{x:+.2f} on the log-odds scale<extra></extra>",
+            "showlegend": False,
+        }
+    ]
+    layout = base_layout(
+        height=80 + 34 * max(len(frame), 1),
+        margin={"l": 10, "r": 40, "t": 10, "b": 10},
+        xaxis={
+            "title": {"text": "Push on the score (left: down, right: up)"},
+            "zeroline": True,
+            "zerolinewidth": 2,
+        },
+        yaxis={"autorange": "reversed"},
     )
-    fig.update_layout(
-        **base_layout(
-            height=80 + 34 * max(len(frame), 1),
-            margin={"l": 10, "r": 40, "t": 10, "b": 10},
-        )
-    )
-    fig.update_xaxes(title="Push on the score (left: down, right: up)", zeroline=True, zerolinewidth=2)
-    fig.update_yaxes(autorange="reversed")
-    return fig
+    return figure(data, layout)

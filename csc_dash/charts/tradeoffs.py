@@ -10,9 +10,25 @@ import pandas as pd
 
 from csc_dash.charts import KIND_STYLE, KINDS, MODEL_COLOURS, OKABE_ITO, base_layout
 
-__all__ = ["comparison_bars", "icon_array", "pr_curve"]
+__all__ = ["comparison_bars", "figure", "icon_array", "pr_curve"]
 
 _PATTERNS = {"true_alarm": "", "false_alarm": "/", "missed": "x", "not_flagged": "."}
+
+
+def figure(data: list[dict], layout: dict):
+    """A ``go.Figure`` from plain dicts, without plotly's per-property validation.
+
+    Validation costs ~15 ms a figure, which is most of a slider move's budget; the tests
+    rebuild every figure *with* validation to prove the dicts are valid. A named template
+    (``"plotly_white"``) is expanded here, as validation would do.
+    """
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    layout = dict(layout)
+    if isinstance(layout.get("template"), str):
+        layout["template"] = pio.templates[layout["template"]].to_plotly_json()
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
 def icon_array(grid: pd.DataFrame, counts: Mapping[str, int], *, title: str | None = None):
@@ -21,40 +37,39 @@ def icon_array(grid: pd.DataFrame, counts: Mapping[str, int], *, title: str | No
     ``grid`` comes from :func:`csc_dash.tradeoffs.icon_grid` (``x, y, kind``); ``counts`` from
     :func:`csc_dash.tradeoffs.people_counts`, used only for the legend wording.
     """
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
     rows = int(grid["y"].max()) + 1 if len(grid) else 1
     size = 9 if len(grid) > 200 else 18
+    kinds = grid["kind"].to_numpy()
+    data = []
     for kind in KINDS:
-        part = grid[grid["kind"] == kind]
+        part = kinds == kind
         style = KIND_STYLE[kind]
-        fig.add_trace(
-            go.Scatter(
-                x=part["x"],
-                y=part["y"],
-                mode="markers",
-                name=f"{style['glyph']} {style['label']}: {counts.get(kind, 0):,}",
-                marker={
+        data.append(
+            {
+                "type": "scatter",
+                "x": grid["x"].to_numpy()[part],
+                "y": grid["y"].to_numpy()[part],
+                "mode": "markers",
+                "name": f"{style['glyph']} {style['label']}: {counts.get(kind, 0):,}",
+                "marker": {
                     "symbol": style["symbol"],
                     "color": style["colour"],
                     "size": size,
                     "line": {"width": 1.5, "color": style["colour"]},
                 },
-                hovertemplate=f"{style['label']}<extra></extra>",
-            )
+                "hovertemplate": f"{style['label']}<extra></extra>",
+            }
         )
-    fig.update_layout(
-        **base_layout(
-            title=title,
-            height=max(220, 26 * rows + 150) if size == 9 else 420,
-            legend={"orientation": "v", "yanchor": "top", "y": -0.02, "x": 0},
-            margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
-        )
+    layout = base_layout(
+        height=max(220, 26 * rows + 150) if size == 9 else 420,
+        legend={"orientation": "v", "yanchor": "top", "y": -0.02, "x": 0},
+        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+        xaxis={"visible": False, "range": [-1, int(grid["x"].max()) + 1 if len(grid) else 1]},
+        yaxis={"visible": False, "autorange": "reversed", "scaleanchor": "x", "scaleratio": 1},
     )
-    fig.update_xaxes(visible=False, range=[-1, int(grid["x"].max()) + 1 if len(grid) else 1])
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", scaleratio=1)
-    return fig
+    if title:
+        layout["title"] = {"text": title}
+    return figure(data, layout)
 
 
 def pr_curve(
@@ -68,66 +83,57 @@ def pr_curve(
 ):
     """Precision (of those flagged, how many went on to a plan or care) against recall (of the
     children who did, how many were flagged), with the current line and the random baseline."""
-    import plotly.graph_objects as go
-
     colour = MODEL_COLOURS.get(model, OKABE_ITO["blue"])
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=points["recall"],
-            y=points["precision"],
-            mode="lines",
-            line={"color": colour, "width": 3, "shape": "hv"},
-            name=f"{model_label} (average precision {average_precision:.2f})",
-            hovertemplate="Found %{x:.0%} of children · right %{y:.0%} of the time<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=[0, 1],
-            y=[base_rate, base_rate],
-            mode="lines",
-            line={"color": OKABE_ITO["grey"], "width": 2, "dash": "dash"},
-            name=f"Random guess ({base_rate:.2f})",
-            hoverinfo="skip",
-        )
-    )
-    if current.get("recall") == current.get("recall") and current.get("precision") == current.get(
-        "precision"
-    ):
-        fig.add_trace(
-            go.Scatter(
-                x=[current["recall"]],
-                y=[current["precision"]],
-                mode="markers",
-                marker={
+    data = [
+        {
+            "type": "scatter",
+            "x": points["recall"].to_numpy(),
+            "y": points["precision"].to_numpy(),
+            "mode": "lines",
+            "line": {"color": colour, "width": 3, "shape": "hv"},
+            "name": f"{model_label} (average precision {average_precision:.2f})",
+            "hovertemplate": "Found %{x:.0%} of children · right %{y:.0%} of the time<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "x": [0, 1],
+            "y": [base_rate, base_rate],
+            "mode": "lines",
+            "line": {"color": OKABE_ITO["grey"], "width": 2, "dash": "dash"},
+            "name": f"Random guess ({base_rate:.2f})",
+            "hoverinfo": "skip",
+        },
+    ]
+    recall, precision = float(current["recall"]), float(current["precision"])
+    if recall == recall and precision == precision:  # not NaN: somebody is flagged
+        data.append(
+            {
+                "type": "scatter",
+                "x": [recall],
+                "y": [precision],
+                "mode": "markers",
+                "marker": {
                     "symbol": "diamond",
                     "size": 16,
                     "color": OKABE_ITO["vermillion"],
                     "line": {"width": 2, "color": "#1a1a1a"},
                 },
-                name="◆ Your line",
-                hovertemplate="Your line: found %{x:.0%} · right %{y:.0%}<extra></extra>",
-            )
+                "name": "◆ Your line",
+                "hovertemplate": "Your line: found %{x:.0%} · right %{y:.0%}<extra></extra>",
+            }
         )
-    fig.update_layout(
-        **base_layout(
-            height=420,
-            legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
-            margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        )
+    layout = base_layout(
+        height=420,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        xaxis={
+            "title": {"text": "Children found (recall): of those who went on to a plan or care, share flagged"},
+            "range": [0, 1.02],
+            "tickformat": ".0%",
+        },
+        yaxis={"title": {"text": "Right when flagged (precision)"}, "range": [0, 1.02], "tickformat": ".0%"},
     )
-    fig.update_xaxes(
-        title="Children found (recall): of those who went on to a plan or care, share flagged",
-        range=[0, 1.02],
-        tickformat=".0%",
-    )
-    fig.update_yaxes(
-        title="Right when flagged (precision)",
-        range=[0, 1.02],
-        tickformat=".0%",
-    )
-    return fig
+    return figure(data, layout)
 
 
 def comparison_bars(frame: pd.DataFrame):
@@ -135,39 +141,38 @@ def comparison_bars(frame: pd.DataFrame):
 
     ``frame`` comes from :func:`csc_dash.tradeoffs.compare_at_flagged`.
     """
-    import plotly.graph_objects as go
-
-    fig = go.Figure()
     columns = {
         "true_alarm": "true_alarms_per_1000",
         "false_alarm": "false_alarms_per_1000",
         "missed": "missed_per_1000",
     }
+    labels = frame["label"].tolist()
+    data = []
     for kind, column in columns.items():
         style = KIND_STYLE[kind]
-        fig.add_trace(
-            go.Bar(
-                y=frame["label"],
-                x=frame[column],
-                orientation="h",
-                name=f"{style['glyph']} {style['short']}",
-                marker={
+        values = frame[column].to_numpy(dtype=float)
+        data.append(
+            {
+                "type": "bar",
+                "y": labels,
+                "x": values,
+                "orientation": "h",
+                "name": f"{style['glyph']} {style['short']}",
+                "marker": {
                     "color": style["colour"],
                     "pattern": {"shape": _PATTERNS[kind], "fgcolor": "#1a1a1a", "solidity": 0.25},
                 },
-                text=[f"{v:.0f}" for v in frame[column]],
-                textposition="outside",
-                hovertemplate=f"%{{y}}<br>{style['short']}: %{{x:.1f}} per 1,000<extra></extra>",
-            )
+                "text": [f"{v:.0f}" for v in values],
+                "textposition": "outside",
+                "hovertemplate": f"%{{y}}<br>{style['short']}: %{{x:.1f}} per 1,000<extra></extra>",
+            }
         )
-    fig.update_layout(
-        **base_layout(
-            barmode="group",
-            height=170 + 110 * len(frame),
-            legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-            margin={"l": 10, "r": 30, "t": 10, "b": 10},
-        )
+    layout = base_layout(
+        barmode="group",
+        height=170 + 110 * len(frame),
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        margin={"l": 10, "r": 30, "t": 10, "b": 10},
+        xaxis={"title": {"text": "Per 1,000 referrals"}},
+        yaxis={"autorange": "reversed"},
     )
-    fig.update_xaxes(title="Per 1,000 referrals")
-    fig.update_yaxes(autorange="reversed")
-    return fig
+    return figure(data, layout)
