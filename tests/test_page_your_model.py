@@ -1,0 +1,192 @@
+"""The 'Your own model' page through app.py: upload, map, check, use, clear, and plain errors.
+
+AppTest drives ``st.file_uploader`` with ``set_value`` (filename, bytes, mime), so the real
+upload path is tested, not a stand-in.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from csc_dash import cohort as cohort_mod
+from csc_dash import report
+from csc_dash.ui import navigation, shell, state
+from tests.helpers import assert_no_exception, page_text
+
+PAGE = "pages/your_model.py"
+ROOT = Path(__file__).resolve().parents[1]
+MARKER = "Zebra-7731"  # a group value that must never reach the disk
+
+
+def _csv(n: int = 240, *, seed: int = 5) -> bytes:
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.2).astype(int)
+    frame = pd.DataFrame(
+        {
+            "case": [f"c{i}" for i in range(n)],
+            "escalated": np.where(y == 1, "yes", "no"),
+            "score_new": np.clip(0.2 * y + 0.8 * rng.random(n), 0, 1).round(3),
+            "risk band": rng.integers(1, 21, n),
+            "age_band": rng.choice(["0-4", "5-9", "10+"], n),
+            "<b>team</b>": rng.choice([MARKER, "West *bold*"], n),
+        }
+    )
+    return frame.to_csv(index=False).encode()
+
+
+def _open(app_test, **session_state):
+    at = app_test(**session_state)
+    at.switch_page(PAGE).run()
+    assert_no_exception(at)
+    return at
+
+
+def _upload(at, data: bytes, name: str = "scores.csv"):
+    at.file_uploader(key="your_model_file").set_value((name, data, "text/csv")).run()
+    assert_no_exception(at)
+    return at
+
+
+def _button(at, label: str):
+    matches = [b for b in at.button if b.label == label]
+    assert matches, [b.label for b in at.button]
+    return matches[0]
+
+
+def test_page_is_for_analysts_facilitators_admins_and_demo():
+    spec = next(s for s in navigation.PAGES if s.path == PAGE)
+    assert spec.access == "analysts" and spec.title == "Your own model"
+    assert navigation.allowed(spec, roles=frozenset(), demo_mode=True)
+    for role in ("analyst", "facilitator", "admin"):
+        assert navigation.allowed(spec, roles=frozenset({role}), demo_mode=False)
+    assert not navigation.allowed(spec, roles=frozenset(), demo_mode=False)
+    assert not navigation.allowed(spec, roles=frozenset({"participant"}), demo_mode=False)
+
+
+def test_upload_map_check_and_use(app_test):
+    at = _open(app_test)
+    assert at.title[0].value == "Your own model"
+    data = _csv()
+    _upload(at, data)
+    # The guesses: outcome, both score columns, the text group columns (not the case id).
+    assert at.selectbox[0].value == "escalated"
+    assert at.multiselect[0].value == ["score_new", "risk band"]
+    assert at.multiselect[1].value == ["age_band", "<b>team</b>"]
+    _button(at, "Check this file").click().run()
+    assert_no_exception(at)
+    expected = cohort_mod.load_scored_csv(data)
+    assert [s.value for s in at.success] == ["This file can be used."]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Referrals"] == f"{len(expected):,}"
+    assert metrics["Went on to a plan or care"] == f"{int(expected.y.sum()):,}"
+    notices = [i.value for i in at.info]
+    for notice in expected.notices:
+        assert report.escape_markdown(notice) in notices
+    assert at.session_state[state.UPLOAD] is None  # not used until the analyst says so
+
+    _button(at, "Use this test set").click().run()
+    assert_no_exception(at)
+    used = at.session_state[state.UPLOAD]
+    assert isinstance(used, cohort_mod.ScoredCohort) and used.source == "upload"
+    assert len(used) == len(expected) and int(used.y.sum()) == int(expected.y.sum())
+    assert used.models == ("score_new", "risk band")
+    assert used.group_columns == ("age_band", "<b>team</b>")
+    assert at.session_state[state.MODEL] == "score_new"
+    assert "Every page now uses your test set" in page_text(at)
+
+    # Every evidence page now reads the upload.
+    at.switch_page("pages/welcome.py").run()
+    assert_no_exception(at)
+    assert shell.UPLOAD_NOTICE in page_text(at)
+    assert at.session_state[state.UPLOAD] is used
+
+
+def test_changing_the_mapping(app_test):
+    at = _upload(_open(app_test), _csv())
+    at.multiselect[0].set_value(["score_new"])
+    at.multiselect[1].set_value([])
+    _button(at, "Check this file").click().run()
+    assert_no_exception(at)
+    _button(at, "Use this test set").click().run()
+    used = at.session_state[state.UPLOAD]
+    assert used.models == ("score_new",) and used.group_columns == ()
+
+
+def test_a_file_that_is_not_text_shows_the_plain_error(app_test):
+    at = _upload(_open(app_test), "outcome,score\n1,0.5\n".encode("utf-16"))
+    assert [e.value for e in at.error] == [report.escape_markdown(cohort_mod.NOT_TEXT)]
+    assert not [b for b in at.button if b.label == "Use this test set"]
+    assert at.session_state[state.UPLOAD] is None
+
+
+def test_a_bad_mapping_shows_the_plain_error(app_test):
+    rows = "outcome,score\n" + "".join(f"{i % 2},0.{i % 10}\n" for i in range(40)) + "maybe,0.5\n"
+    at = _upload(_open(app_test), rows.encode())
+    _button(at, "Check this file").click().run()
+    assert_no_exception(at)
+    message = cohort_mod.OUTCOME_VALUES.format(name="'outcome'", examples="'maybe'")
+    assert [e.value for e in at.error] == [report.escape_markdown(message)]
+    assert not [b for b in at.button if b.label == "Use this test set"]
+
+
+def test_a_new_file_forgets_the_old_check(app_test):
+    at = _upload(_open(app_test), _csv())
+    _button(at, "Check this file").click().run()
+    assert at.success
+    _upload(at, b"", name="empty.csv")
+    assert [e.value for e in at.error] == [report.escape_markdown(cohort_mod.EMPTY_FILE)]
+    assert not at.success
+
+
+def test_user_strings_never_reach_markdown_unescaped(app_test):
+    at = _upload(_open(app_test), _csv())
+    _button(at, "Check this file").click().run()
+    _button(at, "Use this test set").click().run()
+    for kind in ("markdown", "caption", "info", "error", "success", "warning"):
+        for element in getattr(at, kind):
+            assert "<b>team</b>" not in element.value
+            assert "*bold*" not in element.value
+
+
+def test_going_back_to_the_made_up_council(app_test):
+    upload = cohort_mod.load_scored_csv(_csv())
+    at = _open(app_test, **{state.UPLOAD: upload, state.MODEL: "score_new"})
+    assert "Every page now uses your test set" in page_text(at)
+    _button(at, "Go back to the made-up council").click().run()
+    assert_no_exception(at)
+    assert at.session_state[state.UPLOAD] is None
+    assert at.session_state[state.MODEL] == state.DEFAULTS[state.MODEL]
+    assert shell.SYNTHETIC_NOTICE in page_text(at)
+    assert "Every page now uses your test set" not in page_text(at)
+
+
+def test_summary_download_is_offered(app_test):
+    at = _open(app_test)
+    buttons = [el for el in at.get("download_button") if "summary" in el.proto.label]
+    assert buttons and buttons[0].proto.label == "Download the summary (HTML)"
+
+
+def test_the_upload_stays_in_the_session_only(app_test):
+    at = _upload(_open(app_test), _csv())
+    _button(at, "Check this file").click().run()
+    _button(at, "Use this test set").click().run()
+    for path in ("pages/tradeoffs.py", "pages/fairness.py", PAGE):
+        if any(spec.path == path for spec in navigation.PAGES):
+            at.switch_page(path).run()
+            assert_no_exception(at)
+    data_dir = Path(os.environ["CSC_DASH_DATA_DIR"])
+    for path in data_dir.rglob("*") if data_dir.exists() else []:
+        if path.is_file():
+            assert MARKER.encode() not in path.read_bytes(), path
+    source = (ROOT / PAGE).read_text()
+    assert "cache_data" not in source and "cache_resource" not in source
+
+
+def test_size_setting_reaches_the_uploader(app_test, monkeypatch):
+    monkeypatch.setenv("CSC_DASH_MAX_UPLOAD_MB", "3")
+    at = _open(app_test)
+    assert at.file_uploader(key="your_model_file").proto.max_upload_size_mb == 3
