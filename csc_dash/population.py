@@ -275,9 +275,10 @@ def _paired(
     for name in (x, y):
         if name not in councils.columns:
             raise ValueError(UNKNOWN_MEASURE.format(name=name, choices=", ".join(councils.columns)))
-    rows = councils_in_year(councils, year)
-    rows = rows[~rows["new_la_code"].isin(tuple(exclude))]
-    return rows.dropna(subset=[x, y])
+    year = latest_year(councils) if year is None else int(year)
+    keep = (councils["year"] == year) & ~councils["new_la_code"].isin(tuple(exclude))
+    rows = councils.loc[keep, list(dict.fromkeys(["new_la_code", "la_name", x, y]))]
+    return rows.dropna(subset=[x, y]).reset_index(drop=True)
 
 
 def association(
@@ -451,6 +452,9 @@ def council_series(
     eng = pd.DataFrame({"year": england["year"], "area": ENGLAND, "value": england[rate]})
     eng = eng[eng["year"] >= mine["year"].min()]
     out = pd.concat([mine, eng], ignore_index=True).astype({"year": int, "value": float})
+    # Years with no figure for anyone (e.g. children in care before 2021) are dropped.
+    known_years = out.loc[out["value"].notna(), "year"].unique()
+    out = out[out["year"].isin(known_years)]
     return out.sort_values(["area", "year"], ignore_index=True)
 
 

@@ -295,7 +295,7 @@ elif view == "ranking":
     with r_col:
         st.plotly_chart(
             charts.residual_bars(
-                shown, council=council, x_label="Above (+) or below (−) the prediction, per 10,000 children"
+                shown, council=council, x_label="Above (+) or below (−) the line, per 10,000"
             ),
             width="stretch",
         )

@@ -217,6 +217,10 @@ def test_council_series_links_a_change_of_code(councils, england):
     cumberland = population.council_series(councils, england, "E06000063", "cla_rate")
     assert cumberland["year"].min() == 2024
     assert population.series_change(cumberland, "Nowhere") is None
+    # Children in care figures start in 2021: earlier years are not shown as gaps.
+    blackpool = population.council_series(councils, england, "E06000009", "cla_rate")
+    assert blackpool["year"].min() == 2021
+    assert blackpool["value"].notna().all()
 
 
 def test_factor_comparison(councils, england):

@@ -87,7 +87,12 @@ def scatter_with_line(
             )
         )
     fig.update_layout(
-        **base_layout(title={"text": title, "font": {"size": 16}}, height=460, margin={"l": 10, "r": 10, "t": 90, "b": 10})
+        **base_layout(
+            title={"text": title, "font": {"size": 16}},
+            height=520,
+            margin={"l": 10, "r": 10, "t": 50, "b": 10},
+            legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        )
     )
     fig.update_xaxes(title_text=x_label)
     fig.update_yaxes(title_text=y_label, rangemode="tozero")
@@ -120,6 +125,15 @@ def rate_series(series: pd.DataFrame, *, council: str, y_label: str) -> go.Figur
     return fig
 
 
+def _padded(values: pd.Series, *, share: float = 0.18) -> list[float]:
+    """An axis range with room for labels outside the bars (and always including 0)."""
+    known = values.dropna()
+    lo = min(0.0, float(known.min())) if len(known) else 0.0
+    hi = max(0.0, float(known.max())) if len(known) else 1.0
+    span = (hi - lo) or 1.0
+    return [lo - share * span if lo < 0 else 0.0, hi + share * span]
+
+
 def neighbour_bars(frame: pd.DataFrame, *, x_label: str) -> go.Figure:
     """The council, its neighbours and England as bars; the council is striped, England black."""
     frame = frame.iloc[::-1]  # the chosen council at the top
@@ -145,7 +159,7 @@ def neighbour_bars(frame: pd.DataFrame, *, x_label: str) -> go.Figure:
         )
     )
     fig.update_layout(**base_layout(height=120 + 32 * len(frame)))
-    fig.update_xaxes(title_text=x_label, rangemode="tozero")
+    fig.update_xaxes(title_text=x_label, range=_padded(frame["value"]))
     return fig
 
 
@@ -205,7 +219,7 @@ def residual_bars(frame: pd.DataFrame, *, council: str | None, x_label: str) -> 
     )
     fig.add_vline(x=0, line={"color": OKABE_ITO["black"], "width": 1})
     fig.update_layout(**base_layout(height=140 + 26 * len(frame)))
-    fig.update_xaxes(title_text=x_label)
+    fig.update_xaxes(title_text=x_label, range=_padded(frame["residual"], share=0.25))
     return fig
 
 
