@@ -206,7 +206,7 @@ def check_password(password: str, hashed: str) -> bool:
     """Whether ``password`` matches the bcrypt ``hashed``; False for anything malformed."""
     try:
         return bcrypt.checkpw(password.encode("utf-8"), hashed.encode("ascii"))
-    except (ValueError, TypeError, UnicodeEncodeError):
+    except (AttributeError, ValueError, TypeError, UnicodeEncodeError):
         return False
 
 

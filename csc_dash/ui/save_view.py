@@ -114,14 +114,16 @@ def retry(page: str, question_id: str) -> bool:
         )
     except feedback.StoreUnavailable:
         if not workshop.still_joined():
-            workshop.session_dict(state.NOTICES)[f"{page}:{question_id}"] = ("warning", workshop.MSG_GONE)
+            _gone()
             return False
         pending.update(retry=True, message=MSG_NOT_SAVED)
         return False
     except feedback.FeedbackError as exc:
+        if not workshop.still_joined():
+            _gone()
+            return False
         # Bad input: nothing to retry. Say what to change; the form keeps what was typed.
-        message = str(exc) if workshop.still_joined() else workshop.MSG_GONE
-        pending.update(retry=False, message=message)
+        pending.update(retry=False, message=str(exc))
         return False
     del workshop.session_dict(state.PENDING)[key]
     workshop.session_dict(state.SAVE_TOKENS).pop(key, None)
@@ -131,6 +133,11 @@ def retry(page: str, question_id: str) -> bool:
         "announce": True,
     }
     return True
+
+
+def _gone() -> None:
+    """The person was erased or withdrew elsewhere: say so where they will look next."""
+    workshop.session_dict(state.NOTICES)["gone"] = ("warning", workshop.MSG_GONE)
 
 
 def retry_panel(page: str, question_id: str) -> bool:
@@ -208,6 +215,7 @@ def _describe(value: Any) -> str:
 
 def join_prompt() -> None:
     """What a person who has not joined sees instead of an answer form."""
+    workshop.show_notice("gone")
     if state.get(state.EXPLORE_ALONE):
         st.caption(MSG_ALONE)
     if workshop.demo_mode():

@@ -8,6 +8,7 @@ named in :mod:`csc_dash.ui.state`.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -294,22 +295,29 @@ def withdraw_panel() -> None:
         )
 
 
+def join_code_svg(code: str) -> str:
+    """The join code as an SVG picture that scales to the width of its column."""
+    width = 70 * len(code) + 20
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 120" role="img">'
+        f'<text x="10" y="98" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" '
+        f'font-size="104" font-weight="700" fill="#1a1a1a" textLength="{width - 20}" '
+        f'lengthAdjust="spacingAndGlyphs">{html.escape(code)}</text></svg>'
+    )
+
+
 def join_code_banner(code: str) -> None:
     """The join code, large enough to read from the back of a room.
 
-    The code is made by the app from a fixed alphabet (never typed by a person); it is checked
-    against that alphabet before it reaches HTML.
+    Drawn as a picture (no HTML in the page) with the code, letter by letter, as its alt text and
+    caption. The code is made by the app from a fixed alphabet, never typed by a person.
     """
-    if not _SAFE_CODE.fullmatch(code):
-        st.title(code)
-        return
     spaced = " ".join(code)
-    st.markdown(
-        '<div role="text" aria-label="Join code ' + spaced + '" style="font-family:monospace;'
-        "font-size:clamp(3rem,10vw,7rem);font-weight:700;letter-spacing:0.15em;"
-        'line-height:1.1;color:#1a1a1a">' + code + "</div>",
-        unsafe_allow_html=True,
-    )
+    if not _SAFE_CODE.fullmatch(code):
+        st.title(code, anchor=False)
+        return
+    st.image(join_code_svg(code), width="stretch", alt=f"Join code {spaced}")
+    st.caption(f"Join code, letter by letter: {spaced}")
 
 
 # -- showing what people typed ---------------------------------------------------------------------

@@ -1,0 +1,145 @@
+"""Welcome: demo mode, consent in plain words, joining with a code, exploring alone, withdrawing."""
+
+from __future__ import annotations
+
+import pytest
+import textstat
+
+from csc_dash import auth, feedback
+from csc_dash.ui import state, workshop
+from tests.helpers import assert_no_exception, page_text
+from tests.workshop_helpers import (  # noqa: F401
+    add_staff,
+    engine,
+    fast_bcrypt,
+    join,
+    new_app,
+    through_app,
+)
+
+pytestmark = pytest.mark.usefixtures("through_app", "fast_bcrypt")
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.mark.parametrize(("name", "text"), sorted(workshop.plain_texts().items()))
+def test_plain_words_are_readable_by_a_twelve_year_old(name, text):
+    assert textstat.flesch_kincaid_grade(text) <= 8, name
+
+
+def test_demo_mode_without_accounts_has_no_staff_pages():
+    at = new_app()
+    assert_no_exception(at)
+    text = page_text(at)
+    for _title, body in workshop.CONSENT_BLOCKS:
+        assert body in text
+    assert workshop.DEMO_NOTE in text
+    assert not [t for t in at.text_input if t.key == "join_code"]  # no code in demo mode
+    assert "python -m csc_dash users add NAME --role facilitator" in at.code[0].value
+    for page in ("pages/facilitator.py", "pages/sign_in.py"):
+        with pytest.raises(Exception):  # noqa: B017 - AppTest raises when a page is not in the list
+            at.switch_page(page).run()
+
+
+def test_joining_needs_consent_and_records_nothing_before():
+    at = join(new_app(), "Blue Kite", agree=False)
+    assert_no_exception(at)
+    assert workshop.MSG_NO_AGREE in [w.value for w in at.warning]
+    assert at.session_state[state.PARTICIPANT] is None
+    demo = feedback.find_workshop(engine(), feedback.DEMO_CODE)
+    assert demo is None or feedback.live_summary(engine(), demo.id)["participants_by_role"].empty
+
+
+def test_join_the_demo_workshop():
+    at = join(new_app(), "Blue Kite", "Social worker")
+    assert_no_exception(at)
+    person = at.session_state[state.PARTICIPANT]
+    assert (person["pseudonym"], person["role_tag"], person["code"]) == ("Blue Kite", "Social worker", "DEMO")
+    stored = feedback.get_participant(engine(), person["participant_id"])
+    assert (stored.pseudonym, stored.role_tag) == ("Blue Kite", "Social worker")
+    assert "Blue Kite" in page_text(at)
+    assert at.button(key="withdraw_btn").disabled  # behind a confirmation
+
+
+def test_a_taken_name_gets_a_plain_message():
+    join(new_app(), "Blue Kite")
+    at = join(new_app(), "blue kite")
+    assert_no_exception(at)
+    assert [e.value for e in at.error] == [feedback.TAKEN_PSEUDONYM]
+    assert at.session_state[state.PARTICIPANT] is None
+
+
+def test_explore_alone_records_nothing():
+    at = new_app()
+    at.button(key="explore_alone_btn").click().run()
+    assert_no_exception(at)
+    assert at.session_state[state.EXPLORE_ALONE] is True
+    assert at.session_state[state.PARTICIPANT] is None
+    at.switch_page("pages/your_views.py").run()
+    assert all(b.disabled for b in at.button if b.key and b.key.startswith("FormSubmitter:q_"))
+
+
+def test_withdraw_deletes_the_answers():
+    at = join(new_app(), "Blue Kite")
+    person = at.session_state[state.PARTICIPANT]
+    eng = engine()
+    feedback.save_response(
+        eng, participant_id=person["participant_id"], page="question", question_id="reaction",
+        value={"reaction": "unsure", "reason": ""}, screen_state={"model": "structured"},
+        client_token=feedback.new_client_token(),
+    )
+    assert len(feedback.responses(eng, person["workshop_id"])) == 1
+    at.checkbox(key="withdraw_confirm").check().run()
+    at.button(key="withdraw_btn").click().run()
+    assert_no_exception(at)
+    assert workshop.MSG_WITHDRAWN in [s.value for s in at.success]
+    assert at.session_state[state.PARTICIPANT] is None
+    assert feedback.responses(eng, person["workshop_id"]).empty
+    assert feedback.get_participant(eng, person["participant_id"]) is None
+
+
+def test_a_pseudonym_with_html_comes_back_as_text():
+    at = join(new_app(), XSS)
+    assert_no_exception(at)
+    assert at.session_state[state.PARTICIPANT]["pseudonym"] == XSS
+    shown = [m for m in list(at.markdown) + list(at.success) if "onerror" in str(m.value)]
+    assert shown, "the pseudonym is shown"
+    for element in shown:
+        assert XSS not in element.value  # escaped for markdown, so it reads as text
+        assert workshop.plain(XSS) in element.value
+        assert not getattr(element.proto, "allow_html", False)
+
+
+def test_with_accounts_people_join_with_the_code(monkeypatch):
+    add_staff(monkeypatch, "fay")
+    eng = engine()
+    room = feedback.create_workshop(eng, title="Parents' group", created_by="fay")
+    at = new_app()
+    assert at.session_state["authentication_status"] is None
+    at = join(at, "Kite", code="nope")
+    assert [e.value for e in at.error] == [feedback.UNKNOWN_CODE]
+    at = join(at, "Kite", code=room.code.lower())
+    assert_no_exception(at)
+    assert at.session_state[state.PARTICIPANT]["workshop_id"] == room.id
+    with pytest.raises(Exception):  # noqa: B017
+        at.switch_page("pages/facilitator.py").run()
+
+
+def test_a_closed_workshop_cannot_be_joined(monkeypatch):
+    add_staff(monkeypatch, "fay")
+    eng = engine()
+    room = feedback.create_workshop(eng, title="Closed one", created_by="fay")
+    feedback.set_workshop_status(eng, room.id, "closed")
+    at = join(new_app(), "Kite", code=room.code)
+    assert [e.value for e in at.error] == [feedback.CLOSED_WORKSHOP]
+    assert at.session_state[state.PARTICIPANT] is None
+
+
+def test_accounts_with_an_example_key_show_the_operator_why(monkeypatch):
+    auth.add_user("fay", "a long enough password", role="facilitator")
+    monkeypatch.setenv(auth.COOKIE_KEY_ENV, "change-me-change-me-change-me-change-me")
+    at = new_app()
+    assert_no_exception(at)
+    assert auth.COOKIE_KEY_EXAMPLE in [w.value for w in at.sidebar.warning]
+    with pytest.raises(Exception):  # noqa: B017 - no sign-in page without a good key
+        at.switch_page("pages/sign_in.py").run()

@@ -1,0 +1,153 @@
+"""Your views: every kind of question saved as its own answer with the screen, skippable, and
+agree / disagree / pass statements."""
+
+from __future__ import annotations
+
+import pytest
+
+from csc_dash import feedback
+from csc_dash.content.questions import PRIORITY_LEVELS, QUESTIONNAIRE, SAFEGUARDS, by_id
+from csc_dash.ui import state, workshop
+from tests.helpers import assert_no_exception, page_text
+from tests.workshop_helpers import engine, join, new_app, through_app  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("through_app")
+
+PAGE = "pages/your_views.py"
+
+
+def submit(at, question_id):
+    return at.button(key=f"FormSubmitter:q_{question_id}-Save this answer").click().run()
+
+
+def answers(at) -> dict[str, object]:
+    person = at.session_state[state.PARTICIPANT]
+    frame = feedback.responses(engine(), person["workshop_id"])
+    assert set(frame["page"]) <= {workshop.YOUR_VIEWS}
+    return dict(zip(frame["question_id"], frame["value"], strict=True))
+
+
+@pytest.fixture
+def joined():
+    at = join(new_app(), "Kite", "Family member")
+    return at.switch_page(PAGE).run()
+
+
+def test_without_joining_questions_show_but_cannot_be_saved():
+    at = new_app().switch_page(PAGE).run()
+    assert_no_exception(at)
+    text = page_text(at)
+    assert all(q.prompt in text for q in QUESTIONNAIRE if q.kind != "text")
+    submits = [b for b in at.button if b.key and b.key.startswith("FormSubmitter:q_")]
+    assert len(submits) == len(QUESTIONNAIRE) and all(b.disabled for b in submits)
+
+
+def test_every_kind_is_saved_with_the_screen_state(joined):
+    at = joined
+    at.radio(key="qa_should_use").set_value(4)
+    submit(at, "should_use")
+    at.text_area(key="qa_should_reasons").input("Workers are busy.")
+    submit(at, "should_reasons")
+    at.multiselect(key="qa_safeguards_rank").select(SAFEGUARDS[2]).select(SAFEGUARDS[0])
+    submit(at, "safeguards_rank")
+    options = by_id("recommendations_priority").options
+    at.radio(key="qa_recommendations_priority_0").set_value("High")
+    at.radio(key="qa_recommendations_priority_3").set_value("Low")
+    submit(at, "recommendations_priority")
+    at.number_input(key="qa_accepted_threshold").set_value(0.3)
+    submit(at, "accepted_threshold")
+    assert_no_exception(at)
+
+    assert answers(at) == {
+        "should_use": 4,
+        "should_reasons": "Workers are busy.",
+        "safeguards_rank": [SAFEGUARDS[2], SAFEGUARDS[0]],
+        "recommendations_priority": {options[0]: "High", options[3]: "Low"},
+        "accepted_threshold": pytest.approx(0.3),
+    }
+    frame = feedback.responses(engine(), at.session_state[state.PARTICIPANT]["workshop_id"])
+    for qid, screen in zip(frame["question_id"], frame["screen_state"], strict=True):
+        assert screen["question_id"] == qid
+        assert screen["model"] == at.session_state[state.MODEL]
+        assert set(screen) == {"model", "threshold", "bias", "view", "question_id"}
+    assert PRIORITY_LEVELS == ("Low", "Medium", "High")
+
+
+def test_no_threshold_is_an_answer_too(joined):
+    at = joined
+    at.checkbox(key="qa_accepted_threshold_none").check()
+    submit(at, "accepted_threshold")
+    assert answers(at) == {"accepted_threshold": None}
+    summary = feedback.live_summary(engine(), at.session_state[state.PARTICIPANT]["workshop_id"])
+    assert summary["accepted_thresholds"]["value"].isna().all()
+    at.run()  # filled in again from the store
+    assert at.checkbox(key="qa_accepted_threshold_none").value is True
+
+
+@pytest.mark.parametrize("question_id", ["should_use", "should_reasons", "safeguards_rank", "recommendations_priority"])
+def test_saving_an_empty_answer_is_refused_plainly(joined, question_id):
+    at = submit(joined, question_id)
+    assert_no_exception(at)
+    assert workshop.MSG_NO_ANSWER in [w.value for w in at.warning]
+    assert answers(at) == {}
+
+
+def test_saved_answers_fill_the_form_again():
+    at = join(new_app(), "Kite")
+    at.switch_page(PAGE).run()
+    at.radio(key="qa_value_respect").set_value(2)
+    submit(at, "value_respect")
+    fresh = new_app()
+    fresh.session_state[state.PARTICIPANT] = at.session_state[state.PARTICIPANT]
+    fresh.switch_page(PAGE).run()
+    assert fresh.radio(key="qa_value_respect").value == 2
+
+
+def test_statements_vote_and_change_vote(joined):
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    first = feedback.list_statements(engine(), person["workshop_id"])[0]
+    assert first.text in page_text(at) or workshop.plain(first.text) in page_text(at)
+    at.button_group(key=f"vote_{first.id}").set_value("agree").run()
+    assert_no_exception(at)
+    row = feedback.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
+    assert (row["agree"], row["disagree"]) == (1, 0)
+    at.button_group(key=f"vote_{first.id}").set_value("disagree").run()
+    row = feedback.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
+    assert (row["agree"], row["disagree"], row["votes"]) == (0, 1, 1)
+
+
+def test_a_failed_vote_can_be_retried(joined, monkeypatch):
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    first = feedback.list_statements(engine(), person["workshop_id"])[0]
+    real = feedback.vote
+
+    def down(*args, **kwargs):
+        raise feedback.StoreUnavailable(feedback.SAVE_UNAVAILABLE)
+
+    monkeypatch.setattr(feedback, "vote", down)
+    at.button_group(key=f"vote_{first.id}").set_value("pass").run()
+    assert workshop.MSG_STORE_DOWN in [w.value for w in at.warning]
+    monkeypatch.setattr(feedback, "vote", real)
+    at.button(key=f"retry_vote_{first.id}").click().run()
+    assert_no_exception(at)
+    row = feedback.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
+    assert row["pass"] == 1
+
+
+def test_propose_a_statement_waits_for_the_facilitator(joined):
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    at.text_area(key="propose_text").input("Families should see their own score.")
+    at.button(key="FormSubmitter:propose_form-Send to the facilitator").click().run()
+    assert workshop.MSG_PROPOSED in [s.value for s in at.success]
+    at.button(key="FormSubmitter:propose_form-Send to the facilitator").click().run()  # again
+    assert workshop.MSG_PROPOSED_AGAIN in [i.value for i in at.info]
+    waiting = [
+        s for s in feedback.list_statements(engine(), person["workshop_id"], approved_only=False)
+        if s.source == "participant"
+    ]
+    assert [(s.text, s.approved, s.proposed_by) for s in waiting] == [
+        ("Families should see their own score.", False, person["participant_id"])
+    ]
