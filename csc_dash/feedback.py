@@ -504,15 +504,15 @@ def join_workshop(
                 raise FeedbackError(UNKNOWN_CODE)
             if status != "open":
                 raise FeedbackError(CLOSED_WORKSHOP)
-            taken = conn.scalar(
-                select(
-                    exists().where(
-                        participants.c.workshop_id == workshop.id,
-                        participants.c.pseudonym_key == key,
-                    )
+            holder = conn.execute(
+                select(participants).where(
+                    participants.c.workshop_id == workshop.id,
+                    participants.c.pseudonym_key == key,
                 )
-            )
-            if taken:
+            ).first()
+            if holder is not None:
+                if holder.client_token == client_token:  # the twin committed in between
+                    return _participant(holder)
                 raise FeedbackError(TAKEN_PSEUDONYM)
             result = conn.execute(
                 insert(participants).values(
@@ -816,7 +816,13 @@ def _vote_once(engine, participant_id, statement_id, choice, client_token) -> No
         values = {"choice": choice, "client_token": client_token, "created_at": utcnow()}
         result = conn.execute(
             update(votes)
-            .where(votes.c.statement_id == statement_id, votes.c.participant_id == participant_id)
+            .where(
+                votes.c.statement_id == statement_id,
+                votes.c.participant_id == participant_id,
+                # A twin of this very vote that committed meanwhile is left alone (then the
+                # insert below fails on the unique pair and the twin is recognised).
+                votes.c.client_token != client_token,
+            )
             .values(**values)
         )
         if result.rowcount == 0:
@@ -895,6 +901,7 @@ STATEMENT_RESULT_COLUMNS = [
     "votes",
     "agree_share",
     "by_role",
+    "by_role_votes",
     "label",
 ]
 
@@ -902,7 +909,8 @@ STATEMENT_RESULT_COLUMNS = [
 @unavailable_as(READ_UNAVAILABLE)
 def statement_results(engine: Engine, workshop_id: int) -> pd.DataFrame:
     """One row per approved statement with counts, agree share (of agree + disagree) overall
-    and by role tag, and a label (see :func:`classify_statement`)."""
+    and by role tag (``by_role``; ``by_role_votes`` holds the agree + disagree votes behind each
+    share), and a label (see :func:`classify_statement`)."""
     with transaction(engine) as conn:
         listed = conn.execute(
             select(statements.c.id, statements.c.text)
@@ -939,10 +947,11 @@ def statement_results(engine: Engine, workshop_id: int) -> pd.DataFrame:
                 "votes": agree + disagree + passed,
                 "agree_share": agree / (agree + disagree) if agree + disagree else math.nan,
                 "by_role": {role: roles[role][0] / sum(roles[role]) for role in ordered},
+                "by_role_votes": {role: sum(roles[role]) for role in ordered},
                 "label": classify_statement(agree, disagree, roles),
             }
         )
-    frame = _object_frame(rows, STATEMENT_RESULT_COLUMNS, ("by_role",))
+    frame = _object_frame(rows, STATEMENT_RESULT_COLUMNS, ("by_role", "by_role_votes"))
     frame["agree_share"] = frame["agree_share"].astype(float)
     return frame
 

@@ -510,6 +510,31 @@ def test_concurrent_votes_keep_one_per_person(engine, workshop):
     assert row_counts(engine)["votes"] == len(people)
 
 
+def test_same_vote_token_from_two_threads_at_once_counts_once(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    statement = fb.list_statements(engine, workshop.id)[0]
+    for round_ in range(6):
+        token = fb.new_client_token()
+        barrier = threading.Barrier(2)
+        choice = ("agree", "disagree")[round_ % 2]
+
+        def go(_, token=token, barrier=barrier, choice=choice):
+            barrier.wait()
+            return fb.vote(
+                engine,
+                participant_id=person.id,
+                statement_id=statement.id,
+                choice=choice,
+                client_token=token,
+            )
+
+        with ThreadPoolExecutor(2) as pool:
+            assert sorted(pool.map(go, range(2))) == [False, True]
+        assert [(v.choice, v.client_token) for v in rows_of(engine, store.votes)] == [
+            (choice, token)
+        ]
+
+
 # --------------------------------------------------------------------------- statements and votes
 
 

@@ -1,0 +1,562 @@
+"""Exports of a workshop: CSV for spreadsheets, JSON for analysis, a self-contained HTML report.
+
+Everything a participant typed is treated as hostile: CSV cells that a spreadsheet would run as
+a formula are neutralised (:func:`safe_cell`), and every text in the HTML report is escaped.
+The report needs no network: its charts are inline SVG, and a content security policy forbids
+scripts and outside resources altogether.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from csc_dash import feedback, store
+from csc_dash.charts import OKABE_ITO
+from csc_dash.store import participants, responses, statements, transaction, votes, workshops
+
+__all__ = ["responses_csv", "safe_cell", "workshop_json", "workshop_report_html"]
+
+#: First characters that make a spreadsheet read a cell as a formula (with their full-width forms).
+FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+#: Control characters that some spreadsheets skip before looking for a formula.
+CONTROL_STARTS = frozenset("\t\r\n")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat()
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def safe_cell(value: Any) -> str:
+    """The text of one CSV cell, neutralised against spreadsheet formula injection.
+
+    A text starting with ``= + - @`` (after any leading spaces; full-width forms too) or with a
+    tab, carriage return or line feed gets a leading apostrophe, so spreadsheets show it as text.
+    Numbers are written as numbers; lists and dicts as compact JSON; ``None`` as an empty cell.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isnan(number):
+            return ""
+        return str(value.item() if hasattr(value, "item") else value)
+    if isinstance(value, datetime):
+        return _iso(value) if value.tzinfo else value.isoformat()
+    text = _compact(value) if isinstance(value, (Mapping, list, tuple)) else str(value)
+    if text[:1] in CONTROL_STARTS or text.lstrip()[:1] in FORMULA_STARTS:
+        return "'" + text
+    return text
+
+
+def responses_csv(frame: pd.DataFrame) -> bytes:
+    """The frame (e.g. :func:`csc_dash.feedback.responses`) as CSV: UTF-8 with a BOM so
+    spreadsheets read accents right, every cell through :func:`safe_cell`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(column) for column in frame.columns])
+    for row in frame.itertuples(index=False, name=None):
+        writer.writerow([safe_cell(_unpandas(value)) for value in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _unpandas(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if value is pd.NaT:
+        return None
+    return value
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _export(engine: Engine, workshop_id: int) -> dict[str, Any]:
+    with transaction(engine) as conn:
+        workshop = conn.execute(select(workshops).where(workshops.c.id == workshop_id)).first()
+        if workshop is None:
+            raise feedback.FeedbackError(feedback.UNKNOWN_WORKSHOP)
+        people = conn.execute(
+            select(participants)
+            .where(participants.c.workshop_id == workshop_id)
+            .order_by(participants.c.id)
+        ).all()
+        answers = conn.execute(
+            select(responses).where(responses.c.workshop_id == workshop_id).order_by(responses.c.id)
+        ).all()
+        said = conn.execute(
+            select(statements)
+            .where(statements.c.workshop_id == workshop_id)
+            .order_by(statements.c.id)
+        ).all()
+        cast = conn.execute(
+            select(votes)
+            .join(statements, statements.c.id == votes.c.statement_id)
+            .where(statements.c.workshop_id == workshop_id)
+            .order_by(votes.c.id)
+        ).all()
+    return {
+        "format": "csc-dash workshop export",
+        "schema_version": store.SCHEMA_VERSION,
+        "exported_at": _iso(store.utcnow()),
+        "workshop": {
+            "id": workshop.id,
+            "code": workshop.code,
+            "title": workshop.title,
+            "status": workshop.status,
+            "created_by": workshop.created_by,
+            "created_at": _iso(workshop.created_at),
+            "closed_at": _iso(workshop.closed_at),
+        },
+        "participants": [
+            {
+                "id": row.id,
+                "pseudonym": row.pseudonym,
+                "role_tag": row.role_tag,
+                "consented_at": _iso(row.consented_at),
+            }
+            for row in people
+        ],
+        "responses": [
+            {
+                "id": row.id,
+                "participant_id": row.participant_id,
+                "page": row.page,
+                "question_id": row.question_id,
+                "value": json.loads(row.value_json),
+                "screen_state": json.loads(row.screen_state_json),
+                "created_at": _iso(row.created_at),
+            }
+            for row in answers
+        ],
+        "statements": [
+            {
+                "id": row.id,
+                "text": row.text,
+                "source": row.source,
+                "bank_id": row.bank_id,
+                "proposed_by": row.proposed_by,
+                "approved": bool(row.approved),
+                "created_at": _iso(row.created_at),
+            }
+            for row in said
+        ],
+        "votes": [
+            {
+                "id": row.id,
+                "statement_id": row.statement_id,
+                "participant_id": row.participant_id,
+                "choice": row.choice,
+                "created_at": _iso(row.created_at),
+            }
+            for row in cast
+        ],
+    }
+
+
+@store.unavailable_as(store.STORE_UNREACHABLE)
+def workshop_json(engine: Engine, workshop_id: int) -> bytes:
+    """Everything of one workshop as UTF-8 JSON: the workshop, participants (pseudonym, role tag,
+    consent time), responses with their screen states, statements and votes."""
+    return json.dumps(_export(engine, workshop_id), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- HTML report
+
+_E = html.escape
+
+REACTION_COLOURS = {
+    "acceptable": OKABE_ITO["bluish_green"],
+    "unsure": OKABE_ITO["grey"],
+    "not_acceptable": OKABE_ITO["vermillion"],
+}
+LABEL_WORDS = {
+    "consensus": "Most people, in every group, are on the same side",
+    "divisive": "People are split",
+    "mixed": "Mixed views",
+    "too few votes": "Too few votes to tell",
+}
+_REACTION_FALLBACK = {
+    "acceptable": "I could accept this",
+    "unsure": "I am not sure",
+    "not_acceptable": "I could not accept this",
+}
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;
+max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5;font-size:17px}
+h1{font-size:1.8rem}h2{margin-top:2.2rem;border-bottom:2px solid #ddd;padding-bottom:.2rem}
+table{border-collapse:collapse;margin:.8rem 0;width:100%}
+th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.summary{font-weight:600}.note{color:#555}
+blockquote{margin:.6rem 0;padding:.4rem .8rem;border-left:4px solid #0072B2;background:#f7f9fb;
+white-space:pre-wrap;overflow-wrap:anywhere}
+svg{max-width:100%;height:auto}
+@media print{body{margin:0}h2{break-after:avoid}}
+"""
+
+
+def _bars_svg(rows: Sequence[tuple[str, float, str]], *, title: str) -> str:
+    """A horizontal bar chart: each row (label, count, colour) has its label and count as text,
+    so colour is never the only cue. A row with count ``None`` is a group heading."""
+    if not rows:
+        return ""
+    width, label_w, row_h, pad = 720, 330, 30, 8
+    largest = max((count for _, count, _ in rows if count is not None), default=0) or 1
+    bar_space = width - label_w - 70
+    height = len(rows) * row_h + 2 * pad
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-size="14" font-family="system-ui,sans-serif">',
+        f"<title>{_E(title)}</title>",
+    ]
+    for i, (label, count, colour) in enumerate(rows):
+        y = pad + i * row_h
+        if count is None:
+            parts.append(f'<text x="0" y="{y + 21}" font-weight="bold">{_E(label)}</text>')
+            continue
+        length = max(bar_space * count / largest, 1 if count else 0)
+        shown = label if len(label) <= 44 else label[:43] + "…"
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 19}" text-anchor="end">{_E(shown)}</text>'
+            f'<rect x="{label_w}" y="{y + 5}" width="{length:.1f}" height="{row_h - 10}" '
+            f'fill="{_E(colour)}" stroke="#1a1a1a" stroke-width="0.5"/>'
+            f'<text x="{label_w + length + 6:.1f}" y="{y + 19}">{_E(_count(count))}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _count(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, numeric=()) -> str:
+    head = "".join(f'<th scope="col">{_E(str(h))}</th>' for h in headers)
+    body = []
+    for row in rows:
+        cells = []
+        for j, cell in enumerate(row):
+            klass = ' class="n"' if j in numeric else ""
+            cells.append(f"<td{klass}>{_E('' if cell is None else str(cell))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _people(n: int) -> str:
+    return f"{n:,} {'person' if n == 1 else 'people'}"
+
+
+def _page_name(page: str, page_titles: Mapping[str, str] | None) -> str:
+    if page_titles and page in page_titles:
+        return str(page_titles[page])
+    return page.replace("_", " ").strip().capitalize() or page
+
+
+def _section_people(summary: dict[str, pd.DataFrame]) -> str:
+    frame = summary["participants_by_role"]
+    total = int(frame["participants"].sum()) if len(frame) else 0
+    if not total:
+        return "<h2>Who took part</h2><p>No one has joined this workshop yet.</p>"
+    biggest = frame.sort_values("participants", ascending=False, kind="stable").iloc[0]
+    sentence = (
+        f"{_people(total)} took part; the largest group was {biggest['role_tag'].lower()} "
+        f"({_people(int(biggest['participants']))})."
+    )
+    rows = [(r.role_tag, int(r.participants), OKABE_ITO["blue"]) for r in frame.itertuples()]
+    return (
+        "<h2>Who took part</h2>"
+        f'<p class="summary">{_E(sentence)}</p>'
+        + _bars_svg(rows, title="People who took part, by role")
+        + _table(["Role", "People"], [(r[0], r[1]) for r in rows], numeric=(1,))
+    )
+
+
+def _section_reactions(summary, reaction_labels, page_titles) -> str:
+    frame = summary["reactions_by_page"]
+    out = ["<h2>Reactions to each screen</h2>"]
+    if not len(frame):
+        out.append("<p>No one has saved a view of a screen yet.</p>")
+        return "".join(out)
+    counts = frame.groupby("reaction")["count"].sum()
+    most = max(feedback.REACTIONS, key=lambda r: (counts.get(r, 0), -feedback.REACTIONS.index(r)))
+    total = int(counts.sum())
+    out.append(
+        f'<p class="summary">People saved {total:,} {"view" if total == 1 else "views"} of '
+        f"screens; the most common answer was “{_E(reaction_labels.get(most, most))}”.</p>"
+        '<p class="note">Each person counts once per screen: their latest answer.</p>'
+    )
+    order = list(page_titles or ())
+    pages = sorted(
+        dict.fromkeys(frame["page"]), key=lambda p: order.index(p) if p in order else len(order)
+    )
+    rows, table = [], []
+    for page in pages:
+        part = frame[frame["page"] == page]
+        name = _page_name(str(page), page_titles)
+        rows.append((name, None, None))
+        for reaction in feedback.REACTIONS:
+            count = int(part.loc[part["reaction"] == reaction, "count"].sum())
+            label = reaction_labels.get(reaction, reaction)
+            rows.append((label, count, REACTION_COLOURS[reaction]))
+            table.append((name, label, count))
+    out.append(_bars_svg(rows, title="Reactions to each screen"))
+    out.append(_table(["Screen", "Reaction", "People"], table, numeric=(2,)))
+    return "".join(out)
+
+
+def _threshold_bins(values: list[float]) -> list[tuple[str, int]]:
+    if all(0 <= v <= 1 for v in values):
+        edges = [i / 10 for i in range(11)]
+    else:
+        low, high = min(values), max(values)
+        step = (high - low) / 10 or 1.0
+        edges = [low + i * step for i in range(11)]
+    counts = [0] * 10
+    for v in values:
+        index = min(int((v - edges[0]) / (edges[1] - edges[0])), 9)
+        counts[index] += 1
+    return [(f"{edges[i]:.2f} to {edges[i + 1]:.2f}", counts[i]) for i in range(10) if counts[i]]
+
+
+def _section_thresholds(summary) -> str:
+    frame = summary["accepted_thresholds"]
+    out = ["<h2>Where people would draw the line</h2>"]
+    if not len(frame):
+        out.append("<p>No one has answered this question yet.</p>")
+        return "".join(out)
+    numbers_ = [float(v) for v in frame["value"] if v is not None]
+    none = len(frame) - len(numbers_)
+    if numbers_:
+        ordered = sorted(numbers_)
+        mid = len(ordered) // 2
+        median = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+        sentence = (
+            f"{_people(len(numbers_))} named a line they could accept; the middle answer was "
+            f"{median:.2f}. {_people(none)} would not accept any line."
+        )
+    else:
+        sentence = f"None of the {_people(none)} who answered would accept any line."
+    out.append(f'<p class="summary">{_E(sentence)}</p>')
+    rows = (
+        [(label, count, OKABE_ITO["blue"]) for label, count in _threshold_bins(numbers_)]
+        if numbers_
+        else []
+    )
+    if none:
+        rows.append(("No line would be acceptable", none, OKABE_ITO["vermillion"]))
+    out.append(_bars_svg(rows, title="Lines people would accept"))
+    by_role = []
+    roles = sorted(dict.fromkeys(frame["role_tag"]), key=feedback._role_order)
+    for role in roles:
+        part = frame[frame["role_tag"] == role]
+        given = sorted(float(v) for v in part["value"] if v is not None)
+        by_role.append(
+            (
+                role,
+                ", ".join(f"{v:.2f}" for v in given) or "none",
+                int(sum(v is None for v in part["value"])),
+            )
+        )
+    out.append(_table(["Role", "Lines named", "Would accept no line"], by_role, numeric=(2,)))
+    return "".join(out)
+
+
+def _section_scales(summary, questions) -> str:
+    frame = summary["scale_by_role"]
+    out = ["<h2>Answers on a five-point scale</h2>"]
+    if not len(frame):
+        out.append("<p>No one has answered these questions yet.</p>")
+        return "".join(out)
+    for qid, part in frame.groupby("question_id", sort=False):
+        question = questions.get(qid)
+        prompt = question.prompt if question is not None else str(qid)
+        options = tuple(question.options) if question is not None and question.options else ()
+
+        def label(value, options=options):
+            if (
+                isinstance(value, int)
+                and not isinstance(value, bool)
+                and 1 <= value <= len(options)
+            ):
+                return options[value - 1]
+            return str(value)
+
+        total = part.groupby("value", sort=False)["count"].sum()
+        values = sorted(total.index, key=lambda v: (str(type(v)), v))
+        answered = int(total.sum())
+        top = max(values, key=lambda v: total[v])
+        out.append(f"<h3>{_E(prompt)}</h3>")
+        out.append(
+            f'<p class="summary">{_E(_people(answered))} answered; the most common answer was '
+            f"“{_E(label(top))}”.</p>"
+        )
+        out.append(
+            _bars_svg(
+                [(label(v), int(total[v]), OKABE_ITO["sky_blue"]) for v in values],
+                title=prompt,
+            )
+        )
+        roles = list(dict.fromkeys(part["role_tag"]))
+        table = []
+        for role in roles:
+            mine = part[part["role_tag"] == role]
+            table.append(
+                [role] + [int(mine.loc[mine["value"] == v, "count"].sum()) for v in values]
+            )
+        out.append(
+            _table(["Role"] + [label(v) for v in values], table, numeric=range(1, len(values) + 1))
+        )
+    return "".join(out)
+
+
+def _role_share(role: str, share: float, votes: int) -> str:
+    if votes < feedback.MIN_ROLE_VOTES:
+        return f"{role}: too few to tell ({votes} vote)"
+    return f"{role}: {share:.0%} of {votes}"
+
+
+def _section_statements(results: pd.DataFrame) -> str:
+    out = ["<h2>Statements</h2>"]
+    voted = results[results["votes"] > 0] if len(results) else results
+    if not len(voted):
+        out.append("<p>No one has voted on a statement yet.</p>")
+        return "".join(out)
+    labels = voted["label"].value_counts()
+    out.append(
+        f'<p class="summary">{len(voted)} statements had votes: '
+        f"{int(labels.get('consensus', 0))} with broad agreement across groups, "
+        f"{int(labels.get('divisive', 0))} that split people.</p>"
+        '<p class="note">Agree share counts agree and disagree votes only; “pass” counts for neither.</p>'
+    )
+    table = []
+    for row in voted.to_dict("records"):
+        share = "" if math.isnan(row["agree_share"]) else f"{row['agree_share']:.0%}"
+        by_role = "; ".join(
+            _role_share(role, share, row["by_role_votes"].get(role, 0))
+            for role, share in row["by_role"].items()
+        )
+        table.append(
+            (
+                row["text"],
+                row["agree"],
+                row["disagree"],
+                row["pass"],
+                share,
+                by_role,
+                LABEL_WORDS.get(row["label"], row["label"]),
+            )
+        )
+    out.append(
+        _table(
+            [
+                "Statement",
+                "Agree",
+                "Disagree",
+                "Pass",
+                "Agree share",
+                "Agree share by role",
+                "What this shows",
+            ],
+            table,
+            numeric=(1, 2, 3, 4),
+        )
+    )
+    return "".join(out)
+
+
+def _section_free_text(summary, page_titles, questions) -> str:
+    frame = summary["free_text"]
+    out = ["<h2>In people’s own words</h2>"]
+    if not len(frame):
+        out.append("<p>No one has written anything yet.</p>")
+        return "".join(out)
+    writers = frame["pseudonym"].nunique()
+    out.append(
+        f'<p class="summary">{len(frame):,} written {"answer" if len(frame) == 1 else "answers"} '
+        f"from {_people(writers)}.</p>"
+        '<p class="note">Shown exactly as typed, under the names people chose.</p>'
+    )
+    groups: dict[str, list] = {}
+    for row in frame.itertuples():
+        question = questions.get(row.question_id)
+        if question is not None:
+            where = question.prompt
+        else:
+            where = f"Why people reacted as they did to “{_page_name(str(row.page), page_titles)}”"
+        groups.setdefault(where, []).append(row)
+    for where, rows in groups.items():
+        out.append(f"<h3>{_E(where)}</h3>")
+        for row in rows:
+            out.append(
+                f"<figure><blockquote>{_E(row.text)}</blockquote>"
+                f"<figcaption>{_E(row.pseudonym)} ({_E(row.role_tag)})</figcaption></figure>"
+            )
+    return "".join(out)
+
+
+@store.unavailable_as(store.STORE_UNREACHABLE)
+def workshop_report_html(
+    engine: Engine, workshop_id: int, *, page_titles: Mapping[str, str] | None = None
+) -> str:
+    """A self-contained HTML report of one workshop, safe to open anywhere and to print.
+
+    ``page_titles`` optionally maps page ids (as stored with each reaction) to their titles.
+    """
+    workshop = feedback.get_workshop(engine, workshop_id)
+    if workshop is None:
+        raise feedback.FeedbackError(feedback.UNKNOWN_WORKSHOP)
+    summary = feedback.live_summary(engine, workshop_id)
+    results = feedback.statement_results(engine, workshop_id)
+    questions = feedback._questions()
+    try:
+        from csc_dash.content.questions import REACTION_LABELS
+    except ImportError:  # pragma: no cover - the content module ships with the app
+        REACTION_LABELS = _REACTION_FALLBACK  # noqa: N806
+    made = store.utcnow()
+    title = f"Workshop report: {workshop.title}"
+    header = (
+        f"<h1>{_E(title)}</h1>"
+        f"<p>Code {_E(workshop.code)} · run by {_E(workshop.created_by)} · started "
+        f"{_E(workshop.created_at.strftime('%d %B %Y'))} · {_E(workshop.status)} · report made "
+        f"{_E(made.strftime('%d %B %Y, %H:%M UTC'))}.</p>"
+        '<p class="note">These are the views of the people who took part, under names they chose. '
+        "They help people think and talk; no tool decides what happens to any family.</p>"
+    )
+    body = "".join(
+        [
+            header,
+            _section_people(summary),
+            _section_reactions(summary, REACTION_LABELS, page_titles),
+            _section_thresholds(summary),
+            _section_scales(summary, questions),
+            _section_statements(results),
+            _section_free_text(summary, page_titles, questions),
+        ]
+    )
+    return (
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        # No scripts, no outside requests: only the inline style below and data: images.
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data:\">"
+        f"<title>{_E(title)}</title><style>{_STYLE}</style></head>"
+        f"<body><main>{body}</main></body></html>"
+    )
