@@ -1,0 +1,209 @@
+"""Facilitator: sign in through the real form, run a workshop, see exactly the room's answers live
+and in the downloads, erase; participants and signed-out people never reach the page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from csc_dash import exports, feedback
+from csc_dash.ui import accounts, state, workshop
+from tests.conftest import ROOT
+from tests.helpers import assert_no_exception, page_text, plotly_specs
+from tests.workshop_helpers import (  # noqa: F401
+    add_staff,
+    engine,
+    fast_bcrypt,
+    join,
+    new_app,
+    save_view_on,
+    sign_in,
+    through_app,
+)
+
+pytestmark = pytest.mark.usefixtures("through_app", "fast_bcrypt")
+
+PAGE = "pages/facilitator.py"
+XSS = '<script>alert("x")</script><img src=x onerror=alert(2)>'
+
+
+def facilitator(monkeypatch, name="fay", role="facilitator"):
+    add_staff(monkeypatch, name, role)
+    at = sign_in(new_app(), name)
+    return at.switch_page(PAGE).run()
+
+
+def start_workshop(at, title):
+    next(t for t in at.text_input if t.label == "Title").input(title)
+    return at.button(key="FormSubmitter:new_workshop-Start the workshop").click().run()
+
+
+def test_login_through_the_real_form(monkeypatch):
+    add_staff(monkeypatch, "fay")
+    at = sign_in(new_app(), "fay", "not the password")
+    assert_no_exception(at)
+    assert accounts.MSG_BAD_LOGIN in [e.value for e in at.error]
+    with pytest.raises(ValueError):
+        at.switch_page(PAGE).run()
+
+    at = sign_in(new_app(), "fay")
+    assert_no_exception(at)
+    assert at.session_state["authentication_status"] is True
+    assert at.session_state["roles"] == ["facilitator"]
+    at.switch_page(PAGE).run()
+    assert_no_exception(at)
+    assert "You have no workshops yet. Start one above." in page_text(at)
+
+
+def test_a_participant_cannot_reach_the_facilitator_page(monkeypatch):
+    add_staff(monkeypatch, "fay")
+    room = feedback.create_workshop(engine(), title="Room", created_by="fay")
+    at = join(new_app(), "Kite", code=room.code)
+    assert at.session_state[state.PARTICIPANT] is not None
+    with pytest.raises(ValueError):
+        at.switch_page(PAGE).run()
+    with pytest.raises(ValueError):  # demo mode has no facilitator page either
+        monkeypatch.delenv("CSC_DASH_COOKIE_KEY")
+        at.run().switch_page(PAGE).run()
+
+
+def test_the_page_itself_refuses_anyone_not_signed_in():
+    """Defence in depth: even run on its own, the page shows nothing to a participant."""
+    from streamlit.testing.v1 import AppTest
+
+    feedback.create_workshop(engine(), title="Secret room", created_by="fay")
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60).run()
+    assert_no_exception(at)
+    assert [e.value for e in at.error] == ["This page is for facilitators. Please sign in first."]
+    assert "Secret room" not in page_text(at) and not at.get("image")
+
+
+def test_the_room_live_and_in_the_downloads(monkeypatch):
+    fac = facilitator(monkeypatch)
+    fac = start_workshop(fac, "Spring workshop")
+    assert_no_exception(fac)
+    (room,) = feedback.list_workshops(engine(), created_by="fay")
+    assert fac.get("image")[0].proto.imgs[0].alt == "Join code " + " ".join(room.code)
+
+    kite = join(new_app(), "Kite", "Family member", code=room.code)
+    save_view_on(kite, "pages/question.py", "question", "not_acceptable", XSS)
+    kite.switch_page("pages/your_views.py").run()
+    kite.radio(key="qa_should_use").set_value(2)
+    kite.button(key="FormSubmitter:q_should_use-Save this answer").click().run()
+    kite.number_input(key="qa_accepted_threshold").set_value(0.4)
+    kite.button(key="FormSubmitter:q_accepted_threshold-Save this answer").click().run()
+
+    owl = join(new_app(), XSS[:40], "Social worker", code=room.code)
+    save_view_on(owl, "pages/question.py", "question", "acceptable")
+    owl.switch_page("pages/your_views.py").run()
+    owl.radio(key="qa_should_use").set_value(5)
+    owl.button(key="FormSubmitter:q_should_use-Save this answer").click().run()
+    owl.checkbox(key="qa_accepted_threshold_none").check()
+    owl.button(key="FormSubmitter:q_accepted_threshold-Save this answer").click().run()
+    for at in (kite, owl):
+        assert_no_exception(at)
+
+    fac.run()
+    assert_no_exception(fac)
+    text = page_text(fac)
+    assert "2 people have joined: 1 family member, 1 social worker." in text
+    assert "2 views saved so far, most on The question (2). In 1 of them the person could not accept what the screen showed." in text
+    assert "1 person gave a line, from 0.40 to 0.40; the middle answer is 0.40. 1 person said no line would be acceptable." in text
+    specs = plotly_specs(fac)
+    people = next(s for s in specs if "Who has joined" in json.dumps(s["layout"].get("title")))
+    assert people["data"][0]["y"] == ["Family member", "Social worker"]
+    free = next(d.value for d in fac.dataframe if "text" in d.value.columns and "pseudonym" in d.value.columns)
+    assert free["text"].tolist() == [XSS]  # shown as a text cell, exactly as typed
+    assert free["pseudonym"].tolist() == ["Kite"]
+    for element in fac.markdown:
+        assert "<script>" not in element.value or not element.proto.allow_html
+    assert [b.proto.label for b in fac.get("download_button")] == [
+        "Answers (CSV spreadsheet)", "Everything (JSON)", "Report (HTML)"
+    ]
+
+    # The downloads are built by these calls; they hold exactly the room's answers.
+    eng = engine()
+    rows = list(csv.DictReader(io.StringIO(exports.responses_csv(feedback.responses(eng, room.id)).decode("utf-8-sig"))))
+    assert sorted((r["pseudonym"], r["question_id"]) for r in rows) == sorted(
+        [("Kite", "reaction"), ("Kite", "should_use"), ("Kite", "accepted_threshold"),
+         (XSS[:40], "reaction"), (XSS[:40], "should_use"), (XSS[:40], "accepted_threshold")]
+    )
+    assert all(not r["pseudonym"].startswith(("=", "+", "-", "@")) for r in rows)
+    data = json.loads(exports.workshop_json(eng, room.id))
+    assert sorted(p["pseudonym"] for p in data["participants"]) == sorted(["Kite", XSS[:40]])
+    assert len(data["responses"]) == 6
+    report = exports.workshop_report_html(eng, room.id, page_titles=workshop.page_titles())
+    assert "<script>alert" not in report and "&lt;script&gt;alert" in report
+
+
+def test_own_workshops_only_and_admin_sees_all(monkeypatch):
+    add_staff(monkeypatch, "gus")
+    eng = engine()
+    feedback.create_workshop(eng, title="Gus's room", created_by="gus")
+    fay = facilitator(monkeypatch, "fay")
+    assert "Gus's room" not in page_text(fay) and not picker(fay)
+    fay = start_workshop(fay, "Fay's room")
+    (labels,) = picker(fay)
+    assert len(labels) == 1 and "Fay's room" in labels[0]
+
+    ada = facilitator(monkeypatch, "ada", role="admin")
+    (labels,) = picker(ada)
+    assert len(labels) == 2
+    assert any("Gus's room" in o and "by gus" in o for o in labels)
+
+
+def picker(at) -> list[list[str]]:
+    return [s.options for s in at.selectbox if s.key == state.widget_key(state.WORKSHOP_PICK)]
+
+
+def test_close_reopen_approve_and_erase(monkeypatch):
+    fac = start_workshop(facilitator(monkeypatch), "Room")
+    (room,) = feedback.list_workshops(engine(), created_by="fay")
+
+    fac.button(key="close_workshop").click().run()
+    assert feedback.get_workshop(engine(), room.id).status == "closed"
+    refused = join(new_app(), "Late", code=room.code)
+    assert [e.value for e in refused.error] == [feedback.CLOSED_WORKSHOP]
+    fac.button(key="reopen_workshop").click().run()
+    assert feedback.get_workshop(engine(), room.id).status == "open"
+
+    kite = join(new_app(), "Kite", code=room.code)
+    pid = kite.session_state[state.PARTICIPANT]["participant_id"]
+    proposed = feedback.add_statement(engine(), workshop_id=room.id, text="Tell families.",
+                                      source="participant", proposed_by=pid)
+    save_view_on(kite, "pages/question.py", "question", "unsure")
+    fac.run()
+    assert "Tell families." in [t.value for t in fac.text]
+    fac.button(key=f"approve_{proposed.id}").click().run()
+    assert_no_exception(fac)
+    assert proposed.id in {s.id for s in feedback.list_statements(engine(), room.id)}
+
+    fac.selectbox(key="erase_who").select(pid)
+    assert fac.button(key="erase_participant").disabled
+    fac.checkbox(key="erase_who_sure").check().run()
+    fac.button(key="erase_participant").click().run()
+    assert_no_exception(fac)
+    assert workshop.MSG_ERASED_PARTICIPANT in [s.value for s in fac.success]
+    assert feedback.get_participant(engine(), pid) is None
+    assert feedback.responses(engine(), room.id).empty
+
+    fac.text_input(key="erase_code").input("WRONG").run()
+    assert fac.button(key="erase_workshop").disabled
+    fac.text_input(key="erase_code").input(room.code.lower()).run()
+    fac.button(key="erase_workshop").click().run()
+    assert_no_exception(fac)
+    assert feedback.get_workshop(engine(), room.id) is None
+    assert "You have no workshops yet. Start one above." in page_text(fac)
+
+
+def test_sign_out_removes_the_page(monkeypatch):
+    fac = facilitator(monkeypatch)
+    fac.sidebar.button(key="logout_btn").click().run()
+    assert_no_exception(fac)
+    assert fac.session_state["authentication_status"] is None
+    fac.run()
+    with pytest.raises(ValueError):
+        fac.switch_page(PAGE).run()
