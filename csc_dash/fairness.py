@@ -1,0 +1,846 @@
+"""Fairness: on whom a tool's errors fall, how sure we can be, and what per-group thresholds cost.
+
+At one threshold every referral is flagged or not, and against the recorded outcome each is a
+true alarm, a false alarm, a child missed or a true "not flagged". This module splits those
+counts by a characteristic (or a pair of them), turns them into rates with 95% bootstrap
+intervals, compares each group's rate with a reference group, and works out what happens when
+each group gets its own threshold (the "presets").
+
+The bootstrap resamples referrals *within each group* (so every group keeps its size). It is
+vectorised: the referrals of a group are sorted by score once and collapsed into cells of equal
+score and outcome; each draw is a vector of cell counts (``bincount`` of resampled rows, or one
+multinomial draw when there are few distinct cells), and every count and the average precision
+come from cumulative sums over those cells. No confusion matrix is built in a Python loop.
+
+The tests check every rate against fairlearn's ``MetricFrame`` and scikit-learn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from csc_dash.metrics import check_inputs, threshold_table
+
+__all__ = [
+    "COUNT_COLUMNS",
+    "MIN_ESCALATIONS",
+    "MIN_REFERRALS",
+    "PRESETS",
+    "PRESET_HELP",
+    "PRESET_LABELS",
+    "RATES",
+    "RATE_LABELS",
+    "PresetCosts",
+    "apply_thresholds",
+    "describe_disparity",
+    "describe_label_comparison",
+    "describe_preset",
+    "describe_rate",
+    "disparity",
+    "group_error_rates",
+    "label_comparison",
+    "per_100",
+    "preset_changes",
+    "preset_costs",
+    "preset_overview",
+    "preset_thresholds",
+]
+
+#: A group with fewer referrals, or fewer escalations, than this is "too few to tell".
+MIN_REFERRALS = 30
+MIN_ESCALATIONS = 5
+
+COUNT_COLUMNS = ("n", "positives", "flagged", "tp", "fp", "fn", "tn")
+#: Every rate the table holds; each also has ``<rate>_low`` and ``<rate>_high``.
+RATES = (
+    "share_flagged",
+    "precision",
+    "recall",
+    "fdr",
+    "false_omission_rate",
+    "fpr",
+    "fnr",
+    "average_precision",
+)
+RATE_LABELS = {
+    "share_flagged": "Families flagged, of every 100 referred",
+    "precision": "Flagged families who went on to a plan or care, of every 100 flagged",
+    "recall": "Children found, of every 100 who went on to a plan or care",
+    "fdr": "False alarms, of every 100 families flagged",
+    "false_omission_rate": "Children missed, of every 100 families not flagged",
+    "fpr": "False alarms, of every 100 families who did not go on to a plan or care",
+    "fnr": "Children missed, of every 100 who went on to a plan or care",
+    "average_precision": "Average precision (0-100)",
+}
+
+Preset = Literal["single", "equal_false_alarm_rate", "equal_miss_rate", "equal_share_flagged"]
+PRESETS: tuple[Preset, ...] = (
+    "single",
+    "equal_false_alarm_rate",
+    "equal_miss_rate",
+    "equal_share_flagged",
+)
+PRESET_LABELS = {
+    "single": "One line for everyone",
+    "equal_false_alarm_rate": "Same false-alarm rate in every group",
+    "equal_miss_rate": "Same share of children missed in every group",
+    "equal_share_flagged": "Same share flagged in every group",
+}
+#: One plain line under each preset saying what is made equal.
+PRESET_HELP = {
+    "single": "Every referral is judged against the same line.",
+    "equal_false_alarm_rate": (
+        "Of the families who did not go on to a plan or care, the same share is flagged in "
+        "each group."
+    ),
+    "equal_miss_rate": (
+        "Of the children who went on to a plan or care, the same share is missed in each group."
+    ),
+    "equal_share_flagged": "Of all referrals, the same share is flagged in each group.",
+}
+#: Which rate each preset makes equal across groups.
+PRESET_RATE = {
+    "single": None,
+    "equal_false_alarm_rate": "fpr",
+    "equal_miss_rate": "fnr",
+    "equal_share_flagged": "share_flagged",
+}
+
+MISSING_GROUP = "Not recorded"
+LABEL_SEPARATOR = ", "
+
+# Plain messages for bad input, asserted exactly in the tests.
+NO_GROUPS = "Choose a characteristic to split by: the group column is missing or empty."
+TOO_MANY_GROUP_COLUMNS = (
+    "Choose one characteristic or a pair of them; got {n} columns ({columns})."
+)
+GROUPS_LENGTH_MISMATCH = (
+    "The characteristic has {n_groups} rows but the outcome has {n_true}; they must match."
+)
+THRESHOLD_NOT_NUMBER = "The threshold must be a number; got {threshold!r}."
+BAD_N_BOOT = "The number of bootstrap draws must be a whole number of 1 or more; got {n_boot!r}."
+UNKNOWN_RATE = "There is no rate called {rate!r}; choose one of {choices}."
+UNKNOWN_PRESET = "There is no preset called {preset!r}; choose one of {choices}."
+UNKNOWN_REFERENCE = "There is no group called {reference!r}; choose one of {choices}."
+BAD_BAND = (
+    "The tolerance band must be two positive numbers, the first at most 1 and the second at "
+    "least 1; got {band!r}."
+)
+NOT_A_RATE_TABLE = "This table does not come from group_error_rates: it has no column {column!r}."
+
+_CONFIDENCE = 0.95
+_CELLS_FOR_MULTINOMIAL = 256  # below this many distinct cells, draw cell counts directly
+_CHUNK_ELEMENTS = 2_000_000  # draws x cells per block, to keep memory near 16 MB
+
+
+# --------------------------------------------------------------------------------------------
+# Input handling
+# --------------------------------------------------------------------------------------------
+
+
+def _check_threshold(threshold) -> float:
+    try:
+        t = float(threshold)
+    except (TypeError, ValueError):
+        raise ValueError(THRESHOLD_NOT_NUMBER.format(threshold=threshold)) from None
+    if np.isnan(t):
+        raise ValueError(THRESHOLD_NOT_NUMBER.format(threshold=threshold))
+    return t
+
+
+def _group_frame(groups, n_true: int) -> pd.DataFrame:
+    """Groups as a frame of one or two columns, missing values named :data:`MISSING_GROUP`."""
+    if groups is None:
+        raise ValueError(NO_GROUPS)
+    if isinstance(groups, pd.DataFrame):
+        frame = groups.reset_index(drop=True)
+    elif isinstance(groups, pd.Series):
+        frame = groups.reset_index(drop=True).to_frame(name=groups.name if groups.name is not None else "group")
+    else:
+        arr = np.asarray(groups, dtype=object)
+        if arr.ndim == 2:
+            frame = pd.DataFrame(arr, columns=[f"group_{i + 1}" for i in range(arr.shape[1])])
+        else:
+            frame = pd.DataFrame({"group": arr.reshape(-1)})
+    if frame.shape[1] == 0:
+        raise ValueError(NO_GROUPS)
+    if frame.shape[1] > 2:
+        raise ValueError(
+            TOO_MANY_GROUP_COLUMNS.format(n=frame.shape[1], columns=", ".join(map(str, frame.columns)))
+        )
+    if len(frame) != n_true:
+        raise ValueError(GROUPS_LENGTH_MISMATCH.format(n_groups=len(frame), n_true=n_true))
+    out = {}
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype(object)
+        if values.isna().any():
+            values = values.astype(object).where(values.isna(), values.astype(str))
+            values = values.fillna(MISSING_GROUP)
+        out[column] = values
+    return pd.DataFrame(out)
+
+
+def _codes(frame: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    """An integer code per row and the sorted group keys (Index, or MultiIndex for a pair)."""
+    if frame.shape[1] == 1:
+        column = frame.columns[0]
+        codes, uniques = pd.factorize(frame[column], sort=True)
+        return codes, pd.Index(uniques, name=column)
+    index = pd.MultiIndex.from_frame(frame)
+    codes, uniques = pd.factorize(index, sort=True)
+    keys = pd.MultiIndex.from_tuples(list(uniques), names=list(frame.columns))
+    return codes, keys
+
+
+def _labels(keys: pd.Index) -> list[str]:
+    if isinstance(keys, pd.MultiIndex):
+        return [LABEL_SEPARATOR.join(str(v) for v in key) for key in keys]
+    return [str(v) for v in keys]
+
+
+# --------------------------------------------------------------------------------------------
+# Rates from counts (point estimates and bootstrap draws share this code)
+# --------------------------------------------------------------------------------------------
+
+
+def _rates_from_counts(n, positives, flagged, tp, ap) -> dict[str, np.ndarray]:
+    n = np.asarray(n, dtype=float)
+    positives = np.asarray(positives, dtype=float)
+    flagged = np.asarray(flagged, dtype=float)
+    tp = np.asarray(tp, dtype=float)
+    fp = flagged - tp
+    fn = positives - tp
+    negatives = n - positives
+    not_flagged = n - flagged
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return {
+            "share_flagged": np.where(n > 0, flagged / n, np.nan),
+            "precision": np.where(flagged > 0, tp / flagged, np.nan),
+            "recall": np.where(positives > 0, tp / positives, np.nan),
+            "fdr": np.where(flagged > 0, fp / flagged, np.nan),
+            "false_omission_rate": np.where(not_flagged > 0, fn / not_flagged, np.nan),
+            "fpr": np.where(negatives > 0, fp / negatives, np.nan),
+            "fnr": np.where(positives > 0, fn / positives, np.nan),
+            "average_precision": np.asarray(ap, dtype=float),
+        }
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """One group's referrals collapsed to cells of equal (score, outcome), highest score first.
+
+    Within a run of equal scores the cell with outcome 0 comes first, so a positive cell is
+    always the last cell of its score level: the cumulative counts through a positive cell are
+    the counts at that score level, which is what precision at that level needs.
+    """
+
+    y: np.ndarray  # outcome of each cell (0/1)
+    count: np.ndarray  # referrals in each cell
+    row_cell: np.ndarray | None  # cell of each score-sorted row; None when every row is a cell
+    n_flagged_cells: int  # cells with score >= threshold (a prefix)
+    starts: np.ndarray  # segment starts: 0, after each positive cell, after the flagged prefix
+    pos_cells: np.ndarray  # positions of the positive cells
+    pos_segment: np.ndarray  # segment ending at each positive cell
+    flag_segment: int  # segment ending at the last flagged cell (-1: nobody flagged)
+
+
+def _cells(y: np.ndarray, s: np.ndarray, threshold: float) -> _Cells:
+    order = np.lexsort((y, -s))
+    ys, ss = y[order], s[order]
+    new_cell = np.ones(len(ys), dtype=bool)
+    new_cell[1:] = (ss[1:] != ss[:-1]) | (ys[1:] != ys[:-1])
+    first = np.flatnonzero(new_cell)
+    k = len(first)
+    cell_y = ys[first].astype(np.int64)
+    count = np.diff(np.append(first, len(ys)))
+    row_cell = None if k == len(ys) else np.cumsum(new_cell) - 1
+    m = int(np.sum(ss[first] >= threshold))
+    pos_cells = np.flatnonzero(cell_y)
+    cuts = np.concatenate([[0], pos_cells + 1, [m]])
+    starts = np.unique(cuts[(cuts >= 0) & (cuts < k)])
+    # Segment i covers cells starts[i] .. starts[i+1]-1; the one ending at cell j is the one
+    # just before the start j+1.
+    pos_segment = np.searchsorted(starts, pos_cells + 1) - 1
+    flag_segment = int(np.searchsorted(starts, m) - 1) if m else -1
+    return _Cells(cell_y, count, row_cell, m, starts, pos_cells, pos_segment, flag_segment)
+
+
+def _counts_and_ap(cells: _Cells, weights: np.ndarray) -> tuple[np.ndarray, ...]:
+    """From cell counts (draws x cells): referrals, positives, flagged, true alarms, AP per draw.
+
+    Average precision is the sum over score levels (highest first) of the gain in recall times
+    the precision there, exactly as scikit-learn's ``average_precision_score``. Only the cells
+    where a child escalated add to it, so the counts are summed in segments that end at those
+    cells (one pass over the draws) and accumulated over the few segments.
+    """
+    b = len(weights)
+    seg = np.add.reduceat(weights, cells.starts, axis=1) if weights.shape[1] else weights
+    cum_all = np.cumsum(seg, axis=1)
+    n = cum_all[:, -1] if seg.shape[1] else np.zeros(b, dtype=np.int64)
+    pos_w = weights[:, cells.pos_cells]
+    cum_pos = np.cumsum(pos_w, axis=1)
+    positives = cum_pos[:, -1] if len(cells.pos_cells) else np.zeros(b, dtype=np.int64)
+    if cells.flag_segment >= 0:
+        flagged = cum_all[:, cells.flag_segment]
+        # Positive cells inside the flagged prefix are the first ones.
+        n_pos_flagged = int(np.searchsorted(cells.pos_cells, cells.n_flagged_cells))
+        tp = cum_pos[:, n_pos_flagged - 1] if n_pos_flagged else np.zeros(b, dtype=np.int64)
+    else:
+        flagged = np.zeros(b, dtype=np.int64)
+        tp = np.zeros(b, dtype=np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        level = cum_all[:, cells.pos_segment]
+        precision = np.where(level > 0, cum_pos / np.maximum(level, 1), 0.0)
+        ap = np.where(positives > 0, (pos_w * precision).sum(axis=1) / positives, np.nan)
+    return n, positives, flagged, tp, ap
+
+
+def _bootstrap_draws(cells: _Cells, n_boot: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Rates on ``n_boot`` resamples of the group's referrals (with replacement, same size)."""
+    k = len(cells.count)
+    n = int(cells.count.sum())
+    chunk = max(1, min(n_boot, _CHUNK_ELEMENTS // max(k, n)))
+    parts: list[dict[str, np.ndarray]] = []
+    done = 0
+    while done < n_boot:
+        b = min(chunk, n_boot - done)
+        if k <= _CELLS_FOR_MULTINOMIAL:
+            weights = rng.multinomial(n, cells.count / n, size=b)
+        else:
+            rows = rng.integers(0, n, size=(b, n))
+            if cells.row_cell is not None:
+                rows = cells.row_cell[rows]
+            rows += (np.arange(b) * k)[:, None]
+            weights = np.bincount(rows.ravel(), minlength=b * k).reshape(b, k)
+        parts.append(_rates_from_counts(*_counts_and_ap(cells, weights)))
+        done += b
+    return {rate: np.concatenate([p[rate] for p in parts]) for rate in RATES}
+
+
+def _interval(draws: np.ndarray, point: float) -> tuple[float, float]:
+    """Percentile interval; NaN when fewer than half the draws give a number (too few to tell).
+
+    It is widened, if need be, to include the estimate itself: with small, skewed groups the
+    percentile interval can sit just beside it, and an interval that leaves out the number shown
+    would confuse more than it tells.
+    """
+    ok = draws[~np.isnan(draws)]
+    if np.isnan(point) or len(ok) < len(draws) / 2:
+        return (np.nan, np.nan)
+    alpha = (1 - _CONFIDENCE) / 2
+    low, high = np.quantile(ok, [alpha, 1 - alpha])
+    return (float(min(low, point)), float(max(high, point)))
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
+
+
+def group_error_rates(
+    y_true,
+    scores,
+    groups,
+    *,
+    threshold: float,
+    n_boot: int = 1000,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """Error counts and rates for each group at one threshold, with 95% bootstrap intervals.
+
+    Parameters
+    ----------
+    y_true
+        Outcome, 0/1 (recorded outcome, or true need in the synthetic world).
+    scores
+        Model scores; a referral is flagged when its score is at or above ``threshold``.
+    groups
+        One characteristic (Series or 1-D array) or a pair (DataFrame with two columns, for
+        intersections). Missing values form their own group, :data:`MISSING_GROUP`.
+    threshold
+        The threshold in use.
+    n_boot
+        Bootstrap draws per group (referrals are resampled within each group).
+    random_state
+        Seed; the same inputs and seed always give the same intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (index: the group values; a MultiIndex for a pair), sorted. Columns:
+        ``label`` (plain name), the counts in :data:`COUNT_COLUMNS`, each rate in :data:`RATES`
+        with ``<rate>_low`` and ``<rate>_high``, and ``too_few`` (fewer than
+        :data:`MIN_REFERRALS` referrals or :data:`MIN_ESCALATIONS` escalations). Undefined rates
+        (e.g. precision where nobody is flagged) are NaN.
+
+    Raises
+    ------
+    ValueError
+        With a plain message for empty or mismatched input, a non-binary outcome, missing
+        scores, a non-numeric threshold or more than two group columns.
+    """
+    y, s = check_inputs(y_true, scores)
+    t = _check_threshold(threshold)
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 1:
+        raise ValueError(BAD_N_BOOT.format(n_boot=n_boot))
+    frame = _group_frame(groups, len(y))
+    codes, keys = _codes(frame)
+    rng = np.random.default_rng(random_state)
+
+    # One stable sort by group; each group's rows are then a contiguous slice.
+    order = np.argsort(codes, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(keys)))])
+    rows: list[dict[str, Any]] = []
+    for g in range(len(keys)):
+        idx = order[bounds[g] : bounds[g + 1]]
+        cells = _cells(y[idx], s[idx], t)
+        n, positives, flagged, tp, ap = (v[0] for v in _counts_and_ap(cells, cells.count[None, :]))
+        point = {k: float(v) for k, v in _rates_from_counts(n, positives, flagged, tp, ap).items()}
+        draws = _bootstrap_draws(cells, n_boot, rng)
+        row: dict[str, Any] = {
+            "n": int(n),
+            "positives": int(positives),
+            "flagged": int(flagged),
+            "tp": int(tp),
+            "fp": int(flagged - tp),
+            "fn": int(positives - tp),
+            "tn": int(n - positives - flagged + tp),
+        }
+        for rate in RATES:
+            low, high = _interval(draws[rate], point[rate])
+            row[rate], row[f"{rate}_low"], row[f"{rate}_high"] = point[rate], low, high
+        row["too_few"] = bool(n < MIN_REFERRALS or positives < MIN_ESCALATIONS)
+        rows.append(row)
+    table = pd.DataFrame(rows, index=keys)
+    table.insert(0, "label", _labels(keys))
+    return table
+
+
+def _check_rate(rate: str) -> None:
+    if rate not in RATES:
+        raise ValueError(UNKNOWN_RATE.format(rate=rate, choices=", ".join(RATES)))
+
+
+def _check_table(table: pd.DataFrame, columns: Sequence[str]) -> None:
+    for column in columns:
+        if column not in table.columns:
+            raise ValueError(NOT_A_RATE_TABLE.format(column=column))
+
+
+def per_100(table: pd.DataFrame, rate: str) -> pd.DataFrame:
+    """One rate as "out of every 100", with its interval, ready for a dot-and-interval chart.
+
+    Columns: ``label, value, low, high, n, too_few``. Values of too-few groups are kept (the
+    analyst table shows them) but a chart labels those rows "too few to tell".
+    """
+    _check_rate(rate)
+    _check_table(table, ["label", "n", "too_few", rate, f"{rate}_low", f"{rate}_high"])
+    return pd.DataFrame(
+        {
+            "label": table["label"].to_numpy(),
+            "value": 100.0 * table[rate].to_numpy(dtype=float),
+            "low": 100.0 * table[f"{rate}_low"].to_numpy(dtype=float),
+            "high": 100.0 * table[f"{rate}_high"].to_numpy(dtype=float),
+            "n": table["n"].to_numpy(),
+            "too_few": table["too_few"].to_numpy(dtype=bool),
+        },
+        index=table.index,
+    )
+
+
+def disparity(
+    table: pd.DataFrame,
+    rate: str,
+    *,
+    reference=None,
+    band: tuple[float, float] = (0.8, 1.25),
+) -> pd.DataFrame:
+    """Each group's rate divided by the reference group's, and whether it is within the band.
+
+    Parameters
+    ----------
+    table
+        From :func:`group_error_rates`.
+    rate
+        One of :data:`RATES`.
+    reference
+        A group key (index value, a tuple for a pair) or its label; default the largest group.
+    band
+        Ratios from ``band[0]`` to ``band[1]`` (inclusive) count as within tolerance.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index as ``table``; columns ``label, rate, ratio, within_band, is_reference, too_few``.
+        ``ratio`` is NaN where either rate is undefined or the reference rate is 0;
+        ``within_band`` is then missing (``pd.NA``).
+    """
+    _check_rate(rate)
+    _check_table(table, ["label", "n", "too_few", rate])
+    try:
+        low, high = (float(b) for b in band)
+    except (TypeError, ValueError):
+        raise ValueError(BAD_BAND.format(band=band)) from None
+    if not (0 < low <= 1 <= high) or np.isinf(high):
+        raise ValueError(BAD_BAND.format(band=band))
+    if len(table) == 0:
+        raise ValueError(NO_GROUPS)
+    if reference is None:
+        ref_pos = int(np.argmax(table["n"].to_numpy()))
+    else:
+        ref_pos = _find_group(table, reference)
+    values = table[rate].to_numpy(dtype=float)
+    ref_value = values[ref_pos]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = values / ref_value if ref_value > 0 else np.full(len(values), np.nan)
+    within = pd.array(
+        [pd.NA if np.isnan(r) else bool(low <= r <= high) for r in ratio], dtype="boolean"
+    )
+    return pd.DataFrame(
+        {
+            "label": table["label"].to_numpy(),
+            "rate": values,
+            "ratio": ratio,
+            "within_band": within,
+            "is_reference": np.arange(len(table)) == ref_pos,
+            "too_few": table["too_few"].to_numpy(dtype=bool),
+        },
+        index=table.index,
+    )
+
+
+def _find_group(table: pd.DataFrame, reference) -> int:
+    keys = list(table.index)
+    if reference in keys:
+        return keys.index(reference)
+    labels = list(table["label"])
+    if reference in labels:
+        return labels.index(reference)
+    raise ValueError(UNKNOWN_REFERENCE.format(reference=reference, choices=", ".join(labels)))
+
+
+def _check_preset(preset: str) -> None:
+    if preset not in PRESETS:
+        raise ValueError(UNKNOWN_PRESET.format(preset=preset, choices=", ".join(PRESETS)))
+
+
+def _rate_curve(table: pd.DataFrame, rate: str) -> np.ndarray:
+    """A rate at every threshold of a :func:`metrics.threshold_table` sweep."""
+    if rate == "fpr":
+        return table["fpr"].to_numpy(dtype=float)
+    if rate == "fnr":
+        return 1.0 - table["recall"].to_numpy(dtype=float)
+    n = int(table["tp"].iloc[0] + table["fp"].iloc[0] + table["fn"].iloc[0] + table["tn"].iloc[0])
+    return table["flagged"].to_numpy(dtype=float) / n
+
+
+def preset_thresholds(y, scores, groups, *, preset: Preset, threshold: float) -> pd.Series:
+    """A threshold for each group under a preset.
+
+    * ``single`` — everyone gets ``threshold``.
+    * ``equal_false_alarm_rate`` — each group's false-positive rate (false alarms among
+      referrals that did not escalate) is brought as close as its scores allow to the overall
+      rate at ``threshold``; among equally close thresholds the lowest (finds most children).
+    * ``equal_miss_rate`` — the same for the false-negative rate (children missed among those
+      who escalated); among equally close thresholds the highest (fewest false alarms).
+    * ``equal_share_flagged`` — the same for the share of referrals flagged; ties go to the
+      highest threshold.
+
+    A group whose rate cannot be measured (e.g. nobody in it escalated, for the miss rate) keeps
+    ``threshold``. The achieved rate is within one step of the group's score grid of the target.
+
+    Returns
+    -------
+    pandas.Series
+        Index: the group keys as in :func:`group_error_rates`; name ``threshold``.
+    """
+    _check_preset(preset)
+    y, s = check_inputs(y, scores)
+    t = _check_threshold(threshold)
+    frame = _group_frame(groups, len(y))
+    codes, keys = _codes(frame)
+    out = np.full(len(keys), t)
+    rate = PRESET_RATE[preset]
+    if rate is not None:
+        overall = threshold_table(y, s, thresholds=[t])
+        target = float(_rate_curve(overall, rate)[0])
+        if not np.isnan(target):
+            for g in range(len(keys)):
+                mask = codes == g
+                sweep = threshold_table(y[mask], s[mask])
+                curve = _rate_curve(sweep, rate)
+                if np.isnan(curve).all():
+                    continue
+                gap = np.abs(curve - target)
+                best = np.flatnonzero(gap == np.nanmin(gap))
+                # Thresholds rise along the sweep: first = lowest, last = highest.
+                pick = best[0] if rate == "fpr" else best[-1]
+                out[g] = float(sweep["threshold"].iloc[pick])
+    return pd.Series(out, index=keys, name="threshold")
+
+
+def apply_thresholds(scores, groups, thresholds: pd.Series) -> np.ndarray:
+    """Flag each referral (True/False) using its own group's threshold from ``thresholds``."""
+    s = np.asarray(scores, dtype=float)
+    frame = _group_frame(groups, len(s))
+    codes, keys = _codes(frame)
+    per_group = thresholds.reindex(keys).to_numpy(dtype=float)
+    return s >= per_group[codes]
+
+
+@dataclass(frozen=True)
+class PresetCosts:
+    """What each preset costs overall and for each group.
+
+    ``overall``: one row per preset (index) with ``label, flagged_per_1000,
+    true_alarms_per_1000, false_alarms_per_1000, missed_per_1000`` and the change of each from
+    one threshold for everyone (``change_<figure>``).
+
+    ``by_group``: one row per (preset, group) with ``preset, label, threshold, n, positives,
+    too_few, flagged, fp, fn``, per-1,000 figures within the group (``flagged_per_1000,
+    false_alarms_per_1000, missed_per_1000``), the group's ``fpr, fnr, share_flagged``, and
+    the change of the per-1,000 figures from one threshold for everyone. A negative change in
+    false alarms or children missed is a gain for that group.
+    """
+
+    overall: pd.DataFrame
+    by_group: pd.DataFrame
+
+
+_PER_1000 = ("flagged_per_1000", "true_alarms_per_1000", "false_alarms_per_1000", "missed_per_1000")
+
+
+def preset_costs(
+    y, scores, groups, *, threshold: float, presets: Sequence[Preset] = PRESETS
+) -> PresetCosts:
+    """Flagged, false alarms and children missed per 1,000 under each preset, overall and by group.
+
+    Changes are measured against ``"single"`` (one threshold for everyone), which is always
+    computed.
+    """
+    for preset in presets:
+        _check_preset(preset)
+    y, s = check_inputs(y, scores)
+    t = _check_threshold(threshold)
+    frame = _group_frame(groups, len(y))
+    codes, keys = _codes(frame)
+    labels = _labels(keys)
+    k = len(keys)
+    n_g = np.bincount(codes, minlength=k)
+    pos_g = np.bincount(codes, weights=y, minlength=k)
+    n = len(y)
+    wanted = ["single", *[p for p in presets if p != "single"]]
+    overall_rows, group_frames = [], []
+    for preset in wanted:
+        thresholds = preset_thresholds(y, s, frame, preset=preset, threshold=t)
+        flag = s >= thresholds.to_numpy()[codes]
+        flagged_g = np.bincount(codes, weights=flag, minlength=k)
+        tp_g = np.bincount(codes, weights=flag & (y == 1), minlength=k)
+        fp_g, fn_g = flagged_g - tp_g, pos_g - tp_g
+        overall_rows.append(
+            {
+                "preset": preset,
+                "label": PRESET_LABELS[preset],
+                "flagged_per_1000": 1000.0 * flagged_g.sum() / n,
+                "true_alarms_per_1000": 1000.0 * tp_g.sum() / n,
+                "false_alarms_per_1000": 1000.0 * fp_g.sum() / n,
+                "missed_per_1000": 1000.0 * fn_g.sum() / n,
+            }
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            group = pd.DataFrame(
+                {
+                    "preset": preset,
+                    "label": labels,
+                    "threshold": thresholds.to_numpy(),
+                    "n": n_g,
+                    "positives": pos_g.astype(int),
+                    "too_few": (n_g < MIN_REFERRALS) | (pos_g < MIN_ESCALATIONS),
+                    "flagged": flagged_g.astype(int),
+                    "fp": fp_g.astype(int),
+                    "fn": fn_g.astype(int),
+                    "flagged_per_1000": 1000.0 * flagged_g / n_g,
+                    "false_alarms_per_1000": 1000.0 * fp_g / n_g,
+                    "missed_per_1000": 1000.0 * fn_g / n_g,
+                    "fpr": np.where(n_g > pos_g, fp_g / (n_g - pos_g), np.nan),
+                    "fnr": np.where(pos_g > 0, fn_g / pos_g, np.nan),
+                    "share_flagged": flagged_g / n_g,
+                },
+                index=keys,
+            )
+        group_frames.append(group)
+    overall = pd.DataFrame(overall_rows).set_index("preset")
+    for column in _PER_1000:
+        overall[f"change_{column}"] = overall[column] - overall.loc["single", column]
+    by_group = pd.concat(group_frames)
+    single = group_frames[0]
+    for column in ("flagged_per_1000", "false_alarms_per_1000", "missed_per_1000"):
+        by_group[f"change_{column}"] = by_group[column].to_numpy() - np.tile(
+            single[column].to_numpy(), len(wanted)
+        )
+    keep = [p for p in wanted if p in presets]
+    return PresetCosts(
+        overall=overall.loc[keep],
+        by_group=by_group[by_group["preset"].isin(keep)],
+    )
+
+
+def label_comparison(recorded: pd.DataFrame, need: pd.DataFrame, rate: str) -> pd.DataFrame:
+    """One rate per group measured two ways, long form, per 100: the recorded outcome and need.
+
+    ``recorded`` and ``need`` are :func:`group_error_rates` tables for the same referrals,
+    scores, groups and threshold, with the recorded ``outcome`` and the true ``need`` as the
+    outcome. Columns: ``label, against ("recorded" | "need"), value, low, high, n, too_few``.
+    """
+    parts = []
+    for against, table in (("recorded", recorded), ("need", need)):
+        part = per_100(table, rate)
+        part.insert(1, "against", against)
+        parts.append(part)
+    return pd.concat(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# Plain sentences for chart summaries (the page shows them beside each chart)
+# --------------------------------------------------------------------------------------------
+
+
+def _count_phrase(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def describe_rate(table: pd.DataFrame, rate: str, *, what: str) -> str:
+    """A short summary of one rate across groups, e.g. for a chart's text alternative.
+
+    ``what`` names the count in plain words, e.g. ``"false alarms"``; values are "in 100".
+    """
+    frame = per_100(table, rate)
+    known = frame[~frame["too_few"] & frame["value"].notna()]
+    few = int(frame["too_few"].sum())
+    tail = (
+        f" {_count_phrase(few, 'group has', 'groups have')} too few referrals to tell."
+        if few
+        else ""
+    )
+    if known.empty:
+        return f"Every group has too few referrals to tell how many {what} there are."
+    if len(known) == 1:
+        row = known.iloc[0]
+        return f"{row['label']}: about {row['value']:.0f} {what} in 100.{tail}"
+    low = known.loc[known["value"].idxmin()]
+    high = known.loc[known["value"].idxmax()]
+    return (
+        f"Fewest {what}: about {low['value']:.0f} in 100, for {low['label']}. "
+        f"Most {what}: about {high['value']:.0f} in 100, for {high['label']}.{tail}"
+    )
+
+
+def describe_disparity(table: pd.DataFrame) -> str:
+    """A one-sentence summary of a :func:`disparity` table."""
+    ref = table[table["is_reference"]].iloc[0]
+    judged = table[~table["too_few"] & ~table["is_reference"] & table["within_band"].notna()]
+    outside = judged[~judged["within_band"].astype(bool)]
+    if judged.empty:
+        return f"Compared with {ref['label']}, no other group has enough referrals to tell."
+    if outside.empty:
+        return (
+            f"Compared with {ref['label']}, every group with enough referrals is inside the "
+            "shaded band."
+        )
+    names = ", ".join(outside["label"].astype(str))
+    return f"Compared with {ref['label']}, these groups are outside the shaded band: {names}."
+
+
+def describe_preset(costs: PresetCosts, preset: Preset) -> str:
+    """What a preset changes, in plain words, against one threshold for everyone."""
+    _check_preset(preset)
+    if preset == "single":
+        return "Everyone is judged against the same line. This is the starting point."
+    row = costs.overall.loc[preset]
+
+    def change(value: float, one: str, many: str) -> str:
+        if abs(value) < 0.5:
+            return f"about the same number of {many}"
+        word = "more" if value > 0 else "fewer"
+        return f"{abs(value):.0f} {word} {one if round(abs(value)) == 1 else many}"
+
+    parts = [
+        change(row["change_flagged_per_1000"], "family flagged", "families flagged"),
+        change(row["change_false_alarms_per_1000"], "false alarm", "false alarms"),
+        change(row["change_missed_per_1000"], "child missed", "children missed"),
+    ]
+    text = f"For every 1,000 referrals, this means {parts[0]}, {parts[1]} and {parts[2]}."
+    groups = costs.by_group[(costs.by_group["preset"] == preset) & ~costs.by_group["too_few"]]
+    if not groups.empty:
+        missed = groups["change_missed_per_1000"]
+        alarms = groups["change_false_alarms_per_1000"]
+        if missed.min() <= -0.5:
+            best = groups.loc[missed.idxmin()]
+            text += (
+                f" {best['label']} gains most: "
+                f"{change(best['change_missed_per_1000'], 'child missed', 'children missed')} "
+                "per 1,000."
+            )
+        if alarms.max() >= 0.5:
+            worst = groups.loc[alarms.idxmax()]
+            text += (
+                f" {worst['label']} pays most: "
+                f"{change(worst['change_false_alarms_per_1000'], 'false alarm', 'false alarms')} "
+                "per 1,000."
+            )
+    return text
+
+
+def describe_label_comparison(frame: pd.DataFrame, *, what: str) -> str:
+    """Where the recorded outcome and true need disagree most, from :func:`label_comparison`."""
+    rec = frame[frame["against"] == "recorded"]
+    need = frame[frame["against"] == "need"]
+    both = pd.DataFrame(
+        {
+            "label": rec["label"].to_numpy(),
+            "recorded": rec["value"].to_numpy(),
+            "need": need["value"].to_numpy(),
+            "too_few": rec["too_few"].to_numpy() | need["too_few"].to_numpy(),
+        }
+    )
+    both = both[~both["too_few"] & both["recorded"].notna() & both["need"].notna()]
+    if both.empty:
+        return "No group has enough referrals to tell."
+    gap = (both["recorded"] - both["need"]).abs()
+    row = both.loc[gap.idxmax()]
+    if round(row["recorded"]) == round(row["need"]):
+        return f"The records and true need give about the same number of {what} for every group."
+    return (
+        f"The biggest gap is for {row['label']}: about {row['recorded']:.0f} {what} when we "
+        f"check against the records, but {row['need']:.0f} when we check against true need."
+    )
+
+
+def preset_overview(costs: PresetCosts) -> pd.DataFrame:
+    """The overall cost of each preset as a small table with plain column names (per 1,000)."""
+    o = costs.overall
+    return pd.DataFrame(
+        {
+            "Choice": o["label"].to_numpy(),
+            "Flagged": o["flagged_per_1000"].round(0).astype(int).to_numpy(),
+            "False alarms": o["false_alarms_per_1000"].round(0).astype(int).to_numpy(),
+            "Children missed": o["missed_per_1000"].round(0).astype(int).to_numpy(),
+        },
+        index=o.index,
+    )
+
+
+def preset_changes(costs: PresetCosts, preset: Preset) -> pd.DataFrame:
+    """One preset's rows of ``costs.by_group``: who gains or loses against one threshold."""
+    _check_preset(preset)
+    rows = costs.by_group[costs.by_group["preset"] == preset]
+    if rows.empty:
+        raise ValueError(UNKNOWN_PRESET.format(preset=preset, choices=", ".join(costs.overall.index)))
+    return rows
