@@ -31,6 +31,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/question.py", "The question", ":material/help:", "Start"),
     PageSpec("pages/tradeoffs.py", "Trade-offs", ":material/tune:", "Can it be done right?"),
     PageSpec("pages/children.py", "Who is flagged or missed", ":material/groups:", "Can it be done right?"),
+    PageSpec("pages/fairness.py", "Fairness", ":material/balance:", "Can it be done right?"),
     # -- pages added by later work go in the right place below --
     PageSpec("pages/root_causes.py", "Root causes", ":material/account_tree:", "What is to be done?"),
     PageSpec("pages/ethics.py", "Ethics and what is to be done", ":material/balance:", "What is to be done?"),

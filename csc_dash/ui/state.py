@@ -39,6 +39,8 @@ ROOT_DEPRIVATION = "csc_root_deprivation"  # Root causes: which deprivation meas
 ROOT_COUNCIL = "csc_root_council"  # Root causes: new_la_code of the council picked, or None
 ROOT_REDUCTION = "csc_root_reduction"  # Root causes: what-if reduction in per cent
 UPLOAD_CHECK = "csc_upload_check"  # Your own model: {file_id, guess, problem, candidate} or None
+FAIRNESS_CACHE = "csc_fairness_cache"  # Fairness: {"cohort", "entries"} figures for this session's upload, or None
+FAIRNESS_BIAS = "csc_fairness_bias"  # Fairness: widget on the page that mirrors BIAS
 
 DEFAULTS: dict[str, Any] = {
     MODEL: "structured",
@@ -67,6 +69,7 @@ DEFAULTS: dict[str, Any] = {
     ROOT_COUNCIL: None,
     ROOT_REDUCTION: 20,
     UPLOAD_CHECK: None,  # per session only: the file being checked never enters a cache
+    FAIRNESS_CACHE: None,  # per session only: an upload's figures never enter a shared cache
 }
 
 

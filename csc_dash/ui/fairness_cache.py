@@ -1,0 +1,170 @@
+"""Cached figures for the Fairness page, and its few widget helpers.
+
+Group error rates with 1,000 bootstrap draws take a fraction of a second, too slow to redo on
+every rerun. For the synthetic sample (the same for everyone) they are cached per process,
+bounded, keyed by (bias, model, threshold, characteristic, outcome). An uploaded cohort belongs
+to one browser session, so its figures are kept in that session's state only, never in a
+shared cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import combinations
+from typing import Any, Literal
+
+import pandas as pd
+import streamlit as st
+
+from csc_dash import fairness
+from csc_dash.cohort import GROUP_LABELS, ScoredCohort
+from csc_dash.ui import loaders, state
+
+Against = Literal["outcome", "need"]
+
+N_BOOT = 1000
+RANDOM_STATE = 0
+_UPLOAD_ENTRIES = 16
+
+
+# -- the sample: shared, bounded caches --------------------------------------------------------
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _sample_rates(
+    bias: str, model: str, threshold: float, characteristic: tuple[str, ...], against: str
+) -> pd.DataFrame:
+    c = loaders.sample_cohort(bias)
+    return _rates(c, model, threshold, characteristic, against)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _sample_costs(
+    bias: str, model: str, threshold: float, characteristic: tuple[str, ...]
+) -> fairness.PresetCosts:
+    c = loaders.sample_cohort(bias)
+    return _costs(c, model, threshold, characteristic)
+
+
+# -- the computations ------------------------------------------------------------------------
+
+
+def _groups(cohort: ScoredCohort, characteristic: tuple[str, ...]):
+    columns = list(characteristic)
+    return cohort.frame[columns] if len(columns) > 1 else cohort.frame[columns[0]]
+
+
+def _rates(cohort, model, threshold, characteristic, against) -> pd.DataFrame:
+    y = cohort.y if against == "outcome" else cohort.frame["need"].to_numpy()
+    return fairness.group_error_rates(
+        y,
+        cohort.scores(model),
+        _groups(cohort, characteristic),
+        threshold=threshold,
+        n_boot=N_BOOT,
+        random_state=RANDOM_STATE,
+    )
+
+
+def _costs(cohort, model, threshold, characteristic) -> fairness.PresetCosts:
+    return fairness.preset_costs(
+        cohort.y, cohort.scores(model), _groups(cohort, characteristic), threshold=threshold
+    )
+
+
+def _per_session(cohort: ScoredCohort, key: tuple, compute: Callable[[], Any]) -> Any:
+    """A small cache in this session's state, emptied when the uploaded cohort changes."""
+    cache = state.get(state.FAIRNESS_CACHE)
+    if cache is None or cache.get("cohort") is not cohort:
+        cache = {"cohort": cohort, "entries": {}}
+        state.put(state.FAIRNESS_CACHE, cache)
+    entries = cache["entries"]
+    if key not in entries:
+        while len(entries) >= _UPLOAD_ENTRIES:
+            entries.pop(next(iter(entries)))
+        entries[key] = compute()
+    return entries[key]
+
+
+# -- what the page calls -----------------------------------------------------------------------
+
+
+def error_rates(
+    cohort: ScoredCohort,
+    model: str,
+    threshold: float,
+    characteristic: tuple[str, ...],
+    *,
+    against: Against = "outcome",
+) -> pd.DataFrame:
+    """:func:`csc_dash.fairness.group_error_rates` for the page, cached at the right level."""
+    characteristic = tuple(characteristic)
+    threshold = float(threshold)
+    if cohort.source == "sample":
+        return _sample_rates(cohort.bias, model, threshold, characteristic, against)
+    return _per_session(
+        cohort,
+        ("rates", model, threshold, characteristic, against),
+        lambda: _rates(cohort, model, threshold, characteristic, against),
+    )
+
+
+def preset_costs(
+    cohort: ScoredCohort, model: str, threshold: float, characteristic: tuple[str, ...]
+) -> fairness.PresetCosts:
+    """:func:`csc_dash.fairness.preset_costs` for the page, cached at the right level."""
+    characteristic = tuple(characteristic)
+    threshold = float(threshold)
+    if cohort.source == "sample":
+        return _sample_costs(cohort.bias, model, threshold, characteristic)
+    return _per_session(
+        cohort,
+        ("costs", model, threshold, characteristic),
+        lambda: _costs(cohort, model, threshold, characteristic),
+    )
+
+
+# -- widgets -----------------------------------------------------------------------------------
+
+
+def characteristic_options(cohort: ScoredCohort) -> list[tuple[str, ...]]:
+    """Each group column on its own, then every pair of them."""
+    singles = [(c,) for c in cohort.group_columns]
+    pairs = list(combinations(cohort.group_columns, 2))
+    return singles + pairs
+
+
+def current_characteristic(cohort: ScoredCohort) -> tuple[str, ...] | None:
+    """The chosen characteristic, falling back to the first one this cohort has (None if none)."""
+    options = characteristic_options(cohort)
+    if not options:
+        return None
+    chosen = tuple(state.get(state.CHARACTERISTIC) or ())
+    if chosen not in options and chosen[::-1] in options:
+        chosen = chosen[::-1]  # a pair named the other way round
+        state.put(state.CHARACTERISTIC, chosen)
+    if chosen not in options:
+        chosen = options[0]
+        state.put(state.CHARACTERISTIC, chosen)
+    return chosen
+
+
+def mirror_bias() -> str:
+    """Prepare the page's own bias control so it starts from (and writes to) ``state.BIAS``.
+
+    The sidebar already has a control bound to ``state.BIAS``; a second widget needs its own
+    key, so this one is mirrored by hand.
+    """
+    if st.session_state.get(state.FAIRNESS_BIAS) != state.get(state.BIAS):
+        st.session_state[state.FAIRNESS_BIAS] = state.get(state.BIAS)
+    return state.FAIRNESS_BIAS
+
+
+def store_bias() -> None:
+    """``on_change`` callback of the page's bias control."""
+    state.put(state.BIAS, st.session_state[state.FAIRNESS_BIAS])
+
+
+def characteristic_label(option: tuple[str, ...]) -> str:
+    """Plain name of a characteristic or a pair, e.g. "Ethnicity and Gender"."""
+    return " and ".join(GROUP_LABELS.get(c, c) for c in option)

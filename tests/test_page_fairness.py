@@ -1,0 +1,208 @@
+"""The Fairness page, through app.py: every characteristic and pair, "too few to tell", presets,
+the biased-records scenario, the analyst table, and an uploaded cohort."""
+
+from __future__ import annotations
+
+import base64
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+import pytest
+import textstat
+
+from csc_dash import fairness
+from csc_dash.cohort import SAMPLE_GROUP_COLUMNS, ScoredCohort, load_sample_cohort
+from csc_dash.metrics import threshold_for_top_share
+from csc_dash.ui import fairness_cache, state
+from tests.helpers import assert_no_exception, page_text, plotly_specs
+
+PAGE = "pages/fairness.py"
+OPTIONS = [(c,) for c in SAMPLE_GROUP_COLUMNS] + list(combinations(SAMPLE_GROUP_COLUMNS, 2))
+
+
+@pytest.fixture(autouse=True)
+def _fewer_draws(monkeypatch):
+    # The 1,000-draw intervals are tested in test_fairness.py; here the page only needs numbers.
+    monkeypatch.setattr(fairness_cache, "N_BOOT", 100)
+
+
+def _open(app_test, **session_state):
+    at = app_test(**session_state)
+    at.switch_page(PAGE).run()
+    assert_no_exception(at)
+    return at
+
+
+def _array(value):
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return np.asarray(value)
+
+
+def _fdr_dots(at) -> np.ndarray:
+    """The x values of the first chart (false alarms in every 100 flagged)."""
+    return _array(plotly_specs(at)[0]["data"][0]["x"]).astype(float)
+
+
+def _expected_table(bias, characteristic, model="structured", threshold=None):
+    c = load_sample_cohort(bias)
+    t = threshold_for_top_share(c.scores(model), 0.10) if threshold is None else threshold
+    cols = list(characteristic)
+    groups = c.frame[cols] if len(cols) > 1 else c.frame[cols[0]]
+    return fairness.group_error_rates(c.y, c.scores(model), groups, threshold=t, n_boot=20)
+
+
+def test_every_characteristic_and_pair_renders(app_test):
+    at = _open(app_test)
+    box = at.selectbox(key=state.widget_key(state.CHARACTERISTIC))
+    assert list(box.options) == [fairness_cache.characteristic_label(o) for o in OPTIONS]
+    for option in OPTIONS:
+        at.selectbox(key=state.widget_key(state.CHARACTERISTIC)).set_value(option).run()
+        assert_no_exception(at)
+        assert tuple(at.session_state[state.CHARACTERISTIC]) == option
+        expected = _expected_table("moderate", option)
+        text = page_text(at)
+        # The plain summaries are the core's sentences for this very table.
+        assert fairness.describe_rate(expected, "fdr", what="false alarms") in text
+        specs = plotly_specs(at)
+        assert len(specs) >= 5  # false alarms, missed, disparity, two recorded-vs-need charts
+        shown = _array(specs[0]["data"][0]["x"]).astype(float)
+        keep = ~expected["too_few"] & expected["fdr"].notna()
+        np.testing.assert_allclose(shown, 100 * expected.loc[keep, "fdr"].to_numpy())
+
+
+def test_too_few_to_tell_for_a_small_intersection(app_test):
+    option = ("age_band", "ethnicity")
+    # Named the other way round, the pair is still understood.
+    at = _open(app_test, **{state.CHARACTERISTIC: option[::-1]})
+    assert tuple(at.session_state[state.CHARACTERISTIC]) == option
+    expected = _expected_table("moderate", option)
+    small = expected.loc[expected["too_few"], "label"].tolist()
+    assert small, "the sample should have small intersections"
+    warning = " ".join(str(w.value) for w in at.warning)
+    assert "Too few to tell" in warning
+    for label in small:
+        assert label in warning
+    first = plotly_specs(at)[0]
+    texts = [t for trace in first["data"] if trace.get("mode") == "text" for t in trace["text"]]
+    assert texts.count("too few to tell") == len(small)
+    # No dot is drawn for a small group.
+    assert len(_array(first["data"][0]["x"])) == int((~expected["too_few"] & expected["fdr"].notna()).sum())
+
+
+def test_switching_the_bias_level_changes_the_figures(app_test):
+    at = _open(app_test)
+    before = _fdr_dots(at)
+    at.radio(key=state.FAIRNESS_BIAS).set_value("strong").run()
+    assert_no_exception(at)
+    assert at.session_state[state.BIAS] == "strong"
+    after = _fdr_dots(at)
+    # The line stays where the participant put it; only the world changes.
+    threshold = at.session_state[state.THRESHOLD]
+    expected = _expected_table("strong", ("ethnicity",), threshold=threshold)
+    np.testing.assert_allclose(after, 100 * expected.loc[~expected["too_few"], "fdr"].to_numpy())
+    assert not np.allclose(before, after)
+    # And back through the sidebar. AppTest drops the sidebar's elements after switch_page, so
+    # set the plain key exactly as the sidebar selectbox's on_change callback does.
+    at.session_state[state.BIAS] = "none"
+    at.run()
+    assert_no_exception(at)
+    assert at.radio(key=state.FAIRNESS_BIAS).value == "none"
+    expected = _expected_table("none", ("ethnicity",), threshold=threshold)
+    np.testing.assert_allclose(_fdr_dots(at), 100 * expected.loc[~expected["too_few"], "fdr"].to_numpy())
+
+
+def test_recorded_and_need_side_by_side(app_test):
+    at = _open(app_test, **{state.BIAS: "strong"})
+    text = page_text(at)
+    assert "What if the records are biased?" in text
+    assert "Why are they different?" in text
+    names = [trace.get("name") for spec in plotly_specs(at) for trace in spec["data"]]
+    assert "Checked against true need (truly needed help)" in names
+    assert "Checked against the records (went on to a plan or care)" in names
+
+
+@pytest.mark.parametrize("preset", ["equal_false_alarm_rate", "equal_miss_rate", "equal_share_flagged"])
+def test_a_preset_shows_what_it_costs_and_who_gains(app_test, preset):
+    at = _open(app_test)
+    assert "Pick another choice to see who gains and who loses." in page_text(at)
+    at.radio(key=state.widget_key(state.PRESET)).set_value(preset).run()
+    assert_no_exception(at)
+    assert at.session_state[state.PRESET] == preset
+    c = load_sample_cohort("moderate")
+    t = threshold_for_top_share(c.scores("structured"), 0.10)
+    costs = fairness.preset_costs(c.y, c.scores("structured"), c.frame["ethnicity"], threshold=t)
+    assert fairness.describe_preset(costs, preset) in page_text(at)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["False alarms"] == f"{costs.overall.loc[preset, 'false_alarms_per_1000']:.0f}"
+    bars = [s for s in plotly_specs(at) if any(t.get("type") == "bar" for t in s["data"])]
+    assert len(bars) == 1
+    change = _array(bars[0]["data"][1]["x"]).astype(float)
+    np.testing.assert_allclose(
+        change, fairness.preset_changes(costs, preset)["change_missed_per_1000"].to_numpy()
+    )
+
+
+def test_analyst_view_shows_the_full_table(app_test):
+    plain = _open(app_test)
+    assert not plain.dataframe or all("fdr_low" not in el.value.columns for el in plain.dataframe)
+    at = _open(app_test, **{state.VIEW: "analyst"})
+    frames = [el.value for el in at.dataframe]
+    full = [f for f in frames if "fdr_low" in f.columns]
+    assert full, "the analyst view should show the full table"
+    for rate in fairness.RATES:
+        assert {rate, f"{rate}_low", f"{rate}_high"} <= set(full[0].columns)
+    assert "too_few" in full[0].columns
+
+
+def test_plain_words_are_readable(app_test):
+    at = _open(app_test, **{state.PRESET: "equal_miss_rate"})
+    blocks = [str(el.value) for el in at.markdown] + [str(el.value) for el in at.caption]
+    blocks = [b for b in blocks if len(b.split()) >= 8 and "Tool:" not in b]
+    assert len(blocks) >= 8
+    for block in blocks:
+        assert textstat.flesch_kincaid_grade(block.replace("**", "")) <= 8, block
+
+
+def _upload(with_groups: bool = True) -> ScoredCohort:
+    rng = np.random.default_rng(5)
+    n = 600
+    y = (rng.random(n) < 0.15).astype(int)
+    frame = pd.DataFrame(
+        {
+            "outcome": y,
+            "score_mine": np.clip(rng.random(n) * 0.7 + 0.3 * y, 0, 1),
+            "region": rng.choice(["North", "South", "Islands"], n, p=[0.5, 0.47, 0.03]),
+        }
+    )
+    return ScoredCohort(
+        frame=frame,
+        score_columns={"mine": "score_mine"},
+        model_labels={"mine": "My model"},
+        group_columns=("region",) if with_groups else (),
+        source="upload",
+        months=12.0,
+    )
+
+
+def test_an_uploaded_cohort_uses_its_own_groups_and_no_need(app_test):
+    upload = _upload()
+    at = _open(app_test, **{state.UPLOAD: upload})
+    text = page_text(at)
+    assert "What if the records are biased?" not in text
+    assert tuple(at.session_state[state.CHARACTERISTIC]) == ("region",)
+    assert "Too few to tell" in " ".join(str(w.value) for w in at.warning)  # "Islands" is tiny
+    # Its figures live in this session only.
+    cache = at.session_state[state.FAIRNESS_CACHE]
+    assert cache["cohort"] is upload and cache["entries"]
+    expected = fairness.group_error_rates(
+        upload.y, upload.scores("mine"), upload.frame["region"],
+        threshold=threshold_for_top_share(upload.scores("mine"), 0.10), n_boot=20,
+    )
+    assert fairness.describe_rate(expected, "fdr", what="false alarms") in text
+
+
+def test_an_upload_without_groups_says_so(app_test):
+    at = _open(app_test, **{state.UPLOAD: _upload(with_groups=False)})
+    assert "no columns for groups" in " ".join(str(i.value) for i in at.info)
