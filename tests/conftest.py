@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Fixtures every test module may use without importing them: the store on SQLite and PostgreSQL.
+pytest_plugins = ["tests.pg"]
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 IN_CI = os.environ.get("CSC_DASH_CI") == "1"
