@@ -28,6 +28,7 @@ from csc_dash.cohort import GROUP_LABELS, ScoredCohort
 __all__ = [
     "CANNOT_TELL",
     "NOBODY_FLAGGED",
+    "GROUPS_LEGEND",
     "NO_GROUPS_LINE",
     "PER_1000_ROWS",
     "TransparencyFigures",
@@ -59,11 +60,16 @@ CANNOT_TELL = (
 NOBODY_FLAGGED = "At this threshold the tool flags nobody, so it finds no child."
 NO_GROUPS_LINE = "This test set has no groups, so we cannot tell on whom the mistakes fall."
 
-# The per-group rates the summary shows, as "out of every 100".
+# The per-group rates the summary shows, as "out of every 100" (explained in GROUPS_LEGEND).
 _GROUP_RATES = (
-    ("share_flagged", "Flagged, of every 100"),
-    ("fdr", "False alarms, of every 100 flagged"),
-    ("fnr", "Children missed, of every 100 who went on to a plan or care"),
+    ("share_flagged", "Flagged"),
+    ("fdr", "False alarms"),
+    ("fnr", "Children missed"),
+)
+GROUPS_LEGEND = (
+    "For each group we show three numbers, each out of 100. Flagged: of every 100 referrals. "
+    "False alarms: of every 100 families flagged. Children missed: of every 100 children who "
+    "went on to a plan or care. The likely range is in brackets. When a group is small, we say so."
 )
 TOO_FEW = "Too few to tell"
 
@@ -228,29 +234,34 @@ _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #1a1a1a;
   background: #fff; margin: 0; line-height: 1.4; font-size: 15px; }
 main { max-width: 60rem; margin: 0 auto; padding: 1.2rem 1.5rem; }
-h1 { font-size: 1.5rem; margin: 0 0 .3rem; }
-h2 { font-size: 1.1rem; margin: 1rem 0 .3rem; border-bottom: 2px solid #0072B2; }
-h3 { font-size: 1rem; margin: .6rem 0 .2rem; }
+h1 { font-size: 1.6em; margin: 0 0 .3rem; }
+h2 { font-size: 1.2em; margin: 1em 0 .3em; border-bottom: 2px solid #0072B2; }
 p, li { margin: .25rem 0; }
-.lead { font-size: 1.02rem; }
+.lead { font-size: 1.05em; }
 .never { border-left: 5px solid #E69F00; padding: .3rem .6rem; background: #fff8e6; }
-table { border-collapse: collapse; width: 100%; margin: .3rem 0; font-size: .92rem; }
-caption { text-align: left; font-weight: 600; padding: .2rem 0; }
-th, td { border: 1px solid #bbb; padding: .2rem .4rem; text-align: left; vertical-align: top; }
-th { background: #eef4fa; }
-td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table { border-collapse: collapse; width: 100%; margin: .3rem 0 .6rem; font-size: .92em;
+  table-layout: fixed; }
+caption { text-align: left; font-weight: 600; padding: .2rem 0; overflow-wrap: anywhere; }
+th, td { border: 1px solid #bbb; padding: .2rem .4rem; text-align: left; vertical-align: top;
+  overflow-wrap: break-word; }
+th { background: #eef4fa; font-weight: 600; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .few { color: #555; font-style: italic; }
-.groups { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: .2rem 1rem; }
-.small { font-size: .85rem; color: #444; }
-@page { size: A4; margin: 10mm; }
+.per1000 col.what { width: 60%; }
+.groups { display: grid; grid-template-columns: 1fr; gap: 0 1rem; align-items: start; }
+.small { font-size: .9em; color: #444; }
+.group col.name { width: 23%; }
+.group col.n { width: 17%; }
+@page { size: A4; margin: 9mm; }
 @media print {
-  body { font-size: 9pt; }
+  body { font-size: 8pt; line-height: 1.25; }
   main { max-width: none; padding: 0; }
-  h1 { font-size: 14pt; }
-  h2 { font-size: 11pt; margin-top: 6pt; }
-  table { font-size: 8pt; }
-  section, table { break-inside: avoid; }
+  h1 { font-size: 13pt; }
+  h2 { font-size: 10pt; margin-top: 5pt; }
+  table { font-size: 7pt; margin-bottom: 2pt; }
+  th, td { padding: 1pt 3pt; }
   .groups { grid-template-columns: 1fr 1fr; }
+  section, table { break-inside: avoid; }
 }
 """
 
@@ -264,6 +275,13 @@ def _number(value: float) -> str:
     if value is None or not np.isfinite(value):
         return TOO_FEW
     return f"{value:,.0f}" if abs(value) >= 10 or value == 0 else f"{value:.1f}"
+
+
+def _per_100(value: float) -> str:
+    """An 'out of 100' figure: whole numbers, one decimal below 1 (so 0.4 does not read as 0)."""
+    if not np.isfinite(value):
+        return TOO_FEW
+    return f"{value:.0f}" if abs(value) >= 1 or value == 0 else f"{value:.1f}"
 
 
 def _range(low: float, high: float) -> str:
@@ -281,7 +299,8 @@ def _per_1000_table(fig: TransparencyFigures) -> str:
             f'<td class="num">{_range(low, high)}</td></tr>'
         )
     return (
-        "<table><caption>Out of every 1,000 referrals</caption>"
+        '<table class="per1000"><caption>Out of every 1,000 referrals</caption>'
+        '<colgroup><col class="what"><col><col></colgroup>'
         '<tr><th scope="col">What happened</th><th scope="col">Number</th>'
         '<th scope="col">Likely range</th></tr>' + "".join(rows) + "</table>"
     )
@@ -293,11 +312,17 @@ def _in_10(value: float) -> str:
     return f"about {value * 10:.0f} in 10"
 
 
+def _natural(label: str) -> list:
+    """Sort key that puts "5-9" before "10-15"."""
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t.lower()) for t in re.split(r"(\d+)", label) if t]
+
+
 def _group_table(column: str, table: pd.DataFrame) -> str:
     name = GROUP_LABELS.get(column, column)
     head = "".join(f'<th scope="col">{_e(label)}</th>' for _rate, label in _GROUP_RATES)
     rows = []
-    for _key, r in table.iterrows():
+    ordered = sorted(table.iterrows(), key=lambda item: _natural(str(item[1]["label"])))
+    for _key, r in ordered:
         cells = [f'<th scope="row">{_e(r["label"])}</th>', f'<td class="num">{int(r["n"]):,}</td>']
         for rate, _label in _GROUP_RATES:
             if bool(r["too_few"]):
@@ -305,13 +330,14 @@ def _group_table(column: str, table: pd.DataFrame) -> str:
                 continue
             value = 100.0 * float(r[rate])
             low, high = 100.0 * float(r[f"{rate}_low"]), 100.0 * float(r[f"{rate}_high"])
-            text = _number(value)
-            if np.isfinite(value):
-                text += f" ({_range(low, high)})"
+            text = _per_100(value)
+            if np.isfinite(value) and np.isfinite(low) and np.isfinite(high):
+                text += f" ({_per_100(low)}–{_per_100(high)})"
             cells.append(f'<td class="num">{text}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (
-        f"<table><caption>{_e(name)}</caption>"
+        f'<table class="group"><caption>{_e(name)}</caption>'
+        '<colgroup><col class="name"><col class="n"><col><col><col></colgroup>'
         f'<tr><th scope="col">Group</th><th scope="col">Referrals</th>{head}</tr>'
         + "".join(rows)
         + "</table>"
@@ -371,7 +397,7 @@ def render_summary(fig: TransparencyFigures) -> str:
         f"A referral is flagged when its score is {fig.threshold:.3g} or more.</p>",
         '<p class="never">The tool helps people think. It never decides what happens to a '
         "family. People do.</p>",
-        "<section><h2>Out of every 1,000 referrals</h2>",
+        "<section><h2>What the tool gets right and wrong</h2>",
         _per_1000_table(fig),
         (
             f"<p>Of the families it flags, {_e(_in_10(row['precision']))} went on to a plan or "
@@ -395,10 +421,7 @@ def render_summary(fig: TransparencyFigures) -> str:
 
     parts.append("<section><h2>On whom do the mistakes fall?</h2>")
     if fig.groups:
-        parts.append(
-            "<p>Each number is out of every 100 in that group, with the likely range. "
-            "When a group is small, we say so.</p>"
-        )
+        parts.append(f"<p>{_e(GROUPS_LEGEND)}</p>")
         parts.append('<div class="groups">')
         parts.extend(_group_table(column, table) for column, table in fig.groups.items())
         parts.append("</div>")

@@ -123,11 +123,12 @@ if uploaded is not None:
                 default=list(guess.groups),
                 key=f"your_model_groups_{suffix}",
             )
+            # "" stands for "no date column" (no column is called ""; blank names are renamed).
             date = st.selectbox(
                 "Referral date (optional)",
-                [None, *columns],
-                index=([None, *columns].index(guess.date) if guess.date in columns else 0),
-                format_func=lambda c: "No date column" if c is None else c,
+                ["", *columns],
+                index=(["", *columns].index(guess.date) if guess.date in columns else 0),
+                format_func=lambda c: c or "No date column",
                 key=f"your_model_date_{suffix}",
             )
             submitted = st.form_submit_button("Check this file", type="primary")
@@ -135,7 +136,7 @@ if uploaded is not None:
             check = {**check, "problem": None, "candidate": None}
             try:
                 check["candidate"] = cohort_mod.load_scored_csv(
-                    uploaded.getvalue(), outcome=outcome, scores=scores, groups=groups, date=date
+                    uploaded.getvalue(), outcome=outcome, scores=scores, groups=groups, date=date or None
                 )
             except cohort_mod.CohortError as exc:
                 check["problem"] = str(exc)
@@ -145,7 +146,9 @@ if uploaded is not None:
         st.error(report.escape_markdown(check["problem"]), icon=":material/error:")
 
     candidate = check.get("candidate")
-    if candidate is not None:
+    if candidate is not None and candidate is state.get(state.UPLOAD):
+        st.caption(":material/check: This file is the test set in use.")
+    elif candidate is not None:
         facts = candidate.summary()
         st.success("This file can be used.", icon=":material/check_circle:")
         cols = st.columns(4)

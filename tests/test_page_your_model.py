@@ -76,6 +76,7 @@ def test_upload_map_check_and_use(app_test):
     assert at.selectbox[0].value == "escalated"
     assert at.multiselect[0].value == ["score_new", "risk band"]
     assert at.multiselect[1].value == ["age_band", "<b>team</b>"]
+    assert at.selectbox[1].value == ""  # no date column in this file
     _button(at, "Check this file").click().run()
     assert_no_exception(at)
     expected = cohort_mod.load_scored_csv(data)
@@ -114,6 +115,19 @@ def test_changing_the_mapping(app_test):
     _button(at, "Use this test set").click().run()
     used = at.session_state[state.UPLOAD]
     assert used.models == ("score_new",) and used.group_columns == ()
+
+
+def test_a_date_column_is_guessed_and_used(app_test):
+    rows = "outcome;score;referral date\n" + "".join(
+        f"{i % 3 == 0:d};0,{i % 10};{1 + i % 28:02d}/0{1 + i % 6}/2024\n" for i in range(60)
+    )
+    at = _upload(_open(app_test), rows.encode())
+    assert at.selectbox[1].value == "referral date"
+    _button(at, "Check this file").click().run()
+    _button(at, "Use this test set").click().run()
+    used = at.session_state[state.UPLOAD]
+    assert used.months == cohort_mod.load_scored_csv(rows.encode(), date="referral date").months
+    assert cohort_mod.NO_DATE_NOTICE not in used.notices
 
 
 def test_a_file_that_is_not_text_shows_the_plain_error(app_test):

@@ -150,9 +150,11 @@ def test_summary_shows_the_figures(sample):
     for _key, r in ethnicity.iterrows():
         if r["too_few"]:
             continue
-        cell = f"{100 * r['fdr']:.0f} ({100 * r['fdr_low']:.0f} to {100 * r['fdr_high']:.0f})"
+        cell = f"{100 * r['fdr']:.0f} ({100 * r['fdr_low']:.0f}–{100 * r['fdr_high']:.0f})"
         assert cell in page
     assert "Tick-box data model" in page
+    # Groups read in natural order: 5-9 before 10-15.
+    assert page.index(">5-9<") < page.index(">10-15<")
 
 
 def test_nobody_flagged_is_said_plainly(sample):
@@ -245,7 +247,9 @@ def test_reading_level(sample, which):
             assert textstat.flesch_kincaid_grade(block) <= 8, block
 
 
-@pytest.mark.parametrize("line", [*report.CANNOT_TELL, report.NO_GROUPS_LINE])
+@pytest.mark.parametrize(
+    "line", [*report.CANNOT_TELL, report.NO_GROUPS_LINE, report.NOBODY_FLAGGED, report.GROUPS_LEGEND]
+)
 def test_fixed_lines_are_plain(line):
     assert textstat.flesch_kincaid_grade(line) <= 8
 
