@@ -45,6 +45,13 @@ PER_1000_ROWS = (
     ("false_alarms_per_1000", "False alarms: flagged, but did not go on to a plan or care"),
     ("missed_per_1000", "Children missed: not flagged, but went on to a plan or care"),
 )
+# Each figure's key in tradeoffs.people_counts: whole people that add up, as on Trade-offs.
+_PEOPLE_KEY = {
+    "flagged_per_1000": "flagged",
+    "true_alarms_per_1000": "true_alarm",
+    "false_alarms_per_1000": "false_alarm",
+    "missed_per_1000": "missed",
+}
 
 #: What no test set like this can tell, in plain words.
 CANNOT_TELL = (
@@ -98,6 +105,7 @@ class TransparencyFigures:
     escalated: int
     months: float
     row: pd.Series  # threshold_table's row at the threshold
+    people: dict[str, int]  # per 1,000 as whole people (tradeoffs.people_counts), as shown
     intervals: dict[str, tuple[float, float]]  # per-1,000 column -> (low, high)
     average_precision: float
     average_precision_interval: tuple[float, float]
@@ -178,11 +186,13 @@ def transparency_figures(
     Notes
     -----
     The per-1,000 figures are the row of :func:`csc_dash.metrics.threshold_table` at the
-    threshold; their intervals and the average precision's come from
+    threshold, shown as whole people that add up (:func:`csc_dash.tradeoffs.people_counts`,
+    the same numbers as the Trade-offs page); their intervals and the average precision's come from
     :func:`csc_dash.metrics.bootstrap_interval` (the same draws as calling it on ``y, scores``
     with the same seed); groups come from :func:`csc_dash.fairness.group_error_rates`.
     """
-    from csc_dash.fairness import group_error_rates  # a sibling module, imported when needed
+    from csc_dash.fairness import group_error_rates  # sibling modules, imported when needed
+    from csc_dash.tradeoffs import people_counts
 
     y, s = metrics.check_inputs(cohort.y, cohort.scores(model))
     threshold = float(threshold)
@@ -217,6 +227,7 @@ def transparency_figures(
         escalated=int(y.sum()),
         months=float(cohort.months),
         row=row,
+        people=people_counts(row, n=1000),
         intervals=intervals,
         average_precision=ap,
         average_precision_interval=ap_interval,
@@ -295,7 +306,8 @@ def _per_1000_table(fig: TransparencyFigures) -> str:
     for column, label in PER_1000_ROWS:
         low, high = fig.intervals[column]
         rows.append(
-            f'<tr><th scope="row">{_e(label)}</th><td class="num">{_number(fig.row[column])}</td>'
+            f'<tr><th scope="row">{_e(label)}</th>'
+            f'<td class="num">{fig.people[_PEOPLE_KEY[column]]:,}</td>'
             f'<td class="num">{_range(low, high)}</td></tr>'
         )
     return (

@@ -18,6 +18,7 @@ from sklearn.metrics import average_precision_score
 from csc_dash import metrics, report
 from csc_dash.cohort import ScoredCohort, load_sample_cohort
 from csc_dash.fairness import group_error_rates
+from csc_dash.tradeoffs import people_counts
 
 N_BOOT = 100
 
@@ -138,9 +139,16 @@ def test_summary_shows_the_figures(sample):
     fig = report.transparency_figures(sample, model="structured", threshold=t, n_boot=N_BOOT)
     for column, label in report.PER_1000_ROWS:
         low, high = fig.intervals[column]
+        shown = people_counts(fig.row)[{
+            "flagged_per_1000": "flagged",
+            "true_alarms_per_1000": "true_alarm",
+            "false_alarms_per_1000": "false_alarm",
+            "missed_per_1000": "missed",
+        }[column]]
+        assert abs(shown - fig.row[column]) < 1  # whole people, never more than one away
         row = (
             f'<tr><th scope="row">{html.escape(label)}</th>'
-            f'<td class="num">{fig.row[column]:,.0f}</td>'
+            f'<td class="num">{shown:,}</td>'
             f'<td class="num">{low:,.0f} to {high:,.0f}</td></tr>'
         )
         assert row in page
