@@ -170,8 +170,10 @@ async def save_view(session: StreamlitSession, reaction_index: int, reason: str)
 
 
 async def participant(url: str, index: int, cfg: LoadConfig, code: str | None, roles: tuple[str, ...],
-                      rng: random.Random, stop: asyncio.Event | None = None) -> SessionResult:  # fmt: skip
-    """One person's session; never raises (errors are recorded)."""
+                      rng: random.Random, stop: asyncio.Event | None = None,
+                      progress: list[str] | None = None) -> SessionResult:  # fmt: skip
+    """One person's session; never raises (errors are recorded). Each acknowledged answer is
+    also appended to ``progress`` as it happens (the fault runs watch it)."""
     pseudonym = f"{cfg.tag}{index:03d}x{rng.randrange(16**4):04x}"
     result = SessionResult(index, pseudonym)
     await asyncio.sleep(rng.uniform(0, cfg.ramp_s))
@@ -210,6 +212,8 @@ async def participant(url: str, index: int, cfg: LoadConfig, code: str | None, r
                 text = run.text()
                 if SAVED_PREFIX in text and not run.exceptions:
                     result.acknowledged.append(reason)
+                    if progress is not None:
+                        progress.append(reason)
                 elif NOT_SAVED_PREFIX in text:
                     result.not_saved_shown += 1
                 else:
@@ -225,6 +229,8 @@ async def participant(url: str, index: int, cfg: LoadConfig, code: str | None, r
             result.latencies["save"].append(run.latency_s)
             if SAVED_PREFIX in run.text():
                 result.acknowledged.append(reason)
+                if progress is not None:
+                    progress.append(reason)
             saved += 1
     except (ProtocolError, LookupError, OSError) as exc:
         result.errors.append(f"{pseudonym}: {type(exc).__name__}: {exc}"[:400])
@@ -289,7 +295,12 @@ async def _sample_rss(pid: int | None, peak: list[float], stop: asyncio.Event) -
 
 
 async def drive(
-    url: str, cfg: LoadConfig, *, code: str | None, pid: int | None = None
+    url: str,
+    cfg: LoadConfig,
+    *,
+    code: str | None,
+    pid: int | None = None,
+    progress: list[str] | None = None,
 ) -> tuple[list[SessionResult], list[float], float]:
     """Run every participant at once; (results, RSS samples, wall seconds)."""
     from csc_dash import feedback
@@ -300,7 +311,9 @@ async def drive(
     sampler = asyncio.create_task(_sample_rss(pid, samples, stop))
     started = time.perf_counter()
     tasks = [
-        participant(url, i, cfg, code, feedback.ROLE_TAGS, random.Random(rng.random()))
+        participant(
+            url, i, cfg, code, feedback.ROLE_TAGS, random.Random(rng.random()), None, progress
+        )
         for i in range(cfg.sessions)
     ]
     results = await asyncio.gather(*tasks)

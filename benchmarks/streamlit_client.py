@@ -391,10 +391,13 @@ class StreamlitSession:
     async def connect(self) -> None:
         import websockets
 
-        self._ws = await websockets.connect(
-            self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout,
-            ping_interval=None,
-        )  # fmt: skip
+        try:
+            self._ws = await websockets.connect(
+                self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout,
+                ping_interval=None,
+            )  # fmt: skip
+        except Exception as exc:  # refused, timed out, handshake failed
+            raise ProtocolError(f"could not connect to {self.ws_url}: {exc!r}") from exc
 
     async def close(self) -> None:
         if self._ws is not None:
@@ -491,7 +494,11 @@ class StreamlitSession:
         rerun.widget_states.widgets.extend(states.values())
         rerun.cached_message_hashes.extend(self._cache)
         started = time.perf_counter()
-        await self._ws.send(msg.SerializeToString())
+        try:
+            await self._ws.send(msg.SerializeToString())
+        except Exception as exc:  # the connection closed under us
+            self._ws = None
+            raise ProtocolError(f"could not send to the server: {exc!r}") from exc
         run = await self._read_run(started)
         self._runs += 1
         self._cache = {h: v for h, v in self._cache.items() if self._runs - v[1] <= MAX_CACHED_AGE}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 APP = '[data-testid="stApp"]'
 EXCEPTION = '[data-testid="stException"]'
@@ -71,10 +71,10 @@ def press_slider(
     """Focus a slider thumb (``role=slider``) and press an arrow key, as a keyboard user does."""
     thumbs = page.get_by_role("slider", name=name) if name else page.get_by_role("slider")
     thumb = thumbs.nth(index)
-    thumb.focus()
     for _ in range(times):
+        thumb.focus()
         thumb.press(key)
-    settle(page)
+        settle(page)
 
 
 def fill_text(page: Page, label: str, value: str, *, area: bool = False) -> None:
@@ -93,11 +93,11 @@ def choose_radio(page: Page, option: str, *, group: str | None = None) -> None:
     settle(page)
 
 
-def choose_select(page: Page, label: str, option: str) -> None:
-    """Pick an option in an ``st.selectbox``."""
-    page.get_by_label(label).first.click()
+def select_option(page: Page, combobox: Locator, option: str) -> None:
+    """Pick an option in an ``st.selectbox`` (a click only focuses it; a key opens the list)."""
+    combobox.click()
+    combobox.press("ArrowDown")
     page.get_by_role("option", name=option, exact=True).first.click()
-    settle(page)
 
 
 def expect_text(page: Page, text: str | re.Pattern, *, timeout: float = 30_000) -> None:
