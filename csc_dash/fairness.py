@@ -17,6 +17,7 @@ The tests check every rate against fairlearn's ``MetricFrame`` and scikit-learn.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -187,16 +188,30 @@ def _group_frame(groups, n_true: int) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _natural_key(value) -> tuple:
+    """Sort key that puts "5-9" before "10-15" and "2" before "10"; numbers compare as numbers."""
+    if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
+        return ((0, float(value), ""),)
+    parts = re.split(r"(\d+)", str(value))
+    return tuple((0, float(p), "") if p.isdigit() else (1, 0.0, p.lower()) for p in parts if p)
+
+
 def _codes(frame: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
-    """An integer code per row and the sorted group keys (Index, or MultiIndex for a pair)."""
+    """An integer code per row and the group keys in natural order (a MultiIndex for a pair)."""
     if frame.shape[1] == 1:
         column = frame.columns[0]
-        codes, uniques = pd.factorize(frame[column], sort=True)
-        return codes, pd.Index(uniques, name=column)
-    index = pd.MultiIndex.from_frame(frame)
-    codes, uniques = pd.factorize(index, sort=True)
-    keys = pd.MultiIndex.from_tuples(list(uniques), names=list(frame.columns))
-    return codes, keys
+        raw, uniques = pd.factorize(frame[column])
+        values = list(uniques)
+        order = sorted(range(len(values)), key=lambda i: _natural_key(values[i]))
+        keys = pd.Index([values[i] for i in order], name=column)
+    else:
+        raw, uniques = pd.factorize(pd.MultiIndex.from_frame(frame))
+        values = list(uniques)
+        order = sorted(range(len(values)), key=lambda i: tuple(_natural_key(v) for v in values[i]))
+        keys = pd.MultiIndex.from_tuples([values[i] for i in order], names=list(frame.columns))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[raw], keys
 
 
 def _labels(keys: pd.Index) -> list[str]:
@@ -374,7 +389,8 @@ def group_error_rates(
     Returns
     -------
     pandas.DataFrame
-        One row per group (index: the group values; a MultiIndex for a pair), sorted. Columns:
+        One row per group (index: the group values; a MultiIndex for a pair) in natural order
+        ("5-9" before "10-15"). Columns:
         ``label`` (plain name), the counts in :data:`COUNT_COLUMNS`, each rate in :data:`RATES`
         with ``<rate>_low`` and ``<rate>_high``, and ``too_few`` (fewer than
         :data:`MIN_REFERRALS` referrals or :data:`MIN_ESCALATIONS` escalations). Undefined rates
@@ -541,7 +557,9 @@ def _rate_curve(table: pd.DataFrame, rate: str) -> np.ndarray:
     return table["flagged"].to_numpy(dtype=float) / n
 
 
-def preset_thresholds(y, scores, groups, *, preset: Preset, threshold: float) -> pd.Series:
+def preset_thresholds(
+    y, scores, groups, *, preset: Preset, threshold: float, adjust_small_groups: bool = False
+) -> pd.Series:
     """A threshold for each group under a preset.
 
     * ``single`` — everyone gets ``threshold``.
@@ -554,7 +572,10 @@ def preset_thresholds(y, scores, groups, *, preset: Preset, threshold: float) ->
       highest threshold.
 
     A group whose rate cannot be measured (e.g. nobody in it escalated, for the miss rate) keeps
-    ``threshold``. The achieved rate is within one step of the group's score grid of the target.
+    ``threshold``, and so does a group with too few referrals to tell (fewer than
+    :data:`MIN_REFERRALS` referrals or :data:`MIN_ESCALATIONS` escalations) unless
+    ``adjust_small_groups``: moving the line to fit a handful of cases would only chase chance.
+    The achieved rate is within one step of the group's score grid of the target.
 
     Returns
     -------
@@ -574,6 +595,9 @@ def preset_thresholds(y, scores, groups, *, preset: Preset, threshold: float) ->
         if not np.isnan(target):
             for g in range(len(keys)):
                 mask = codes == g
+                n_g, pos_g = int(mask.sum()), int(y[mask].sum())
+                if not adjust_small_groups and (n_g < MIN_REFERRALS or pos_g < MIN_ESCALATIONS):
+                    continue
                 sweep = threshold_table(y[mask], s[mask])
                 curve = _rate_curve(sweep, rate)
                 if np.isnan(curve).all():
@@ -618,12 +642,19 @@ _PER_1000 = ("flagged_per_1000", "true_alarms_per_1000", "false_alarms_per_1000"
 
 
 def preset_costs(
-    y, scores, groups, *, threshold: float, presets: Sequence[Preset] = PRESETS
+    y,
+    scores,
+    groups,
+    *,
+    threshold: float,
+    presets: Sequence[Preset] = PRESETS,
+    adjust_small_groups: bool = False,
 ) -> PresetCosts:
     """Flagged, false alarms and children missed per 1,000 under each preset, overall and by group.
 
     Changes are measured against ``"single"`` (one threshold for everyone), which is always
-    computed.
+    computed. Per-group thresholds come from :func:`preset_thresholds` (small groups keep the
+    common threshold unless ``adjust_small_groups``).
     """
     for preset in presets:
         _check_preset(preset)
@@ -639,7 +670,9 @@ def preset_costs(
     wanted = ["single", *[p for p in presets if p != "single"]]
     overall_rows, group_frames = [], []
     for preset in wanted:
-        thresholds = preset_thresholds(y, s, frame, preset=preset, threshold=t)
+        thresholds = preset_thresholds(
+            y, s, frame, preset=preset, threshold=t, adjust_small_groups=adjust_small_groups
+        )
         flag = s >= thresholds.to_numpy()[codes]
         flagged_g = np.bincount(codes, weights=flag, minlength=k)
         tp_g = np.bincount(codes, weights=flag & (y == 1), minlength=k)

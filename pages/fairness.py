@@ -168,7 +168,8 @@ else:
         key="fairness_changes",
     )
     st.caption(
-        "Bars to the left of 0 mean fewer mistakes for that group. Bars to the right mean more."
+        "Bars to the left of 0 mean fewer mistakes for that group. Bars to the right mean more. "
+        "Groups with too few to tell keep the common line."
     )
 st.markdown("**All four choices side by side** (per 1,000 referrals)")
 st.dataframe(fairness.preset_overview(costs), hide_index=True)
