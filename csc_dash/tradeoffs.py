@@ -29,6 +29,7 @@ __all__ = [
     "cost_sentence",
     "fixed_flag_count",
     "icon_grid",
+    "icon_sentence",
     "largest_remainder",
     "people_counts",
     "pr_curve_points",
@@ -77,7 +78,7 @@ def largest_remainder(values: Sequence[float], total: int) -> np.ndarray:
     s = v.sum()
     if total == 0 or s == 0:
         return np.zeros(len(v), dtype=np.int64)
-    exact = v * (total / s)
+    exact = (v / s) * total  # divide first: total / s can overflow for tiny s
     base = np.floor(exact + 1e-12).astype(np.int64)
     base = np.minimum(base, np.ceil(exact).astype(np.int64))
     left = int(total - base.sum())
@@ -396,6 +397,22 @@ def summary_sentence(counts: Mapping[str, int], *, n: int = 1000) -> str:
     )
 
 
+_MARK_WORDS = {
+    "true_alarm": ("blue dots", "flagged, went on to a plan or care"),
+    "false_alarm": ("orange triangles", "false alarms"),
+    "missed": ("red crosses", "children missed"),
+    "not_flagged": ("grey rings", "not flagged, no plan or care"),
+}
+
+
+def icon_sentence(counts: Mapping[str, int], *, n: int = 1000) -> str:
+    """The icon array in words, naming each mark's colour and shape."""
+    parts = [
+        f"{counts[k]:,} {_MARK_WORDS[k][0]} ({_MARK_WORDS[k][1]})" for k in KIND_ORDER
+    ]
+    return f"Each mark is one of {n:,} referrals: " + ", ".join(parts[:-1]) + f" and {parts[-1]}."
+
+
 def cost_sentence(false_alarms_per_child: float, counts: Mapping[str, int]) -> str:
     """What the line chosen by the cost question would mean, per 1,000 referrals."""
     k = false_alarms_per_child
@@ -444,14 +461,17 @@ def comparison_sentence(frame: pd.DataFrame, *, flagged: int, fixed_by: str | No
     """Say how tools compare at the same number flagged, naming the one that finds most."""
     if len(frame) == 0:
         return "There are no tools to compare."
-    best = frame.sort_values(["tp", "fp"], ascending=[False, True]).iloc[0]
+    top = frame[frame["tp"] == frame["tp"].max()]
     why = (
         f"{fixed_by} can only flag one fixed number of referrals ({flagged:,}), "
         "so every tool here flags that many."
         if fixed_by
         else f"Every tool here flags the same number of referrals ({flagged:,})."
     )
+    names = list(top["label"])
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    verb = "finds" if len(names) == 1 else "each find"
     return (
-        f"{why} With the same number flagged, {best['label']} finds the most children who went "
-        f"on to a plan or care: {best['true_alarms_per_1000']:.0f} in every 1,000 referrals."
+        f"{why} With the same number flagged, {who} {verb} the most children who went "
+        f"on to a plan or care: {top['true_alarms_per_1000'].iloc[0]:.0f} in every 1,000 referrals."
     )

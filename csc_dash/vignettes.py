@@ -39,6 +39,7 @@ __all__ = [
     "grid_sentence",
     "has_stories",
     "position_of",
+    "referral_ids",
     "rule_sentence",
     "score_sentence",
     "smallest_change",
@@ -192,6 +193,13 @@ def child_grid(
             "label": [f"Child {k}: {_KIND_WORDS.get(str(t), t)}" for k, t in zip(number, kind, strict=True)],
         }
     )
+
+
+def referral_ids(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's referral id as text (the row number for uploads without ``referral_id``)."""
+    if "referral_id" in frame.columns:
+        return frame["referral_id"].astype(str).to_numpy()
+    return np.arange(len(frame)).astype(str)
 
 
 def position_of(grid: pd.DataFrame, referral_id: str) -> int:

@@ -34,8 +34,8 @@ st.caption(
 options = vignettes.filter_options(frame, FILTER_COLUMNS)
 chosen = {}
 if options:
-    filter_cols = st.columns(len(options))
-    for col, (column, values) in zip(filter_cols, options.items(), strict=True):
+    filter_cols = [c for _ in range(0, len(options), 2) for c in st.columns(2)]
+    for col, (column, values) in zip(filter_cols, options.items(), strict=False):
         chosen[column] = col.multiselect(
             GROUP_LABELS.get(column, column),
             values,
@@ -46,9 +46,7 @@ eligible = vignettes.filter_mask(frame, chosen)
 positions = vignettes.choose_children(
     kinds, n=100, seed=int(state.get(state.CHILD_SEED)), eligible=eligible
 )
-id_column = "referral_id" if "referral_id" in frame.columns else None
-ids = frame[id_column].astype(str).to_numpy() if id_column else frame.index.astype(str).to_numpy()
-grid = vignettes.child_grid(positions, kinds, ids, columns=10)
+grid = vignettes.child_grid(positions, kinds, vignettes.referral_ids(frame), columns=10)
 
 if len(grid) == 0:
     st.warning("No child matches these filters. Clear a filter to see children again.")
@@ -56,8 +54,7 @@ else:
     labels = dict(zip(grid["referral_id"], grid["label"], strict=True))
     if state.get(state.SELECTED_CHILD) not in labels:
         state.put(state.SELECTED_CHILD, None)
-    pick, other = st.columns([3, 1], vertical_alignment="bottom")
-    pick.selectbox(
+    st.selectbox(
         "Open a child's story",
         list(labels),
         index=None,
@@ -67,7 +64,7 @@ else:
         on_change=state.store,
         args=(state.SELECTED_CHILD,),
     )
-    other.button(
+    st.button(
         "Show other children",
         key="children_reshuffle",
         on_click=widgets.show_other_children,

@@ -27,8 +27,8 @@ shell.page_header(
 )
 st.caption(f"Tool: **{label}** (change it in the menu on the left).")
 
-controls, numbers = st.columns([2, 3], gap="large")
-with controls:
+line_col, share_col = st.columns(2, gap="large")
+with line_col:
     st.slider(
         "Where is the line? Flag referrals with a score at or above:",
         min_value=bounds[0],
@@ -40,6 +40,7 @@ with controls:
         args=(state.THRESHOLD,),
         help="Scores go from 0 to 1. A lower line flags more referrals.",
     )
+with share_col:
     st.slider(
         "Or: flag the top N% of referrals",
         min_value=0,
@@ -51,24 +52,26 @@ with controls:
         args=(table,),
         help="The referrals with the highest scores. Ties are never split.",
     )
-with numbers:
-    st.markdown("**Out of every 1,000 referrals**")
-    a, b, c, d = st.columns(4)
-    a.metric("Flagged", f"{counts['flagged']:,}")
-    b.metric("Flagged, went on to a plan or care", f"{counts['true_alarm']:,}")
-    c.metric("False alarms", f"{counts['false_alarm']:,}")
-    d.metric("Children missed", f"{counts['missed']:,}")
-    st.markdown(tradeoffs.summary_sentence(counts))
+
+st.markdown("**Out of every 1,000 referrals**")
+a, b = st.columns(2, gap="large")
+a.metric("Flagged", f"{counts['flagged']:,}")
+b.metric(
+    "Flagged, then a plan or care",
+    f"{counts['true_alarm']:,}",
+    help="Flagged, and within a year went on to a child protection plan or care.",
+)
+c, d = st.columns(2, gap="large")
+c.metric("False alarms", f"{counts['false_alarm']:,}")
+d.metric("Children missed", f"{counts['missed']:,}")
+st.markdown(tradeoffs.summary_sentence(counts))
 
 if shell.analyst_view():
     with st.expander("For analysts: the exact figures at this line", expanded=True):
         st.dataframe(tradeoffs.analyst_row(row, n=len(cohort)), hide_index=True)
 
 st.subheader("1,000 referrals as people")
-st.markdown(
-    tradeoffs.summary_sentence(counts)
-    + " Each mark below is one referral; the shape and the colour both show its kind."
-)
+st.markdown(tradeoffs.icon_sentence(counts))
 st.plotly_chart(
     charts.icon_array(tradeoffs.icon_grid(counts, columns=50), counts),
     width="stretch",

@@ -50,7 +50,7 @@ def _assert_figures_match(at, sample, model, threshold):
     row, counts = _expected(sample, model, threshold)
     shown = _metrics(at)
     assert shown["Flagged"] == counts["flagged"]
-    assert shown["Flagged, went on to a plan or care"] == counts["true_alarm"]
+    assert shown["Flagged, then a plan or care"] == counts["true_alarm"]
     assert shown["False alarms"] == counts["false_alarm"]
     assert shown["Children missed"] == counts["missed"]
     # whole people per 1,000: the headline is the nearest whole number, the rest within rounding

@@ -301,3 +301,21 @@ def test_core_modules_do_not_import_streamlit():
         "sys.exit(1 if 'streamlit' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_icon_sentence_names_colour_shape_and_count():
+    counts = {"true_alarm": 13, "false_alarm": 87, "missed": 22, "not_flagged": 878}
+    text = tradeoffs.icon_sentence(counts)
+    assert text.startswith("Each mark is one of 1,000 referrals: 13 blue dots")
+    assert "87 orange triangles (false alarms)" in text and "and 878 grey rings" in text
+
+
+def test_comparison_sentence_names_ties():
+    frame = pd.DataFrame(
+        {"label": ["A", "B", "Rule"], "tp": [24, 24, 18], "fp": [250, 251, 260], "true_alarms_per_1000": [24.0, 24.0, 18.0]}
+    )
+    text = tradeoffs.comparison_sentence(frame, flagged=2689, fixed_by="Rule")
+    assert "Rule can only flag one fixed number of referrals (2,689)" in text
+    assert "A and B each find the most children" in text and "24 in every 1,000" in text
+    one = tradeoffs.comparison_sentence(frame.iloc[[0, 2]], flagged=10, fixed_by=None)
+    assert "A finds the most" in one

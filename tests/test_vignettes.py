@@ -269,3 +269,8 @@ def test_smallest_change_rejects_many_rows(sample, explanation):
         vignettes.smallest_change(explanation, sample.frame.iloc[:2], 0.1)
     with pytest.raises(ValueError):
         vignettes.contributions(explanation, sample.frame.iloc[:2])
+
+
+def test_referral_ids_fall_back_to_row_numbers(sample):
+    assert vignettes.referral_ids(sample.frame)[0] == sample.frame["referral_id"].iloc[0]
+    assert vignettes.referral_ids(pd.DataFrame({"outcome": [0, 1, 0]})).tolist() == ["0", "1", "2"]

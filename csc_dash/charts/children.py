@@ -26,7 +26,7 @@ def children_grid(grid: pd.DataFrame, *, selected: str | None = None):
                 "x": part["x"].to_numpy(),
                 "y": part["y"].to_numpy(),
                 "mode": "markers+text",
-                "name": f"{style['glyph']} {style['label']}",
+                "name": style["label"],
                 "text": [str(n) for n in part["number"]],
                 "textposition": "bottom center",
                 "textfont": {"size": 11, "color": "#1a1a1a"},
@@ -48,7 +48,7 @@ def children_grid(grid: pd.DataFrame, *, selected: str | None = None):
                 "x": chosen["x"].to_numpy(),
                 "y": chosen["y"].to_numpy(),
                 "mode": "markers",
-                "name": "◯ The child you opened",
+                "name": "The child you opened",
                 "marker": {
                     "symbol": "circle-open",
                     "size": 36,
@@ -96,15 +96,21 @@ def contribution_bars(frame: pd.DataFrame):
             },
             "text": [f"{'▲ up' if u else '▼ down'} {abs(v):.2f}" for u, v in zip(up, values, strict=True)],
             "textposition": "outside",
+            "cliponaxis": False,
             "hovertemplate": "%{y}<br>push %{x:+.2f} on the log-odds scale<extra></extra>",
             "showlegend": False,
         }
     ]
+    # Room for the 'up 0.62' labels beside the longest bars.
+    low = min(float(values.min()), 0.0) if len(values) else 0.0
+    high = max(float(values.max()), 0.0) if len(values) else 1.0
+    pad = 0.3 * max(high - low, 0.1)
     layout = base_layout(
         height=80 + 34 * max(len(frame), 1),
         margin={"l": 10, "r": 40, "t": 10, "b": 10},
         xaxis={
             "title": {"text": "Push on the score (left: down, right: up)"},
+            "range": [low - (pad if low < 0 else 0), high + pad],
             "zeroline": True,
             "zerolinewidth": 2,
         },

@@ -50,7 +50,7 @@ def icon_array(grid: pd.DataFrame, counts: Mapping[str, int], *, title: str | No
                 "x": grid["x"].to_numpy()[part],
                 "y": grid["y"].to_numpy()[part],
                 "mode": "markers",
-                "name": f"{style['glyph']} {style['label']}: {counts.get(kind, 0):,}",
+                "name": f"{style['label']}: {counts.get(kind, 0):,}",
                 "marker": {
                     "symbol": style["symbol"],
                     "color": style["colour"],
@@ -61,11 +61,11 @@ def icon_array(grid: pd.DataFrame, counts: Mapping[str, int], *, title: str | No
             }
         )
     layout = base_layout(
-        height=max(220, 26 * rows + 150) if size == 9 else 420,
+        height=18 * rows + 150 if size == 9 else 40 * rows + 150,
         legend={"orientation": "v", "yanchor": "top", "y": -0.02, "x": 0},
         margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
         xaxis={"visible": False, "range": [-1, int(grid["x"].max()) + 1 if len(grid) else 1]},
-        yaxis={"visible": False, "autorange": "reversed", "scaleanchor": "x", "scaleratio": 1},
+        yaxis={"visible": False, "autorange": "reversed"},
     )
     if title:
         layout["title"] = {"text": title}
@@ -118,7 +118,7 @@ def pr_curve(
                     "color": OKABE_ITO["vermillion"],
                     "line": {"width": 2, "color": "#1a1a1a"},
                 },
-                "name": "◆ Your line",
+                "name": "Your line",
                 "hovertemplate": "Your line: found %{x:.0%} · right %{y:.0%}<extra></extra>",
             }
         )
@@ -127,7 +127,7 @@ def pr_curve(
         legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={
-            "title": {"text": "Children found (recall): of those who went on to a plan or care, share flagged"},
+            "title": {"text": "Share of children found (recall)"},
             "range": [0, 1.02],
             "tickformat": ".0%",
         },
@@ -157,13 +157,14 @@ def comparison_bars(frame: pd.DataFrame):
                 "y": labels,
                 "x": values,
                 "orientation": "h",
-                "name": f"{style['glyph']} {style['short']}",
+                "name": style["short"],
                 "marker": {
                     "color": style["colour"],
                     "pattern": {"shape": _PATTERNS[kind], "fgcolor": "#1a1a1a", "solidity": 0.25},
                 },
                 "text": [f"{v:.0f}" for v in values],
                 "textposition": "outside",
+                "cliponaxis": False,
                 "hovertemplate": f"%{{y}}<br>{style['short']}: %{{x:.1f}} per 1,000<extra></extra>",
             }
         )
