@@ -206,3 +206,12 @@ def test_an_uploaded_cohort_uses_its_own_groups_and_no_need(app_test):
 def test_an_upload_without_groups_says_so(app_test):
     at = _open(app_test, **{state.UPLOAD: _upload(with_groups=False)})
     assert "no columns for groups" in " ".join(str(i.value) for i in at.info)
+
+
+@pytest.mark.parametrize("model", ["text", "rule"])
+def test_other_tools_render(app_test, model):
+    at = _open(app_test, **{state.MODEL: model})
+    threshold = at.session_state[state.THRESHOLD]
+    expected = _expected_table("moderate", ("ethnicity",), model=model, threshold=threshold)
+    keep = ~expected["too_few"] & expected["fdr"].notna()
+    np.testing.assert_allclose(_fdr_dots(at), 100 * expected.loc[keep, "fdr"].to_numpy())

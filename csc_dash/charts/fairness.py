@@ -194,8 +194,9 @@ def disparity_dots(
             )
         )
     hidden = first["too_few"].to_numpy(dtype=bool)
-    low = min([band[0] * 0.8, *ratios]) if ratios else band[0] * 0.8
-    high = max([band[1] * 1.25, *ratios]) if ratios else band[1] * 1.25
+    # Room either side so the outermost marks are whole, and for the "too few" words.
+    low = min([band[0], *ratios]) / 1.25
+    high = max([band[1], *ratios]) * 1.12
     fig.add_trace(
         go.Scatter(
             x=np.full(int(hidden.sum()), low),
@@ -213,7 +214,7 @@ def disparity_dots(
     fig.update_xaxes(
         type="log",
         range=[np.log10(low), np.log10(high)],
-        title=f"Compared with {reference_label} (1 = the same; shaded = close enough)",
+        title=f"Compared with {reference_label} (1 = the same)",
     )
     return fig
 
@@ -251,5 +252,5 @@ def change_bars(frame: pd.DataFrame):
         **base_layout(height=_height(len(labels)) + 30, barmode="group", showlegend=True)
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="Change per 1,000 referrals in the group (below 0 = fewer)", zeroline=True)
+    fig.update_xaxes(title="Change per 1,000 in the group (below 0 = fewer)", zeroline=True)
     return fig
