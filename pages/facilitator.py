@@ -126,8 +126,9 @@ def live_results(workshop_id: int) -> None:
         part = scale[scale["question_id"] == question.id]
         if part.empty:
             continue
+        st.markdown(f"**{question.prompt}**")
         st.plotly_chart(
-            charts.scale_figure(part, labels=question.options, title=question.prompt),
+            charts.scale_figure(part, labels=question.options),
             key=f"fig_scale_{question.id}",
         )
         st.markdown(charts.scale_summary(part, labels=question.options))
@@ -141,6 +142,9 @@ def live_results(workshop_id: int) -> None:
             hide_index=True,
             column_config={
                 "text": st.column_config.TextColumn("Statement", width="large"),
+                "agree": "Agree",
+                "disagree": "Disagree",
+                "pass": "Pass",
                 "label": st.column_config.TextColumn("How the room voted"),
                 "by_role": st.column_config.TextColumn("Agreement by group"),
             },
@@ -166,7 +170,13 @@ def live_results(workshop_id: int) -> None:
         st.dataframe(
             workshop.free_text_table(free_text),
             hide_index=True,
-            column_config={"text": st.column_config.TextColumn("Text", width="large")},
+            column_config={
+                "pseudonym": "Made-up name",
+                "role_tag": "Group",
+                "page": "Page",
+                "question_id": "Question",
+                "text": st.column_config.TextColumn("What they wrote", width="large"),
+            },
             key="free_text",
         )
 

@@ -52,6 +52,8 @@ ROLE_SYMBOLS: tuple[str, ...] = (
     "triangle-down",
 )
 NO_ANSWERS = "No answers yet."
+#: Legend under the bars, so it never runs into the title.
+_LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.35, "x": 0, "traceorder": "normal"}
 
 
 def _empty(title: str):
@@ -63,6 +65,12 @@ def _empty(title: str):
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig
+
+
+def _whole_numbers(fig, most: int) -> None:
+    """Counts of people: whole-number ticks while the numbers are small."""
+    if most < 10:
+        fig.update_xaxes(dtick=1)
 
 
 def _people(n: int) -> str:
@@ -85,7 +93,7 @@ def participants_figure(frame: pd.DataFrame):
             y=frame["role_tag"],
             orientation="h",
             text=frame["participants"],
-            textposition="outside",
+            textposition="auto",
             marker={"color": OKABE_ITO["blue"]},
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
@@ -101,7 +109,7 @@ def participants_summary(frame: pd.DataFrame) -> str:
         return "No one has joined yet."
     total = int(frame["participants"].sum())
     parts = ", ".join(f"{int(n)} {role.lower()}" for role, n in zip(frame["role_tag"], frame["participants"], strict=True))
-    return f"{_people(total)} have joined: {parts}."
+    return f"{_people(total)} {'has' if total == 1 else 'have'} joined: {parts}."
 
 
 # -- save my view -------------------------------------------------------------------------------
@@ -140,9 +148,18 @@ def reactions_figure(frame: pd.DataFrame, page_titles: Mapping[str, str] | None 
                 hovertemplate=f"%{{y}}: %{{x}} {style['label'].lower()}<extra></extra>",
             )
         )
-    fig.update_layout(**base_layout(title=title, barmode="stack", height=130 + 40 * len(pages)))
+    fig.update_layout(
+        **base_layout(
+            title=title,
+            barmode="stack",
+            height=190 + 40 * len(pages),
+            legend=_LEGEND_BELOW,
+            margin={"l": 10, "r": 10, "t": 40, "b": 90},
+        )
+    )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="People", rangemode="tozero")
+    _whole_numbers(fig, int(frame.groupby("page")["count"].sum().max()))
     return fig
 
 
@@ -155,7 +172,8 @@ def reactions_summary(frame: pd.DataFrame, page_titles: Mapping[str, str] | None
     top = by_page.idxmax()
     against = frame[frame["reaction"] == "not_acceptable"]["count"].sum()
     return (
-        f"{total:,} views saved so far, most on {titles.get(top, top)} ({int(by_page[top])}). "
+        f"{total:,} {'view' if total == 1 else 'views'} saved so far, most on "
+        f"{titles.get(top, top)} ({int(by_page[top])}). "
         f"In {int(against)} of them the person could not accept what the screen showed."
     )
 
@@ -225,7 +243,7 @@ def thresholds_summary(frame: pd.DataFrame) -> str:
 # -- five-point answers by group ------------------------------------------------------------------
 
 
-def scale_figure(frame: pd.DataFrame, *, labels: Sequence[str], title: str):
+def scale_figure(frame: pd.DataFrame, *, labels: Sequence[str], title: str | None = None):
     """Stacked bars per group for one five-point question (``role_tag, value, count``).
 
     ``labels`` are the five answers, lowest first; ``value`` holds their position 1..5.
@@ -233,7 +251,7 @@ def scale_figure(frame: pd.DataFrame, *, labels: Sequence[str], title: str):
     import plotly.graph_objects as go
 
     if frame.empty:
-        return _empty(title)
+        return _empty(title or "")
     roles = list(dict.fromkeys(frame["role_tag"]))
     fig = go.Figure()
     for position, label in enumerate(labels, start=1):
@@ -259,9 +277,18 @@ def scale_figure(frame: pd.DataFrame, *, labels: Sequence[str], title: str):
                 hovertemplate=f"%{{y}}: %{{x}} said {label.lower()}<extra></extra>",
             )
         )
-    fig.update_layout(**base_layout(title=title, barmode="stack", height=130 + 40 * len(roles)))
+    fig.update_layout(
+        **base_layout(
+            title=title,
+            barmode="stack",
+            height=190 + 40 * len(roles),
+            legend=_LEGEND_BELOW,
+            margin={"l": 10, "r": 10, "t": 40, "b": 90},
+        )
+    )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="People", rangemode="tozero")
+    _whole_numbers(fig, int(frame.groupby("role_tag")["count"].sum().max()))
     return fig
 
 

@@ -220,7 +220,7 @@ def join_panel(*, demo: bool) -> None:
 
     consent_screen()
     with st.form("join_form", border=True):
-        st.markdown("**Join**" + (" the local demo workshop" if demo else " a workshop"))
+        st.markdown("**Join the local demo workshop**" if demo else "**Join a workshop**")
         if demo:
             st.caption(DEMO_NOTE)
         else:
