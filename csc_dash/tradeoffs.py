@@ -38,7 +38,7 @@ __all__ = [
     "summary_sentence",
     "analyst_row",
     "comparison_table",
-    "rounded_share_flagged",
+    "share_sentence",
     "threshold_bounds",
     "threshold_row",
     "threshold_for_capacity_from_table",
@@ -228,10 +228,13 @@ def threshold_row(table: pd.DataFrame, threshold: float) -> pd.Series:
     return metrics.lookup(table, threshold)
 
 
-def rounded_share_flagged(row: Mapping) -> int:
-    """Per cent of referrals flagged, to the nearest whole per cent (for the top-N% control)."""
-    share = share_flagged(row)
-    return int(round(share)) if share == share else 0
+def share_sentence(row: Mapping) -> str:
+    """How many referrals the current line flags, as a count and a per cent."""
+    return (
+        f"This line flags {int(row['flagged']):,} of "
+        f"{int(row['tp'] + row['fp'] + row['fn'] + row['tn']):,} referrals "
+        f"({share_flagged(row):.1f}%)."
+    )
 
 
 def share_flagged(row: Mapping) -> float:

@@ -17,7 +17,6 @@ threshold = tradeoffs.clamp_threshold(loaders.current_threshold(cohort, model), 
 state.put(state.THRESHOLD, threshold)
 row = tradeoffs.threshold_row(table, threshold)
 counts = tradeoffs.people_counts(row, n=1000)
-st.session_state[state.TOP_SHARE] = tradeoffs.rounded_share_flagged(row)
 
 shell.page_header(
     "Trade-offs",
@@ -41,17 +40,24 @@ with line_col:
         help="Scores go from 0 to 1. A lower line flags more referrals.",
     )
 with share_col:
-    st.slider(
+    st.number_input(
         "Or: flag the top N% of referrals",
         min_value=0,
         max_value=100,
         step=1,
-        format="%d%%",
-        key=state.TOP_SHARE,
-        on_change=widgets.set_threshold_from_share,
-        args=(table,),
+        key=state.bind(state.TOP_SHARE),
+        on_change=state.store,
+        args=(state.TOP_SHARE,),
         help="The referrals with the highest scores. Ties are never split.",
     )
+    st.button(
+        f"Flag the top {state.get(state.TOP_SHARE)}%",
+        key="tradeoffs_apply_share",
+        on_click=widgets.set_threshold_from_share,
+        args=(table,),
+        icon=":material/tune:",
+    )
+st.caption(tradeoffs.share_sentence(row))
 
 st.markdown("**Out of every 1,000 referrals**")
 a, b = st.columns(2, gap="large")

@@ -66,7 +66,6 @@ def test_page_runs_and_starts_at_top_ten_percent(app_test, sample):
     t = metrics.threshold_for_top_share(sample.scores("structured"), 0.10)
     assert at.session_state[state.THRESHOLD] == pytest.approx(t)
     _assert_figures_match(at, sample, "structured", t)
-    assert at.slider(key=state.TOP_SHARE).value == 10
 
 
 def test_moving_the_slider_changes_the_figures_to_threshold_table(app_test, sample):
@@ -103,15 +102,27 @@ def test_icon_array_has_1000_people_in_four_kinds(app_test, sample):
     assert all(tr["name"].split(":")[0] for tr in traces)  # legend in words
 
 
-def test_top_share_control_sets_the_line(app_test, sample):
+@pytest.mark.parametrize("share", [25, 3])
+def test_top_share_control_sets_the_line(app_test, sample, share):
     at = _open(app_test)
-    at.slider(key=state.TOP_SHARE).set_value(25).run()
+    at.number_input(key=state.widget_key(state.TOP_SHARE)).set_value(share).run()
+    at.button(key="tradeoffs_apply_share").click().run()
     assert_no_exception(at)
-    expected = metrics.threshold_for_top_share(sample.scores("structured"), 0.25)
+    expected = metrics.threshold_for_top_share(sample.scores("structured"), share / 100)
     assert at.session_state[state.THRESHOLD] == expected
     assert at.slider(key=state.widget_key(state.THRESHOLD)).value == pytest.approx(expected)
-    assert at.slider(key=state.TOP_SHARE).value == 25
     _assert_figures_match(at, sample, "structured", expected)
+    row = metrics.row_at_threshold(sample.y, sample.scores("structured"), expected)
+    assert tradeoffs.share_sentence(row) in page_text(at)
+
+
+def test_moving_the_line_does_not_move_the_share_control(app_test):
+    """The top-N% control is applied only by its button, so a slider move never snaps back."""
+    at = _open(app_test)
+    at.slider(key=state.widget_key(state.THRESHOLD)).set_value(0.3).run()
+    at.slider(key=state.widget_key(state.THRESHOLD)).set_value(0.35).run()
+    assert at.session_state[state.THRESHOLD] == pytest.approx(0.35)
+    assert at.number_input(key=state.widget_key(state.TOP_SHARE)).value == 10
 
 
 @pytest.mark.parametrize("per_month", [10, 55, 200])

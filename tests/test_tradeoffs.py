@@ -319,3 +319,8 @@ def test_comparison_sentence_names_ties():
     assert "A and B each find the most children" in text and "24 in every 1,000" in text
     one = tradeoffs.comparison_sentence(frame.iloc[[0, 2]], flagged=10, fixed_by=None)
     assert "A finds the most" in one
+
+
+def test_share_sentence():
+    row = {"flagged": 961, "tp": 100, "fp": 861, "fn": 200, "tn": 8450}
+    assert tradeoffs.share_sentence(row) == "This line flags 961 of 9,611 referrals (10.0%)."

@@ -31,7 +31,7 @@ AUTHENTICATOR = "csc_authenticator"  # this run's streamlit-authenticator object
 COST = "csc_cost"  # Trade-offs: false alarms a participant would accept to find one more child
 CAPACITY = "csc_capacity"  # Trade-offs: families the service can assess a month
 CHILD_SEED = "csc_child_seed"  # Who is flagged or missed: which ~100 children are shown
-TOP_SHARE = "csc_top_share"  # Trade-offs: widget for "flag the top N%" (follows the threshold)
+TOP_SHARE = "csc_top_share"  # Trade-offs: per cent for "flag the top N%" (applied by a button)
 CHILD_FILTER = "csc_child_filter"  # Who is flagged or missed: prefix of the filter widgets' keys
 ROOT_VIEW = "csc_root_view"  # Root causes: which part of the page is shown
 ROOT_RATE = "csc_root_rate"  # Root causes: which rate per 10,000 children
@@ -63,6 +63,7 @@ DEFAULTS: dict[str, Any] = {
     COST: 10,
     CAPACITY: 40,
     CHILD_SEED: 0,
+    TOP_SHARE: 10,
     ROOT_VIEW: "england",
     ROOT_RATE: "cla_rate",
     ROOT_DEPRIVATION: "imd2019_score",

@@ -47,10 +47,10 @@ def set_threshold(value: float) -> None:
 
 
 def set_threshold_from_share(table) -> None:
-    """``on_change`` callback of the 'flag the top N%' slider."""
+    """``on_click`` callback of the 'flag the top N%' button."""
     from csc_dash import tradeoffs
 
-    share = st.session_state[state.TOP_SHARE] / 100.0
+    share = float(state.get(state.TOP_SHARE)) / 100.0
     state.put(state.THRESHOLD, tradeoffs.threshold_for_top_share_from_table(table, share))
 
 
