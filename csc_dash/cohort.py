@@ -470,8 +470,10 @@ def _to_numbers(values: pd.Series, sep: str) -> pd.Series:
     return pd.Series(np.asarray(numbers, dtype=float), index=values.index)
 
 
-def _looks_numeric(values: pd.Series, sep: str) -> bool:
-    present = values[~_missing(values)]
+def _looks_numeric(values: pd.Series, sep: str, *, sample: int = 2000) -> bool:
+    """For guessing only: whether the first ``sample`` values that are present are all numbers."""
+    head = values.head(sample * 2)
+    present = head[~_missing(head)].head(sample)
     return len(present) > 0 and bool(np.isfinite(_to_numbers(present, sep)).all())
 
 

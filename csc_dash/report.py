@@ -34,6 +34,7 @@ __all__ = [
     "TransparencyFigures",
     "escape_markdown",
     "render_summary",
+    "suggested_n_boot",
     "transparency_figures",
     "transparency_summary_html",
 ]
@@ -134,21 +135,26 @@ def _per_1000_statistics(y: np.ndarray, s: np.ndarray, threshold: float):
 def _average_precision_of_draws(y: np.ndarray, s: np.ndarray):
     """Average precision of resampled row positions, without re-sorting for every draw.
 
-    Rows are sorted by score once and grouped into blocks of tied scores; a draw is turned into
-    a count per row (``bincount``), and the average precision follows from cumulative sums over
-    the blocks (ties flagged together, as in scikit-learn).
+    Rows are sorted by score once and collapsed into cells of equal score and outcome; a draw
+    becomes a count per cell (one ``bincount``), and the average precision follows from
+    cumulative sums over blocks of tied scores (ties flagged together, as in scikit-learn).
     """
-    order = np.argsort(-s, kind="stable")
-    s_sorted, y_sorted = s[order], y[order].astype(float)
-    block = np.concatenate([[0], np.cumsum(s_sorted[1:] != s_sorted[:-1])])
-    n_blocks = int(block[-1]) + 1 if len(block) else 0
-    rank = np.empty(len(s), dtype=np.int64)
-    rank[order] = np.arange(len(s))
+    order = np.lexsort((y, -s))
+    s_sorted, y_sorted = s[order], y[order]
+    new_score = np.concatenate([[True], s_sorted[1:] != s_sorted[:-1]])
+    new_cell = new_score | np.concatenate([[True], y_sorted[1:] != y_sorted[:-1]])
+    cell_sorted = np.cumsum(new_cell) - 1
+    cell_of_row = np.empty(len(s), dtype=np.int32 if len(s) < 2**31 else np.int64)
+    cell_of_row[order] = cell_sorted
+    starts = np.flatnonzero(new_cell)
+    block_of_cell = (np.cumsum(new_score) - 1)[starts]
+    y_of_cell = y_sorted[starts].astype(float)
+    n_cells, n_blocks = len(starts), int(block_of_cell[-1]) + 1
 
     def statistic(idx: np.ndarray) -> float:
-        weight = np.bincount(rank[idx], minlength=len(s)).astype(float)
-        tp = np.bincount(block, weights=weight * y_sorted, minlength=n_blocks)
-        all_ = np.bincount(block, weights=weight, minlength=n_blocks)
+        weight = np.bincount(cell_of_row[idx], minlength=n_cells).astype(float)
+        tp = np.bincount(block_of_cell, weights=weight * y_of_cell, minlength=n_blocks)
+        all_ = np.bincount(block_of_cell, weights=weight, minlength=n_blocks)
         positives = tp.sum()
         if positives == 0:
             raise ValueError(metrics.NO_POSITIVES)
@@ -157,6 +163,12 @@ def _average_precision_of_draws(y: np.ndarray, s: np.ndarray):
         return float(np.sum(tp[present] / positives * cum_tp[present] / cum_all[present]))
 
     return statistic
+
+
+def suggested_n_boot(referrals: int, *, most: int = 1000, least: int = 200) -> int:
+    """Bootstrap draws for a summary of ``referrals``: ``most`` up to 100,000 referrals, fewer
+    above (intervals on so many referrals are narrow), never below ``least``."""
+    return int(max(least, min(most, 100_000_000 // max(referrals, 1))))
 
 
 def transparency_figures(

@@ -189,7 +189,9 @@ st.markdown(
 )
 st.download_button(
     "Download the summary (HTML)",
-    data=lambda: report.transparency_summary_html(cohort, model=model, threshold=threshold),
+    data=lambda: report.transparency_summary_html(
+        cohort, model=model, threshold=threshold, n_boot=report.suggested_n_boot(len(cohort))
+    ),
     file_name="transparency-summary.html",
     mime="text/html",
     on_click="ignore",

@@ -256,6 +256,13 @@ def test_reading_level(sample, which):
 
 
 @pytest.mark.parametrize(
+    ("referrals", "draws"), [(0, 1000), (9_611, 1000), (100_000, 1000), (400_000, 250), (10**7, 200)]
+)
+def test_suggested_draws(referrals, draws):
+    assert report.suggested_n_boot(referrals) == draws
+
+
+@pytest.mark.parametrize(
     "line", [*report.CANNOT_TELL, report.NO_GROUPS_LINE, report.NOBODY_FLAGGED, report.GROUPS_LEGEND]
 )
 def test_fixed_lines_are_plain(line):
