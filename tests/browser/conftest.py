@@ -3,7 +3,7 @@ Chromium driven by Playwright.
 
 - ``start_app(**options)`` starts a server on a free port with its own data folder (and, when
   asked, ``DATABASE_URL``, a cookie key and a users file), waits on ``/_stcore/health`` and kills
-  it after the test. ``demo_server`` is one shared demo-mode server per test module.
+  it after the test. ``demo_server`` is one shared demo-mode server for the run.
 - ``browser`` is one Chromium for the whole run; ``new_page(server)`` opens a fresh browser
   context (its own cookies, like a separate person's device) on that server.
 
@@ -64,9 +64,10 @@ def start_app(tmp_path) -> Iterator:
         server.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_server(tmp_path_factory) -> Iterator[AppServer]:
-    """One demo-mode app server (no staff accounts) for a whole test module."""
+    """One demo-mode app server (no staff accounts) for the whole run (read-mostly: tests that
+    join use their own made-up names)."""
     server = launch_app(tmp_path_factory.mktemp("demo"))
     yield server
     server.stop()
