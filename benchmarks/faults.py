@@ -51,6 +51,7 @@ from benchmarks.streamlit_client import (
     ProtocolError,
     StreamlitSession,
     launch_app,
+    run_async,
     store_url,
 )
 
@@ -191,7 +192,7 @@ def kill9_run(sessions: int = 8, moves: int = 8, answers: int = 4,
                 await killer
             return results
 
-        before = asyncio.run(phase_one())
+        before = run_async(phase_one())
         cut_off = sum(1 for r in before if r.errors)  # sessions the crash cut off
         # The same data folder, the same port: as an operator restarting the app would.
         restarted = AppServer(
@@ -204,7 +205,7 @@ def kill9_run(sessions: int = 8, moves: int = 8, answers: int = 4,
         cfg_back = LoadConfig(
             sessions, max(2, moves // 2), max(1, answers // 2), think, ramp=1.0, tag="back"
         )
-        after, _, _ = asyncio.run(drive(restarted.url, cfg_back, code=code))
+        after, _, _ = run_async(drive(restarted.url, cfg_back, code=code))
         restarted.stop()
         acknowledged = [a for r in before + after for a in r.acknowledged]
         stored = stored_answers(url, workshop_id)
@@ -290,12 +291,12 @@ async def _outage_participant(url: str, code: str, index: int, pg: ThrowawayPost
 
 
 def postgres_outage_run(sessions: int = 3, folder: Path | None = None,
-                        outage_s: float = 3.0) -> dict[str, Any]:  # fmt: skip
+                        outage_s: float = 3.0, port: int = PG_PORT) -> dict[str, Any]:  # fmt: skip
     """The PostgreSQL-outage fault run; returns the figures (``ok`` says whether it passed)."""
     with contextlib.ExitStack() as stack:
         if folder is None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="csc-pgout-")))
-        pg = stack.enter_context(ThrowawayPostgres())
+        pg = stack.enter_context(ThrowawayPostgres(port=port))
         server = launch_app(folder, staff=True, database_url=pg.url)
         stack.callback(server.stop)
         workshop_id, code = make_workshop(pg.url, "PostgreSQL outage test")
@@ -316,7 +317,7 @@ def postgres_outage_run(sessions: int = 3, folder: Path | None = None,
             up.set()
             return await asyncio.gather(*tasks)
 
-        results = asyncio.run(go())
+        results = run_async(go())
         acknowledged = [a for r in results for a in r["acknowledged"]]
         stored = stored_answers(pg.url, workshop_id)
         counts = compare(acknowledged, stored)

@@ -38,6 +38,7 @@ from benchmarks.streamlit_client import (
     StreamlitSession,
     launch_app,
     rss_mb,
+    run_async,
     store_url,
 )
 
@@ -244,13 +245,13 @@ async def participant(url: str, index: int, cfg: LoadConfig, code: str | None, r
 # --------------------------------------------------------------------------------------------
 
 
-def make_workshop(url: str, title: str = "Load test") -> tuple[int, str]:
+def make_workshop(url: str, title: str = "Load test", created_by: str = "proof") -> tuple[int, str]:
     """A fresh workshop in the store at ``url``; (id, join code)."""
     from csc_dash import feedback, store
 
     engine = store.make_engine(url)
     try:
-        workshop = feedback.create_workshop(engine, title=title, created_by="proof")
+        workshop = feedback.create_workshop(engine, title=title, created_by=created_by)
         return workshop.id, workshop.code
     finally:
         engine.dispose()
@@ -364,7 +365,7 @@ def warm_up(url: str) -> None:
             await session.open()
             await session.open(PAGE)
 
-    asyncio.run(go())
+    run_async(go())
 
 
 def run_load(cfg: LoadConfig, *, folder: Path | None = None, database_url: str | None = None,
@@ -380,7 +381,7 @@ def run_load(cfg: LoadConfig, *, folder: Path | None = None, database_url: str |
         workshop_id, code = make_workshop(url)
         warm_up(server.url)
         rss_start = server.rss_mb()
-        results, samples, wall = asyncio.run(drive(server.url, cfg, code=code, pid=server.pid))
+        results, samples, wall = run_async(drive(server.url, cfg, code=code, pid=server.pid))
         rss_end = server.rss_mb()
         stored = stored_answers(url, workshop_id)
         return summarise(cfg, results, samples, wall, stored, rss_start, rss_end)

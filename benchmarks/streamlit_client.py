@@ -573,6 +573,19 @@ class StreamlitSession:
                 )
 
 
+def run_async(coroutine):
+    """``asyncio.run(coroutine)``, in a thread of its own when this thread already has a running
+    event loop (Playwright's sync API keeps one), so the client works inside browser tests."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def element_summary(run: Run) -> list[tuple[str, str, str]]:
     """(kind, label or first text, id tail) for each element: handy when a journey changes."""
     out = []
