@@ -192,7 +192,11 @@ def _natural_key(value) -> tuple:
     """Sort key that puts "5-9" before "10-15" and "2" before "10"; numbers compare as numbers."""
     if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
         return ((0, float(value), ""),)
-    parts = re.split(r"(\d+)", str(value))
+    text = str(value)
+    below = re.fullmatch(r"\s*(<|under\s+)(\d+(\.\d+)?)\s*", text, flags=re.IGNORECASE)
+    if below:  # "<1" comes before "1-4"
+        return ((0, float(below.group(2)) - 0.5, ""),)
+    parts = re.split(r"(\d+)", text)
     return tuple((0, float(p), "") if p.isdigit() else (1, 0.0, p.lower()) for p in parts if p)
 
 

@@ -45,7 +45,12 @@ REFERRAL_SOURCES = tuple(REFERRAL_SOURCE_SHARES)
 
 START_DATE = pd.Timestamp("2020-04-01")
 N_DAYS = 5 * 365 + 1  # five financial years, 2020-21 to 2024-25
-N_CHILDREN = 92_000  # a mid-sized urban council
+N_YEARS = 5
+# Everyone who is a child (0-17) at some point in the five years: born up to 18 years before the
+# start or during the five years. About 92,000 are children on any one day (a mid-sized council).
+N_CHILDREN = 117_600
+_BORN_BEFORE_START_YEARS = 18.0
+_BORN_AFTER_START_YEARS = 5.0
 # More children live in the more deprived deciles than a flat split (decile 1 = most deprived).
 _DECILE_WEIGHTS = np.array([14.0, 13.0, 12.0, 11.0, 10.0, 9.5, 8.5, 8.0, 7.5, 6.5])
 # Ethnic mix of children in the most and least deprived deciles; interpolated between.
@@ -170,7 +175,8 @@ def _children(rng: np.random.Generator) -> pd.DataFrame:
     fam_ethnicity = (rng.random(n_families)[:, None] > cum).sum(axis=1)
     # Family adversity: a latent mix of pressures, higher on average in deprived neighbourhoods.
     fam_adversity = rng.normal(0.75 * (1 - frac), 1.0)
-    age = rng.choice(np.arange(18), size=N_CHILDREN) + rng.random(N_CHILDREN)
+    # Age on the first day of the five years; negative means born during them.
+    age = rng.uniform(-_BORN_AFTER_START_YEARS, _BORN_BEFORE_START_YEARS, size=N_CHILDREN)
     return pd.DataFrame(
         {
             "child_id": np.arange(N_CHILDREN),
@@ -193,8 +199,8 @@ def _age_band(age: np.ndarray) -> np.ndarray:
 def council_population(*, seed: int = 0) -> pd.DataFrame:
     """The fictional council's children by deprivation decile, age band and ethnicity.
 
-    Counts are at the start of the five years, so rates per 10,000 children can be computed for
-    the referrals of :func:`generate_cohort` with the same seed.
+    Counts are children aged 0-17 half way through the five years, so rates per 10,000 children
+    can be computed for the referrals of :func:`generate_cohort` with the same seed.
 
     Returns
     -------
@@ -203,11 +209,13 @@ def council_population(*, seed: int = 0) -> pd.DataFrame:
     """
     rng = np.random.default_rng([seed, 0])
     kids = _children(rng)
+    age_mid = kids["age_at_start"].to_numpy() + N_YEARS / 2
+    alive = (age_mid >= 0) & (age_mid < 18)
     frame = pd.DataFrame(
         {
-            "deprivation_decile": kids["deprivation_decile"].to_numpy(),
-            "age_band": _age_band(kids["age_at_start"].to_numpy()),
-            "ethnicity": np.array(ETHNICITIES[:5])[kids["ethnicity_code"].to_numpy()],
+            "deprivation_decile": kids["deprivation_decile"].to_numpy()[alive],
+            "age_band": _age_band(age_mid[alive]),
+            "ethnicity": np.array(ETHNICITIES[:5])[kids["ethnicity_code"].to_numpy()[alive]],
         }
     )
     table = (
@@ -251,10 +259,16 @@ def generate_cohort(
     # Who is referred: the chance rises steeply with deprivation and with family adversity.
     frac = (kids["deprivation_decile"].to_numpy() - 1) / 9.0
     adversity = kids["adversity"].to_numpy()
-    weight = np.exp(0.9 * adversity - 1.0 * frac + 0.35 * kids["disability"].to_numpy())
+    # Each child can only be referred while they are a child within the five years.
+    age0 = kids["age_at_start"].to_numpy()
+    first_year = np.clip(-age0, 0, N_YEARS)
+    last_year = np.clip(18 - age0, 0, N_YEARS)
+    exposure = last_year - first_year
+    weight = exposure * np.exp(0.85 * adversity - 0.9 * frac + 0.35 * kids["disability"].to_numpy())
     pick = rng.choice(N_CHILDREN, size=n_referrals, p=weight / weight.sum())
     ref = kids.iloc[pick].reset_index(drop=True)
-    day = rng.integers(0, N_DAYS, size=n_referrals)
+    year = first_year[pick] + rng.random(n_referrals) * exposure[pick]
+    day = np.minimum((year * 365.25).astype(int), N_DAYS - 1)
     ref["referral_date"] = START_DATE + pd.to_timedelta(day, unit="D")
     ref = ref.sort_values(["referral_date", "child_id"], kind="stable", ignore_index=True)
     n = len(ref)
@@ -262,7 +276,7 @@ def generate_cohort(
     frac = (ref["deprivation_decile"].to_numpy() - 1) / 9.0
 
     age = ref["age_at_start"].to_numpy() + (ref["referral_date"] - START_DATE).dt.days / 365.25
-    age = np.minimum(age.to_numpy(), 17.99)
+    age = np.clip(age.to_numpy(), 0.0, 17.99)
     ref["age_band"] = _age_band(age)
     eth = np.array(ETHNICITIES)[ref["ethnicity_code"].to_numpy()]
     eth[rng.random(n) < _NOT_KNOWN_SHARE] = "Not known"
@@ -305,7 +319,7 @@ def generate_cohort(
     # True need for a plan or care: driven by what was found, adversity and age.
     f = {k: ref[k].to_numpy().astype(float) for k in FACTORS}
     need_logit = (
-        0.4 * adversity
+        0.3 * adversity
         + 0.9 * f["neglect"]
         + 0.9 * f["physical_abuse"]
         + 0.6 * f["emotional_abuse"]

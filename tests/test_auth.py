@@ -163,7 +163,7 @@ def test_credentials_are_a_fresh_copy():
         ("your-cookie-key-goes-here-0123456789abcdef", auth.COOKIE_KEY_EXAMPLE),
         ("x" * 64, auth.COOKIE_KEY_EXAMPLE),
         ("abababababababababababababababababab", auth.COOKIE_KEY_EXAMPLE),
-        (GOOD_KEY, None),
+        pytest.param(GOOD_KEY, None, id="random-good-key"),
     ],
 )
 def test_cookie_key_problems(key, problem):
@@ -193,7 +193,7 @@ def test_demo_mode_without_accounts(tmp_path):
     [
         (None, False, auth.COOKIE_KEY_MISSING),
         ("example-example-example-example-example", False, auth.COOKIE_KEY_EXAMPLE),
-        (GOOD_KEY, True, None),
+        pytest.param(GOOD_KEY, True, None, id="random-good-key"),
     ],
 )
 def test_login_is_offered_only_with_accounts_and_a_good_key(

@@ -284,7 +284,7 @@ def test_missing_group_values_form_their_own_group():
 def test_groups_come_in_natural_order():
     c = sample()
     table = fairness.group_error_rates(c.y, c.scores("rule"), c.frame["age_band"], threshold=0.5, n_boot=5)
-    assert list(table.index) == ["1-4", "5-9", "10-15", "16+"]
+    assert list(table.index) == ["<1", "1-4", "5-9", "10-15", "16+"]
     table = fairness.group_error_rates(
         c.y, c.scores("rule"), c.frame["deprivation_decile"], threshold=0.5, n_boot=5
     )
