@@ -18,6 +18,6 @@ def test_home_page_runs_and_states_the_synthetic_figures(app_test):
 
 def test_glossary_is_reachable_from_the_sidebar_and_runs(app_test):
     at = app_test()
-    at.switch_page("pages/glossary.py").run()
+    at.switch_page("app_pages/glossary.py").run()
     assert_no_exception(at)
     assert "False alarm" in page_text(at)

@@ -179,11 +179,11 @@ def test_every_link_target_is_a_known_evidence_page():
 @pytest.mark.parametrize(
     ("number", "page"),
     [
-        (2, "pages/your_model.py"),  # openness: check a model yourself
-        (3, "pages/your_views.py"),  # consent-based design: say your view
-        (5, "pages/fairness.py"),  # how data has been used: recording bias
-        (6, "pages/root_causes.py"),
-        (7, "pages/question.py"),  # outcomes and strengths: what the tool predicts
+        (2, "app_pages/your_model.py"),  # openness: check a model yourself
+        (3, "app_pages/your_views.py"),  # consent-based design: say your view
+        (5, "app_pages/fairness.py"),  # how data has been used: recording bias
+        (6, "app_pages/root_causes.py"),
+        (7, "app_pages/question.py"),  # outcomes and strengths: what the tool predicts
     ],
 )
 def test_recommendation_links_to_the_page_that_bears_on_it(number, page):

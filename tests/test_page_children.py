@@ -13,7 +13,7 @@ from csc_dash.ui import state
 from csc_dash.ui import tradeoffs_widgets as widgets
 from tests.helpers import assert_no_exception, page_text, plotly_specs
 
-PAGE = "pages/children.py"
+PAGE = "app_pages/children.py"
 PICKER = state.widget_key(state.SELECTED_CHILD)
 
 
@@ -138,7 +138,7 @@ def test_rule_model_explains_the_rule(app_test, sample):
 def test_selected_child_survives_a_page_switch(app_test):
     at = _open(app_test)
     rid = _select(at, 2)
-    at.switch_page("pages/tradeoffs.py").run()
+    at.switch_page("app_pages/tradeoffs.py").run()
     at.switch_page(PAGE).run()
     assert_no_exception(at)
     assert at.session_state[state.SELECTED_CHILD] == rid

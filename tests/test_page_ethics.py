@@ -10,7 +10,7 @@ from csc_dash.content import framework
 from csc_dash.ui import state
 from tests.helpers import assert_no_exception, page_text
 
-PAGE = "pages/ethics.py"
+PAGE = "app_pages/ethics.py"
 
 
 def open_page(view: str):
@@ -98,9 +98,9 @@ def test_says_the_tool_never_decides(pages):
 
 def test_a_page_in_the_app_gets_a_live_link(monkeypatch):
     """Point recommendation 1 at a page that exists (the glossary) and it becomes a link."""
-    rec = dataclasses.replace(framework.RECOMMENDATIONS[0], page="pages/glossary.py")
+    rec = dataclasses.replace(framework.RECOMMENDATIONS[0], page="app_pages/glossary.py")
     monkeypatch.setattr(framework, "RECOMMENDATIONS", (rec, *framework.RECOMMENDATIONS[1:]))
-    monkeypatch.setitem(framework.EVIDENCE_PAGES, "pages/glossary.py", "Glossary")
+    monkeypatch.setitem(framework.EVIDENCE_PAGES, "app_pages/glossary.py", "Glossary")
     at = open_page("plain")
     assert_no_exception(at)
     assert "See the evidence: Glossary" in [el.proto.label for el in at.get("page_link")]

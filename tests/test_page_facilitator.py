@@ -26,7 +26,7 @@ from tests.workshop_helpers import (  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("through_app", "fast_bcrypt")
 
-PAGE = "pages/facilitator.py"
+PAGE = "app_pages/facilitator.py"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(2)>'
 
 
@@ -89,16 +89,16 @@ def test_the_room_live_and_in_the_downloads(monkeypatch):
     assert fac.get("image")[0].proto.imgs[0].alt == "Join code " + " ".join(room.code)
 
     kite = join(new_app(), "Kite", "Family member", code=room.code)
-    save_view_on(kite, "pages/question.py", "question", "not_acceptable", XSS)
-    kite.switch_page("pages/your_views.py").run()
+    save_view_on(kite, "app_pages/question.py", "question", "not_acceptable", XSS)
+    kite.switch_page("app_pages/your_views.py").run()
     kite.radio(key="qa_should_use").set_value(2)
     kite.button(key="FormSubmitter:q_should_use-Save this answer").click().run()
     kite.number_input(key="qa_accepted_threshold").set_value(0.4)
     kite.button(key="FormSubmitter:q_accepted_threshold-Save this answer").click().run()
 
     owl = join(new_app(), XSS[:40], "Social worker", code=room.code)
-    save_view_on(owl, "pages/question.py", "question", "acceptable")
-    owl.switch_page("pages/your_views.py").run()
+    save_view_on(owl, "app_pages/question.py", "question", "acceptable")
+    owl.switch_page("app_pages/your_views.py").run()
     owl.radio(key="qa_should_use").set_value(5)
     owl.button(key="FormSubmitter:q_should_use-Save this answer").click().run()
     owl.checkbox(key="qa_accepted_threshold_none").check()
@@ -174,7 +174,7 @@ def test_close_reopen_approve_and_erase(monkeypatch):
     pid = kite.session_state[state.PARTICIPANT]["participant_id"]
     proposed = feedback.add_statement(engine(), workshop_id=room.id, text="Tell families.",
                                       source="participant", proposed_by=pid)
-    save_view_on(kite, "pages/question.py", "question", "unsure")
+    save_view_on(kite, "app_pages/question.py", "question", "unsure")
     fac.run()
     assert "Tell families." in [t.value for t in fac.text]
     fac.button(key=f"approve_{proposed.id}").click().run()

@@ -17,7 +17,7 @@ from csc_dash.metrics import threshold_for_top_share
 from csc_dash.ui import fairness_cache, state
 from tests.helpers import assert_no_exception, page_text, plotly_specs
 
-PAGE = "pages/fairness.py"
+PAGE = "app_pages/fairness.py"
 OPTIONS = [(c,) for c in SAMPLE_GROUP_COLUMNS] + list(combinations(SAMPLE_GROUP_COLUMNS, 2))
 
 

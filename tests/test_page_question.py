@@ -10,7 +10,7 @@ from csc_dash.content import question
 from csc_dash.ui import state
 from tests.helpers import assert_no_exception, page_text
 
-PAGE = "pages/question.py"
+PAGE = "app_pages/question.py"
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import textstat
 from csc_dash.ui import state
 from tests.helpers import assert_no_exception, page_text, plotly_specs
 
-PAGE = "pages/root_causes.py"
+PAGE = "app_pages/root_causes.py"
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0"
 CAUSE = "Councils with more deprivation have more children in care; this shows association, not cause."
 

@@ -14,7 +14,7 @@ from csc_dash.cohort import ScoredCohort, load_sample_cohort
 from csc_dash.ui import state
 from tests.helpers import assert_no_exception, page_text, plotly_specs
 
-PAGE = "pages/tradeoffs.py"
+PAGE = "app_pages/tradeoffs.py"
 ICONS, CURVE, COMPARE = 0, 1, 2
 
 
@@ -193,7 +193,7 @@ def test_comparison_is_at_the_rules_number_flagged(app_test, sample):
 def test_threshold_survives_a_page_switch(app_test):
     at = _open(app_test)
     at.slider(key=state.widget_key(state.THRESHOLD)).set_value(0.321).run()
-    at.switch_page("pages/children.py").run()
+    at.switch_page("app_pages/children.py").run()
     assert_no_exception(at)
     assert "0.321" in page_text(at)
     at.switch_page(PAGE).run()

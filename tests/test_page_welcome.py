@@ -36,7 +36,7 @@ def test_demo_mode_without_accounts_has_no_staff_pages():
     assert workshop.DEMO_NOTE in text
     assert not [t for t in at.text_input if t.key == "join_code"]  # no code in demo mode
     assert "python -m csc_dash users add NAME --role facilitator" in at.code[0].value
-    for page in ("pages/facilitator.py", "pages/sign_in.py"):
+    for page in ("app_pages/facilitator.py", "app_pages/sign_in.py"):
         with pytest.raises(Exception):  # noqa: B017 - AppTest raises when a page is not in the list
             at.switch_page(page).run()
 
@@ -75,7 +75,7 @@ def test_explore_alone_records_nothing():
     assert_no_exception(at)
     assert at.session_state[state.EXPLORE_ALONE] is True
     assert at.session_state[state.PARTICIPANT] is None
-    at.switch_page("pages/your_views.py").run()
+    at.switch_page("app_pages/your_views.py").run()
     assert all(b.disabled for b in at.button if b.key and b.key.startswith("FormSubmitter:q_"))
 
 
@@ -122,7 +122,7 @@ def test_with_accounts_people_join_with_the_code(monkeypatch):
     assert_no_exception(at)
     assert at.session_state[state.PARTICIPANT]["workshop_id"] == room.id
     with pytest.raises(Exception):  # noqa: B017
-        at.switch_page("pages/facilitator.py").run()
+        at.switch_page("app_pages/facilitator.py").run()
 
 
 def test_a_closed_workshop_cannot_be_joined(monkeypatch):
@@ -142,4 +142,4 @@ def test_accounts_with_an_example_key_show_the_operator_why(monkeypatch):
     assert_no_exception(at)
     assert auth.COOKIE_KEY_EXAMPLE in [w.value for w in at.sidebar.warning]
     with pytest.raises(Exception):  # noqa: B017 - no sign-in page without a good key
-        at.switch_page("pages/sign_in.py").run()
+        at.switch_page("app_pages/sign_in.py").run()

@@ -17,7 +17,7 @@ from csc_dash import report
 from csc_dash.ui import navigation, shell, state
 from tests.helpers import assert_no_exception, page_text
 
-PAGE = "pages/your_model.py"
+PAGE = "app_pages/your_model.py"
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = "Zebra-7731"  # a group value that must never reach the disk
 
@@ -100,7 +100,7 @@ def test_upload_map_check_and_use(app_test):
     assert "Every page now uses your test set" in page_text(at)
 
     # Every evidence page now reads the upload.
-    at.switch_page("pages/welcome.py").run()
+    at.switch_page("app_pages/welcome.py").run()
     assert_no_exception(at)
     assert shell.UPLOAD_NOTICE in page_text(at)
     assert at.session_state[state.UPLOAD] is used
@@ -188,7 +188,7 @@ def test_the_upload_stays_in_the_session_only(app_test):
     at = _upload(_open(app_test), _csv())
     _button(at, "Check this file").click().run()
     _button(at, "Use this test set").click().run()
-    for path in ("pages/tradeoffs.py", "pages/fairness.py", PAGE):
+    for path in ("app_pages/tradeoffs.py", "app_pages/fairness.py", PAGE):
         if any(spec.path == path for spec in navigation.PAGES):
             at.switch_page(path).run()
             assert_no_exception(at)

@@ -13,7 +13,7 @@ from tests.workshop_helpers import engine, join, new_app, through_app  # noqa: F
 
 pytestmark = pytest.mark.usefixtures("through_app")
 
-PAGE = "pages/your_views.py"
+PAGE = "app_pages/your_views.py"
 
 
 def submit(at, question_id):

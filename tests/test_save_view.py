@@ -13,7 +13,7 @@ from tests.workshop_helpers import engine, join, new_app, save_view_on, through_
 
 pytestmark = pytest.mark.usefixtures("through_app")
 
-PAGE_FILE, PAGE_ID = "pages/question.py", "question"
+PAGE_FILE, PAGE_ID = "app_pages/question.py", "question"
 
 
 def stored(at) -> list[dict]:

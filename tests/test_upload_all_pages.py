@@ -69,8 +69,8 @@ def test_uploads_are_what_they_say():
 
 
 def test_there_are_pages_to_check():
-    assert "pages/your_model.py" in DEMO_PAGES
-    assert "pages/welcome.py" in DEMO_PAGES
+    assert "app_pages/your_model.py" in DEMO_PAGES
+    assert "app_pages/welcome.py" in DEMO_PAGES
 
 
 @pytest.mark.parametrize("kind", list(UPLOADS))

@@ -60,7 +60,7 @@ def sign_in(at, username: str, password: str = PASSWORD):
     (in a browser the cookie component triggers that run)."""
     from csc_dash.ui import accounts
 
-    at.switch_page("pages/sign_in.py").run()
+    at.switch_page("app_pages/sign_in.py").run()
     at.text_input[0].input(username)
     at.text_input[1].input(password)
     at.button(key=f"FormSubmitter:{accounts.LOGIN_FORM_KEY}-{accounts.LOGIN_FIELDS['Login']}").click().run()
@@ -69,7 +69,7 @@ def sign_in(at, username: str, password: str = PASSWORD):
 
 def join(at, pseudonym: str, role: str = "Family member", *, code: str | None = None, agree: bool = True):
     """Join through the Welcome page's form (demo workshop when ``code`` is None)."""
-    at.switch_page("pages/welcome.py").run()
+    at.switch_page("app_pages/welcome.py").run()
     if code is not None:
         at.text_input(key="join_code").input(code)
     at.text_input(key="join_pseudonym").input(pseudonym)

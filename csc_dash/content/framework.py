@@ -17,13 +17,13 @@ from dataclasses import dataclass
 
 #: Evidence pages a recommendation or question may point to (paths relative to the project root).
 EVIDENCE_PAGES: dict[str, str] = {
-    "pages/question.py": "The question",
-    "pages/tradeoffs.py": "Trade-offs",
-    "pages/children.py": "Who is flagged or missed",
-    "pages/fairness.py": "Fairness",
-    "pages/root_causes.py": "Root causes",
-    "pages/your_views.py": "Your views",
-    "pages/your_model.py": "Your own model",
+    "app_pages/question.py": "The question",
+    "app_pages/tradeoffs.py": "Trade-offs",
+    "app_pages/children.py": "Who is flagged or missed",
+    "app_pages/fairness.py": "Fairness",
+    "app_pages/root_causes.py": "Root causes",
+    "app_pages/your_views.py": "Your views",
+    "app_pages/your_model.py": "Your own model",
 }
 
 SOURCE_TITLE = (
@@ -77,7 +77,7 @@ TIERS: tuple[Tier, ...] = (
             "Are councils, workers and families ready for a tool like this?",
             "Could a tool make life harder for families who are already poor?",
         ),
-        pages=("pages/question.py", "pages/root_causes.py"),
+        pages=("app_pages/question.py", "app_pages/root_causes.py"),
         source=(
             "The outside view: would using machine learning in children's social care be "
             "justified, given austerity, system, organisation and participant readiness, and "
@@ -100,7 +100,7 @@ TIERS: tuple[Tier, ...] = (
             "What should count as a good result for a child and a family?",
             "Who should check the tool, and how often?",
         ),
-        pages=("pages/tradeoffs.py", "pages/children.py", "pages/fairness.py"),
+        pages=("app_pages/tradeoffs.py", "app_pages/children.py", "app_pages/fairness.py"),
         source=(
             "The inside view: responsible practice at every stage of design and deployment. Is "
             "the data good enough to give a whole picture of families? How should the success of "
@@ -121,7 +121,7 @@ TIERS: tuple[Tier, ...] = (
             "Which of the eight suggestions matters most to you?",
             "Is anything missing from the list?",
         ),
-        pages=("pages/your_views.py",),
+        pages=("app_pages/your_views.py",),
         source="Eight recommendations for policy makers, councils, practitioners and researchers.",
     ),
 )
@@ -152,7 +152,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
             "What should a rule say about how often a tool can be wrong? Try the trade-offs "
             "page and see what each line on the scores would mean."
         ),
-        page="pages/tradeoffs.py",
+        page="app_pages/tradeoffs.py",
         source="Mandate responsible design and use of machine learning in children's social care nationally.",
     ),
     Recommendation(
@@ -167,7 +167,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
             "What would you need to see before you could trust a tool? Try checking a model of "
             "your own on the 'Your own model' page."
         ),
-        page="pages/your_model.py",
+        page="app_pages/your_model.py",
         source=(
             "Connect practitioners and data scientists across councils; choose openness and "
             "transparency over black-box systems."
@@ -185,7 +185,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
             "How should families be told about a tool, and what should happen if they say no? "
             "Share your view on the 'Your views' page."
         ),
-        page="pages/your_views.py",
+        page="app_pages/your_views.py",
         source=(
             "Inclusive, consent-based design, procurement and implementation, with deliberative "
             "involvement of families at every stage."
@@ -203,7 +203,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
             "What would a council need to have in place first? Look at who is flagged and who is "
             "missed, and ask if workers could handle that."
         ),
-        page="pages/children.py",
+        page="app_pages/children.py",
         source="Fund research on system, organisational and participant readiness.",
     ),
     Recommendation(
@@ -218,7 +218,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
             "Some families are more in view of services than others. How could that change what "
             "the records say? Look at the fairness page."
         ),
-        page="pages/fairness.py",
+        page="app_pages/fairness.py",
         source=(
             "Understand how data in children's social care is and has been used, to set "
             "realistic expectations."
@@ -236,7 +236,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
             "Children in the poorest areas are far more likely to come into care. What would "
             "help those families most? Look at the root causes page."
         ),
-        page="pages/root_causes.py",
+        page="app_pages/root_causes.py",
         source=(
             "Use data to describe, diagnose and analyse the root causes of the need for "
             "children's social care, and experiment to address them."
@@ -254,7 +254,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
             "The tool here predicts a plan or care. What would you want a tool to look for "
             "instead? Look at the question page."
         ),
-        page="pages/question.py",
+        page="app_pages/question.py",
         source=(
             "Focus on outcomes that advance the interests of children and families, "
             "strengths-based approaches and community-guided 'prospect modelling' of positive "
@@ -272,7 +272,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
             "What would a worker need to know to read a score well? Look at the trade-offs page "
             "and ask what a false alarm would mean."
         ),
-        page="pages/tradeoffs.py",
+        page="app_pages/tradeoffs.py",
         source="Improve data quality and understanding through training.",
     ),
 )

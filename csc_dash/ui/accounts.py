@@ -20,7 +20,7 @@ from csc_dash import auth
 from csc_dash.ui import state
 from csc_dash.ui.workshop import plain
 
-SIGN_IN_PAGE = "pages/sign_in.py"
+SIGN_IN_PAGE = "app_pages/sign_in.py"
 LOGIN_FORM_KEY = "staff_login"
 LOGIN_FIELDS = {
     "Form name": "Staff sign-in",

@@ -11,6 +11,9 @@ from typing import Literal
 import streamlit as st
 
 ROOT = Path(__file__).resolve().parents[2]
+# Page scripts live in app_pages/, not pages/: with a pages/ folder beside app.py, Streamlit's old
+# multipage mode would run a deep-linked page (e.g. /facilitator) on a fresh server without app.py,
+# skipping this list and the sign-in gate.
 
 Access = Literal["everyone", "analysts", "facilitators"]
 
@@ -27,18 +30,17 @@ class PageSpec:
 
 # Order follows the ethics review's questions so a workshop can walk them top to bottom.
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/welcome.py", "Welcome", ":material/home:", "Start", default=True),
-    PageSpec("pages/question.py", "The question", ":material/help:", "Start"),
-    PageSpec("pages/tradeoffs.py", "Trade-offs", ":material/tune:", "Can it be done right?"),
-    PageSpec("pages/children.py", "Who is flagged or missed", ":material/groups:", "Can it be done right?"),
-    PageSpec("pages/fairness.py", "Fairness", ":material/balance:", "Can it be done right?"),
-    # -- pages added by later work go in the right place below --
-    PageSpec("pages/root_causes.py", "Root causes", ":material/account_tree:", "What is to be done?"),
-    PageSpec("pages/ethics.py", "Ethics and what is to be done", ":material/balance:", "What is to be done?"),
-    PageSpec("pages/your_views.py", "Your views", ":material/how_to_vote:", "What is to be done?"),
-    PageSpec("pages/facilitator.py", "Facilitator", ":material/co_present:", "Facilitator", access="facilitators"),
-    PageSpec("pages/your_model.py", "Your own model", ":material/upload_file:", "Your own model", access="analysts"),
-    PageSpec("pages/glossary.py", "Glossary", ":material/menu_book:", "Help"),
+    PageSpec("app_pages/welcome.py", "Welcome", ":material/home:", "Start", default=True),
+    PageSpec("app_pages/question.py", "The question", ":material/help:", "Should we do this?"),
+    PageSpec("app_pages/tradeoffs.py", "Trade-offs", ":material/tune:", "Can it be done right?"),
+    PageSpec("app_pages/children.py", "Who is flagged or missed", ":material/groups:", "Can it be done right?"),
+    PageSpec("app_pages/fairness.py", "Fairness", ":material/balance:", "Can it be done right?"),
+    PageSpec("app_pages/root_causes.py", "Root causes", ":material/account_tree:", "What is to be done?"),
+    PageSpec("app_pages/ethics.py", "Ethics and what is to be done", ":material/diversity_3:", "What is to be done?"),
+    PageSpec("app_pages/your_views.py", "Your views", ":material/how_to_vote:", "What is to be done?"),
+    PageSpec("app_pages/facilitator.py", "Facilitator", ":material/co_present:", "Facilitator", access="facilitators"),
+    PageSpec("app_pages/your_model.py", "Your own model", ":material/upload_file:", "Your own model", access="analysts"),
+    PageSpec("app_pages/glossary.py", "Glossary", ":material/menu_book:", "Help"),
 )
 
 

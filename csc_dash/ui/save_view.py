@@ -220,10 +220,10 @@ def join_prompt() -> None:
         st.caption(MSG_ALONE)
     if workshop.demo_mode():
         st.markdown(MSG_JOIN_DEMO)
-        st.page_link("pages/welcome.py", label="Join the local demo workshop", icon=":material/group_add:")
+        st.page_link("app_pages/welcome.py", label="Join the local demo workshop", icon=":material/group_add:")
     else:
         st.markdown(MSG_JOIN_FIRST)
-        st.page_link("pages/welcome.py", label="Join a workshop", icon=":material/group_add:")
+        st.page_link("app_pages/welcome.py", label="Join a workshop", icon=":material/group_add:")
 
 
 # -- the form at the bottom of each evidence page --------------------------------------------------

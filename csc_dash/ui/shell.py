@@ -76,5 +76,5 @@ def sidebar(cohort: ScoredCohort) -> None:
                     "are more visible to services, so their need is recorded more often."
                 ),
             )
-        st.page_link("pages/glossary.py", label="Glossary: what the words mean", icon=":material/menu_book:")
+        st.page_link("app_pages/glossary.py", label="Glossary: what the words mean", icon=":material/menu_book:")
         st.caption(SYNTHETIC_NOTICE if cohort.source == "sample" else UPLOAD_NOTICE)

@@ -53,7 +53,7 @@ for number, tier in enumerate(framework.TIERS, start=1):
             if analyst:
                 st.caption(f"In the study's words: {rec.source}")
     prompts(tier.prompts)
-    evidence_link("pages/your_views.py")
+    evidence_link("app_pages/your_views.py")
 
 st.header("Four values to steer by")
 st.markdown(framework.VALUES_INTRO)

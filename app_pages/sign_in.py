@@ -15,7 +15,7 @@ if accounts.login_form() and already:
     st.success(f"{accounts.MSG_SIGNED_IN} Welcome, {workshop.plain(st.session_state.get('name') or '')}.")
     roles = accounts.current_roles()
     if roles & {"facilitator", "admin"}:
-        st.page_link("pages/facilitator.py", label="Open the Facilitator page", icon=":material/co_present:")
+        st.page_link("app_pages/facilitator.py", label="Open the Facilitator page", icon=":material/co_present:")
     st.caption("Use Sign out in the side bar when you are done, above all on a shared computer.")
 elif accounts.signed_in():
     # Signed in during this run: the menu is rebuilt on the next run.
