@@ -62,13 +62,14 @@ def sweep(cohort: cohort_mod.ScoredCohort, model: str) -> pd.DataFrame:
     """Every threshold for one model: cached per process for the sample, per session for uploads."""
     if cohort.source == "sample":
         return _sample_sweep(cohort.bias, model)
+    # Keyed by model, and kept only while it belongs to this very cohort object (a new upload,
+    # even one that reuses a freed object's id, never sees an old sweep).
     cache = st.session_state.setdefault("csc_upload_sweeps", {})
-    key = (id(cohort), model)
-    if key not in cache:
-        if len(cache) > 8:
-            cache.clear()
-        cache[key] = metrics.threshold_table(cohort.y, cohort.scores(model))
-    return cache[key]
+    owner, table = cache.get(model, (None, None))
+    if owner is not cohort:
+        table = metrics.threshold_table(cohort.y, cohort.scores(model))
+        cache[model] = (cohort, table)
+    return table
 
 
 def current_threshold(cohort: cohort_mod.ScoredCohort, model: str) -> float:
