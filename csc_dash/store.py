@@ -53,6 +53,7 @@ __all__ = [
     "participants",
     "responses",
     "schema_version",
+    "sign_in_failures",
     "statements",
     "transaction",
     "unavailable_as",
@@ -63,7 +64,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: The version of the tables this code writes. Bump it and add a step to ``MIGRATIONS``.
-SCHEMA_VERSION = 1
+#: 1: workshops, participants, responses, statements, votes. 2: adds sign_in_failures.
+SCHEMA_VERSION = 2
 
 #: Seconds a writer waits for another writer (SQLite) or for a connection (both).
 BUSY_TIMEOUT_S = 10
@@ -240,12 +242,34 @@ votes = Table(
     **_AUTO,
 )
 
+# Staff sign-in attempts that failed (see csc_dash.auth): kept here, not in a session, so the
+# limit holds across browser sessions and app replicas. Rows older than the limiter's window are
+# pruned as new ones arrive.
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(100), nullable=False),
+    Column("failed_at", UTCDateTime, nullable=False),
+    Index("ix_sign_in_failures_username_time", "username", "failed_at"),
+    **_AUTO,
+)
+
 #: Tables holding workshop data, parents first (for counting and erasing).
 DATA_TABLES: tuple[Table, ...] = (workshops, participants, responses, statements, votes)
 
+#: Tables the app writes that hold no workshop data.
+SECURITY_TABLES: tuple[Table, ...] = (sign_in_failures,)
+
+
+def _add_sign_in_failures(conn: Connection) -> None:
+    """1 -> 2: the table of failed staff sign-ins (nothing else changes)."""
+    sign_in_failures.create(conn, checkfirst=True)
+
+
 #: version -> step that takes a database from ``version - 1`` to ``version`` inside one
-#: transaction. Empty while there is only version 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+#: transaction. Steps run before missing tables are created, so each makes what it needs.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _add_sign_in_failures}
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -359,13 +383,14 @@ def _initialise(engine: Engine) -> None:
         found = conn.scalar(select(func.max(schema_version.c.version)))
         if found is not None and found > SCHEMA_VERSION:
             raise SchemaVersionError(SCHEMA_TOO_NEW.format(found=found, known=SCHEMA_VERSION))
-        metadata.create_all(conn, checkfirst=True)
         if found is None:
+            metadata.create_all(conn, checkfirst=True)
             conn.execute(insert(schema_version).values(version=SCHEMA_VERSION, applied_at=utcnow()))
             return
         for version in range(found + 1, SCHEMA_VERSION + 1):
             MIGRATIONS[version](conn)
             conn.execute(insert(schema_version).values(version=version, applied_at=utcnow()))
+        metadata.create_all(conn, checkfirst=True)
 
 
 def current_schema_version(engine: Engine) -> int | None:

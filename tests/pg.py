@@ -119,7 +119,7 @@ def _shared_pg_engine():
 
 
 def _empty(engine) -> None:
-    names = ", ".join(table.name for table in store.DATA_TABLES)
+    names = ", ".join(table.name for table in (*store.DATA_TABLES, *store.SECURITY_TABLES))
     with engine.begin() as conn:
         conn.execute(text("SET LOCAL lock_timeout = '20s'"))
         conn.execute(text(f"TRUNCATE {names} CASCADE"))

@@ -15,7 +15,15 @@ from tests.pg import row_counts  # noqa: E402
 
 pytest_plugins = ["tests.pg"]  # fixtures: engine, store_url, pg_url
 
-TABLES = {"schema_version", "workshops", "participants", "responses", "statements", "votes"}
+TABLES = {
+    "schema_version",
+    "workshops",
+    "participants",
+    "responses",
+    "statements",
+    "votes",
+    "sign_in_failures",
+}
 
 
 def closed_port() -> int:
@@ -144,12 +152,13 @@ def test_migration_steps_run_once_and_keep_data(store_url, monkeypatch):
         calls.append(1)
         conn.execute(text("ALTER TABLE workshops ADD COLUMN note VARCHAR(20)"))
 
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store, "MIGRATIONS", {2: add_note_column})
+    current = store.SCHEMA_VERSION
+    monkeypatch.setattr(store, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(store, "MIGRATIONS", {**store.MIGRATIONS, current + 1: add_note_column})
     migrated = store.make_engine(store_url)
     again = store.make_engine(store_url)
     assert calls == [1]
-    assert versions(again) == [1, 2]
+    assert versions(again) == [current, current + 1]
     assert "note" in {c["name"] for c in inspect(again).get_columns("workshops")}
     with again.connect() as conn:
         assert conn.execute(select(store.workshops.c.code, store.workshops.c.title)).all() == [
@@ -267,4 +276,85 @@ def test_unavailable_as_maps_connection_failures_only():
 
 
 def test_every_data_table_is_known():
-    assert {t.name for t in store.DATA_TABLES} | {"schema_version"} == TABLES
+    known = {t.name for t in (*store.DATA_TABLES, *store.SECURITY_TABLES)}
+    assert known | {"schema_version"} == TABLES
+
+
+def test_every_version_has_a_migration_step():
+    assert store.SCHEMA_VERSION == 2
+    assert sorted(store.MIGRATIONS) == list(range(2, store.SCHEMA_VERSION + 1))
+
+
+def version_1_store(url: str) -> None:
+    """A store exactly as version 1 of the code left it, with a little of everything in it."""
+    raw = create_engine(url)
+    v1_tables = [t for t in store.metadata.sorted_tables if t.name != "sign_in_failures"]
+    now = store.utcnow()
+    with raw.begin() as conn:
+        store.metadata.create_all(conn, tables=v1_tables)
+        conn.execute(insert(store.schema_version).values(version=1, applied_at=now))
+        wid = conn.execute(
+            insert(store.workshops).values(
+                code="KEEPME", title="Kept", status="closed", created_by="ann", created_at=now
+            )
+        ).inserted_primary_key[0]
+        pid = conn.execute(
+            insert(store.participants).values(
+                workshop_id=wid, pseudonym="Sam", pseudonym_key="sam", role_tag="Other",
+                consented_at=now, client_token="join-token",
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            insert(store.responses).values(
+                participant_id=pid, workshop_id=wid, page="question", question_id="reaction",
+                value_json='"unsure"', screen_state_json="{}", client_token="answer-token",
+                created_at=now,
+            )
+        )
+        sid = conn.execute(
+            insert(store.statements).values(
+                workshop_id=wid, text="Tell families.", source="participant", bank_id=None,
+                proposed_by=pid, approved=True, created_at=now,
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            insert(store.votes).values(
+                statement_id=sid, participant_id=pid, choice="agree", client_token="vote-token",
+                created_at=now,
+            )
+        )
+    assert "sign_in_failures" not in inspect(raw).get_table_names()
+    raw.dispose()
+
+
+def test_a_version_1_store_migrates_to_2_without_losing_rows(store_url):
+    version_1_store(store_url)
+    raw = create_engine(store_url)
+    with raw.connect() as conn:
+        before = {
+            t.name: conn.execute(select(t).order_by(*t.primary_key.columns)).all()
+            for t in store.DATA_TABLES
+        }
+    raw.dispose()
+
+    engine = store.make_engine(store_url)
+    try:
+        assert versions(engine) == [1, 2]
+        assert "sign_in_failures" in inspect(engine).get_table_names()
+        with engine.connect() as conn:
+            after = {
+                t.name: conn.execute(select(t).order_by(*t.primary_key.columns)).all()
+                for t in store.DATA_TABLES
+            }
+        assert after == before
+        assert all(len(rows) == 1 for rows in after.values())
+        # The new table works, and the migrated store opens again without another step.
+        with engine.begin() as conn:
+            conn.execute(
+                insert(store.sign_in_failures).values(username="fay", failed_at=store.utcnow())
+            )
+        store.make_engine(store_url).dispose()
+        assert versions(engine) == [1, 2]
+        assert row_counts(engine)["sign_in_failures"] == 1
+    finally:
+        engine.dispose()
