@@ -52,6 +52,7 @@ __all__ = [
     "Statement",
     "StoreUnavailable",
     "Workshop",
+    "WorkshopClosed",
     "add_statement",
     "approve_statement",
     "classify_statement",
@@ -59,16 +60,20 @@ __all__ = [
     "ensure_demo_workshop",
     "erase_participant",
     "erase_workshop",
+    "find_participant_by_token",
     "find_workshop",
     "get_participant",
     "get_workshop",
     "join_workshop",
     "latest_answers",
+    "list_participants",
     "list_statements",
     "list_workshops",
     "live_summary",
     "new_client_token",
+    "new_join_token",
     "normalise_code",
+    "reject_statement",
     "responses",
     "save_response",
     "set_workshop_status",
@@ -101,6 +106,10 @@ MAX_FREE_TEXT = 2000
 MAX_STATEMENT = 280
 MAX_KEY = 100  # page and question ids
 MAX_TOKEN = 64
+#: A join token is a bearer secret (it is in the participant's address bar so a reload keeps
+#: them in the workshop): only tokens at least this long are ever looked up.
+MIN_JOIN_TOKEN = 32
+JOIN_TOKEN_BYTES = 32  # 256 random bits, 43 URL-safe characters
 
 # Statement labels (see classify_statement).
 MIN_VOTES = 5
@@ -116,6 +125,10 @@ READ_UNAVAILABLE = STORE_UNREACHABLE
 UNKNOWN_CODE = "There is no workshop with that code. Check the code on the screen and try again."
 CLOSED_WORKSHOP = (
     "This workshop is closed, so no one new can join. Ask the facilitator to open it again."
+)
+CLOSED_FOR_ANSWERS = (
+    "This workshop has closed, so new answers are not being collected. Your answer is still on "
+    "screen."
 )
 EMPTY_PSEUDONYM = (
     "Please choose a name to use in the workshop. It does not have to be your real name."
@@ -156,6 +169,13 @@ class FeedbackError(ValueError):
     """Plain message a participant or facilitator can act on."""
 
 
+class WorkshopClosed(FeedbackError):
+    """The workshop is closed, so a participant's answer, vote or statement was not stored.
+
+    Safe to retry with the same client token once the facilitator opens the workshop again.
+    """
+
+
 @dataclass(frozen=True)
 class Workshop:
     id: int
@@ -191,6 +211,11 @@ class Statement:
 def new_client_token() -> str:
     """A fresh token for one answer on screen (uuid4 hex); reuse it for every retry of that answer."""
     return uuid.uuid4().hex
+
+
+def new_join_token() -> str:
+    """A fresh join token: long and random, because it lets its holder act as the participant."""
+    return secrets.token_urlsafe(JOIN_TOKEN_BYTES)
 
 
 def normalise_code(code: str) -> str:
@@ -546,6 +571,30 @@ def get_participant(engine: Engine, participant_id: int) -> Participant | None:
     return None if row is None else _participant(row)
 
 
+@unavailable_as(READ_UNAVAILABLE)
+def find_participant_by_token(engine: Engine, token: str) -> Participant | None:
+    """The participant who joined with this join token (to rejoin after a reload), or ``None``.
+
+    ``None`` too once they have withdrawn or been erased, and for any token shorter than
+    :data:`MIN_JOIN_TOKEN` or longer than a stored token can be, which is never looked up.
+    """
+    if not isinstance(token, str) or not MIN_JOIN_TOKEN <= len(token) <= MAX_TOKEN:
+        return None
+    return _participant_by_token(engine, token)
+
+
+@unavailable_as(READ_UNAVAILABLE)
+def list_participants(engine: Engine, workshop_id: int) -> list[Participant]:
+    """Everyone in a workshop (not withdrawn or erased), in the order they joined."""
+    query = (
+        select(participants)
+        .where(participants.c.workshop_id == workshop_id, participants.c.withdrawn_at.is_(None))
+        .order_by(participants.c.id)
+    )
+    with transaction(engine) as conn:
+        return [_participant(row) for row in conn.execute(query)]
+
+
 def _delete_participants(conn, participant_ids) -> None:
     """Delete participants and everything they left (explicitly: no reliance on cascades)."""
     proposed = select(statements.c.id).where(statements.c.proposed_by.in_(participant_ids))
@@ -608,8 +657,8 @@ def save_response(
     Raises
     ------
     FeedbackError
-        If the value is not JSON-serialisable, a text is longer than 2,000 characters, or the
-        participant has withdrawn.
+        If the value is not JSON-serialisable, a text is longer than 2,000 characters, the
+        participant has withdrawn, or the workshop is closed (:data:`CLOSED_FOR_ANSWERS`).
     StoreUnavailable
         If the database could not be reached; nothing was stored, retry with the same token.
     """
@@ -625,13 +674,16 @@ def save_response(
         return False
     try:
         with transaction(engine, write=True) as conn:
-            workshop_id = conn.scalar(
-                select(participants.c.workshop_id).where(
-                    participants.c.id == participant_id, participants.c.withdrawn_at.is_(None)
-                )
-            )
-            if workshop_id is None:
+            home = conn.execute(
+                select(participants.c.workshop_id, workshops.c.status)
+                .join(workshops, workshops.c.id == participants.c.workshop_id)
+                .where(participants.c.id == participant_id, participants.c.withdrawn_at.is_(None))
+            ).first()
+            if home is None:
                 raise FeedbackError(NOT_A_PARTICIPANT)
+            if home.status != "open":
+                raise WorkshopClosed(CLOSED_FOR_ANSWERS)
+            workshop_id = home.workshop_id
             conn.execute(
                 insert(responses_table).values(
                     participant_id=participant_id,
@@ -742,19 +794,28 @@ def add_statement(
     proposed_by: int | None = None,
     approved: bool = False,
 ) -> Statement:
-    """Add a statement to vote on (a participant's waits for the facilitator's approval)."""
+    """Add a statement to vote on (a participant's waits for the facilitator's approval).
+
+    A participant (``proposed_by``) cannot add one once the workshop is closed
+    (:data:`CLOSED_FOR_ANSWERS`); the facilitator still can.
+    """
     if source not in SOURCES:
         raise FeedbackError(UNKNOWN_SOURCE)
     cleaned = _clean_statement(text)
     with transaction(engine, write=True) as conn:
-        if conn.scalar(select(workshops.c.id).where(workshops.c.id == workshop_id)) is None:
+        status = conn.scalar(select(workshops.c.status).where(workshops.c.id == workshop_id))
+        if status is None:
             raise FeedbackError(UNKNOWN_WORKSHOP)
         if proposed_by is not None:
             home = conn.scalar(
-                select(participants.c.workshop_id).where(participants.c.id == proposed_by)
+                select(participants.c.workshop_id).where(
+                    participants.c.id == proposed_by, participants.c.withdrawn_at.is_(None)
+                )
             )
             if home != workshop_id:
                 raise FeedbackError(NOT_A_PARTICIPANT)
+            if status != "open":
+                raise WorkshopClosed(CLOSED_FOR_ANSWERS)
         result = conn.execute(
             insert(statements).values(
                 workshop_id=workshop_id,
@@ -782,6 +843,16 @@ def approve_statement(engine: Engine, statement_id: int, *, approved: bool = Tru
             raise FeedbackError(UNKNOWN_STATEMENT)
 
 
+@unavailable_as(SAVE_UNAVAILABLE)
+def reject_statement(engine: Engine, statement_id: int) -> None:
+    """Remove a statement (a participant's proposal the facilitator turns down) and its votes."""
+    with transaction(engine, write=True) as conn:
+        conn.execute(delete(votes).where(votes.c.statement_id == statement_id))
+        result = conn.execute(delete(statements).where(statements.c.id == statement_id))
+        if result.rowcount == 0:
+            raise FeedbackError(UNKNOWN_STATEMENT)
+
+
 @unavailable_as(READ_UNAVAILABLE)
 def list_statements(
     engine: Engine, workshop_id: int, *, approved_only: bool = True
@@ -802,15 +873,17 @@ def _vote_once(engine, participant_id, statement_id, choice, client_token) -> No
         ).first()
         if row is None:
             raise FeedbackError(UNKNOWN_STATEMENT)
-        home = conn.scalar(
-            select(participants.c.workshop_id).where(
-                participants.c.id == participant_id, participants.c.withdrawn_at.is_(None)
-            )
-        )
+        home = conn.execute(
+            select(participants.c.workshop_id, workshops.c.status)
+            .join(workshops, workshops.c.id == participants.c.workshop_id)
+            .where(participants.c.id == participant_id, participants.c.withdrawn_at.is_(None))
+        ).first()
         if home is None:
             raise FeedbackError(NOT_A_PARTICIPANT)
-        if home != row.workshop_id:
+        if home.workshop_id != row.workshop_id:
             raise FeedbackError(STATEMENT_ELSEWHERE)
+        if home.status != "open":
+            raise WorkshopClosed(CLOSED_FOR_ANSWERS)
         if not row.approved:
             raise FeedbackError(STATEMENT_NOT_OPEN)
         values = {"choice": choice, "client_token": client_token, "created_at": utcnow()}

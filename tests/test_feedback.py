@@ -23,7 +23,10 @@ from tests.pg import TcpProxy, isolated_schema, postgres_url, row_counts  # noqa
 
 pytest_plugins = ["tests.pg"]  # fixtures: engine, store_url, pg_url
 
-EMPTY = {"workshops": 0, "participants": 0, "responses": 0, "statements": 0, "votes": 0}
+EMPTY = {
+    "workshops": 0, "participants": 0, "responses": 0, "statements": 0, "votes": 0,
+    "sign_in_failures": 0,
+}
 
 
 def join(engine, workshop, name, role="Family member"):
@@ -987,3 +990,139 @@ def test_count_helper_sees_every_table(engine):
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(store.schema_version)) == 1
     assert set(row_counts(engine)) == {t.name for t in store.metadata.sorted_tables}
+
+
+# --------------------------------------------------------------------------- rejecting, listing
+
+
+def test_reject_statement_removes_it_and_its_votes(engine, workshop):
+    person, friend = join(engine, workshop, "Sam"), join(engine, workshop, "Ann")
+    proposed = fb.add_statement(
+        engine, workshop_id=workshop.id, text="Rude words", source="participant", proposed_by=person.id
+    )
+    kept = fb.add_statement(
+        engine, workshop_id=workshop.id, text="Kept", source="participant", proposed_by=friend.id
+    )
+    fb.approve_statement(engine, proposed.id)  # approved by mistake, and voted on
+    bank = fb.list_statements(engine, workshop.id)[0]
+    for who in (person, friend):
+        for statement in (proposed, bank):
+            fb.vote(engine, participant_id=who.id, statement_id=statement.id, choice="agree",
+                    client_token=fb.new_client_token())
+    before = row_counts(engine)
+    fb.reject_statement(engine, proposed.id)
+    assert row_counts(engine) == {**before, "statements": before["statements"] - 1, "votes": before["votes"] - 2}
+    assert rows_of(engine, store.votes, statement_id=proposed.id) == []
+    listed = fb.list_statements(engine, workshop.id, approved_only=False)
+    assert proposed.id not in {s.id for s in listed}
+    assert {kept.id, bank.id} <= {s.id for s in listed}
+    assert proposed.id not in set(fb.statement_results(engine, workshop.id)["statement_id"])
+    assert fb.get_participant(engine, person.id) == person  # the proposer stays
+    with pytest.raises(fb.FeedbackError) as raised:
+        fb.reject_statement(engine, proposed.id)  # twice, e.g. from two facilitator tabs
+    assert str(raised.value) == fb.UNKNOWN_STATEMENT
+
+
+def test_list_participants_in_join_order_without_the_withdrawn(engine, workshop):
+    other = fb.create_workshop(engine, title="Other", created_by="bob")
+    join(engine, other, "Elsewhere")
+    assert fb.list_participants(engine, workshop.id) == []
+    people = [join(engine, workshop, name, role) for name, role in
+              [("Sam", "Manager"), ("Ann", "Young person"), ("Kai", "Other")]]
+    assert fb.list_participants(engine, workshop.id) == people
+    fb.withdraw(engine, people[1].id)
+    fb.erase_participant(engine, people[2].id)
+    assert fb.list_participants(engine, workshop.id) == [people[0]]
+    assert fb.list_participants(engine, 10**6) == []
+
+
+# --------------------------------------------------------------------------- a closed workshop
+
+
+def test_a_closed_workshop_stops_collecting_until_reopened(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    bank = fb.list_statements(engine, workshop.id)[0]
+    fb.set_workshop_status(engine, workshop.id, "closed")
+    before = row_counts(engine)
+    token, vote_token = fb.new_client_token(), fb.new_client_token()
+
+    def save():
+        return fb.save_response(engine, participant_id=person.id, page="tradeoffs",
+                                question_id="reaction", value="unsure", screen_state={}, client_token=token)
+
+    def cast():
+        return fb.vote(engine, participant_id=person.id, statement_id=bank.id, choice="pass",
+                       client_token=vote_token)
+
+    def propose():
+        return fb.add_statement(engine, workshop_id=workshop.id, text="Late idea",
+                                source="participant", proposed_by=person.id)
+
+    for attempt in (save, cast, propose):
+        with pytest.raises(fb.WorkshopClosed) as raised:
+            attempt()
+        assert str(raised.value) == fb.CLOSED_FOR_ANSWERS
+        assert isinstance(raised.value, fb.FeedbackError)
+    assert row_counts(engine) == before
+    # The facilitator can still add statements to a closed workshop.
+    fb.add_statement(engine, workshop_id=workshop.id, text="From the front", source="facilitator")
+
+    fb.set_workshop_status(engine, workshop.id, "open")
+    assert save() is True and cast() is True and propose().text == "Late idea"
+    assert save() is False and cast() is False  # the same tokens, retried: stored once
+    assert len(fb.responses(engine, workshop.id)) == 1
+
+
+def test_an_answer_stored_before_closing_is_still_recognised(engine, workshop):
+    """A retry of an answer that was stored just before the close is not refused."""
+    person = join(engine, workshop, "Sam")
+    token = fb.new_client_token()
+    kwargs = dict(participant_id=person.id, page="p", question_id="q", value=1, screen_state={},
+                  client_token=token)
+    assert fb.save_response(engine, **kwargs) is True
+    fb.set_workshop_status(engine, workshop.id, "closed")
+    assert fb.save_response(engine, **kwargs) is False
+
+
+# --------------------------------------------------------------------------- rejoining
+
+
+def test_join_tokens_are_long_and_random():
+    tokens = {fb.new_join_token() for _ in range(200)}
+    assert len(tokens) == 200
+    for token in tokens:
+        assert fb.MIN_JOIN_TOKEN <= len(token) <= fb.MAX_TOKEN
+        assert re.fullmatch(r"[A-Za-z0-9_-]+", token)  # safe in an address without escaping
+
+
+def test_find_participant_by_token(engine, workshop):
+    token = fb.new_join_token()
+    person = fb.join_workshop(engine, code=workshop.code, pseudonym="Sam", role_tag="Manager",
+                              client_token=token)
+    assert fb.find_participant_by_token(engine, token) == person
+    fb.set_workshop_status(engine, workshop.id, "closed")
+    assert fb.find_participant_by_token(engine, token) == person  # still themselves, read-only
+    last = "A" if token[-1] != "A" else "B"
+    for wrong in ("", token[:-1] + last, token.swapcase(), token + "x"):
+        assert wrong != token
+        assert fb.find_participant_by_token(engine, wrong) is None
+    fb.withdraw(engine, person.id)
+    assert fb.find_participant_by_token(engine, token) is None
+
+
+@pytest.mark.parametrize("token", ["", "short", "x" * 31, "x" * 65, None, 12345, ["x" * 40]])
+def test_short_or_odd_tokens_are_never_looked_up(engine, workshop, token):
+    if isinstance(token, str) and token:
+        # Even a participant who joined with such a token cannot be found by it.
+        fb.join_workshop(engine, code=workshop.code, pseudonym=f"P{len(token)}", role_tag="Other",
+                         client_token=token[: fb.MAX_TOKEN])
+    assert fb.find_participant_by_token(engine, token) is None
+
+
+def test_an_erased_participant_is_not_found_by_token(engine, workshop):
+    token = fb.new_join_token()
+    person = fb.join_workshop(engine, code=workshop.code, pseudonym="Sam", role_tag="Manager",
+                              client_token=token)
+    fb.erase_workshop(engine, workshop.id)
+    assert fb.find_participant_by_token(engine, token) is None
+    assert fb.get_participant(engine, person.id) is None
