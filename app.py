@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from csc_dash.ui import accounts, loaders, navigation, shell, state
+from csc_dash.ui import accounts, loaders, navigation, shell, state, workshop
 
 st.set_page_config(
     page_title="csc-dash",
@@ -13,6 +13,8 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 state.init()
+# A participant who reloads (a new session) comes back as themselves from the ?p= link.
+workshop.keep_rejoin_link()
 
 # Who is here decides which pages exist: a page not in the list cannot be reached.
 session = accounts.gate()

@@ -5,7 +5,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from csc_dash.content import framework
-from csc_dash.ui import navigation, save_view, shell
+from csc_dash.ui import navigation, save_view, shell, workshop
 
 TALK = "**Talk about it:**"
 
@@ -90,5 +90,7 @@ if analyst:
 st.header("To finish")
 prompts(framework.CLOSING_PROMPTS)
 st.caption(f"Source: {framework.SOURCE_TITLE}. The words on this page are our own summary.")
+
+workshop.statements_section(not_joined=workshop.STATEMENTS_JOIN, link=True)
 
 save_view.save_my_view("ethics", {"view": "analyst" if analyst else "plain"})

@@ -4,8 +4,6 @@ Only facilitators and admins reach this page (it is not in anyone else's page li
 facilitator sees only their own workshops; an admin sees all.
 """
 
-import json
-
 import streamlit as st
 
 from csc_dash import exports, feedback
@@ -150,16 +148,26 @@ def live_results(workshop_id: int) -> None:
             },
             key="statement_results",
         )
+    workshop.show_notice("statements")
     if waiting:
         st.markdown(f"**Proposed by participants, waiting for you ({len(waiting)})**")
         for item in waiting:
             with st.container(border=True):
                 st.text(item.text)
-                st.button(
+                approve, reject = st.columns(2)
+                approve.button(
                     "Approve: show it to the room",
                     key=f"approve_{item.id}",
                     on_click=workshop.guarded,
                     args=(feedback.approve_statement, item.id),
+                    kwargs={"notice": "statements"},
+                )
+                reject.button(
+                    "Reject: remove it",
+                    key=f"reject_{item.id}",
+                    on_click=workshop.guarded,
+                    args=(feedback.reject_statement, item.id),
+                    kwargs={"success": workshop.MSG_REJECTED, "notice": "statements"},
                 )
 
     st.subheader("What people wrote", anchor=False)
@@ -220,17 +228,17 @@ c3.download_button(
 st.header("Delete answers", anchor=False)
 with st.expander("Delete one person's answers"):
     try:
-        people = json.loads(exports.workshop_json(engine, current.id))["participants"]
+        people = {p.id: p for p in feedback.list_participants(engine, current.id)}
     except feedback.StoreUnavailable:
-        people = []
+        people = {}
         st.warning(workshop.MSG_STORE_DOWN)
     if not people:
         st.markdown("No one has joined this workshop.")
     else:
         who = st.selectbox(
             "Who",
-            [p["id"] for p in people],
-            format_func=lambda i: next(f"{p['pseudonym']} ({p['role_tag']})" for p in people if p["id"] == i),
+            list(people),
+            format_func=lambda i: f"{people[i].pseudonym} ({people[i].role_tag})",
             key="erase_who",
         )
         sure = st.checkbox("Yes, delete everything this person saved", key="erase_who_sure")

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from csc_dash import feedback
 from csc_dash.content.questions import QUESTIONNAIRE, TIER_TITLES, TIERS
 from csc_dash.ui import save_view, shell, workshop
 
@@ -13,7 +12,7 @@ shell.page_header(
     "tool and the line you last looked at.",
 )
 
-joined = workshop.participant() is not None and workshop.still_joined()
+joined = workshop.joined()
 if not joined:
     save_view.join_prompt()
     st.caption(workshop.MSG_LOCKED + " You can still read the questions.")
@@ -31,19 +30,4 @@ for tier in TIERS:
             question, answers.get(key), screen, enabled=joined, answered=key in answers
         )
 
-st.header("Statements", anchor=False)
-if not joined:
-    st.markdown("When you join a workshop, you can say if you agree with statements here.")
-else:
-    st.markdown(
-        "Do you agree with each statement? Choose **Pass** if you are not sure or would rather "
-        "not say. You can change your vote."
-    )
-    try:
-        statements = feedback.list_statements(workshop.engine(), workshop.participant()["workshop_id"])
-    except feedback.StoreUnavailable:
-        statements = []
-        st.warning(workshop.MSG_STORE_DOWN)
-    for statement in statements:
-        workshop.statement_card(statement)
-    workshop.propose_form()
+workshop.statements_section()

@@ -16,6 +16,12 @@ No account ships with the code. With no accounts the app runs in *local demo mod
 needs a cookie key (``CSC_DASH_COOKIE_KEY`` or ``cookie_key`` in ``.streamlit/secrets.toml``) of
 at least 32 characters that is not an example value.
 
+Failed sign-ins are limited per user name (:func:`sign_in_refusal`, :func:`record_sign_in`):
+after :data:`MAX_FAILED_SIGN_INS` wrong passwords within :data:`FAILURE_WINDOW`, every attempt
+for that user name is refused for :data:`LOCKOUT`, whatever the password. The failures are kept
+in the workshop store (table ``sign_in_failures``), so the limit holds across browser sessions
+and app replicas; streamlit-authenticator's own counter starts again with every run.
+
 This is the one module that touches streamlit-authenticator, and it imports it lazily inside
 :func:`make_authenticator`, so importing this module never loads Streamlit.
 """
@@ -27,7 +33,9 @@ import os
 import re
 import tempfile
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,8 +46,12 @@ from csc_dash import config
 
 __all__ = [
     "COOKIE_KEY_ENV",
+    "FAILURE_WINDOW",
+    "LOCKOUT",
+    "MAX_FAILED_SIGN_INS",
     "MIN_COOKIE_KEY_LENGTH",
     "MIN_PASSWORD_LENGTH",
+    "MSG_TOO_MANY_SIGN_INS",
     "ROLES",
     "USERS_FILE_ENV",
     "AccountError",
@@ -54,9 +66,13 @@ __all__ = [
     "hash_password",
     "list_users",
     "load_users",
+    "lockout_until",
     "login_setup",
     "make_authenticator",
+    "record_sign_in",
     "remove_user",
+    "sign_in_key",
+    "sign_in_refusal",
     "users_file",
 ]
 
@@ -113,6 +129,17 @@ COOKIE_KEY_EXAMPLE = (
     "Staff sign-in is switched off: the cookie key looks like an example, not a secret. Make a "
     'random one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
 )
+
+#: Failed sign-ins: this many within the window lock the user name for the lockout time.
+MAX_FAILED_SIGN_INS = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=15)
+MAX_USERNAME_KEY = 100  # the width of sign_in_failures.username
+MSG_TOO_MANY_SIGN_INS = (
+    "Too many wrong passwords for this user name. Sign-in for it is paused for 15 minutes. "
+    "Please wait, then try again."
+)
+
 #: What an operator types to leave local demo mode (shown on the Welcome page).
 SETUP_COMMANDS = (
     "python -m csc_dash users add NAME --role facilitator\n"
@@ -348,6 +375,99 @@ def login_setup(
         except AccountError as exc:
             problem = str(exc)
     return LoginSetup(demo_mode=False, offered=problem is None, problem=problem)
+
+
+# -- failed sign-ins ----------------------------------------------------------------------------
+
+
+def sign_in_key(username: str) -> str:
+    """The user name as the limiter counts it: the form the authenticator checks, bounded."""
+    return str(username).strip().lower()[:MAX_USERNAME_KEY]
+
+
+def lockout_until(failures: Iterable[datetime], now: datetime) -> datetime | None:
+    """When the lock on a user name ends, or ``None`` if it is not locked at ``now``.
+
+    ``failures`` are the times of failed sign-ins (any order). Each run of
+    :data:`MAX_FAILED_SIGN_INS` failures within :data:`FAILURE_WINDOW` locks the user name for
+    :data:`LOCKOUT` from the last failure of the run. Pure: no clock, no database.
+    """
+    # Failures stamped after ``now`` (another replica's clock running ahead) still count.
+    times = sorted(failures)
+    ends = [
+        times[i] + LOCKOUT
+        for i in range(MAX_FAILED_SIGN_INS - 1, len(times))
+        if times[i] - times[i - MAX_FAILED_SIGN_INS + 1] <= FAILURE_WINDOW
+    ]
+    latest = max(ends, default=None)
+    return latest if latest is not None and latest > now else None
+
+
+def _recent_failures(conn, key: str, now: datetime) -> list[datetime]:
+    from sqlalchemy import select
+
+    from csc_dash.store import sign_in_failures
+
+    since = now - FAILURE_WINDOW - LOCKOUT
+    return list(
+        conn.execute(
+            select(sign_in_failures.c.failed_at).where(
+                sign_in_failures.c.username == key, sign_in_failures.c.failed_at > since
+            )
+        ).scalars()
+    )
+
+
+def sign_in_refusal(engine, username: str, *, now: datetime | None = None) -> str | None:
+    """:data:`MSG_TOO_MANY_SIGN_INS` if sign-in for ``username`` is locked now, else ``None``.
+
+    Call before checking the password: a locked user name is refused whatever the password.
+    Raises :class:`csc_dash.store.StoreUnavailable` if the store cannot be reached.
+    """
+    from sqlalchemy import exc as sa_exc
+
+    from csc_dash import store
+
+    now = now or store.utcnow()
+    try:
+        with store.transaction(engine) as conn:
+            failures = _recent_failures(conn, sign_in_key(username), now)
+    except (sa_exc.DBAPIError, sa_exc.TimeoutError) as error:
+        raise store.StoreUnavailable(store.STORE_UNREACHABLE) from error
+    return MSG_TOO_MANY_SIGN_INS if lockout_until(failures, now) is not None else None
+
+
+def record_sign_in(engine, username: str, *, ok: bool, now: datetime | None = None) -> str | None:
+    """Record the outcome of a password check for ``username``.
+
+    A success clears the user name's failures; a failure is stored (and failures too old to
+    matter are pruned). Returns :data:`MSG_TOO_MANY_SIGN_INS` if this failure locked the user
+    name, else ``None``. Raises :class:`csc_dash.store.StoreUnavailable` like
+    :func:`sign_in_refusal`.
+    """
+    from sqlalchemy import delete, insert
+    from sqlalchemy import exc as sa_exc
+
+    from csc_dash import store
+    from csc_dash.store import sign_in_failures
+
+    now = now or store.utcnow()
+    key = sign_in_key(username)
+    try:
+        with store.transaction(engine, write=True) as conn:
+            if ok:
+                conn.execute(delete(sign_in_failures).where(sign_in_failures.c.username == key))
+                return None
+            conn.execute(
+                delete(sign_in_failures).where(
+                    sign_in_failures.c.failed_at <= now - FAILURE_WINDOW - LOCKOUT
+                )
+            )
+            conn.execute(insert(sign_in_failures).values(username=key, failed_at=now))
+            failures = _recent_failures(conn, key, now)
+    except (sa_exc.DBAPIError, sa_exc.TimeoutError) as error:
+        raise store.StoreUnavailable(store.STORE_UNREACHABLE) from error
+    return MSG_TOO_MANY_SIGN_INS if lockout_until(failures, now) is not None else None
 
 
 def make_authenticator(*, path: str | os.PathLike | None = None):

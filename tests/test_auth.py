@@ -8,14 +8,17 @@ import shutil
 import stat
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import create_engine
 
 from csc_dash import auth, config
 from tests.conftest import ROOT
+from tests.pg import row_counts
 from tests.workshop_helpers import GOOD_KEY, fast_bcrypt  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("fast_bcrypt")
@@ -221,3 +224,119 @@ def test_importing_auth_and_the_cli_does_not_load_streamlit():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# -- failed sign-ins -------------------------------------------------------------------------------
+
+T0 = datetime(2026, 5, 12, 9, 0, tzinfo=UTC)
+
+
+def minutes(*offsets: float) -> list[datetime]:
+    return [T0 + timedelta(minutes=m) for m in offsets]
+
+
+@pytest.mark.parametrize(
+    ("failures", "now", "until"),
+    [
+        ([], 0, None),
+        ([0, 1, 2, 3], 4, None),  # four is not five
+        ([0, 1, 2, 3, 4], 4, 19),  # the fifth locks for 15 minutes from itself
+        ([0, 1, 2, 3, 4], 18.9, 19),
+        ([0, 1, 2, 3, 4], 19, None),  # and then it is over
+        ([0, 4, 8, 12, 15], 16, 30),  # five within exactly 15 minutes
+        ([0, 4, 8, 12, 15.1], 16, None),  # spread over more than 15 minutes
+        ([0, 4, 8, 12, 15.1, 16], 16, 31),  # ...until a sixth makes a run of five again
+        ([4, 0, 3, 1, 2], 5, 19),  # any order
+        ([0, 1, 2, 3, 4, 30, 31, 32, 33, 34], 40, 49),  # the later run counts
+        ([0, 1, 2, 3, 4.5], 4, 19.5),  # a failure stamped ahead of now (another replica's clock)
+    ],
+)
+def test_lockout_until(failures, now, until):
+    expected = None if until is None else T0 + timedelta(minutes=until)
+    assert auth.lockout_until(minutes(*failures), T0 + timedelta(minutes=now)) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    offsets=st.lists(st.floats(min_value=0, max_value=120, allow_nan=False), max_size=20),
+    now=st.floats(min_value=0, max_value=150, allow_nan=False),
+)
+def test_lockout_invariants(offsets, now):
+    failures, at = minutes(*offsets), T0 + timedelta(minutes=now)
+    until = auth.lockout_until(failures, at)
+    recent = [t for t in failures if at - auth.LOCKOUT - auth.FAILURE_WINDOW < t]
+    if len(recent) < auth.MAX_FAILED_SIGN_INS:
+        assert until is None  # never locked by fewer than five recent failures
+    if until is not None:
+        assert at < until <= max(failures) + auth.LOCKOUT
+    # Another failure never unlocks.
+    more = auth.lockout_until([*failures, at], at)
+    assert until is None or (more is not None and more >= until)
+
+
+def test_sign_in_key_matches_the_authenticator():
+    assert auth.sign_in_key("  Fay ") == "fay"
+    assert len(auth.sign_in_key("x" * 10_000)) == auth.MAX_USERNAME_KEY
+
+
+def test_too_many_failures_lock_the_user_name_in_the_store(engine):
+    when = [T0 + timedelta(minutes=i) for i in range(7)]
+    for i in range(auth.MAX_FAILED_SIGN_INS - 1):
+        assert auth.sign_in_refusal(engine, "fay", now=when[i]) is None
+        assert auth.record_sign_in(engine, "fay", ok=False, now=when[i]) is None
+    locked = auth.record_sign_in(engine, " FAY ", ok=False, now=when[4])  # the fifth
+    assert locked == auth.MSG_TOO_MANY_SIGN_INS
+    assert auth.sign_in_refusal(engine, "fay", now=when[5]) == auth.MSG_TOO_MANY_SIGN_INS
+    assert auth.sign_in_refusal(engine, "gus", now=when[5]) is None  # per user name
+    assert auth.sign_in_refusal(engine, "Fay", now=when[6]) == auth.MSG_TOO_MANY_SIGN_INS
+    end = when[4] + auth.LOCKOUT
+    assert auth.sign_in_refusal(engine, "fay", now=end - timedelta(seconds=1)) is not None
+    assert auth.sign_in_refusal(engine, "fay", now=end) is None
+
+
+def test_a_success_clears_the_count_and_old_failures_are_pruned(engine):
+    for i in range(4):
+        auth.record_sign_in(engine, "fay", ok=False, now=T0 + timedelta(minutes=i))
+    auth.record_sign_in(engine, "gus", ok=False, now=T0)
+    assert auth.record_sign_in(engine, "fay", ok=True, now=T0 + timedelta(minutes=5)) is None
+    assert row_counts(engine)["sign_in_failures"] == 1  # gus's stays
+    # One more failure for fay is her first again, not her fifth.
+    assert auth.record_sign_in(engine, "fay", ok=False, now=T0 + timedelta(minutes=6)) is None
+    # Much later, a new failure prunes everything too old to matter.
+    late = T0 + auth.FAILURE_WINDOW + auth.LOCKOUT + timedelta(minutes=7)
+    auth.record_sign_in(engine, "ann", ok=False, now=late)
+    assert row_counts(engine)["sign_in_failures"] == 1
+
+
+def test_limiter_on_a_second_engine_of_the_same_store(store_url):
+    from csc_dash import store
+
+    first, second = store.make_engine(store_url), store.make_engine(store_url)
+    try:
+        for i in range(auth.MAX_FAILED_SIGN_INS):
+            auth.record_sign_in(first, "fay", ok=False, now=T0 + timedelta(seconds=i))
+        assert auth.sign_in_refusal(second, "fay", now=T0 + timedelta(minutes=1)) == (
+            auth.MSG_TOO_MANY_SIGN_INS
+        )
+    finally:
+        first.dispose()
+        second.dispose()
+
+
+def test_an_unreachable_store_raises_store_unavailable():
+    from csc_dash import store
+
+    engine = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none",
+                           connect_args={"connect_timeout": 2})
+    with pytest.raises(store.StoreUnavailable):
+        auth.sign_in_refusal(engine, "fay")
+    with pytest.raises(store.StoreUnavailable):
+        auth.record_sign_in(engine, "fay", ok=False)
+
+
+def test_the_pause_message_is_plain():
+    import textstat
+
+    assert textstat.flesch_kincaid_grade(auth.MSG_TOO_MANY_SIGN_INS) <= 8
+    assert "15 minutes" in auth.MSG_TOO_MANY_SIGN_INS
+    assert auth.LOCKOUT == timedelta(minutes=15) == auth.FAILURE_WINDOW

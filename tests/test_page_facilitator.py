@@ -207,3 +207,95 @@ def test_sign_out_removes_the_page(monkeypatch):
     fac.run()
     with pytest.raises(ValueError):
         fac.switch_page(PAGE).run()
+
+
+def errors(at) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def test_wrong_passwords_pause_sign_in_for_that_user_name(monkeypatch):
+    add_staff(monkeypatch, "fay")
+    add_staff(monkeypatch, "gus")
+    at = new_app()
+    for attempt in range(1, 5):
+        at = sign_in(at, "fay", f"wrong password {attempt}")
+        assert_no_exception(at)
+        assert errors(at) == [accounts.MSG_BAD_LOGIN]
+    at = sign_in(at, "fay", "wrong password 5")  # the fifth: now paused
+    assert errors(at) == [accounts.MSG_TOO_MANY]
+    assert accounts.MSG_TOO_MANY == (
+        "Too many wrong passwords for this user name. Sign-in for it is paused for 15 minutes. "
+        "Please wait, then try again."
+    )
+    at = sign_in(at, "fay", "wrong password 6")
+    assert errors(at) == [accounts.MSG_TOO_MANY]
+    at = sign_in(at, "FAY")  # the right password is refused too
+    assert errors(at) == [accounts.MSG_TOO_MANY]
+    assert at.session_state["authentication_status"] is not True
+    with pytest.raises(ValueError):
+        at.switch_page(PAGE).run()
+    # The pause is kept in the store, so a new browser session (or replica) is refused too ...
+    fresh = sign_in(new_app(), "fay")
+    assert errors(fresh) == [accounts.MSG_TOO_MANY]
+    assert fresh.session_state["authentication_status"] is not True
+    # ... and it pauses only that user name.
+    other = sign_in(new_app(), "gus")
+    assert_no_exception(other)
+    assert other.session_state["authentication_status"] is True
+
+
+def test_a_right_password_clears_the_count(monkeypatch):
+    add_staff(monkeypatch, "fay")
+    at = new_app()
+    for attempt in range(4):
+        at = sign_in(at, "fay", f"wrong {attempt}")
+    at = sign_in(at, "fay")
+    assert at.session_state["authentication_status"] is True
+    from tests.pg import row_counts
+
+    assert row_counts(engine())["sign_in_failures"] == 0
+
+
+def test_no_sign_in_when_the_limit_cannot_be_checked(monkeypatch):
+    from csc_dash import auth
+
+    add_staff(monkeypatch, "fay")
+
+    def down(*args, **kwargs):
+        raise feedback.StoreUnavailable(feedback.READ_UNAVAILABLE)
+
+    monkeypatch.setattr(auth, "sign_in_refusal", down)
+    at = sign_in(new_app(), "fay")
+    assert_no_exception(at)
+    assert errors(at) == [accounts.MSG_CANNOT_CHECK]
+    assert at.session_state["authentication_status"] is not True
+
+
+def test_reject_a_proposed_statement_and_erase_from_the_list_of_people(monkeypatch):
+    fac = start_workshop(facilitator(monkeypatch), "Room")
+    (room,) = feedback.list_workshops(engine(), created_by="fay")
+    kite = join(new_app(), "Kite", "Young person", code=room.code)
+    owl = join(new_app(), XSS[:40], "Manager", code=room.code)
+    pid = kite.session_state[state.PARTICIPANT]["participant_id"]
+    rude = feedback.add_statement(engine(), workshop_id=room.id, text="Something rude",
+                                  source="participant", proposed_by=pid)
+    fine = feedback.add_statement(engine(), workshop_id=room.id, text="Ask families first.",
+                                  source="participant", proposed_by=pid)
+    fac.run()
+    assert [t.value for t in fac.text if t.value in ("Something rude", "Ask families first.")] == [
+        "Something rude", "Ask families first."
+    ]
+    fac.button(key=f"reject_{rude.id}").click().run()
+    assert_no_exception(fac)
+    assert workshop.MSG_REJECTED in [s.value for s in fac.success]
+    assert "Something rude" not in [t.value for t in fac.text]
+    assert not [b for b in fac.button if b.key == f"reject_{rude.id}"]
+    left = feedback.list_statements(engine(), room.id, approved_only=False)
+    assert rude.id not in {s.id for s in left} and fine.id in {s.id for s in left}
+    assert feedback.get_participant(engine(), pid) is not None  # the proposer stays
+
+    # The erase list is everyone in the workshop, in the order they joined, names as typed.
+    people = feedback.list_participants(engine(), room.id)
+    who = fac.selectbox(key="erase_who")
+    assert who.options == ["Kite (Young person)", f"{XSS[:40]} (Manager)"]
+    assert [p.id for p in people] == [pid, owl.session_state[state.PARTICIPANT]["participant_id"]]

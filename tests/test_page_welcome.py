@@ -143,3 +143,93 @@ def test_accounts_with_an_example_key_show_the_operator_why(monkeypatch):
     assert auth.COOKIE_KEY_EXAMPLE in [w.value for w in at.sidebar.warning]
     with pytest.raises(Exception):  # noqa: B017 - no sign-in page without a good key
         at.switch_page("app_pages/sign_in.py").run()
+
+
+# -- coming back after a reload ----------------------------------------------------------------------
+
+
+def reload_with(query: dict):
+    """A new browser session (what a reload starts) opened at an address with ``query``."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query)
+    return at.run()
+
+
+def everything_shown(at) -> str:
+    """The protobuf of every element drawn (main and side bar), as text."""
+    parts, stack = [], [at._tree]
+    while stack:
+        node = stack.pop()
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        stack.extend(getattr(node, "children", {}).values())
+    return "\n".join(parts)
+
+
+def test_a_reload_comes_back_as_the_same_person(caplog):
+    caplog.set_level("DEBUG")
+    at = join(new_app(), "Blue Kite", "Young person")
+    person = at.session_state[state.PARTICIPANT]
+    token = at.query_params[workshop.REJOIN_PARAM]
+    assert len(token) >= feedback.MIN_JOIN_TOKEN
+    assert feedback.find_participant_by_token(engine(), token).id == person["participant_id"]
+    at.switch_page("app_pages/question.py").run()  # the link survives a change of page
+    assert at.query_params[workshop.REJOIN_PARAM] == token
+
+    again = reload_with({workshop.REJOIN_PARAM: token})
+    assert_no_exception(again)
+    assert again.session_state[state.PARTICIPANT] == person
+    assert [t.value for t in again.toast] == [
+        workshop.MSG_REJOINED.format(name="Blue Kite", title=workshop.plain("Demo workshop"))
+    ]
+    assert "Blue Kite" in page_text(again) and not again.get("tabs")  # the withdraw panel
+    assert again.query_params[workshop.REJOIN_PARAM] == token
+    for shown in (at, again):
+        assert token not in everything_shown(shown)
+    assert token not in caplog.text
+
+
+def test_withdrawing_removes_the_link_and_an_old_link_leads_nowhere():
+    at = join(new_app(), "Blue Kite")
+    token = at.query_params[workshop.REJOIN_PARAM]
+    at.checkbox(key="withdraw_confirm").check().run()
+    at.button(key="withdraw_btn").click().run()
+    assert workshop.REJOIN_PARAM not in at.query_params
+    assert at.session_state[state.PARTICIPANT_TOKEN] is None
+
+    stale = reload_with({workshop.REJOIN_PARAM: token})
+    assert_no_exception(stale)
+    assert stale.session_state[state.PARTICIPANT] is None
+    assert workshop.REJOIN_PARAM not in stale.query_params
+    assert [t.value for t in stale.toast] == [workshop.MSG_GONE]
+    assert stale.get("tabs")  # the join form again
+
+
+def test_an_erased_person_loses_the_link_on_their_next_page():
+    at = join(new_app(), "Blue Kite")
+    feedback.erase_participant(engine(), at.session_state[state.PARTICIPANT]["participant_id"])
+    at.switch_page("app_pages/your_views.py").run()
+    assert at.session_state[state.PARTICIPANT] is None
+    assert workshop.REJOIN_PARAM not in at.query_params
+
+
+@pytest.mark.parametrize("link", ["", "guess", "x" * 43, "<script>alert(1)</script>" * 3])
+def test_a_made_up_link_rejoins_no_one(link):
+    join(new_app(), "Blue Kite")
+    at = reload_with({workshop.REJOIN_PARAM: link})
+    assert_no_exception(at)
+    assert at.session_state[state.PARTICIPANT] is None
+
+
+def test_a_reload_in_a_closed_workshop_still_comes_back(monkeypatch):
+    add_staff(monkeypatch, "fay")
+    room = feedback.create_workshop(engine(), title="Room", created_by="fay")
+    at = join(new_app(), "Kite", code=room.code)
+    feedback.set_workshop_status(engine(), room.id, "closed")
+    again = reload_with({workshop.REJOIN_PARAM: at.query_params[workshop.REJOIN_PARAM]})
+    assert again.session_state[state.PARTICIPANT]["workshop_id"] == room.id

@@ -151,3 +151,34 @@ def test_propose_a_statement_waits_for_the_facilitator(joined):
     assert [(s.text, s.approved, s.proposed_by) for s in waiting] == [
         ("Families should see their own score.", False, person["participant_id"])
     ]
+
+
+def test_a_closed_workshop_keeps_answers_votes_and_statements_on_screen(joined):
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    first = feedback.list_statements(engine(), person["workshop_id"])[0]
+    feedback.set_workshop_status(engine(), person["workshop_id"], "closed")
+
+    at.radio(key="qa_should_use").set_value(4)
+    submit(at, "should_use")
+    assert_no_exception(at)
+    assert feedback.CLOSED_FOR_ANSWERS in [e.value for e in at.error]
+    assert at.radio(key="qa_should_use").value == 4
+    at.button_group(key=f"vote_{first.id}").set_value("agree").run()
+    assert feedback.CLOSED_FOR_ANSWERS in [w.value for w in at.warning]
+    assert at.button(key=f"retry_vote_{first.id}")  # the vote is kept for a retry
+    at.text_area(key="propose_text").input("Let families see the score.")
+    at.button(key="FormSubmitter:propose_form-Send to the facilitator").click().run()
+    assert feedback.CLOSED_FOR_ANSWERS in [e.value for e in at.error]
+    assert at.text_area(key="propose_text").value == "Let families see the score."
+    assert not at.success
+    assert answers(at) == {}
+    assert feedback.statement_results(engine(), person["workshop_id"])["votes"].sum() == 0
+
+    feedback.set_workshop_status(engine(), person["workshop_id"], "open")
+    at.button(key=f"retry_vote_{first.id}").click().run()
+    submit(at, "should_use")
+    assert_no_exception(at)
+    assert answers(at) == {"should_use": 4}
+    row = feedback.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
+    assert row["agree"] == 1

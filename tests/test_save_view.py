@@ -154,3 +154,28 @@ def test_an_erased_participant_is_told_plainly(joined):
 )
 def test_screen_state_becomes_plain_json(value, expected):
     assert save_view.jsonable(value) == expected
+
+
+def test_a_closed_workshop_keeps_the_view_on_screen_until_it_reopens(joined):
+    person = joined.session_state[state.PARTICIPANT]
+    feedback.set_workshop_status(engine(), person["workshop_id"], "closed")
+    at = save_view_on(joined, PAGE_FILE, PAGE_ID, "not_acceptable", "Too many alarms.")
+    assert_no_exception(at)
+    assert [e.value for e in at.error] == [feedback.CLOSED_FOR_ANSWERS]
+    assert feedback.CLOSED_FOR_ANSWERS == (
+        "This workshop has closed, so new answers are not being collected. Your answer is still "
+        "on screen."
+    )
+    assert not at.success and save_view.MSG_SAVED not in page_text(at)
+    assert at.radio(key=f"sv_{PAGE_ID}_reaction").value == "not_acceptable"
+    assert at.text_area(key=f"sv_{PAGE_ID}_reason").value == "Too many alarms."
+    assert stored(at) == []
+    assert at.session_state[state.PARTICIPANT] == person  # still in the workshop
+
+    feedback.set_workshop_status(engine(), person["workshop_id"], "open")
+    at.button(key=f"FormSubmitter:save_view_{PAGE_ID}-Save my view").click().run()
+    assert_no_exception(at)
+    assert save_view.MSG_SAVED in [s.value for s in at.success]
+    assert [r["value"] for r in stored(at)] == [
+        {"reaction": "not_acceptable", "reason": "Too many alarms."}
+    ]

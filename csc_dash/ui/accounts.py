@@ -6,19 +6,25 @@ app runs in local demo mode. The login form itself is on the "Staff sign-in" pag
 (:func:`login_form`), which app.py lists only when accounts exist and the cookie key is good.
 
 streamlit-authenticator owns the session keys ``authentication_status``, ``username``, ``name``,
-``email``, ``roles`` and ``logout``; this module only reads them.
+``email``, ``roles`` and ``logout``; this module only reads them. Its own count of failed
+attempts starts again with every run, so :func:`login_form` puts :mod:`csc_dash.auth`'s limiter
+(kept in the workshop store) in front of its password check.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
 from csc_dash import auth
-from csc_dash.ui import state
+from csc_dash.store import StoreUnavailable
+from csc_dash.ui import state, workshop
 from csc_dash.ui.workshop import plain
+
+log = logging.getLogger(__name__)
 
 SIGN_IN_PAGE = "app_pages/sign_in.py"
 LOGIN_FORM_KEY = "staff_login"
@@ -30,6 +36,10 @@ LOGIN_FIELDS = {
 }
 MSG_BAD_LOGIN = "That user name and password do not match. Please try again."
 MSG_SIGNED_IN = "You are signed in."
+MSG_TOO_MANY = auth.MSG_TOO_MANY_SIGN_INS
+MSG_CANNOT_CHECK = (
+    "We cannot check sign-ins just now, so no one can sign in. Please try again in a moment."
+)
 
 
 @dataclass(frozen=True)
@@ -111,6 +121,41 @@ def sign_in_page() -> st.Page:
     return st.Page(str(root / SIGN_IN_PAGE), title="Staff sign-in", icon=":material/login:")
 
 
+def limit_sign_ins(authenticator) -> None:
+    """Put the failed sign-in limiter in front of ``authenticator``'s password check.
+
+    A locked user name is refused before its password is looked at; every checked password is
+    recorded (a failure counts, a success clears the count). If the store cannot be reached no
+    one is signed in (the limit cannot be checked). Why an attempt was refused is kept in
+    ``state.SIGN_IN_REFUSAL`` until the next attempt.
+    """
+    controller = authenticator.authentication_controller  # AttributeError if the library changed
+    check = controller.login
+
+    def limited(username=None, password=None, *args, **kwargs):
+        if not username:  # a sign-in from the cookie (token), or an empty form
+            return check(username, password, *args, **kwargs)
+        state.put(state.SIGN_IN_REFUSAL, None)
+        try:
+            engine = workshop.engine()
+            refusal = auth.sign_in_refusal(engine, username)
+        except StoreUnavailable:
+            refusal = MSG_CANNOT_CHECK
+        if refusal is not None:
+            state.put(state.SIGN_IN_REFUSAL, refusal)
+            return None
+        ok = check(username, password, *args, **kwargs)
+        try:
+            locked = auth.record_sign_in(engine, username, ok=bool(ok))
+        except StoreUnavailable:
+            log.warning("a sign-in attempt could not be recorded: the store is unreachable")
+            locked = None
+        state.put(state.SIGN_IN_REFUSAL, locked)
+        return ok
+
+    controller.login = limited
+
+
 def login_form() -> bool:
     """Draw the login form (unless signed in); True if the person is signed in after it."""
     authenticator = state.get(state.AUTHENTICATOR)
@@ -118,7 +163,11 @@ def login_form() -> bool:
         return False
     was_signed_in = signed_in()
     if not was_signed_in:
+        limit_sign_ins(authenticator)
         authenticator.login(location="main", key=LOGIN_FORM_KEY, fields=LOGIN_FIELDS)
-        if st.session_state.get("authentication_status") is False:
+        refusal = state.get(state.SIGN_IN_REFUSAL)
+        if refusal is not None and not signed_in():
+            st.error(refusal)
+        elif st.session_state.get("authentication_status") is False:
             st.error(MSG_BAD_LOGIN)
     return signed_in()

@@ -41,6 +41,8 @@ ROOT_REDUCTION = "csc_root_reduction"  # Root causes: what-if reduction in per c
 UPLOAD_CHECK = "csc_upload_check"  # Your own model: {file_id, guess, problem, candidate} or None
 FAIRNESS_CACHE = "csc_fairness_cache"  # Fairness: {"cohort", "entries"} figures for this session's upload, or None
 FAIRNESS_BIAS = "csc_fairness_bias"  # Fairness: widget on the page that mirrors BIAS
+PARTICIPANT_TOKEN = "csc_participant_token"  # noqa: S105 - joined participant's join token (also ?p= in the address bar, to rejoin after a reload; never shown), or None
+SIGN_IN_REFUSAL = "csc_sign_in_refusal"  # Staff sign-in: why the last attempt was refused (user name paused), or None
 
 DEFAULTS: dict[str, Any] = {
     MODEL: "structured",
@@ -71,6 +73,8 @@ DEFAULTS: dict[str, Any] = {
     ROOT_REDUCTION: 20,
     UPLOAD_CHECK: None,  # per session only: the file being checked never enters a cache
     FAIRNESS_CACHE: None,  # per session only: an upload's figures never enter a shared cache
+    PARTICIPANT_TOKEN: None,
+    SIGN_IN_REFUSAL: None,
 }
 
 

@@ -70,6 +70,7 @@ MSG_GONE = (
     "You are no longer in this workshop: your answers were deleted. You can join again on the "
     "Welcome page."
 )
+MSG_REJOINED = "Welcome back, {name}. You are still in {title}."
 MSG_CODE_MISSING = "Please type the workshop code your facilitator gave you."
 MSG_NO_AGREE = "Please read the notes above and tick the box if you are happy to take part."
 
@@ -79,6 +80,8 @@ _SAFE_CODE = re.compile(r"^[A-Z0-9]{1,12}$")
 
 def plain_texts() -> dict[str, str]:
     """Every plain block of this module, for the reading-level test."""
+    from csc_dash import feedback
+
     texts = {f"consent_{title}": body for title, body in CONSENT_BLOCKS}
     texts.update(
         explore_alone=EXPLORE_ALONE_NOTE,
@@ -87,6 +90,12 @@ def plain_texts() -> dict[str, str]:
         withdrawn=MSG_WITHDRAWN,
         store_down=MSG_STORE_DOWN,
         gone=MSG_GONE,
+        rejoined=MSG_REJOINED.format(name="Blue Kite", title="the workshop"),
+        statements_intro=STATEMENTS_INTRO,
+        statements_join=STATEMENTS_JOIN,
+        proposed=MSG_PROPOSED,
+        closed=feedback.CLOSED_FOR_ANSWERS,
+        rejected=MSG_REJECTED,
     )
     return texts
 
@@ -125,7 +134,8 @@ def participant() -> dict[str, Any] | None:
     return state.get(state.PARTICIPANT)
 
 
-def set_participant(person, workshop) -> None:
+def set_participant(person, workshop, *, token: str | None = None) -> None:
+    """Remember who joined; ``token`` (their join token) also goes into the address bar."""
     state.put(
         state.PARTICIPANT,
         {
@@ -138,13 +148,63 @@ def set_participant(person, workshop) -> None:
         },
     )
     state.put(state.EXPLORE_ALONE, False)
+    state.put(state.PARTICIPANT_TOKEN, token)
+    if token:
+        st.query_params[REJOIN_PARAM] = token
 
 
 def forget_participant() -> None:
-    """Drop everything this session holds about the person (after withdrawing or erasure)."""
+    """Drop everything this session holds about the person (after withdrawing or erasure),
+    including the rejoin link in the address bar."""
     state.put(state.PARTICIPANT, None)
-    for key in (state.SAVE_TOKENS, state.PENDING, state.LAST_SAVED):
+    for key in (state.SAVE_TOKENS, state.PENDING, state.LAST_SAVED, state.PARTICIPANT_TOKEN):
         state.put(key, None)
+    if REJOIN_PARAM in st.query_params:
+        del st.query_params[REJOIN_PARAM]
+
+
+#: The address-bar parameter that holds a joined participant's join token. A reload starts a new
+#: Streamlit session; this is how the person comes back as themselves. The token is a secret:
+#: anyone with the whole address can act as that participant, so it is never shown or logged.
+REJOIN_PARAM = "p"
+
+
+def keep_rejoin_link() -> None:
+    """Once per run, from app.py before the page: keep the rejoin link in the address bar of a
+    joined person, or, in a new session opened from such a link, rejoin them.
+
+    A link that no longer leads anywhere (the person withdrew or was erased) is removed.
+    """
+    from csc_dash import feedback
+
+    linked = st.query_params.get(REJOIN_PARAM)
+    if participant() is not None:
+        token = state.get(state.PARTICIPANT_TOKEN)
+        if token and linked != token:
+            st.query_params[REJOIN_PARAM] = token  # page changes may drop it
+        return
+    if not linked:
+        return
+    try:
+        eng = engine()
+        person = feedback.find_participant_by_token(eng, linked)
+        room = None if person is None else feedback.get_workshop(eng, person.workshop_id)
+    except feedback.StoreUnavailable:
+        return  # keep the link and try again on the next run
+    if person is None or room is None:
+        del st.query_params[REJOIN_PARAM]
+        st.toast(MSG_GONE, icon=":material/info:")
+        return
+    set_participant(person, room, token=linked)
+    st.toast(
+        MSG_REJOINED.format(name=plain(person.pseudonym), title=plain(room.title)),
+        icon=":material/how_to_reg:",
+    )
+
+
+def joined() -> bool:
+    """Whether this session's person has joined a workshop (and was not erased since)."""
+    return participant() is not None and still_joined()
 
 
 def still_joined() -> bool:
@@ -186,7 +246,7 @@ def _join(demo: bool) -> None:
     if not demo and not code.strip():
         notice["join"] = ("warning", MSG_CODE_MISSING)
         return
-    token = state.get(state.JOIN_TOKEN) or feedback.new_client_token()
+    token = state.get(state.JOIN_TOKEN) or feedback.new_join_token()
     state.put(state.JOIN_TOKEN, token)
     try:
         eng = engine()
@@ -207,7 +267,7 @@ def _join(demo: bool) -> None:
         notice["join"] = ("warning", MSG_STORE_DOWN)
         return
     state.put(state.JOIN_TOKEN, None)
-    set_participant(person, workshop)
+    set_participant(person, workshop, token=token)
     notice["joined"] = (
         "success",
         f"Welcome, {plain(person.pseudonym)}. You have joined {plain(workshop.title)}.",
@@ -506,6 +566,16 @@ def latest_answers() -> dict[tuple[str, str], Any]:
 # -- statements ------------------------------------------------------------------------------------
 
 VOTE_LABELS = {"agree": "Agree", "disagree": "Disagree", "pass": "Pass"}
+STATEMENTS_TITLE = "Statements"
+STATEMENTS_INTRO = (
+    "Do you agree with each statement? Choose **Pass** if you are not sure or would rather not "
+    "say. You can change your vote."
+)
+STATEMENTS_LOCKED = "When you join a workshop, you can say if you agree with statements here."
+STATEMENTS_JOIN = (
+    "Join a workshop on the Welcome page. Then you can say if you agree with statements about "
+    "these ideas, and write one of your own."
+)
 MSG_PROPOSED = "Thank you. The facilitator reads each statement before the room can vote on it."
 MSG_PROPOSED_AGAIN = "You have already sent this statement."
 
@@ -543,6 +613,9 @@ def _send_vote(statement_id: int) -> None:
         )
     except feedback.StoreUnavailable:
         notices[f"vote:{statement_id}"] = ("warning", MSG_STORE_DOWN)
+        return
+    except feedback.WorkshopClosed as exc:
+        notices[f"vote:{statement_id}"] = ("warning", str(exc))  # kept, with Retry
         return
     except feedback.FeedbackError as exc:
         pending.pop(("statement", statement_id), None)
@@ -625,11 +698,34 @@ def propose_form() -> None:
     show_notice("propose")
 
 
+def statements_section(*, not_joined: str = STATEMENTS_LOCKED, link: bool = False) -> None:
+    """The workshop's open statements with Agree / Disagree / Pass, and the box to propose one;
+    for someone who has not joined, ``not_joined`` (and a link to Welcome if ``link``)."""
+    from csc_dash import feedback
+
+    st.header(STATEMENTS_TITLE, anchor=False)
+    if not joined():
+        st.markdown(not_joined)
+        if link:
+            st.page_link("app_pages/welcome.py", label="Go to Welcome to join", icon=":material/group_add:")
+        return
+    st.markdown(STATEMENTS_INTRO)
+    try:
+        statements = feedback.list_statements(engine(), participant()["workshop_id"])
+    except feedback.StoreUnavailable:
+        statements = []
+        st.warning(MSG_STORE_DOWN)
+    for statement in statements:
+        statement_card(statement)
+    propose_form()
+
+
 # -- facilitator ----------------------------------------------------------------------------------
 
 LIVE_SECONDS = 5
 MSG_ERASED_PARTICIPANT = "Done. That person's answers, votes and statements are deleted."
 MSG_ERASED_WORKSHOP = "Done. The workshop and everything in it are deleted."
+MSG_REJECTED = "Done. That statement is removed. No one will see it."
 
 
 def page_titles() -> dict[str, str]:
