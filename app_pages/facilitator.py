@@ -148,21 +148,22 @@ def live_results(workshop_id: int) -> None:
             },
             key="statement_results",
         )
-    workshop.show_notice("statements")
+    # A toast: the live part redraws every few seconds, which would wipe a message in the page.
+    workshop.show_notice("statements", toast=True)
     if waiting:
         st.markdown(f"**Proposed by participants, waiting for you ({len(waiting)})**")
         for item in waiting:
             with st.container(border=True):
                 st.text(item.text)
-                approve, reject = st.columns(2)
-                approve.button(
+                row = st.container(horizontal=True)
+                row.button(
                     "Approve: show it to the room",
                     key=f"approve_{item.id}",
                     on_click=workshop.guarded,
                     args=(feedback.approve_statement, item.id),
                     kwargs={"notice": "statements"},
                 )
-                reject.button(
+                row.button(
                     "Reject: remove it",
                     key=f"reject_{item.id}",
                     on_click=workshop.guarded,

@@ -287,12 +287,17 @@ def test_reject_a_proposed_statement_and_erase_from_the_list_of_people(monkeypat
     ]
     fac.button(key=f"reject_{rude.id}").click().run()
     assert_no_exception(fac)
-    assert workshop.MSG_REJECTED in [s.value for s in fac.success]
+    assert [t.value for t in fac.toast] == [workshop.MSG_REJECTED]
     assert "Something rude" not in [t.value for t in fac.text]
     assert not [b for b in fac.button if b.key == f"reject_{rude.id}"]
     left = feedback.list_statements(engine(), room.id, approved_only=False)
     assert rude.id not in {s.id for s in left} and fine.id in {s.id for s in left}
     assert feedback.get_participant(engine(), pid) is not None  # the proposer stays
+    fac.button(key=f"approve_{fine.id}").click()
+    feedback.reject_statement(engine(), fine.id)  # meanwhile, in another tab
+    fac.run()
+    assert_no_exception(fac)
+    assert [t.value for t in fac.toast] == [feedback.UNKNOWN_STATEMENT]
 
     # The erase list is everyone in the workshop, in the order they joined, names as typed.
     people = feedback.list_participants(engine(), room.id)

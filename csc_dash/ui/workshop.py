@@ -310,12 +310,19 @@ def join_panel(*, demo: bool) -> None:
     show_notice("join")
 
 
-def show_notice(name: str) -> None:
-    """Show (once) a message a callback left for this run."""
+TOAST_ICONS = {"success": ":material/check_circle:", "info": ":material/info:"}
+
+
+def show_notice(name: str, *, toast: bool = False) -> None:
+    """Show (once) a message a callback left for this run; as a toast if ``toast`` (for parts
+    of a page that redraw themselves)."""
     notice = session_dict(state.NOTICES).pop(name, None)
     if notice is None:
         return
     kind, text = notice
+    if toast:
+        st.toast(text, icon=TOAST_ICONS.get(kind, ":material/warning:"), duration="long")
+        return
     getattr(st, kind)(text)
 
 
