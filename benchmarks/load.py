@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import json
 import random
+import secrets
 import statistics
 import sys
 import tempfile
@@ -56,7 +57,9 @@ class LoadConfig:
     sessions: int = 40
     moves: int = 20
     answers: int = 10
-    think: tuple[float, float] = (1.0, 3.0)  # seconds between interactions (uniform)
+    # Seconds a person waits between interactions (uniform): reading the new numbers before
+    # moving the line again, choosing a reaction before saving.
+    think: tuple[float, float] = (5.0, 15.0)
     ramp: float | None = None  # seconds over which sessions arrive; default 0.25 s per session
     seed: int = 8
     timeout: float = 120.0
@@ -124,7 +127,7 @@ class LoadResult:
             f"interaction latency p50 {self.p50_s * 1000:.0f} ms, p95 {self.p95_s * 1000:.0f} ms, max {self.max_s * 1000:.0f} ms (budget p95 <= {P95_BUDGET_S * 1000:.0f} ms)",
             f"  slider move p50 {self.move_p50_s * 1000:.0f} ms, p95 {self.move_p95_s * 1000:.0f} ms; save p50 {self.save_p50_s * 1000:.0f} ms, p95 {self.save_p95_s * 1000:.0f} ms",
             f"  join p95 {self.join_p95_s * 1000:.0f} ms; page open p95 {self.open_p95_s * 1000:.0f} ms",
-            f"server RSS start {self.rss_start_mb:.0f} MB, peak {self.rss_peak_mb:.0f} MB, end {self.rss_end_mb:.0f} MB",
+            f"server RSS (all replicas) start {self.rss_start_mb:.0f} MB, peak {self.rss_peak_mb:.0f} MB, end {self.rss_end_mb:.0f} MB",
             f"answers acknowledged {self.acknowledged}, stored {self.stored} (lost {self.lost}, duplicated {self.duplicated}, stored but not acknowledged {self.stored_unacknowledged})",
             f"'not saved yet' shown {self.not_saved_shown} times; errors {len(self.errors)}",
         ]
@@ -287,25 +290,31 @@ def compare(acknowledged: list[str], stored: list[str]) -> dict[str, int]:
 # --------------------------------------------------------------------------------------------
 
 
-async def _sample_rss(pid: int | None, peak: list[float], stop: asyncio.Event) -> None:
-    while not stop.is_set() and pid:
+async def _sample_rss(pid: int | list[int] | None, peak: list[float], stop: asyncio.Event) -> None:
+    pids = [pid] if isinstance(pid, int) else list(pid or [])
+    while not stop.is_set() and pids:
         with contextlib.suppress(OSError, ValueError):
-            peak.append(rss_mb(pid))
+            peak.append(sum(rss_mb(p) for p in pids))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.5)
 
 
 async def drive(
-    url: str,
+    url: str | list[str],
     cfg: LoadConfig,
     *,
     code: str | None,
-    pid: int | None = None,
+    pid: int | list[int] | None = None,
     progress: list[str] | None = None,
 ) -> tuple[list[SessionResult], list[float], float]:
-    """Run every participant at once; (results, RSS samples, wall seconds)."""
+    """Run every participant at once; (results, RSS samples, wall seconds).
+
+    With several ``url`` (replicas), participant ``i`` stays on replica ``i mod n`` (sticky
+    sessions); RSS samples are then the sum over the ``pid`` list.
+    """
     from csc_dash import feedback
 
+    urls = [url] if isinstance(url, str) else list(url)
     rng = random.Random(cfg.seed)
     stop = asyncio.Event()
     samples: list[float] = []
@@ -313,8 +322,15 @@ async def drive(
     started = time.perf_counter()
     tasks = [
         participant(
-            url, i, cfg, code, feedback.ROLE_TAGS, random.Random(rng.random()), None, progress
-        )
+            urls[i % len(urls)],
+            i,
+            cfg,
+            code,
+            feedback.ROLE_TAGS,
+            random.Random(rng.random()),
+            None,
+            progress,
+        )  # fmt: skip
         for i in range(cfg.sessions)
     ]
     results = await asyncio.gather(*tasks)
@@ -369,22 +385,35 @@ def warm_up(url: str) -> None:
 
 
 def run_load(cfg: LoadConfig, *, folder: Path | None = None, database_url: str | None = None,
-             server: AppServer | None = None) -> LoadResult:  # fmt: skip
-    """Start a server (staff mode, one fresh workshop) unless given one, run, and check the store."""
+             server: AppServer | None = None, replicas: int = 1) -> LoadResult:  # fmt: skip
+    """Start ``replicas`` servers (staff mode, one store, one fresh workshop) unless given one,
+    run, and check the store. Replicas share the store (``database_url``, or one SQLite file in
+    WAL mode: fine for processes on one machine) and the secrets, as in docs/DEPLOYMENT.md."""
     with contextlib.ExitStack() as stack:
         if folder is None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="csc-load-")))
-        if server is None:
-            server = launch_app(folder, staff=True, database_url=database_url)
-            stack.callback(server.stop)
-        url = store_url(server.env)
+        servers = [server] if server is not None else []
+        if not servers:
+            cookie_key = secrets.token_urlsafe(32)
+            for _ in range(replicas):
+                started = launch_app(
+                    folder, staff=True, database_url=database_url, cookie_key=cookie_key
+                )
+                stack.callback(started.stop)
+                servers.append(started)
+        url = store_url(servers[0].env)
         workshop_id, code = make_workshop(url)
-        warm_up(server.url)
-        rss_start = server.rss_mb()
-        results, samples, wall = run_async(drive(server.url, cfg, code=code, pid=server.pid))
-        rss_end = server.rss_mb()
+        for each in servers:
+            warm_up(each.url)
+        rss_start = sum(each.rss_mb() for each in servers)
+        results, samples, wall = run_async(
+            drive([s.url for s in servers], cfg, code=code, pid=[s.pid for s in servers])
+        )
+        rss_end = sum(each.rss_mb() for each in servers)
         stored = stored_answers(url, workshop_id)
-        return summarise(cfg, results, samples, wall, stored, rss_start, rss_end)
+        result = summarise(cfg, results, samples, wall, stored, rss_start, rss_end)
+        result.config["replicas"] = len(servers)
+        return result
 
 
 def run() -> list[dict]:
@@ -441,8 +470,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=40)
     parser.add_argument("--moves", type=int, default=20)
     parser.add_argument("--answers", type=int, default=10)
-    parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"),
-                        help="seconds a person waits between interactions (uniform); default 1 3")  # fmt: skip
+    parser.add_argument("--think", type=float, nargs=2, default=(5.0, 15.0), metavar=("MIN", "MAX"),
+                        help="seconds a person waits between interactions (uniform); default 5 15")  # fmt: skip
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="app processes sharing the store; participants stick to one each")  # fmt: skip
     parser.add_argument("--ramp", type=float, default=None, help="seconds over which people arrive")
     parser.add_argument(
         "--database-url", default=None, help="store URL (default: SQLite in a temp folder)"
@@ -452,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     cfg = LoadConfig(args.sessions, args.moves, args.answers, tuple(args.think), args.ramp)
-    result = run_load(cfg, database_url=args.database_url)
+    result = run_load(cfg, database_url=args.database_url, replicas=args.replicas)
     for line in result.lines():
         print(line)
     for error in result.errors[:10]:
