@@ -1,0 +1,18 @@
+"""Drawing a chart: one place for how every plotly figure is shown.
+
+``theme=None`` keeps our own template (dark axis text, Okabe–Ito colours); Streamlit's chart
+theme would replace it with grey tick labels that fail WCAG 2.2 AA contrast.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def show(figure, *, key: str | None = None, summary: str | None = None) -> None:
+    """Draw ``figure`` full width; ``summary`` (plain words) is shown under it as its text version."""
+    st.plotly_chart(figure, theme=None, width="stretch", key=key, config=_CONFIG)
+    if summary:
+        st.caption(summary)
