@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from csc_dash import metrics
+from csc_dash import markup, metrics
 from csc_dash.cohort import GROUP_LABELS, ScoredCohort
 
 __all__ = [
@@ -81,17 +81,14 @@ GROUPS_LEGEND = (
 )
 TOO_FEW = "Too few to tell"
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=&^%@\"'])")
-
-
 def escape_markdown(text: object) -> str:
-    """``text`` with every Markdown-special character backslash-escaped, so it shows as typed.
+    """``text`` with every character in :data:`csc_dash.markup.MARKDOWN_SPECIAL`
+    backslash-escaped: :func:`csc_dash.markup.backslash_escape` under its older name.
 
-    Use it for user-supplied strings (uploaded column names, group values) placed in
-    ``st.markdown``, ``st.error`` and other elements that render Markdown.
+    Kept for the upload page's messages, whose tests pin this exact output. For anything new use
+    :func:`csc_dash.markup.markdown_text`, which also stops Streamlit linking addresses.
     """
-    plain = "".join(ch if ch.isprintable() else " " for ch in str(text))
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", plain)
+    return markup.backslash_escape(text)
 
 
 @dataclass(frozen=True)

@@ -396,9 +396,12 @@ def plain(text: str) -> str:
     """Text a person typed, made safe to put inside markdown: every markup character escaped.
 
     Streamlit never renders raw HTML without ``unsafe_allow_html``; escaping also stops links,
-    images (which would fetch from other sites) and emphasis.
+    images (which would fetch from other sites) and emphasis. The one escaper for Markdown is
+    :func:`csc_dash.markup.markdown_text`; this name stays for the pages that call it.
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    from csc_dash.markup import markdown_text
+
+    return markdown_text(text)
 
 
 # -- "Your views" questions ----------------------------------------------------------------------
