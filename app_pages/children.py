@@ -13,7 +13,7 @@ FILTER_COLUMNS = ("age_band", "ethnicity", "disability_status", "deprivation_qui
 
 cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)
-label = cohort.model_labels.get(model, model)
+label = shell.model_label(cohort, model)  # Markdown-ready
 threshold = loaders.current_threshold(cohort, model)
 frame = cohort.frame
 scores = cohort.scores(model)

@@ -3,7 +3,7 @@ per-group lines would cost, and what changes when the records themselves are bia
 
 import streamlit as st
 
-from csc_dash import fairness
+from csc_dash import fairness, markup
 from csc_dash.charts import KIND_STYLE
 from csc_dash.charts import fairness as charts
 from csc_dash.synthetic import BIAS_LEVELS
@@ -16,7 +16,7 @@ PLOT_CONFIG = {"displayModeBar": False}
 cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)
 threshold = loaders.current_threshold(cohort, model)
-label = cohort.model_labels.get(model, model)
+label = shell.model_label(cohort, model)  # Markdown-ready
 
 shell.page_header(
     "Fairness: who the mistakes fall on",
@@ -88,7 +88,7 @@ st.plotly_chart(
 )
 if few:
     st.warning(
-        f"**Too few to tell:** {'; '.join(few)}. These groups have fewer than "
+        f"**Too few to tell:** {'; '.join(map(markup.markdown_text, few))}. These groups have fewer than "
         f"{fairness.MIN_REFERRALS} referrals, or fewer than {fairness.MIN_ESCALATIONS} children "
         "who went on to a plan or care. A number for them would mostly be chance.",
         icon=":material/help:",
@@ -98,10 +98,11 @@ if few:
 st.subheader("Is any group far from the rest?")
 d_fdr = fairness.disparity(table, "fdr", band=BAND)
 d_fnr = fairness.disparity(table, "fnr", band=BAND)
-reference = d_fdr.loc[d_fdr["is_reference"], "label"].iloc[0]
+reference = d_fdr.loc[d_fdr["is_reference"], "label"].iloc[0]  # raw: the chart escapes it
+shown_reference = markup.markdown_text(reference)
 st.markdown(
-    f"Here each group is set beside the largest group, **{reference}**. 1 means the same as "
-    f"{reference}, and 2 means twice as many. The shaded band, from {BAND[0]} to {BAND[1]}, is "
+    f"Here each group is set beside the largest group, **{shown_reference}**. 1 means the same as "
+    f"{shown_reference}, and 2 means twice as many. The shaded band, from {BAND[0]} to {BAND[1]}, is "
     "one common rule for *close enough*. It is a choice people make, and you can argue for "
     "another one."
 )

@@ -10,7 +10,7 @@ from csc_dash.ui import tradeoffs_widgets as widgets
 
 cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)
-label = cohort.model_labels.get(model, model)
+label = shell.model_label(cohort, model)  # Markdown-ready
 table = loaders.sweep(cohort, model)
 
 shell.page_header("The question", text.LEAD)
@@ -25,7 +25,9 @@ if cohort.source == "sample":
 else:
     st.markdown(
         "You uploaded your own scores, so we do not know what your tools looked at. "
-        "The tools in your file are: " + ", ".join(cohort.model_labels.get(m, m) for m in cohort.models) + "."
+        "The tools in your file are: "
+        + ", ".join(shell.model_label(cohort, m) for m in cohort.models)
+        + "."
     )
 if shell.analyst_view() and cohort.source == "sample":
     st.caption(text.ANALYST_DATA)

@@ -10,7 +10,7 @@ from csc_dash.ui import tradeoffs_widgets as widgets
 
 cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)
-label = cohort.model_labels.get(model, model)
+label = shell.model_label(cohort, model)  # Markdown-ready; the chart takes the raw name
 table = loaders.sweep(cohort, model)
 bounds = tradeoffs.threshold_bounds(table)
 threshold = tradeoffs.clamp_threshold(loaders.current_threshold(cohort, model), bounds)
@@ -146,7 +146,7 @@ st.plotly_chart(
         base_rate=rate,
         average_precision=ap,
         model=model,
-        model_label=label,
+        model_label=cohort.model_labels.get(model, model),
     ),
     width="stretch",
     config={"displayModeBar": False},

@@ -183,7 +183,7 @@ model = loaders.current_model(cohort)
 threshold = loaders.current_threshold(cohort, model)
 st.markdown(
     f"A printable page in plain words for the tool chosen in the sidebar "
-    f"(**{report.escape_markdown(cohort.model_labels.get(model, model))}**) at the threshold now "
+    f"(**{shell.model_label(cohort, model)}**) at the threshold now "
     f"in use ({threshold:.3g}): how many families are flagged, false alarms and children missed "
     "per 1,000 referrals, on whom the mistakes fall, and what the numbers cannot tell."
 )

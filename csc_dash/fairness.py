@@ -25,6 +25,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from csc_dash.markup import markdown_text
 from csc_dash.metrics import check_inputs, threshold_table
 
 __all__ = [
@@ -747,6 +748,12 @@ def label_comparison(recorded: pd.DataFrame, need: pd.DataFrame, rate: str) -> p
 # --------------------------------------------------------------------------------------------
 # Plain sentences for chart summaries (the page shows them beside each chart)
 # --------------------------------------------------------------------------------------------
+# They are Markdown: group labels come from the data (an upload's own values), so each one is
+# escaped with :func:`_shown` where it enters a sentence.
+
+
+def _shown(label: object) -> str:
+    return markdown_text(label)
 
 
 def _count_phrase(n: int, one: str, many: str) -> str:
@@ -770,29 +777,30 @@ def describe_rate(table: pd.DataFrame, rate: str, *, what: str) -> str:
         return f"Every group has too few referrals to tell how many {what} there are."
     if len(known) == 1:
         row = known.iloc[0]
-        return f"{row['label']}: about {row['value']:.0f} {what} in 100.{tail}"
+        return f"{_shown(row['label'])}: about {row['value']:.0f} {what} in 100.{tail}"
     low = known.loc[known["value"].idxmin()]
     high = known.loc[known["value"].idxmax()]
     return (
-        f"Fewest {what}: about {low['value']:.0f} in 100, for {low['label']}. "
-        f"Most {what}: about {high['value']:.0f} in 100, for {high['label']}.{tail}"
+        f"Fewest {what}: about {low['value']:.0f} in 100, for {_shown(low['label'])}. "
+        f"Most {what}: about {high['value']:.0f} in 100, for {_shown(high['label'])}.{tail}"
     )
 
 
 def describe_disparity(table: pd.DataFrame) -> str:
     """A one-sentence summary of a :func:`disparity` table."""
     ref = table[table["is_reference"]].iloc[0]
+    reference = _shown(ref["label"])
     judged = table[~table["too_few"] & ~table["is_reference"] & table["within_band"].notna()]
     outside = judged[~judged["within_band"].astype(bool)]
     if judged.empty:
-        return f"Compared with {ref['label']}, no other group has enough referrals to tell."
+        return f"Compared with {reference}, no other group has enough referrals to tell."
     if outside.empty:
         return (
-            f"Compared with {ref['label']}, every group with enough referrals is inside the "
+            f"Compared with {reference}, every group with enough referrals is inside the "
             "shaded band."
         )
-    names = ", ".join(outside["label"].astype(str))
-    return f"Compared with {ref['label']}, these groups are outside the shaded band: {names}."
+    names = ", ".join(map(_shown, outside["label"]))
+    return f"Compared with {reference}, these groups are outside the shaded band: {names}."
 
 
 def describe_preset(costs: PresetCosts, preset: Preset) -> str:
@@ -821,14 +829,14 @@ def describe_preset(costs: PresetCosts, preset: Preset) -> str:
         if missed.min() <= -0.5:
             best = groups.loc[missed.idxmin()]
             text += (
-                f" {best['label']} gains most: "
+                f" {_shown(best['label'])} gains most: "
                 f"{change(best['change_missed_per_1000'], 'child missed', 'children missed')} "
                 "per 1,000."
             )
         if alarms.max() >= 0.5:
             worst = groups.loc[alarms.idxmax()]
             text += (
-                f" {worst['label']} pays most: "
+                f" {_shown(worst['label'])} pays most: "
                 f"{change(worst['change_false_alarms_per_1000'], 'false alarm', 'false alarms')} "
                 "per 1,000."
             )
@@ -855,7 +863,7 @@ def describe_label_comparison(frame: pd.DataFrame, *, what: str) -> str:
     if round(row["recorded"]) == round(row["need"]):
         return f"The records and true need give about the same number of {what} for every group."
     return (
-        f"The biggest gap is for {row['label']}: about {row['recorded']:.0f} {what} when we "
+        f"The biggest gap is for {_shown(row['label'])}: about {row['recorded']:.0f} {what} when we "
         f"check against the records, but {row['need']:.0f} when we check against true need."
     )
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from csc_dash import metrics
+from csc_dash.markup import markdown_text
 
 __all__ = [
     "KIND_ORDER",
@@ -461,17 +462,21 @@ def pr_sentence(*, row: Mapping, average_precision: float, base_rate: float) -> 
 
 
 def comparison_sentence(frame: pd.DataFrame, *, flagged: int, fixed_by: str | None) -> str:
-    """Say how tools compare at the same number flagged, naming the one that finds most."""
+    """Say how tools compare at the same number flagged, naming the one that finds most.
+
+    Markdown: the tools' names (``frame["label"]`` and ``fixed_by``, as :func:`comparison` gives
+    them, raw) are escaped here, since an uploaded file names its own tools.
+    """
     if len(frame) == 0:
         return "There are no tools to compare."
     top = frame[frame["tp"] == frame["tp"].max()]
     why = (
-        f"{fixed_by} can only flag one fixed number of referrals ({flagged:,}), "
+        f"{markdown_text(fixed_by)} can only flag one fixed number of referrals ({flagged:,}), "
         "so every tool here flags that many."
         if fixed_by
         else f"Every tool here flags the same number of referrals ({flagged:,})."
     )
-    names = list(top["label"])
+    names = [markdown_text(name) for name in top["label"]]
     who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     verb = "finds" if len(names) == 1 else "each find"
     return (

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from csc_dash.facts import ASSESSMENT_FACTOR_LABELS
+from csc_dash.markup import markdown_text
 from csc_dash.models import LinearExplanation
 from csc_dash.synthetic import FACTORS
 from csc_dash.tradeoffs import KIND_ORDER
@@ -245,8 +246,13 @@ def _times(n: int) -> str:
 
 
 def story(row: Mapping) -> list[str]:
-    """The plain-words story of one synthetic referral, as a list of short sentences."""
-    article, age = _AGE_WORDS.get(str(row["age_band"]), ("a", f"in the age group {row['age_band']}"))
+    """The plain-words story of one synthetic referral, as a list of short sentences (Markdown).
+
+    An uploaded file with the same columns may hold any age group: it is escaped to show as typed.
+    """
+    article, age = _AGE_WORDS.get(
+        str(row["age_band"]), ("a", f"in the age group {markdown_text(row['age_band'])}")
+    )
     who = _GENDER_WORDS.get(str(row["gender"]), "child")
     if article == "a young" and who in ("girl", "boy"):
         person = f"a young {who} {age}"
@@ -293,7 +299,8 @@ def story(row: Mapping) -> list[str]:
 
 
 def score_sentence(score: float, threshold: float, *, model_label: str) -> str:
-    """The score against the line, in words."""
+    """The score against the line, in words (Markdown; ``model_label`` Markdown-ready, e.g.
+    from ``shell.model_label``)."""
     side = "at or above" if score >= threshold else "below"
     result = "flagged" if score >= threshold else "not flagged"
     return (

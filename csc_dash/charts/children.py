@@ -6,6 +6,7 @@ import pandas as pd
 
 from csc_dash.charts import KIND_STYLE, KINDS, OKABE_ITO, base_layout
 from csc_dash.charts.tradeoffs import figure
+from csc_dash.markup import chart_text
 
 __all__ = ["children_grid", "contribution_bars"]
 
@@ -78,7 +79,8 @@ def contribution_bars(frame: pd.DataFrame):
     values = frame["contribution"].to_numpy(dtype=float)
     up = values > 0
     labels = [
-        f"{lab}: {val}" if val else lab for lab, val in zip(frame["label"], frame["value"], strict=True)
+        chart_text(f"{lab}: {val}" if val else lab)
+        for lab, val in zip(frame["label"], frame["value"], strict=True)
     ]
     data = [
         {

@@ -2,7 +2,9 @@
 recorded-versus-need comparison and who gains or loses under a preset.
 
 Frames in, figures out; every number is computed in :mod:`csc_dash.fairness`. Groups with too
-few referrals get the words "too few to tell" instead of a dot.
+few referrals get the words "too few to tell" instead of a dot. Group labels come from the data
+(an upload's own values) and every name may be joined into a hover template, so each enters a
+figure through :func:`csc_dash.markup.chart_text`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from csc_dash.charts import OKABE_ITO, base_layout
+from csc_dash.markup import chart_text
 
 __all__ = ["TOO_FEW", "change_bars", "comparison_dots", "disparity_dots", "rate_dots"]
 
@@ -22,6 +25,10 @@ _ROW_HEIGHT = 30
 
 def _height(rows: int) -> int:
     return max(220, 110 + _ROW_HEIGHT * rows)
+
+
+def _labels(labels) -> list[str]:
+    return [chart_text(label) for label in labels]
 
 
 def _y_axis(fig, labels: list[str]) -> None:
@@ -47,7 +54,7 @@ def _dots_trace(frame: pd.DataFrame, y: np.ndarray, *, name: str, colour: str, s
         x=value,
         y=y[shown],
         mode="markers",
-        name=name,
+        name=chart_text(name),
         marker={"symbol": symbol, "color": colour, "size": 12, "line": {"width": 1, "color": "#1a1a1a"}},
         error_x={
             "type": "data",
@@ -58,11 +65,11 @@ def _dots_trace(frame: pd.DataFrame, y: np.ndarray, *, name: str, colour: str, s
             "thickness": 2.5,
             "width": 5,
         },
-        customdata=np.column_stack([part["label"].astype(str), low, high, part["n"]]),
+        customdata=np.column_stack([_labels(part["label"]), low, high, part["n"]]),
         hovertemplate=(
-            "%{customdata[0]}: about %{x:.0f} " + unit + "<br>"
+            "%{customdata[0]}: about %{x:.0f} " + chart_text(unit) + "<br>"
             "probably between %{customdata[1]:.0f} and %{customdata[2]:.0f}<br>"
-            "%{customdata[3]:,} referrals<extra>" + name + "</extra>"
+            "%{customdata[3]:,} referrals<extra>" + chart_text(name) + "</extra>"
         ),
     )
 
@@ -95,7 +102,7 @@ def rate_dots(
     """One dot per group with its interval, out of 100; ``frame`` from ``fairness.per_100``."""
     import plotly.graph_objects as go
 
-    labels = frame["label"].astype(str).tolist()
+    labels = _labels(frame["label"])
     y = np.arange(len(labels), dtype=float)
     fig = go.Figure()
     fig.add_trace(_dots_trace(frame, y, name=name, colour=colour, symbol=symbol, unit=unit))
@@ -119,7 +126,7 @@ def comparison_dots(frame: pd.DataFrame, *, x_title: str, names: Mapping[str, st
         "need": {"colour": OKABE_ITO["orange"], "symbol": "diamond", "offset": 0.17},
     }
     rec = frame[frame["against"] == "recorded"]
-    labels = rec["label"].astype(str).tolist()
+    labels = _labels(rec["label"])
     fig = go.Figure()
     for against, style in styles.items():
         part = frame[frame["against"] == against]
@@ -154,7 +161,8 @@ def disparity_dots(
         {"colour": OKABE_ITO["blue"], "symbol": "circle"},
     ]
     first = next(iter(frames.values()))
-    labels = first["label"].astype(str).tolist()
+    labels = _labels(first["label"])
+    reference = chart_text(reference_label)
     fig = go.Figure()
     fig.add_shape(
         type="rect",
@@ -182,15 +190,17 @@ def disparity_dots(
                 x=part["ratio"],
                 y=y[shown],
                 mode="markers",
-                name=name,
+                name=chart_text(name),
                 marker={
                     "symbol": style["symbol"],
                     "color": style["colour"],
                     "size": 12,
                     "line": {"width": 1.5, "color": style["colour"]},
                 },
-                customdata=part["label"].astype(str),
-                hovertemplate="%{customdata}: %{x:.2f} times " + reference_label + "<extra>" + name + "</extra>",
+                customdata=_labels(part["label"]),
+                hovertemplate=(
+                    "%{customdata}: %{x:.2f} times " + reference + "<extra>" + chart_text(name) + "</extra>"
+                ),
             )
         )
     hidden = first["too_few"].to_numpy(dtype=bool)
@@ -214,7 +224,7 @@ def disparity_dots(
     fig.update_xaxes(
         type="log",
         range=[np.log10(low), np.log10(high)],
-        title=f"Compared with {reference_label} (1 = the same)",
+        title=f"Compared with {reference} (1 = the same)",
     )
     return fig
 
@@ -228,7 +238,7 @@ def change_bars(frame: pd.DataFrame):
     import plotly.graph_objects as go
 
     labels = [
-        f"{label} ({TOO_FEW})" if few else str(label)
+        chart_text(f"{label} ({TOO_FEW})" if few else label)
         for label, few in zip(frame["label"], frame["too_few"], strict=True)
     ]
     series = [

@@ -1,5 +1,8 @@
 """Charts for the Trade-offs page: the icon array, the precision–recall curve and the
 side-by-side comparison of tools. Frames in, figures out; every number is computed elsewhere.
+
+Tools' names may come from an uploaded file: they enter a figure through
+:func:`csc_dash.markup.chart_text`, so plotly shows them as typed.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from csc_dash.charts import KIND_STYLE, KINDS, MODEL_COLOURS, OKABE_ITO, base_layout
+from csc_dash.markup import chart_text
 
 __all__ = ["comparison_bars", "figure", "icon_array", "pr_curve"]
 
@@ -91,7 +95,7 @@ def pr_curve(
             "y": points["precision"].to_numpy(),
             "mode": "lines",
             "line": {"color": colour, "width": 3, "shape": "hv"},
-            "name": f"{model_label} (average precision {average_precision:.2f})",
+            "name": f"{chart_text(model_label)} (average precision {average_precision:.2f})",
             "hovertemplate": "Found %{x:.0%} of children · right %{y:.0%} of the time<extra></extra>",
         },
         {
@@ -146,7 +150,7 @@ def comparison_bars(frame: pd.DataFrame):
         "false_alarm": "false_alarms_per_1000",
         "missed": "missed_per_1000",
     }
-    labels = frame["label"].tolist()
+    labels = [chart_text(label) for label in frame["label"]]
     data = []
     for kind, column in columns.items():
         style = KIND_STYLE[kind]

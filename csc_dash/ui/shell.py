@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from csc_dash import markup
 from csc_dash.cohort import ScoredCohort
 from csc_dash.synthetic import BIAS_LEVELS
 from csc_dash.ui import loaders, state
@@ -35,6 +36,16 @@ def page_header(title: str, lead: str | None = None) -> None:
         st.caption(":material/info: " + SYNTHETIC_NOTICE)
 
 
+def model_label(cohort: ScoredCohort, model: str) -> str:
+    """A tool's name, ready for Markdown (``st.markdown``, captions, metric and widget labels).
+
+    An uploaded file names its own tools, so the name is escaped to show as typed; the sample's
+    names read the same either way. Charts take the raw ``cohort.model_labels`` name instead
+    (their builders escape it for plotly).
+    """
+    return markup.markdown_text(cohort.model_labels.get(model, model))
+
+
 def analyst_view() -> bool:
     return state.get(state.VIEW) == "analyst"
 
@@ -48,7 +59,7 @@ def sidebar(cohort: ScoredCohort) -> None:
         st.radio(
             "Which tool?",
             models,
-            format_func=lambda m: cohort.model_labels.get(m, m),
+            format_func=lambda m: model_label(cohort, m),  # radio options render Markdown
             key=state.bind(state.MODEL),
             on_change=state.store,
             args=(state.MODEL,),
