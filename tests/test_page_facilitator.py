@@ -21,10 +21,9 @@ from tests.workshop_helpers import (  # noqa: F401
     new_app,
     save_view_on,
     sign_in,
-    through_app,
 )
 
-pytestmark = pytest.mark.usefixtures("through_app", "fast_bcrypt")
+pytestmark = pytest.mark.usefixtures("fast_bcrypt")
 
 PAGE = "app_pages/facilitator.py"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(2)>'

@@ -14,10 +14,9 @@ from tests.workshop_helpers import (  # noqa: F401
     fast_bcrypt,
     join,
     new_app,
-    through_app,
 )
 
-pytestmark = pytest.mark.usefixtures("through_app", "fast_bcrypt")
+pytestmark = pytest.mark.usefixtures("fast_bcrypt")
 
 XSS = "<img src=x onerror=alert(1)>"
 

@@ -9,9 +9,7 @@ from csc_dash import feedback
 from csc_dash.content.questions import PRIORITY_LEVELS, QUESTIONNAIRE, SAFEGUARDS, by_id
 from csc_dash.ui import state, workshop
 from tests.helpers import assert_no_exception, page_text
-from tests.workshop_helpers import engine, join, new_app, through_app  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("through_app")
+from tests.workshop_helpers import engine, join, new_app
 
 PAGE = "app_pages/your_views.py"
 

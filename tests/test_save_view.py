@@ -9,9 +9,7 @@ import textstat
 from csc_dash import feedback
 from csc_dash.ui import save_view, state, workshop
 from tests.helpers import assert_no_exception, page_text
-from tests.workshop_helpers import engine, join, new_app, save_view_on, through_app  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("through_app")
+from tests.workshop_helpers import engine, join, new_app, save_view_on
 
 PAGE_FILE, PAGE_ID = "app_pages/question.py", "question"
 

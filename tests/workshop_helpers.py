@@ -13,26 +13,6 @@ PASSWORD = "correct horse battery staple"
 GOOD_KEY = "k" + secrets.token_urlsafe(40)
 
 
-@pytest.fixture(autouse=False)
-def through_app(monkeypatch):
-    """Make every AppTest run go through app.py, as a running server does.
-
-    AppTest resets ``PagesManager.uses_pages_directory`` before each run; because the project
-    has a ``pages/`` folder, every run after ``switch_page`` would then execute the page file on
-    its own (Streamlit's old multipage mode), skipping app.py and its page list. A real server
-    leaves that mode as soon as app.py has called ``st.navigation`` once.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 @pytest.fixture
 def fast_bcrypt(monkeypatch):
     """bcrypt at its lowest cost, so hashing in tests takes milliseconds, not a quarter second."""
