@@ -29,7 +29,8 @@ run: $(VENV)/.run-installed
 ## make test: every test (unit, AppTest, PostgreSQL store tests when reachable, browser journeys when Chromium is present)
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --ignore=tests/browser $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/python -m ruff check .
