@@ -33,10 +33,12 @@ from csc_dash.synthetic import FACTORS
 
 __all__ = [
     "COUNCILS_CSV",
+    "DATA_NOTICE",
     "DEPRIVATION_LABELS",
     "ENGLAND_CSV",
     "EXCLUDED_FROM_COMPARISONS",
     "FACTOR_LABELS",
+    "MADE_UP_NOTICE",
     "RATE_LABELS",
     "RATE_PLAIN",
     "Association",
@@ -53,14 +55,21 @@ __all__ = [
     "councils_in_year",
     "decile_label",
     "decile_ratio",
+    "deprivation_axis",
+    "deprivation_label",
+    "deprivation_subject",
     "deprivation_residuals",
     "describe_rate",
     "factor_comparison",
     "factors_by_decile",
     "latest_year",
+    "link_numbers",
+    "link_scale",
+    "link_sentence",
     "load_councils",
     "load_england",
     "missing_measure",
+    "missing_note",
     "neighbour_comparison",
     "neighbours_of",
     "prevention_what_if",
@@ -122,6 +131,107 @@ DEPRIVATION_LABELS = MappingProxyType(
         "idaci2025_score": "Share of children in low-income families (IDACI 2025)",
     }
 )
+#: Each deprivation measure as (what it measures in plain words, its year, the index's own name).
+_DEPRIVATION_PARTS = MappingProxyType(
+    {
+        "imd2019_score": ("Overall deprivation", 2019, "IMD 2019"),
+        "idaci2019_score": ("Child poverty", 2019, "IDACI 2019"),
+        "imd2025_score": ("Overall deprivation", 2025, "IMD 2025"),
+        "idaci2025_score": ("Child poverty", 2025, "IDACI 2025"),
+    }
+)
+#: Where the page's figures come from: the real published ones, and the one made-up part.
+DATA_NOTICE = (
+    "**The council figures on this page are real.** The government publishes them: the Department "
+    "for Education (DfE), the Office for National Statistics (ONS) and the housing ministry "
+    "(MHCLG). Anyone may use them under the Open Government Licence. Only the part called **Our "
+    "made-up council** is made up (synthetic). No real child or family is shown."
+)
+MADE_UP_NOTICE = (
+    "Everything in this part is **made up** (synthetic), unlike the real council figures in the "
+    "other parts. No real child or family is shown."
+)
+
+
+def deprivation_label(measure: str, *, analyst: bool = False) -> str:
+    """A short name for a deprivation measure that fits a narrow picker.
+
+    Plain words by default ("Child poverty, 2019"); with ``analyst`` the index's own name beside
+    them ("Child poverty (IDACI 2019)").
+    """
+    _check_measure(measure, _DEPRIVATION_PARTS)
+    what, year, index = _DEPRIVATION_PARTS[measure]
+    return f"{what} ({index})" if analyst else f"{what}, {year}"
+
+
+def deprivation_axis(measure: str, *, analyst: bool = False) -> str:
+    """An axis title for a deprivation measure, short enough for a chart on a tablet."""
+    _check_measure(measure, _DEPRIVATION_PARTS)
+    what, year, index = _DEPRIVATION_PARTS[measure]
+    return f"{index} score → more deprived" if analyst else f"{what}, {year} → more deprived"
+
+
+def deprivation_subject(measure: str) -> str:
+    """The start of a sentence about councils high on a deprivation measure."""
+    _check_measure(measure, _DEPRIVATION_PARTS)
+    what = _DEPRIVATION_PARTS[measure][0]
+    return "Councils with more child poverty" if what == "Child poverty" else "Councils with more deprivation"
+
+
+def link_sentence(link: Association, *, subject: str, outcome: str) -> str:
+    """An association in words, without r or n symbols.
+
+    ``link_sentence(a, subject="Councils with more deprivation", outcome="children in care")`` ->
+    "Councils with more deprivation tend to have more children in care — a strong link across 147
+    councils".
+    """
+    if not link.enough:
+        return f"Too few councils ({link.n}) have both figures, so it is too few to tell"
+    word = strength_word(link.pearson_r)
+    if word == "little or no":
+        return (
+            f"{subject} do not clearly have more or fewer {outcome} — little or no link across "
+            f"{link.n} councils"
+        )
+    direction = "more" if link.pearson_r > 0 else "fewer"
+    return f"{subject} tend to have {direction} {outcome} — a {word} link across {link.n} councils"
+
+
+def link_scale(link: Association) -> str:
+    """The size of a correlation in plain words, the number beside its meaning (no symbols)."""
+    if not link.enough:
+        return "There are too few councils to tell how strong the link is."
+    return (
+        f"The link is **{strength_word(link.pearson_r)}**. On a scale from 0 (no link) to 1 "
+        f"(all dots on one line), it scores {abs(link.pearson_r):.2f}."
+    )
+
+
+def link_numbers(link: Association, *, brief: bool = False) -> str:
+    """The statistics of an association for analysts: r with its interval, rho and n.
+
+    ``brief`` gives only "r = 0.70, n = 147 councils" (for a chart title).
+    """
+    if not link.enough:
+        return f"n = {link.n} councils: too few to tell"
+    if brief:
+        return f"r = {link.pearson_r:.2f}, n = {link.n} councils"
+    return (
+        f"r = {link.pearson_r:.2f} (95% interval {link.pearson_low:.2f} to {link.pearson_high:.2f}), "
+        f"Spearman rho = {link.spearman_rho:.2f}, n = {link.n} councils"
+    )
+
+
+def missing_note(missing: pd.DataFrame, *, analyst: bool = False) -> str:
+    """Councils without a figure, each with its reason; plain words unless ``analyst``."""
+    if missing.empty:
+        return ""
+    parts = []
+    for name, reason in zip(missing["la_name"], missing["reason"], strict=True):
+        parts.append(f"{name} ({reason if analyst else reason.replace('IoD2019', 'the 2019 index')})")
+    return "No deprivation figure: " + "; ".join(parts) + "."
+
+
 #: City of London and the Isles of Scilly are tiny and mostly suppressed (SOURCES.md).
 EXCLUDED_FROM_COMPARISONS = ("E09000001", "E06000053")
 FACTOR_LABELS = MappingProxyType({f: ASSESSMENT_FACTOR_LABELS[f] for f in FACTORS})

@@ -351,3 +351,79 @@ def test_load_councils_rejects_a_table_without_the_rates(tmp_path):
     path.write_text("year,new_la_code\n2025,E06000001\n")
     with pytest.raises(ValueError, match="no column named old_la_code, la_name, referral_rate"):
         population.load_councils(path)
+
+
+# --------------------------------------------------------------------------- words for the page
+
+
+def _link(r: float, n: int = 147) -> population.Association:
+    return population.Association("x", "y", 2025, n, r, r - 0.1, r + 0.1, r, 1.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("r", "n", "sentence"),
+    [
+        (0.70, 147, "Councils with more deprivation tend to have more children in care — a strong link across 147 councils"),
+        (-0.45, 150, "Councils with more deprivation tend to have fewer children in care — a moderate link across 150 councils"),
+        (0.25, 147, "Councils with more deprivation tend to have more children in care — a weak link across 147 councils"),
+        (0.05, 147, "Councils with more deprivation do not clearly have more or fewer children in care — little or no link across 147 councils"),
+        (float("nan"), 3, "Too few councils (3) have both figures, so it is too few to tell"),
+    ],
+)
+def test_link_sentence(r, n, sentence):
+    link = _link(r, n)
+    assert population.link_sentence(link, subject="Councils with more deprivation", outcome="children in care") == sentence
+
+
+def test_link_words_keep_symbols_for_analysts():
+    link = _link(0.7012)
+    assert population.link_scale(link) == (
+        "The link is **strong**. On a scale from 0 (no link) to 1 (all dots on one line), it scores 0.70."
+    )
+    assert "=" not in population.link_scale(_link(-0.65))
+    assert population.link_numbers(link, brief=True) == "r = 0.70, n = 147 councils"
+    assert population.link_numbers(link) == (
+        "r = 0.70 (95% interval 0.60 to 0.80), Spearman rho = 0.70, n = 147 councils"
+    )
+    assert population.link_numbers(_link(float("nan"), 4)) == "n = 4 councils: too few to tell"
+
+
+@pytest.mark.parametrize(
+    ("measure", "plain", "analyst", "subject"),
+    [
+        ("imd2019_score", "Overall deprivation, 2019", "Overall deprivation (IMD 2019)", "Councils with more deprivation"),
+        ("idaci2019_score", "Child poverty, 2019", "Child poverty (IDACI 2019)", "Councils with more child poverty"),
+        ("imd2025_score", "Overall deprivation, 2025", "Overall deprivation (IMD 2025)", "Councils with more deprivation"),
+        ("idaci2025_score", "Child poverty, 2025", "Child poverty (IDACI 2025)", "Councils with more child poverty"),
+    ],
+)
+def test_deprivation_names(measure, plain, analyst, subject):
+    assert population.deprivation_label(measure) == plain
+    assert population.deprivation_label(measure, analyst=True) == analyst
+    assert population.deprivation_subject(measure) == subject
+    assert population.deprivation_axis(measure) == f"{plain} → more deprived"
+    assert population.deprivation_axis(measure, analyst=True) == f"{analyst.split('(')[1][:-1]} score → more deprived"
+
+
+def test_every_deprivation_measure_has_names():
+    assert {population.deprivation_label(m) for m in population.DEPRIVATION_LABELS} == {
+        "Overall deprivation, 2019", "Child poverty, 2019", "Overall deprivation, 2025", "Child poverty, 2025"
+    }
+    with pytest.raises(ValueError, match="There is no measure called 'cla_rate'"):
+        population.deprivation_label("cla_rate")
+
+
+def test_missing_note_plain_and_for_analysts(councils):
+    missing = population.missing_measure(councils, "imd2019_score")
+    plain = population.missing_note(missing)
+    assert plain.startswith("No deprivation figure: North Northamptonshire (formed in 2021")
+    assert "IoD2019" not in plain and "the 2019 index has no figure for it" in plain
+    assert "IoD2019 has no figure for it" in population.missing_note(missing, analyst=True)
+    assert population.missing_note(missing.iloc[0:0]) == ""
+
+
+@pytest.mark.parametrize("text", [population.DATA_NOTICE, population.MADE_UP_NOTICE])
+def test_notices_are_plain(text):
+    import textstat
+
+    assert textstat.flesch_kincaid_grade(text.replace("**", "")) <= 8

@@ -6,12 +6,15 @@ statistical neighbours sky-blue diamonds, other councils small grey circles, Eng
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from csc_dash.charts import OKABE_ITO, base_layout
 
 __all__ = [
+    "DECILE_AXIS",
     "ROLE_STYLE",
     "cohort_factors_heatmap",
     "cohort_need_chart",
@@ -34,11 +37,20 @@ ROLE_STYLE = {
     },
     "chosen": {"name": "The council you picked", "colour": OKABE_ITO["vermillion"], "symbol": "star", "size": 20},
 }
+#: Deciles in words first: "tenth" is the plain form, "decile" the word beside it.
+DECILE_AXIS = "Tenth of neighbourhoods (decile)"
 _DECILE_TICKS = {
     "tickmode": "array",
     "tickvals": list(range(1, 11)),
     "ticktext": ["1<br>most<br>deprived", *map(str, range(2, 10)), "10<br>least<br>deprived"],
+    "tickangle": 0,  # upright even when a narrow chart would tilt them
 }
+
+
+def _wrapped(text: str, *, width: int = 46) -> tuple[str, int]:
+    """A title broken into lines that fit a narrow chart (plotly never wraps), and the line count."""
+    lines = [part for line in text.split("\n") for part in (textwrap.wrap(line, width) or [""])]
+    return "<br>".join(lines), len(lines)
 
 
 def scatter_with_line(
@@ -50,7 +62,10 @@ def scatter_with_line(
     y_label: str,
     title: str,
 ) -> go.Figure:
-    """Councils as points (role by colour and shape) and the least-squares line."""
+    """Councils as points (role by colour and shape) and the least-squares line.
+
+    ``title`` is a sentence; it is wrapped to fit a narrow column (a newline starts a new line).
+    """
     fig = go.Figure()
     for role in ("other", "neighbour", "chosen"):
         part = points[points["role"] == role]
@@ -86,11 +101,21 @@ def scatter_with_line(
                 hoverinfo="skip",
             )
         )
+    title_text, lines = _wrapped(title)
     fig.update_layout(
         **base_layout(
-            title={"text": title, "font": {"size": 16}},
-            height=520,
-            margin={"l": 10, "r": 10, "t": 50, "b": 10},
+            title={
+                "text": title_text,
+                "font": {"size": 16},
+                "x": 0,
+                "xanchor": "left",
+                "y": 1,
+                "yref": "container",
+                "yanchor": "top",
+                "pad": {"t": 22},  # plotly places a multi-line title about one line too high
+            },
+            height=510 + 22 * lines,
+            margin={"l": 10, "r": 10, "t": 30 + 22 * lines, "b": 10},
             legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
         )
     )
@@ -188,7 +213,7 @@ def factor_bars(frame: pd.DataFrame, *, council: str) -> go.Figure:
         )
     )
     fig.update_layout(**base_layout(barmode="group", height=520))
-    fig.update_xaxes(title_text="Out of every 100 assessments, how many found it", rangemode="tozero")
+    fig.update_xaxes(title_text="Out of every 100 assessments", rangemode="tozero")
     return fig
 
 
@@ -233,11 +258,11 @@ def cohort_referrals_chart(gradient: pd.DataFrame) -> go.Figure:
             marker={"color": OKABE_ITO["sky_blue"]},
             text=[f"{v:.0f}" for v in gradient["referrals_per_10k"]],
             textposition="outside",
-            hovertemplate="Decile %{x}: %{y:.0f} referrals per 10,000 children a year<extra></extra>",
+            hovertemplate="Tenth %{x}: %{y:.0f} referrals per 10,000 children a year<extra></extra>",
         )
     )
     fig.update_layout(**base_layout(height=360, showlegend=False))
-    fig.update_xaxes(title_text="Neighbourhood deprivation decile", **_DECILE_TICKS)
+    fig.update_xaxes(title_text=DECILE_AXIS, **_DECILE_TICKS)
     fig.update_yaxes(title_text="Referrals per 10,000 children a year", rangemode="tozero")
     return fig
 
@@ -249,9 +274,9 @@ def cohort_need_chart(gradient: pd.DataFrame) -> go.Figure:
         go.Bar(
             x=gradient["deprivation_decile"],
             y=gradient["need_per_10k"],
-            name="Truly needed a plan or care (known only in this made-up world)",
+            name="Truly needed a plan or care<br>(known only in this made-up world)",
             marker={"color": OKABE_ITO["bluish_green"], "pattern": {"shape": "/", "fgcolor": "#ffffff"}},
-            hovertemplate="Decile %{x}: %{y:.1f} needed help<extra></extra>",
+            hovertemplate="Tenth %{x}: %{y:.1f} needed help<extra></extra>",
         )
     )
     fig.add_trace(
@@ -260,11 +285,11 @@ def cohort_need_chart(gradient: pd.DataFrame) -> go.Figure:
             y=gradient["recorded_per_10k"],
             name="Plan or care recorded",
             marker={"color": OKABE_ITO["blue"]},
-            hovertemplate="Decile %{x}: %{y:.1f} recorded<extra></extra>",
+            hovertemplate="Tenth %{x}: %{y:.1f} recorded<extra></extra>",
         )
     )
     fig.update_layout(**base_layout(barmode="group", height=400))
-    fig.update_xaxes(title_text="Neighbourhood deprivation decile", **_DECILE_TICKS)
+    fig.update_xaxes(title_text=DECILE_AXIS, **_DECILE_TICKS)
     fig.update_yaxes(title_text="Children per 10,000 a year", rangemode="tozero")
     return fig
 
@@ -281,13 +306,21 @@ def cohort_factors_heatmap(factors: pd.DataFrame) -> go.Figure:
             y=list(wide.index),
             text=[[f"{v:.0f}" for v in row] for row in wide.to_numpy()],
             texttemplate="%{text}",
+            textfont={"size": 13},
             colorscale=[[0, "#ffffff"], [1, OKABE_ITO["blue"]]],
-            colorbar={"title": {"text": "per 10,000<br>a year"}},
-            hovertemplate="%{y}, decile %{x}: %{z:.0f} per 10,000 children a year<extra></extra>",
+            showscale=False,  # every box prints its number; a colour key would only take width
+            customdata=[[label] * wide.shape[1] for label in wide.index],
+            hovertemplate="%{customdata}, tenth %{x}: %{z:.0f} per 10,000 children a year<extra></extra>",
         )
     )
-    fig.update_layout(**base_layout(height=440))
-    fig.update_xaxes(title_text="Neighbourhood deprivation decile", **_DECILE_TICKS)
+    # Two-line worry names leave the boxes room on a tablet.
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=list(wide.index),
+        ticktext=[_wrapped(label, width=20)[0] for label in wide.index],
+    )
+    fig.update_layout(**base_layout(height=100 + 46 * len(wide)))  # room for two-line names
+    fig.update_xaxes(title_text=DECILE_AXIS, **_DECILE_TICKS)
     return fig
 
 
