@@ -5,8 +5,8 @@ import streamlit as st
 
 from csc_dash import population as pop
 from csc_dash.charts import population as charts
+from csc_dash.ui import chart, save_view, shell, state
 from csc_dash.ui import population_cache as cache
-from csc_dash.ui import save_view, shell, state
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 CAUSE_WORDS = (
@@ -20,12 +20,19 @@ VIEWS = {
     "cohort": "Our made-up council",
 }
 
-shell.page_header(
-    "Root causes",
+# Not shell.page_header: its notice says all data are made up, but most of this page is real
+# published statistics. The same look (title, lead, info caption) with an honest notice.
+st.title("Root causes")
+st.markdown(
     "Why do some families need help from children's social care? This page uses **real published "
     "figures** for every council in England. It shows how need for help goes with how poor an "
-    "area is. Then it goes back to our made-up council.",
+    "area is. Then it goes back to our made-up council."
 )
+st.caption(":material/info: " + pop.DATA_NOTICE)
+if state.get(state.UPLOAD) is not None:
+    st.caption("This page does not use your uploaded test set.")
+
+analyst = shell.analyst_view()
 
 councils = cache.councils()
 england = cache.england()
@@ -54,29 +61,41 @@ if deprivation not in pop.DEPRIVATION_LABELS:
 if council not in choices:
     council = None
 
+# Two pickers a row, short option names: three in a row cut the names off on a tablet.
 if view != "cohort":
-    left, middle, right = st.columns(3)
-    with left:
+    top_left, top_right = st.columns(2)
+    with top_left:
         rate = st.selectbox(
-            "Which figure?",
+            "Which figure? (per 10,000 children)",
             list(pop.RATE_LABELS),
-            format_func=lambda r: f"{pop.RATE_LABELS[r]} (per 10,000 children)",
+            format_func=pop.RATE_LABELS.get,
             key=state.bind(state.ROOT_RATE),
             on_change=state.store,
             args=(state.ROOT_RATE,),
         )
-    with middle:
-        deprivation = st.selectbox(
-            "Measure of deprivation",
-            list(pop.DEPRIVATION_LABELS),
-            format_func=pop.DEPRIVATION_LABELS.get,
-            key=state.bind(state.ROOT_DEPRIVATION),
-            on_change=state.store,
-            args=(state.ROOT_DEPRIVATION,),
-            help="Deprivation means how poor an area is: income, jobs, health, housing and more. "
-            "The 2019 and 2025 scores are measured differently, so do not compare them.",
-        )
-    with right:
+    if view == "council":
+        council_col = top_right
+    else:
+        with top_right:
+            deprivation = st.selectbox(
+                "Measure of deprivation",
+                list(pop.DEPRIVATION_LABELS),
+                format_func=lambda m: pop.deprivation_label(m, analyst=analyst),
+                key=state.bind(state.ROOT_DEPRIVATION),
+                on_change=state.store,
+                args=(state.ROOT_DEPRIVATION,),
+                help="Overall deprivation means how poor an area is: income, jobs, health, housing "
+                "and more. Child poverty is the share of children in low-income homes. The 2019 and "
+                "2025 scores are worked out differently, so do not compare them."
+                + (
+                    " IMD: Index of Multiple Deprivation. IDACI: Income Deprivation Affecting "
+                    "Children Index (English Indices of Deprivation)."
+                    if analyst
+                    else ""
+                ),
+            )
+        council_col, _ = st.columns(2)
+    with council_col:
         council = st.selectbox(
             "Pick a council",
             list(choices),
@@ -95,56 +114,57 @@ council_name = choices.get(council) if council else None
 
 # ----------------------------------------------------------------------------- all councils
 if view == "england":
-    st.subheader(f"Deprivation and {rate_name.lower()}, {year}")
+    st.header(f"Deprivation and {rate_name.lower()}, {year}")
     link = pop.association(councils, deprivation, rate, year=year)
     points = pop.scatter_points(councils, deprivation, rate, year=year, council=council)
+    subject = pop.deprivation_subject(deprivation)
     if not link.enough:
         st.warning(f"Too few councils have both figures ({link.n}), so it is too few to tell.")
     else:
+        title = pop.link_sentence(link, subject=subject, outcome=rate_name.lower())
         fig = charts.scatter_with_line(
             points,
             slope=link.slope,
             intercept=link.intercept,
-            x_label=pop.DEPRIVATION_LABELS[deprivation] + " → more deprived",
+            x_label=pop.deprivation_axis(deprivation, analyst=analyst),
             y_label=rate_axis,
-            title=f"r = {link.pearson_r:.2f}, n = {link.n} councils",
+            title=title + (f"\n({pop.link_numbers(link, brief=True)})" if analyst else ""),
         )
-        chart_col, text_col = st.columns([3, 2])
-        with chart_col:
-            st.plotly_chart(fig, width="stretch")
-        with text_col:
-            direction = "more" if link.pearson_r > 0 else "fewer"
+        direction = "more" if link.pearson_r > 0 else "fewer"
+        st.markdown(f"{subject} had {direction} {rate_plain}, on average. {pop.link_scale(link)}")
+        if analyst:
+            st.caption(pop.link_numbers(link))
+        if council:
             st.markdown(
-                f"**Each dot is a council.** Across {link.n} councils, places with more deprivation "
-                f"had {direction} {rate_plain}. The link is **{pop.strength_word(link.pearson_r)}** "
-                f"(r = {link.pearson_r:.2f}; 1 would be a perfect line, 0 no link at all)."
+                f"**{council_name}** is the red star. Its statistical neighbours (councils "
+                "most like it) are the blue diamonds."
             )
-            st.markdown(f"**{CAUSE_WORDS}**")
-            st.markdown(
-                "Poverty puts pressure on families. But poorer areas may also be watched more "
-                "closely, and councils record things in different ways. A link between two "
-                "numbers does not tell us which causes which."
-            )
-            if council:
-                st.markdown(
-                    f"**{council_name}** is the red star. Its statistical neighbours (councils "
-                    "most like it) are the blue diamonds."
-                )
+        chart.show(
+            fig,
+            key="root_scatter",
+            summary=f"Each dot is a council. Further right is more deprived; higher up is more "
+            f"{rate_name.lower()} per 10,000 children.",
+        )
+        st.markdown(f"**{CAUSE_WORDS}**")
+        st.markdown(
+            "Poverty puts pressure on families. But poorer areas may also be watched more "
+            "closely, and councils record things in different ways. A link between two "
+            "numbers does not tell us which causes which."
+        )
         missing = pop.missing_measure(councils, deprivation, year=year)
         notes = [
             "City of London and the Isles of Scilly are left out. They are very small, and most "
             "of their figures are hidden to keep people private."
         ]
         if len(missing):
-            named = "; ".join(f"{n} ({r})" for n, r in zip(missing["la_name"], missing["reason"], strict=True))
-            notes.append(f"No deprivation figure: {named}.")
+            notes.append(pop.missing_note(missing, analyst=analyst))
         if deprivation.endswith("2025_score"):
             notes.append(
                 "For the 21 county councils the 2025 score is a simple average of their districts, "
                 "which is only an approximation."
             )
         st.caption(" ".join(notes))
-        if shell.analyst_view():
+        if analyst:
             st.markdown("**For analysts: the four rates against this deprivation measure**")
             rows = []
             for key, label in pop.RATE_LABELS.items():
@@ -168,10 +188,11 @@ if view == "england":
 # ----------------------------------------------------------------------------- one council
 elif view == "council":
     if council is None:
+        st.header("One council")
         st.info("Pick a council above to see its figures next to England's and its neighbours'.")
     else:
         summary = pop.council_summary(councils, england, council, rate, year=year)
-        st.subheader(f"{council_name} and its statistical neighbours, {year}")
+        st.header(f"{council_name}, {year}")
         if summary.value == summary.value:
             st.markdown(
                 f"In {council_name} ({year}), **{pop.describe_rate(rate, summary.value)}** "
@@ -183,106 +204,114 @@ elif view == "council":
                 f"This figure is not published for {council_name}: the numbers are too small "
                 "and are hidden to protect privacy."
             )
-        bars_col, text_col = st.columns([3, 2])
-        with bars_col:
-            near = pop.neighbour_comparison(councils, england, council, rate, year=year)
-            st.plotly_chart(charts.neighbour_bars(near, x_label=rate_axis), width="stretch")
-        with text_col:
+        st.subheader("Next to its statistical neighbours")
+        st.markdown(
+            "Statistical neighbours are the ten councils most like this one. The Department "
+            "for Education picks them. It looks at things like income, housing and the ages "
+            "of children."
+        )
+        if summary.neighbours_known and summary.value == summary.value:
             st.markdown(
-                "Statistical neighbours are the ten councils most like this one. The Department "
-                "for Education picks them. It looks at things like income, housing and the ages "
-                "of children."
+                f"{summary.neighbours_higher} of its {summary.neighbours_known} neighbours "
+                f"had a higher figure. The middle neighbour had {summary.neighbour_median:.0f} "
+                "per 10,000."
             )
-            if summary.neighbours_known and summary.value == summary.value:
-                st.markdown(
-                    f"{summary.neighbours_higher} of its {summary.neighbours_known} neighbours "
-                    f"had a higher figure. The middle neighbour had {summary.neighbour_median:.0f} "
-                    "per 10,000."
-                )
+        near = pop.neighbour_comparison(councils, england, council, rate, year=year)
+        chart.show(
+            charts.neighbour_bars(near, x_label=rate_axis),
+            key="root_neighbours",
+            summary=f"{rate_name} per 10,000 children: {council_name} (striped, at the top), "
+            "its neighbours (blue) and England (black).",
+        )
 
         st.subheader(f"{rate_name} over time")
         series = pop.council_series(councils, england, council, rate)
         change = pop.series_change(series, council_name)
         eng_change = pop.series_change(series, "England")
-        series_col, series_text = st.columns([3, 2])
-        with series_col:
-            st.plotly_chart(
-                charts.rate_series(series, council=council_name, y_label=rate_axis), width="stretch"
-            )
-        with series_text:
-            if change is None:
-                st.markdown("There are no published figures over time for this council.")
-            else:
-                st.markdown(
-                    f"{council_name} went from {change[1]:.0f} per 10,000 in {change[0]} to "
-                    f"{change[3]:.0f} in {change[2]} (red stars)."
-                    + (
-                        f" England went from {eng_change[1]:.0f} to {eng_change[3]:.0f} (black squares)."
-                        if eng_change
-                        else ""
-                    )
+        if change is None:
+            st.markdown("There are no published figures over time for this council.")
+        else:
+            st.markdown(
+                f"{council_name} went from {change[1]:.0f} per 10,000 in {change[0]} to "
+                f"{change[3]:.0f} in {change[2]} (red stars)."
+                + (
+                    f" England went from {eng_change[1]:.0f} to {eng_change[3]:.0f} (black squares)."
+                    if eng_change
+                    else ""
                 )
-            st.caption(
-                "Children in care figures start in 2021 in this data. Councils that were formed "
-                "or merged start when they began."
             )
+        st.caption(
+            "Children in care figures start in 2021 in this data. Councils that were formed "
+            "or merged start when they began."
+        )
+        chart.show(
+            charts.rate_series(series, council=council_name, y_label=rate_axis),
+            key="root_series",
+            summary=f"{rate_name} per 10,000 children each year: {council_name} as red stars "
+            "on a solid line, England as black squares on a dashed line.",
+        )
 
         st.subheader("What assessments found")
         factors = pop.factor_comparison(councils, england, council, year=year)
         biggest = pop.biggest_factor_difference(factors)
-        f_col, f_text = st.columns([3, 2])
-        with f_col:
-            st.plotly_chart(charts.factor_bars(factors, council=council_name), width="stretch")
-        with f_text:
+        st.markdown(
+            "At the end of an assessment, the social worker notes what they found. One "
+            "assessment can find several things."
+        )
+        if biggest is None:
+            st.markdown("These figures are not published for this council.")
+        else:
+            word = "more" if biggest["difference"] > 0 else "less"
             st.markdown(
-                "At the end of an assessment, the social worker notes what they found. One "
-                "assessment can find several things."
+                f"The biggest gap from England is **{biggest['label']}**, found {word} "
+                f"often here. {council_name} found it in {biggest['council_pct']:.0f} of every "
+                f"100 assessments. England found it in {biggest['england_pct']:.0f}."
             )
-            if biggest is None:
-                st.markdown("These figures are not published for this council.")
-            else:
-                word = "more" if biggest["difference"] > 0 else "less"
-                st.markdown(
-                    f"The biggest gap from England is **{biggest['label']}**, found {word} "
-                    f"often here. {council_name} found it in {biggest['council_pct']:.0f} of every "
-                    f"100 assessments. England found it in {biggest['england_pct']:.0f}."
-                )
+        chart.show(
+            charts.factor_bars(factors, council=council_name),
+            key="root_factors",
+            summary=f"For each thing found, {council_name} (striped red) is next to England "
+            "(solid black), out of every 100 assessments.",
+        )
 
         st.subheader("Spending on children's social care")
         spend_link = pop.association(councils, "csc_spend_per_child", rate, year=year)
         spend_points = pop.scatter_points(councils, "csc_spend_per_child", rate, year=year, council=council)
-        s_col, s_text = st.columns([3, 2])
-        with s_col:
-            st.plotly_chart(
-                charts.scatter_with_line(
-                    spend_points,
-                    slope=spend_link.slope,
-                    intercept=spend_link.intercept,
-                    x_label="Spending per child, £ (2024-25)",
-                    y_label=rate_axis,
-                    title=f"r = {spend_link.pearson_r:.2f}, n = {spend_link.n} councils",
-                ),
-                width="stretch",
-            )
-        with s_text:
-            if summary.spend_per_child == summary.spend_per_child:
-                st.markdown(
-                    f"{council_name} spent about **£{summary.spend_per_child:,.0f} per child** on "
-                    f"children's social care in 2024-25. England: £{summary.england_spend_per_child:,.0f}."
-                )
-            else:
-                st.markdown(
-                    f"{council_name} did not send a complete spending return for 2024-25, so we "
-                    "have no figure."
-                )
+        if summary.spend_per_child == summary.spend_per_child:
             st.markdown(
-                "Councils with more children in care spend more, because care costs a lot. "
-                "Spending follows need as much as it shapes it."
+                f"{council_name} spent about **£{summary.spend_per_child:,.0f} per child** on "
+                f"children's social care in 2024-25. England: £{summary.england_spend_per_child:,.0f}."
             )
+        else:
+            st.markdown(
+                f"{council_name} did not send a complete spending return for 2024-25, so we "
+                "have no figure."
+            )
+        st.markdown(
+            "Councils with more children in care spend more, because care costs a lot. "
+            "Spending follows need as much as it shapes it."
+        )
+        spend_title = pop.link_sentence(
+            spend_link, subject="Councils that spend more per child", outcome=rate_name.lower()
+        )
+        chart.show(
+            charts.scatter_with_line(
+                spend_points,
+                slope=spend_link.slope,
+                intercept=spend_link.intercept,
+                x_label="Spending per child, £ (2024-25)",
+                y_label=rate_axis,
+                title=spend_title
+                + (f"\n({pop.link_numbers(spend_link, brief=True)})" if analyst else ""),
+            ),
+            key="root_spend",
+            summary=f"Each dot is a council. Further right is more spent per child; higher up is "
+            f"more {rate_name.lower()} per 10,000 children.",
+        )
 
 # ----------------------------------------------------------------------------- ranking
 elif view == "ranking":
-    st.subheader(f"{rate_name}: higher or lower than deprivation predicts, {year}")
+    st.header(f"{rate_name}: higher or lower than expected, {year}")
     st.warning(
         "Be careful with this list. Councils record things in different ways and set different "
         "bars for when to step in. A council high on this list is not doing worse, and one low "
@@ -291,36 +320,35 @@ elif view == "ranking":
     )
     residuals = pop.deprivation_residuals(councils, rate, deprivation=deprivation, year=year)
     shown = pop.residual_extremes(residuals, n=8, council=council)
-    r_col, r_text = st.columns([3, 2])
-    with r_col:
-        st.plotly_chart(
-            charts.residual_bars(
-                shown, council=council, x_label="Above (+) or below (−) the line, per 10,000"
-            ),
-            width="stretch",
-        )
-    with r_text:
-        st.markdown(
-            f"We drew the straight line that best fits {rate_name.lower()} against deprivation "
-            f"across {len(residuals)} councils. The bars show the councils furthest above the "
-            "line (striped orange) and furthest below it (solid blue)."
-        )
-        if council:
-            mine = residuals[residuals["new_la_code"] == council]
-            if mine.empty:
-                st.markdown(
-                    f"{council_name} is not ranked: it has no figure for this rate or for this "
-                    "measure of deprivation. Try the 2025 measure."
-                )
-            else:
-                row = mine.iloc[0]
-                side = "above" if row["residual"] >= 0 else "below"
-                st.markdown(
-                    f"**{council_name}** is number {row['rank']} of {len(residuals)}. Its figure "
-                    f"is {row['observed']:.0f} per 10,000; deprivation alone predicts "
-                    f"{row['predicted']:.0f}. That is {abs(row['residual']):.0f} {side} the line."
-                )
-    if shell.analyst_view():
+    st.markdown(
+        f"We drew the straight line that best fits {rate_name.lower()} against deprivation "
+        f"across {len(residuals)} councils. The bars show the councils furthest above the "
+        "line (striped orange) and furthest below it (solid blue)."
+    )
+    if council:
+        mine = residuals[residuals["new_la_code"] == council]
+        if mine.empty:
+            st.markdown(
+                f"{council_name} is not ranked: it has no figure for this rate or for this "
+                "measure of deprivation. Try the 2025 measure."
+            )
+        else:
+            row = mine.iloc[0]
+            side = "above" if row["residual"] >= 0 else "below"
+            st.markdown(
+                f"**{council_name}** is number {row['rank']} of {len(residuals)}. Its figure "
+                f"is {row['observed']:.0f} per 10,000; deprivation alone predicts "
+                f"{row['predicted']:.0f}. That is {abs(row['residual']):.0f} {side} the line."
+            )
+    chart.show(
+        charts.residual_bars(
+            shown, council=council, x_label="Above (+) or below (−) the line"
+        ),
+        key="root_residuals",
+        summary="How far each council is above the line (striped orange bars, to the right) "
+        "or below it (solid blue bars, to the left), per 10,000 children.",
+    )
+    if analyst:
         st.markdown("**For analysts: every council, ranked by residual (observed − predicted)**")
         st.dataframe(
             residuals[["rank", "la_name", "deprivation", "observed", "predicted", "residual", "residual_pct"]],
@@ -331,38 +359,48 @@ elif view == "ranking":
 # ----------------------------------------------------------------------------- made-up council
 else:
     bias = state.get(state.BIAS)
-    st.subheader("Our made-up council, by how deprived each neighbourhood is")
+    st.header("Our made-up council")
+    st.caption(":material/info: " + pop.MADE_UP_NOTICE)
     st.markdown(
-        "Now back to our made-up council. Every neighbourhood is put in one of ten groups, from "
-        "the most deprived tenth (1) to the least deprived (10). Only in a made-up world can we "
-        "know which children truly needed help."
+        "Now back to our made-up council. We put every neighbourhood in one of ten groups, called "
+        "tenths (deciles). Tenth 1 is the most deprived, and tenth 10 the least. Only in a "
+        "made-up world can we know which children truly needed help."
     )
+    st.subheader("Referrals and need, by neighbourhood")
     gradient = cache.cohort_gradient(bias)
-    g_col, g_text = st.columns([3, 2])
-    with g_col:
-        st.plotly_chart(charts.cohort_referrals_chart(gradient), width="stretch")
-    with g_text:
-        ratio = pop.decile_ratio(gradient, "referrals_per_10k")
-        st.markdown(
-            f"Children in the most deprived tenth were referred about **{ratio:.0f} times as "
-            "often** as children in the least deprived tenth."
-        )
-    n_col, n_text = st.columns([3, 2])
-    with n_col:
-        st.plotly_chart(charts.cohort_need_chart(gradient), width="stretch")
-    with n_text:
-        first = gradient.iloc[0]
-        st.markdown(
-            f"In the most deprived tenth, about **{first['need_per_10k']:.0f} in every 10,000 "
-            f"children a year** truly needed a plan or care. Only about "
-            f"**{first['recorded_per_10k']:.0f}** had one recorded. Striped green bars are true "
-            "need; solid blue bars are what was recorded."
-        )
-        st.caption("The gap between the bars is need that was never recorded.")
+    ratio = pop.decile_ratio(gradient, "referrals_per_10k")
+    st.markdown(
+        f"Children in the most deprived tenth were referred about **{ratio:.0f} times as "
+        "often** as children in the least deprived tenth."
+    )
+    chart.show(
+        charts.cohort_referrals_chart(gradient),
+        key="root_cohort_referrals",
+        summary="Referrals per 10,000 children a year in each tenth, from the most deprived "
+        "(1, on the left) to the least deprived (10).",
+    )
+    first = gradient.iloc[0]
+    st.markdown(
+        f"In the most deprived tenth, about **{first['need_per_10k']:.0f} in every 10,000 "
+        f"children a year** truly needed a plan or care. Only about "
+        f"**{first['recorded_per_10k']:.0f}** had one recorded."
+    )
+    st.caption("The gap between the bars is need that was never recorded.")
+    chart.show(
+        charts.cohort_need_chart(gradient),
+        key="root_cohort_need",
+        summary="In each tenth, true need (striped green bars) is next to what was recorded "
+        "(solid blue bars).",
+    )
 
     st.subheader("What assessments found, by neighbourhood")
     factors = cache.factors_by_decile(bias)
-    st.plotly_chart(charts.cohort_factors_heatmap(factors), width="stretch")
+    chart.show(
+        charts.cohort_factors_heatmap(factors),
+        key="root_cohort_factors",
+        summary="Each row is one worry found at assessment; each column is a tenth of "
+        "neighbourhoods, the most deprived on the left.",
+    )
     st.markdown(
         "Each box shows how many children in every 10,000 a year had that worry found at "
         "assessment. The darker the box, the bigger the number. Every worry is more common "
@@ -385,32 +423,34 @@ else:
         args=(state.ROOT_REDUCTION,),
     )
     what = cache.what_if(bias, "domestic_abuse", reduction / 100)
-    w_col, w_text = st.columns([3, 2])
-    with w_col:
-        st.plotly_chart(charts.what_if_bars(what.table()), width="stretch")
-    with w_text:
-        if not what.enough:
-            st.warning("Too few referrals to tell.")
-        else:
-            st.markdown(
-                f"In these neighbourhoods, {what.with_factor:,} of {what.referrals:,} referrals "
-                f"found domestic abuse. Of those, {100 * what.recorded_with:.1f} in 100 went on "
-                f"to a recorded plan or care, against {100 * what.recorded_without:.1f} in 100 "
-                "without it."
-            )
-            st.markdown(
-                f"Say {reduction}% of them had no domestic abuse. Then we would expect about "
-                f"**{what.recorded_fewer:.0f} fewer recorded plans or care** in five years. "
-                f"And {what.need_fewer:.0f} fewer children would truly need one."
-            )
-        with st.expander("How the sum works"):
-            st.markdown(
-                "Fewer = (share who fell) × (referrals with domestic abuse) × "
-                "(rate with it − rate without it). "
-                f"Here: {reduction / 100:.2f} × {what.with_factor:,} × "
-                f"({what.recorded_with:.3f} − {what.recorded_without:.3f}) = "
-                f"{what.recorded_fewer:.1f}."
-            )
+    if not what.enough:
+        st.warning("Too few referrals to tell.")
+    else:
+        st.markdown(
+            f"In these neighbourhoods, {what.with_factor:,} of {what.referrals:,} referrals "
+            f"found domestic abuse. Of those, {100 * what.recorded_with:.1f} in 100 went on "
+            f"to a recorded plan or care, against {100 * what.recorded_without:.1f} in 100 "
+            "without it."
+        )
+        st.markdown(
+            f"Say {reduction}% of them had no domestic abuse. Then we would expect about "
+            f"**{what.recorded_fewer:.0f} fewer recorded plans or care** in five years. "
+            f"And {what.need_fewer:.0f} fewer children would truly need one."
+        )
+    with st.expander("How the sum works"):
+        st.markdown(
+            "Fewer = (share who fell) × (referrals with domestic abuse) × "
+            "(rate with it − rate without it). "
+            f"Here: {reduction / 100:.2f} × {what.with_factor:,} × "
+            f"({what.recorded_with:.3f} − {what.recorded_without:.3f}) = "
+            f"{what.recorded_fewer:.1f}."
+        )
+    chart.show(
+        charts.what_if_bars(what.table()),
+        key="root_what_if",
+        summary="Grey bars are as it is now; striped green bars are the what-if, per 10,000 "
+        "children a year.",
+    )
 
 st.divider()
 st.caption(

@@ -6,6 +6,7 @@ import re
 
 import pytest
 import textstat
+from streamlit.testing.v1.element_tree import Block
 
 from csc_dash.ui import state
 from tests.helpers import assert_no_exception, page_text, plotly_specs
@@ -22,6 +23,10 @@ def open_page(app_test, **settings):
     return at
 
 
+def _title(spec: dict) -> str:
+    return spec["layout"]["title"]["text"].replace("<br>", " ")
+
+
 @pytest.mark.parametrize("rate", ["referral_rate", "cin_rate", "cpp_rate", "cla_rate"])
 def test_scatter_for_each_rate(app_test, rate):
     at = open_page(app_test, ROOT_VIEW="england", ROOT_RATE=rate)
@@ -29,10 +34,106 @@ def test_scatter_for_each_rate(app_test, rate):
     assert CAUSE in text
     assert OGL in text
     spec = plotly_specs(at)[0]
-    title = spec["layout"]["title"]["text"]
-    assert re.fullmatch(r"r = 0\.\d\d, n = 14\d councils", title), title
+    title = _title(spec)
+    assert re.fullmatch(
+        r"Councils with more deprivation tend to have more [a-z ]+ — a (strong|moderate|weak) link "
+        r"across 14\d councils",
+        title,
+    ), title
     names = [t.get("name") for t in spec["data"]]
     assert "Straight-line fit" in names
+
+
+def test_analysts_see_r_and_n_beside_the_words(app_test):
+    at = open_page(app_test, ROOT_VIEW="england", ROOT_RATE="cla_rate", VIEW="analyst")
+    title = _title(plotly_specs(at)[0])
+    assert re.fullmatch(
+        r"Councils with more deprivation tend to have more children in care — a strong link "
+        r"across 147 councils \(r = 0\.70, n = 147 councils\)",
+        title,
+    ), title
+    text = page_text(at)
+    assert re.search(r"r = 0\.70 \(95% interval 0\.\d\d to 0\.\d\d\), Spearman rho = 0\.\d\d", text)
+    options = at.selectbox(key=state.widget_key(state.ROOT_DEPRIVATION)).options
+    assert "Overall deprivation (IMD 2019)" in options
+
+
+TEXT_TYPES = ("markdown", "caption", "title", "header", "subheader", "info", "warning")
+HEADING_LEVEL = {"title": 1, "header": 2, "subheader": 3}
+
+
+def _main_text(at) -> str:
+    """Everything a reader sees in the main area, chart titles, axis titles and options included."""
+    parts = [str(el.value) for el in at.main if el.type in TEXT_TYPES]
+    for spec in plotly_specs(at):
+        layout = spec["layout"]
+        parts.append(str(layout.get("title", {}).get("text", "")))
+        for axis in ("xaxis", "yaxis"):
+            parts.append(str(layout.get(axis, {}).get("title", {}).get("text", "")))
+    parts += [o for sb in at.main.selectbox for o in sb.options]
+    return "\n".join(parts)
+
+
+JARGON = re.compile(r"\br = |\bn = |\brho\b|Pearson|Spearman|\bIMD\b|IDACI|IoD\s?2019|residual", re.I)
+
+
+@pytest.mark.parametrize("view", ["england", "council", "ranking", "cohort"])
+def test_plain_view_has_no_jargon_and_deciles_are_tenths_first(app_test, view):
+    at = open_page(app_test, ROOT_VIEW=view, ROOT_COUNCIL="E06000063", ROOT_DEPRIVATION="imd2019_score")
+    text = _main_text(at)
+    assert not JARGON.search(text), JARGON.search(text)
+    for match in re.finditer(r"decile", text, re.I):
+        assert "tenth" in text[max(0, match.start() - 40) : match.start()].lower(), text[match.start() - 60 :][:100]
+
+
+@pytest.mark.parametrize("view", ["england", "council", "ranking", "cohort"])
+def test_the_notice_says_which_figures_are_real_and_which_made_up(app_test, view):
+    at = open_page(app_test, ROOT_VIEW=view)
+    captions = " ".join(str(c.value) for c in at.main.caption)
+    assert "All case data here are" not in captions  # shell's all-synthetic notice is not true here
+    assert "The council figures on this page are real" in captions
+    assert "Open Government Licence" in captions
+    assert "Our made-up council** is made up" in captions
+    if view == "cohort":
+        assert "Everything in this part is **made up**" in captions
+
+
+@pytest.mark.parametrize(
+    ("view", "council", "analyst"),
+    [
+        ("england", None, False),
+        ("england", "E06000009", True),
+        ("council", None, False),
+        ("council", "E06000009", False),
+        ("ranking", "E06000009", True),
+        ("cohort", None, False),
+    ],
+)
+def test_headings_step_down_one_level_and_every_chart_has_a_summary(app_test, view, council, analyst):
+    at = open_page(app_test, ROOT_VIEW=view, ROOT_COUNCIL=council, VIEW="analyst" if analyst else "plain")
+    leaves = [el for el in at.main if not isinstance(el, Block)]
+    headings = [el for el in leaves if el.type in HEADING_LEVEL]
+    levels = [HEADING_LEVEL[el.type] for el in headings]
+    assert levels[0] == 1 and levels.count(1) == 1, levels
+    assert 2 in levels, levels
+    for before, after in zip(levels, levels[1:], strict=False):
+        assert after <= before + 1, [(h.type, h.value) for h in headings]
+    charts = [i for i, el in enumerate(leaves) if el.type == "plotly_chart"]
+    assert len(charts) == len(plotly_specs(at))
+    for i in charts:  # chart.show puts the one-sentence summary right under its chart
+        summary = leaves[i + 1]
+        assert summary.type == "caption", summary
+        assert len(str(summary.value).split()) >= 8, summary.value
+
+
+def test_picker_labels_fit_a_tablet(app_test):
+    """Option names short enough for a picker half a 768 px screen wide (about 36 characters)."""
+    for view in ("plain", "analyst"):
+        at = open_page(app_test, ROOT_VIEW="england", VIEW=view)
+        for key in (state.ROOT_RATE, state.ROOT_DEPRIVATION):
+            box = at.selectbox(key=state.widget_key(key))
+            assert all(len(o) <= 36 for o in box.options), box.options
+            assert len(box.label) <= 36, box.label
 
 
 @pytest.mark.parametrize(
