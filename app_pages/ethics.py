@@ -11,16 +11,17 @@ TALK = "**Talk about it:**"
 
 
 def evidence_link(path: str) -> None:
-    """A link to an evidence page, or its name in plain text if it is not in this session's app."""
-    title = framework.EVIDENCE_PAGES.get(path, path)
+    """A link to an evidence page if this session's menu has it. Otherwise no dead link: a
+    sentence saying who can use that page (``framework.ELSEWHERE``), or nothing."""
     listed = any(spec.path == path for spec in navigation.PAGES)
     if listed and (navigation.ROOT / path).exists():
         try:
-            st.page_link(path, label=f"See the evidence: {title}", icon=":material/arrow_forward:")
+            st.page_link(path, label=framework.link_label(path), icon=":material/arrow_forward:")
             return
         except StreamlitAPIException:  # listed, but not open to this session (role-gated)
             pass
-    st.caption(f"See the evidence on the '{title}' page (not available here yet).")
+    if path in framework.ELSEWHERE:
+        st.caption(framework.ELSEWHERE[path])
 
 
 def prompts(items) -> None:

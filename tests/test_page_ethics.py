@@ -6,9 +6,11 @@ import dataclasses
 
 import pytest
 
+from csc_dash import feedback
 from csc_dash.content import framework
 from csc_dash.ui import state
 from tests.helpers import assert_no_exception, page_text
+from tests.workshop_helpers import engine, fast_bcrypt  # noqa: F401
 
 PAGE = "app_pages/ethics.py"
 
@@ -57,22 +59,46 @@ def test_each_recommendation_with_its_prompt(pages, view, rec):
 
 @pytest.mark.parametrize("rec", framework.RECOMMENDATIONS, ids=lambda r: f"rec{r.number}")
 def test_each_recommendation_points_to_its_evidence(pages, rec):
-    """A live link when the page is in the app, otherwise its name in words."""
+    """In local demo mode every evidence page is in the menu, so each gets a live link."""
     at = pages["plain"]
-    title = framework.EVIDENCE_PAGES[rec.page]
     links = [el.proto.label for el in at.get("page_link")]
-    text = page_text(at)
-    assert f"See the evidence: {title}" in links or f"'{title}' page" in text
+    assert framework.link_label(rec.page) in links
+
+
+def test_link_labels():
+    assert framework.link_label("app_pages/fairness.py") == "See the evidence: Fairness"
+    assert framework.link_label("app_pages/your_model.py") == "Check a model of your own: Your own model"
 
 
 def test_links_only_to_pages_that_exist(pages):
     from csc_dash.ui.navigation import PAGES, ROOT
 
-    listed = {spec.title for spec in PAGES if (ROOT / spec.path).exists()}
+    listed = {framework.link_label(spec.path) for spec in PAGES if (ROOT / spec.path).exists()}
     for el in pages["plain"].get("page_link"):
         label = el.proto.label
-        if label.startswith("See the evidence: "):
-            assert label.removeprefix("See the evidence: ") in listed
+        if label.startswith(("See the evidence: ", "Check a model")):
+            assert label in listed
+
+
+@pytest.mark.usefixtures("fast_bcrypt")
+def test_a_participant_gets_no_dead_link_to_a_staff_page(monkeypatch):
+    """With staff accounts, a family member has no 'Your own model' page: no link to it and no
+    'not available', but a sentence that makes sense to them."""
+    from tests.workshop_helpers import add_staff, join, new_app
+
+    add_staff(monkeypatch, "fay")
+    room = feedback.create_workshop(engine(), title="Room", created_by="fay")
+    at = join(new_app(), "Kite", code=room.code).switch_page(PAGE).run()
+    assert_no_exception(at)
+    links = [el.proto.label for el in at.get("page_link")]
+    text = page_text(at)
+    assert framework.link_label("app_pages/your_model.py") not in links
+    assert framework.ELSEWHERE["app_pages/your_model.py"] in text
+    assert "not available" not in text
+    assert framework.link_label("app_pages/fairness.py") in links  # open to everyone
+    rec = framework.RECOMMENDATIONS[1]
+    assert rec.page == "app_pages/your_model.py" and rec.prompt in text
+    assert "Try checking" not in text
 
 
 def test_values_in_both_views(pages):
@@ -120,9 +146,8 @@ def test_without_joining_statements_point_to_welcome(pages):
 
 
 def test_joined_people_vote_and_propose_on_the_ethics_page():
-    from csc_dash import feedback
     from csc_dash.ui import workshop
-    from tests.workshop_helpers import engine, join, new_app
+    from tests.workshop_helpers import join, new_app
 
     at = join(new_app(), "Kite", "Social worker").switch_page(PAGE).run()
     assert_no_exception(at)

@@ -26,6 +26,25 @@ EVIDENCE_PAGES: dict[str, str] = {
     "app_pages/your_model.py": "Your own model",
 }
 
+#: What to say instead of a link when an evidence page is not open to this session (families
+#: and workers have no "Your own model" page): a sentence that makes sense to them, never a
+#: dead link. A page with no entry here is simply not linked.
+ELSEWHERE: dict[str, str] = {
+    "app_pages/your_model.py": (
+        "Analysts can check a model of their own on the 'Your own model' page."
+    ),
+}
+#: The label of a link to an evidence page (``{title}``: its title in the menu).
+LINK_LABELS: dict[str, str] = {
+    "app_pages/your_model.py": "Check a model of your own: {title}",
+}
+LINK_LABEL = "See the evidence: {title}"
+
+
+def link_label(path: str) -> str:
+    """The label of the link to evidence page ``path``."""
+    return LINK_LABELS.get(path, LINK_LABEL).format(title=EVIDENCE_PAGES.get(path, path))
+
 SOURCE_TITLE = (
     "Ethics review of machine learning in children's social care (Leslie, Holmes, Hitrova and "
     "Ott, 2020), for What Works for Children's Social Care, by the Rees Centre, University of "
@@ -163,10 +182,7 @@ RECOMMENDATIONS: tuple[Recommendation, ...] = (
             "what they learn. Tools should be open to checks. No one should have to trust a "
             "black box: a tool whose workings are hidden."
         ),
-        prompt=(
-            "What would you need to see before you could trust a tool? Try checking a model of "
-            "your own on the 'Your own model' page."
-        ),
+        prompt="What would you need to see before you could trust a tool?",
         page="app_pages/your_model.py",
         source=(
             "Connect practitioners and data scientists across councils; choose openness and "
@@ -418,6 +434,7 @@ def plain_texts() -> list[tuple[str, str]]:
     texts = [("INTRO", INTRO), ("ASSIST_NOT_DECIDE", ASSIST_NOT_DECIDE), ("COMMITMENT", COMMITMENT)]
     texts += [("VALUES_INTRO", VALUES_INTRO)]
     texts += [(f"EVIDENCE_PAGES[{path!r}]", title) for path, title in EVIDENCE_PAGES.items()]
+    texts += [(f"ELSEWHERE[{path!r}]", text) for path, text in ELSEWHERE.items()]
     for tier in TIERS:
         texts += [(f"TIERS.{tier.id}.question", tier.question), (f"TIERS.{tier.id}.view", tier.view)]
         texts += [(f"TIERS.{tier.id}.plain", tier.plain)]
