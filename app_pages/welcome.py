@@ -17,7 +17,7 @@ cohort = loaders.current_cohort()
 facts = cohort.summary()
 
 if cohort.source == "sample":
-    st.subheader("The made-up council")
+    st.header("The made-up council", anchor=False)
     st.markdown(
         f"We made up a council with **{facts['referrals']:,} referrals** over the last two years "
         f"of our test period. Of these, **{facts['escalated']:,}** went on to a child protection "
@@ -29,13 +29,13 @@ if cohort.source == "sample":
         "like England's published figures, but **no real person's data is used anywhere**."
     )
 else:
-    st.subheader("Your uploaded test set")
+    st.header("Your uploaded test set", anchor=False)
     st.markdown(
         f"Your file has **{facts['referrals']:,} referrals**, of which **{facts['escalated']:,}** "
         f"had the outcome recorded (about {facts['escalated_per_1000']:.0f} in every 1,000)."
     )
 
-st.subheader("Taking part")
+st.header("Taking part", anchor=False)
 demo = workshop.demo_mode()
 workshop.show_notice("withdraw")
 workshop.show_notice("joined")

@@ -232,3 +232,74 @@ def test_a_reload_in_a_closed_workshop_still_comes_back(monkeypatch):
     feedback.set_workshop_status(engine(), room.id, "closed")
     again = reload_with({workshop.REJOIN_PARAM: at.query_params[workshop.REJOIN_PARAM]})
     assert again.session_state[state.PARTICIPANT]["workshop_id"] == room.id
+
+
+# -- a shared laptop ------------------------------------------------------------------------------------
+
+
+def heading_levels(at) -> list[int]:
+    """The page's headings in order, as levels (title 1, header 2, subheader 3)."""
+    levels = {"title": 1, "header": 2, "subheader": 3}
+    return [levels[node.type] for node in at.main if getattr(node, "type", None) in levels]
+
+
+def test_headings_go_down_one_level_at_a_time():
+    for at in (new_app(), join(new_app(), "Blue Kite")):
+        levels = heading_levels(at)
+        assert levels[0] == 1 and levels.count(1) == 1
+        assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+
+
+def test_leave_this_laptop_forgets_the_person_but_keeps_their_answers():
+    at = join(new_app(), "Blue Kite")
+    person = at.session_state[state.PARTICIPANT]
+    token = at.query_params[workshop.REJOIN_PARAM]
+    eng = engine()
+    feedback.save_response(
+        eng, participant_id=person["participant_id"], page="question", question_id="reaction",
+        value={"reaction": "unsure", "reason": ""}, screen_state={"model": "structured"},
+        client_token=feedback.new_client_token(),
+    )
+    # An answer typed but not saved, and one waiting for a retry: neither may reach the next person.
+    at.switch_page("app_pages/your_views.py").run()
+    at.text_area(key="qa_should_reasons").input("Private thoughts")
+    at.session_state[state.PENDING] = {("your_views", "should_use"): {"value": 4, "retry": True}}
+    at.switch_page("app_pages/welcome.py").run()
+
+    assert workshop.LEAVE_NOTE in page_text(at)
+    assert "withdraw" not in workshop.LEAVE_LABEL.lower()
+    at.button(key="leave_device").click().run()
+    assert_no_exception(at)
+    assert at.session_state[state.PARTICIPANT] is None
+    assert at.session_state[state.PARTICIPANT_TOKEN] is None
+    assert workshop.REJOIN_PARAM not in at.query_params
+    assert not at.session_state[state.PENDING] and not at.session_state[state.LAST_SAVED]
+    assert "qa_should_reasons" not in at.session_state
+    assert [t.value for t in at.toast] == [workshop.MSG_LEFT]
+    assert at.get("tabs")  # the join form again, for the next person
+    # Nothing was deleted: the person and their answer are still in the workshop ...
+    assert feedback.get_participant(eng, person["participant_id"]) is not None
+    assert len(feedback.responses(eng, person["workshop_id"])) == 1
+    # ... and their own link would still bring them back (on their own device).
+    again = reload_with({workshop.REJOIN_PARAM: token})
+    assert again.session_state[state.PARTICIPANT] == person
+
+    at.switch_page("app_pages/your_views.py").run()
+    assert at.text_area(key="qa_should_reasons").value == ""
+    assert all(b.disabled for b in at.button if b.key and b.key.startswith("FormSubmitter:q_"))
+
+
+def test_the_side_bar_says_who_this_browser_is_and_can_leave_too():
+    at = new_app()
+    assert not [b for b in at.sidebar.button if b.key == "leave_device_sidebar"]
+    at = join(at, "Blue Kite").switch_page("app_pages/question.py").run()
+    assert any("Blue Kite" in c.value for c in at.sidebar.caption)
+    assert workshop.LEAVE_NOTE_SHORT in [c.value for c in at.sidebar.caption]
+    person = at.session_state[state.PARTICIPANT]
+    at.sidebar.button(key="leave_device_sidebar").click().run()
+    assert_no_exception(at)
+    assert at.session_state[state.PARTICIPANT] is None
+    assert workshop.REJOIN_PARAM not in at.query_params
+    assert [t.value for t in at.toast] == [workshop.MSG_LEFT]
+    assert not [b for b in at.sidebar.button if b.key == "leave_device_sidebar"]
+    assert feedback.get_participant(engine(), person["participant_id"]) is not None

@@ -180,3 +180,80 @@ def test_a_closed_workshop_keeps_answers_votes_and_statements_on_screen(joined):
     assert answers(at) == {"should_use": 4}
     row = feedback.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
     assert row["agree"] == 1
+
+
+# -- what is already saved ---------------------------------------------------------------------------
+
+
+def saved_marks(at) -> list[str]:
+    """Question ids whose form carries the "Your answer is saved" mark (a badge: words and a tick)."""
+    marked = []
+    for form in at.get("form"):
+        texts = [str(getattr(node, "value", "")) for node in form]
+        if any(workshop.MSG_SAVED_MARK in t and "check_circle" in t for t in texts):
+            marked.append(form.proto.form.form_id.removeprefix("q_"))
+    return marked
+
+
+def test_every_saved_answer_is_marked_and_filled_in(joined):
+    at = joined
+    assert saved_marks(at) == []
+    at.radio(key="qa_should_use").set_value(2)
+    submit(at, "should_use")
+    at.text_area(key="qa_should_reasons").input("Families would be watched more.")
+    submit(at, "should_reasons")
+    at.multiselect(key="qa_safeguards_rank").select(SAFEGUARDS[1]).select(SAFEGUARDS[4])
+    submit(at, "safeguards_rank")
+    assert_no_exception(at)
+    # Not only the last one: all three answers are marked as saved.
+    assert saved_marks(at) == ["should_use", "should_reasons", "safeguards_rank"]
+
+    # A new session of the same person (a reload) sees the same marks and answers, from the store.
+    fresh = new_app()
+    fresh.session_state[state.PARTICIPANT] = at.session_state[state.PARTICIPANT]
+    fresh.switch_page(PAGE).run()
+    assert saved_marks(fresh) == ["should_use", "should_reasons", "safeguards_rank"]
+    assert fresh.radio(key="qa_should_use").value == 2
+    assert fresh.text_area(key="qa_should_reasons").value == "Families would be watched more."
+    assert fresh.multiselect(key="qa_safeguards_rank").value == [SAFEGUARDS[1], SAFEGUARDS[4]]
+
+
+def test_a_failed_save_is_not_marked_saved_and_keeps_retry(joined, monkeypatch):
+    from csc_dash.ui import save_view
+
+    at = joined
+    at.radio(key="qa_should_use").set_value(2)
+    submit(at, "should_use")
+    real = feedback.save_response
+
+    def down(*args, **kwargs):
+        raise feedback.StoreUnavailable(feedback.SAVE_UNAVAILABLE)
+
+    monkeypatch.setattr(feedback, "save_response", down)
+    at.radio(key="qa_should_use").set_value(5)
+    submit(at, "should_use")
+    assert_no_exception(at)
+    assert save_view.MSG_NOT_SAVED in [w.value for w in at.warning]
+    assert "should_use" not in saved_marks(at)
+    monkeypatch.setattr(feedback, "save_response", real)
+    at.button(key="retry_your_views_should_use").click().run()
+    assert "should_use" in saved_marks(at)
+    assert answers(at) == {"should_use": 5}
+
+
+def test_the_ranking_box_says_what_to_do_once():
+    at = new_app().switch_page(PAGE).run()
+    (box,) = [m for m in at.multiselect if m.key == "qa_safeguards_rank"]
+    assert box.label == workshop.RANK_LABEL  # read by screen readers; hidden on screen
+    assert box.proto.placeholder == workshop.RANK_PLACEHOLDER
+    text = page_text(at)
+    assert text.count(by_id("safeguards_rank").help) == 1
+    assert workshop.RANK_NOTE in text
+
+
+def test_headings_go_down_one_level_at_a_time(joined):
+    from tests.test_page_welcome import heading_levels
+
+    levels = heading_levels(joined)
+    assert levels[0] == 1 and levels.count(1) == 1 and 2 in levels
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels

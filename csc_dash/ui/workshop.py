@@ -72,6 +72,15 @@ MSG_GONE = (
 )
 MSG_REJOINED = "Welcome back, {name}. You are still in {title}."
 MSG_CODE_MISSING = "Please type the workshop code your facilitator gave you."
+LEAVE_LABEL = "Not you? Leave this laptop"
+LEAVE_NOTE = (
+    "Sharing this laptop? Press this before you hand it on. The app forgets you on this laptop, "
+    "but all your answers stay in the workshop. To delete your answers, use the box below."
+)
+LEAVE_NOTE_SHORT = "The app forgets you here. Your answers stay saved."
+MSG_LEFT = (
+    "Done. This laptop no longer knows who you are. Your answers are still saved in the workshop."
+)
 MSG_NO_AGREE = "Please read the notes above and tick the box if you are happy to take part."
 
 #: Join codes only ever hold these characters (``feedback.CODE_ALPHABET`` plus the demo code).
@@ -96,6 +105,10 @@ def plain_texts() -> dict[str, str]:
         proposed=MSG_PROPOSED,
         closed=feedback.CLOSED_FOR_ANSWERS,
         rejected=MSG_REJECTED,
+        leave=LEAVE_NOTE,
+        leave_short=LEAVE_NOTE_SHORT,
+        left=MSG_LEFT,
+        saved_mark=MSG_SAVED_MARK,
     )
     return texts
 
@@ -163,6 +176,48 @@ def forget_participant() -> None:
         del st.query_params[REJOIN_PARAM]
 
 
+#: Session keys of widgets that hold what a person typed or chose (answers, views, votes,
+#: statements, the join form): dropped when they leave a shared laptop.
+_PERSONAL_KEY_PREFIXES = ("qa_", "sv_", "vote_", "propose_", "join_", "withdraw_")
+
+
+def leave_this_device() -> None:
+    """``on_click`` of "Not you? Leave this laptop": forget the person in this browser only.
+
+    Unlike withdrawing, nothing is deleted from the store: their answers stay in the workshop.
+    The session forgets who they are, the rejoin link in the address bar, answers waiting for a
+    retry, and what they typed into forms, so the next person on a shared laptop starts afresh.
+    """
+    forget_participant()
+    state.put(state.JOIN_TOKEN, None)
+    state.put(state.EXPLORE_ALONE, False)
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.startswith(_PERSONAL_KEY_PREFIXES):
+            del st.session_state[key]
+    state.put(state.NOTICES, {"left": ("success", MSG_LEFT)})
+
+
+def leave_button(*, key: str, short: bool = False) -> None:
+    """The "Not you? Leave this laptop" button, with a sentence on how it differs from withdrawing."""
+    st.button(LEAVE_LABEL, key=key, icon=":material/logout:", on_click=leave_this_device)
+    st.caption(LEAVE_NOTE_SHORT if short else LEAVE_NOTE)
+
+
+def sidebar_identity() -> None:
+    """In the side bar of a joined person: who this browser is in the workshop, and the button
+    to leave a shared laptop (after leaving: a toast saying it is done)."""
+    person = participant()
+    if person is None:
+        show_notice("left", toast=True)  # they may have left from any page
+        return
+    with st.sidebar:
+        st.caption(
+            f":material/how_to_reg: In **{plain(person['title'])}** as "
+            f"**{plain(person['pseudonym'])}**"
+        )
+        leave_button(key="leave_device_sidebar", short=True)
+
+
 #: The address-bar parameter that holds a joined participant's join token. A reload starts a new
 #: Streamlit session; this is how the person comes back as themselves. The token is a secret:
 #: anyone with the whole address can act as that participant, so it is never shown or logged.
@@ -171,10 +226,16 @@ REJOIN_PARAM = "p"
 
 def keep_rejoin_link() -> None:
     """Once per run, from app.py before the page: keep the rejoin link in the address bar of a
-    joined person, or, in a new session opened from such a link, rejoin them.
+    joined person, or, in a new session opened from such a link, rejoin them; then say in the
+    side bar who this browser is (:func:`sidebar_identity`).
 
     A link that no longer leads anywhere (the person withdrew or was erased) is removed.
     """
+    _keep_rejoin_link()
+    sidebar_identity()
+
+
+def _keep_rejoin_link() -> None:
     from csc_dash import feedback
 
     linked = st.query_params.get(REJOIN_PARAM)
@@ -351,6 +412,7 @@ def withdraw_panel() -> None:
         f"({plain(person['role_tag'])}). Each page has a box at the bottom to save your view.",
         icon=":material/how_to_reg:",
     )
+    leave_button(key="leave_device")
     with st.expander("Leave the workshop and delete my answers"):
         st.markdown(WITHDRAW_CONFIRM)
         st.checkbox("Yes, I want to delete all my answers", key="withdraw_confirm")
@@ -381,7 +443,7 @@ def join_code_banner(code: str) -> None:
     """
     spaced = " ".join(code)
     if not _SAFE_CODE.fullmatch(code):
-        st.title(code, anchor=False)
+        st.header(plain(code), anchor=False)  # never a second page title (h1)
         return
     st.image(join_code_svg(code), width="stretch", alt=f"Join code {spaced}")
     st.caption(f"Join code, letter by letter: {spaced}")
@@ -409,6 +471,10 @@ def plain(text: str) -> str:
 YOUR_VIEWS = "your_views"
 MSG_NO_ANSWER = "Please give an answer first, or skip this question."
 MSG_LOCKED = "Join a workshop on the Welcome page to save your answers."
+MSG_SAVED_MARK = "Your answer is saved"
+RANK_LABEL = "Your order, most important first"
+RANK_PLACEHOLDER = "Choose the one that matters most, then the next"
+RANK_NOTE = "You do not have to choose them all."
 _MISSING = object()
 
 
@@ -471,7 +537,8 @@ def question_form(
     """One question as its own small form with a Save button; skipping is not saving.
 
     ``previous`` is the person's saved answer (``answered`` says whether there is one: a saved
-    "no threshold" is ``None`` too).
+    "no threshold" is ``None`` too). A saved answer fills the form and is marked "Your answer is
+    saved" (words and a tick), unless a newer answer to it is waiting or was refused.
     """
     from csc_dash.content.questions import FREE_TEXT_REMINDER, PRIORITY_LEVELS
     from csc_dash.ui import save_view
@@ -481,6 +548,7 @@ def question_form(
     if enabled:
         save_view.form_token(YOUR_VIEWS, question.id)
     key = f"qa_{question.id}"
+    saved = enabled and answered and (YOUR_VIEWS, question.id) not in session_dict(state.PENDING)
     with st.form(f"q_{question.id}", border=True):
         st.markdown(f"**{question.prompt}**")
         if question.help and question.kind != "text":
@@ -505,11 +573,15 @@ def question_form(
             )
         elif question.kind == "rank":
             st.multiselect(
-                "Pick them in order: the one that matters most first. You do not have to pick all.",
+                RANK_LABEL,
                 question.options,
                 default=[o for o in (previous or []) if o in question.options],
                 key=key,
+                placeholder=RANK_PLACEHOLDER,
+                select_all=False,  # "select all" would put them in the list's order, not theirs
+                label_visibility="collapsed",
             )
+            st.caption(RANK_NOTE)
         elif question.kind == "priority":
             previous = previous if isinstance(previous, dict) else {}
             for i, option in enumerate(question.options):
@@ -551,12 +623,16 @@ def question_form(
                 help=FREE_TEXT_REMINDER,
             )
             st.caption(FREE_TEXT_REMINDER)
-        st.form_submit_button(
-            "Save this answer",
-            disabled=not enabled,
-            on_click=_on_answer,
-            args=(question.id, screen),
-        )
+        row = st.container(horizontal=True, vertical_alignment="center")
+        with row:
+            st.form_submit_button(
+                "Save this answer",
+                disabled=not enabled,
+                on_click=_on_answer,
+                args=(question.id, screen),
+            )
+            if saved:
+                st.badge(MSG_SAVED_MARK, icon=":material/check_circle:", color="green")
     save_view.messages(YOUR_VIEWS, question.id)
 
 
@@ -778,17 +854,35 @@ LABEL_WORDS = {
 }
 
 
-def statement_table(results):
-    """Statement results for display: plain labels and agreement by group as text."""
+STATEMENT_COLUMNS = {
+    "text": "Statement",
+    "agree": "Agree",
+    "disagree": "Disagree",
+    "pass": "Pass",
+    "label": "How the room voted",
+    "by_role": "Agreement by group",
+}
+
+
+def statement_table(results, *, for_markdown: bool = False):
+    """Statement results for display: plain labels and agreement by group as text.
+
+    With ``for_markdown`` (for ``st.table``, whose cells read Markdown) every text cell is
+    escaped to show exactly as typed, and the columns carry the titles people see.
+    """
 
     def by_group(shares) -> str:
         if not isinstance(shares, dict) or not shares:
             return ""
         return "; ".join(f"{role}: {share:.0%} agree" for role, share in shares.items())
 
-    table = results[["text", "agree", "disagree", "pass", "label", "by_role"]].copy()
+    table = results[list(STATEMENT_COLUMNS)].copy()
     table["label"] = table["label"].map(lambda v: LABEL_WORDS.get(v, v))
     table["by_role"] = table["by_role"].map(by_group)
+    if for_markdown:
+        for column in ("text", "label", "by_role"):
+            table[column] = table[column].map(plain)
+        table = table.rename(columns=STATEMENT_COLUMNS)
     return table
 
 
