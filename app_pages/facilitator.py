@@ -9,7 +9,7 @@ import streamlit as st
 from csc_dash import exports, feedback
 from csc_dash.charts import workshop as charts
 from csc_dash.content.questions import QUESTIONNAIRE
-from csc_dash.ui import accounts, shell, state, workshop
+from csc_dash.ui import accounts, chart, shell, state, workshop
 
 shell.page_header(
     "Facilitator",
@@ -108,16 +108,25 @@ def live_results(workshop_id: int) -> None:
     people = summary["participants_by_role"]
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(charts.participants_figure(people), key="fig_people")
-        st.markdown(charts.participants_summary(people))
+        chart.show(
+            charts.participants_figure(people),
+            key="fig_people",
+            summary=charts.participants_summary(people),
+        )
     with right:
         reactions = summary["reactions_by_page"]
-        st.plotly_chart(charts.reactions_figure(reactions, TITLES), key="fig_reactions")
-        st.markdown(charts.reactions_summary(reactions, TITLES))
+        chart.show(
+            charts.reactions_figure(reactions, TITLES),
+            key="fig_reactions",
+            summary=charts.reactions_summary(reactions, TITLES),
+        )
 
     thresholds = summary["accepted_thresholds"]
-    st.plotly_chart(charts.thresholds_figure(thresholds, feedback.ROLE_TAGS), key="fig_thresholds")
-    st.markdown(charts.thresholds_summary(thresholds))
+    chart.show(
+        charts.thresholds_figure(thresholds, feedback.ROLE_TAGS),
+        key="fig_thresholds",
+        summary=charts.thresholds_summary(thresholds),
+    )
 
     scale = summary["scale_by_role"]
     for question in SCALES:
@@ -125,28 +134,21 @@ def live_results(workshop_id: int) -> None:
         if part.empty:
             continue
         st.markdown(f"**{question.prompt}**")
-        st.plotly_chart(
+        chart.show(
             charts.scale_figure(part, labels=question.options),
             key=f"fig_scale_{question.id}",
+            summary=charts.scale_summary(part, labels=question.options),
         )
-        st.markdown(charts.scale_summary(part, labels=question.options))
 
     st.subheader("Statements", anchor=False)
     if results.empty:
         st.markdown("No statements are open to the room yet.")
     else:
-        st.dataframe(
-            workshop.statement_table(results),
+        # A static table, so every statement is shown in full (wrapped), never cut off.
+        st.table(
+            workshop.statement_table(results, for_markdown=True),
             hide_index=True,
-            column_config={
-                "text": st.column_config.TextColumn("Statement", width="large"),
-                "agree": "Agree",
-                "disagree": "Disagree",
-                "pass": "Pass",
-                "label": st.column_config.TextColumn("How the room voted"),
-                "by_role": st.column_config.TextColumn("Agreement by group"),
-            },
-            key="statement_results",
+            alt="How the room voted on each statement",
         )
     # A toast: the live part redraws every few seconds, which would wipe a message in the page.
     workshop.show_notice("statements", toast=True)
@@ -199,29 +201,33 @@ st.caption(
     "opens in any browser without the internet."
 )
 stem = f"workshop-{current.code}"
-c1, c2, c3 = st.columns(3)
-c1.download_button(
+# One row that wraps: a narrow screen puts the buttons under each other, never cutting a label.
+downloads = st.container(horizontal=True)
+downloads.download_button(
     "Answers (CSV spreadsheet)",
     data=lambda: exports.responses_csv(feedback.responses(engine, current.id)),
     file_name=f"{stem}-answers.csv",
     mime="text/csv",
     key="dl_csv",
+    icon=":material/download:",
     on_click="ignore",
 )
-c2.download_button(
+downloads.download_button(
     "Everything (JSON)",
     data=lambda: exports.workshop_json(engine, current.id),
     file_name=f"{stem}.json",
     mime="application/json",
     key="dl_json",
+    icon=":material/download:",
     on_click="ignore",
 )
-c3.download_button(
+downloads.download_button(
     "Report (HTML)",
     data=lambda: exports.workshop_report_html(engine, current.id, page_titles=TITLES),
     file_name=f"{stem}-report.html",
     mime="text/html",
     key="dl_html",
+    icon=":material/download:",
     on_click="ignore",
 )
 

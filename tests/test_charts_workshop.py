@@ -67,3 +67,20 @@ def test_scale_by_role():
 def test_empty_frames_say_so(build, frame):
     fig = build(frame)
     assert fig.layout.annotations[0].text == charts.NO_ANSWERS
+
+
+@pytest.mark.parametrize(
+    "fig",
+    [
+        charts.reactions_figure(REACTIONS),
+        charts.scale_figure(SCALE, labels=AGREE_SCALE),
+    ],
+    ids=["reactions", "scale"],
+)
+def test_legend_sits_under_the_axis_title(fig):
+    """The legend is pinned to the bottom edge of the figure, inside a margin that also holds the
+    tick labels and the "People" title, so the two never overlap (they did at y=-0.35)."""
+    legend = fig.layout.legend
+    assert (legend.yref, legend.yanchor, legend.y, legend.orientation) == ("container", "bottom", 0, "h")
+    assert fig.layout.margin.b >= 110
+    assert fig.layout.xaxis.title.text == "People"

@@ -174,3 +174,12 @@ def test_joined_people_vote_and_propose_on_the_ethics_page():
     waiting = [s for s in feedback.list_statements(engine(), person["workshop_id"], approved_only=False)
                if not s.approved]
     assert [(s.text, s.proposed_by) for s in waiting] == [("Ask families first.", person["participant_id"])]
+
+
+@pytest.mark.parametrize("view", ["plain", "analyst"])
+def test_headings_go_down_one_level_at_a_time(pages, view):
+    from tests.test_page_welcome import heading_levels
+
+    levels = heading_levels(pages[view])
+    assert levels[0] == 1 and levels.count(1) == 1 and 3 in levels
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels

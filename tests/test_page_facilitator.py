@@ -122,6 +122,9 @@ def test_the_room_live_and_in_the_downloads(monkeypatch):
     assert [b.proto.label for b in fac.get("download_button")] == [
         "Answers (CSV spreadsheet)", "Everything (JSON)", "Report (HTML)"
     ]
+    # Every chart keeps our template (theme=None) and has its sentence beside it.
+    charts = fac.get("plotly_chart")
+    assert len(charts) >= 4 and all(c.proto.theme == "" for c in charts)
 
     # The downloads are built by these calls; they hold exactly the room's answers.
     eng = engine()
@@ -303,3 +306,31 @@ def test_reject_a_proposed_statement_and_erase_from_the_list_of_people(monkeypat
     who = fac.selectbox(key="erase_who")
     assert who.options == ["Kite (Young person)", f"{XSS[:40]} (Manager)"]
     assert [p.id for p in people] == [pid, owl.session_state[state.PARTICIPANT]["participant_id"]]
+
+
+def test_statements_table_shows_every_statement_in_full(monkeypatch):
+    fac = start_workshop(facilitator(monkeypatch), "Room")
+    (room,) = feedback.list_workshops(engine(), created_by="fay")
+    long = "A tool should be judged against what workers do now, not against being perfect, " * 2
+    typed = f"{long.strip()} **not bold** {XSS}"
+    made = feedback.add_statement(engine(), workshop_id=room.id, text=typed, source="facilitator",
+                                  approved=True)
+    fac.run()
+    assert_no_exception(fac)
+    (table,) = fac.table
+    frame = table.value
+    assert list(frame.columns) == list(workshop.STATEMENT_COLUMNS.values())
+    shown = frame["Statement"].tolist()
+    texts = [s.text for s in feedback.list_statements(engine(), room.id)]
+    assert shown == [workshop.plain(t) for t in texts]  # whole, escaped for the table's Markdown
+    assert workshop.plain(made.text) in shown
+    assert all("Statement" not in d.value.columns for d in fac.dataframe)
+
+
+def test_headings_go_down_one_level_at_a_time(monkeypatch):
+    from tests.test_page_welcome import heading_levels
+
+    fac = start_workshop(facilitator(monkeypatch), "Room")
+    levels = heading_levels(fac)
+    assert levels[0] == 1 and levels.count(1) == 1 and 3 in levels
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels

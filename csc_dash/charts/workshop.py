@@ -52,8 +52,18 @@ ROLE_SYMBOLS: tuple[str, ...] = (
     "triangle-down",
 )
 NO_ANSWERS = "No answers yet."
-#: Legend under the bars, so it never runs into the title.
-_LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.35, "x": 0, "traceorder": "normal"}
+#: Legend at the very bottom of the figure (measured from the figure's edge, not the plot's), in
+#: the bottom margin below the axis title: it never runs into the title or the "People" label.
+_LEGEND_BELOW = {
+    "orientation": "h",
+    "yref": "container",
+    "yanchor": "bottom",
+    "y": 0,
+    "x": 0,
+    "traceorder": "normal",
+}
+#: Room under a stacked bar chart for tick labels, the axis title and up to two rows of legend.
+_MARGIN_WITH_LEGEND = {"l": 10, "r": 10, "t": 40, "b": 120}
 
 
 def _empty(title: str):
@@ -152,9 +162,9 @@ def reactions_figure(frame: pd.DataFrame, page_titles: Mapping[str, str] | None 
         **base_layout(
             title=title,
             barmode="stack",
-            height=190 + 40 * len(pages),
+            height=220 + 40 * len(pages),
             legend=_LEGEND_BELOW,
-            margin={"l": 10, "r": 10, "t": 40, "b": 90},
+            margin=_MARGIN_WITH_LEGEND,
         )
     )
     fig.update_yaxes(autorange="reversed")
@@ -281,9 +291,9 @@ def scale_figure(frame: pd.DataFrame, *, labels: Sequence[str], title: str | Non
         **base_layout(
             title=title,
             barmode="stack",
-            height=190 + 40 * len(roles),
+            height=220 + 40 * len(roles),
             legend=_LEGEND_BELOW,
-            margin={"l": 10, "r": 10, "t": 40, "b": 90},
+            margin=_MARGIN_WITH_LEGEND,
         )
     )
     fig.update_yaxes(autorange="reversed")
