@@ -178,18 +178,8 @@ def live_results(workshop_id: int) -> None:
     if free_text.empty:
         st.markdown("Nothing written yet.")
     else:
-        st.dataframe(
-            workshop.free_text_table(free_text),
-            hide_index=True,
-            column_config={
-                "pseudonym": "Made-up name",
-                "role_tag": "Group",
-                "page": "Page",
-                "question_id": "Question",
-                "text": st.column_config.TextColumn("What they wrote", width="large"),
-            },
-            key="free_text",
-        )
+        # A static table, so every answer is shown in full (wrapped), never cut off.
+        st.table(workshop.free_text_table(free_text), hide_index=True, alt="What people wrote")
 
 
 live_results(current.id)

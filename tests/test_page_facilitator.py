@@ -114,9 +114,10 @@ def test_the_room_live_and_in_the_downloads(monkeypatch):
     specs = plotly_specs(fac)
     people = next(s for s in specs if "Who has joined" in json.dumps(s["layout"].get("title")))
     assert people["data"][0]["y"] == ["Family member", "Social worker"]
-    free = next(d.value for d in fac.dataframe if "text" in d.value.columns and "pseudonym" in d.value.columns)
-    assert free["text"].tolist() == [XSS]  # shown as a text cell, exactly as typed
-    assert free["pseudonym"].tolist() == ["Kite"]
+    free = next(t.value for t in fac.table if "What they wrote" in t.value.columns)
+    assert free["What they wrote"].tolist() == [workshop.plain(XSS)]  # whole, escaped for Markdown
+    assert free["Made-up name"].tolist() == ["Kite"]
+    assert free["Question"].tolist() == [workshop.REACTION_REASON]  # what was asked, not its id
     for element in fac.markdown:
         assert "<script>" not in element.value or not element.proto.allow_html
     assert [b.proto.label for b in fac.get("download_button")] == [
@@ -317,7 +318,7 @@ def test_statements_table_shows_every_statement_in_full(monkeypatch):
                                   approved=True)
     fac.run()
     assert_no_exception(fac)
-    (table,) = fac.table
+    table = next(t for t in fac.table if "Statement" in t.value.columns)
     frame = table.value
     assert list(frame.columns) == list(workshop.STATEMENT_COLUMNS.values())
     shown = frame["Statement"].tolist()

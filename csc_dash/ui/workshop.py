@@ -886,9 +886,35 @@ def statement_table(results, *, for_markdown: bool = False):
     return table
 
 
+FREE_TEXT_COLUMNS = {
+    "pseudonym": "Made-up name",
+    "role_tag": "Group",
+    "page": "Page",
+    "question_id": "Question",
+    "text": "What they wrote",
+}
+REACTION_REASON = "Why they saved this view of the screen"
+
+
+def question_label(question_id: str) -> str:
+    """The question people saw, instead of its stored id."""
+    if question_id == "reaction":
+        return REACTION_REASON
+    from csc_dash.content import questions
+
+    try:
+        return questions.by_id(question_id).prompt
+    except KeyError:
+        return question_id
+
+
 def free_text_table(frame):
-    """What people wrote, with page titles instead of page ids (shown as plain text cells)."""
+    """What people wrote, for ``st.table`` (cells read Markdown): page titles and question
+    prompts instead of ids, every cell escaped so it shows exactly as typed, shown in full."""
     titles = page_titles()
-    table = frame[["pseudonym", "role_tag", "page", "question_id", "text"]].copy()
+    table = frame[list(FREE_TEXT_COLUMNS)].copy()
     table["page"] = table["page"].map(lambda p: titles.get(p, p))
-    return table
+    table["question_id"] = table["question_id"].map(question_label)
+    for column in FREE_TEXT_COLUMNS:
+        table[column] = table[column].map(lambda v: plain(str(v)))
+    return table.rename(columns=FREE_TEXT_COLUMNS)
