@@ -6,15 +6,21 @@ import streamlit as st
 from csc_dash import tradeoffs, vignettes
 from csc_dash.charts import children as charts
 from csc_dash.cohort import GROUP_LABELS
-from csc_dash.ui import loaders, save_view, shell, state
+from csc_dash.models import MODEL_LABELS
+from csc_dash.ui import chart, loaders, save_view, shell, state
 from csc_dash.ui import tradeoffs_widgets as widgets
 
 FILTER_COLUMNS = ("age_band", "ethnicity", "disability_status", "deprivation_quintile")
+TICK_BOX = MODEL_LABELS["structured"]
 
 cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)
+name = cohort.model_labels.get(model, model)  # raw: sentence builders and charts escape it
 label = shell.model_label(cohort, model)  # Markdown-ready
-threshold = loaders.current_threshold(cohort, model)
+table = loaders.sweep(cohort, model)
+yes_no = tradeoffs.is_yes_no(table)  # the rule, or an uploaded 0/1 flag: no line to move
+is_rule = cohort.source == "sample" and model == "rule"
+threshold = widgets.current_line(cohort, model, table)
 frame = cohort.frame
 scores = cohort.scores(model)
 kinds = tradeoffs.assign_kinds(cohort.y, scores, threshold)
@@ -25,11 +31,10 @@ shell.page_header(
     "Each mark is one made-up child who was referred. Pick a child to read their story, see "
     "their score, and see what would have changed the flag.",
 )
-st.caption(
-    f"Tool: **{label}**. Line: **{threshold:.3f}** (move it on the Trade-offs page). "
-    "We picked at least 10 of each kind so you can see them all, so this is not to scale; "
-    "the 1,000 people on the Trade-offs page are."
-)
+if yes_no:
+    st.caption(f"Tool: **{label}**. It only says yes or no, so it has no line to move.")
+else:
+    st.caption(f"Tool: **{label}**. Line: **{threshold:.3f}** (move it on the Trade-offs page).")
 
 options = vignettes.filter_options(frame, FILTER_COLUMNS)
 chosen = {}
@@ -71,12 +76,11 @@ else:
         icon=":material/shuffle:",
     )
     selected = state.get(state.SELECTED_CHILD)
-    st.markdown(vignettes.grid_sentence(grid))
-    st.plotly_chart(
+    st.markdown(vignettes.scale_sentence(tradeoffs.threshold_row(table, threshold)))
+    chart.show(
         charts.children_grid(grid, selected=selected),
-        width="stretch",
-        config={"displayModeBar": False},
         key="children_grid",
+        summary=vignettes.grid_sentence(grid),
     )
     if not stories:
         st.info(
@@ -87,40 +91,41 @@ else:
     if selected is not None:
         position = vignettes.position_of(grid, selected)
         row = frame.iloc[[position]]
-        st.subheader(labels[selected])
+        st.header(labels[selected], anchor=False)
         if stories:
             st.markdown(" ".join(vignettes.story(row.iloc[0])))
-        st.markdown(vignettes.score_sentence(float(scores[position]), threshold, model_label=label))
-        if stories and model == "rule":
+        score = float(scores[position])
+        if yes_no:
+            st.markdown(vignettes.yes_no_score_sentence(score >= threshold, model_name=name))
+        else:
+            st.markdown(vignettes.score_sentence(score, threshold, model_name=name))
+        if stories and is_rule:
             st.markdown(vignettes.rule_sentence(int(row["previous_referrals"].iloc[0])))
         elif stories and cohort.source == "sample":
             explanation = loaders.structured_model(cohort.bias)
+            st.subheader("What pushed the score up or down", anchor=False)
             if model != "structured":
-                st.caption(
-                    "The words in a case note cannot be split up like this. Below is the tick-box "
-                    "model, which looks at the same boxes, at the same line."
-                )
+                st.markdown(vignettes.tick_box_note(float(explanation.score(row)[0]), threshold))
             pushes = vignettes.contributions(explanation, row)
-            st.markdown("**What pushed the score up or down**")
             st.markdown(vignettes.contribution_sentence(pushes))
-            st.plotly_chart(
-                charts.contribution_bars(pushes),
-                width="stretch",
-                config={"displayModeBar": False},
+            chart.show(
+                charts.contribution_bars(pushes, analyst=shell.analyst_view()),
                 key="children_pushes",
+                summary=vignettes.push_summary(pushes),
             )
             if shell.analyst_view():
                 st.caption(
-                    f"Contributions are coefficient × encoded value on the log-odds scale, summed "
-                    f"within each feature; the intercept ({explanation.intercept:.2f}) plus these "
-                    f"gives the logit {float(explanation.logit(row)[0]):.3f}. They describe the "
-                    "model, not causes."
+                    "Each push is coefficient × encoded value in points on the model's internal "
+                    f"scale (log-odds), summed within each feature; the starting point "
+                    f"({explanation.intercept:.2f}) plus these gives "
+                    f"{float(explanation.logit(row)[0]):.3f}, and the score is "
+                    "1 / (1 + exp(−that)). In plain words: big ≥ "
+                    f"{vignettes.BIG_PUSH}, medium ≥ {vignettes.MEDIUM_PUSH} points. They describe "
+                    "the model, not causes."
                 )
-            st.markdown("**What would have changed the flag?**")
+            st.subheader("What would have changed the flag?", anchor=False)
             change = vignettes.smallest_change(explanation, row, threshold)
-            st.markdown(
-                vignettes.counterfactual_sentence(change, model_label="Tick-box data model")
-            )
+            st.markdown(vignettes.counterfactual_sentence(change, model_name=TICK_BOX))
 
 save_view.save_my_view(
     "children",

@@ -10,15 +10,15 @@ from csc_dash.ui import tradeoffs_widgets as widgets
 
 cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)
-label = shell.model_label(cohort, model)  # Markdown-ready
+name = cohort.model_labels.get(model, model)  # raw: the sentence builders escape it
 table = loaders.sweep(cohort, model)
 
 shell.page_header("The question", text.LEAD)
 
-st.subheader("What would the tool guess?")
+st.header("What would the tool guess?", anchor=False)
 st.markdown(text.WHAT)
 
-st.subheader("What does it look at?")
+st.header("What does it look at?", anchor=False)
 if cohort.source == "sample":
     for title, body in text.TOOLS:
         st.markdown(f"**{title}.** {body}")
@@ -32,24 +32,32 @@ else:
 if shell.analyst_view() and cohort.source == "sample":
     st.caption(text.ANALYST_DATA)
 
-st.subheader("How was it tested?")
+st.header("How was it tested?", anchor=False)
 st.markdown(text.TESTED)
 if shell.analyst_view() and cohort.source == "sample":
     st.caption(text.ANALYST_METHOD)
 
-st.subheader("How good is the guess?")
+st.header("How good is the guess?", anchor=False)
 ap = tradeoffs.average_precision_from_table(table)
 rate = tradeoffs.base_rate(table)
 if ap != ap:
     st.warning("None of these referrals went on to a plan or care, so we cannot say how good the guess is.")
 else:
-    st.markdown(text.ap_sentence(model_label=label, ap=ap, base_rate=rate))
+    st.markdown(
+        text.ap_sentence(
+            model_name=name,
+            ap=ap,
+            base_rate=rate,
+            escalated_per_1000=tradeoffs.escalated_per_1000(table),
+        )
+    )
     interval = widgets.ap_interval(cohort, model)
     if interval is not None:
         st.markdown(text.ap_range_sentence(*interval))
     left, right = st.columns(2)
-    left.metric(f"Average precision: {label}", f"{ap:.2f}")
-    right.metric("A random guess would get", f"{rate:.2f}")
+    # Short labels: a tablet's half-width column cuts a long one (the tool is named above).
+    left.metric("Average precision", f"{ap:.2f}", help=f"Of {tradeoffs.tool_phrase(name)}.")
+    right.metric("A random guess", f"{rate:.2f}")
 if shell.analyst_view():
     st.caption(text.AP_ANALYST)
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-PAGE = "pages/tradeoffs.py"
+PAGE = "app_pages/tradeoffs.py"
 REPEATS = 30
 
 

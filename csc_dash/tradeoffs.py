@@ -18,34 +18,54 @@ from csc_dash import metrics
 from csc_dash.markup import markdown_text
 
 __all__ = [
+    "FIGURE_CELLS",
+    "INTERVAL_ANALYST",
+    "INTERVAL_NOTE",
     "KIND_ORDER",
+    "MIN_FOR_INTERVAL",
+    "PR_ANALYST",
+    "YES_NO_PR_ANALYST",
+    "analyst_row",
     "assign_kinds",
     "average_precision_from_table",
     "base_rate",
     "capacity_sentence",
     "clamp_threshold",
+    "escalated_per_1000",
     "compare_at_flagged",
     "comparison",
     "comparison_sentence",
+    "comparison_summary",
+    "comparison_table",
     "cost_sentence",
     "fixed_flag_count",
     "icon_grid",
     "icon_sentence",
+    "interval_text",
+    "is_yes_no",
     "largest_remainder",
+    "line_button_help",
+    "line_button_label",
+    "line_for",
     "people_counts",
+    "per_1000",
+    "per_1000_intervals",
     "pr_curve_points",
     "pr_sentence",
+    "pr_summary",
     "share_flagged",
-    "summary_sentence",
-    "analyst_row",
-    "comparison_table",
     "share_sentence",
+    "summary_sentence",
     "threshold_bounds",
-    "threshold_row",
     "threshold_for_capacity_from_table",
     "threshold_for_cost_from_table",
     "threshold_for_count_from_table",
     "threshold_for_top_share_from_table",
+    "threshold_row",
+    "tool_phrase",
+    "yes_no_pr_summary",
+    "yes_no_sentence",
+    "yes_no_threshold",
 ]
 
 #: The four kinds of referral at a threshold (same order as ``csc_dash.charts.KINDS``).
@@ -91,12 +111,29 @@ def largest_remainder(values: Sequence[float], total: int) -> np.ndarray:
     return base
 
 
+def per_1000(count: float, total: float, *, n: int = 1000) -> int:
+    """``count`` out of ``total`` as whole people out of ``n``: the nearest whole number
+    (halves round up).
+
+    This is the one rounding for "N in every 1,000": :func:`people_counts` keeps both its
+    margins (flagged, and went on to a plan or care) equal to it, so a headline such as
+    "39 in every 1,000 went on to a plan or care" always matches the icon array.
+    """
+    if total <= 0:
+        raise ValueError(f"The total must be more than zero; got {total}.")
+    if not 0 <= count <= total:
+        raise ValueError(f"The count must be between 0 and the total ({total}); got {count}.")
+    return int(largest_remainder([count, total - count], n)[0])
+
+
 def people_counts(row: Mapping, *, n: int = 1000) -> dict[str, int]:
     """How many of ``n`` people fall in each of the four kinds at one threshold.
 
-    Rounds in two steps so the headline stays honest: first flagged versus not flagged (so
-    *flagged* is the nearest whole number to the exact figure), then each side into its two
-    kinds. The four counts add up to exactly ``n``, and flagged = true alarms + false alarms.
+    Rounded so that the picture agrees with every headline: *flagged* (true alarms + false
+    alarms) and *went on to a plan or care* (true alarms + children missed) are each the nearest
+    whole number to their exact share (:func:`per_1000`), the four counts add up to exactly
+    ``n``, and each count is within one of its exact share. (A 2 x 2 table has one free cell
+    once its margins are fixed: the true alarms; the one nearest to exact is kept.)
 
     Parameters
     ----------
@@ -104,18 +141,102 @@ def people_counts(row: Mapping, *, n: int = 1000) -> dict[str, int]:
         A row of :func:`csc_dash.metrics.threshold_table` (needs ``tp, fp, fn, tn``).
     n
         How many people to show (1,000 for "per 1,000 referrals", 100 for a small picture).
+
+    Returns
+    -------
+    dict
+        ``true_alarm, false_alarm, missed, not_flagged`` (adding up to ``n``), ``flagged`` and
+        ``escalated`` (went on to a plan or care).
     """
     tp, fp, fn, tn = (float(row[c]) for c in ("tp", "fp", "fn", "tn"))
-    flagged, rest = largest_remainder([tp + fp, fn + tn], n)
-    true_alarm, false_alarm = largest_remainder([tp, fp], int(flagged))
-    missed, not_flagged = largest_remainder([fn, tn], int(rest))
+    total = tp + fp + fn + tn
+    if total <= 0 or n == 0:
+        cells = np.zeros(4, dtype=np.int64)
+    else:
+        flagged = per_1000(tp + fp, total, n=n)
+        escalated = per_1000(tp + fn, total, n=n)
+        exact = np.array([tp, fp, fn, tn]) * (n / total)
+        low, high = max(0, flagged + escalated - n), min(flagged, escalated)
+        a = np.arange(low, high + 1)
+        options = np.stack([a, flagged - a, escalated - a, n - flagged - escalated + a], axis=1)
+        worst = np.abs(options - exact).max(axis=1)
+        cells = options[np.lexsort((np.abs(a - exact[0]), worst))[0]]
+    true_alarm, false_alarm, missed, not_flagged = (int(c) for c in cells)
     return {
-        "true_alarm": int(true_alarm),
-        "false_alarm": int(false_alarm),
-        "missed": int(missed),
-        "not_flagged": int(not_flagged),
-        "flagged": int(true_alarm + false_alarm),
+        "true_alarm": true_alarm,
+        "false_alarm": false_alarm,
+        "missed": missed,
+        "not_flagged": not_flagged,
+        "flagged": true_alarm + false_alarm,
+        "escalated": true_alarm + missed,
     }
+
+
+#: The four per-1,000 figures on Trade-offs and the cells of the 2 x 2 table each one counts.
+FIGURE_CELLS = {
+    "flagged": ("tp", "fp"),
+    "true_alarm": ("tp",),
+    "false_alarm": ("fp",),
+    "missed": ("fn",),
+}
+#: Fewer referrals than this in a figure's own cells, or in the rest: too few to tell how sure.
+MIN_FOR_INTERVAL = 5
+
+
+def per_1000_intervals(
+    row: Mapping,
+    *,
+    n_boot: int = 2000,
+    confidence: float = 0.95,
+    random_state: int = 0,
+) -> dict[str, tuple[float, float] | None]:
+    """95% percentile-bootstrap intervals of the four per-1,000 figures at one threshold.
+
+    Resampling referrals with replacement and counting the four kinds again is the same as
+    drawing the four counts from a multinomial with the observed shares, so the bootstrap runs
+    on the four counts alone (microseconds, whatever the number of referrals); the tests check
+    it against :func:`csc_dash.metrics.bootstrap_interval` resampling rows. The same ``row`` and
+    ``random_state`` always give the same interval.
+
+    Returns
+    -------
+    dict
+        For each key of :data:`FIGURE_CELLS`: ``(low, high)`` per 1,000 referrals, widened if
+        need be to hold the exact figure; ``None`` when fewer than :data:`MIN_FOR_INTERVAL`
+        referrals are in the figure (or outside it), too few to tell.
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1; got {confidence}.")
+    if n_boot < 1:
+        raise ValueError(f"n_boot must be at least 1; got {n_boot}.")
+    cells = ("tp", "fp", "fn", "tn")
+    counts = np.array([int(row[c]) for c in cells], dtype=np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        return dict.fromkeys(FIGURE_CELLS)
+    rng = np.random.default_rng(random_state)
+    draws = rng.multinomial(total, counts / total, size=n_boot)
+    alpha = (1 - confidence) / 2
+    out: dict[str, tuple[float, float] | None] = {}
+    for figure, parts in FIGURE_CELLS.items():
+        idx = [cells.index(p) for p in parts]
+        inside = int(counts[idx].sum())
+        if min(inside, total - inside) < MIN_FOR_INTERVAL:
+            out[figure] = None
+            continue
+        values = draws[:, idx].sum(axis=1) * (1000.0 / total)
+        low, high = np.quantile(values, [alpha, 1 - alpha])
+        exact = inside * 1000.0 / total
+        out[figure] = (float(min(low, exact)), float(max(high, exact)))
+    return out
+
+
+def interval_text(interval: tuple[float, float] | None) -> str:
+    """An interval in words, rounded outwards to whole people: "Likely between 88 and 105"."""
+    if interval is None:
+        return "Too few to tell how sure we are."
+    low, high = interval
+    return f"Likely between {int(np.floor(low + 1e-9)):,} and {int(np.ceil(high - 1e-9)):,}."
 
 
 def icon_grid(counts: Mapping[str, int], *, columns: int = 50) -> pd.DataFrame:
@@ -211,6 +332,15 @@ def base_rate(table: pd.DataFrame) -> float:
     return float(first["tp"] + first["fn"]) / n
 
 
+def escalated_per_1000(table: pd.DataFrame) -> int:
+    """How many in every 1,000 referrals went on to a plan or care, as whole people
+    (:func:`per_1000`, the rounding of every "N in every 1,000")."""
+    _check_table(table)
+    first = table.iloc[0]
+    n = float(first["tp"] + first["fp"] + first["fn"] + first["tn"])
+    return per_1000(float(first["tp"] + first["fn"]), n)
+
+
 def average_precision_from_table(table: pd.DataFrame) -> float:
     """As :func:`csc_dash.metrics.average_precision`, read from a full sweep; NaN if no
     referral went on to a plan or care."""
@@ -242,6 +372,48 @@ def share_flagged(row: Mapping) -> float:
     """Per cent of referrals flagged at a row of the sweep."""
     n = float(row["tp"] + row["fp"] + row["fn"] + row["tn"])
     return 100.0 * float(row["flagged"]) / n if n else float("nan")
+
+
+def is_yes_no(table: pd.DataFrame) -> bool:
+    """Whether a tool only says yes or no: its scores take fewer than three distinct values.
+
+    The current-practice rule (0 or 1) is one, and so is an uploaded column of 0/1 flags. Such
+    a tool has no line to move: every line between its two scores flags the same referrals.
+    ``table`` is a full sweep (every distinct score plus the 'nobody flagged' line).
+    """
+    _check_table(table)
+    return len(table) <= 3
+
+
+def yes_no_threshold(table: pd.DataFrame) -> float:
+    """The one line a yes/no tool has: its higher score (flags the referrals it says yes to).
+
+    A tool with a single score says yes to every referral.
+    """
+    if not is_yes_no(table):
+        raise ValueError("This tool has more than two scores, so it has a line to move.")
+    return float(table["threshold"].iloc[-2])
+
+
+def line_for(table: pd.DataFrame, threshold: float) -> float:
+    """The line a tool is read at: ``threshold`` (clamped to the slider's ends), or the one
+    line of a yes/no tool, which no slider can move."""
+    if is_yes_no(table):
+        return yes_no_threshold(table)
+    return clamp_threshold(threshold, threshold_bounds(table))
+
+
+def yes_no_sentence(row: Mapping, *, rule: bool) -> str:
+    """Why a yes/no tool has no line, and what it flags (``rule``: the current-practice rule)."""
+    flagged, n = int(row["flagged"]), int(row["tp"] + row["fp"] + row["fn"] + row["tn"])
+    what = (
+        "This rule has no line to move: it flags every referral with two or more earlier "
+        "referrals."
+        if rule
+        else "This tool has no line to move: it only says yes or no, and it flags every "
+        "referral it says yes to."
+    )
+    return f"{what} Here that is {flagged:,} of {n:,} referrals ({share_flagged(row):.1f}%)."
 
 
 def fixed_flag_count(table: pd.DataFrame) -> int | None:
@@ -292,7 +464,9 @@ def compare_at_flagged(
     Returns
     -------
     pandas.DataFrame
-        One row per tool: ``model, label, threshold`` and the sweep's columns at that threshold.
+        One row per tool: ``model, label, threshold``, the sweep's columns at that threshold,
+        and the same figures as whole people out of 1,000 (:func:`people_counts`):
+        ``true_alarm, false_alarm, missed, not_flagged, flagged_people, escalated``.
     """
     if flagged < 0:
         raise ValueError(f"The number flagged must be zero or more; got {flagged}.")
@@ -302,7 +476,9 @@ def compare_at_flagged(
         t = threshold_for_count_from_table(table, flagged)
         i = min(int(np.searchsorted(table["threshold"].to_numpy(), t, side="left")), len(table) - 1)
         row = table.iloc[i].to_dict()
-        row.update(model=model, label=labels.get(model, model), threshold=t)
+        people = people_counts(row)
+        people["flagged_people"] = people.pop("flagged")
+        row.update(model=model, label=labels.get(model, model), threshold=t, **people)
         rows.append(row)
     front = ["model", "label", "threshold"]
     frame = pd.DataFrame(rows)
@@ -331,30 +507,52 @@ def comparison(
 
 
 def comparison_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The comparison as a table for analysts: counts, rates and per-1,000 figures."""
-    out = pd.DataFrame(
-        {
-            "Tool": frame["label"],
-            "Threshold": frame["threshold"].round(4),
-            "Flagged": frame["flagged"].astype(int),
-            "TP": frame["tp"].astype(int),
-            "FP": frame["fp"].astype(int),
-            "FN": frame["fn"].astype(int),
-            "Precision": frame["precision"].round(3),
-            "Recall": frame["recall"].round(3),
-            "True alarms per 1,000": frame["true_alarms_per_1000"].round(1),
-            "False alarms per 1,000": frame["false_alarms_per_1000"].round(1),
-            "Missed per 1,000": frame["missed_per_1000"].round(1),
-        }
-    )
-    return out.reset_index(drop=True)
+    """The comparison for analysts, one column per tool (so it fits a narrow screen): the
+    threshold, counts, rates and per-1,000 figures to one decimal."""
+    rows = {
+        "Threshold (flag when score ≥)": [f"{t:.4f}" for t in frame["threshold"]],
+        "Flagged": [f"{int(v):,}" for v in frame["flagged"]],
+        "Precision (PPV)": [_decimal(v) for v in frame["precision"]],
+        "Recall (sensitivity)": [_decimal(v) for v in frame["recall"]],
+        "True alarms per 1,000": [f"{v:.1f}" for v in frame["true_alarms_per_1000"]],
+        "False alarms per 1,000": [f"{v:.1f}" for v in frame["false_alarms_per_1000"]],
+        "Missed per 1,000": [f"{v:.1f}" for v in frame["missed_per_1000"]],
+    }
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=_unique(frame["label"].astype(str)))
+    return out.rename_axis("Figure").reset_index()
 
 
-def analyst_row(row: Mapping, *, n: int) -> pd.DataFrame:
-    """The exact figures at one line, for analysts: counts, rates, per-1,000 to one decimal."""
+def _unique(names) -> list[str]:
+    """Column names for the tools, numbered if two share a name (a table needs unique ones)."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
 
-    def pct(v: float) -> str:
-        return "undefined" if v != v else f"{v:.3f}"
+
+def _decimal(v: float) -> str:
+    return "undefined" if v != v else f"{v:.3f}"
+
+
+def analyst_row(
+    row: Mapping, *, n: int, intervals: Mapping[str, tuple[float, float] | None] | None = None
+) -> pd.DataFrame:
+    """The exact figures at one line, for analysts: counts, rates, per-1,000 to one decimal.
+
+    With ``intervals`` (from :func:`per_1000_intervals`) the per-1,000 figures carry their 95%
+    bootstrap interval in brackets.
+    """
+    pct = _decimal
+    intervals = intervals or {}
+
+    def per(column: str, figure: str) -> str:
+        text = f"{float(row[column]):.1f}"
+        if figure in intervals:
+            ci = intervals[figure]
+            text += " (too few to tell)" if ci is None else f" (95%: {ci[0]:.1f} to {ci[1]:.1f})"
+        return text
 
     items = [
         ("Threshold (flag when score ≥)", f"{float(row['threshold']):.4f}"),
@@ -367,10 +565,10 @@ def analyst_row(row: Mapping, *, n: int) -> pd.DataFrame:
         ("Precision (PPV)", pct(float(row["precision"]))),
         ("Recall (sensitivity)", pct(float(row["recall"]))),
         ("False positive rate", pct(float(row["fpr"]))),
-        ("Flagged per 1,000", f"{float(row['flagged_per_1000']):.1f}"),
-        ("True alarms per 1,000", f"{float(row['true_alarms_per_1000']):.1f}"),
-        ("False alarms per 1,000", f"{float(row['false_alarms_per_1000']):.1f}"),
-        ("Missed per 1,000", f"{float(row['missed_per_1000']):.1f}"),
+        ("Flagged per 1,000", per("flagged_per_1000", "flagged")),
+        ("True alarms per 1,000", per("true_alarms_per_1000", "true_alarm")),
+        ("False alarms per 1,000", per("false_alarms_per_1000", "false_alarm")),
+        ("Missed per 1,000", per("missed_per_1000", "missed")),
     ]
     return pd.DataFrame(items, columns=["Figure", "Value"])
 
@@ -401,20 +599,25 @@ def summary_sentence(counts: Mapping[str, int], *, n: int = 1000) -> str:
     )
 
 
+#: Each kind's mark (one, many) and what it means (for one, for many), in words.
 _MARK_WORDS = {
-    "true_alarm": ("blue dots", "flagged, went on to a plan or care"),
-    "false_alarm": ("orange triangles", "false alarms"),
-    "missed": ("red crosses", "children missed"),
-    "not_flagged": ("grey rings", "not flagged, no plan or care"),
+    "true_alarm": ("blue dot", "blue dots", "was flagged and went on to a plan or care",
+                   "were flagged and went on to a plan or care"),
+    "false_alarm": ("orange triangle", "orange triangles", "is a false alarm", "are false alarms"),
+    "missed": ("red cross", "red crosses", "is a child missed", "are children missed"),
+    "not_flagged": ("grey ring", "grey rings", "was not flagged and had no plan or care",
+                    "were not flagged and had no plan or care"),
 }
 
 
 def icon_sentence(counts: Mapping[str, int], *, n: int = 1000) -> str:
-    """The icon array in words, naming each mark's colour and shape."""
-    parts = [
-        f"{counts[k]:,} {_MARK_WORDS[k][0]} ({_MARK_WORDS[k][1]})" for k in KIND_ORDER
-    ]
-    return f"Each mark is one of {n:,} referrals: " + ", ".join(parts[:-1]) + f" and {parts[-1]}."
+    """The icon array in words, naming each mark's colour and shape, in short sentences."""
+    parts = []
+    for kind in KIND_ORDER:
+        one, many, is_, are = _MARK_WORDS[kind]
+        k = int(counts[kind])
+        parts.append(f"{k:,} {one if k == 1 else many} {is_ if k == 1 else are}.")
+    return f"Each mark is one referral. There are {n:,} marks. " + " ".join(parts)
 
 
 def cost_sentence(false_alarms_per_child: float, counts: Mapping[str, int]) -> str:
@@ -441,15 +644,18 @@ def capacity_sentence(per_month: float, months: float, row: Mapping) -> str:
     )
 
 
-def pr_sentence(*, row: Mapping, average_precision: float, base_rate: float) -> str:
-    """One sentence beside the precision–recall curve."""
+def pr_sentence(
+    *, row: Mapping, average_precision: float, base_rate: float, yes_no: bool = False
+) -> str:
+    """One sentence beside the precision–recall curve (``yes_no``: a tool with no line)."""
     found, right = float(row["recall"]), float(row["precision"])
     if found != found or right != right:
-        where = "At your line nobody is flagged."
+        where = "This tool flags nobody." if yes_no else "At your line nobody is flagged."
     else:
         where = (
-            f"At your line the tool finds {found:.0%} of the children who went on to a plan or "
-            f"care, and is right {right:.0%} of the times it flags."
+            f"{'This tool' if yes_no else 'At your line the tool'} finds {found:.0%} of the "
+            f"children who went on to a plan or care, and is right {right:.0%} of the times "
+            "it flags."
         )
     if average_precision != average_precision:
         score = "No referral went on to a plan or care, so the curve cannot be drawn."
@@ -481,5 +687,95 @@ def comparison_sentence(frame: pd.DataFrame, *, flagged: int, fixed_by: str | No
     verb = "finds" if len(names) == 1 else "each find"
     return (
         f"{why} With the same number flagged, {who} {verb} the most children who went "
-        f"on to a plan or care: {top['true_alarms_per_1000'].iloc[0]:.0f} in every 1,000 referrals."
+        f"on to a plan or care: {int(top['true_alarm'].iloc[0]):,} in every 1,000 referrals."
     )
+
+
+def tool_phrase(name: str, *, start: bool = False) -> str:
+    """A tool's raw name as it reads inside a sentence (Markdown, escaped here).
+
+    The sample's tools read as "the tick-box data model"; any other name (an upload names its
+    own tools) is kept exactly as typed, in quotes: 'the tool "Model A"'. ``start``: at the
+    start of a sentence ("The tick-box data model").
+    """
+    from csc_dash.models import MODEL_LABELS
+
+    if name in MODEL_LABELS.values():
+        phrase = "the " + name[:1].lower() + name[1:]
+    else:
+        phrase = f'the tool "{markdown_text(name)}"'
+    return "The" + phrase[3:] if start else phrase
+
+
+def line_button_label(row: Mapping) -> str:
+    """The label of a "use this line" button: what the line flags, so two buttons never read
+    the same unless they are the same line (short: it must fit half a tablet's width)."""
+    return f"Use line: {int(row['flagged']):,} flagged"
+
+
+def line_button_help(row: Mapping) -> str:
+    """The tooltip of a "use this line" button: the line itself, to four decimals."""
+    return (
+        f"Moves the line to {float(row['threshold']):.4f}, which flags "
+        f"{int(row['flagged']):,} referrals."
+    )
+
+
+def pr_summary(row: Mapping) -> str:
+    """The precision–recall chart in one sentence (its text version)."""
+    found, right = float(row["recall"]), float(row["precision"])
+    where = (
+        "nobody is flagged at your line"
+        if found != found or right != right
+        else f"the diamond is your line ({found:.0%} of children found, right {right:.0%} of the time)"
+    )
+    return (
+        "The chart shows, for every line, how many of the children who went on to a plan or care "
+        f"are found (across) and how often a flag is right (up); {where}; the dashed line is a "
+        "random guess."
+    )
+
+
+def yes_no_pr_summary(row: Mapping) -> str:
+    """The precision–recall chart of a yes/no tool in one sentence: one point, no curve."""
+    return (
+        "This tool has one point, not a curve: it finds "
+        f"{float(row['recall']):.0%} of the children who went on to a plan or care and is right "
+        f"{float(row['precision']):.0%} of the times it flags; the dashed line is a random guess."
+    )
+
+
+def comparison_summary(frame: pd.DataFrame) -> str:
+    """The side-by-side bars in one sentence: each tool's people per 1,000 (names escaped)."""
+    parts = [
+        f"{markdown_text(r['label'])}: {int(r['true_alarm']):,} found, "
+        f"{int(r['false_alarm']):,} false alarms, {int(r['missed']):,} missed"
+        for _, r in frame.iterrows()
+    ]
+    return "Per 1,000 referrals, " + "; ".join(parts) + "."
+
+
+#: Under the four figures: what "likely between" means, in plain words.
+INTERVAL_NOTE = (
+    "\"Likely between\" is the range we would expect if we looked at other referrals like these."
+)
+#: The same, for analysts.
+INTERVAL_ANALYST = (
+    "Intervals: 95% percentile bootstrap over referrals (2,000 draws, seed 0), drawn from the "
+    "multinomial of the four counts, which is what resampling rows does; rounded outwards to "
+    "whole people on the plain view. 'Too few to tell' when fewer than 5 referrals fall inside "
+    "(or outside) a figure."
+)
+
+#: Under the precision–recall chart, for analysts.
+PR_ANALYST = (
+    "Precision–recall curve from the full threshold sweep (step-wise; thinned to 400 points "
+    "for drawing). Average precision equals scikit-learn's average_precision_score; the "
+    "dashed line is the base rate, the expected AP of a random score."
+)
+#: The same for a yes/no tool, which has one operating point and no curve.
+YES_NO_PR_ANALYST = (
+    "A binary score has one operating point (its precision and recall); every threshold between "
+    "its two values gives the same confusion matrix. Average precision of a binary score equals "
+    "scikit-learn's average_precision_score; the dashed line is the base rate."
+)

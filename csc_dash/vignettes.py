@@ -23,9 +23,17 @@ from csc_dash.facts import ASSESSMENT_FACTOR_LABELS
 from csc_dash.markup import markdown_text
 from csc_dash.models import LinearExplanation
 from csc_dash.synthetic import FACTORS
-from csc_dash.tradeoffs import KIND_ORDER
+from csc_dash.tradeoffs import KIND_ORDER, largest_remainder, tool_phrase
 
 __all__ = [
+    "yes_no_score_sentence",
+    "tick_box_note",
+    "scale_sentence",
+    "push_words",
+    "push_summary",
+    "push_size",
+    "MEDIUM_PUSH",
+    "BIG_PUSH",
     "FEATURE_LABELS",
     "STORY_COLUMNS",
     "Change",
@@ -212,13 +220,35 @@ def position_of(grid: pd.DataFrame, referral_id: str) -> int:
 
 
 def grid_sentence(grid: pd.DataFrame) -> str:
-    """The grid in one sentence: how many children of each kind."""
+    """The grid in short sentences: how many children of each kind."""
     counts = grid["kind"].value_counts()
     n = {k: int(counts.get(k, 0)) for k in KIND_ORDER}
     return (
         f"Here are {len(grid):,} children. {n['true_alarm']} were flagged and went on to a plan "
         f"or care. {n['false_alarm']} were false alarms. {n['missed']} were missed. "
         f"{n['not_flagged']} were not flagged and did not go on to a plan or care."
+    )
+
+
+def scale_sentence(row: Mapping) -> str:
+    """Why the grid is not to scale, with the real mix of flags at this line.
+
+    ``row`` is the sweep's row at the line (``tp`` and ``fp``); the real mix is given as whole
+    children out of 100 flagged (largest remainder, so the two add up to 100).
+    """
+    lead = "We picked these children so that every kind appears, so this picture is not to scale."
+    tp, fp = float(row["tp"]), float(row["fp"])
+    if tp + fp == 0:
+        return f"{lead} In real life, at this line nobody is flagged."
+    true_alarms, false_alarms = (int(v) for v in largest_remainder([tp, fp], 100))
+    if false_alarms > true_alarms:
+        return (
+            f"{lead} In real life, false alarms are far more common: out of every 100 children "
+            f"flagged, {true_alarms} went on to a plan or care and {false_alarms} were false alarms."
+        )
+    return (
+        f"{lead} In real life, out of every 100 children flagged, {true_alarms} went on to a plan "
+        f"or care and {false_alarms} were false alarms."
     )
 
 
@@ -298,15 +328,41 @@ def story(row: Mapping) -> list[str]:
     return lines
 
 
-def score_sentence(score: float, threshold: float, *, model_label: str) -> str:
-    """The score against the line, in words (Markdown; ``model_label`` Markdown-ready, e.g.
-    from ``shell.model_label``)."""
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def score_sentence(score: float, threshold: float, *, model_name: str) -> str:
+    """The score against the line, in words (Markdown; ``model_name`` is the tool's raw name,
+    escaped here)."""
     side = "at or above" if score >= threshold else "below"
     result = "flagged" if score >= threshold else "not flagged"
     return (
-        f"The {model_label.lower()} gave a score of {score:.3f}. The line is at {threshold:.3f}. "
-        f"The score is {side} the line, so this referral is {result}. "
+        f"{tool_phrase(model_name, start=True)} gave a score of {score:.3f}. The line is at "
+        f"{threshold:.3f}. The score is {side} the line, so this referral is {result}. "
         "A flag only means a person should look again."
+    )
+
+
+def yes_no_score_sentence(flagged: bool, *, model_name: str) -> str:
+    """What a yes/no tool (the current-practice rule, or an uploaded 0/1 flag) said about one
+    referral: it has no score to set against a line (Markdown; raw name, escaped here)."""
+    said = "yes, so this referral is flagged" if flagged else "no, so this referral is not flagged"
+    return (
+        f"{tool_phrase(model_name, start=True)} only says yes or no. It has no score and no line. "
+        f"For this child it said {said}. A flag only means a person should look again."
+    )
+
+
+def tick_box_note(score: float, threshold: float) -> str:
+    """Said when the tool chosen is not the tick-box model: the pushes below explain the
+    tick-box model only, which gave this child a different score."""
+    side = "at or above" if score >= threshold else "below"
+    result = "would flag" if score >= threshold else "would not flag"
+    return (
+        "The 'what pushed it' part explains the tick-box model only. The words in a case note "
+        "cannot be split up like this. The tick-box data model gave this child a score of "
+        f"{score:.3f}. That is {side} the same line ({threshold:.3f}), so it {result} them."
     )
 
 
@@ -382,7 +438,29 @@ def contributions(explanation: LinearExplanation, row: pd.DataFrame, *, drop_zer
     )
     if drop_zero:
         frame = frame[frame["contribution"] != 0]
+    frame = frame.assign(
+        size=[push_size(v) for v in frame["contribution"]],
+        words=[push_words(v) for v in frame["contribution"]],
+    )
     return frame.sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
+
+
+#: A push of at least this many points on the log-odds scale is "big" (it multiplies the odds
+#: by about 1.65 or more) ...
+BIG_PUSH = 0.5
+#: ... and of at least this many "medium" (odds times about 1.2); smaller ones are "small".
+MEDIUM_PUSH = 0.2
+
+
+def push_size(contribution: float) -> str:
+    """"big", "medium" or "small": the size of a push on the log-odds scale, in words."""
+    size = abs(float(contribution))
+    return "big" if size >= BIG_PUSH else "medium" if size >= MEDIUM_PUSH else "small"
+
+
+def push_words(contribution: float) -> str:
+    """A push in words, e.g. "big push up" or "small push down" (no numbers)."""
+    return f"{push_size(contribution)} push {'up' if contribution > 0 else 'down'}"
 
 
 def _named(item: Mapping) -> str:
@@ -392,17 +470,40 @@ def _named(item: Mapping) -> str:
 
 
 def contribution_sentence(frame: pd.DataFrame) -> str:
-    """Name the biggest push up and the biggest push down."""
+    """Name the biggest push up and the biggest push down, and how big each was in words."""
     up = frame[frame["contribution"] > 0]
     down = frame[frame["contribution"] < 0]
     parts = []
     if len(up):
-        parts.append(f"The biggest push up came from {_named(up.iloc[0])}.")
+        top = up.iloc[0]
+        parts.append(f"The biggest push up came from {_named(top)}. It was a {push_size(top['contribution'])} push.")
     if len(down):
-        parts.append(f"The biggest push down came from {_named(down.iloc[-1])}.")
+        low = down.iloc[-1]
+        parts.append(f"The biggest push down came from {_named(low)}. It was a {push_size(low['contribution'])} push.")
     if not parts:
         return "Nothing about this referral pushed the score up or down."
     return " ".join(parts)
+
+
+def push_summary(frame: pd.DataFrame) -> str:
+    """The push chart in one sentence (its text version): every push, in words, no numbers."""
+    if len(frame) == 0:
+        return "Nothing about this referral pushed the score up or down."
+
+    def listed(part: pd.DataFrame) -> str:
+        return "; ".join(
+            f"{str(r['label']).lower()}{': ' + str(r['value']) if r['value'] else ''} ({r['size']})"
+            for _, r in part.iterrows()
+        )
+
+    up = frame[frame["contribution"] > 0]
+    down = frame[frame["contribution"] < 0].iloc[::-1]
+    parts = []
+    if len(up):
+        parts.append(f"pushes up: {listed(up)}")
+    if len(down):
+        parts.append(f"pushes down: {listed(down)}")
+    return markdown_text(_capital(", and ".join(parts)) + ".")
 
 
 @dataclass(frozen=True)
@@ -502,8 +603,9 @@ def smallest_change(
     return Counterfactual(candidates[best][0], float(before), float(after[best]), float(threshold))
 
 
-def counterfactual_sentence(cf: Counterfactual | None, *, model_label: str) -> str:
-    """The smallest change in words, or that no small change would do it."""
+def counterfactual_sentence(cf: Counterfactual | None, *, model_name: str) -> str:
+    """The smallest change in words, or that no small change would do it (Markdown;
+    ``model_name`` is the tool's raw name, escaped here)."""
     if cf is None:
         return (
             "No small change to earlier referrals or to what the worker found would have "
@@ -522,6 +624,6 @@ def counterfactual_sentence(cf: Counterfactual | None, *, model_label: str) -> s
     outcome = "would have been flagged" if cf.flagged_after else "would not have been flagged"
     condition = parts[0] + "".join(f", and if {p}" for p in parts[1:])
     return (
-        f"If {condition}, the {model_label.lower()} would have given a score of "
+        f"If {condition}, {tool_phrase(model_name)} would have given a score of "
         f"{cf.score_after:.3f}, not {cf.score_before:.3f}. The referral {outcome}."
     )

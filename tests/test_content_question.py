@@ -7,6 +7,7 @@ import math
 import pytest
 import textstat
 
+from csc_dash import markup, tradeoffs
 from csc_dash.content import question
 from csc_dash.models import MODEL_LABELS, TEST_START
 
@@ -34,16 +35,27 @@ def test_analyst_method_names_the_real_split_dates():
 
 
 @pytest.mark.parametrize(
-    ("ap", "rate", "expected"),
+    ("ap", "rate", "per_1000", "expected"),
     [
-        (0.13, 0.035, ["gets 0.13", "about 0.04", "35 in every 1,000", "3.7 times better"]),
-        (0.03, 0.035, ["no better than a random guess"]),
+        (0.13, 0.035, 35, ["The tick-box data model gets 0.13", "about 0.04", "35 in every 1,000", "3.7 times better"]),
+        (0.03, 0.035, 35, ["no better than a random guess"]),
+        # the sample: 384 of 9,724, said as the same whole number the Trade-offs picture shows
+        (0.17, 384 / 9724, tradeoffs.per_1000(384, 9724), ["39 in every 1,000"]),
     ],
 )
-def test_ap_sentence(ap, rate, expected):
-    text = question.ap_sentence(model_label="Tick-box data model", ap=ap, base_rate=rate)
+def test_ap_sentence(ap, rate, per_1000, expected):
+    text = question.ap_sentence(
+        model_name="Tick-box data model", ap=ap, base_rate=rate, escalated_per_1000=per_1000
+    )
     for part in expected:
         assert part in text
+
+
+def test_ap_sentence_takes_the_raw_name_and_escapes_it():
+    hostile = "<b>x</b> **bold** [l](http://e.x)"
+    text = question.ap_sentence(model_name=hostile, ap=0.2, base_rate=0.04, escalated_per_1000=40)
+    assert f'The tool "{markup.markdown_text(hostile)}" gets 0.20.' in text
+    assert "**bold**" not in text
 
 
 def test_ap_range_sentence_says_too_few_for_nan():

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from csc_dash import metrics, tradeoffs, vignettes
+from csc_dash.charts import KIND_STYLE
 from csc_dash.cohort import ScoredCohort, load_sample_cohort, load_structured_model
 from csc_dash.ui import state
 from csc_dash.ui import tradeoffs_widgets as widgets
@@ -94,13 +95,20 @@ def test_a_childs_story_opens_with_score_pushes_and_change(app_test, sample):
     assert " ".join(vignettes.story(row.iloc[0])) in text
     threshold = at.session_state[state.THRESHOLD]
     score = float(row["score_structured"].iloc[0])
-    assert vignettes.score_sentence(score, threshold, model_label="Tick-box data model") in text
-    assert "What pushed the score up or down" in text
+    assert vignettes.score_sentence(score, threshold, model_name="Tick-box data model") in text
+    assert "What pushed the score up or down" in [h.value for h in at.subheader]
+    assert "explains the tick-box model only" not in text  # the chosen tool is the tick-box model
     explanation = load_structured_model("moderate")
     change = vignettes.smallest_change(explanation, row, threshold)
-    assert vignettes.counterfactual_sentence(change, model_label="Tick-box data model") in text
+    assert vignettes.counterfactual_sentence(change, model_name="Tick-box data model") in text
     bars = plotly_specs(at)[1]["data"][0]
-    assert len(bars["y"]) == len(vignettes.contributions(explanation, row))
+    pushes = vignettes.contributions(explanation, row)
+    assert len(bars["y"]) == len(pushes)
+    # plain words: big / medium / small with arrows, no numbers on the bars or the axis
+    assert bars["text"] == [("▲ " if v > 0 else "▼ ") + w for v, w in zip(pushes["contribution"], pushes["words"], strict=True)]
+    assert not any(ch.isdigit() for t in bars["text"] for ch in t)
+    assert plotly_specs(at)[1]["layout"]["xaxis"]["showticklabels"] is False
+    assert vignettes.push_summary(pushes) in [c.value for c in at.caption]
 
 
 @pytest.mark.parametrize("kind", ["true_alarm", "false_alarm", "missed", "not_flagged"])
@@ -128,11 +136,79 @@ def test_counterfactual_on_the_page_really_flips_the_flag(app_test, sample, kind
     assert (kind in ("true_alarm", "false_alarm")) == before
 
 
+def test_analyst_view_labels_pushes_as_log_odds_points(app_test, sample):
+    at = _open(app_test, **{state.VIEW: "analyst"})
+    rid = _select(at, 7)
+    row = sample.frame[sample.frame["referral_id"] == rid]
+    pushes = vignettes.contributions(load_structured_model("moderate"), row)
+    spec = plotly_specs(at)[1]
+    assert spec["data"][0]["text"][0].endswith(f"{abs(pushes['contribution'].iloc[0]):.2f} points")
+    assert "log-odds" in spec["layout"]["xaxis"]["title"]["text"]
+    assert "internal scale" in spec["layout"]["xaxis"]["title"]["text"]
+    assert "points on the model's internal scale (log-odds)" in page_text(at)
+
+
+def test_case_notes_model_says_which_model_each_score_comes_from(app_test, sample):
+    """The reviewer saw 0.112 (case notes) and 0.123 (tick-box) for one child with no word on
+    which was which."""
+    at = _open(app_test, **{state.MODEL: "text"})
+    rid = _select(at, 7)
+    row = sample.frame[sample.frame["referral_id"] == rid]
+    threshold = at.session_state[state.THRESHOLD]
+    text = page_text(at)
+    own = float(row["score_text"].iloc[0])
+    assert vignettes.score_sentence(own, threshold, model_name="Tick-box data + case notes model") in text
+    explanation = load_structured_model("moderate")
+    tick = float(explanation.score(row)[0])
+    assert vignettes.tick_box_note(tick, threshold) in text
+    assert "The 'what pushed it' part explains the tick-box model only." in text
+    change = vignettes.smallest_change(explanation, row, threshold)
+    assert vignettes.counterfactual_sentence(change, model_name="Tick-box data model") in text
+
+
 def test_rule_model_explains_the_rule(app_test, sample):
-    at = _open(app_test, **{state.MODEL: "rule"})
+    at = _open(app_test)
+    line = at.session_state[state.THRESHOLD]
+    at.session_state[state.MODEL] = "rule"
+    at.run()
+    assert "It only says yes or no, so it has no line to move." in page_text(at)
     rid = _select(at, 3)
     row = sample.frame[sample.frame["referral_id"] == rid]
-    assert vignettes.rule_sentence(int(row["previous_referrals"].iloc[0])) in page_text(at)
+    text = page_text(at)
+    assert vignettes.rule_sentence(int(row["previous_referrals"].iloc[0])) in text
+    flagged = bool(row["rule_flag"].iloc[0])
+    assert vignettes.yes_no_score_sentence(flagged, model_name=sample.model_labels["rule"]) in text
+    assert "gave a score of" not in text and "What pushed" not in text
+    # the children's kinds follow the rule's own flags, and the models' line is untouched
+    assert labels_match_rule(at, sample)
+    assert at.session_state[state.THRESHOLD] == line
+
+
+def labels_match_rule(at, sample) -> bool:
+    """Every child drawn as flagged (true or false alarm) is one the rule flags, and no other."""
+    flags = sample.frame.set_index("referral_id")["rule_flag"].astype(bool)
+    flagged_names = {KIND_STYLE[k]["label"] for k in ("true_alarm", "false_alarm")}
+    seen = 0
+    for trace in plotly_specs(at)[0]["data"][:4]:
+        for rid in trace.get("customdata") or []:
+            rid = rid[0] if isinstance(rid, list) else rid
+            seen += 1
+            if (trace["name"] in flagged_names) != flags[rid]:
+                return False
+    return seen == 100
+
+
+def test_not_to_scale_is_said_above_the_grid_with_the_real_mix(app_test, sample):
+    at = _open(app_test)
+    threshold = at.session_state[state.THRESHOLD]
+    row = metrics.row_at_threshold(sample.y, sample.scores("structured"), threshold)
+    sentence = vignettes.scale_sentence(row)
+    assert "16 went on to a plan or care and 84 were false alarms" in sentence
+    markdown = [m.value for m in at.markdown]
+    assert sentence in markdown
+    assert "Here are 100 children." in [c.value for c in at.caption][-1] or any(
+        c.value.startswith("Here are 100 children.") for c in at.caption
+    )
 
 
 def test_selected_child_survives_a_page_switch(app_test):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from csc_dash import metrics
+from csc_dash import metrics, tradeoffs
 from csc_dash.cohort import load_sample_cohort
 from csc_dash.content import question
 from csc_dash.ui import state
@@ -27,10 +27,14 @@ def test_page_shows_the_tools_real_average_precision(app_test, sample, model):
     text = page_text(at)
     ap = metrics.average_precision(sample.y, sample.scores(model))
     rate = sample.y.mean()
-    assert question.ap_sentence(model_label=sample.model_labels[model], ap=ap, base_rate=rate) in text
+    per_1000 = tradeoffs.per_1000(int(sample.y.sum()), len(sample.y))
+    assert per_1000 == 39  # the same whole number as the Trade-offs picture and Welcome
+    assert question.ap_sentence(
+        model_name=sample.model_labels[model], ap=ap, base_rate=rate, escalated_per_1000=per_1000
+    ) in text
     shown = {m.label: m.value for m in at.metric}
-    assert shown[f"Average precision: {sample.model_labels[model]}"] == f"{ap:.2f}"
-    assert shown["A random guess would get"] == f"{rate:.2f}"
+    assert shown["Average precision"] == f"{ap:.2f}"
+    assert shown["A random guess"] == f"{rate:.2f}"
     low, high = metrics.bootstrap_interval(
         metrics.average_precision, sample.y, sample.scores(model), n_boot=200, random_state=0
     )
@@ -53,3 +57,15 @@ def test_analyst_view_adds_the_technical_detail(app_test):
     assert_no_exception(at)
     text = page_text(at)
     assert question.ANALYST_METHOD in text and question.ANALYST_DATA in text and question.AP_ANALYST in text
+
+
+def test_headings_go_down_one_level_at_a_time(app_test):
+    at = app_test()
+    at.switch_page(PAGE).run()
+    assert_no_exception(at)
+    assert [h.value for h in at.header] == [
+        "What would the tool guess?",
+        "What does it look at?",
+        "How was it tested?",
+        "How good is the guess?",
+    ]

@@ -57,7 +57,13 @@ def _assert_figures_match(at, sample, model, threshold):
     assert abs(shown["Flagged"] - row["flagged_per_1000"]) <= 0.5
     assert abs(shown["False alarms"] - row["false_alarms_per_1000"]) < 1.5
     assert abs(shown["Children missed"] - row["missed_per_1000"]) < 1.5
-    assert tradeoffs.summary_sentence(counts) in page_text(at)
+    text = page_text(at)
+    assert tradeoffs.summary_sentence(counts) in text
+    # each of the four figures has its 95% interval beside it, from the same counts
+    intervals = tradeoffs.per_1000_intervals(row)
+    captions = [c.value for c in at.caption]
+    for figure in ("flagged", "true_alarm", "false_alarm", "missed"):
+        assert tradeoffs.interval_text(intervals[figure]) in captions
 
 
 def test_page_runs_and_starts_at_top_ten_percent(app_test, sample):
@@ -82,11 +88,16 @@ def test_moving_the_slider_changes_the_figures_to_threshold_table(app_test, samp
 def test_analyst_view_shows_exact_figures(app_test, sample):
     at = _open(app_test, **{state.VIEW: "analyst"})
     at.slider(key=state.widget_key(state.THRESHOLD)).set_value(0.15).run()
-    table = at.dataframe[0].value.set_index("Figure")["Value"]
+    # st.table: every row on screen, wrapped to the page's width (no scrolling box)
+    table = at.table[0].value.set_index("Figure")["Value"]
     row = metrics.row_at_threshold(sample.y, sample.scores("structured"), 0.15)
+    intervals = tradeoffs.per_1000_intervals(row)
     assert table["Flagged"] == f"{int(row['flagged']):,}"
-    assert table["False alarms per 1,000"] == f"{row['false_alarms_per_1000']:.1f}"
-    assert table["Missed per 1,000"] == f"{row['missed_per_1000']:.1f}"
+    low, high = intervals["false_alarm"]
+    assert table["False alarms per 1,000"] == f"{row['false_alarms_per_1000']:.1f} (95%: {low:.1f} to {high:.1f})"
+    assert table["Missed per 1,000"].startswith(f"{row['missed_per_1000']:.1f} (95%: ")
+    compared = at.table[1].value
+    assert list(compared.columns) == ["Figure", *sample.model_labels.values()]
 
 
 def test_icon_array_has_1000_people_in_four_kinds(app_test, sample):
@@ -148,6 +159,13 @@ def test_cost_control_applies_the_cheapest_line(app_test, sample):
     expected = metrics.threshold_for_cost(sample.y, sample.scores("structured"), false_alarms_per_child=25)
     assert at.session_state[state.THRESHOLD] == expected
     assert "worth 25 false alarms" in page_text(at)
+    # the button says what its line flags, so the two buttons can be told apart
+    flagged = int(metrics.row_at_threshold(sample.y, sample.scores("structured"), expected)["flagged"])
+    assert at.button(key="tradeoffs_apply_cost").label == f"Use line: {flagged:,} flagged"
+    per_month = at.number_input(key=state.widget_key(state.CAPACITY)).value
+    t = metrics.threshold_for_capacity(sample.scores("structured"), per_month=per_month, months=sample.months)
+    flagged = int((sample.scores("structured") >= t).sum())
+    assert at.button(key="tradeoffs_apply_capacity").label == f"Use line: {flagged:,} flagged"
 
 
 def test_model_picker_changes_the_curve(app_test, sample):
@@ -201,12 +219,110 @@ def test_threshold_survives_a_page_switch(app_test):
     assert at.slider(key=state.widget_key(state.THRESHOLD)).value == pytest.approx(0.321)
 
 
-def test_rule_model_line_above_one_is_kept_on_the_slider(app_test):
+def _keys(at, kind) -> set:
+    return {el.key for el in getattr(at, kind)}
+
+
+def test_rule_has_no_line_to_move_and_shows_its_own_figures(app_test, sample):
+    """The reviewer's blocker: with the rule chosen the slider read 0.082, the suggestion boxes
+    said 'flags 0' and the 'your line' marker sat off the curve."""
+    at = _open(app_test)
+    at.slider(key=state.widget_key(state.THRESHOLD)).set_value(0.082).run()
+    assert state.widget_key(state.THRESHOLD) in _keys(at, "slider")  # the checks below can fail
+    assert "tradeoffs_apply_cost" in _keys(at, "button")
+    at.session_state[state.MODEL] = "rule"  # what the sidebar radio's callback does
+    at.run()
+    assert_no_exception(at)
+    text = page_text(at)
+    assert "This rule has no line to move: it flags every referral with two or more earlier referrals." in text
+    # no slider, no top-N%, no cost or capacity suggestions
+    assert state.widget_key(state.THRESHOLD) not in _keys(at, "slider")
+    assert not (_keys(at, "number_input") & {state.widget_key(k) for k in (state.TOP_SHARE, state.COST, state.CAPACITY)})
+    assert not (_keys(at, "button") & {"tradeoffs_apply_share", "tradeoffs_apply_cost", "tradeoffs_apply_capacity"})
+    assert "Two ways to choose the line" not in [h.value for h in at.header]
+    # its own figures: exactly the referrals the rule flags
+    rule = sample.frame["rule_flag"].astype(bool).to_numpy()
+    row = metrics.row_at_threshold(sample.y, rule.astype(float), 1.0)
+    assert row["flagged"] == rule.sum()
+    _assert_figures_match(at, sample, "rule", 1.0)
+    assert f"Here that is {int(rule.sum()):,} of {len(rule):,} referrals" in text
+    # the icon array, and one point on the precision-recall chart (no curve, no 'your line')
+    specs = plotly_specs(at)
+    assert sum(len(_array(tr["x"])) for tr in specs[ICONS]["data"]) == 1000
+    curve = specs[CURVE]["data"]
+    assert curve[0]["mode"] == "markers"
+    assert _array(curve[0]["x"]).tolist() == pytest.approx([row["recall"]])
+    assert _array(curve[0]["y"]).tolist() == pytest.approx([row["precision"]])
+    assert all(tr.get("name") != "Your line" for tr in curve)
+    assert tradeoffs.yes_no_pr_summary(row) in text
+    # the models' shared line is untouched, and switching back restores it
+    assert at.session_state[state.THRESHOLD] == pytest.approx(0.082)
+    at.session_state[state.MODEL] = "structured"
+    at.run()
+    assert_no_exception(at)
+    assert at.slider(key=state.widget_key(state.THRESHOLD)).value == pytest.approx(0.082)
+    _assert_figures_match(at, sample, "structured", 0.082)
+
+
+def test_rule_first_leaves_the_models_line_unset(app_test, sample):
+    """Opening Trade-offs with the rule never sets the shared line from the rule's scores."""
     at = _open(app_test, **{state.MODEL: "rule"})
     at.switch_page(PAGE).run()
     assert_no_exception(at)
-    value = at.slider(key=state.widget_key(state.THRESHOLD)).value
-    assert value == at.session_state[state.THRESHOLD]
+    at.session_state[state.MODEL] = "structured"
+    at.run()
+    t = metrics.threshold_for_top_share(sample.scores("structured"), 0.10)
+    assert at.session_state[state.THRESHOLD] == pytest.approx(t)
+
+
+def test_uploaded_yes_no_flag_says_it_only_says_yes_or_no(app_test):
+    cohort = _upload()
+    frame = cohort.frame.assign(score_flag=(cohort.frame["score_a"] > 0.6).astype(int))
+    cohort = ScoredCohort(
+        frame=frame,
+        score_columns={"flag": "score_flag", "a": "score_a"},
+        model_labels={"flag": "Our flag", "a": "Model A"},
+        group_columns=("region",),
+        source="upload",
+        months=6.0,
+    )
+    at = _open(app_test, **{state.UPLOAD: cohort, state.MODEL: "flag"})
+    text = page_text(at)
+    assert "This tool has no line to move: it only says yes or no" in text
+    assert state.widget_key(state.THRESHOLD) not in _keys(at, "slider")
+    row = metrics.row_at_threshold(cohort.y, cohort.scores("flag"), 1.0)
+    assert _metrics(at)["Flagged"] == tradeoffs.people_counts(row)["flagged"]
+    # the comparison is at the flag's fixed number
+    assert f"can only flag one fixed number of referrals ({int(row['flagged']):,})" in text
+
+
+def test_headings_go_down_one_level_at_a_time(app_test):
+    at = _open(app_test)
+    tags = [tag for tag, _ in _headings(at.main)]
+    assert tags[0] == "h1"
+    for before, after in zip(tags, tags[1:]):
+        assert int(after[1]) <= int(before[1]) + 1, tags
+
+
+def _headings(node, out=None):
+    out = [] if out is None else out
+    if getattr(node, "type", None) in ("title", "header", "subheader"):
+        out.append((node.tag, node.value))
+    children = getattr(node, "children", None)
+    for child in children.values() if isinstance(children, dict) else []:
+        _headings(child, out)
+    return out
+
+
+def test_every_chart_has_a_summary_and_the_legend_clears_the_axis(app_test, sample):
+    at = _open(app_test)
+    row = metrics.row_at_threshold(sample.y, sample.scores("structured"), at.session_state[state.THRESHOLD])
+    captions = [c.value for c in at.caption]
+    assert tradeoffs.icon_sentence(tradeoffs.people_counts(row)) in captions
+    assert tradeoffs.pr_summary(row) in captions
+    assert any(c.startswith("Per 1,000 referrals, Tick-box data model: ") for c in captions)
+    compare = plotly_specs(at)[COMPARE]["layout"]
+    assert compare["legend"]["y"] > 1  # above the bars, clear of the axis title
 
 
 def _upload(n: int = 4000, seed: int = 0) -> ScoredCohort:
@@ -250,8 +366,10 @@ def test_every_chart_is_a_valid_plotly_figure(app_test):
     """The charts skip plotly's validation for speed; rebuilding them with it proves them valid."""
     import plotly.graph_objects as go
 
-    at = _open(app_test)
-    specs = plotly_specs(at)
-    assert len(specs) == 3
-    for spec in specs:
-        go.Figure(spec)  # raises on any invalid property
+    for model in ("structured", "rule"):
+        at = _open(app_test, **{state.MODEL: model})
+        at.switch_page(PAGE).run()
+        specs = plotly_specs(at)
+        assert len(specs) == 3
+        for spec in specs:
+            go.Figure(spec)  # raises on any invalid property

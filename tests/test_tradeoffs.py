@@ -12,12 +12,14 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+import textstat
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import average_precision_score, confusion_matrix, precision_recall_curve
 
-from csc_dash import metrics, tradeoffs
+from csc_dash import markup, metrics, tradeoffs
 from csc_dash.charts import KINDS
+from csc_dash.models import MODEL_LABELS
 
 
 def _data(seed: int, n: int = 2000, *, ties: bool = False, rate: float = 0.05):
@@ -83,10 +85,38 @@ def test_people_counts_add_up_and_stay_close(tp, fp, fn, tn, n):
     counts = tradeoffs.people_counts(row, n=n)
     assert sum(counts[k] for k in KINDS) == n
     assert counts["flagged"] == counts["true_alarm"] + counts["false_alarm"]
-    # The headline (flagged) is the nearest whole number; each kind within 1.5 of exact.
+    assert counts["escalated"] == counts["true_alarm"] + counts["missed"]
+    # Both headlines (flagged; went on to a plan or care) are the one rounding of "N in every
+    # 1,000" (per_1000: the nearest whole number); each kind within 1.5 of exact, never negative.
+    assert counts["flagged"] == tradeoffs.per_1000(tp + fp, total, n=n)
+    assert counts["escalated"] == tradeoffs.per_1000(tp + fn, total, n=n)
     assert abs(counts["flagged"] - n * (tp + fp) / total) <= 0.5 + 1e-9
+    assert abs(counts["escalated"] - n * (tp + fn) / total) <= 0.5 + 1e-9
     for kind, c in (("true_alarm", tp), ("false_alarm", fp), ("missed", fn), ("not_flagged", tn)):
-        assert abs(counts[kind] - n * c / total) < 1.5
+        assert counts[kind] >= 0 and abs(counts[kind] - n * c / total) < 1.5
+
+
+@pytest.mark.parametrize(
+    ("count", "total", "expected"),
+    [(384, 9724, 39), (1, 2000, 1), (1, 2001, 0), (0, 10, 0), (10, 10, 1000), (973, 9724, 100)],
+)
+def test_per_1000_is_the_nearest_whole_number(count, total, expected):
+    assert tradeoffs.per_1000(count, total) == expected
+
+
+@pytest.mark.parametrize(("count", "total"), [(1, 0), (-1, 10), (11, 10)])
+def test_per_1000_rejects_bad_input(count, total):
+    with pytest.raises(ValueError):
+        tradeoffs.per_1000(count, total)
+
+
+def test_people_counts_picture_matches_the_headline_of_who_went_on():
+    """The reviewer's case: 384 of 9,724 went on to a plan or care, "39 in every 1,000" on the
+    Welcome and The question pages; the picture at the top 10% line now shows 39, not 40."""
+    row = {"tp": 154, "fp": 818, "fn": 230, "tn": 8522}
+    counts = tradeoffs.people_counts(row)
+    assert counts["true_alarm"] + counts["missed"] == 39 == tradeoffs.per_1000(384, 9724)
+    assert counts["flagged"] == 100
 
 
 def test_people_counts_match_threshold_table_per_1000():
@@ -199,6 +229,131 @@ def test_pr_curve_points_lie_on_sklearns_curve_and_are_thinned():
     assert points["flagged"].min() == table.loc[table["flagged"] > 0, "flagged"].min()
 
 
+# --- yes/no tools ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("scores", "yes_no", "line"),
+    [
+        ([0.0, 1.0, 1.0, 0.0], True, 1.0),  # the current-practice rule
+        ([0, 1, 0, 0], True, 1.0),  # an uploaded 0/1 flag
+        ([0.2, 0.7, 0.7, 0.2], True, 0.7),  # two values, whatever they are
+        ([0.5, 0.5, 0.5, 0.5], True, 0.5),  # one value: says yes to everyone
+        ([0.1, 0.5, 0.9, 0.5], False, None),
+    ],
+)
+def test_is_yes_no_and_its_one_line(scores, yes_no, line):
+    y = [0, 1, 1, 0]
+    table = metrics.threshold_table(y, scores)
+    assert tradeoffs.is_yes_no(table) is yes_no
+    if yes_no:
+        t = tradeoffs.yes_no_threshold(table)
+        assert t == line
+        # the line flags exactly what the tool says yes to, whatever the shared line was
+        for shared in (-1.0, 0.082, 0.5, 5.0):
+            assert tradeoffs.line_for(table, shared) == t
+        row = tradeoffs.threshold_row(table, t)
+        assert row["flagged"] == int((np.asarray(scores) >= max(scores)).sum())
+    else:
+        with pytest.raises(ValueError):
+            tradeoffs.yes_no_threshold(table)
+        assert tradeoffs.line_for(table, 0.3) == 0.3
+        assert tradeoffs.line_for(table, 7.0) == tradeoffs.threshold_bounds(table)[1]
+
+
+def test_yes_no_sentence_says_there_is_no_line():
+    row = {"flagged": 2331, "tp": 174, "fp": 2157, "fn": 210, "tn": 7183}
+    rule = tradeoffs.yes_no_sentence(row, rule=True)
+    assert rule.startswith(
+        "This rule has no line to move: it flags every referral with two or more earlier referrals."
+    )
+    assert "2,331 of 9,724 referrals (24.0%)" in rule
+    upload = tradeoffs.yes_no_sentence(row, rule=False)
+    assert "only says yes or no" in upload and "rule" not in upload
+    for text in (rule, upload):
+        assert textstat.flesch_kincaid_grade(text) <= 8, text
+
+
+# --- uncertainty ---------------------------------------------------------------------------
+
+
+def _figure_statistic(figure: str, threshold: float):
+    """A per-1,000 figure at ``threshold`` from raw rows, for metrics.bootstrap_interval."""
+
+    def statistic(y, s):
+        flagged = s >= threshold
+        y = y.astype(bool)
+        mask = {
+            "flagged": flagged,
+            "true_alarm": flagged & y,
+            "false_alarm": flagged & ~y,
+            "missed": ~flagged & y,
+        }[figure]
+        return 1000.0 * mask.mean()
+
+    return statistic
+
+
+@pytest.mark.parametrize(("seed", "threshold"), [(0, 0.3), (1, 0.5), (2, 0.57)])
+def test_per_1000_intervals_agree_with_bootstrap_interval_over_rows(seed, threshold):
+    """Drawing the four counts from a multinomial is the row bootstrap: both give the same
+    interval up to Monte Carlo error (checked at 0.12 of the interval's width)."""
+    y, s = _data(seed, n=3000, rate=0.08)
+    row = metrics.row_at_threshold(y, s, threshold)
+    ours = tradeoffs.per_1000_intervals(row, n_boot=4000, random_state=seed)
+    for figure, interval in ours.items():
+        peer = metrics.bootstrap_interval(
+            _figure_statistic(figure, threshold), y, s, n_boot=4000, random_state=seed
+        )
+        assert interval is not None
+        width = peer[1] - peer[0]
+        assert width > 0
+        assert interval[0] == pytest.approx(peer[0], abs=0.12 * width), figure
+        assert interval[1] == pytest.approx(peer[1], abs=0.12 * width), figure
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(0, 3000), st.integers(0, 3000), st.integers(0, 3000), st.integers(0, 30_000),
+    st.integers(0, 2**16),
+)
+def test_per_1000_intervals_hold_the_shown_figure(tp, fp, fn, tn, seed):
+    if tp + fp + fn + tn == 0:
+        return
+    row = {"tp": tp, "fp": fp, "fn": fn, "tn": tn}
+    intervals = tradeoffs.per_1000_intervals(row, n_boot=300, random_state=seed)
+    assert intervals == tradeoffs.per_1000_intervals(row, n_boot=300, random_state=seed)  # seeded
+    counts = tradeoffs.people_counts(row)
+    total = tp + fp + fn + tn
+    for figure, cells in tradeoffs.FIGURE_CELLS.items():
+        inside = sum(row[c] for c in cells)
+        interval = intervals[figure]
+        if min(inside, total - inside) < tradeoffs.MIN_FOR_INTERVAL:
+            assert interval is None
+            assert tradeoffs.interval_text(interval) == "Too few to tell how sure we are."
+            continue
+        low, high = interval
+        assert 0 <= low <= 1000 * inside / total <= high <= 1000
+        # the whole people shown sit inside the interval as it is written (rounded outwards)
+        words = tradeoffs.interval_text(interval)
+        shown_low, shown_high = (int(v.replace(",", "")) for v in words[:-1].split(" ")[2::2])
+        assert shown_low <= counts[figure] <= shown_high
+
+
+def test_interval_text_rounds_outwards():
+    assert tradeoffs.interval_text((88.2, 104.1)) == "Likely between 88 and 105."
+    assert tradeoffs.interval_text((13.0, 18.0)) == "Likely between 13 and 18."
+    assert textstat.flesch_kincaid_grade(tradeoffs.INTERVAL_NOTE) <= 8
+
+
+def test_per_1000_intervals_reject_bad_options():
+    row = {"tp": 10, "fp": 10, "fn": 10, "tn": 10}
+    with pytest.raises(ValueError):
+        tradeoffs.per_1000_intervals(row, confidence=1.0)
+    with pytest.raises(ValueError):
+        tradeoffs.per_1000_intervals(row, n_boot=0)
+
+
 def test_threshold_bounds_and_clamp():
     table = metrics.threshold_table([0, 1, 1], [0.0, 1.0, 1.0])
     low, high = tradeoffs.threshold_bounds(table)
@@ -252,11 +407,22 @@ def test_comparison_without_a_rule_uses_the_current_number():
 
 
 def test_comparison_table_has_analyst_columns():
-    _, _, tables = _tables(3)
+    y, scores, tables = _tables(3)
     frame, _, _ = tradeoffs.comparison(tables, labels={}, current_flagged=100)
-    table = tradeoffs.comparison_table(frame)
-    assert {"Tool", "Precision", "Recall", "Missed per 1,000"} <= set(table.columns)
-    assert len(table) == 3
+    table = tradeoffs.comparison_table(frame).set_index("Figure")
+    # one column per tool, so it fits a 768 px screen
+    assert list(table.columns) == ["structured", "text", "rule"]
+    assert {"Precision (PPV)", "Recall (sensitivity)", "Missed per 1,000"} <= set(table.index)
+    for _, r in frame.iterrows():
+        peer = metrics.row_at_threshold(y, scores[r["model"]], r["threshold"])
+        shown = table[r["label"]]
+        assert shown["Flagged"] == f"{int(peer['flagged']):,}"
+        assert shown["True alarms per 1,000"] == f"{peer['true_alarms_per_1000']:.1f}"
+        assert shown["Precision (PPV)"] == f"{peer['precision']:.3f}"
+        # the whole people beside the bars are the page's one rounding
+        assert r["true_alarm"] == tradeoffs.people_counts(peer)["true_alarm"]
+    same = frame.assign(label="Same name")
+    assert list(tradeoffs.comparison_table(same).columns) == ["Figure", "Same name", "Same name (2)", "Same name (3)"]
 
 
 # --- words -----------------------------------------------------------------------------------
@@ -286,12 +452,35 @@ def test_pr_sentence_handles_nobody_flagged():
     assert "nobody is flagged" in text
 
 
+def test_pr_sentence_and_summary_for_a_yes_no_tool_name_no_line():
+    row = {"recall": 0.453, "precision": 0.0746}
+    text = tradeoffs.pr_sentence(row=row, average_precision=0.06, base_rate=0.04, yes_no=True)
+    assert text.startswith("This tool finds 45% of the children") and "your line" not in text
+    assert "one point, not a curve" in tradeoffs.yes_no_pr_summary(row)
+    assert "diamond is your line (45%" in tradeoffs.pr_summary(row)
+
+
+def test_line_button_labels_tell_two_lines_apart():
+    """Both buttons read '(0.076)' before, though one line flagged 960 and the other 972."""
+    a = tradeoffs.line_button_label({"flagged": 960})
+    b = tradeoffs.line_button_label({"flagged": 972})
+    assert a == "Use line: 960 flagged" and a != b
+    assert len(tradeoffs.line_button_label({"flagged": 9_724})) <= 23  # fits on a tablet
+    assert tradeoffs.line_button_help({"threshold": 0.07561, "flagged": 972}) == (
+        "Moves the line to 0.0756, which flags 972 referrals."
+    )
+
+
 def test_analyst_row_matches_the_sweep():
     y, s = _data(0)
     row = metrics.row_at_threshold(y, s, 0.5)
     table = tradeoffs.analyst_row(row, n=len(y)).set_index("Figure")["Value"]
     assert table["Flagged"] == f"{int(row['flagged']):,}"
     assert table["Flagged per 1,000"] == f"{row['flagged_per_1000']:.1f}"
+    intervals = tradeoffs.per_1000_intervals(row)
+    with_ci = tradeoffs.analyst_row(row, n=len(y), intervals=intervals).set_index("Figure")["Value"]
+    low, high = intervals["flagged"]
+    assert with_ci["Flagged per 1,000"] == f"{row['flagged_per_1000']:.1f} (95%: {low:.1f} to {high:.1f})"
 
 
 def test_core_modules_do_not_import_streamlit():
@@ -303,16 +492,52 @@ def test_core_modules_do_not_import_streamlit():
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
-def test_icon_sentence_names_colour_shape_and_count():
-    counts = {"true_alarm": 13, "false_alarm": 87, "missed": 22, "not_flagged": 878}
+@pytest.mark.parametrize(
+    "counts",
+    [
+        {"true_alarm": 13, "false_alarm": 87, "missed": 22, "not_flagged": 878},
+        {"true_alarm": 1, "false_alarm": 1, "missed": 1, "not_flagged": 997},
+        {"true_alarm": 39, "false_alarm": 961, "missed": 0, "not_flagged": 0},
+    ],
+)
+def test_icon_sentence_names_colour_shape_and_count_plainly(counts):
     text = tradeoffs.icon_sentence(counts)
-    assert text.startswith("Each mark is one of 1,000 referrals: 13 blue dots")
-    assert "87 orange triangles (false alarms)" in text and "and 878 grey rings" in text
+    assert text.startswith("Each mark is one referral. There are 1,000 marks.")
+    for kind, (one, many, *_) in (
+        ("true_alarm", ("blue dot", "blue dots")),
+        ("false_alarm", ("orange triangle", "orange triangles")),
+        ("missed", ("red cross", "red crosses")),
+        ("not_flagged", ("grey ring", "grey rings")),
+    ):
+        assert f"{counts[kind]:,} {one if counts[kind] == 1 else many} " in text
+    assert textstat.flesch_kincaid_grade(text) <= 8  # was 13.4 as one long sentence
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (MODEL_LABELS["structured"], "the tick-box data model"),
+        (MODEL_LABELS["rule"], "the current practice rule (2 or more earlier referrals)"),
+        ("Model A", 'the tool "Model A"'),
+    ],
+)
+def test_tool_phrase(name, expected):
+    assert tradeoffs.tool_phrase(name) == expected
+    assert tradeoffs.tool_phrase(name, start=True) == "T" + expected[1:]
+
+
+def test_tool_phrase_and_summaries_escape_an_uploaded_name():
+    hostile = "<b>x</b> **bold** [l](http://e.x)"
+    assert markup.markdown_text(hostile) in tradeoffs.tool_phrase(hostile)
+    frame = pd.DataFrame({"label": [hostile], "true_alarm": [20], "false_alarm": [80], "missed": [19]})
+    text = tradeoffs.comparison_summary(frame)
+    assert markup.markdown_text(hostile) in text and "**bold**" not in text
+    assert text.endswith("20 found, 80 false alarms, 19 missed.")
 
 
 def test_comparison_sentence_names_ties():
     frame = pd.DataFrame(
-        {"label": ["A", "B", "Rule"], "tp": [24, 24, 18], "fp": [250, 251, 260], "true_alarms_per_1000": [24.0, 24.0, 18.0]}
+        {"label": ["A", "B", "Rule"], "tp": [24, 24, 18], "fp": [250, 251, 260], "true_alarm": [24, 24, 18]}
     )
     text = tradeoffs.comparison_sentence(frame, flagged=2689, fixed_by="Rule")
     assert "Rule can only flag one fixed number of referrals (2,689)" in text
@@ -324,3 +549,18 @@ def test_comparison_sentence_names_ties():
 def test_share_sentence():
     row = {"flagged": 961, "tp": 100, "fp": 861, "fn": 200, "tn": 8450}
     assert tradeoffs.share_sentence(row) == "This line flags 961 of 9,611 referrals (10.0%)."
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Current practice rule (2 or more earlier referrals)", "Current practice<br>rule (2 or more<br>earlier referrals)"),
+        ("Model A", "Model A"),
+        ("<b>x</b> & 100%", "&lt;b&gt;x&lt;/b&gt; &amp; 100&#37;"),
+        ("<b>x</b> **bold** [l](http://e.x)", "&lt;b&gt;x&lt;/b&gt; **bold**<br>[l](http://e.x)"),
+    ],
+)
+def test_wrap_label_escapes_then_breaks_lines(label, expected):
+    from csc_dash.charts.tradeoffs import wrap_label
+
+    assert wrap_label(label) == expected

@@ -8,7 +8,7 @@ import pytest
 import textstat
 
 from csc_dash import cohort as cohort_mod
-from csc_dash import metrics, tradeoffs, vignettes
+from csc_dash import markup, metrics, tradeoffs, vignettes
 from csc_dash.synthetic import FACTORS
 
 
@@ -103,9 +103,46 @@ def test_rule_sentence(previous, expected):
 
 
 def test_score_sentence_never_says_the_tool_decides():
-    text = vignettes.score_sentence(0.2, 0.1, model_label="Tick-box data model")
+    text = vignettes.score_sentence(0.2, 0.1, model_name="Tick-box data model")
+    assert text.startswith("The tick-box data model gave a score of 0.200. The line is at 0.100.")
     assert "flagged" in text and "at or above" in text and "A flag only means a person should look again" in text
-    assert "not flagged" in vignettes.score_sentence(0.05, 0.1, model_label="X")
+    assert "not flagged" in vignettes.score_sentence(0.05, 0.1, model_name="X")
+
+
+HOSTILE = "<b>x</b> **bold** [l](http://e.x)"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        lambda name: vignettes.score_sentence(0.2, 0.1, model_name=name),
+        lambda name: vignettes.yes_no_score_sentence(True, model_name=name),
+        lambda name: vignettes.counterfactual_sentence(
+            vignettes.Counterfactual((vignettes.Change("neglect", True, False),), 0.2, 0.05, 0.1),
+            model_name=name,
+        ),
+    ],
+)
+def test_sentences_take_the_raw_name_and_escape_it(sentence):
+    text = sentence(HOSTILE)
+    assert f'the tool "{markup.markdown_text(HOSTILE)}"' in text.replace("The tool", "the tool")
+    assert "**bold**" not in text and "<b>" not in text
+
+
+@pytest.mark.parametrize(("flagged", "said"), [(True, "said yes, so this referral is flagged"), (False, "said no")])
+def test_yes_no_score_sentence_has_no_score_or_line(flagged, said):
+    text = vignettes.yes_no_score_sentence(flagged, model_name="Current practice rule (2 or more earlier referrals)")
+    assert text.startswith("The current practice rule (2 or more earlier referrals) only says yes or no.")
+    assert said in text and "0." not in text
+    assert textstat.flesch_kincaid_grade(text) <= 8
+
+
+@pytest.mark.parametrize(("score", "words"), [(0.123, "at or above the same line (0.082), so it would flag"), (0.05, "below")])
+def test_tick_box_note_names_the_model_its_score_and_line(score, words):
+    text = vignettes.tick_box_note(score, 0.082)
+    assert text.startswith("The 'what pushed it' part explains the tick-box model only.")
+    assert f"The tick-box data model gave this child a score of {score:.3f}." in text and words in text
+    assert textstat.flesch_kincaid_grade(text) <= 8
 
 
 # --- choosing children -----------------------------------------------------------------------
@@ -174,6 +211,22 @@ def test_child_grid_and_sentence():
     assert text.startswith("Here are 4 children. 1 were flagged") or "1 were flagged" in text
 
 
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        # the reviewer's line: 16 true alarms to 84 false alarms in real life
+        ({"tp": 154, "fp": 818}, "false alarms are far more common: out of every 100 children flagged, 16 went on to a plan or care and 84 were false alarms."),
+        ({"tp": 70, "fp": 30}, "out of every 100 children flagged, 70 went on to a plan or care and 30 were false alarms."),
+        ({"tp": 0, "fp": 0}, "at this line nobody is flagged."),
+    ],
+)
+def test_scale_sentence_says_not_to_scale_with_the_real_mix(row, expected):
+    text = vignettes.scale_sentence(row)
+    assert text.startswith("We picked these children so that every kind appears, so this picture is not to scale.")
+    assert text.endswith(expected)
+    assert textstat.flesch_kincaid_grade(text) <= 8, text
+
+
 def test_has_stories(sample):
     assert vignettes.has_stories(sample.frame)
     assert not vignettes.has_stories(pd.DataFrame({"outcome": [0, 1], "score_a": [0.1, 0.9]}))
@@ -210,12 +263,35 @@ def test_contributions_are_coefficients_for_one_referral(explanation):
 
 def test_contribution_sentence():
     frame = pd.DataFrame(
-        {"label": ["Worker found neglect", "Age"], "value": ["yes", "aged 10 to 15"], "contribution": [0.9, -0.5]}
+        {"label": ["Worker found neglect", "Age"], "value": ["yes", "aged 10 to 15"], "contribution": [0.9, -0.3]}
     )
     text = vignettes.contribution_sentence(frame)
-    assert "push up came from worker found neglect (yes)" in text
-    assert "push down came from age (aged 10 to 15)" in text
+    assert "push up came from worker found neglect (yes). It was a big push." in text
+    assert "push down came from age (aged 10 to 15). It was a medium push." in text
     assert "Nothing" in vignettes.contribution_sentence(frame.iloc[:0])
+
+
+@pytest.mark.parametrize(
+    ("value", "size", "words"),
+    [(0.83, "big", "big push up"), (0.5, "big", "big push up"), (-0.56, "big", "big push down"),
+     (0.26, "medium", "medium push up"), (-0.2, "medium", "medium push down"), (0.19, "small", "small push up"),
+     (-0.08, "small", "small push down")],
+)
+def test_push_size_in_words(value, size, words):
+    assert vignettes.push_size(value) == size and vignettes.push_words(value) == words
+
+
+def test_pushes_in_words_carry_no_log_odds_numbers(sample, explanation):
+    """A push is on the log-odds scale; in plain words it is big, medium or small, never a
+    number that reads like the 0-1 score (the reviewer saw 'up 0.83' beside a score of 0.123)."""
+    for i in range(0, 40, 4):
+        row = sample.frame.iloc[[i]]
+        pushes = vignettes.contributions(explanation, row)
+        assert set(pushes["size"]) <= {"big", "medium", "small"}
+        assert pushes["words"].tolist() == [vignettes.push_words(v) for v in pushes["contribution"]]
+        text = vignettes.push_summary(pushes) + " " + vignettes.contribution_sentence(pushes)
+        for v in pushes["contribution"]:
+            assert f"{abs(v):.2f}" not in text and f"{abs(v):.1f}" not in text.replace("1 = poorest", "")
 
 
 def _cost(change: vignettes.Change) -> int:
@@ -253,7 +329,7 @@ def test_smallest_change_really_flips_the_flag_and_is_smallest(sample, explanati
                 moved = row.copy()
                 moved["previous_referrals"] = v
                 assert (float(explanation.score(moved)[0]) >= threshold) == (before >= threshold)
-        text = vignettes.counterfactual_sentence(cf, model_label="Tick-box data model")
+        text = vignettes.counterfactual_sentence(cf, model_name="Tick-box data model")
         assert text.startswith("If ") and ("would have been flagged" in text or "would not have been flagged" in text)
     assert found >= 12
 
@@ -261,7 +337,7 @@ def test_smallest_change_really_flips_the_flag_and_is_smallest(sample, explanati
 def test_smallest_change_none_when_nothing_small_crosses(explanation):
     row = _row().to_frame().T
     assert vignettes.smallest_change(explanation, row, 0.999) is None
-    assert "No small change" in vignettes.counterfactual_sentence(None, model_label="X")
+    assert "No small change" in vignettes.counterfactual_sentence(None, model_name="X")
 
 
 def test_smallest_change_rejects_many_rows(sample, explanation):

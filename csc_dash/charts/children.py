@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from csc_dash.charts import KIND_STYLE, KINDS, OKABE_ITO, base_layout
-from csc_dash.charts.tradeoffs import figure
-from csc_dash.markup import chart_text
+from csc_dash.charts.tradeoffs import figure, wrap_label
 
 __all__ = ["children_grid", "contribution_bars"]
 
@@ -71,17 +70,34 @@ def children_grid(grid: pd.DataFrame, *, selected: str | None = None):
     return figure(data, layout)
 
 
-def contribution_bars(frame: pd.DataFrame):
-    """What pushed one referral's score up (blue, to the right) or down (orange, to the left).
+def contribution_bars(frame: pd.DataFrame, *, analyst: bool = False):
+    """What pushed one referral's score up (blue, to the right) or down (orange, hatched, to the
+    left), each bar named in words and arrows ("▲ big push up"), so colour is never the only cue.
 
-    ``frame`` comes from :func:`csc_dash.vignettes.contributions`.
+    ``frame`` comes from :func:`csc_dash.vignettes.contributions` (with its ``size`` and
+    ``words`` columns). In plain words the chart shows no numbers: a push is on the model's
+    internal (log-odds) scale, not in score units, so a number beside the 0-1 score would
+    mislead. The analyst view adds the numbers, labelled as points on that scale.
     """
     values = frame["contribution"].to_numpy(dtype=float)
     up = values > 0
+    # Names wrap onto short lines, so the bars and their words keep room on a tablet.
     labels = [
-        chart_text(f"{lab}: {val}" if val else lab)
+        wrap_label(f"{lab}: {val}" if val else lab, width=22)
         for lab, val in zip(frame["label"], frame["value"], strict=True)
     ]
+    arrows = ["▲" if u else "▼" for u in up]
+    if analyst:
+        text = [
+            f"{a} {'up' if u else 'down'} {abs(v):.2f} points"
+            for a, u, v in zip(arrows, up, values, strict=True)
+        ]
+        hover = "%{y}<br>push %{x:+.2f} points on the model's internal scale (log-odds)<extra></extra>"
+        title = "Points on the model's<br>internal scale (log-odds)"
+    else:
+        text = [f"{a} {w}" for a, w in zip(arrows, frame["words"], strict=True)]
+        hover = "%{y}<br>%{text}<extra></extra>"
+        title = "Push: left down, right up"
     data = [
         {
             "type": "bar",
@@ -96,25 +112,27 @@ def contribution_bars(frame: pd.DataFrame):
                     "solidity": 0.25,
                 },
             },
-            "text": [f"{'▲ up' if u else '▼ down'} {abs(v):.2f}" for u, v in zip(up, values, strict=True)],
+            "text": text,
             "textposition": "outside",
             "cliponaxis": False,
-            "hovertemplate": "%{y}<br>push %{x:+.2f} on the log-odds scale<extra></extra>",
+            "hovertemplate": hover,
             "showlegend": False,
         }
     ]
-    # Room for the 'up 0.62' labels beside the longest bars.
+    # Room for the words beside the longest bars, on both sides.
     low = min(float(values.min()), 0.0) if len(values) else 0.0
     high = max(float(values.max()), 0.0) if len(values) else 1.0
-    pad = 0.3 * max(high - low, 0.1)
+    pad = 0.6 * max(high - low, 0.1)
     layout = base_layout(
-        height=80 + 34 * max(len(frame), 1),
-        margin={"l": 10, "r": 40, "t": 10, "b": 10},
+        height=100 + 44 * max(len(frame), 1),
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={
-            "title": {"text": "Push on the score (left: down, right: up)"},
+            "title": {"text": title},
             "range": [low - (pad if low < 0 else 0), high + pad],
             "zeroline": True,
             "zerolinewidth": 2,
+            "showticklabels": analyst,
+            "showgrid": analyst,
         },
         yaxis={"autorange": "reversed"},
     )

@@ -14,7 +14,7 @@ import pandas as pd
 from csc_dash.charts import KIND_STYLE, KINDS, MODEL_COLOURS, OKABE_ITO, base_layout
 from csc_dash.markup import chart_text
 
-__all__ = ["comparison_bars", "figure", "icon_array", "pr_curve"]
+__all__ = ["comparison_bars", "figure", "icon_array", "pr_curve", "wrap_label"]
 
 _PATTERNS = {"true_alarm": "", "false_alarm": "/", "missed": "x", "not_flagged": "."}
 
@@ -84,20 +84,37 @@ def pr_curve(
     average_precision: float,
     model: str,
     model_label: str,
+    yes_no: bool = False,
 ):
     """Precision (of those flagged, how many went on to a plan or care) against recall (of the
-    children who did, how many were flagged), with the current line and the random baseline."""
+    children who did, how many were flagged), with the current line and the random baseline.
+
+    A yes/no tool (``yes_no``) has no curve and no line to move: it is drawn as its one point.
+    """
     colour = MODEL_COLOURS.get(model, OKABE_ITO["blue"])
-    data = [
-        {
+    name = chart_text(model_label)
+    if yes_no:
+        tool = {
+            "type": "scatter",
+            "x": [float(current["recall"])],
+            "y": [float(current["precision"])],
+            "mode": "markers",
+            "marker": {"symbol": "diamond", "size": 16, "color": colour, "line": {"width": 2, "color": "#1a1a1a"}},
+            "name": f"{name}<br>one point: no line to move",
+            "hovertemplate": "Found %{x:.0%} of children · right %{y:.0%} of the time<extra></extra>",
+        }
+    else:
+        tool = {
             "type": "scatter",
             "x": points["recall"].to_numpy(),
             "y": points["precision"].to_numpy(),
             "mode": "lines",
             "line": {"color": colour, "width": 3, "shape": "hv"},
-            "name": f"{chart_text(model_label)} (average precision {average_precision:.2f})",
+            "name": f"{name} (average precision {average_precision:.2f})",
             "hovertemplate": "Found %{x:.0%} of children · right %{y:.0%} of the time<extra></extra>",
-        },
+        }
+    data = [
+        tool,
         {
             "type": "scatter",
             "x": [0, 1],
@@ -109,7 +126,7 @@ def pr_curve(
         },
     ]
     recall, precision = float(current["recall"]), float(current["precision"])
-    if recall == recall and precision == precision:  # not NaN: somebody is flagged
+    if not yes_no and recall == recall and precision == precision:  # somebody is flagged
         data.append(
             {
                 "type": "scatter",
@@ -140,21 +157,37 @@ def pr_curve(
     return figure(data, layout)
 
 
+def wrap_label(text: str, *, width: int = 18) -> str:
+    """A raw label escaped for plotly and broken into lines of about ``width`` characters
+    (``<br>`` is ours, added after escaping, so an uploaded name cannot add markup)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(chart_text(line) for line in lines) or chart_text(text)
+
+
 def comparison_bars(frame: pd.DataFrame):
     """Per 1,000 referrals for each tool at the same number flagged: found, false alarms, missed.
 
-    ``frame`` comes from :func:`csc_dash.tradeoffs.compare_at_flagged`.
+    ``frame`` comes from :func:`csc_dash.tradeoffs.compare_at_flagged`: bars are the exact
+    figures, their labels the whole people of :func:`csc_dash.tradeoffs.people_counts` (as on
+    the rest of the page). Tools' names wrap onto short lines so the bars keep their width on
+    a tablet.
     """
     columns = {
         "true_alarm": "true_alarms_per_1000",
         "false_alarm": "false_alarms_per_1000",
         "missed": "missed_per_1000",
     }
-    labels = [chart_text(label) for label in frame["label"]]
+    labels = [wrap_label(label) for label in frame["label"]]
     data = []
     for kind, column in columns.items():
         style = KIND_STYLE[kind]
         values = frame[column].to_numpy(dtype=float)
+        people = frame[kind].to_numpy(dtype=int)
         data.append(
             {
                 "type": "bar",
@@ -166,16 +199,18 @@ def comparison_bars(frame: pd.DataFrame):
                     "color": style["colour"],
                     "pattern": {"shape": _PATTERNS[kind], "fgcolor": "#1a1a1a", "solidity": 0.25},
                 },
-                "text": [f"{v:.0f}" for v in values],
+                "text": [f"{v:,}" for v in people],
                 "textposition": "outside",
                 "cliponaxis": False,
                 "hovertemplate": f"%{{y}}<br>{style['short']}: %{{x:.1f}} per 1,000<extra></extra>",
             }
         )
+    # The legend sits above the bars: below them it collided with the axis title on narrow
+    # screens, where it wraps onto more lines.
     layout = base_layout(
         barmode="group",
         height=170 + 110 * len(frame),
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         margin={"l": 10, "r": 30, "t": 10, "b": 10},
         xaxis={"title": {"text": "Per 1,000 referrals"}},
         yaxis={"autorange": "reversed"},

@@ -6,6 +6,7 @@ carry the technical detail and are not.
 from __future__ import annotations
 
 from csc_dash.models import OUTCOME_WINDOW, TEST_START
+from csc_dash.tradeoffs import tool_phrase
 
 __all__ = [
     "ANALYST_DATA",
@@ -89,14 +90,19 @@ AP_ANALYST = (
 )
 
 
-def ap_sentence(*, model_label: str, ap: float, base_rate: float) -> str:
-    """What the chosen tool's average precision means, against guessing at random."""
-    per_1000 = 1000 * base_rate
+def ap_sentence(*, model_name: str, ap: float, base_rate: float, escalated_per_1000: int) -> str:
+    """What the chosen tool's average precision means, against guessing at random (Markdown).
+
+    ``model_name`` is the tool's raw name (escaped here); ``escalated_per_1000`` is how many in
+    every 1,000 referrals went on to a plan or care, rounded as everywhere else
+    (:func:`csc_dash.tradeoffs.per_1000`), so it matches the people on Trade-offs.
+    """
     text = (
         "How good is a guess? We use a number called average precision. It goes from 0 to 1, "
         "and a perfect tool would get 1. A tool that guessed at random would get about "
-        f"{base_rate:.2f}. That is because {per_1000:.0f} in every 1,000 referrals went on to a "
-        f"plan or care. The {model_label.lower()} gets {ap:.2f}."
+        f"{base_rate:.2f}. That is because {escalated_per_1000:,} in every 1,000 referrals went "
+        f"on to a plan or care. {tool_phrase(model_name, start=True)} "
+        f"gets {ap:.2f}."
     )
     if base_rate > 0 and ap > base_rate:
         text += (
@@ -119,9 +125,10 @@ def plain_texts() -> list[tuple[str, str]]:
     """Every plain text of this page, with the sentences filled in with typical numbers."""
     texts = [(f"PLAIN_BLOCKS[{i}]", block) for i, block in enumerate(PLAIN_BLOCKS)]
     for ap, rate in ((0.13, 0.035), (0.03, 0.035), (0.6, 0.2)):
-        texts.append(
-            (f"ap_sentence({ap}, {rate})", ap_sentence(model_label="Tick-box data model", ap=ap, base_rate=rate))
+        sentence = ap_sentence(
+            model_name="Tick-box data model", ap=ap, base_rate=rate, escalated_per_1000=round(1000 * rate)
         )
+        texts.append((f"ap_sentence({ap}, {rate})", sentence))
     texts.append(("ap_range_sentence", ap_range_sentence(0.1, 0.16)))
     texts.append(("ap_range_sentence(nan)", ap_range_sentence(float("nan"), float("nan"))))
     return texts

@@ -41,6 +41,21 @@ def ap_interval(cohort: ScoredCohort, model: str) -> tuple[float, float] | None:
     return cache[key]
 
 
+def current_line(cohort: ScoredCohort, model: str, table) -> float:
+    """The line to read ``model`` at, without clobbering the line the other tools share.
+
+    A yes/no tool (the current-practice rule, an uploaded 0/1 flag) has one line of its own,
+    and the shared line in ``state.THRESHOLD`` is left as it is, so switching back to a model
+    gives that model's line again. Any other tool reads the shared line (first set to flag
+    the top 10%), kept inside the slider's ends.
+    """
+    from csc_dash import tradeoffs
+
+    if tradeoffs.is_yes_no(table):
+        return tradeoffs.yes_no_threshold(table)
+    return tradeoffs.line_for(table, loaders.current_threshold(cohort, model))
+
+
 def set_threshold(value: float) -> None:
     """``on_click`` callback: move the shared line (every page reads it)."""
     state.put(state.THRESHOLD, float(value))
