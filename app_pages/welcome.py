@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from csc_dash import auth
+from csc_dash import auth, tradeoffs
 from csc_dash.ui import loaders, shell, state, workshop
 
 shell.page_header(
@@ -21,7 +21,7 @@ if cohort.source == "sample":
     st.markdown(
         f"We made up a council with **{facts['referrals']:,} referrals** over the last two years "
         f"of our test period. Of these, **{facts['escalated']:,}** went on to a child protection "
-        f"plan or care within a year. That is about **{facts['escalated_per_1000']:.0f} in every "
+        f"plan or care within a year. That is about **{tradeoffs.per_1000(facts['escalated'], facts['referrals'])} in every "
         "1,000 referrals**."
     )
     st.markdown(
@@ -32,7 +32,7 @@ else:
     st.header("Your uploaded test set", anchor=False)
     st.markdown(
         f"Your file has **{facts['referrals']:,} referrals**, of which **{facts['escalated']:,}** "
-        f"had the outcome recorded (about {facts['escalated_per_1000']:.0f} in every 1,000)."
+        f"had the outcome recorded (about {tradeoffs.per_1000(facts['escalated'], facts['referrals'])} in every 1,000)."
     )
 
 st.header("Taking part", anchor=False)

@@ -73,9 +73,20 @@ def sweep(cohort: cohort_mod.ScoredCohort, model: str) -> pd.DataFrame:
 
 
 def current_threshold(cohort: cohort_mod.ScoredCohort, model: str) -> float:
-    """The chosen threshold; on first use, the one that flags the top 10% of referrals."""
+    """The line to read ``model`` at.
+
+    Tools with a real score share one line (``state.THRESHOLD``; on first use, the line that flags
+    the top 10% of referrals). A yes/no tool (the current-practice rule, an uploaded 0/1 flag) has
+    one line of its own and leaves the shared line as it is, so switching back to a model gives
+    that model's line again.
+    """
+    from csc_dash import tradeoffs
+
+    table = sweep(cohort, model)
+    if tradeoffs.is_yes_no(table):
+        return tradeoffs.yes_no_threshold(table)
     t = state.get(state.THRESHOLD)
     if t is None:
-        t = metrics.threshold_for_top_share(cohort.scores(model), 0.10)
+        t = tradeoffs.threshold_for_top_share_from_table(table, 0.10)
         state.put(state.THRESHOLD, t)
     return float(t)
