@@ -7,11 +7,10 @@ from csc_dash import fairness, markup
 from csc_dash.charts import KIND_STYLE
 from csc_dash.charts import fairness as charts
 from csc_dash.synthetic import BIAS_LEVELS
+from csc_dash.ui import chart, loaders, save_view, shell, state
 from csc_dash.ui import fairness_cache as cache
-from csc_dash.ui import loaders, save_view, shell, state
 
-BAND = (0.8, 1.25)
-PLOT_CONFIG = {"displayModeBar": False}
+BAND = fairness.DEFAULT_BAND
 
 cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)
@@ -53,38 +52,34 @@ table = cache.error_rates(cohort, model, threshold, characteristic)
 few = table.loc[table["too_few"], "label"].tolist()
 
 # -- 1 and 2: false alarms and children missed, by group -------------------------------------
-st.subheader("False alarms, by group")
+st.header("False alarms, by group", anchor=False)
 st.markdown("**Of every 100 families flagged, how many were false alarms?**")
-st.markdown(fairness.describe_rate(table, "fdr", what="false alarms"))
-st.plotly_chart(
+st.caption(
+    "Each mark is our best guess. The line across it shows where the true number probably "
+    "lies. A long line means we are not so sure."
+)
+chart.show(
     charts.rate_dots(
         fairness.per_100(table, "fdr"),
         x_title="False alarms in every 100 families flagged",
         colour=KIND_STYLE["false_alarm"]["colour"],
         symbol=KIND_STYLE["false_alarm"]["symbol"],
     ),
-    width="stretch",
-    config=PLOT_CONFIG,
     key="fairness_fdr",
-)
-st.caption(
-    "Each mark is our best guess. The line across it shows where the true number probably "
-    "lies. A long line means we are not so sure."
+    summary=fairness.describe_rate(table, "fdr", what="false alarms"),
 )
 
-st.subheader("Children missed, by group")
+st.header("Children missed, by group", anchor=False)
 st.markdown("**Of every 100 children who went on to a plan or care, how many were missed?**")
-st.markdown(fairness.describe_rate(table, "fnr", what="children missed"))
-st.plotly_chart(
+chart.show(
     charts.rate_dots(
         fairness.per_100(table, "fnr"),
         x_title="Children missed in every 100 who went on to a plan or care",
         colour=KIND_STYLE["missed"]["colour"],
         symbol="x",
     ),
-    width="stretch",
-    config=PLOT_CONFIG,
     key="fairness_fnr",
+    summary=fairness.describe_rate(table, "fnr", what="children missed"),
 )
 if few:
     st.warning(
@@ -95,7 +90,7 @@ if few:
     )
 
 # -- 3: disparity against the largest group ---------------------------------------------------
-st.subheader("Is any group far from the rest?")
+st.header("Is any group far from the rest?", anchor=False)
 d_fdr = fairness.disparity(table, "fdr", band=BAND)
 d_fnr = fairness.disparity(table, "fnr", band=BAND)
 reference = d_fdr.loc[d_fdr["is_reference"], "label"].iloc[0]  # raw: the chart escapes it
@@ -104,23 +99,22 @@ st.markdown(
     f"Here each group is set beside the largest group, **{shown_reference}**. 1 means the same as "
     f"{shown_reference}, and 2 means twice as many. The shaded band, from {BAND[0]} to {BAND[1]}, is "
     "one common rule for *close enough*. It is a choice people make, and you can argue for "
-    "another one."
+    "another one. The line across each mark shows where the true number probably lies. We only "
+    "say a group is outside the band when its whole line is outside it."
 )
-st.markdown(
-    f"**False alarms:** {fairness.describe_disparity(d_fdr)}  \n"
-    f"**Children missed:** {fairness.describe_disparity(d_fnr)}"
-)
-st.plotly_chart(
+chart.show(
     charts.disparity_dots(
         {"False alarms": d_fdr, "Children missed": d_fnr}, band=BAND, reference_label=reference
     ),
-    width="stretch",
-    config=PLOT_CONFIG,
     key="fairness_disparity",
+    summary=(
+        f"**False alarms:** {fairness.describe_disparity(d_fdr)}  \n"
+        f"**Children missed:** {fairness.describe_disparity(d_fnr)}"
+    ),
 )
 
 # -- 4: a line for each group ------------------------------------------------------------------
-st.subheader("What if each group had its own line?")
+st.header("What if each group had its own line?", anchor=False)
 st.markdown(
     "Some people think fair means one line for everyone. Others think fair means the same share "
     "of mistakes in every group. Most of the time you cannot have both. Each choice below moves "
@@ -139,38 +133,31 @@ preset = state.get(state.PRESET)
 costs = cache.preset_costs(cohort, model, threshold, characteristic)
 chosen = costs.overall.loc[preset]
 st.markdown("**Out of every 1,000 referrals**")
-a, b, c = st.columns(3)
-a.metric(
-    "Flagged",
-    f"{chosen['flagged_per_1000']:.0f}",
-    delta=f"{chosen['change_flagged_per_1000']:+.1f}" if preset != "single" else None,
-    delta_color="off",
+figures = (
+    ("Flagged", "flagged_per_1000", "off"),
+    ("False alarms", "false_alarms_per_1000", "inverse"),
+    ("Children missed", "missed_per_1000", "inverse"),
 )
-b.metric(
-    "False alarms",
-    f"{chosen['false_alarms_per_1000']:.0f}",
-    delta=f"{chosen['change_false_alarms_per_1000']:+.1f}" if preset != "single" else None,
-    delta_color="inverse",
-)
-c.metric(
-    "Children missed",
-    f"{chosen['missed_per_1000']:.0f}",
-    delta=f"{chosen['change_missed_per_1000']:+.1f}" if preset != "single" else None,
-    delta_color="inverse",
-)
+for column, (name, figure, colour) in zip(st.columns(3), figures, strict=True):
+    change = int(chosen[f"change_{figure}"])
+    column.metric(
+        name,
+        f"{chosen[figure]:,}",
+        delta=None if preset == "single" else (f"{change:+,}" if change else "no change"),
+        delta_color=colour if change else "off",
+        delta_arrow="auto" if change else "off",
+    )
 st.markdown(fairness.describe_preset(costs, preset))
 if preset == "single":
     st.caption("Pick another choice to see who gains and who loses.")
 else:
-    st.plotly_chart(
+    chart.show(
         charts.change_bars(fairness.preset_changes(costs, preset)),
-        width="stretch",
-        config=PLOT_CONFIG,
         key="fairness_changes",
-    )
-    st.caption(
-        "Bars to the left of 0 mean fewer mistakes for that group. Bars to the right mean more. "
-        "Groups with too few to tell keep the common line."
+        summary=(
+            "Bars to the left of 0 mean fewer mistakes for that group. Bars to the right mean "
+            "more. Groups with too few to tell keep the common line."
+        ),
     )
 st.markdown("**All four choices side by side** (per 1,000 referrals)")
 st.dataframe(fairness.preset_overview(costs), hide_index=True)
@@ -182,7 +169,7 @@ st.caption(
 # -- 5: biased records ---------------------------------------------------------------------------
 need_table = None
 if cohort.has_need:
-    st.subheader("What if the records are biased?")
+    st.header("What if the records are biased?", anchor=False)
     st.markdown(
         "A tool learns from what was written down. But some families are more visible to "
         "services. They may be known to the police, to health or to the council, or live in "
@@ -203,6 +190,10 @@ if cohort.has_need:
             horizontal=True,
             help="Each level is its own made-up world, with the tool trained again on its records.",
         )
+        st.caption(
+            ":material/info: This changes the made-up world on every page, not just this one. "
+            "It is the same as the choice in the menu on the left."
+        )
     need_table = cache.error_rates(cohort, model, threshold, characteristic, against="need")
     names = {
         "recorded": "Checked against the records (went on to a plan or care)",
@@ -210,23 +201,19 @@ if cohort.has_need:
     }
     fdr_both = fairness.label_comparison(table, need_table, "fdr")
     fnr_both = fairness.label_comparison(table, need_table, "fnr")
-    st.markdown("**Of every 100 families flagged, how many were false alarms?**")
-    st.markdown(fairness.describe_label_comparison(fdr_both, what="false alarms in 100"))
-    st.plotly_chart(
+    st.subheader("Of every 100 families flagged, how many were false alarms?", anchor=False)
+    chart.show(
         charts.comparison_dots(fdr_both, x_title="False alarms in every 100 families flagged", names=names),
-        width="stretch",
-        config=PLOT_CONFIG,
         key="fairness_bias_fdr",
+        summary=fairness.describe_label_comparison(fdr_both, what="false alarms in 100"),
     )
-    st.markdown("**Of every 100 children who needed help, how many were missed?**")
-    st.markdown(fairness.describe_label_comparison(fnr_both, what="children missed in 100"))
-    st.plotly_chart(
+    st.subheader("Of every 100 children who needed help, how many were missed?", anchor=False)
+    chart.show(
         charts.comparison_dots(
             fnr_both, x_title="Children missed in every 100 who needed help", names=names
         ),
-        width="stretch",
-        config=PLOT_CONFIG,
         key="fairness_bias_fnr",
+        summary=fairness.describe_label_comparison(fnr_both, what="children missed in 100"),
     )
     st.markdown(
         "**Why are they different?** A false alarm in the records may be a child who truly "
@@ -245,8 +232,14 @@ if shell.analyst_view():
             "(false negative rate) = FN/(TP+FN); share_flagged (selection rate); "
             "average_precision does not depend on the threshold. Intervals: 95% percentile "
             f"bootstrap, {cache.N_BOOT:,} resamples within each group (seed "
-            f"{cache.RANDOM_STATE}). too_few: n < {fairness.MIN_REFERRALS} or positives < "
-            f"{fairness.MIN_ESCALATIONS}. Every rate is checked against fairlearn's MetricFrame."
+            f"{cache.RANDOM_STATE}). <rate>_ratio_low/high: the same draws, each group's draw "
+            "divided by the same draw of the reference group (is_reference, the largest); a "
+            "group is called outside the band only when that whole interval is (verdict). "
+            f"too_few: n < {fairness.MIN_REFERRALS} or positives < "
+            f"{fairness.MIN_ESCALATIONS}. Every rate is checked against fairlearn's MetricFrame. "
+            "'False alarms in every 100 flagged' is the fdr; the fpr preset makes the share "
+            "flagged among those who did not escalate equal. Overall per-1,000 figures are whole "
+            "people (largest remainder), as on the Trade-offs page."
         )
         st.dataframe(table)
         st.markdown("**Disparity against the largest group** (false alarms, then children missed)")

@@ -1,7 +1,8 @@
 """Group error rates with 1,000 bootstrap draws per group, on the full synthetic council.
 
 The budget (issue 4): ``group_error_rates`` with 1,000 draws on 24,000 referrals and 6 groups
-in at most 1 s. The page caches the result per (bias, model, threshold, characteristic), so this
+in at most 1 s, including the intervals of every rate's ratio to the largest group (the
+disparity chart's lines), taken from the same draws. The page caches the result per (bias, model, threshold, characteristic), so this
 is the cost of the first look at a new threshold.
 """
 

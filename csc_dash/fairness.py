@@ -27,16 +27,19 @@ import pandas as pd
 
 from csc_dash.markup import markdown_text
 from csc_dash.metrics import check_inputs, threshold_table
+from csc_dash.tradeoffs import people_counts
 
 __all__ = [
     "COUNT_COLUMNS",
     "MIN_ESCALATIONS",
     "MIN_REFERRALS",
+    "DEFAULT_BAND",
     "PRESETS",
     "PRESET_HELP",
     "PRESET_LABELS",
     "RATES",
     "RATE_LABELS",
+    "VERDICTS",
     "PresetCosts",
     "apply_thresholds",
     "describe_disparity",
@@ -44,6 +47,7 @@ __all__ = [
     "describe_preset",
     "describe_rate",
     "disparity",
+    "intervals_overlap",
     "group_error_rates",
     "label_comparison",
     "per_100",
@@ -75,7 +79,7 @@ RATE_LABELS = {
     "recall": "Children found, of every 100 who went on to a plan or care",
     "fdr": "False alarms, of every 100 families flagged",
     "false_omission_rate": "Children missed, of every 100 families not flagged",
-    "fpr": "False alarms, of every 100 families who did not go on to a plan or care",
+    "fpr": "Flagged, of every 100 families who did not go on to a plan or care",
     "fnr": "Children missed, of every 100 who went on to a plan or care",
     "average_precision": "Average precision (0-100)",
 }
@@ -89,7 +93,9 @@ PRESETS: tuple[Preset, ...] = (
 )
 PRESET_LABELS = {
     "single": "One line for everyone",
-    "equal_false_alarm_rate": "Same false-alarm rate in every group",
+    # The key is kept for saved views; "false alarm" on screen always means "of the families
+    # flagged" (FDR), while this preset equalises the false positive rate (FPR).
+    "equal_false_alarm_rate": "Same share flagged among families who did not go on to a plan or care",
     "equal_miss_rate": "Same share of children missed in every group",
     "equal_share_flagged": "Same share flagged in every group",
 }
@@ -97,8 +103,8 @@ PRESET_LABELS = {
 PRESET_HELP = {
     "single": "Every referral is judged against the same line.",
     "equal_false_alarm_rate": (
-        "Of the families who did not go on to a plan or care, the same share is flagged in "
-        "each group."
+        "Of the families who did not go on to a plan or care, each group has the same share "
+        "flagged. This is not the same as false alarms in every 100 flagged."
     ),
     "equal_miss_rate": (
         "Of the children who went on to a plan or care, the same share is missed in each group."
@@ -134,6 +140,9 @@ BAD_BAND = (
     "least 1; got {band!r}."
 )
 NOT_A_RATE_TABLE = "This table does not come from group_error_rates: it has no column {column!r}."
+
+#: Ratios to the reference group from ``band[0]`` to ``band[1]`` count as "close enough".
+DEFAULT_BAND = (0.8, 1.25)
 
 _CONFIDENCE = 0.95
 _CELLS_FOR_MULTINOMIAL = 256  # below this many distinct cells, draw cell counts directly
@@ -344,19 +353,58 @@ def _bootstrap_draws(cells: _Cells, n_boot: int, rng: np.random.Generator) -> di
     return {rate: np.concatenate([p[rate] for p in parts]) for rate in RATES}
 
 
-def _interval(draws: np.ndarray, point: float) -> tuple[float, float]:
-    """Percentile interval; NaN when fewer than half the draws give a number (too few to tell).
+_HUGE = 1e300  # stands in for an infinite ratio while quantiles are interpolated
 
-    It is widened, if need be, to include the estimate itself: with small, skewed groups the
-    percentile interval can sit just beside it, and an interval that leaves out the number shown
-    would confuse more than it tells.
+
+def _intervals(draws: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile intervals, one per row of ``draws`` (groups x draws), all rows at once.
+
+    Linear interpolation between order statistics of the draws that give a number, exactly as
+    ``np.quantile``. NaN when the estimate is NaN or fewer than half the draws give a number
+    (too few to tell). Each interval is widened, if need be, to include the estimate itself:
+    with small, skewed groups the percentile interval can sit just beside it, and an interval
+    that leaves out the number shown would confuse more than it tells.
     """
-    ok = draws[~np.isnan(draws)]
-    if np.isnan(point) or len(ok) < len(draws) / 2:
-        return (np.nan, np.nan)
+    draws = np.atleast_2d(draws)
+    points = np.asarray(points, dtype=float)
+    g, b = draws.shape
+    ordered = np.sort(draws, axis=1)  # NaN last
+    valid = np.sum(~np.isnan(draws), axis=1)
+    rows = np.arange(g)
     alpha = (1 - _CONFIDENCE) / 2
-    low, high = np.quantile(ok, [alpha, 1 - alpha])
-    return (float(min(low, point)), float(max(high, point)))
+    out = []
+    for q in (alpha, 1 - alpha):
+        pos = q * np.maximum(valid - 1, 0)
+        below = np.floor(pos).astype(np.int64)
+        above = np.minimum(below + 1, np.maximum(valid - 1, 0))
+        t = pos - below
+        lo, hi = ordered[rows, below], ordered[rows, above]
+        with np.errstate(invalid="ignore"):
+            # numpy's own lerp, so the result is np.quantile's to the last bit.
+            diff = hi - lo
+            out.append(np.where(t >= 0.5, hi - diff * (1 - t), lo + diff * t))
+    known = ~np.isnan(points) & (valid >= b / 2) & (valid > 0)
+    low = np.where(known, np.fmin(out[0], points), np.nan)
+    high = np.where(known, np.fmax(out[1], points), np.nan)
+    return low, high
+
+
+def _ratio_intervals(
+    draws: np.ndarray, reference_draws: np.ndarray, points: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile intervals of each group's rate divided by the reference group's, draw by draw.
+
+    ``draws`` is groups x draws, ``reference_draws`` the reference group's row. Groups are
+    resampled independently (within each group), so draw ``i`` of one divided by draw ``i`` of
+    the other is a draw of the ratio. A draw where the reference rate is 0 is infinite (or
+    undefined when both are 0); an interval reaching it has ``inf`` as its top.
+    """
+    ref = reference_draws[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(ref > 0, draws / ref, np.where(draws > 0, np.inf, np.nan))
+    ratio[np.isnan(draws) | np.isnan(ref)] = np.nan
+    low, high = _intervals(np.minimum(ratio, _HUGE), points)
+    return low, np.where(high >= _HUGE / 2, np.inf, high)
 
 
 # --------------------------------------------------------------------------------------------
@@ -372,6 +420,7 @@ def group_error_rates(
     threshold: float,
     n_boot: int = 1000,
     random_state: int = 0,
+    reference=None,
 ) -> pd.DataFrame:
     """Error counts and rates for each group at one threshold, with 95% bootstrap intervals.
 
@@ -390,6 +439,9 @@ def group_error_rates(
         Bootstrap draws per group (referrals are resampled within each group).
     random_state
         Seed; the same inputs and seed always give the same intervals.
+    reference
+        The group every other is compared with in the ratio intervals (a group key, a tuple for
+        a pair, or its label); default the largest group. :func:`disparity` reads them.
 
     Returns
     -------
@@ -399,7 +451,10 @@ def group_error_rates(
         ``label`` (plain name), the counts in :data:`COUNT_COLUMNS`, each rate in :data:`RATES`
         with ``<rate>_low`` and ``<rate>_high``, and ``too_few`` (fewer than
         :data:`MIN_REFERRALS` referrals or :data:`MIN_ESCALATIONS` escalations). Undefined rates
-        (e.g. precision where nobody is flagged) are NaN.
+        (e.g. precision where nobody is flagged) are NaN. For each rate, ``<rate>_ratio_low``
+        and ``<rate>_ratio_high`` bound the group's rate divided by the reference group's
+        (``is_reference``), from the same draws: each draw of the group divided by the same
+        draw of the reference group. Their top is ``inf`` when the reference rate can be 0.
 
     Raises
     ------
@@ -419,12 +474,13 @@ def group_error_rates(
     order = np.argsort(codes, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(keys)))])
     rows: list[dict[str, Any]] = []
+    all_draws: list[dict[str, np.ndarray]] = []
     for g in range(len(keys)):
         idx = order[bounds[g] : bounds[g + 1]]
         cells = _cells(y[idx], s[idx], t)
         n, positives, flagged, tp, ap = (v[0] for v in _counts_and_ap(cells, cells.count[None, :]))
         point = {k: float(v) for k, v in _rates_from_counts(n, positives, flagged, tp, ap).items()}
-        draws = _bootstrap_draws(cells, n_boot, rng)
+        all_draws.append(_bootstrap_draws(cells, n_boot, rng))
         row: dict[str, Any] = {
             "n": int(n),
             "positives": int(positives),
@@ -435,13 +491,37 @@ def group_error_rates(
             "tn": int(n - positives - flagged + tp),
         }
         for rate in RATES:
-            low, high = _interval(draws[rate], point[rate])
-            row[rate], row[f"{rate}_low"], row[f"{rate}_high"] = point[rate], low, high
+            row[rate], row[f"{rate}_low"], row[f"{rate}_high"] = point[rate], np.nan, np.nan
         row["too_few"] = bool(n < MIN_REFERRALS or positives < MIN_ESCALATIONS)
         rows.append(row)
     table = pd.DataFrame(rows, index=keys)
     table.insert(0, "label", _labels(keys))
+    ref = _default_reference(table) if reference is None else _find_group(table, reference)
+    too_few = table.pop("too_few")
+    is_ref = np.arange(len(keys)) == ref
+    ratio_columns = {}
+    for rate in RATES:
+        draws = np.stack([d[rate] for d in all_draws])  # groups x draws
+        point = table[rate].to_numpy(dtype=float)
+        table[f"{rate}_low"], table[f"{rate}_high"] = _intervals(draws, point)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = point / point[ref] if point[ref] > 0 else np.full(len(keys), np.nan)
+        low, high = _ratio_intervals(draws, draws[ref], ratio)
+        # The reference against itself is exactly 1, with no spread.
+        low[is_ref], high[is_ref] = ratio[is_ref], ratio[is_ref]
+        ratio_columns[f"{rate}_ratio_low"] = low
+        ratio_columns[f"{rate}_ratio_high"] = high
+    table = pd.concat([table, pd.DataFrame(ratio_columns, index=table.index)], axis=1)
+    table["is_reference"] = is_ref
+    table["too_few"] = too_few
     return table
+
+
+def _default_reference(table: pd.DataFrame) -> int:
+    """The reference group's position: the table's own (``is_reference``), else the largest."""
+    if "is_reference" in table.columns and table["is_reference"].any():
+        return int(np.argmax(table["is_reference"].to_numpy(dtype=bool)))
+    return int(np.argmax(table["n"].to_numpy()))
 
 
 def _check_rate(rate: str) -> None:
@@ -476,14 +556,19 @@ def per_100(table: pd.DataFrame, rate: str) -> pd.DataFrame:
     )
 
 
+#: How a group's ratio sits against the band: its best guess is inside; its whole likely range
+#: is outside; or its best guess is outside but its range reaches into the band (could be chance).
+VERDICTS = ("inside", "outside", "unclear")
+
+
 def disparity(
     table: pd.DataFrame,
     rate: str,
     *,
     reference=None,
-    band: tuple[float, float] = (0.8, 1.25),
+    band: tuple[float, float] = DEFAULT_BAND,
 ) -> pd.DataFrame:
-    """Each group's rate divided by the reference group's, and whether it is within the band.
+    """Each group's rate divided by the reference group's, with its interval, against the band.
 
     Parameters
     ----------
@@ -492,16 +577,21 @@ def disparity(
     rate
         One of :data:`RATES`.
     reference
-        A group key (index value, a tuple for a pair) or its label; default the largest group.
+        A group key (index value, a tuple for a pair) or its label; default the table's own
+        reference group (the largest, unless :func:`group_error_rates` was given another).
     band
         Ratios from ``band[0]`` to ``band[1]`` (inclusive) count as within tolerance.
 
     Returns
     -------
     pandas.DataFrame
-        Index as ``table``; columns ``label, rate, ratio, within_band, is_reference, too_few``.
-        ``ratio`` is NaN where either rate is undefined or the reference rate is 0;
-        ``within_band`` is then missing (``pd.NA``).
+        Index as ``table``; columns ``label, rate, ratio, ratio_low, ratio_high, within_band,
+        verdict, is_reference, too_few``. ``ratio`` is NaN where either rate is undefined or
+        the reference rate is 0; ``within_band`` and ``verdict`` are then missing (``pd.NA``).
+        ``ratio_low`` and ``ratio_high`` are the 95% bootstrap interval of the ratio from
+        :func:`group_error_rates`' draws (NaN when the table holds none for this reference).
+        ``within_band`` says whether the best guess is in the band; ``verdict`` is one of
+        :data:`VERDICTS`: ``"outside"`` only when the whole interval is outside the band.
     """
     _check_rate(rate)
     _check_table(table, ["label", "n", "too_few", rate])
@@ -513,23 +603,44 @@ def disparity(
         raise ValueError(BAD_BAND.format(band=band))
     if len(table) == 0:
         raise ValueError(NO_GROUPS)
-    if reference is None:
-        ref_pos = int(np.argmax(table["n"].to_numpy()))
-    else:
-        ref_pos = _find_group(table, reference)
+    ref_pos = _default_reference(table) if reference is None else _find_group(table, reference)
     values = table[rate].to_numpy(dtype=float)
     ref_value = values[ref_pos]
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = values / ref_value if ref_value > 0 else np.full(len(values), np.nan)
-    within = pd.array(
-        [pd.NA if np.isnan(r) else bool(low <= r <= high) for r in ratio], dtype="boolean"
+    has_intervals = (
+        f"{rate}_ratio_low" in table.columns
+        and "is_reference" in table.columns
+        and bool(table["is_reference"].iloc[ref_pos])
     )
+    if has_intervals:
+        r_low = table[f"{rate}_ratio_low"].to_numpy(dtype=float)
+        r_high = table[f"{rate}_ratio_high"].to_numpy(dtype=float)
+    else:
+        r_low = r_high = np.full(len(values), np.nan)
+    within, verdict = [], []
+    for r, lo, hi in zip(ratio, r_low, r_high, strict=True):
+        if np.isnan(r):
+            within.append(pd.NA)
+            verdict.append(pd.NA)
+            continue
+        inside = bool(low <= r <= high)
+        within.append(inside)
+        if inside:
+            verdict.append("inside")
+        elif hi < low or lo > high:  # NaN bounds compare False: no interval, no claim
+            verdict.append("outside")
+        else:
+            verdict.append("unclear")
     return pd.DataFrame(
         {
             "label": table["label"].to_numpy(),
             "rate": values,
             "ratio": ratio,
-            "within_band": within,
+            "ratio_low": r_low,
+            "ratio_high": r_high,
+            "within_band": pd.array(within, dtype="boolean"),
+            "verdict": pd.array(verdict, dtype="string"),
             "is_reference": np.arange(len(table)) == ref_pos,
             "too_few": table["too_few"].to_numpy(dtype=bool),
         },
@@ -628,9 +739,11 @@ def apply_thresholds(scores, groups, thresholds: pd.Series) -> np.ndarray:
 class PresetCosts:
     """What each preset costs overall and for each group.
 
-    ``overall``: one row per preset (index) with ``label, flagged_per_1000,
-    true_alarms_per_1000, false_alarms_per_1000, missed_per_1000`` and the change of each from
-    one threshold for everyone (``change_<figure>``).
+    ``overall``: one row per preset (index) with ``label``, the counts ``tp, fp, fn, tn``,
+    ``flagged_per_1000, true_alarms_per_1000, false_alarms_per_1000, missed_per_1000`` as whole
+    people that add up (:func:`csc_dash.tradeoffs.people_counts`, the very numbers the
+    Trade-offs page shows at the same line) and the change of each from one threshold for
+    everyone (``change_<figure>``, whole people too).
 
     ``by_group``: one row per (preset, group) with ``preset, label, threshold, n, positives,
     too_few, flagged, fp, fn``, per-1,000 figures within the group (``flagged_per_1000,
@@ -644,6 +757,13 @@ class PresetCosts:
 
 
 _PER_1000 = ("flagged_per_1000", "true_alarms_per_1000", "false_alarms_per_1000", "missed_per_1000")
+# Each overall figure's key in tradeoffs.people_counts.
+_PEOPLE_KEY = {
+    "flagged_per_1000": "flagged",
+    "true_alarms_per_1000": "true_alarm",
+    "false_alarms_per_1000": "false_alarm",
+    "missed_per_1000": "missed",
+}
 
 
 def preset_costs(
@@ -657,7 +777,8 @@ def preset_costs(
 ) -> PresetCosts:
     """Flagged, false alarms and children missed per 1,000 under each preset, overall and by group.
 
-    Changes are measured against ``"single"`` (one threshold for everyone), which is always
+    Overall figures are whole people (as on the Trade-offs page); figures within a group are
+    exact. Changes are measured against ``"single"`` (one threshold for everyone), which is always
     computed. Per-group thresholds come from :func:`preset_thresholds` (small groups keep the
     common threshold unless ``adjust_small_groups``).
     """
@@ -682,14 +803,19 @@ def preset_costs(
         flagged_g = np.bincount(codes, weights=flag, minlength=k)
         tp_g = np.bincount(codes, weights=flag & (y == 1), minlength=k)
         fp_g, fn_g = flagged_g - tp_g, pos_g - tp_g
+        counts = {
+            "tp": int(tp_g.sum()),
+            "fp": int(fp_g.sum()),
+            "fn": int(fn_g.sum()),
+            "tn": int(n - flagged_g.sum() - fn_g.sum()),
+        }
+        people = people_counts(counts, n=1000)
         overall_rows.append(
             {
                 "preset": preset,
                 "label": PRESET_LABELS[preset],
-                "flagged_per_1000": 1000.0 * flagged_g.sum() / n,
-                "true_alarms_per_1000": 1000.0 * tp_g.sum() / n,
-                "false_alarms_per_1000": 1000.0 * fp_g.sum() / n,
-                "missed_per_1000": 1000.0 * fn_g.sum() / n,
+                **counts,
+                **{column: people[key] for column, key in _PEOPLE_KEY.items()},
             }
         )
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -760,10 +886,25 @@ def _count_phrase(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def intervals_overlap(a: tuple[float, float], b: tuple[float, float]) -> bool | None:
+    """Whether two intervals ``(low, high)`` share any value; None when either is unknown (NaN)."""
+    values = np.asarray([*a, *b], dtype=float)
+    if np.isnan(values).any():
+        return None
+    return bool(a[0] <= b[1] and b[0] <= a[1])
+
+
+def _join(names) -> str:
+    """Group names in a sentence; "; " between them, since a pair's label holds a comma."""
+    return "; ".join(map(_shown, names))
+
+
 def describe_rate(table: pd.DataFrame, rate: str, *, what: str) -> str:
     """A short summary of one rate across groups, e.g. for a chart's text alternative.
 
-    ``what`` names the count in plain words, e.g. ``"false alarms"``; values are "in 100".
+    ``what`` names the count in plain words, e.g. ``"false alarms"``; values are "in 100". When
+    there are two or more groups it names the fewest and the most and says whether their
+    intervals overlap (then the gap could be chance).
     """
     frame = per_100(table, rate)
     known = frame[~frame["too_few"] & frame["value"].notna()]
@@ -780,27 +921,55 @@ def describe_rate(table: pd.DataFrame, rate: str, *, what: str) -> str:
         return f"{_shown(row['label'])}: about {row['value']:.0f} {what} in 100.{tail}"
     low = known.loc[known["value"].idxmin()]
     high = known.loc[known["value"].idxmax()]
+    overlap = intervals_overlap((low["low"], low["high"]), (high["low"], high["high"]))
+    if overlap is None:
+        chance = ""
+    elif overlap:
+        chance = " Their likely ranges overlap, so the gap between them could be chance."
+    else:
+        chance = " Their likely ranges do not overlap, so the gap is not likely to be chance alone."
     return (
         f"Fewest {what}: about {low['value']:.0f} in 100, for {_shown(low['label'])}. "
-        f"Most {what}: about {high['value']:.0f} in 100, for {_shown(high['label'])}.{tail}"
+        f"Most {what}: about {high['value']:.0f} in 100, for {_shown(high['label'])}."
+        f"{chance}{tail}"
     )
 
 
 def describe_disparity(table: pd.DataFrame) -> str:
-    """A one-sentence summary of a :func:`disparity` table."""
+    """A short summary of a :func:`disparity` table.
+
+    A group is called outside the shaded band only when its whole likely range is outside it;
+    a group whose best guess is outside but whose range reaches into the band "could be chance".
+    """
     ref = table[table["is_reference"]].iloc[0]
     reference = _shown(ref["label"])
-    judged = table[~table["too_few"] & ~table["is_reference"] & table["within_band"].notna()]
-    outside = judged[~judged["within_band"].astype(bool)]
+    judged = table[~table["too_few"] & ~table["is_reference"] & table["verdict"].notna()]
     if judged.empty:
         return f"Compared with {reference}, no other group has enough referrals to tell."
-    if outside.empty:
+    verdict = judged["verdict"].astype(str)
+    outside = judged.loc[verdict == "outside", "label"].tolist()
+    unclear = judged.loc[verdict == "unclear", "label"].tolist()
+    if not outside and not unclear:
         return (
             f"Compared with {reference}, every group with enough referrals is inside the "
             "shaded band."
         )
-    names = ", ".join(map(_shown, outside["label"]))
-    return f"Compared with {reference}, these groups are outside the shaded band: {names}."
+    parts = [f"Compared with {reference},"]
+    if outside:
+        parts.append(
+            f"{'this group is' if len(outside) == 1 else 'these groups are'} outside the shaded "
+            f"band, even allowing for chance: {_join(outside)}."
+        )
+    else:
+        parts.append("no group is clearly outside the shaded band.")
+    if unclear:
+        one = len(unclear) == 1
+        parts.append(
+            f"{_join(unclear)} {'looks' if one else 'look'} outside it at the best guess, but "
+            f"{'its' if one else 'their'} likely range reaches into the band, so this could be "
+            "chance."
+        )
+    return " ".join(parts)
 
 
 def describe_preset(costs: PresetCosts, preset: Preset) -> str:
@@ -811,6 +980,8 @@ def describe_preset(costs: PresetCosts, preset: Preset) -> str:
     row = costs.overall.loc[preset]
 
     def change(value: float, one: str, many: str) -> str:
+        if value == 0:
+            return f"the same number of {many}"
         if abs(value) < 0.5:
             return f"about the same number of {many}"
         word = "more" if value > 0 else "fewer"

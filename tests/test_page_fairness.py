@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 import textstat
 
-from csc_dash import fairness
+from csc_dash import fairness, tradeoffs
 from csc_dash.cohort import SAMPLE_GROUP_COLUMNS, ScoredCohort, load_sample_cohort
-from csc_dash.metrics import threshold_for_top_share
+from csc_dash.metrics import row_at_threshold, threshold_for_top_share, threshold_table
 from csc_dash.ui import fairness_cache, state
 from tests.helpers import assert_no_exception, page_text, plotly_specs
 
@@ -50,7 +50,18 @@ def _expected_table(bias, characteristic, model="structured", threshold=None):
     t = threshold_for_top_share(c.scores(model), 0.10) if threshold is None else threshold
     cols = list(characteristic)
     groups = c.frame[cols] if len(cols) > 1 else c.frame[cols[0]]
-    return fairness.group_error_rates(c.y, c.scores(model), groups, threshold=t, n_boot=20)
+    # The page's own draws and seed, so the sentences about intervals are the very same.
+    return fairness.group_error_rates(
+        c.y, c.scores(model), groups, threshold=t,
+        n_boot=fairness_cache.N_BOOT, random_state=fairness_cache.RANDOM_STATE,
+    )
+
+
+def _line(model: str, shared: float) -> float:
+    """The line the page reads a tool at: a yes/no tool (the rule) has its own, others share one."""
+    c = load_sample_cohort("moderate")
+    sweep = threshold_table(c.y, c.scores(model))
+    return tradeoffs.yes_no_threshold(sweep) if tradeoffs.is_yes_no(sweep) else shared
 
 
 def test_every_characteristic_and_pair_renders(app_test):
@@ -135,7 +146,8 @@ def test_a_preset_shows_what_it_costs_and_who_gains(app_test, preset):
     costs = fairness.preset_costs(c.y, c.scores("structured"), c.frame["ethnicity"], threshold=t)
     assert fairness.describe_preset(costs, preset) in page_text(at)
     shown = {m.label: m.value for m in at.metric}
-    assert shown["False alarms"] == f"{costs.overall.loc[preset, 'false_alarms_per_1000']:.0f}"
+    assert shown["False alarms"] == f"{costs.overall.loc[preset, 'false_alarms_per_1000']:,}"
+    assert at.radio(key=state.widget_key(state.PRESET)).value == preset
     bars = [s for s in plotly_specs(at) if any(t.get("type") == "bar" for t in s["data"])]
     assert len(bars) == 1
     change = _array(bars[0]["data"][1]["x"]).astype(float)
@@ -198,7 +210,7 @@ def test_an_uploaded_cohort_uses_its_own_groups_and_no_need(app_test):
     assert cache["cohort"] is upload and cache["entries"]
     expected = fairness.group_error_rates(
         upload.y, upload.scores("mine"), upload.frame["region"],
-        threshold=threshold_for_top_share(upload.scores("mine"), 0.10), n_boot=20,
+        threshold=threshold_for_top_share(upload.scores("mine"), 0.10), n_boot=fairness_cache.N_BOOT,
     )
     assert fairness.describe_rate(expected, "fdr", what="false alarms") in text
 
@@ -211,7 +223,93 @@ def test_an_upload_without_groups_says_so(app_test):
 @pytest.mark.parametrize("model", ["text", "rule"])
 def test_other_tools_render(app_test, model):
     at = _open(app_test, **{state.MODEL: model})
-    threshold = at.session_state[state.THRESHOLD]
+    threshold = _line(model, at.session_state[state.THRESHOLD])
     expected = _expected_table("moderate", ("ethnicity",), model=model, threshold=threshold)
     keep = ~expected["too_few"] & expected["fdr"].notna()
     np.testing.assert_allclose(_fdr_dots(at), 100 * expected.loc[keep, "fdr"].to_numpy())
+
+
+@pytest.mark.parametrize(("model", "threshold"), [("text", 0.082), ("structured", 0.05), ("rule", 0.5)])
+def test_the_same_line_shows_the_same_people_as_trade_offs(app_test, model, threshold):
+    at = app_test(**{state.MODEL: model, state.THRESHOLD: threshold})
+    at.switch_page("app_pages/tradeoffs.py").run()
+    assert_no_exception(at)
+    assert at.session_state[state.THRESHOLD] == pytest.approx(threshold)
+    on_tradeoffs = {m.label: m.value for m in at.metric}
+    at.switch_page(PAGE).run()
+    assert_no_exception(at)
+    on_fairness = {m.label: m.value for m in at.metric}
+    for label in ("Flagged", "False alarms", "Children missed"):
+        assert on_fairness[label] == on_tradeoffs[label], label
+    c = load_sample_cohort("moderate")
+    line = _line(model, threshold)
+    people = tradeoffs.people_counts(row_at_threshold(c.y, c.scores(model), line), n=1000)
+    assert on_fairness["False alarms"] == f"{people['false_alarm']:,}"
+    # And the table of all four choices says the same for "one line for everyone".
+    overview = next(el.value for el in at.dataframe if "Choice" in el.value.columns)
+    first = overview.iloc[0]
+    assert (first["Flagged"], first["False alarms"], first["Children missed"]) == (
+        people["flagged"], people["false_alarm"], people["missed"]
+    )
+
+
+def test_disparity_chart_draws_intervals_and_words_follow_them(app_test):
+    at = _open(app_test, **{state.MODEL: "text", state.THRESHOLD: 0.082})
+    expected = _expected_table("moderate", ("ethnicity",), model="text", threshold=0.082)
+    d_fnr = fairness.disparity(expected, "fnr")
+    spec = next(s for s in plotly_specs(at) if s["layout"]["xaxis"].get("type") == "log")
+    missed = next(t for t in spec["data"] if t.get("name") == "Children missed")
+    shown = ~d_fnr["too_few"] & d_fnr["ratio"].notna()
+    x = _array(missed["x"]).astype(float)
+    np.testing.assert_allclose(x, d_fnr.loc[shown, "ratio"])
+    plus = _array(missed["error_x"]["array"]).astype(float)
+    minus = _array(missed["error_x"]["arrayminus"]).astype(float)
+    np.testing.assert_allclose(x + plus, d_fnr.loc[shown, "ratio_high"])
+    np.testing.assert_allclose(x - minus, d_fnr.loc[shown, "ratio_low"])
+    text = page_text(at)
+    assert fairness.describe_disparity(d_fnr) in text
+    # A group named outside the band has its whole interval outside it.
+    for label in d_fnr.loc[d_fnr["verdict"] == "outside", "label"]:
+        row = d_fnr[d_fnr["label"] == label].iloc[0]
+        assert row["ratio_high"] < fairness.DEFAULT_BAND[0] or row["ratio_low"] > fairness.DEFAULT_BAND[1]
+
+
+def test_every_chart_has_a_summary(app_test):
+    at = _open(app_test, **{state.PRESET: "equal_miss_rate", state.BIAS: "strong"})
+    expected = _expected_table("strong", ("ethnicity",), threshold=at.session_state[state.THRESHOLD])
+    captions = [str(c.value) for c in at.caption]
+    assert fairness.describe_rate(expected, "fdr", what="false alarms") in captions
+    assert fairness.describe_rate(expected, "fnr", what="children missed") in captions
+    assert any(c.startswith("**False alarms:** Compared with") for c in captions)
+    assert len(plotly_specs(at)) == 6  # two rates, disparity, changes, two recorded-vs-need
+
+
+def test_headings_go_down_one_level_at_a_time(app_test):
+    at = _open(app_test, **{state.BIAS: "strong"})
+    tags = [tag for tag, _ in _headings(at.main)]
+    assert tags[0] == "h1" and "h2" in tags and "h3" in tags
+    for before, after in zip(tags, tags[1:], strict=False):
+        assert int(after[1]) <= int(before[1]) + 1, tags
+
+
+def _headings(node, out=None):
+    out = [] if out is None else out
+    if getattr(node, "type", None) in ("title", "header", "subheader"):
+        out.append((node.tag, node.value))
+    children = getattr(node, "children", None)
+    for child in children.values() if isinstance(children, dict) else []:
+        _headings(child, out)
+    return out
+
+
+def test_the_bias_control_says_it_changes_every_page(app_test):
+    at = _open(app_test)
+    captions = [str(c.value) for c in at.caption]
+    assert any("This changes the made-up world on every page" in c for c in captions)
+
+
+def test_the_false_positive_preset_is_named_for_what_it_equalises(app_test):
+    at = _open(app_test)
+    radio = at.radio(key=state.widget_key(state.PRESET))
+    assert "Same share flagged among families who did not go on to a plan or care" in radio.options
+    assert not any("false-alarm rate" in o.lower() for o in radio.options)

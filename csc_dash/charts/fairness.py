@@ -21,10 +21,28 @@ __all__ = ["TOO_FEW", "change_bars", "comparison_dots", "disparity_dots", "rate_
 
 TOO_FEW = "too few to tell"
 _ROW_HEIGHT = 30
+_RATIO_LIMITS = (0.05, 20.0)  # the widest a ratio axis goes
+# Room on the right for the last tick label ("100"), which plotly hides when it would overflow.
+_MARGIN = {"l": 10, "r": 30, "t": 40, "b": 10}
 
 
 def _height(rows: int) -> int:
     return max(220, 110 + _ROW_HEIGHT * rows)
+
+
+def _wrap(title: str, longest: int = 44) -> str:
+    """An axis title (already escaped) on two balanced lines when it is longer than ``longest``
+    characters: plotly does not wrap, and a long title is cut off on a narrow screen."""
+    if len(title) <= longest:
+        return title
+    width = len(title) // 2 + 6
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def _labels(labels) -> list[str]:
@@ -107,9 +125,9 @@ def rate_dots(
     fig = go.Figure()
     fig.add_trace(_dots_trace(frame, y, name=name, colour=colour, symbol=symbol, unit=unit))
     fig.add_trace(_too_few_trace(frame, y, x=0))
-    fig.update_layout(**base_layout(height=_height(len(labels)), showlegend=False))
+    fig.update_layout(**base_layout(height=_height(len(labels)), showlegend=False, margin=_MARGIN))
     _y_axis(fig, labels)
-    fig.update_xaxes(title=x_title, range=[0, 100], dtick=10, zeroline=True)
+    fig.update_xaxes(title=_wrap(chart_text(x_title)), range=[0, 100], dtick=10, zeroline=True)
     return fig
 
 
@@ -126,10 +144,16 @@ def comparison_dots(frame: pd.DataFrame, *, x_title: str, names: Mapping[str, st
         "need": {"colour": OKABE_ITO["orange"], "symbol": "diamond", "offset": 0.17},
     }
     rec = frame[frame["against"] == "recorded"]
+    # A group too few to tell either way gets the words, not one dot: the comparison needs both
+    # (as in fairness.describe_label_comparison).
+    either = np.zeros(len(rec), dtype=bool)
+    for against in styles:
+        either |= frame.loc[frame["against"] == against, "too_few"].to_numpy(dtype=bool)
+    rec = rec.assign(too_few=either)
     labels = _labels(rec["label"])
     fig = go.Figure()
     for against, style in styles.items():
-        part = frame[frame["against"] == against]
+        part = frame[frame["against"] == against].assign(too_few=either)
         y = np.arange(len(part), dtype=float) + style["offset"]
         fig.add_trace(
             _dots_trace(
@@ -137,9 +161,9 @@ def comparison_dots(frame: pd.DataFrame, *, x_title: str, names: Mapping[str, st
             )
         )
     fig.add_trace(_too_few_trace(rec, np.arange(len(rec), dtype=float), x=0))
-    fig.update_layout(**base_layout(height=_height(len(labels)) + 30, showlegend=True))
+    fig.update_layout(**base_layout(height=_height(len(labels)) + 30, showlegend=True, margin=_MARGIN))
     _y_axis(fig, labels)
-    fig.update_xaxes(title=x_title, range=[0, 100], dtick=10, zeroline=True)
+    fig.update_xaxes(title=_wrap(chart_text(x_title)), range=[0, 100], dtick=10, zeroline=True)
     return fig
 
 
@@ -149,9 +173,12 @@ def disparity_dots(
     band: tuple[float, float],
     reference_label: str,
 ):
-    """Each group's rate as a ratio to the reference group, on a log scale, with the band shaded.
+    """Each group's rate as a ratio to the reference group, on a log scale, with its interval
+    and the band shaded.
 
-    ``frames`` maps a legend name to a ``fairness.disparity`` table (all for the same groups).
+    ``frames`` maps a legend name to a ``fairness.disparity`` table (all for the same groups);
+    its ``ratio_low`` and ``ratio_high`` are drawn as a line across each mark (clipped to the
+    axis, which is never wider than 1/20 to 20).
     """
     import plotly.graph_objects as go
 
@@ -179,15 +206,33 @@ def disparity_dots(
     )
     fig.add_vline(x=1, line={"color": OKABE_ITO["grey"], "dash": "dash", "width": 1.5})
     offsets = np.linspace(-0.17, 0.17, len(frames)) if len(frames) > 1 else [0.0]
-    ratios = []
-    for (name, table), style, offset in zip(frames.items(), styles, offsets, strict=False):
+    shown_parts = []
+    for table in frames.values():
         shown = ~table["too_few"].to_numpy(dtype=bool) & table["ratio"].notna().to_numpy()
+        shown_parts.append(shown)
+    # Room either side so the outermost marks and lines are whole, and for the "too few" words;
+    # never wider than 1/20 to 20 (a line running off the edge means "could be far more").
+    ends = [band[0], band[1]]
+    for table, shown in zip(frames.values(), shown_parts, strict=True):
+        for column in ("ratio", "ratio_low", "ratio_high"):
+            if column in table.columns:
+                values = table.loc[shown, column].to_numpy(dtype=float)
+                ends.extend(values[np.isfinite(values) & (values > 0)].tolist())
+    low = max(min(ends) / 1.25, _RATIO_LIMITS[0])
+    high = min(max(ends) * 1.12, _RATIO_LIMITS[1])
+    for (name, table), shown, style, offset in zip(
+        frames.items(), shown_parts, styles, offsets, strict=False
+    ):
         y = np.arange(len(table), dtype=float) + offset
         part = table[shown]
-        ratios.extend(part["ratio"][part["ratio"] > 0].tolist())
+        ratio = part["ratio"].to_numpy(dtype=float)
+        r_low = part["ratio_low"].to_numpy(dtype=float) if "ratio_low" in part else np.full(len(part), np.nan)
+        r_high = part["ratio_high"].to_numpy(dtype=float) if "ratio_high" in part else np.full(len(part), np.nan)
+        bar_low = np.clip(np.where(np.isnan(r_low), ratio, r_low), low, high)
+        bar_high = np.clip(np.where(np.isnan(r_high), ratio, r_high), low, high)
         fig.add_trace(
             go.Scatter(
-                x=part["ratio"],
+                x=ratio,
                 y=y[shown],
                 mode="markers",
                 name=chart_text(name),
@@ -197,16 +242,28 @@ def disparity_dots(
                     "size": 12,
                     "line": {"width": 1.5, "color": style["colour"]},
                 },
-                customdata=_labels(part["label"]),
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": np.maximum(bar_high - ratio, 0),
+                    "arrayminus": np.maximum(ratio - bar_low, 0),
+                    "color": style["colour"],
+                    "thickness": 2,
+                    "width": 4,
+                },
+                customdata=np.column_stack(
+                    [_labels(part["label"]), [_ratio_range(lo, hi) for lo, hi in zip(r_low, r_high, strict=True)]]
+                ),
                 hovertemplate=(
-                    "%{customdata}: %{x:.2f} times " + reference + "<extra>" + chart_text(name) + "</extra>"
+                    "%{customdata[0]}: %{x:.2f} times "
+                    + reference
+                    + "<br>%{customdata[1]}<extra>"
+                    + chart_text(name)
+                    + "</extra>"
                 ),
             )
         )
     hidden = first["too_few"].to_numpy(dtype=bool)
-    # Room either side so the outermost marks are whole, and for the "too few" words.
-    low = min([band[0], *ratios]) / 1.25
-    high = max([band[1], *ratios]) * 1.12
     fig.add_trace(
         go.Scatter(
             x=np.full(int(hidden.sum()), low),
@@ -219,14 +276,41 @@ def disparity_dots(
             hoverinfo="skip",
         )
     )
-    fig.update_layout(**base_layout(height=_height(len(labels)) + 30, showlegend=True))
+    fig.update_layout(**base_layout(height=_height(len(labels)) + 30, showlegend=True, margin=_MARGIN))
     _y_axis(fig, labels)
+    ticks = _ratio_ticks(low, high, band)
     fig.update_xaxes(
         type="log",
         range=[np.log10(low), np.log10(high)],
-        title=f"Compared with {reference} (1 = the same)",
+        tickmode="array",
+        tickvals=ticks,
+        ticktext=[f"{t:g}" for t in ticks],
+        title=_wrap(f"Compared with {reference} (1 = the same)"),
     )
     return fig
+
+
+_TICKS = (
+    # (widest span in decades, round numbers to write out)
+    (0.5, (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2, 3)),
+    (1.2, (0.1, 0.2, 0.3, 0.5, 0.8, 1, 1.25, 2, 3, 5, 10)),
+    (np.inf, (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20)),
+)
+
+
+def _ratio_ticks(low: float, high: float, band: tuple[float, float]) -> list[float]:
+    """Tick values written out in full (plotly's own log ticks label 0.2 as "2"): the band's
+    edges and 1, with a few round numbers, fewer when the axis is wide."""
+    span = np.log10(high / low)
+    pool = next(values for widest, values in _TICKS if span <= widest)
+    return sorted({*(t for t in pool if low <= t <= high), 1.0, *(b for b in band if low <= b <= high)})
+
+
+def _ratio_range(low: float, high: float) -> str:
+    if np.isnan(low) or np.isnan(high):
+        return "likely range not known"
+    top = "far more" if np.isinf(high) else f"{high:.2f}"
+    return f"probably between {low:.2f} and {top}"
 
 
 def change_bars(frame: pd.DataFrame):
@@ -262,5 +346,5 @@ def change_bars(frame: pd.DataFrame):
         **base_layout(height=_height(len(labels)) + 30, barmode="group", showlegend=True)
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="Change per 1,000 in the group (below 0 = fewer)", zeroline=True)
+    fig.update_xaxes(title=_wrap("Change per 1,000 in the group (below 0 = fewer)"), zeroline=True)
     return fig

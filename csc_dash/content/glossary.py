@@ -48,8 +48,11 @@ GLOSSARY: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "False alarm",
-        "The model flagged a family, but the child did not go on to a plan or care.",
-        "False positive. Share of flags that are false alarms = false discovery rate (FDR).",
+        "The model flagged a family, but the child did not go on to a plan or care. When we say "
+        "how many false alarms there are in every 100, we mean in every 100 families flagged.",
+        "False positive. False alarms in every 100 flagged = false discovery rate (FDR). The false "
+        "positive rate (FPR) is something else: the share flagged among those who did not go on "
+        "to a plan or care.",
     ),
     (
         "Child missed",
