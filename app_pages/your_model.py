@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from csc_dash import cohort as cohort_mod
-from csc_dash import config, report
+from csc_dash import config, markup, report
 from csc_dash.ui import loaders, shell, state
 
 UPLOADER_KEY = "your_model_file"
@@ -62,7 +62,7 @@ if current.source == "upload":
         key="your_model_clear",
     )
 
-st.subheader("1. Choose a file")
+st.header("1. Choose a file", anchor=False)
 st.markdown(
     "A CSV file with one row per referral, from a test set your model did not learn from:\n"
     "- an **outcome** column: 1, yes or true if the case went on to a child protection plan or "
@@ -93,10 +93,13 @@ if uploaded is not None and check.get("file_id") != uploaded.file_id:
         check["problem"] = str(exc)
     state.put(state.UPLOAD_CHECK, check)
 
-if uploaded is not None:
+# The steps keep their numbers before a file is chosen: step 2 says what it will hold.
+st.header("2. Which column is which?", anchor=False)
+if uploaded is None:
+    st.caption("Choose a file first. Then we guess which column is which, and you can check it.")
+else:
     guess = check.get("guess")
     if guess is not None:
-        st.subheader("2. Which column is which?")
         st.caption(
             f"{guess.rows:,} rows and {len(guess.columns)} columns. "
             "We have made a guess; check it and change what is wrong."
@@ -143,7 +146,7 @@ if uploaded is not None:
             state.put(state.UPLOAD_CHECK, check)
 
     if check.get("problem"):
-        st.error(report.escape_markdown(check["problem"]), icon=":material/error:")
+        st.error(markup.markdown_text(check["problem"]), icon=":material/error:")
 
     candidate = check.get("candidate")
     if candidate is not None and candidate is state.get(state.UPLOAD):
@@ -168,7 +171,7 @@ if uploaded is not None:
             hide_index=True,
         )
         for notice in candidate.notices:
-            st.info(report.escape_markdown(notice), icon=":material/info:")
+            st.info(markup.markdown_text(notice), icon=":material/info:")
         st.button(
             "Use this test set",
             type="primary",
@@ -177,7 +180,7 @@ if uploaded is not None:
             key="your_model_use",
         )
 
-st.subheader("3. A one-page summary to share")
+st.header("3. A one-page summary to share", anchor=False)
 cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)
 threshold = loaders.current_threshold(cohort, model)

@@ -15,14 +15,13 @@ group values, notices) goes through :func:`html.escape`.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from csc_dash import markup, metrics
+from csc_dash import metrics
 from csc_dash.cohort import GROUP_LABELS, ScoredCohort
 
 __all__ = [
@@ -32,7 +31,6 @@ __all__ = [
     "NO_GROUPS_LINE",
     "PER_1000_ROWS",
     "TransparencyFigures",
-    "escape_markdown",
     "render_summary",
     "suggested_n_boot",
     "transparency_figures",
@@ -80,16 +78,6 @@ GROUPS_LEGEND = (
     "went on to a plan or care. The likely range is in brackets. When a group is small, we say so."
 )
 TOO_FEW = "Too few to tell"
-
-def escape_markdown(text: object) -> str:
-    """``text`` with every character in :data:`csc_dash.markup.MARKDOWN_SPECIAL`
-    backslash-escaped: :func:`csc_dash.markup.backslash_escape` under its older name.
-
-    Kept for the upload page's messages, whose tests pin this exact output. For anything new use
-    :func:`csc_dash.markup.markdown_text`, which also stops Streamlit linking addresses.
-    """
-    return markup.backslash_escape(text)
-
 
 @dataclass(frozen=True)
 class TransparencyFigures:
@@ -333,17 +321,13 @@ def _in_10(value: float) -> str:
     return f"about {value * 10:.0f} in 10"
 
 
-def _natural(label: str) -> list:
-    """Sort key that puts "5-9" before "10-15"."""
-    return [(0, int(t), "") if t.isdigit() else (1, 0, t.lower()) for t in re.split(r"(\d+)", label) if t]
-
-
 def _group_table(column: str, table: pd.DataFrame) -> str:
     name = GROUP_LABELS.get(column, column)
     head = "".join(f'<th scope="col">{_e(label)}</th>' for _rate, label in _GROUP_RATES)
     rows = []
-    ordered = sorted(table.iterrows(), key=lambda item: _natural(str(item[1]["label"])))
-    for _key, r in ordered:
+    # group_error_rates already gives the groups in natural order ("<1" first, "5-9" before
+    # "10-15"), the order the Fairness page shows.
+    for _key, r in table.iterrows():
         cells = [f'<th scope="row">{_e(r["label"])}</th>', f'<td class="num">{int(r["n"]):,}</td>']
         for rate, _label in _GROUP_RATES:
             if bool(r["too_few"]):

@@ -169,12 +169,10 @@ def test_markdown_text_against_a_commonmark_parser(text):
         assert set(types[1:-1]) <= {"text", "text_special"}
 
 
-def test_the_old_names_still_escape():
+def test_one_markdown_escaper():
     assert workshop_plain("**x** [y](z)") == markdown_text("**x** [y](z)")
-    # report.escape_markdown keeps its older rule (every special character), which its
-    # callers' tests pin; the Markdown it gives shows the same text.
-    assert report.escape_markdown("a-b (c)") == r"a\-b \(c\)"
-    assert unescape(report.escape_markdown("a-b (c)")) == unescape(markdown_text("a-b (c)"))
+    # The report's older escaper is gone: the upload page's messages use markdown_text too.
+    assert not hasattr(report, "escape_markdown")
 
 
 def workshop_plain(text):

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from csc_dash import cohort as cohort_mod
-from csc_dash import report
+from csc_dash import markup
 from csc_dash.ui import navigation, shell, state
 from tests.helpers import assert_no_exception, page_text
 
@@ -86,7 +86,7 @@ def test_upload_map_check_and_use(app_test):
     assert metrics["Went on to a plan or care"] == f"{int(expected.y.sum()):,}"
     notices = [i.value for i in at.info]
     for notice in expected.notices:
-        assert report.escape_markdown(notice) in notices
+        assert markup.markdown_text(notice) in notices
     assert at.session_state[state.UPLOAD] is None  # not used until the analyst says so
 
     _button(at, "Use this test set").click().run()
@@ -132,7 +132,7 @@ def test_a_date_column_is_guessed_and_used(app_test):
 
 def test_a_file_that_is_not_text_shows_the_plain_error(app_test):
     at = _upload(_open(app_test), "outcome,score\n1,0.5\n".encode("utf-16"))
-    assert [e.value for e in at.error] == [report.escape_markdown(cohort_mod.NOT_TEXT)]
+    assert [e.value for e in at.error] == [markup.markdown_text(cohort_mod.NOT_TEXT)]
     assert not [b for b in at.button if b.label == "Use this test set"]
     assert at.session_state[state.UPLOAD] is None
 
@@ -143,7 +143,7 @@ def test_a_bad_mapping_shows_the_plain_error(app_test):
     _button(at, "Check this file").click().run()
     assert_no_exception(at)
     message = cohort_mod.OUTCOME_VALUES.format(name="'outcome'", examples="'maybe'")
-    assert [e.value for e in at.error] == [report.escape_markdown(message)]
+    assert [e.value for e in at.error] == [markup.markdown_text(message)]
     assert not [b for b in at.button if b.label == "Use this test set"]
 
 
@@ -152,7 +152,7 @@ def test_a_new_file_forgets_the_old_check(app_test):
     _button(at, "Check this file").click().run()
     assert at.success
     _upload(at, b"", name="empty.csv")
-    assert [e.value for e in at.error] == [report.escape_markdown(cohort_mod.EMPTY_FILE)]
+    assert [e.value for e in at.error] == [markup.markdown_text(cohort_mod.EMPTY_FILE)]
     assert not at.success
 
 
@@ -204,3 +204,17 @@ def test_size_setting_reaches_the_uploader(app_test, monkeypatch):
     monkeypatch.setenv("CSC_DASH_MAX_UPLOAD_MB", "3")
     at = _open(app_test)
     assert at.file_uploader(key="your_model_file").proto.max_upload_size_mb == 3
+
+
+STEPS = ["1. Choose a file", "2. Which column is which?", "3. A one-page summary to share"]
+
+
+def test_the_steps_are_numbered_in_order_before_and_after_a_file(app_test):
+    at = _open(app_test)
+    assert [h.value for h in at.header] == STEPS
+    assert not at.subheader  # h1 then h2: no level skipped
+    assert "Choose a file first." in page_text(at)
+    _upload(at, _csv())
+    assert [h.value for h in at.header] == STEPS
+    _upload(at, b"", name="empty.csv")  # a file that cannot be read keeps the numbers too
+    assert [h.value for h in at.header] == STEPS

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import average_precision_score
 
-from csc_dash import metrics, report
+from csc_dash import markup, metrics, report
 from csc_dash.cohort import ScoredCohort, load_sample_cohort
 from csc_dash.fairness import group_error_rates
 from csc_dash.tradeoffs import people_counts
@@ -165,6 +165,21 @@ def test_summary_shows_the_figures(sample):
     assert page.index(">5-9<") < page.index(">10-15<")
 
 
+def test_groups_come_in_the_fairness_pages_order(sample):
+    """"<1" first, "5-9" before "10-15": the natural order of group_error_rates, as on Fairness."""
+    fig = report.transparency_figures(
+        sample, model="structured", threshold=0.1, groups=["age_band", "deprivation_decile"], n_boot=20
+    )
+    page = report.render_summary(fig)
+    blocks = _blocks(page)
+    for column, table in fig.groups.items():
+        labels = [str(v) for v in table["label"]]
+        positions = [blocks.index(label) for label in labels]
+        assert positions == sorted(positions), (column, labels)
+    assert [str(v) for v in fig.groups["age_band"]["label"]] == ["<1", "1-4", "5-9", "10-15", "16+"]
+    assert [str(v) for v in fig.groups["deprivation_decile"]["label"]] == [str(i) for i in range(1, 11)]
+
+
 def test_nobody_flagged_is_said_plainly(sample):
     page = report.transparency_summary_html(sample, model="rule", threshold=2.0, n_boot=N_BOOT)
     assert report.NOBODY_FLAGGED in page
@@ -270,25 +285,29 @@ def test_fixed_lines_are_plain(line):
 
 
 # --------------------------------------------------------------------------------------------
-# Markdown escaping for user strings shown in Streamlit
+# Markdown escaping for user strings shown in Streamlit (the upload page's messages)
 # --------------------------------------------------------------------------------------------
 
-SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:=&^%@\"'")
+INLINE_MARKUP = set("`*_[]~|$:@>\\")
+
+
+def test_the_report_has_no_escaper_of_its_own():
+    # One escaper for Markdown in the whole app: csc_dash.markup.markdown_text.
+    assert not hasattr(report, "escape_markdown")
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=40))
-def test_escape_markdown_escapes_every_special_character(text):
-    escaped = report.escape_markdown(text)
-    # Undo the escapes: what remains is the text, with unprintable characters made spaces.
-    assert re.sub(r"\\(.)", r"\1", escaped, flags=re.DOTALL) == "".join(
-        ch if ch.isprintable() else " " for ch in text
-    )
+def test_markdown_text_shows_messages_as_typed(text):
+    escaped = markup.markdown_text(text)
+    # Undo the escapes (and the invisible word joiners): what remains is the text on one line.
+    shown = re.sub(r"\\(.)", r"\1", escaped, flags=re.DOTALL).replace(markup.WORD_JOINER, "")
+    assert shown == "".join(ch if ch.isprintable() else " " for ch in text).strip()
     i = 0
     while i < len(escaped):
         if escaped[i] == "\\":
-            assert escaped[i + 1] in SPECIAL
+            assert escaped[i + 1] in markup.MARKDOWN_SPECIAL
             i += 2
             continue
-        assert escaped[i] not in SPECIAL
+        assert escaped[i] not in INLINE_MARKUP  # nothing Markdown reads inline is left bare
         i += 1
