@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from csc_dash import cohort as cohort_mod
-from csc_dash import config, markup, report
+from csc_dash import config, markup, report, tradeoffs
 from csc_dash.ui import loaders, shell, state
 
 UPLOADER_KEY = "your_model_file"
@@ -157,7 +157,7 @@ else:
         cols = st.columns(4)
         cols[0].metric("Referrals", f"{facts['referrals']:,}")
         cols[1].metric("Went on to a plan or care", f"{facts['escalated']:,}")
-        cols[2].metric("Per 1,000 referrals", f"{facts['escalated_per_1000']:.0f}")
+        cols[2].metric("Per 1,000 referrals", tradeoffs.per_1000(facts["escalated"], facts["referrals"]))
         cols[3].metric("Months spanned", f"{facts['months']:g}")
         # A table shows column names as plain text, whatever characters they hold.
         st.dataframe(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MARKDOWN_SPECIAL", "WORD_JOINER", "backslash_escape", "chart_text", "markdown_text"]
+__all__ = ["MARKDOWN_SPECIAL", "WORD_JOINER", "chart_text", "markdown_text"]
 
 #: Every ASCII character that Markdown, GitHub's extensions or Streamlit's own (``:red[x]``,
 #: ``:material/icon:``, ``$math$``) can read as markup somewhere.
@@ -41,7 +41,6 @@ _AFTER_ESCAPES = re.compile(
     r"(?<=[:@])(?=\S)|(?<=www)(?=\.)|(?<=-)(?=\\?[->])|(?<=<)(?=[-=])|(?<=[>~])(?==)",
     re.IGNORECASE,
 )
-_BACKSLASH_ALL = re.compile("([" + re.escape("".join(sorted(MARKDOWN_SPECIAL))) + "])")
 
 # plotly.js decodes numeric entities and only a few named ones (not ``&quot;``) when it draws
 # text, and reads ``%{...}`` in hover templates: '%' becomes an entity too.
@@ -71,13 +70,6 @@ def markdown_text(text: object) -> str:
     line = _INLINE.sub(r"\\\1", _one_line(text).strip())
     line = _LINE_START.sub(lambda m: "\\" + m[1] if m[1] else m[2] + "\\" + m[3], line)
     return _AFTER_ESCAPES.sub(WORD_JOINER, line)
-
-
-def backslash_escape(text: object) -> str:
-    """A backslash before *every* character in :data:`MARKDOWN_SPECIAL` (unprintable characters
-    as spaces). The older rule behind ``report.escape_markdown``; on its own it lets Streamlit
-    link addresses, so prefer :func:`markdown_text` for anything new."""
-    return _BACKSLASH_ALL.sub(r"\\\1", _one_line(text))
 
 
 def chart_text(text: object) -> str:

@@ -102,7 +102,7 @@ def base_layout(**overrides) -> dict:
     layout = {
         "template": template(),
         "font": {"size": 15, "color": "#1a1a1a"},
-        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "margin": {"l": 10, "r": 30, "t": 40, "b": 10},  # room for the last x tick label
         "hoverlabel": {"font_size": 14},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     }
