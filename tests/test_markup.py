@@ -164,7 +164,8 @@ def test_markdown_text_against_a_commonmark_parser(text):
 
     if expected:
         tokens = parser.parse(f"**{escaped}**")
-        types = [c.type for c in tokens[1].children]
+        # (markdown-it-py 4 puts empty text tokens around emphasis; they show nothing.)
+        types = [c.type for c in tokens[1].children if c.type != "text" or c.content]
         assert types[0] == "strong_open" and types[-1] == "strong_close"
         assert set(types[1:-1]) <= {"text", "text_special"}
 
