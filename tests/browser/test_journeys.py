@@ -68,7 +68,7 @@ def test_demo_slider_moves_and_a_childs_story_opens(demo_server, new_page):
     first_child.click()
     st.settle(page)
     # The story: the child's heading, what pushed the score, what would have changed the flag.
-    expect(page.locator('[data-testid="stMain"] h3').filter(has_text=child)).to_be_visible()
+    expect(page.locator('[data-testid="stMain"] h2').filter(has_text=child)).to_be_visible()
     st.expect_text(page, "What pushed the score up or down")
     st.expect_text(page, "What would have changed the flag?")
     st.assert_no_exception(page)
