@@ -22,8 +22,10 @@ for that user name is refused for :data:`LOCKOUT`, whatever the password. The fa
 in the workshop store (table ``sign_in_failures``), so the limit holds across browser sessions
 and app replicas; streamlit-authenticator's own counter starts again with every run.
 
-This is the one module that touches streamlit-authenticator, and it imports it lazily inside
-:func:`make_authenticator`, so importing this module never loads Streamlit.
+This module holds the accounts, hashes, cookie-key rules and the sign-in limiter, and never
+imports Streamlit; the streamlit-authenticator object itself is made in
+:mod:`csc_dash.ui.accounts` (:func:`csc_dash.ui.accounts.make_authenticator`) from
+:func:`credentials` and :func:`cookie_key`.
 """
 
 from __future__ import annotations
@@ -68,7 +70,6 @@ __all__ = [
     "load_users",
     "lockout_until",
     "login_setup",
-    "make_authenticator",
     "record_sign_in",
     "remove_user",
     "sign_in_key",
@@ -468,24 +469,3 @@ def record_sign_in(engine, username: str, *, ok: bool, now: datetime | None = No
     except (sa_exc.DBAPIError, sa_exc.TimeoutError) as error:
         raise store.StoreUnavailable(store.STORE_UNREACHABLE) from error
     return MSG_TOO_MANY_SIGN_INS if lockout_until(failures, now) is not None else None
-
-
-def make_authenticator(*, path: str | os.PathLike | None = None):
-    """A ``streamlit_authenticator.Authenticate`` for this run (imports Streamlit).
-
-    Only call when :func:`login_setup` says the login may be offered. Build one per script run:
-    it draws the cookie component.
-    """
-    import streamlit_authenticator as stauth
-
-    key = cookie_key()
-    if cookie_key_problem(key) is not None:
-        raise AccountError(cookie_key_problem(key))
-    return stauth.Authenticate(
-        credentials(path=path),
-        cookie_name=COOKIE_NAME,
-        cookie_key=key,
-        cookie_expiry_days=COOKIE_EXPIRY_DAYS,
-        auto_hash=False,
-        login_sleep_time=0,
-    )

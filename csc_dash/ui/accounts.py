@@ -24,6 +24,28 @@ from csc_dash.store import StoreUnavailable
 from csc_dash.ui import state, workshop
 from csc_dash.ui.workshop import plain
 
+
+def make_authenticator():
+    """A ``streamlit_authenticator.Authenticate`` for this run: the one place the app makes one.
+
+    Only call when :func:`csc_dash.auth.login_setup` says the login may be offered. Build one
+    per script run: it draws the cookie component.
+    """
+    import streamlit_authenticator as stauth
+
+    key = auth.cookie_key()
+    problem = auth.cookie_key_problem(key)
+    if problem is not None:
+        raise auth.AccountError(problem)
+    return stauth.Authenticate(
+        auth.credentials(),
+        cookie_name=auth.COOKIE_NAME,
+        cookie_key=key,
+        cookie_expiry_days=auth.COOKIE_EXPIRY_DAYS,
+        auto_hash=False,
+        login_sleep_time=0,
+    )
+
 log = logging.getLogger(__name__)
 
 SIGN_IN_PAGE = "app_pages/sign_in.py"
@@ -94,7 +116,7 @@ def gate() -> Session:
             st.warning(setup.problem, icon=":material/lock:")
         return Session(roles=frozenset(), demo_mode=False, login_offered=False)
 
-    authenticator = auth.make_authenticator()
+    authenticator = make_authenticator()
     state.put(state.AUTHENTICATOR, authenticator)
     authenticator.login(location="unrendered")  # signs in from a valid cookie, draws nothing
     if signed_in() and st.session_state.get("username") not in auth.credentials()["usernames"]:
