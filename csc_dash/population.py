@@ -611,10 +611,6 @@ class CouncilSummary:
     def per_1000(self) -> float:
         return self.value / 10
 
-    @property
-    def england_per_1000(self) -> float:
-        return self.england / 10
-
 
 def council_summary(
     councils: pd.DataFrame, england: pd.DataFrame, code: str, rate: str, *, year: int | None = None
