@@ -65,9 +65,7 @@ else:
         index=None,
         format_func=lambda rid: labels.get(rid, rid),
         placeholder="Choose a child by number",
-        key=state.bind(state.SELECTED_CHILD),
-        on_change=state.store,
-        args=(state.SELECTED_CHILD,),
+        **state.bound(state.SELECTED_CHILD),
     )
     st.button(
         "Show other children",

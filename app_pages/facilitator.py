@@ -58,9 +58,7 @@ chosen_id = st.selectbox(
     "Workshop",
     ids,
     format_func=lambda i: workshop.workshop_label(next(w for w in mine if w.id == i), show_owner=admin),
-    key=state.bind(state.WORKSHOP_PICK),
-    on_change=state.store,
-    args=(state.WORKSHOP_PICK,),
+    **state.bound(state.WORKSHOP_PICK),
 )
 current = next(w for w in mine if w.id == chosen_id)
 

@@ -42,9 +42,7 @@ st.selectbox(
     "Compare groups by",
     cache.characteristic_options(cohort),
     format_func=cache.characteristic_label,
-    key=state.bind(state.CHARACTERISTIC),
-    on_change=state.store,
-    args=(state.CHARACTERISTIC,),
+    **state.bound(state.CHARACTERISTIC),
     help="Pick one thing, or two together (for example ethnicity and gender).",
 )
 characteristic = cache.current_characteristic(cohort)
@@ -125,9 +123,7 @@ st.radio(
     list(fairness.PRESETS),
     format_func=fairness.PRESET_LABELS.get,
     captions=[fairness.PRESET_HELP[p] for p in fairness.PRESETS],
-    key=state.bind(state.PRESET),
-    on_change=state.store,
-    args=(state.PRESET,),
+    **state.bound(state.PRESET),
 )
 preset = state.get(state.PRESET)
 costs = cache.preset_costs(cohort, model, threshold, characteristic)

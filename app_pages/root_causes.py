@@ -44,9 +44,7 @@ view = st.radio(
     list(VIEWS),
     format_func=VIEWS.get,
     horizontal=True,
-    key=state.bind(state.ROOT_VIEW),
-    on_change=state.store,
-    args=(state.ROOT_VIEW,),
+    **state.bound(state.ROOT_VIEW),
 )
 if view not in VIEWS:
     view = "england"
@@ -69,9 +67,7 @@ if view != "cohort":
             "Which figure? (per 10,000 children)",
             list(pop.RATE_LABELS),
             format_func=pop.RATE_LABELS.get,
-            key=state.bind(state.ROOT_RATE),
-            on_change=state.store,
-            args=(state.ROOT_RATE,),
+            **state.bound(state.ROOT_RATE),
         )
     if view == "council":
         council_col = top_right
@@ -81,9 +77,7 @@ if view != "cohort":
                 "Measure of deprivation",
                 list(pop.DEPRIVATION_LABELS),
                 format_func=lambda m: pop.deprivation_label(m, analyst=analyst),
-                key=state.bind(state.ROOT_DEPRIVATION),
-                on_change=state.store,
-                args=(state.ROOT_DEPRIVATION,),
+                **state.bound(state.ROOT_DEPRIVATION),
                 help="Overall deprivation means how poor an area is: income, jobs, health, housing "
                 "and more. Child poverty is the share of children in low-income homes. The 2019 and "
                 "2025 scores are worked out differently, so do not compare them."
@@ -102,9 +96,7 @@ if view != "cohort":
             format_func=choices.get,
             index=None,
             placeholder="Type a council's name",
-            key=state.bind(state.ROOT_COUNCIL),
-            on_change=state.store,
-            args=(state.ROOT_COUNCIL,),
+            **state.bound(state.ROOT_COUNCIL),
         )
 
 rate_name = pop.RATE_LABELS[rate]
@@ -418,9 +410,7 @@ else:
         min_value=0,
         max_value=100,
         step=5,
-        key=state.bind(state.ROOT_REDUCTION),
-        on_change=state.store,
-        args=(state.ROOT_REDUCTION,),
+        **state.bound(state.ROOT_REDUCTION),
     )
     what = cache.what_if(bias, "domestic_abuse", reduction / 100)
     if not what.enough:

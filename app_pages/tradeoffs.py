@@ -45,9 +45,7 @@ else:
             max_value=bounds[1],
             step=0.001,
             format="%.3f",
-            key=state.bind(state.THRESHOLD),
-            on_change=state.store,
-            args=(state.THRESHOLD,),
+            **state.bound(state.THRESHOLD),
             help="Scores go from 0 to 1. A lower line flags more referrals.",
         )
     with share_col:
@@ -56,9 +54,7 @@ else:
             min_value=0,
             max_value=100,
             step=1,
-            key=state.bind(state.TOP_SHARE),
-            on_change=state.store,
-            args=(state.TOP_SHARE,),
+            **state.bound(state.TOP_SHARE),
             help="The referrals with the highest scores. Ties are never split.",
         )
         st.button(
@@ -109,9 +105,7 @@ if not yes_no:
             min_value=0,
             max_value=1000,
             step=1,
-            key=state.bind(state.COST),
-            on_change=state.store,
-            args=(state.COST,),
+            **state.bound(state.COST),
         )
         cost = state.get(state.COST)
         t_cost = tradeoffs.threshold_for_cost_from_table(table, false_alarms_per_child=cost)
@@ -131,9 +125,7 @@ if not yes_no:
             min_value=0,
             max_value=max(1, len(cohort)),
             step=5,
-            key=state.bind(state.CAPACITY),
-            on_change=state.store,
-            args=(state.CAPACITY,),
+            **state.bound(state.CAPACITY),
         )
         per_month = state.get(state.CAPACITY)
         t_capacity = tradeoffs.threshold_for_capacity_from_table(

@@ -60,18 +60,14 @@ def sidebar(cohort: ScoredCohort) -> None:
             "Which tool?",
             models,
             format_func=lambda m: model_label(cohort, m),  # radio options render Markdown
-            key=state.bind(state.MODEL),
-            on_change=state.store,
-            args=(state.MODEL,),
+            **state.bound(state.MODEL),
             help="The same referrals, scored three ways. The rule is what many councils do now.",
         )
         st.radio(
             "How much detail?",
             list(VIEW_LABELS),
             format_func=VIEW_LABELS.get,
-            key=state.bind(state.VIEW),
-            on_change=state.store,
-            args=(state.VIEW,),
+            **state.bound(state.VIEW),
             horizontal=True,
         )
         if cohort.source == "sample":
@@ -79,9 +75,7 @@ def sidebar(cohort: ScoredCohort) -> None:
                 "Bias in what gets recorded",
                 list(BIAS_LEVELS),
                 format_func=BIAS_LABELS.get,
-                key=state.bind(state.BIAS),
-                on_change=state.store,
-                args=(state.BIAS,),
+                **state.bound(state.BIAS),
                 help=(
                     "In this made-up world we know which children truly needed help. Some families "
                     "are more visible to services, so their need is recorded more often."

@@ -99,13 +99,18 @@ def widget_key(key: str) -> str:
 def bind(key: str) -> str:
     """Prepare a widget key that mirrors the plain ``key`` and return it.
 
-    Call before drawing the widget with ``key=bind(KEY)`` and ``on_change=store, args=(KEY,)``;
+    Most widgets use :func:`bound` (``**bound(KEY)``), which adds ``on_change=store, args=(KEY,)``;
     the widget then starts from the stored value on every page.
     """
     wkey = widget_key(key)
     if wkey not in st.session_state or st.session_state[wkey] != st.session_state.get(key):
         st.session_state[wkey] = st.session_state.get(key, DEFAULTS.get(key))
     return wkey
+
+
+def bound(key: str) -> dict[str, Any]:
+    """Widget keyword arguments that bind it to the plain ``key``: ``st.slider(..., **bound(KEY))``."""
+    return {"key": bind(key), "on_change": store, "args": (key,)}
 
 
 def store(key: str) -> None:
