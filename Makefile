@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
-PUBLIC_DATA ?= ../shared/data/public
+PUBLIC_DATA ?= data/public
 
-.PHONY: run test lint bench load sample-data councils check-python clean
+.PHONY: run test lint bench load sample-data check-sample-data councils check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "csc-dash needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -43,10 +43,15 @@ bench: $(VENV)/.dev-installed
 load: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks.load --sessions 40
 
-## make sample-data: regenerate sample_data/ bit for bit (synthetic cohorts, fitted models, council table)
+## make sample-data: regenerate sample_data/ (synthetic cohorts, fitted models, council table from data/public)
 sample-data: $(VENV)/.run-installed
 	$(BIN)/python scripts/make_sample_data.py
 	$(BIN)/python scripts/build_councils.py $(PUBLIC_DATA)
+
+## make check-sample-data: regenerate under several OpenBLAS kernels and thread counts and compare
+## (data byte for byte, fitted models to 12 significant digits; see scripts/check_sample_data.py)
+check-sample-data: $(VENV)/.run-installed
+	$(BIN)/python scripts/check_sample_data.py --variants
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

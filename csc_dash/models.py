@@ -82,6 +82,14 @@ def _design(cohort: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([*parts, flags, numeric], axis=1)
 
 
+#: Significant digits a fitted coefficient keeps in ``sample_data/structured_model_*.json``.
+STORED_DIGITS = 12
+
+
+def _stored(value: float) -> float:
+    return float(f"{float(value):.{STORED_DIGITS}g}")
+
+
 @dataclass(frozen=True)
 class LinearExplanation:
     """The structured model as plain numbers, so the app can explain a score without sklearn.
@@ -105,7 +113,16 @@ class LinearExplanation:
         return 1.0 / (1.0 + np.exp(-self.logit(cohort)))
 
     def to_dict(self) -> dict:
-        return {"intercept": self.intercept, "coefficients": self.coefficients}
+        """The coefficients rounded to :data:`STORED_DIGITS` significant digits.
+
+        A fit lands on the same coefficients to about 1e-14 on every CPU, but not on the same
+        last bits (OpenBLAS picks kernels by CPU and thread count), so the stored file keeps
+        only the digits every machine agrees on.
+        """
+        return {
+            "intercept": _stored(self.intercept),
+            "coefficients": {name: _stored(value) for name, value in self.coefficients.items()},
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> LinearExplanation:

@@ -14,7 +14,7 @@ Two kinds of figure live here.
   deprivation decile, the factors found by decile, and a prevention what-if that shows simple
   arithmetic, never a forecast.
 
-Pure pandas/numpy; nothing here imports Streamlit or reads ``../shared`` at run time.
+Pure pandas/numpy; nothing here imports Streamlit or reads ``data/public`` at run time.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Build the tidy council table from the public statistics in ../shared/data/public.
+"""Build the tidy council table from the public statistics the repo carries in data/public/.
 
 Reads the DfE children-in-need and children-looked-after tables, ONS child populations, the
 MHCLG 2024-25 revenue outturn, the English Indices of Deprivation (2019 upper tier, 2025 district),
@@ -25,7 +25,7 @@ The output is byte-identical on every run: sorted rows, fixed decimals, "\\n" li
 
 Contains public sector information licensed under the Open Government Licence v3.0.
 
-Usage: python scripts/build_councils.py PUBLIC_DIR [--out sample_data/councils.csv]
+Usage: python scripts/build_councils.py [PUBLIC_DIR (default data/public)] [--out sample_data/councils.csv]
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
+PUBLIC_DIR = ROOT / "data" / "public"
 
 SUPPRESSED = frozenset({"c", "x", "z", "u", "low", "k", "[x]", ""})
 ENGLAND = "E92000001"
@@ -411,7 +412,10 @@ def to_csv_text(frame: pd.DataFrame) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("public", type=Path, help="folder holding the public files and SOURCES.md")
+    parser.add_argument(
+        "public", type=Path, nargs="?", default=PUBLIC_DIR,
+        help="folder holding the public files and SOURCES.md (default: data/public)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "sample_data" / "councils.csv")
     parser.add_argument(
         "--england-out", type=Path, default=None, help="default: england.csv beside --out"
