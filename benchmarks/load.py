@@ -36,8 +36,10 @@ from typing import Any
 from benchmarks.streamlit_client import (
     AppServer,
     ProtocolError,
+    Run,
     StreamlitSession,
     launch_app,
+    page_cookies,
     rss_mb,
     run_async,
     store_url,
@@ -64,6 +66,9 @@ class LoadConfig:
     seed: int = 8
     timeout: float = 120.0
     tag: str = "load"  # pseudonym prefix
+    # When the connection drops (a replica killed behind a proxy): connect again, come back as
+    # the same person through the ``?p=`` rejoin link, and carry on.
+    failover: bool = False
 
     @property
     def ramp_s(self) -> float:
@@ -82,6 +87,8 @@ class SessionResult:
     not_saved_shown: int = 0
     errors: list[str] = field(default_factory=list)
     reconnects: int = 0
+    rejoined: int = 0  # came back as themselves after a reconnect
+    ended: float = 0.0  # time.perf_counter() when the session closed
 
 
 @dataclass
@@ -175,13 +182,21 @@ async def save_view(session: StreamlitSession, reaction_index: int, reason: str)
 
 async def participant(url: str, index: int, cfg: LoadConfig, code: str | None, roles: tuple[str, ...],
                       rng: random.Random, stop: asyncio.Event | None = None,
-                      progress: list[str] | None = None) -> SessionResult:  # fmt: skip
+                      progress: list[str] | None = None,
+                      cookies: dict[str, str] | None = None) -> SessionResult:  # fmt: skip
     """One person's session; never raises (errors are recorded). Each acknowledged answer is
     also appended to ``progress`` as it happens (the fault runs watch it)."""
     pseudonym = f"{cfg.tag}{index:03d}x{rng.randrange(16**4):04x}"
     result = SessionResult(index, pseudonym)
     await asyncio.sleep(rng.uniform(0, cfg.ramp_s))
-    session = StreamlitSession(url, timeout=cfg.timeout)
+    try:
+        # The page itself first, as a browser loads it: behind a proxy this sets the
+        # sticky-session cookie that the websocket then carries.
+        cookies = await asyncio.to_thread(page_cookies, url, cfg.timeout, cookies=cookies)
+    except OSError as exc:
+        result.errors.append(f"{pseudonym}: could not load the page: {exc}"[:400])
+        return result
+    session = StreamlitSession(url, timeout=cfg.timeout, cookies=cookies)
     try:
         await session.connect()
         t = time.perf_counter()
@@ -202,29 +217,34 @@ async def participant(url: str, index: int, cfg: LoadConfig, code: str | None, r
         for move in range(cfg.moves):
             if stop is not None and stop.is_set():
                 break
-            await asyncio.sleep(rng.uniform(*cfg.think))
-            value = round(rng.uniform(low + 0.02 * (high - low), low + 0.6 * (high - low)), 3)
-            run = await session.set(run.widget("slider", key=THRESHOLD_KEY), [value])
-            result.latencies["move"].append(run.latency_s)
-            if run.exceptions:
-                result.errors.append(f"{pseudonym} move {move}: {run.exceptions}")
-            if saved < cfg.answers and (move + 1) % save_every == 0:
+            try:
                 await asyncio.sleep(rng.uniform(*cfg.think))
-                reason = f"{pseudonym} answer {saved + 1} at line {value}"
-                run = await save_view(session, saved, reason)
-                result.latencies["save"].append(run.latency_s)
-                text = run.text()
-                if SAVED_PREFIX in text and not run.exceptions:
-                    result.acknowledged.append(reason)
-                    if progress is not None:
-                        progress.append(reason)
-                elif NOT_SAVED_PREFIX in text:
-                    result.not_saved_shown += 1
-                else:
-                    result.errors.append(
-                        f"{pseudonym} save {saved + 1}: no 'Saved': {run.exceptions or text[-200:]}"
-                    )
-                saved += 1
+                value = round(rng.uniform(low + 0.02 * (high - low), low + 0.6 * (high - low)), 3)
+                run = await session.set(run.widget("slider", key=THRESHOLD_KEY), [value])
+                result.latencies["move"].append(run.latency_s)
+                if run.exceptions:
+                    result.errors.append(f"{pseudonym} move {move}: {run.exceptions}")
+                if saved < cfg.answers and (move + 1) % save_every == 0:
+                    await asyncio.sleep(rng.uniform(*cfg.think))
+                    reason = f"{pseudonym} answer {saved + 1} at line {value}"
+                    saved += 1  # an answer cut off by a lost connection is not tried again
+                    run = await save_view(session, saved - 1, reason)
+                    result.latencies["save"].append(run.latency_s)
+                    text = run.text()
+                    if SAVED_PREFIX in text and not run.exceptions:
+                        result.acknowledged.append(reason)
+                        if progress is not None:
+                            progress.append(reason)
+                    elif NOT_SAVED_PREFIX in text:
+                        result.not_saved_shown += 1
+                    else:
+                        result.errors.append(
+                            f"{pseudonym} save {saved}: no 'Saved': {run.exceptions or text[-200:]}"
+                        )
+            except ProtocolError:
+                if not cfg.failover:
+                    raise
+                run = await come_back(session, result)
         while saved < cfg.answers and (
             stop is None or not stop.is_set()
         ):  # more answers than moves
@@ -240,7 +260,31 @@ async def participant(url: str, index: int, cfg: LoadConfig, code: str | None, r
         result.errors.append(f"{pseudonym}: {type(exc).__name__}: {exc}"[:400])
     finally:
         await session.close()
+        result.ended = time.perf_counter()
     return result
+
+
+async def come_back(session: StreamlitSession, result: SessionResult, *,
+                    attempts: int = 20) -> Run:  # fmt: skip
+    """After the connection dropped: connect again (through a proxy this lands on a live
+    replica), open the page with the ``?p=`` rejoin link the app had put in the address bar,
+    and check the person is back as themselves. Raises :class:`ProtocolError` if not."""
+    result.reconnects += 1
+    last: Exception | None = None
+    for _ in range(attempts):
+        try:
+            await session.close()
+            await session.connect()
+            run = await session.open(PAGE)
+        except ProtocolError as exc:
+            last = exc
+            await asyncio.sleep(0.5)
+            continue
+        if result.pseudonym in run.text() and run.has_widget("slider", key=THRESHOLD_KEY):
+            result.rejoined += 1
+            return run
+        raise ProtocolError(f"{result.pseudonym} reconnected but is not back as themselves")
+    raise ProtocolError(f"{result.pseudonym} could not reconnect: {last!r}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -306,11 +350,13 @@ async def drive(
     code: str | None,
     pid: int | list[int] | None = None,
     progress: list[str] | None = None,
+    cookies: list[dict[str, str]] | None = None,
 ) -> tuple[list[SessionResult], list[float], float]:
     """Run every participant at once; (results, RSS samples, wall seconds).
 
     With several ``url`` (replicas), participant ``i`` stays on replica ``i mod n`` (sticky
-    sessions); RSS samples are then the sum over the ``pid`` list.
+    sessions); RSS samples are then the sum over the ``pid`` list. ``cookies[i]``, if given,
+    are participant ``i``'s cookies from the start (e.g. a proxy's sticky-session cookie).
     """
     from csc_dash import feedback
 
@@ -330,6 +376,7 @@ async def drive(
             random.Random(rng.random()),
             None,
             progress,
+            cookies[i] if cookies else None,
         )  # fmt: skip
         for i in range(cfg.sessions)
     ]

@@ -149,10 +149,21 @@ class NginxProxy:
         if self.access_log.exists():
             for line in self.access_log.read_text(errors="replace").splitlines():
                 if f"affinity={affinity} " in line:
-                    upstream = line.split("upstream=", 1)[1].split(" ", 1)[0]
-                    if upstream not in ("", "-"):
-                        found = upstream.split(",")[-1].strip()
+                    # "upstream=a:1, b:2 affinity=...": the last one tried answered.
+                    tried = line.split("upstream=", 1)[1].split(" affinity=", 1)[0]
+                    last = tried.split(",")[-1].strip()
+                    if last not in ("", "-"):
+                        found = last
         return found
+
+    def route(self, affinity: str) -> str | None:
+        """The replica nginx sends a browser with this ``csc_replica`` cookie to now (asks
+        ``/_stcore/health`` with it and reads the access log)."""
+        request = urllib.request.Request(f"{self.url}/_stcore/health")  # noqa: S310
+        request.add_header("Cookie", f"csc_replica={affinity}")
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(request, timeout=5).close()  # noqa: S310
+        return self.upstream_of(affinity)
 
     def affinities(self, per_upstream: int, *, tries: int = 200) -> dict[str, list[str]]:
         """``per_upstream`` values of the ``csc_replica`` cookie that nginx sends to each
@@ -163,11 +174,7 @@ class NginxProxy:
             if all(len(v) >= per_upstream for v in found.values()):
                 break
             value = secrets.token_hex(16)
-            request = urllib.request.Request(f"{self.url}/_stcore/health")  # noqa: S310
-            request.add_header("Cookie", f"csc_replica={value}")
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(request, timeout=5).close()  # noqa: S310
-            upstream = self.upstream_of(value)
+            upstream = self.route(value)
             if upstream in found and len(found[upstream]) < per_upstream:
                 found[upstream].append(value)
         return found
