@@ -280,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Cannot reach the database: {type(exc).__name__}: {exc}".splitlines()[0],
               file=sys.stderr)  # fmt: skip
         return 2
+    # A plain `kill` (or systemd stopping the unit) stops the whole set, like Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     cookie_key = os.environ.get("CSC_DASH_COOKIE_KEY") or secrets.token_urlsafe(32)
     cookie_secret = os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET") or secrets.token_urlsafe(32)
     servers: list[AppServer] = []
@@ -294,10 +296,21 @@ def main(argv: list[str] | None = None) -> int:
         proxy.start()
         print(f"csc-dash: {proxy.url}  ({args.replicas} replicas behind nginx; Ctrl-C stops)",
               flush=True)  # fmt: skip
-        while all(s.process is not None and s.process.poll() is None for s in servers):
+        reported: set[int] = set()
+        while True:
+            down = {
+                i
+                for i, s in enumerate(servers)
+                if s.process is None or s.process.poll() is not None
+            }
+            for i in sorted(down - reported):
+                print(f"replica {i + 1} stopped; nginx sends its people to the others "
+                      f"(see {servers[i].log_path})", file=sys.stderr, flush=True)  # fmt: skip
+            reported |= down
+            if len(down) == len(servers):
+                print("every replica stopped", file=sys.stderr)
+                return 1
             time.sleep(1)
-        print("a replica stopped; stopping the set", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 0
     finally:
