@@ -347,7 +347,7 @@ async def drive(
     url: str | list[str],
     cfg: LoadConfig,
     *,
-    code: str | None,
+    code: str | list[str] | None,
     pid: int | list[int] | None = None,
     progress: list[str] | None = None,
     cookies: list[dict[str, str]] | None = None,
@@ -361,6 +361,7 @@ async def drive(
     from csc_dash import feedback
 
     urls = [url] if isinstance(url, str) else list(url)
+    codes = code if isinstance(code, list) else [code]  # participant i joins room i mod rooms
     rng = random.Random(cfg.seed)
     stop = asyncio.Event()
     samples: list[float] = []
@@ -371,7 +372,7 @@ async def drive(
             urls[i % len(urls)],
             i,
             cfg,
-            code,
+            codes[i % len(codes)],
             feedback.ROLE_TAGS,
             random.Random(rng.random()),
             None,
@@ -432,34 +433,50 @@ def warm_up(url: str) -> None:
 
 
 def run_load(cfg: LoadConfig, *, folder: Path | None = None, database_url: str | None = None,
-             server: AppServer | None = None, replicas: int = 1) -> LoadResult:  # fmt: skip
-    """Start ``replicas`` servers (staff mode, one store, one fresh workshop) unless given one,
-    run, and check the store. Replicas share the store (``database_url``, or one SQLite file in
-    WAL mode: fine for processes on one machine) and the secrets, as in docs/DEPLOYMENT.md."""
+             server: AppServer | None = None, replicas: int = 1, rooms: int = 1,
+             proxy: bool = False) -> LoadResult:  # fmt: skip
+    """Start ``replicas`` servers (staff mode, one store, ``rooms`` fresh workshops) unless given
+    one, run, and check the store. Replicas share the store (``database_url``, or one SQLite
+    file in WAL mode: fine for processes on one machine) and the secrets, as in
+    docs/DEPLOYMENT.md. With ``proxy`` the participants go through nginx
+    (``deploy/nginx.conf.template``, sticky cookie) instead of each being given a replica."""
     with contextlib.ExitStack() as stack:
         if folder is None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="csc-load-")))
         servers = [server] if server is not None else []
         if not servers:
             cookie_key = secrets.token_urlsafe(32)
+            shared = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_urlsafe(32)}
             for _ in range(replicas):
                 started = launch_app(
-                    folder, staff=True, database_url=database_url, cookie_key=cookie_key
-                )
+                    folder, staff=True, database_url=database_url, cookie_key=cookie_key,
+                    extra_env=shared,
+                )  # fmt: skip
                 stack.callback(started.stop)
                 servers.append(started)
+        urls = [s.url for s in servers]
+        if proxy:
+            from benchmarks.streamlit_client import pick_port
+            from deploy.replicas import NginxProxy
+
+            front = NginxProxy(
+                port=pick_port(), upstreams=[f"127.0.0.1:{s.port}" for s in servers],
+                folder=folder / "nginx",
+            ).start()  # fmt: skip
+            stack.callback(front.stop)
+            urls = [front.url]
         url = store_url(servers[0].env)
-        workshop_id, code = make_workshop(url)
+        workshops = [make_workshop(url, f"Load test room {i + 1}") for i in range(rooms)]
         for each in servers:
             warm_up(each.url)
         rss_start = sum(each.rss_mb() for each in servers)
         results, samples, wall = run_async(
-            drive([s.url for s in servers], cfg, code=code, pid=[s.pid for s in servers])
+            drive(urls, cfg, code=[c for _, c in workshops], pid=[s.pid for s in servers])
         )
         rss_end = sum(each.rss_mb() for each in servers)
-        stored = stored_answers(url, workshop_id)
+        stored = [a for workshop_id, _ in workshops for a in stored_answers(url, workshop_id)]
         result = summarise(cfg, results, samples, wall, stored, rss_start, rss_end)
-        result.config["replicas"] = len(servers)
+        result.config.update(replicas=len(servers), rooms=rooms, proxy=proxy)
         return result
 
 
@@ -522,6 +539,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicas", type=int, default=1,
                         help="app processes sharing the store; participants stick to one each")  # fmt: skip
     parser.add_argument("--ramp", type=float, default=None, help="seconds over which people arrive")
+    parser.add_argument("--rooms", type=int, default=1,
+                        help="workshops at once; participant i joins room i mod rooms")  # fmt: skip
+    parser.add_argument("--proxy", action="store_true",
+                        help="put nginx (deploy/) in front of the replicas; sticky cookie")  # fmt: skip
     parser.add_argument(
         "--database-url", default=None, help="store URL (default: SQLite in a temp folder)"
     )
@@ -530,7 +551,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     cfg = LoadConfig(args.sessions, args.moves, args.answers, tuple(args.think), args.ramp)
-    result = run_load(cfg, database_url=args.database_url, replicas=args.replicas)
+    result = run_load(cfg, database_url=args.database_url, replicas=args.replicas,
+                      rooms=args.rooms, proxy=args.proxy)  # fmt: skip
     for line in result.lines():
         print(line)
     for error in result.errors[:10]:
