@@ -29,6 +29,12 @@ SHOTS = os.environ.get("CSC_DASH_SHOTS")  # a folder for screenshots when lookin
 pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.slow]
 
 
+def open_facilitator(page) -> None:
+    """Open the Facilitator page. Not with st.goto_page: its live results rerun every few
+    seconds, so on a busy machine the page is rarely idle for long; the caller waits for words."""
+    page.locator('[data-testid="stSidebarNav"] a span[label="Facilitator"]').first.click()
+
+
 @pytest.fixture
 def shared_postgres() -> str:
     with isolated_schema(postgres_url()) as url:
@@ -69,8 +75,8 @@ def test_two_replicas_one_database(shared_postgres, tmp_path, new_page):
         for server in replicas:
             page = new_page(server)
             flows.sign_in(page, FACILITATOR, FACILITATOR_PASSWORD)
-            st.goto_page(page, "Facilitator")
-            st.expect_text(page, "6 people have joined")
+            open_facilitator(page)
+            st.expect_text(page, "6 people have joined", timeout=90_000)
             st.expect_text(page, "6 views saved so far")  # the latest view of each person
             rows = flows.read_csv(flows.download(page, "Answers (CSV spreadsheet)"))
             assert len(rows) == 12
@@ -200,9 +206,7 @@ def test_replica_killed_behind_nginx_nothing_acknowledged_is_lost(
         # uploads a test set (upload path), all on the surviving replica.
         staff = new_page(proxy)
         flows.sign_in(staff, FACILITATOR, FACILITATOR_PASSWORD)
-        # (Not st.goto_page: its live results rerun every few seconds, so the page is rarely
-        # idle on a busy machine; wait for the words instead.)
-        staff.locator('[data-testid="stSidebarNav"] a span[label="Facilitator"]').first.click()
+        open_facilitator(staff)
         st.expect_text(staff, "9 people have joined", timeout=90_000)
         rows = flows.read_csv(flows.download(staff, "Answers (CSV spreadsheet)"))
         assert sorted(r["pseudonym"] for r in rows if "Heron" in r["pseudonym"]) == [
