@@ -46,8 +46,9 @@ load: $(VENV)/.dev-installed
 ## make serve-replicas N=2: N app replicas behind nginx on http://127.0.0.1:$(PROXY_PORT), one PostgreSQL (DATABASE_URL; default the local server, database csc_dash)
 N ?= 2
 PROXY_PORT ?= 8080
+FIRST_PORT ?= 8501
 serve-replicas: $(VENV)/.run-installed
-	$(BIN)/python -m deploy.replicas --replicas $(N) --port $(PROXY_PORT)
+	$(BIN)/python -m deploy.replicas --replicas $(N) --port $(PROXY_PORT) --first-port $(FIRST_PORT)
 
 ## make sample-data: regenerate sample_data/ bit for bit (synthetic cohorts, fitted models, council table)
 sample-data: $(VENV)/.run-installed

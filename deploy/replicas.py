@@ -271,7 +271,16 @@ def main(argv: list[str] | None = None) -> int:
         print("nginx is not installed. On Debian: apt-get install nginx", file=sys.stderr)
         return 2
 
-    from benchmarks.streamlit_client import AppServer
+    from benchmarks.streamlit_client import AppServer, free_port
+
+    for port in [*ports, args.port]:
+        try:
+            free_port(port, port + 1)
+        except RuntimeError:
+            print(f"Port {port} is in use. Stop what uses it, or choose others with "
+                  "--first-port / --port (make serve-replicas FIRST_PORT=... PROXY_PORT=...).",
+                  file=sys.stderr)  # fmt: skip
+            return 2
 
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     try:
