@@ -11,7 +11,8 @@ created if missing). Every replica gets the same secrets: ``CSC_DASH_COOKIE_KEY`
 without it the set runs in local demo mode.
 
 The first replica is started alone (it creates the tables of an empty database), then the
-others, then nginx (``deploy/nginx.conf.template``: sticky sessions on a cookie, websockets,
+others, each opening its first page once (imports and sample data loaded before anyone comes),
+then nginx (``deploy/nginx.conf.template``: sticky sessions on a cookie, websockets,
 uploads, media, health). Logs and nginx's files go to ``var/replicas/``. Ctrl-C stops it all.
 
 :class:`NginxProxy` is also what the browser tests start on free ports.
@@ -209,6 +210,19 @@ def replica_env(*, database_url: str, cookie_key: str, cookie_secret: str,
     }
 
 
+def warm(url: str) -> None:
+    """Open the first page once, so the replica has imported the app's modules and loaded the
+    sample data before nginx sends it the first person (the first run costs seconds)."""
+    from benchmarks.streamlit_client import ProtocolError, StreamlitSession, run_async
+
+    async def visit() -> None:
+        async with StreamlitSession(url, timeout=120) as session:
+            await session.open()
+
+    with contextlib.suppress(ProtocolError, OSError):
+        run_async(visit())
+
+
 def ensure_database(url: str) -> None:
     """Create the database named in ``url`` if the server does not have it yet."""
     from sqlalchemy import create_engine, text
@@ -301,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
             server = AppServer(port=port, env=env, log_path=folder / f"replica-{i + 1}.log")
             servers.append(server)
             server.start(timeout=120)  # one at a time: the first one creates the tables
+            warm(server.url)
             print(f"replica {i + 1} answers on {server.url} (log {server.log_path})", flush=True)
         proxy.start()
         print(f"csc-dash: {proxy.url}  ({args.replicas} replicas behind nginx; Ctrl-C stops)",
