@@ -14,6 +14,12 @@ exactly once: ``lost`` and ``duplicated`` must be 0.
 
     python -m benchmarks.load --sessions 40            # make load
     python -m benchmarks.load --sessions 8 --moves 6 --answers 3 --think 0.2 0.5
+    python -m benchmarks.load --sessions 200 --rooms 5 --replicas 2 --proxy --ramp 30 \
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/csc_dash   # nginx in front
+
+With ``--proxy`` each participant first loads ``/`` through nginx (as a browser does) and keeps
+the sticky-session cookie it sets; with ``failover`` (tests) a participant whose connection
+drops connects again and comes back as themselves through the ``?p=`` rejoin link.
 """
 
 from __future__ import annotations
