@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 PUBLIC_DATA ?= data/public
 
-.PHONY: run test lint bench load sample-data check-sample-data councils check-python clean
+.PHONY: run test lint bench load serve-replicas sample-data check-sample-data councils check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "csc-dash needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -42,6 +42,13 @@ bench: $(VENV)/.dev-installed
 ## make load: 40 participants at once against one app server
 load: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks.load --sessions 40
+
+## make serve-replicas N=2: N app replicas behind nginx on http://127.0.0.1:$(PROXY_PORT), one PostgreSQL (DATABASE_URL; default the local server, database csc_dash)
+N ?= 2
+PROXY_PORT ?= 8080
+FIRST_PORT ?= 8501
+serve-replicas: $(VENV)/.run-installed
+	$(BIN)/python -m deploy.replicas --replicas $(N) --port $(PROXY_PORT) --first-port $(FIRST_PORT)
 
 ## make sample-data: regenerate sample_data/ (synthetic cohorts, fitted models, council table from data/public)
 sample-data: $(VENV)/.run-installed

@@ -14,6 +14,12 @@ exactly once: ``lost`` and ``duplicated`` must be 0.
 
     python -m benchmarks.load --sessions 40            # make load
     python -m benchmarks.load --sessions 8 --moves 6 --answers 3 --think 0.2 0.5
+    python -m benchmarks.load --sessions 200 --rooms 5 --replicas 2 --proxy --ramp 30 \
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/csc_dash   # nginx in front
+
+With ``--proxy`` each participant first loads ``/`` through nginx (as a browser does) and keeps
+the sticky-session cookie it sets; with ``failover`` (tests) a participant whose connection
+drops connects again and comes back as themselves through the ``?p=`` rejoin link.
 """
 
 from __future__ import annotations
@@ -36,8 +42,10 @@ from typing import Any
 from benchmarks.streamlit_client import (
     AppServer,
     ProtocolError,
+    Run,
     StreamlitSession,
     launch_app,
+    page_cookies,
     rss_mb,
     run_async,
     store_url,
@@ -64,6 +72,9 @@ class LoadConfig:
     seed: int = 8
     timeout: float = 120.0
     tag: str = "load"  # pseudonym prefix
+    # When the connection drops (a replica killed behind a proxy): connect again, come back as
+    # the same person through the ``?p=`` rejoin link, and carry on.
+    failover: bool = False
 
     @property
     def ramp_s(self) -> float:
@@ -82,6 +93,8 @@ class SessionResult:
     not_saved_shown: int = 0
     errors: list[str] = field(default_factory=list)
     reconnects: int = 0
+    rejoined: int = 0  # came back as themselves after a reconnect
+    ended: float = 0.0  # time.perf_counter() when the session closed
 
 
 @dataclass
@@ -175,13 +188,21 @@ async def save_view(session: StreamlitSession, reaction_index: int, reason: str)
 
 async def participant(url: str, index: int, cfg: LoadConfig, code: str | None, roles: tuple[str, ...],
                       rng: random.Random, stop: asyncio.Event | None = None,
-                      progress: list[str] | None = None) -> SessionResult:  # fmt: skip
+                      progress: list[str] | None = None,
+                      cookies: dict[str, str] | None = None) -> SessionResult:  # fmt: skip
     """One person's session; never raises (errors are recorded). Each acknowledged answer is
     also appended to ``progress`` as it happens (the fault runs watch it)."""
     pseudonym = f"{cfg.tag}{index:03d}x{rng.randrange(16**4):04x}"
     result = SessionResult(index, pseudonym)
     await asyncio.sleep(rng.uniform(0, cfg.ramp_s))
-    session = StreamlitSession(url, timeout=cfg.timeout)
+    try:
+        # The page itself first, as a browser loads it: behind a proxy this sets the
+        # sticky-session cookie that the websocket then carries.
+        cookies = await asyncio.to_thread(page_cookies, url, cfg.timeout, cookies=cookies)
+    except OSError as exc:
+        result.errors.append(f"{pseudonym}: could not load the page: {exc}"[:400])
+        return result
+    session = StreamlitSession(url, timeout=cfg.timeout, cookies=cookies)
     try:
         await session.connect()
         t = time.perf_counter()
@@ -202,29 +223,34 @@ async def participant(url: str, index: int, cfg: LoadConfig, code: str | None, r
         for move in range(cfg.moves):
             if stop is not None and stop.is_set():
                 break
-            await asyncio.sleep(rng.uniform(*cfg.think))
-            value = round(rng.uniform(low + 0.02 * (high - low), low + 0.6 * (high - low)), 3)
-            run = await session.set(run.widget("slider", key=THRESHOLD_KEY), [value])
-            result.latencies["move"].append(run.latency_s)
-            if run.exceptions:
-                result.errors.append(f"{pseudonym} move {move}: {run.exceptions}")
-            if saved < cfg.answers and (move + 1) % save_every == 0:
+            try:
                 await asyncio.sleep(rng.uniform(*cfg.think))
-                reason = f"{pseudonym} answer {saved + 1} at line {value}"
-                run = await save_view(session, saved, reason)
-                result.latencies["save"].append(run.latency_s)
-                text = run.text()
-                if SAVED_PREFIX in text and not run.exceptions:
-                    result.acknowledged.append(reason)
-                    if progress is not None:
-                        progress.append(reason)
-                elif NOT_SAVED_PREFIX in text:
-                    result.not_saved_shown += 1
-                else:
-                    result.errors.append(
-                        f"{pseudonym} save {saved + 1}: no 'Saved': {run.exceptions or text[-200:]}"
-                    )
-                saved += 1
+                value = round(rng.uniform(low + 0.02 * (high - low), low + 0.6 * (high - low)), 3)
+                run = await session.set(run.widget("slider", key=THRESHOLD_KEY), [value])
+                result.latencies["move"].append(run.latency_s)
+                if run.exceptions:
+                    result.errors.append(f"{pseudonym} move {move}: {run.exceptions}")
+                if saved < cfg.answers and (move + 1) % save_every == 0:
+                    await asyncio.sleep(rng.uniform(*cfg.think))
+                    reason = f"{pseudonym} answer {saved + 1} at line {value}"
+                    saved += 1  # an answer cut off by a lost connection is not tried again
+                    run = await save_view(session, saved - 1, reason)
+                    result.latencies["save"].append(run.latency_s)
+                    text = run.text()
+                    if SAVED_PREFIX in text and not run.exceptions:
+                        result.acknowledged.append(reason)
+                        if progress is not None:
+                            progress.append(reason)
+                    elif NOT_SAVED_PREFIX in text:
+                        result.not_saved_shown += 1
+                    else:
+                        result.errors.append(
+                            f"{pseudonym} save {saved}: no 'Saved': {run.exceptions or text[-200:]}"
+                        )
+            except ProtocolError:
+                if not cfg.failover:
+                    raise
+                run = await come_back(session, result)
         while saved < cfg.answers and (
             stop is None or not stop.is_set()
         ):  # more answers than moves
@@ -240,7 +266,31 @@ async def participant(url: str, index: int, cfg: LoadConfig, code: str | None, r
         result.errors.append(f"{pseudonym}: {type(exc).__name__}: {exc}"[:400])
     finally:
         await session.close()
+        result.ended = time.perf_counter()
     return result
+
+
+async def come_back(session: StreamlitSession, result: SessionResult, *,
+                    attempts: int = 20) -> Run:  # fmt: skip
+    """After the connection dropped: connect again (through a proxy this lands on a live
+    replica), open the page with the ``?p=`` rejoin link the app had put in the address bar,
+    and check the person is back as themselves. Raises :class:`ProtocolError` if not."""
+    result.reconnects += 1
+    last: Exception | None = None
+    for _ in range(attempts):
+        try:
+            await session.close()
+            await session.connect()
+            run = await session.open(PAGE)
+        except ProtocolError as exc:
+            last = exc
+            await asyncio.sleep(0.5)
+            continue
+        if result.pseudonym in run.text() and run.has_widget("slider", key=THRESHOLD_KEY):
+            result.rejoined += 1
+            return run
+        raise ProtocolError(f"{result.pseudonym} reconnected but is not back as themselves")
+    raise ProtocolError(f"{result.pseudonym} could not reconnect: {last!r}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -303,18 +353,21 @@ async def drive(
     url: str | list[str],
     cfg: LoadConfig,
     *,
-    code: str | None,
+    code: str | list[str] | None,
     pid: int | list[int] | None = None,
     progress: list[str] | None = None,
+    cookies: list[dict[str, str]] | None = None,
 ) -> tuple[list[SessionResult], list[float], float]:
     """Run every participant at once; (results, RSS samples, wall seconds).
 
     With several ``url`` (replicas), participant ``i`` stays on replica ``i mod n`` (sticky
-    sessions); RSS samples are then the sum over the ``pid`` list.
+    sessions); RSS samples are then the sum over the ``pid`` list. ``cookies[i]``, if given,
+    are participant ``i``'s cookies from the start (e.g. a proxy's sticky-session cookie).
     """
     from csc_dash import feedback
 
     urls = [url] if isinstance(url, str) else list(url)
+    codes = code if isinstance(code, list) else [code]  # participant i joins room i mod rooms
     rng = random.Random(cfg.seed)
     stop = asyncio.Event()
     samples: list[float] = []
@@ -325,11 +378,12 @@ async def drive(
             urls[i % len(urls)],
             i,
             cfg,
-            code,
+            codes[i % len(codes)],
             feedback.ROLE_TAGS,
             random.Random(rng.random()),
             None,
             progress,
+            cookies[i] if cookies else None,
         )  # fmt: skip
         for i in range(cfg.sessions)
     ]
@@ -385,34 +439,50 @@ def warm_up(url: str) -> None:
 
 
 def run_load(cfg: LoadConfig, *, folder: Path | None = None, database_url: str | None = None,
-             server: AppServer | None = None, replicas: int = 1) -> LoadResult:  # fmt: skip
-    """Start ``replicas`` servers (staff mode, one store, one fresh workshop) unless given one,
-    run, and check the store. Replicas share the store (``database_url``, or one SQLite file in
-    WAL mode: fine for processes on one machine) and the secrets, as in docs/DEPLOYMENT.md."""
+             server: AppServer | None = None, replicas: int = 1, rooms: int = 1,
+             proxy: bool = False) -> LoadResult:  # fmt: skip
+    """Start ``replicas`` servers (staff mode, one store, ``rooms`` fresh workshops) unless given
+    one, run, and check the store. Replicas share the store (``database_url``, or one SQLite
+    file in WAL mode: fine for processes on one machine) and the secrets, as in
+    docs/DEPLOYMENT.md. With ``proxy`` the participants go through nginx
+    (``deploy/nginx.conf.template``, sticky cookie) instead of each being given a replica."""
     with contextlib.ExitStack() as stack:
         if folder is None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="csc-load-")))
         servers = [server] if server is not None else []
         if not servers:
             cookie_key = secrets.token_urlsafe(32)
+            shared = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_urlsafe(32)}
             for _ in range(replicas):
                 started = launch_app(
-                    folder, staff=True, database_url=database_url, cookie_key=cookie_key
-                )
+                    folder, staff=True, database_url=database_url, cookie_key=cookie_key,
+                    extra_env=shared,
+                )  # fmt: skip
                 stack.callback(started.stop)
                 servers.append(started)
+        urls = [s.url for s in servers]
+        if proxy:
+            from benchmarks.streamlit_client import pick_port
+            from deploy.replicas import NginxProxy
+
+            front = NginxProxy(
+                port=pick_port(), upstreams=[f"127.0.0.1:{s.port}" for s in servers],
+                folder=folder / "nginx",
+            ).start()  # fmt: skip
+            stack.callback(front.stop)
+            urls = [front.url]
         url = store_url(servers[0].env)
-        workshop_id, code = make_workshop(url)
+        workshops = [make_workshop(url, f"Load test room {i + 1}") for i in range(rooms)]
         for each in servers:
             warm_up(each.url)
         rss_start = sum(each.rss_mb() for each in servers)
         results, samples, wall = run_async(
-            drive([s.url for s in servers], cfg, code=code, pid=[s.pid for s in servers])
+            drive(urls, cfg, code=[c for _, c in workshops], pid=[s.pid for s in servers])
         )
         rss_end = sum(each.rss_mb() for each in servers)
-        stored = stored_answers(url, workshop_id)
+        stored = [a for workshop_id, _ in workshops for a in stored_answers(url, workshop_id)]
         result = summarise(cfg, results, samples, wall, stored, rss_start, rss_end)
-        result.config["replicas"] = len(servers)
+        result.config.update(replicas=len(servers), rooms=rooms, proxy=proxy)
         return result
 
 
@@ -475,6 +545,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicas", type=int, default=1,
                         help="app processes sharing the store; participants stick to one each")  # fmt: skip
     parser.add_argument("--ramp", type=float, default=None, help="seconds over which people arrive")
+    parser.add_argument("--rooms", type=int, default=1,
+                        help="workshops at once; participant i joins room i mod rooms")  # fmt: skip
+    parser.add_argument("--proxy", action="store_true",
+                        help="put nginx (deploy/) in front of the replicas; sticky cookie")  # fmt: skip
     parser.add_argument(
         "--database-url", default=None, help="store URL (default: SQLite in a temp folder)"
     )
@@ -483,7 +557,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     cfg = LoadConfig(args.sessions, args.moves, args.answers, tuple(args.think), args.ramp)
-    result = run_load(cfg, database_url=args.database_url, replicas=args.replicas)
+    result = run_load(cfg, database_url=args.database_url, replicas=args.replicas,
+                      rooms=args.rooms, proxy=args.proxy)  # fmt: skip
     for line in result.lines():
         print(line)
     for error in result.errors[:10]:

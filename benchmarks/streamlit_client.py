@@ -365,10 +365,16 @@ class StreamlitSession:
     as the browser does; form widgets are sent only with their form's submit.
     """
 
-    def __init__(self, base_url: str, *, timeout: float = 60.0, query_string: str = "") -> None:
+    def __init__(self, base_url: str, *, timeout: float = 60.0, query_string: str = "",
+                 cookies: dict[str, str] | None = None) -> None:  # fmt: skip
+        self.base_url = base_url.rstrip("/")
         self.ws_url = base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.timeout = timeout
+        # The address bar's query string: sent with every rerun and updated when the app
+        # changes it (``st.query_params``), as the browser does; e.g. the ``?p=`` rejoin link.
         self.query_string = query_string
+        # Cookies sent with the websocket handshake (a proxy's sticky-session cookie).
+        self.cookies: dict[str, str] = dict(cookies or {})
         self._ws = None
         self._values: dict[str, Any] = {}  # widget id -> WidgetState
         self._pending_form: dict[str, dict[str, Any]] = {}  # form id -> widget id -> WidgetState
@@ -391,10 +397,13 @@ class StreamlitSession:
     async def connect(self) -> None:
         import websockets
 
+        headers = {}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         try:
             self._ws = await websockets.connect(
                 self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout,
-                ping_interval=None,
+                ping_interval=None, additional_headers=headers or None,
             )  # fmt: skip
         except Exception as exc:  # refused, timed out, handshake failed
             raise ProtocolError(f"could not connect to {self.ws_url}: {exc!r}") from exc
@@ -535,7 +544,9 @@ class StreamlitSession:
                 self._cache[ref.ref_hash] = (cached[0], self._runs)
             elif fm.metadata.cacheable and fm.hash:
                 self._cache[fm.hash] = (fm, self._runs)
-            if kind == "new_session":
+            if kind == "page_info_changed":
+                self.query_string = fm.page_info_changed.query_string
+            elif kind == "new_session":
                 if not fm.metadata.run.fragment_ids:
                     elements = {}
                 self.page_hash = fm.new_session.page_script_hash or self.page_hash
@@ -571,6 +582,24 @@ class StreamlitSession:
                     dict(self.pages),
                     self.page_hash,
                 )
+
+
+def page_cookies(base_url: str, timeout: float = 30.0, *, path: str = "/",
+                 cookies: dict[str, str] | None = None) -> dict[str, str]:  # fmt: skip
+    """Load the page itself (``GET /``), as a browser does before it opens the websocket,
+    sending ``cookies``; return them with those the answer set (a proxy's sticky-session
+    cookie, if any)."""
+    from http.cookies import SimpleCookie
+
+    request = urllib.request.Request(base_url.rstrip("/") + path)  # noqa: S310
+    if cookies:
+        request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in cookies.items()))
+    with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310
+        resp.read()
+        jar = SimpleCookie()
+        for header in resp.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+    return {**(cookies or {}), **{name: morsel.value for name, morsel in jar.items()}}
 
 
 def run_async(coroutine):

@@ -1,0 +1,1 @@
+"""Deployment: nginx in front of csc-dash replicas (see docs/DEPLOYMENT.md)."""
