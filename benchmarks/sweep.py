@@ -49,4 +49,29 @@ def run() -> list[dict]:
             metrics.threshold_table(y[mask], s[mask])
 
     rows.append({"name": "threshold_table for each of 10 groups, 1,000,000 rows", "value": _best_of(per_group, 3) * 1000, "unit": "ms", "budget": 500})
+    rows.extend(grid_rows(y, s))
     return rows
+
+
+def grid_rows(y, s) -> list[dict]:
+    """Issue 15: the sweep against an O(n) bincount over the scores on the 0.001 grid (anchor)
+    and scikit-learn's precision_recall_curve, at 1,000,000 rows."""
+    from sklearn.metrics import precision_recall_curve
+
+    grid = np.linspace(0, 1, 1001)
+    anchor = _best_of(lambda: np.bincount((s * 1000).astype(np.intp), minlength=1002), 9)
+    on_grid = _best_of(lambda: metrics.threshold_table(y, s, thresholds=grid), 9)
+    every = _best_of(lambda: metrics.threshold_table(y, s), 5)
+    sk = _best_of(lambda: precision_recall_curve(y, s), 3)
+    n = f"{len(s):,} rows"
+    return [
+        {"name": f"anchor: np.bincount of the scores on the 0.001 grid, {n}", "value": anchor * 1000, "unit": "ms", "budget": None},
+        {"name": f"threshold_table on the 0.001 grid (1,001 thresholds), {n}", "value": on_grid * 1000, "unit": "ms", "budget": 2 * anchor * 1000},
+        {"name": f"threshold_table, every distinct score, {n}", "value": every * 1000, "unit": "ms", "budget": None},
+        {"name": f"sklearn precision_recall_curve, {n}", "value": sk * 1000, "unit": "ms", "budget": None},
+    ]
+
+
+if __name__ == "__main__":
+    for row in grid_rows(*_data(1_000_000)):
+        print(f"{row['name']}: {row['value']:.1f} {row['unit']}")

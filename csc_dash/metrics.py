@@ -152,23 +152,18 @@ def _grid_counts(y: np.ndarray, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarra
     ``score >= threshold``.
     """
     m = len(t)
-    step = _grid_step(t)
-    q = s - t[0]
-    q *= 1.0 / step
-    fl = np.floor(q)
-    q -= fl  # the fraction of a step above the grid line below
+    q = s * (1.0 / _grid_step(t)) if t[0] == 0 else (s - t[0]) * (1.0 / _grid_step(t))
+    q += 1.0  # so that the floor is the bin: thresholds at or below the score
+    code = np.floor(q)
+    q -= code  # the fraction of a step above the grid line below
     near = np.flatnonzero((q < _GRID_TOLERANCE) | (q > 1 - _GRID_TOLERANCE))
-    np.clip(fl, -1, m - 1, out=fl)
-    code = fl.astype(np.intp)
-    code += 1
-    code[near] = np.searchsorted(t, s[near], side="right")
-    code *= 2
-    code += y
-    hist = np.bincount(code, minlength=2 * (m + 1)).reshape(m + 1, 2)
-    below = np.cumsum(hist.sum(axis=1))[:m]  # scores below each threshold
-    pos_below = np.cumsum(hist[:, 1])[:m]
-    flagged = len(s) - below
-    tp = int(hist[:, 1].sum()) - pos_below
+    np.clip(code, 0, m, out=code)
+    bins = code.astype(np.intp)
+    bins[near] = np.searchsorted(t, s[near], side="right")
+    every = np.bincount(bins, minlength=m + 1)
+    positive = np.bincount(bins[y.astype(bool, copy=False)], minlength=m + 1)
+    flagged = len(s) - np.cumsum(every)[:m]
+    tp = int(positive.sum()) - np.cumsum(positive)[:m]
     return flagged.astype(np.int64), tp.astype(np.int64)
 
 
