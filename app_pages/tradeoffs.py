@@ -1,8 +1,8 @@
 """Trade-offs: move the line and see, in people, who is flagged, who is a false alarm and who
 is missed.
 
-The line part runs in a fragment: the browser redraws the figures and the picture at every
-step (components v2), and when the line settles only the fragment reruns. The rest of the page
+The browser redraws the line's figures and picture at every step (components v2); when the line
+settles only the fragment with the server's figures at that line reruns. The rest of the page
 does not depend on the line.
 """
 
@@ -14,9 +14,10 @@ from csc_dash import tradeoffs
 from csc_dash.charts import tradeoffs as charts
 from csc_dash.ui import chart, loaders, save_view, shell, state
 from csc_dash.ui import tradeoffs_widgets as widgets
-from csc_dash.ui.components.line_picture import line_picture
+from csc_dash.ui.components.line_picture import line_picture, line_settle
 
 LINE_KEY = "tradeoffs_line"
+SETTLE_KEY = "tradeoffs_line_settle"
 
 cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)
@@ -37,37 +38,49 @@ shell.page_header(
 st.caption(f"Tool: **{label}** (change it in the menu on the left).")
 
 
+steps, step, _ = widgets.current_step(cohort, model, table)
+row = tradeoffs.threshold_row(table, threshold)
+intervals = tradeoffs.per_1000_intervals(row)
+if yes_no:
+    st.info(
+        tradeoffs.yes_no_sentence(row, rule=cohort.source == "sample" and model == "rule"),
+        icon=":material/rule:",
+    )
+# Drawn once per page run: the browser redraws it at every step by itself.
+line = line_picture(
+    widgets.line_steps(cohort, model)[1],
+    step=step,
+    intervals={k: tradeoffs.interval_text(v) for k, v in intervals.items()},
+    key=LINE_KEY,
+    on_step_change=partial(widgets.on_line_step, LINE_KEY, tuple(steps.thresholds)),
+    on_story_change=lambda: None,
+)
+if getattr(line, "story", None) and widgets.open_story_of_kind(cohort, model, line.story):
+    st.switch_page("app_pages/children.py")
+
+
 @st.fragment
-def the_line() -> None:
-    """The line, its four figures, the picture; reruns alone when the line settles."""
-    steps, step, line = widgets.current_step(cohort, model, table)
-    _, browser_table = widgets.line_steps(cohort, model)
-    row = tradeoffs.threshold_row(table, line)
+def at_the_line() -> None:
+    """What is worked out on the server at the settled line; reruns alone when it settles."""
+    steps, step, here = widgets.current_step(cohort, model, table)
+    row = tradeoffs.threshold_row(table, here)
     intervals = tradeoffs.per_1000_intervals(row)
-    if yes_no:
-        st.info(
-            tradeoffs.yes_no_sentence(row, rule=cohort.source == "sample" and model == "rule"),
-            icon=":material/rule:",
-        )
-    result = line_picture(
-        browser_table,
+    line_settle(
         step=step,
         intervals={k: tradeoffs.interval_text(v) for k, v in intervals.items()},
-        key=LINE_KEY,
-        on_step_change=partial(widgets.on_line_step, LINE_KEY, tuple(steps.thresholds)),
-        on_story_change=lambda: None,
+        key=SETTLE_KEY,
+        on_step_change=partial(widgets.on_line_step, SETTLE_KEY, tuple(steps.thresholds)),
     )
-    if getattr(result, "story", None) and widgets.open_story_of_kind(cohort, model, result.story):
-        st.switch_page("app_pages/children.py")
     st.caption(tradeoffs.INTERVAL_NOTE)
     st.markdown(tradeoffs.found_sentence(row, yes_no=yes_no))
     if shell.analyst_view():
         with st.expander("For analysts: the exact figures at this line", expanded=True):
+            st.markdown(tradeoffs.score_line_text(here))
             st.table(tradeoffs.analyst_row(row, n=len(cohort), intervals=intervals), hide_index=True)
             st.caption(tradeoffs.INTERVAL_ANALYST)
 
 
-the_line()
+at_the_line()
 
 cost = per_month = None
 if not yes_no:

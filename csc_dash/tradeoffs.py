@@ -37,6 +37,7 @@ __all__ = [
     "snap_threshold",
     "step_for_threshold",
     "step_at_most",
+    "score_line_text",
     "found_sentence",
     "ranking_sentence",
     "pr_curve_summary",
@@ -1061,3 +1062,8 @@ def picture_sentence(picture: Mapping[str, int]) -> str:
         k = int(picture[kind])
         parts.append(f"{k:,} {one if k == 1 else many} {is_ if k == 1 else are}.")
     return f"Each person stands for {PICTURE_EACH} of the 1,000 referrals. " + " ".join(parts)
+
+
+def score_line_text(threshold: float) -> str:
+    """The score line, for the analyst view only (the plain view speaks of people per 1,000)."""
+    return f"Score line: flag when the score is at or above **{float(threshold):.4f}**."

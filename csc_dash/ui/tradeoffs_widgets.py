@@ -156,3 +156,15 @@ def open_story_of_kind(cohort: ScoredCohort, model: str, kind: str | None) -> bo
             st.session_state[name] = []
     state.put(state.SELECTED_CHILD, match["referral_id"].iloc[0])
     return True
+
+
+def line_caption(cohort: ScoredCohort, model: str, label: str) -> str:
+    """The caption under a page's title that says which tool and which line it shows: in
+    plain words, with the score line only in the analyst view. ``label`` is Markdown-ready."""
+    from csc_dash.ui import shell
+
+    table = loaders.sweep(cohort, model)
+    text = f"Tool: **{label}**. Now {line_words(cohort, model)} (move it on the Trade-offs page)."
+    if shell.analyst_view():
+        text += f" Score line: {current_line(cohort, model, table):.4f}."
+    return text

@@ -134,7 +134,10 @@ export default function (component) {
       ui.timer = setTimeout(() => {
         ui.pending = false;
         ui.sent = ui.shown;
-        setStateValue("step", ui.shown);
+        // The small messenger in the fragment reruns only the fragment; without it, this
+        // component's own state reruns the page.
+        if (window.__cscLineSettle) window.__cscLineSettle(ui.shown);
+        else setStateValue("step", ui.shown);
       }, SETTLE_MS);
     };
     const move = (step) => {
@@ -148,6 +151,12 @@ export default function (component) {
     root.querySelector("svg.people").addEventListener("click", (ev) => {
       const kind = ev.target.closest("g[data-kind]")?.getAttribute("data-kind");
       if (kind) setTriggerValue("story", kind);
+    });
+    window.addEventListener("csc-line-settled", (ev) => {
+      ui.settled = ev.detail.step;
+      ui.intervals = ev.detail.intervals || {};
+      ui.sent = undefined;
+      if (!ui.pending) draw(ui, ui.shown);
     });
     for (const b of root.querySelectorAll("button[data-story]")) {
       b.addEventListener("click", () => setTriggerValue("story", b.dataset.story));

@@ -5,7 +5,10 @@ mounted in the page's DOM (no iframe, no build step). Python sends, once, every 
 1,000 (:func:`csc_dash.tradeoffs.client_table`, about 2 KB); a key press or a drag redraws the
 four figures, the sentence and the picture of 100 people at once in the browser. When the line
 settles, the step goes back to Python (``on_step_change``), which runs only the fragment around
-this component. Tapping a person (or a "read a story" button) asks for a story of a child of
+this component. (The component itself is drawn outside the fragment: its HTML, CSS and
+script, about 13 KB, go to the browser once; inside the fragment a messenger of a few hundred
+bytes, ``line_settle.js``, carries the settled step to Python and the intervals back.) Tapping
+a person (or a "read a story" button) asks for a story of a child of
 that kind.
 
 Nothing typed by a user enters the HTML: the figures are numbers, and the words come from
@@ -137,4 +140,30 @@ def line_picture(
         default={"step": int(step)},
         on_step_change=on_step_change,
         on_story_change=on_story_change,
+    )
+
+
+@cache
+def _messenger():
+    return st.components.v2.component(
+        "csc_line_settle", js=(_HERE / "line_settle.js").read_text(encoding="utf-8")
+    )
+
+
+def line_settle(
+    *,
+    step: int,
+    intervals: Mapping[str, str] | None,
+    key: str,
+    on_step_change: Callable[[], None],
+):
+    """Mount the messenger (inside the fragment): the settled ``step`` and its interval words
+    go to the line component; a step the line settles on comes back through
+    ``on_step_change`` and reruns only the fragment."""
+    return _messenger()(
+        key=key,
+        data={"step": int(step), "intervals": dict(intervals or {})},
+        default={"step": int(step)},
+        on_step_change=on_step_change,
+        height=0,
     )
