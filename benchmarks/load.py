@@ -45,7 +45,7 @@ from benchmarks.streamlit_client import (
 
 PAGE = "Trade-offs"
 PAGE_ID = "tradeoffs"
-THRESHOLD_KEY = "w_csc_threshold"
+LINE_KEY = "tradeoffs_line_settle"
 QUESTION = "reaction"
 SAVED_PREFIX = "Saved."
 NOT_SAVED_PREFIX = "Not saved yet"
@@ -195,16 +195,17 @@ async def participant(url: str, index: int, cfg: LoadConfig, code: str | None, r
         result.joined = True
         run = await session.open(PAGE)
         result.latencies["open"].append(run.latency_s)
-        slider = run.widget("slider", key=THRESHOLD_KEY)
-        low, high = slider.proto.min, slider.proto.max
+        # The line settles through the Trade-offs fragment's messenger (components v2), in
+        # whole steps per 1,000, as a browser sends it once the line stops moving.
+        run.widget("bidi_component", key=LINE_KEY)
         save_every = max(1, cfg.moves // max(1, cfg.answers))
         saved = 0
         for move in range(cfg.moves):
             if stop is not None and stop.is_set():
                 break
             await asyncio.sleep(rng.uniform(*cfg.think))
-            value = round(rng.uniform(low + 0.02 * (high - low), low + 0.6 * (high - low)), 3)
-            run = await session.set(run.widget("slider", key=THRESHOLD_KEY), [value])
+            value = rng.randint(20, 600)
+            run = await session.set(run.widget("bidi_component", key=LINE_KEY), {"step": value})
             result.latencies["move"].append(run.latency_s)
             if run.exceptions:
                 result.errors.append(f"{pseudonym} move {move}: {run.exceptions}")
