@@ -159,15 +159,18 @@ if shell.analyst_view():
     st.caption(tradeoffs.YES_NO_PR_ANALYST if yes_no else tradeoffs.PR_ANALYST)
 
 st.header("Tools side by side", anchor=False)
-st.number_input(
-    "Compare the tools when each flags this many in every 1,000 referrals:",
-    min_value=0,
-    max_value=1000,
-    step=5,
-    **state.bound(state.COMPARE_AT),
-)
+sweeps = {m: loaders.sweep(cohort, m) for m in cohort.models}
+if not any(tradeoffs.fixed_flag_count(t) is not None for t in sweeps.values()):
+    # (A yes/no tool can flag only one number, so then every tool is compared at that one.)
+    st.number_input(
+        "Compare the tools when each flags this many in every 1,000 referrals:",
+        min_value=0,
+        max_value=1000,
+        step=5,
+        **state.bound(state.COMPARE_AT),
+    )
 compared, flagged, fixed_by = tradeoffs.comparison(
-    {m: loaders.sweep(cohort, m) for m in cohort.models},
+    sweeps,
     labels=cohort.model_labels,
     current_flagged=tradeoffs.count_for_per_1000(table, int(state.get(state.COMPARE_AT))),
 )
