@@ -93,6 +93,18 @@ def measure() -> dict[str, float]:
                     continue
                 settle_ms.append((received[-1][0] - start) * 1000)
                 settle_bytes.append(sum(f[2] for f in received))
+            # For comparison, in the same run: a full page rerun ("Flag N in every 1,000" buttons).
+            full_ms, full_bytes = [], []
+            for i in range(6):
+                frames.clear()
+                key = "tradeoffs_apply_cost" if i % 2 else "tradeoffs_apply_capacity"
+                page.locator(f".st-key-{key} button").first.click()
+                page.wait_for_timeout(2500)
+                out = [f for f in frames if f[1] == "out" and f[2] > 20]
+                received = [f for f in frames if out and f[1] == "in" and f[0] >= out[0][0]]
+                if received:
+                    full_ms.append((received[-1][0] - out[0][0]) * 1000)
+                    full_bytes.append(sum(f[2] for f in received))
             text = line.inner_text()
             browser.close()
     finally:
@@ -104,17 +116,46 @@ def measure() -> dict[str, float]:
         "settle_p50": statistics.median(settle_ms),
         "settle_bytes": statistics.median(settle_bytes),
         "settle_n": len(settle_ms),
+        "full_p50": statistics.median(full_ms),
+        "full_bytes": statistics.median(full_bytes),
+        "full_n": len(full_ms),
         "final_text": text,
     }
+
+
+def fragment_work_ms(repeats: int = 300) -> float:
+    """The Python work of the Trade-offs fragment when the line settles (in process, no
+    Streamlit): find the step, read the sweep there, bootstrap the four ranges, say them."""
+    import numpy as np
+
+    from csc_dash import cohort, metrics, tradeoffs
+
+    c = cohort.load_sample_cohort("moderate")
+    table = metrics.threshold_table(c.y, c.scores("structured"))
+    steps = tradeoffs.line_steps(table)
+    rng = np.random.default_rng(0)
+    times = []
+    for k in rng.integers(20, 600, repeats):
+        start = time.perf_counter()
+        t = steps.thresholds[tradeoffs.step_for_threshold(steps, table, steps.thresholds[k])]
+        row = tradeoffs.threshold_row(table, t)
+        ranges = tradeoffs.per_1000_intervals(row)
+        [tradeoffs.interval_text(v) for v in ranges.values()]
+        tradeoffs.found_sentence(row)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
 
 
 def run() -> list[dict]:
     m = measure()
     return [
+        {"name": "line settles: the fragment's own Python work (in process), median", "value": fragment_work_ms(), "unit": "ms", "budget": 20},
         {"name": f"line key press to new figures in the DOM, Chromium, median of {m['browser_n']}", "value": m["browser_p50"], "unit": "ms", "budget": 50},
         {"name": "line key press to new figures in the DOM, Chromium, p95", "value": m["browser_p95"], "unit": "ms", "budget": 50},
         {"name": f"line settles: websocket round trip of the fragment rerun, median of {m['settle_n']}", "value": m["settle_p50"], "unit": "ms", "budget": None},
         {"name": "line settles: bytes the server sends for it, median", "value": m["settle_bytes"] / 1000, "unit": "KB", "budget": 5},
+        {"name": f"for comparison, a full page rerun (a 'Flag N' button): round trip, median of {m['full_n']}", "value": m["full_p50"], "unit": "ms", "budget": None},
+        {"name": "for comparison, a full page rerun: bytes sent, median", "value": m["full_bytes"] / 1000, "unit": "KB", "budget": None},
     ]
 
 
