@@ -109,15 +109,26 @@ AP_GRID = 1e-4
 
 def _ap_cells(y: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Referrals collapsed into cells of equal score and outcome, highest score first:
-    the count in each cell, its outcome, and its block of tied scores."""
-    order = np.lexsort((y, -s))
-    s_sorted, y_sorted = s[order], y[order]
-    new_score = np.concatenate([[True], s_sorted[1:] != s_sorted[:-1]])
-    new_cell = new_score | np.concatenate([[True], y_sorted[1:] != y_sorted[:-1]])
-    starts = np.flatnonzero(new_cell)
-    count = np.diff(np.concatenate([starts, [len(s)]]))
-    block = (np.cumsum(new_score) - 1)[starts]
-    return count, y_sorted[starts].astype(float), block
+    the count in each cell, its outcome, and its block of tied scores (blocks may skip)."""
+    values, inverse = np.unique(s, return_inverse=True)
+    return _cells_from_levels(len(values) - 1 - inverse, len(values), y)
+
+
+def _cells_from_levels(level: np.ndarray, n_levels: int, y: np.ndarray):
+    """Cells from each referral's score level (0 = highest) and outcome, in one bincount."""
+    count = np.bincount(level * 2 + y, minlength=2 * n_levels)
+    cells = np.flatnonzero(count)
+    return count[cells], (cells % 2).astype(float), cells // 2
+
+
+def _rounded_cells(y: np.ndarray, s: np.ndarray):
+    """As :func:`_ap_cells` on scores rounded to :data:`AP_GRID`; one pass when they span
+    less than 5,000,000 grid steps (scores between 0 and 1 span 10,001)."""
+    q = np.rint(s * (1.0 / AP_GRID))
+    low, high = q.min(), q.max()
+    if high - low < 5_000_000:
+        return _cells_from_levels((high - q).astype(np.intp), int(high - low) + 1, y)
+    return _ap_cells(y, q)
 
 
 def _ap_of_weights(weights: np.ndarray, y_cell: np.ndarray, block: np.ndarray) -> np.ndarray:
@@ -144,6 +155,8 @@ def average_precision_interval(
     n_boot: int = 1000,
     confidence: float = 0.95,
     random_state: int = 0,
+    exact: float | None = None,
+    distinct: int | None = None,
 ) -> tuple[float, float]:
     """95% percentile-bootstrap interval of average precision, resampling score cells.
 
@@ -156,9 +169,13 @@ def average_precision_interval(
     :func:`csc_dash.metrics.bootstrap_interval` resampling rows. Draws with nobody who went on
     to a plan or care are left out; if more than half are, the interval is ``(nan, nan)``.
     """
-    count, y_cell, block = _ap_cells(y, s)
-    if len(count) > MAX_AP_CELLS:
-        count, y_cell, block = _ap_cells(y, np.round(s / AP_GRID) * AP_GRID)
+    y = np.asarray(y).astype(np.intp)
+    if distinct is None:
+        distinct = len(np.unique(s))
+    if 2 * distinct > MAX_AP_CELLS:
+        count, y_cell, block = _rounded_cells(y, s)
+    else:
+        count, y_cell, block = _ap_cells(y, s)
     n = int(count.sum())
     rng = np.random.default_rng(random_state)
     chunk = max(1, 4_000_000 // max(len(count), 1))
@@ -172,7 +189,8 @@ def average_precision_interval(
         return (np.nan, np.nan)
     alpha = (1 - confidence) / 2
     low, high = np.quantile(ok, [alpha, 1 - alpha])
-    exact = metrics.average_precision(y, s)
+    if exact is None:
+        exact = metrics.average_precision(y, s)
     return (float(min(low, exact)), float(max(high, exact)))
 
 
@@ -216,18 +234,23 @@ def transparency_figures(
     groups come from :func:`csc_dash.fairness.group_error_rates`.
     """
     from csc_dash.fairness import group_error_rates  # sibling modules, imported when needed
-    from csc_dash.tradeoffs import people_counts, per_1000_intervals
+    from csc_dash.tradeoffs import average_precision_from_table, people_counts, per_1000_intervals
 
     y, s = metrics.check_inputs(cohort.y, cohort.scores(model))
     threshold = float(threshold)
-    row = metrics.row_at_threshold(y, s, threshold)
+    table = metrics.threshold_table(y, s)  # one sort for the row, average precision, ties
+    row = metrics.lookup(table, threshold)
     # The very ranges the Trade-offs page shows at this line (one function, one method).
     on_screen = per_1000_intervals(row)
     intervals = {
         column: on_screen[_PEOPLE_KEY[column]] or (np.nan, np.nan) for column, _ in PER_1000_ROWS
     }
-    ap = metrics.average_precision(y, s)
-    ap_interval = average_precision_interval(y, s, n_boot=n_boot, random_state=random_state)
+    if y.sum() == 0:
+        raise ValueError(metrics.NO_POSITIVES)
+    ap = average_precision_from_table(table)
+    ap_interval = average_precision_interval(
+        y, s, n_boot=n_boot, random_state=random_state, exact=ap, distinct=len(table) - 1
+    )
     columns = cohort.group_columns if groups is None else tuple(groups)
     tables = {
         column: group_error_rates(
