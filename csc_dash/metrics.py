@@ -152,16 +152,25 @@ def _grid_counts(y: np.ndarray, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarra
     ``score >= threshold``.
     """
     m = len(t)
-    q = s * (1.0 / _grid_step(t)) if t[0] == 0 else (s - t[0]) * (1.0 / _grid_step(t))
-    q += 1.0  # so that the floor is the bin: thresholds at or below the score
-    code = np.floor(q)
-    q -= code  # the fraction of a step above the grid line below
-    near = np.flatnonzero((q < _GRID_TOLERANCE) | (q > 1 - _GRID_TOLERANCE))
-    np.clip(code, 0, m, out=code)
+    step = _grid_step(t)
+    q = s * (1.0 / step) if t[0] == 0 else (s - t[0]) * (1.0 / step)
+    code = np.floor(q)  # bin - 1: the grid line at or below the score
+    q -= code  # the fraction of a step above that line
+    near = q < _GRID_TOLERANCE
+    near |= q > 1 - _GRID_TOLERANCE
+    near = np.flatnonzero(near)
+    inside = s.min() >= t[0] and s.max() < t[-1]
+    if not inside:
+        np.clip(code, -1, m - 1, out=code)
     bins = code.astype(np.intp)
-    bins[near] = np.searchsorted(t, s[near], side="right")
+    bins[near] = np.searchsorted(t, s[near], side="right") - 1
+    if not inside:
+        bins += 1
     every = np.bincount(bins, minlength=m + 1)
     positive = np.bincount(bins[y.astype(bool, copy=False)], minlength=m + 1)
+    if inside:  # bins were one low: shift
+        every = np.concatenate([[0], every[:m]])
+        positive = np.concatenate([[0], positive[:m]])
     flagged = len(s) - np.cumsum(every)[:m]
     tp = int(positive.sum()) - np.cumsum(positive)[:m]
     return flagged.astype(np.int64), tp.astype(np.int64)
