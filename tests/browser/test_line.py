@@ -91,3 +91,18 @@ def test_a_story_button_works_from_the_keyboard(demo_server, new_page):
     button.press("Enter")
     heading = page.locator('[data-testid="stMain"] h2').filter(has_text=re.compile("false alarm", re.I))
     expect(heading.first).to_be_visible(timeout=30_000)
+
+
+def test_a_yes_no_tool_shows_its_figures_without_a_line_to_move(demo_server, new_page):
+    page = new_page(demo_server, width=1280, height=1000)
+    st.goto_page(page, "Trade-offs")
+    page.get_by_text("Current practice rule").first.click()
+    c = load_sample_cohort("moderate")
+    steps = tradeoffs.line_steps(metrics.threshold_table(c.y, c.scores("rule")))
+    people = steps.people[0]
+    expect(page.locator(".csc-line .line-text")).to_have_text(
+        f"This tool only says yes or no: it flags {people['flagged']:,} in every 1,000 referrals.",
+        timeout=30_000,
+    )
+    expect(page.locator(".csc-line input[type=range]")).to_be_hidden()
+    assert _figures(page)["missed"] == people["missed"]

@@ -66,6 +66,7 @@ function pictureSentence(marks, pic) {
 
 function lineText(t, step, c) {
   if (t.mode === "per_1000") return `The line flags ${fmt(c.flagged)} in every 1,000 referrals.`;
+  if (t.mode === "fixed") return `This tool only says yes or no: it flags ${fmt(c.flagged)} in every 1,000 referrals.`;
   if (t.labels[step] === "nobody") return "The line is above every score, so nobody is flagged.";
   return `The line flags referrals with a score of ${t.labels[step]}: ${fmt(c.flagged)} in every 1,000 referrals.`;
 }
@@ -173,6 +174,7 @@ export default function (component) {
   ui.intervals = data.intervals || {};
   const fixed = ui.table.flagged.length <= 1;
   root.querySelector(".controls").hidden = fixed;
+  root.querySelector(".prompt").hidden = fixed;
   // A new step from Python (a "use this line" button, another page) wins unless this browser
   // has a move of its own still on its way.
   const moving = ui.pending || (ui.sent !== undefined && ui.sent !== data.step);
