@@ -98,7 +98,7 @@ def line_steps(cohort: ScoredCohort, model: str):
 
     if cohort.source == "sample":
         return _sample_steps(cohort.bias, model)
-    cache = st.session_state.setdefault("csc_upload_steps", {})
+    cache = st.session_state.setdefault(state.UPLOAD_STEPS, {})
     owner, found = cache.get(model, (None, None))
     if owner is not cohort:
         steps = tradeoffs.line_steps(loaders.sweep(cohort, model))
