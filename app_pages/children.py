@@ -34,7 +34,7 @@ shell.page_header(
 if yes_no:
     st.caption(f"Tool: **{label}**. It only says yes or no, so it has no line to move.")
 else:
-    st.caption(f"Tool: **{label}**. Line: **{threshold:.3f}** (move it on the Trade-offs page).")
+    st.caption(widgets.line_caption(cohort, model, label))
 
 options = vignettes.filter_options(frame, FILTER_COLUMNS)
 chosen = {}

@@ -9,6 +9,7 @@ from csc_dash.charts import fairness as charts
 from csc_dash.synthetic import BIAS_LEVELS
 from csc_dash.ui import chart, loaders, save_view, shell, state
 from csc_dash.ui import fairness_cache as cache
+from csc_dash.ui.tradeoffs_widgets import line_caption
 
 BAND = fairness.DEFAULT_BAND
 
@@ -24,10 +25,7 @@ shell.page_header(
     "the words *too few to tell* instead of a number. **The tool helps people think. It never "
     "decides what happens to a family.**",
 )
-st.caption(
-    f"Tool: **{label}**. Line: referrals with a score of **{threshold:.3f}** or more are flagged "
-    "(move it on the Trade-offs page)."
-)
+st.caption(line_caption(cohort, model, label))
 
 characteristic = cache.current_characteristic(cohort)
 if characteristic is None:

@@ -1,5 +1,12 @@
 """Trade-offs: move the line and see, in people, who is flagged, who is a false alarm and who
-is missed."""
+is missed.
+
+The browser redraws the line's figures and picture at every step (components v2); when the line
+settles only the fragment with the server's figures at that line reruns. The rest of the page
+does not depend on the line.
+"""
+
+from functools import partial
 
 import streamlit as st
 
@@ -7,6 +14,10 @@ from csc_dash import tradeoffs
 from csc_dash.charts import tradeoffs as charts
 from csc_dash.ui import chart, loaders, save_view, shell, state
 from csc_dash.ui import tradeoffs_widgets as widgets
+from csc_dash.ui.components.line_picture import line_picture, line_settle
+
+LINE_KEY = "tradeoffs_line"
+SETTLE_KEY = "tradeoffs_line_settle"
 
 cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)
@@ -14,12 +25,9 @@ name = cohort.model_labels.get(model, model)  # raw: sentence builders and chart
 label = shell.model_label(cohort, model)  # Markdown-ready
 table = loaders.sweep(cohort, model)
 yes_no = tradeoffs.is_yes_no(table)  # the rule, or an uploaded 0/1 flag: no line to move
-threshold = widgets.current_line(cohort, model, table)
+steps, _, threshold = widgets.current_step(cohort, model, table)
 if not yes_no:  # a yes/no tool leaves the models' shared line alone
-    state.put(state.THRESHOLD, threshold)
-row = tradeoffs.threshold_row(table, threshold)
-counts = tradeoffs.people_counts(row, n=1000)
-intervals = tradeoffs.per_1000_intervals(row)
+    state.put(state.THRESHOLD, threshold)  # on a whole step, so every figure agrees
 
 shell.page_header(
     "Trade-offs",
@@ -29,73 +37,52 @@ shell.page_header(
 )
 st.caption(f"Tool: **{label}** (change it in the menu on the left).")
 
-cost = per_month = None
+
+steps, step, _ = widgets.current_step(cohort, model, table)
+row = tradeoffs.threshold_row(table, threshold)
+intervals = tradeoffs.per_1000_intervals(row)
 if yes_no:
     st.info(
         tradeoffs.yes_no_sentence(row, rule=cohort.source == "sample" and model == "rule"),
         icon=":material/rule:",
     )
-else:
-    bounds = tradeoffs.threshold_bounds(table)
-    line_col, share_col = st.columns(2, gap="large")
-    with line_col:
-        st.slider(
-            "Where is the line? Flag referrals with a score at or above:",
-            min_value=bounds[0],
-            max_value=bounds[1],
-            step=0.001,
-            format="%.3f",
-            **state.bound(state.THRESHOLD),
-            help="Scores go from 0 to 1. A lower line flags more referrals.",
-        )
-    with share_col:
-        st.number_input(
-            "Or: flag the top N% of referrals",
-            min_value=0,
-            max_value=100,
-            step=1,
-            **state.bound(state.TOP_SHARE),
-            help="The referrals with the highest scores. Ties are never split.",
-        )
-        st.button(
-            f"Flag the top {state.get(state.TOP_SHARE)}%",
-            key="tradeoffs_apply_share",
-            on_click=widgets.set_threshold_from_share,
-            args=(table,),
-            icon=":material/tune:",
-        )
-    st.caption(tradeoffs.share_sentence(row))
-
-st.header("Out of every 1,000 referrals", anchor=False)
-a, b = st.columns(2, gap="large")
-a.metric("Flagged", f"{counts['flagged']:,}")
-a.caption(tradeoffs.interval_text(intervals["flagged"]))
-b.metric(
-    "Flagged, then a plan or care",
-    f"{counts['true_alarm']:,}",
-    help="Flagged, and within a year went on to a child protection plan or care.",
+# Drawn once per page run: the browser redraws it at every step by itself.
+line = line_picture(
+    widgets.line_steps(cohort, model)[1],
+    step=step,
+    intervals={k: tradeoffs.interval_text(v) for k, v in intervals.items()},
+    key=LINE_KEY,
+    on_step_change=partial(widgets.on_line_step, LINE_KEY, tuple(steps.thresholds)),
+    on_story_change=lambda: None,
 )
-b.caption(tradeoffs.interval_text(intervals["true_alarm"]))
-c, d = st.columns(2, gap="large")
-c.metric("False alarms", f"{counts['false_alarm']:,}")
-c.caption(tradeoffs.interval_text(intervals["false_alarm"]))
-d.metric("Children missed", f"{counts['missed']:,}")
-d.caption(tradeoffs.interval_text(intervals["missed"]))
-st.markdown(tradeoffs.summary_sentence(counts))
-st.caption(tradeoffs.INTERVAL_NOTE)
+if getattr(line, "story", None) and widgets.open_story_of_kind(cohort, model, line.story):
+    st.switch_page("app_pages/children.py")
 
-if shell.analyst_view():
-    with st.expander("For analysts: the exact figures at this line", expanded=True):
-        st.table(tradeoffs.analyst_row(row, n=len(cohort), intervals=intervals), hide_index=True)
-        st.caption(tradeoffs.INTERVAL_ANALYST)
 
-st.header("1,000 referrals as people", anchor=False)
-chart.show(
-    charts.icon_array(tradeoffs.icon_grid(counts, columns=50), counts),
-    key="tradeoffs_icons",
-    summary=tradeoffs.icon_sentence(counts),
-)
+@st.fragment
+def at_the_line() -> None:
+    """What is worked out on the server at the settled line; reruns alone when it settles."""
+    steps, step, here = widgets.current_step(cohort, model, table)
+    row = tradeoffs.threshold_row(table, here)
+    intervals = tradeoffs.per_1000_intervals(row)
+    line_settle(
+        step=step,
+        intervals={k: tradeoffs.interval_text(v) for k, v in intervals.items()},
+        key=SETTLE_KEY,
+        on_step_change=partial(widgets.on_line_step, SETTLE_KEY, tuple(steps.thresholds)),
+    )
+    st.caption(tradeoffs.INTERVAL_NOTE)
+    st.markdown(tradeoffs.found_sentence(row, yes_no=yes_no))
+    if shell.analyst_view():
+        with st.expander("For analysts: the exact figures at this line", expanded=True):
+            st.markdown(tradeoffs.score_line_text(here))
+            st.table(tradeoffs.analyst_row(row, n=len(cohort), intervals=intervals), hide_index=True)
+            st.caption(tradeoffs.INTERVAL_ANALYST)
 
+
+at_the_line()
+
+cost = per_month = None
 if not yes_no:
     st.header("Two ways to choose the line", anchor=False)
     cost_col, capacity_col = st.columns(2, gap="large")
@@ -108,13 +95,15 @@ if not yes_no:
             **state.bound(state.COST),
         )
         cost = state.get(state.COST)
-        t_cost = tradeoffs.threshold_for_cost_from_table(table, false_alarms_per_child=cost)
-        cost_row = tradeoffs.threshold_row(table, t_cost)
-        st.markdown(tradeoffs.cost_sentence(cost, tradeoffs.people_counts(cost_row, n=1000)))
+        t_cost = tradeoffs.snap_threshold(
+            steps, table, tradeoffs.threshold_for_cost_from_table(table, false_alarms_per_child=cost)
+        )
+        cost_counts = tradeoffs.people_counts(tradeoffs.threshold_row(table, t_cost))
+        st.markdown(tradeoffs.cost_sentence(cost, cost_counts))
         st.button(
-            tradeoffs.line_button_label(cost_row),
+            tradeoffs.line_button_label(cost_counts),
             key="tradeoffs_apply_cost",
-            help=tradeoffs.line_button_help(cost_row),
+            help=tradeoffs.line_button_help(cost_counts),
             on_click=widgets.set_threshold,
             args=(t_cost,),
             icon=":material/tune:",
@@ -128,15 +117,21 @@ if not yes_no:
             **state.bound(state.CAPACITY),
         )
         per_month = state.get(state.CAPACITY)
-        t_capacity = tradeoffs.threshold_for_capacity_from_table(
+        fits = tradeoffs.threshold_for_capacity_from_table(
             table, per_month=per_month, months=cohort.months
         )
+        t_capacity = float(
+            steps.thresholds[
+                tradeoffs.step_at_most(steps, int(tradeoffs.threshold_row(table, fits)["flagged"]))
+            ]
+        )
         capacity_row = tradeoffs.threshold_row(table, t_capacity)
+        capacity_counts = tradeoffs.people_counts(capacity_row)
         st.markdown(tradeoffs.capacity_sentence(per_month, cohort.months, capacity_row))
         st.button(
-            tradeoffs.line_button_label(capacity_row),
+            tradeoffs.line_button_label(capacity_counts),
             key="tradeoffs_apply_capacity",
-            help=tradeoffs.line_button_help(capacity_row),
+            help=tradeoffs.line_button_help(capacity_counts),
             on_click=widgets.set_threshold,
             args=(t_capacity,),
             icon=":material/tune:",
@@ -145,11 +140,12 @@ if not yes_no:
 st.header("How good is this tool at every line?", anchor=False)
 ap = tradeoffs.average_precision_from_table(table)
 rate = tradeoffs.base_rate(table)
-st.markdown(tradeoffs.pr_sentence(row=row, average_precision=ap, base_rate=rate, yes_no=yes_no))
+st.markdown(tradeoffs.ranking_sentence(average_precision=ap, base_rate=rate))
+fixed_row = tradeoffs.threshold_row(table, threshold)
 chart.show(
     charts.pr_curve(
         tradeoffs.pr_curve_points(table),
-        current=row,
+        current=fixed_row if yes_no else {"recall": float("nan"), "precision": float("nan")},
         base_rate=rate,
         average_precision=ap,
         model=model,
@@ -157,18 +153,29 @@ chart.show(
         yes_no=yes_no,
     ),
     key="tradeoffs_pr",
-    summary=tradeoffs.yes_no_pr_summary(row) if yes_no else tradeoffs.pr_summary(row),
+    summary=tradeoffs.yes_no_pr_summary(fixed_row) if yes_no else tradeoffs.pr_curve_summary(),
 )
 if shell.analyst_view():
     st.caption(tradeoffs.YES_NO_PR_ANALYST if yes_no else tradeoffs.PR_ANALYST)
 
 st.header("Tools side by side", anchor=False)
+sweeps = {m: loaders.sweep(cohort, m) for m in cohort.models}
+if not any(tradeoffs.fixed_flag_count(t) is not None for t in sweeps.values()):
+    # (A yes/no tool can flag only one number, so then every tool is compared at that one.)
+    st.number_input(
+        "Compare the tools when each flags this many in every 1,000 referrals:",
+        min_value=0,
+        max_value=1000,
+        step=5,
+        **state.bound(state.COMPARE_AT),
+    )
 compared, flagged, fixed_by = tradeoffs.comparison(
-    {m: loaders.sweep(cohort, m) for m in cohort.models},
+    sweeps,
     labels=cohort.model_labels,
-    current_flagged=int(row["flagged"]),
+    current_flagged=tradeoffs.count_for_per_1000(table, int(state.get(state.COMPARE_AT))),
 )
 st.markdown(tradeoffs.comparison_sentence(compared, flagged=flagged, fixed_by=fixed_by))
+st.markdown(tradeoffs.comparison_lines(compared))
 chart.show(
     charts.comparison_bars(compared),
     key="tradeoffs_compare",
@@ -177,15 +184,20 @@ chart.show(
 if shell.analyst_view():
     st.table(tradeoffs.comparison_table(compared), hide_index=True)
 
-save_view.save_my_view(
-    "tradeoffs",
-    {
+
+def _screen_state() -> dict:
+    """What is on screen when the view is saved (read then: the line may have moved since)."""
+    line = widgets.current_line(cohort, model, table)
+    counts = tradeoffs.people_counts(tradeoffs.threshold_row(table, line))
+    return {
         "model": model,
-        "threshold": threshold,
+        "threshold": line,
         "yes_no": yes_no,
         "cost": cost,
         "capacity_per_month": per_month,
         "flagged_per_1000": counts["flagged"],
         "compared_at_flagged": flagged,
-    },
-)
+    }
+
+
+save_view.save_my_view("tradeoffs", _screen_state)

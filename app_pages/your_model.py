@@ -10,6 +10,7 @@ import streamlit as st
 from csc_dash import cohort as cohort_mod
 from csc_dash import config, markup, report, tradeoffs
 from csc_dash.ui import loaders, shell, state
+from csc_dash.ui.tradeoffs_widgets import line_words
 
 UPLOADER_KEY = "your_model_file"
 # loaders.sweep keeps an uploaded cohort's threshold tables here, keyed by id(); a new or
@@ -186,8 +187,8 @@ model = loaders.current_model(cohort)
 threshold = loaders.current_threshold(cohort, model)
 st.markdown(
     f"A printable page in plain words for the tool chosen in the sidebar "
-    f"(**{shell.model_label(cohort, model)}**) at the threshold now "
-    f"in use ({threshold:.3g}): how many families are flagged, false alarms and children missed "
+    f"(**{shell.model_label(cohort, model)}**) at the line now in use "
+    f"({line_words(cohort, model)}): how many families are flagged, false alarms and children missed "
     "per 1,000 referrals, on whom the mistakes fall, and what the numbers cannot tell."
 )
 st.download_button(

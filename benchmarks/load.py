@@ -53,7 +53,7 @@ from benchmarks.streamlit_client import (
 
 PAGE = "Trade-offs"
 PAGE_ID = "tradeoffs"
-THRESHOLD_KEY = "w_csc_threshold"
+LINE_KEY = "tradeoffs_line_settle"
 QUESTION = "reaction"
 SAVED_PREFIX = "Saved."
 NOT_SAVED_PREFIX = "Not saved yet"
@@ -216,8 +216,9 @@ async def participant(url: str, index: int, cfg: LoadConfig, code: str | None, r
         result.joined = True
         run = await session.open(PAGE)
         result.latencies["open"].append(run.latency_s)
-        slider = run.widget("slider", key=THRESHOLD_KEY)
-        low, high = slider.proto.min, slider.proto.max
+        # The line settles through the Trade-offs fragment's messenger (components v2), in
+        # whole steps per 1,000, as a browser sends it once the line stops moving.
+        run.widget("bidi_component", key=LINE_KEY)
         save_every = max(1, cfg.moves // max(1, cfg.answers))
         saved = 0
         for move in range(cfg.moves):
@@ -225,8 +226,8 @@ async def participant(url: str, index: int, cfg: LoadConfig, code: str | None, r
                 break
             try:
                 await asyncio.sleep(rng.uniform(*cfg.think))
-                value = round(rng.uniform(low + 0.02 * (high - low), low + 0.6 * (high - low)), 3)
-                run = await session.set(run.widget("slider", key=THRESHOLD_KEY), [value])
+                value = rng.randint(20, 600)
+                run = await session.set(run.widget("bidi_component", key=LINE_KEY), {"step": value})
                 result.latencies["move"].append(run.latency_s)
                 if run.exceptions:
                     result.errors.append(f"{pseudonym} move {move}: {run.exceptions}")
@@ -286,7 +287,7 @@ async def come_back(session: StreamlitSession, result: SessionResult, *,
             last = exc
             await asyncio.sleep(0.5)
             continue
-        if result.pseudonym in run.text() and run.has_widget("slider", key=THRESHOLD_KEY):
+        if result.pseudonym in run.text() and run.has_widget("bidi_component", key=LINE_KEY):
             result.rejoined += 1
             return run
         raise ProtocolError(f"{result.pseudonym} reconnected but is not back as themselves")

@@ -50,6 +50,7 @@ _VALUE_FIELD = {
     "select_slider": "string_array_value",
     "button_group": "string_array_value",
     "button": "trigger_value",
+    "bidi_component": "json_value",  # a components v2 element's state, e.g. {"step": 95}
 }
 
 # Runs a cached message is kept for (the browser's default ``maxCachedMessageAge``).
@@ -478,6 +479,8 @@ class StreamlitSession:
             state.string_array_value.data[:] = [
                 str(v) for v in (value if isinstance(value, list | tuple) else [value])
             ]
+        elif field_name == "json_value":
+            state.json_value = json.dumps(value)
         elif field_name == "double_value":
             state.double_value = float(value)
         elif field_name == "bool_value":

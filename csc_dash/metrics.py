@@ -5,8 +5,9 @@ outcome each flagged referral is either a true positive (the case went on to a p
 a *false alarm*; each referral not flagged is either a *child missed* (it escalated) or a true
 negative.
 
-All thresholds are computed from one sort and cumulative sums (see :func:`threshold_table`),
-which is what lets a slider move instantly on a million referrals. The tests check every figure
+Every distinct score is read from one sort (see :func:`threshold_table`); an evenly spaced grid
+of thresholds (0, 0.001, ..., 1) from one pass: each score's bin, a bincount and cumulative
+sums. The tests check every figure
 against scikit-learn.
 """
 
@@ -98,14 +99,80 @@ def check_inputs(y_true, scores) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _counts(y: np.ndarray, s: np.ndarray, thresholds: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Flagged and true-positive counts at each threshold, from one sort and a cumulative sum."""
-    order = np.argsort(s, kind="stable")
-    s_sorted = s[order]
-    pos_below = np.concatenate([[0], np.cumsum(y[order], dtype=np.int64)])
-    n = len(s)
-    first_flagged = np.searchsorted(s_sorted, thresholds, side="left")  # score >= threshold
-    flagged = n - first_flagged
-    tp = pos_below[-1] - pos_below[first_flagged]
+    """Flagged and true-positive counts at each threshold (flagged: score >= threshold).
+
+    A regular grid of thresholds (such as 0, 0.001, ..., 1) on many more scores than
+    thresholds is one pass over the scores (:func:`_grid_counts`); anything else is one sort of
+    the scores and one of the positives' scores, then binary searches.
+    """
+    if 8 * len(thresholds) <= len(s) and _grid_step(thresholds) is not None:
+        return _grid_counts(y, s, thresholds)
+    s_sorted = np.sort(s)
+    pos_sorted = np.sort(s[y == 1])
+    flagged = len(s) - np.searchsorted(s_sorted, thresholds, side="left")
+    tp = len(pos_sorted) - np.searchsorted(pos_sorted, thresholds, side="left")
+    return flagged.astype(np.int64), tp.astype(np.int64)
+
+
+def _every_distinct(y: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Every distinct score plus one just above the highest, with the counts there."""
+    s_sorted = np.sort(s)
+    pos_sorted = np.sort(s[y == 1])
+    starts = np.flatnonzero(np.concatenate([[True], s_sorted[1:] != s_sorted[:-1]]))
+    distinct = s_sorted[starts]
+    t = np.concatenate([distinct, [np.nextafter(distinct[-1], np.inf)]])
+    flagged = np.concatenate([len(s) - starts, [0]]).astype(np.int64)
+    tp = (len(pos_sorted) - np.searchsorted(pos_sorted, t, side="left")).astype(np.int64)
+    return t, flagged, tp
+
+
+def _grid_step(t: np.ndarray) -> float | None:
+    """The step of an increasing, evenly spaced set of thresholds; ``None`` otherwise."""
+    if len(t) < 2:
+        return None
+    gaps = np.diff(t)
+    step = float((t[-1] - t[0]) / (len(t) - 1))
+    if not step > 0 or not np.all(gaps > 0):
+        return None
+    if np.max(np.abs(gaps - step)) > 1e-9 * step:
+        return None
+    return step
+
+
+#: Scores this close (in steps) to a grid line are placed by an exact comparison.
+_GRID_TOLERANCE = 1e-6
+
+
+def _grid_counts(y: np.ndarray, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Counts on an evenly spaced grid in one pass: each score's bin, a bincount, cumulative sums.
+
+    A score's bin is how many thresholds are at or below it. Arithmetic finds it; a score
+    within :data:`_GRID_TOLERANCE` of a grid line, where rounding could put it one bin off, is
+    placed by an exact comparison (``searchsorted``), so the counts are exactly those of
+    ``score >= threshold``.
+    """
+    m = len(t)
+    step = _grid_step(t)
+    q = s * (1.0 / step) if t[0] == 0 else (s - t[0]) * (1.0 / step)
+    code = np.floor(q)  # bin - 1: the grid line at or below the score
+    q -= code  # the fraction of a step above that line
+    near = q < _GRID_TOLERANCE
+    near |= q > 1 - _GRID_TOLERANCE
+    near = np.flatnonzero(near)
+    inside = s.min() >= t[0] and s.max() < t[-1]
+    if not inside:
+        np.clip(code, -1, m - 1, out=code)
+    bins = code.astype(np.intp)
+    bins[near] = np.searchsorted(t, s[near], side="right") - 1
+    if not inside:
+        bins += 1
+    every = np.bincount(bins, minlength=m + 1)
+    positive = np.bincount(bins[y.astype(bool, copy=False)], minlength=m + 1)
+    if inside:  # bins were one low: shift
+        every = np.concatenate([[0], every[:m]])
+        positive = np.concatenate([[0], positive[:m]])
+    flagged = len(s) - np.cumsum(every)[:m]
+    tp = int(positive.sum()) - np.cumsum(positive)[:m]
     return flagged.astype(np.int64), tp.astype(np.int64)
 
 
@@ -131,14 +198,12 @@ def threshold_table(y_true, scores, *, thresholds: Sequence[float] | None = None
     """
     y, s = check_inputs(y_true, scores)
     if thresholds is None:
-        distinct = np.unique(s)
-        above = np.nextafter(distinct[-1], np.inf)
-        t = np.concatenate([distinct, [above]])
+        t, flagged, tp = _every_distinct(y, s)
     else:
         t = np.asarray(thresholds, dtype=float).reshape(-1)
         if np.isnan(t).any():
             raise ValueError("Thresholds must be numbers; found a missing value (NaN).")
-    flagged, tp = _counts(y, s, t)
+        flagged, tp = _counts(y, s, t)
     n = len(y)
     positives = int(y.sum())
     negatives = n - positives

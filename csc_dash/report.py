@@ -31,6 +31,7 @@ __all__ = [
     "NO_GROUPS_LINE",
     "PER_1000_ROWS",
     "TransparencyFigures",
+    "average_precision_interval",
     "render_summary",
     "suggested_n_boot",
     "transparency_figures",
@@ -100,54 +101,97 @@ class TransparencyFigures:
     notices: tuple[str, ...] = ()
 
 
-def _per_1000_statistics(y: np.ndarray, s: np.ndarray, threshold: float):
-    """Statistics of resampled row positions (see :func:`_bootstrap`), one per figure."""
-    flagged = s >= threshold
-    positive = y == 1
-    masks = {
-        "flagged_per_1000": flagged,
-        "true_alarms_per_1000": flagged & positive,
-        "false_alarms_per_1000": flagged & ~positive,
-        "missed_per_1000": ~flagged & positive,
-    }
-
-    def make(mask: np.ndarray):
-        return lambda idx: 1000.0 * np.count_nonzero(mask[idx]) / len(idx)
-
-    return {name: make(mask) for name, mask in masks.items()}
+#: Above this many cells (distinct score and outcome pairs) the average precision's bootstrap
+#: runs on scores rounded to :data:`AP_GRID` (see :func:`average_precision_interval`).
+MAX_AP_CELLS = 20_000
+AP_GRID = 1e-4
 
 
-def _average_precision_of_draws(y: np.ndarray, s: np.ndarray):
-    """Average precision of resampled row positions, without re-sorting for every draw.
+def _ap_cells(y: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Referrals collapsed into cells of equal score and outcome, highest score first:
+    the count in each cell, its outcome, and its block of tied scores (blocks may skip)."""
+    values, inverse = np.unique(s, return_inverse=True)
+    return _cells_from_levels(len(values) - 1 - inverse, len(values), y)
 
-    Rows are sorted by score once and collapsed into cells of equal score and outcome; a draw
-    becomes a count per cell (one ``bincount``), and the average precision follows from
-    cumulative sums over blocks of tied scores (ties flagged together, as in scikit-learn).
+
+def _cells_from_levels(level: np.ndarray, n_levels: int, y: np.ndarray):
+    """Cells from each referral's score level (0 = highest) and outcome, in one bincount."""
+    count = np.bincount(level * 2 + y, minlength=2 * n_levels)
+    cells = np.flatnonzero(count)
+    return count[cells], (cells % 2).astype(float), cells // 2
+
+
+def _rounded_cells(y: np.ndarray, s: np.ndarray):
+    """As :func:`_ap_cells` on scores rounded to :data:`AP_GRID`; one pass when they span
+    less than 5,000,000 grid steps (scores between 0 and 1 span 10,001)."""
+    q = np.rint(s * (1.0 / AP_GRID))
+    low, high = q.min(), q.max()
+    if high - low < 5_000_000:
+        return _cells_from_levels((high - q).astype(np.intp), int(high - low) + 1, y)
+    return _ap_cells(y, q)
+
+
+def _ap_of_weights(weights: np.ndarray, y_cell: np.ndarray, block: np.ndarray) -> np.ndarray:
+    """Average precision for each row of cell counts (draws x cells); ties flagged together, as
+    in scikit-learn. NaN where a draw has nobody who went on to a plan or care."""
+    n_blocks = int(block[-1]) + 1
+    draws = len(weights)
+    offsets = (np.arange(draws) * n_blocks)[:, None]
+    index = (block[None, :] + offsets).ravel()
+    all_ = np.bincount(index, weights=weights.ravel(), minlength=draws * n_blocks)
+    tp = np.bincount(index, weights=(weights * y_cell[None, :]).ravel(), minlength=draws * n_blocks)
+    all_, tp = all_.reshape(draws, n_blocks), tp.reshape(draws, n_blocks)
+    positives = tp.sum(axis=1)
+    cum_tp, cum_all = np.cumsum(tp, axis=1), np.cumsum(all_, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(cum_all > 0, cum_tp / np.maximum(cum_all, 1), 0.0)
+        return np.where(positives > 0, (tp * precision).sum(axis=1) / positives, np.nan)
+
+
+def average_precision_interval(
+    y: np.ndarray,
+    s: np.ndarray,
+    *,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    random_state: int = 0,
+    exact: float | None = None,
+    distinct: int | None = None,
+) -> tuple[float, float]:
+    """95% percentile-bootstrap interval of average precision, resampling score cells.
+
+    Resampling referrals with replacement is the same as drawing how many fall in each cell
+    (equal score and outcome) from a multinomial with the cells' shares, so each draw is a
+    vector of cell counts, not a million row numbers. With more than :data:`MAX_AP_CELLS`
+    cells the scores are first rounded to :data:`AP_GRID` (ties within 0.0001 merge, which
+    moves average precision by far less than the interval's width); the interval is widened
+    if need be to hold the exact average precision. The tests check it against
+    :func:`csc_dash.metrics.bootstrap_interval` resampling rows. Draws with nobody who went on
+    to a plan or care are left out; if more than half are, the interval is ``(nan, nan)``.
     """
-    order = np.lexsort((y, -s))
-    s_sorted, y_sorted = s[order], y[order]
-    new_score = np.concatenate([[True], s_sorted[1:] != s_sorted[:-1]])
-    new_cell = new_score | np.concatenate([[True], y_sorted[1:] != y_sorted[:-1]])
-    cell_sorted = np.cumsum(new_cell) - 1
-    cell_of_row = np.empty(len(s), dtype=np.int32 if len(s) < 2**31 else np.int64)
-    cell_of_row[order] = cell_sorted
-    starts = np.flatnonzero(new_cell)
-    block_of_cell = (np.cumsum(new_score) - 1)[starts]
-    y_of_cell = y_sorted[starts].astype(float)
-    n_cells, n_blocks = len(starts), int(block_of_cell[-1]) + 1
-
-    def statistic(idx: np.ndarray) -> float:
-        weight = np.bincount(cell_of_row[idx], minlength=n_cells).astype(float)
-        tp = np.bincount(block_of_cell, weights=weight * y_of_cell, minlength=n_blocks)
-        all_ = np.bincount(block_of_cell, weights=weight, minlength=n_blocks)
-        positives = tp.sum()
-        if positives == 0:
-            raise ValueError(metrics.NO_POSITIVES)
-        cum_tp, cum_all = np.cumsum(tp), np.cumsum(all_)
-        present = cum_all > 0
-        return float(np.sum(tp[present] / positives * cum_tp[present] / cum_all[present]))
-
-    return statistic
+    y = np.asarray(y).astype(np.intp)
+    if distinct is None:
+        distinct = len(np.unique(s))
+    if 2 * distinct > MAX_AP_CELLS:
+        count, y_cell, block = _rounded_cells(y, s)
+    else:
+        count, y_cell, block = _ap_cells(y, s)
+    n = int(count.sum())
+    rng = np.random.default_rng(random_state)
+    chunk = max(1, 4_000_000 // max(len(count), 1))
+    values = []
+    for start in range(0, n_boot, chunk):
+        weights = rng.multinomial(n, count / n, size=min(chunk, n_boot - start))
+        values.append(_ap_of_weights(weights.astype(float), y_cell, block))
+    draws = np.concatenate(values)
+    ok = draws[~np.isnan(draws)]
+    if len(ok) < n_boot / 2:
+        return (np.nan, np.nan)
+    alpha = (1 - confidence) / 2
+    low, high = np.quantile(ok, [alpha, 1 - alpha])
+    if exact is None:
+        exact = metrics.average_precision(y, s)
+    return (float(min(low, exact)), float(max(high, exact)))
 
 
 def suggested_n_boot(referrals: int, *, most: int = 1000, least: int = 200) -> int:
@@ -184,24 +228,28 @@ def transparency_figures(
     -----
     The per-1,000 figures are the row of :func:`csc_dash.metrics.threshold_table` at the
     threshold, shown as whole people that add up (:func:`csc_dash.tradeoffs.people_counts`,
-    the same numbers as the Trade-offs page); their intervals and the average precision's come from
-    :func:`csc_dash.metrics.bootstrap_interval` (the same draws as calling it on ``y, scores``
-    with the same seed); groups come from :func:`csc_dash.fairness.group_error_rates`.
+    the same numbers as the Trade-offs page) with the same ranges as that page
+    (:func:`csc_dash.tradeoffs.per_1000_intervals`, whatever ``n_boot``); the average
+    precision's interval comes from :func:`average_precision_interval` (score cells, not rows);
+    groups come from :func:`csc_dash.fairness.group_error_rates`.
     """
     from csc_dash.fairness import group_error_rates  # sibling modules, imported when needed
-    from csc_dash.tradeoffs import people_counts
+    from csc_dash.tradeoffs import average_precision_from_table, people_counts, per_1000_intervals
 
     y, s = metrics.check_inputs(cohort.y, cohort.scores(model))
     threshold = float(threshold)
-    row = metrics.row_at_threshold(y, s, threshold)
-    positions = np.arange(len(y))
+    table = metrics.threshold_table(y, s)  # one sort for the row, average precision, ties
+    row = metrics.lookup(table, threshold)
+    # The very ranges the Trade-offs page shows at this line (one function, one method).
+    on_screen = per_1000_intervals(row)
     intervals = {
-        name: metrics.bootstrap_interval(stat, positions, n_boot=n_boot, random_state=random_state)
-        for name, stat in _per_1000_statistics(y, s, threshold).items()
+        column: on_screen[_PEOPLE_KEY[column]] or (np.nan, np.nan) for column, _ in PER_1000_ROWS
     }
-    ap = metrics.average_precision(y, s)
-    ap_interval = metrics.bootstrap_interval(
-        _average_precision_of_draws(y, s), positions, n_boot=n_boot, random_state=random_state
+    if y.sum() == 0:
+        raise ValueError(metrics.NO_POSITIVES)
+    ap = average_precision_from_table(table)
+    ap_interval = average_precision_interval(
+        y, s, n_boot=n_boot, random_state=random_state, exact=ap, distinct=len(table) - 1
     )
     columns = cohort.group_columns if groups is None else tuple(groups)
     tables = {
@@ -298,6 +346,14 @@ def _range(low: float, high: float) -> str:
     return f"{_number(low)} to {_number(high)}"
 
 
+def _outward(low: float, high: float) -> str:
+    """A per-1,000 range rounded outwards to whole people, as the Trade-offs page says it
+    (:func:`csc_dash.tradeoffs.interval_text`)."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return TOO_FEW
+    return f"{int(np.floor(low + 1e-9)):,} to {int(np.ceil(high - 1e-9)):,}"
+
+
 def _per_1000_table(fig: TransparencyFigures) -> str:
     rows = []
     for column, label in PER_1000_ROWS:
@@ -305,7 +361,7 @@ def _per_1000_table(fig: TransparencyFigures) -> str:
         rows.append(
             f'<tr><th scope="row">{_e(label)}</th>'
             f'<td class="num">{fig.people[_PEOPLE_KEY[column]]:,}</td>'
-            f'<td class="num">{_range(low, high)}</td></tr>'
+            f'<td class="num">{_outward(low, high)}</td></tr>'
         )
     return (
         '<table class="per1000"><caption>Out of every 1,000 referrals</caption>'

@@ -10,6 +10,7 @@ counterpart in :mod:`csc_dash.metrics` gives from the raw scores.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,29 @@ from csc_dash.markup import markdown_text
 
 __all__ = [
     "FIGURE_CELLS",
+    "LineSteps",
+    "MAX_SCORE_STEPS",
+    "PER_1000_STEPS",
+    "PERSON_WORDS",
+    "PICTURE_EACH",
+    "PICTURE_PEOPLE",
+    "client_table",
+    "decode_changes",
+    "encode_changes",
+    "line_steps",
+    "line_words",
+    "people_from_client_table",
+    "picture_counts",
+    "picture_sentence",
+    "snap_threshold",
+    "step_for_threshold",
+    "step_at_most",
+    "score_line_text",
+    "found_sentence",
+    "ranking_sentence",
+    "pr_curve_summary",
+    "count_for_per_1000",
+    "comparison_lines",
     "INTERVAL_ANALYST",
     "INTERVAL_NOTE",
     "KIND_ORDER",
@@ -707,18 +731,70 @@ def tool_phrase(name: str, *, start: bool = False) -> str:
     return "The" + phrase[3:] if start else phrase
 
 
-def line_button_label(row: Mapping) -> str:
-    """The label of a "use this line" button: what the line flags, so two buttons never read
-    the same unless they are the same line (short: it must fit half a tablet's width)."""
-    return f"Use line: {int(row['flagged']):,} flagged"
+def line_button_label(counts: Mapping[str, int]) -> str:
+    """The label of a "use this line" button, in the words of the sentence beside it
+    (``counts`` from :func:`people_counts` at that line): "Flag 95 in every 1,000"."""
+    return f"Flag {int(counts['flagged']):,} in every 1,000"
 
 
-def line_button_help(row: Mapping) -> str:
-    """The tooltip of a "use this line" button: the line itself, to four decimals."""
+def line_button_help(counts: Mapping[str, int]) -> str:
+    """The tooltip of a "use this line" button."""
     return (
-        f"Moves the line to {float(row['threshold']):.4f}, which flags "
-        f"{int(row['flagged']):,} referrals."
+        f"Moves the line so that it flags {int(counts['flagged']):,} in every 1,000 referrals, "
+        "on this page and on every other page."
     )
+
+
+def found_sentence(row: Mapping, *, yes_no: bool = False) -> str:
+    """At the line: the share of children found and how often a flag is right, in words."""
+    found, right = float(row["recall"]), float(row["precision"])
+    if found != found or right != right:
+        return "This tool flags nobody." if yes_no else "At your line nobody is flagged."
+    return (
+        f"{'This tool' if yes_no else 'At your line the tool'} finds {found:.0%} of the "
+        f"children who went on to a plan or care, and is right {right:.0%} of the times it flags."
+    )
+
+
+def ranking_sentence(*, average_precision: float, base_rate: float) -> str:
+    """How well the scores put referrals in order, at every line at once."""
+    if average_precision != average_precision:
+        return "No referral went on to a plan or care, so the curve cannot be drawn."
+    return (
+        f"Its average precision is {average_precision:.2f}; a random guess would get about "
+        f"{base_rate:.2f}. The higher, the better the tool puts the referrals that went on to a "
+        "plan or care first."
+    )
+
+
+def pr_curve_summary() -> str:
+    """The precision–recall chart in one sentence (it shows every line, not one)."""
+    return (
+        "The chart shows, for every line, how many of the children who went on to a plan or care "
+        "are found (across) and how often a flag is right (up); the dashed line is a random guess."
+    )
+
+
+def count_for_per_1000(table: pd.DataFrame, per_1000: int) -> int:
+    """How many referrals "``per_1000`` in every 1,000" is for this sweep (rounded down)."""
+    _check_table(table)
+    n = int(table["flagged"].iloc[0])
+    return int(np.floor(min(max(per_1000, 0), 1000) * n / 1000.0 + 1e-9))
+
+
+def comparison_lines(frame: pd.DataFrame) -> str:
+    """Which line each tool is at in the comparison, as a Markdown list (names escaped)."""
+    return "\n".join(
+        f"- {markdown_text(r['label'])}: its line flags {int(r['flagged_people']):,} in every "
+        "1,000 referrals."
+        for _, r in frame.iterrows()
+    )
+
+
+def step_at_most(steps: LineSteps, count: int) -> int:
+    """The step flagging the most referrals without flagging more than ``count``."""
+    ok = np.flatnonzero(steps.flagged <= count)
+    return int(ok[np.argmax(steps.flagged[ok])]) if len(ok) else 0
 
 
 def pr_summary(row: Mapping) -> str:
@@ -779,3 +855,215 @@ YES_NO_PR_ANALYST = (
     "its two values gives the same confusion matrix. Average precision of a binary score equals "
     "scikit-learn's average_precision_score; the dashed line is the base rate."
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# The line in whole steps: "how many in every 1,000 are flagged", or a tool's own scores
+
+#: A tool with at most this many distinct scores (a 1-10 decile tool, a 0-100 points scale)
+#: keeps its own scale: its line is "a score of 5 or above", one step per score.
+MAX_SCORE_STEPS = 101
+#: Steps of the plain line on the per-1,000 scale: 0, 1, ..., 1,000 flagged in every 1,000.
+PER_1000_STEPS = 1001
+#: People in the picture; each stands for this many of every 1,000 referrals.
+PICTURE_PEOPLE = 100
+PICTURE_EACH = 10
+
+
+@dataclass(frozen=True)
+class LineSteps:
+    """Every place the plain line can stop, from flagging fewest (step 0) to flagging most.
+
+    ``mode`` is ``"per_1000"`` (step k flags at most k in every 1,000 referrals; ties are never
+    split, so a few steps can flag fewer), ``"score"`` (a tool with few distinct scores: one step
+    per score, the line reads "a score of 5 or above") or ``"fixed"`` (a yes/no tool: one step).
+    ``thresholds`` holds the score line (flag when score >= it) of each step; ``people`` the
+    four kinds as whole people of 1,000 (:func:`people_counts`) there.
+    """
+
+    mode: str
+    thresholds: np.ndarray
+    flagged: np.ndarray  # referrals flagged at each step (not per 1,000)
+    people: tuple[dict[str, int], ...]
+    labels: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.thresholds)
+
+
+def _score_label(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+
+
+def line_steps(table: pd.DataFrame) -> LineSteps:
+    """The steps of the plain line for a full sweep (:func:`csc_dash.metrics.threshold_table`)."""
+    _check_table(table)
+    t_all = table["threshold"].to_numpy()
+    flagged_all = table["flagged"].to_numpy()
+    if is_yes_no(table):
+        i = [int(np.searchsorted(t_all, yes_no_threshold(table), side="left"))]
+        mode = "fixed"
+    elif len(table) <= MAX_SCORE_STEPS + 1:  # distinct scores plus the 'nobody flagged' row
+        i = list(range(len(table) - 1, -1, -1))  # highest line (nobody) first
+        mode = "score"
+    else:
+        n = int(flagged_all[0])
+        k = np.arange(PER_1000_STEPS)
+        counts = np.floor(k * (n / 1000.0) + 1e-9).astype(np.int64)
+        i = np.minimum(np.searchsorted(-flagged_all, -counts, side="left"), len(table) - 1)
+        mode = "per_1000"
+    i = np.asarray(i, dtype=np.intp)
+    rows = table.iloc[i]
+    people = tuple(people_counts(r) for r in rows[["tp", "fp", "fn", "tn"]].to_dict("records"))
+    if mode == "per_1000":
+        labels = tuple(f"{p['flagged']:,} in every 1,000" for p in people)
+    else:
+        top = len(table) - 1  # the 'nobody flagged' row
+        labels = tuple(
+            "nobody" if j == top and mode == "score" else f"{_score_label(t_all[j])} or above"
+            for j in i
+        )
+    return LineSteps(
+        mode=mode,
+        thresholds=t_all[i].astype(float),
+        flagged=flagged_all[i].astype(np.int64),
+        people=people,
+        labels=labels,
+    )
+
+
+def step_for_threshold(steps: LineSteps, table: pd.DataFrame, threshold: float) -> int:
+    """The step nearest a score line: the one flagging the number of referrals nearest to
+    what ``threshold`` flags (the lower step when two are as near)."""
+    flagged = int(threshold_row(table, threshold)["flagged"])
+    return int(np.argmin(np.abs(steps.flagged - flagged)))
+
+
+def snap_threshold(steps: LineSteps, table: pd.DataFrame, threshold: float) -> float:
+    """``threshold`` moved onto the nearest step, so the plain line and the score line agree."""
+    return float(steps.thresholds[step_for_threshold(steps, table, threshold)])
+
+
+def line_words(steps: LineSteps, step: int) -> str:
+    """The line at ``step`` in plain words, for any page that shows it."""
+    if steps.mode == "per_1000":
+        return f"the line flags {steps.people[step]['flagged']:,} in every 1,000 referrals"
+    if steps.mode == "fixed":
+        return (
+            f"this tool only says yes or no: it flags {steps.people[step]['flagged']:,} "
+            "in every 1,000 referrals"
+        )
+    if steps.labels[step] == "nobody":
+        return "the line is above every score, so nobody is flagged"
+    return (
+        f"the line flags referrals with a score of {steps.labels[step]} "
+        f"({steps.people[step]['flagged']:,} in every 1,000 referrals)"
+    )
+
+
+def picture_counts(counts: Mapping[str, int]) -> dict[str, int]:
+    """The four kinds as :data:`PICTURE_PEOPLE` people, each standing for
+    :data:`PICTURE_EACH` of the 1,000 (:func:`largest_remainder`, so they add up)."""
+    cells = largest_remainder([counts[k] for k in KIND_ORDER], PICTURE_PEOPLE)
+    return {k: int(c) for k, c in zip(KIND_ORDER, cells, strict=True)}
+
+
+#: Characters of the step code sent to the browser: one per change of up to 63 (see below).
+_CODE = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+_CODE_OFFSET = 8  # changes from -8 to 55 take one character
+
+
+def encode_changes(values: Sequence[int]) -> str:
+    """Whole numbers as their changes, one character each (``~d;`` for a big change).
+
+    The per-1,000 table of 1,001 steps fits in about 1 KB this way; the browser decodes it
+    with the same rule (:func:`decode_changes` is the reference).
+    """
+    out, previous = [], 0
+    for v in values:
+        d = int(v) - previous
+        previous = int(v)
+        out.append(_CODE[d + _CODE_OFFSET] if 0 <= d + _CODE_OFFSET < len(_CODE) else f"~{d};")
+    return "".join(out)
+
+
+def decode_changes(text: str) -> list[int]:
+    """The inverse of :func:`encode_changes`."""
+    values, current, i = [], 0, 0
+    while i < len(text):
+        if text[i] == "~":
+            end = text.index(";", i)
+            d = int(text[i + 1 : end])
+            i = end + 1
+        else:
+            d = _CODE.index(text[i]) - _CODE_OFFSET
+            i += 1
+        current += d
+        values.append(current)
+    return values
+
+
+def client_table(steps: LineSteps) -> dict:
+    """What the browser needs to redraw the figures and the picture at every step, without
+    asking the server: flagged and true alarms (people of 1,000) per step, and how many went on
+    to a plan or care (the same at every step). The rest follows: false alarms = flagged -
+    true alarms; missed = went on - true alarms; not flagged = 1,000 - flagged - missed."""
+    escalated = steps.people[0]["escalated"] if steps.people else 0
+    out = {
+        "mode": steps.mode,
+        "flagged": encode_changes([p["flagged"] for p in steps.people]),
+        "true_alarm": encode_changes([p["true_alarm"] for p in steps.people]),
+        "escalated": int(escalated),
+    }
+    if steps.mode != "per_1000":
+        out["labels"] = list(steps.labels)
+    return out
+
+
+def people_from_client_table(data: Mapping) -> list[dict[str, int]]:
+    """The people at every step as the browser works them out from :func:`client_table`."""
+    flagged = decode_changes(data["flagged"])
+    true_alarm = decode_changes(data["true_alarm"])
+    e = int(data["escalated"])
+    return [
+        {
+            "true_alarm": t,
+            "false_alarm": f - t,
+            "missed": e - t,
+            "not_flagged": 1000 - f - e + t,
+            "flagged": f,
+            "escalated": e,
+        }
+        for f, t in zip(flagged, true_alarm, strict=True)
+    ]
+
+
+#: Each kind's person in the picture (one, many) and what it means (for one, for many).
+PERSON_WORDS = {
+    "true_alarm": ("solid blue person", "solid blue people",
+                   "stands for referrals that were flagged and went on to a plan or care",
+                   "stand for referrals that were flagged and went on to a plan or care"),
+    "false_alarm": ("striped brown person", "striped brown people",
+                    "stands for false alarms", "stand for false alarms"),
+    "missed": ("hollow person with a cross", "hollow people with a cross",
+               "stands for children missed", "stand for children missed"),
+    "not_flagged": ("thin grey outline", "thin grey outlines",
+                    "stands for referrals not flagged that had no plan or care",
+                    "stand for referrals not flagged that had no plan or care"),
+}
+
+
+def picture_sentence(picture: Mapping[str, int]) -> str:
+    """The people picture in words (``picture`` from :func:`picture_counts`); the browser
+    writes the same sentence as the line moves."""
+    parts = []
+    for kind in KIND_ORDER:
+        one, many, is_, are = PERSON_WORDS[kind]
+        k = int(picture[kind])
+        parts.append(f"{k:,} {one if k == 1 else many} {is_ if k == 1 else are}.")
+    return f"Each person stands for {PICTURE_EACH} of the 1,000 referrals. " + " ".join(parts)
+
+
+def score_line_text(threshold: float) -> str:
+    """The score line, for the analyst view only (the plain view speaks of people per 1,000)."""
+    return f"Score line: flag when the score is at or above **{float(threshold):.4f}**."

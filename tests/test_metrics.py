@@ -181,3 +181,72 @@ def test_table_has_the_documented_columns():
     table = metrics.threshold_table([0, 1], [0.1, 0.9])
     assert tuple(table.columns) == metrics.TABLE_COLUMNS
     assert isinstance(table, pd.DataFrame)
+
+
+# An evenly spaced grid of thresholds on many more scores takes the one-pass path (bins and a
+# bincount); it must give exactly what comparing every score with every threshold gives,
+# including scores that sit exactly on a grid line or a hair either side of one.
+def _on_and_near_grid(k: int, nudge: int) -> float:
+    x = k / 40
+    for _ in range(abs(nudge)):
+        x = np.nextafter(x, np.inf if nudge > 0 else -np.inf)
+    return float(x)
+
+
+grid_data = st.integers(min_value=200, max_value=600).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(0, 1), min_size=n, max_size=n).filter(lambda y: 0 < sum(y) < n),
+        st.lists(
+            st.one_of(
+                st.builds(_on_and_near_grid, st.integers(-4, 44), st.integers(-2, 2)),
+                st.floats(-0.2, 1.2, allow_nan=False),
+            ),
+            min_size=n,
+            max_size=n,
+        ),
+        st.sampled_from([np.linspace(0, 1, 21), np.linspace(0, 1, 11), np.arange(0, 1.0001, 0.05),
+                         np.linspace(0.1, 0.9, 17)]),
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(grid_data)
+def test_grid_thresholds_give_exactly_the_counts_of_score_at_or_above(data):
+    y, s, grid = np.array(data[0]), np.array(data[1]), data[2]
+    assert metrics._grid_step(grid) is not None and 8 * len(grid) <= len(s)  # the one-pass path
+    table = metrics.threshold_table(y, s, thresholds=grid)
+    for row in table.itertuples():
+        tn, fp, fn, tp = confusion_matrix(y, (s >= row.threshold).astype(int), labels=[0, 1]).ravel()
+        assert (row.tp, row.fp, row.fn, row.tn) == (tp, fp, fn, tn)
+
+
+def test_grid_sweep_on_a_large_cohort_equals_sklearn_precision_recall_curve():
+    rng = np.random.default_rng(3)
+    n = 50_000
+    y = (rng.random(n) < 0.04).astype(int)
+    grid = np.linspace(0, 1, 1001)
+    s = grid[np.round(np.clip(rng.beta(2, 8, n) + 0.2 * y, 0, 1) * 1000).astype(int)]  # on it
+    table = metrics.threshold_table(y, s, thresholds=grid)
+    precision, recall, thresholds = precision_recall_curve(y, s)
+    at = metrics.threshold_table(y, s, thresholds=thresholds)  # the sort path, sklearn's points
+    np.testing.assert_allclose(at["precision"], precision[:-1])
+    np.testing.assert_allclose(at["recall"], recall[:-1])
+    # Every sklearn point is a grid line here, so the grid sweep has the same rows there.
+    for t, p, r in zip(thresholds, precision[:-1], recall[:-1], strict=True):
+        i = int(np.searchsorted(grid, t))
+        assert grid[i] == t
+        assert table["precision"].iloc[i] == pytest.approx(p, abs=1e-12)
+        assert table["recall"].iloc[i] == pytest.approx(r, abs=1e-12)
+
+
+def test_uneven_or_unsorted_thresholds_take_the_sort_path_and_agree():
+    rng = np.random.default_rng(4)
+    y = (rng.random(5000) < 0.1).astype(int)
+    s = rng.random(5000)
+    for t in (np.array([0.9, 0.1, 0.5]), np.array([0.1, 0.2, 0.5, 0.55]), np.array([0.3])):
+        assert metrics._grid_step(t) is None
+        table = metrics.threshold_table(y, s, thresholds=t)
+        for row in table.itertuples():
+            assert row.flagged == int((s >= row.threshold).sum())
+            assert row.tp == int(((s >= row.threshold) & (y == 1)).sum())

@@ -1,9 +1,16 @@
 """The Trade-offs page, through app.py: the line, the people, the two ways to choose the line,
-the curve and the side-by-side comparison, on the sample and on an uploaded cohort."""
+the curve and the side-by-side comparison, on the sample and on an uploaded cohort.
+
+The line's figures and picture are drawn by the browser from the table the page sends (a
+components v2 element): these tests read that table and the settled step from the element,
+and check them against scikit-learn-tested sweeps. tests/browser/test_line.py drives the real
+control in Chromium."""
 
 from __future__ import annotations
 
 import base64
+import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -15,7 +22,7 @@ from csc_dash.ui import state
 from tests.helpers import assert_no_exception, page_text, plotly_specs
 
 PAGE = "app_pages/tradeoffs.py"
-ICONS, CURVE, COMPARE = 0, 1, 2
+CURVE, COMPARE = 0, 1
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +37,23 @@ def _open(app_test, **session_state):
     return at
 
 
-def _metrics(at) -> dict[str, int]:
-    return {m.label: int(m.value.replace(",", "")) for m in at.metric}
+def _component(at, key: str) -> dict:
+    for el in at.get("bidi_component"):
+        if el.key == key:
+            proto = el.proto
+            field = proto.WhichOneof("data")
+            return json.loads(proto.json if field == "json" else proto.mixed.json)
+    raise AssertionError(f"no component {key}")
+
+
+def _shown(at) -> dict[str, int]:
+    """The people the browser shows at the settled step (decoded as its script decodes them)."""
+    data = _component(at, "tradeoffs_line")
+    return tradeoffs.people_from_client_table(data["table"])[data["step"]]
+
+
+def _steps(sample, model="structured"):
+    return tradeoffs.line_steps(metrics.threshold_table(sample.y, sample.scores(model)))
 
 
 def _array(value):
@@ -48,22 +70,19 @@ def _expected(sample, model, threshold):
 
 def _assert_figures_match(at, sample, model, threshold):
     row, counts = _expected(sample, model, threshold)
-    shown = _metrics(at)
-    assert shown["Flagged"] == counts["flagged"]
-    assert shown["Flagged, then a plan or care"] == counts["true_alarm"]
-    assert shown["False alarms"] == counts["false_alarm"]
-    assert shown["Children missed"] == counts["missed"]
+    shown = _shown(at)
+    assert shown == counts
     # whole people per 1,000: the headline is the nearest whole number, the rest within rounding
-    assert abs(shown["Flagged"] - row["flagged_per_1000"]) <= 0.5
-    assert abs(shown["False alarms"] - row["false_alarms_per_1000"]) < 1.5
-    assert abs(shown["Children missed"] - row["missed_per_1000"]) < 1.5
-    text = page_text(at)
-    assert tradeoffs.summary_sentence(counts) in text
-    # each of the four figures has its 95% interval beside it, from the same counts
+    assert abs(shown["flagged"] - row["flagged_per_1000"]) <= 0.5
+    assert abs(shown["false_alarm"] - row["false_alarms_per_1000"]) < 1.5
+    assert abs(shown["missed"] - row["missed_per_1000"]) < 1.5
+    # each of the four figures gets its 95% interval, from the same counts, at the settled line
     intervals = tradeoffs.per_1000_intervals(row)
-    captions = [c.value for c in at.caption]
-    for figure in ("flagged", "true_alarm", "false_alarm", "missed"):
-        assert tradeoffs.interval_text(intervals[figure]) in captions
+    for key in ("tradeoffs_line", "tradeoffs_line_settle"):
+        sent = _component(at, key)["intervals"]
+        for figure in ("flagged", "true_alarm", "false_alarm", "missed"):
+            assert sent[figure] == tradeoffs.interval_text(intervals[figure])
+    assert tradeoffs.found_sentence(row, yes_no=model == "rule") in page_text(at)
 
 
 def test_page_runs_and_starts_at_top_ten_percent(app_test, sample):
@@ -71,101 +90,104 @@ def test_page_runs_and_starts_at_top_ten_percent(app_test, sample):
     assert at.title[0].value == "Trade-offs"
     t = metrics.threshold_for_top_share(sample.scores("structured"), 0.10)
     assert at.session_state[state.THRESHOLD] == pytest.approx(t)
+    assert _component(at, "tradeoffs_line")["step"] == 100  # 100 in every 1,000
     _assert_figures_match(at, sample, "structured", t)
 
 
-def test_moving_the_slider_changes_the_figures_to_threshold_table(app_test, sample):
+@pytest.mark.parametrize("model", ["structured", "text"])
+def test_the_table_sent_to_the_browser_equals_people_counts_at_every_step(app_test, sample, model):
+    at = _open(app_test, **{state.MODEL: model})
+    table = metrics.threshold_table(sample.y, sample.scores(model))
+    sent = tradeoffs.people_from_client_table(_component(at, "tradeoffs_line")["table"])
+    steps = _steps(sample, model)
+    assert len(sent) == tradeoffs.PER_1000_STEPS
+    for k, t in enumerate(steps.thresholds):
+        assert sent[k] == tradeoffs.people_counts(metrics.lookup(table, t)), k
+        assert int((sample.scores(model) >= t).sum()) <= np.floor(k * len(sample) / 1000 + 1e-9)
+    assert len(json.dumps(_component(at, "tradeoffs_line")["table"])) < 3000  # small
+
+
+def test_a_settled_step_moves_the_shared_line_and_the_figures(app_test, sample):
     at = _open(app_test)
-    before = _metrics(at)
-    for t in (0.05, 0.2, 0.5):
-        at.slider(key=state.widget_key(state.THRESHOLD)).set_value(t).run()
+    steps = _steps(sample)
+    for k in (50, 200, 500):
+        # what the component's on_step_change does with the step it settled on
+        at.session_state[state.THRESHOLD] = float(steps.thresholds[k])
+        at.run()
         assert_no_exception(at)
-        assert at.session_state[state.THRESHOLD] == pytest.approx(t)
-        _assert_figures_match(at, sample, "structured", t)
-    assert _metrics(at) != before
+        assert _component(at, "tradeoffs_line")["step"] == k
+        assert _component(at, "tradeoffs_line_settle")["step"] == k
+        _assert_figures_match(at, sample, "structured", steps.thresholds[k])
 
 
-def test_analyst_view_shows_exact_figures(app_test, sample):
-    at = _open(app_test, **{state.VIEW: "analyst"})
-    at.slider(key=state.widget_key(state.THRESHOLD)).set_value(0.15).run()
+def test_a_line_between_steps_is_moved_onto_the_nearest_step(app_test, sample):
+    at = _open(app_test, **{state.THRESHOLD: 0.321})
+    steps = _steps(sample)
+    table = metrics.threshold_table(sample.y, sample.scores("structured"))
+    k = tradeoffs.step_for_threshold(steps, table, 0.321)
+    assert at.session_state[state.THRESHOLD] == steps.thresholds[k]
+    _assert_figures_match(at, sample, "structured", steps.thresholds[k])
+
+
+def test_analyst_view_shows_exact_figures_and_the_score_line(app_test, sample):
+    steps = _steps(sample)
+    t = float(steps.thresholds[150])
+    at = _open(app_test, **{state.VIEW: "analyst", state.THRESHOLD: t})
     # st.table: every row on screen, wrapped to the page's width (no scrolling box)
     table = at.table[0].value.set_index("Figure")["Value"]
-    row = metrics.row_at_threshold(sample.y, sample.scores("structured"), 0.15)
+    row = metrics.row_at_threshold(sample.y, sample.scores("structured"), t)
     intervals = tradeoffs.per_1000_intervals(row)
     assert table["Flagged"] == f"{int(row['flagged']):,}"
     low, high = intervals["false_alarm"]
     assert table["False alarms per 1,000"] == f"{row['false_alarms_per_1000']:.1f} (95%: {low:.1f} to {high:.1f})"
     assert table["Missed per 1,000"].startswith(f"{row['missed_per_1000']:.1f} (95%: ")
+    assert tradeoffs.score_line_text(t) in page_text(at)
     compared = at.table[1].value
     assert list(compared.columns) == ["Figure", *sample.model_labels.values()]
 
 
-def test_icon_array_has_1000_people_in_four_kinds(app_test, sample):
+def test_plain_view_never_shows_the_score_line(app_test, sample):
     at = _open(app_test)
-    spec = plotly_specs(at)[ICONS]
-    traces = spec["data"]
-    assert len(traces) == 4
-    sizes = [len(_array(tr["x"])) for tr in traces]
-    assert sum(sizes) == 1000
-    _, counts = _expected(sample, "structured", at.session_state[state.THRESHOLD])
-    assert sizes == [counts[k] for k in tradeoffs.KIND_ORDER]
-    assert len({tr["marker"]["symbol"] for tr in traces}) == 4  # shape as well as colour
-    assert all(tr["name"].split(":")[0] for tr in traces)  # legend in words
+    t = at.session_state[state.THRESHOLD]
+    text = page_text(at)
+    assert f"{t:.4f}" not in text and f"{t:.3f}" not in text
+    assert "Score line" not in text
 
 
-@pytest.mark.parametrize("share", [25, 3])
-def test_top_share_control_sets_the_line(app_test, sample, share):
+def test_the_picture_says_what_each_person_looks_like(app_test):
     at = _open(app_test)
-    at.number_input(key=state.widget_key(state.TOP_SHARE)).set_value(share).run()
-    at.button(key="tradeoffs_apply_share").click().run()
-    assert_no_exception(at)
-    expected = metrics.threshold_for_top_share(sample.scores("structured"), share / 100)
-    assert at.session_state[state.THRESHOLD] == expected
-    assert at.slider(key=state.widget_key(state.THRESHOLD)).value == pytest.approx(expected)
-    _assert_figures_match(at, sample, "structured", expected)
-    row = metrics.row_at_threshold(sample.y, sample.scores("structured"), expected)
-    assert tradeoffs.share_sentence(row) in page_text(at)
-
-
-def test_moving_the_line_does_not_move_the_share_control(app_test):
-    """The top-N% control is applied only by its button, so a slider move never snaps back."""
-    at = _open(app_test)
-    at.slider(key=state.widget_key(state.THRESHOLD)).set_value(0.3).run()
-    at.slider(key=state.widget_key(state.THRESHOLD)).set_value(0.35).run()
-    assert at.session_state[state.THRESHOLD] == pytest.approx(0.35)
-    assert at.number_input(key=state.widget_key(state.TOP_SHARE)).value == 10
+    data = _component(at, "tradeoffs_line")
+    assert data["marks"] == {k: list(v) for k, v in tradeoffs.PERSON_WORDS.items()}
 
 
 @pytest.mark.parametrize("per_month", [10, 55, 200])
 def test_capacity_control_flags_at_most_n_a_month(app_test, sample, per_month):
     at = _open(app_test)
     at.number_input(key=state.widget_key(state.CAPACITY)).set_value(per_month).run()
+    label = at.button(key="tradeoffs_apply_capacity").label
     at.button(key="tradeoffs_apply_capacity").click().run()
     assert_no_exception(at)
     t = at.session_state[state.THRESHOLD]
     flagged = int((sample.scores("structured") >= t).sum())
     assert flagged <= per_month * sample.months
-    assert t == metrics.threshold_for_capacity(
-        sample.scores("structured"), per_month=per_month, months=sample.months
-    )
+    assert t in _steps(sample).thresholds  # on a whole step
     assert f"up to {per_month * sample.months:,.0f} families" in page_text(at)
+    assert label == f"Flag {_shown(at)['flagged']:,} in every 1,000"  # the button did what it said
 
 
-def test_cost_control_applies_the_cheapest_line(app_test, sample):
+def test_cost_suggestion_and_its_button_say_the_same_line(app_test, sample):
+    """Issue 14: "the best line flags 95 in every 1,000" beside a button "Use line: 924 flagged"."""
     at = _open(app_test)
     at.number_input(key=state.widget_key(state.COST)).set_value(25).run()
+    text = page_text(at)
+    said = int(re.search(r"the best line flags ([\d,]+) in every 1,000", text).group(1).replace(",", ""))
+    assert at.button(key="tradeoffs_apply_cost").label == f"Flag {said:,} in every 1,000"
     at.button(key="tradeoffs_apply_cost").click().run()
     assert_no_exception(at)
-    expected = metrics.threshold_for_cost(sample.y, sample.scores("structured"), false_alarms_per_child=25)
-    assert at.session_state[state.THRESHOLD] == expected
-    assert "worth 25 false alarms" in page_text(at)
-    # the button says what its line flags, so the two buttons can be told apart
-    flagged = int(metrics.row_at_threshold(sample.y, sample.scores("structured"), expected)["flagged"])
-    assert at.button(key="tradeoffs_apply_cost").label == f"Use line: {flagged:,} flagged"
-    per_month = at.number_input(key=state.widget_key(state.CAPACITY)).value
-    t = metrics.threshold_for_capacity(sample.scores("structured"), per_month=per_month, months=sample.months)
-    flagged = int((sample.scores("structured") >= t).sum())
-    assert at.button(key="tradeoffs_apply_capacity").label == f"Use line: {flagged:,} flagged"
+    assert _shown(at)["flagged"] == said
+    best = metrics.threshold_for_cost(sample.y, sample.scores("structured"), false_alarms_per_child=25)
+    table = metrics.threshold_table(sample.y, sample.scores("structured"))
+    assert at.session_state[state.THRESHOLD] == tradeoffs.snap_threshold(_steps(sample), table, best)
 
 
 def test_model_picker_changes_the_curve(app_test, sample):
@@ -184,17 +206,15 @@ def test_model_picker_changes_the_curve(app_test, sample):
     assert "Tick-box data + case notes model" in page_text(at)
 
 
-def test_curve_has_current_point_and_random_baseline(app_test, sample):
+def test_curve_shows_every_line_and_the_random_baseline(app_test, sample):
     at = _open(app_test)
     traces = plotly_specs(at)[CURVE]["data"]
     base = _array(traces[1]["y"])
     assert base[0] == pytest.approx(sample.y.mean())
-    row = metrics.row_at_threshold(sample.y, sample.scores("structured"), at.session_state[state.THRESHOLD])
-    assert _array(traces[2]["x"])[0] == pytest.approx(row["recall"])
-    assert _array(traces[2]["y"])[0] == pytest.approx(row["precision"])
+    assert all(tr.get("name") != "Your line" for tr in traces)  # the line is said above, in words
 
 
-def test_comparison_is_at_the_rules_number_flagged(app_test, sample):
+def test_comparison_is_at_the_rules_number_flagged_and_says_each_tools_line(app_test, sample):
     at = _open(app_test)
     k = int(sample.frame["rule_flag"].sum())
     text = page_text(at)
@@ -206,17 +226,33 @@ def test_comparison_is_at_the_rules_number_flagged(app_test, sample):
         row = metrics.row_at_threshold(sample.y, sample.scores(model), t)
         assert row["flagged"] <= k
         assert found[i] == pytest.approx(row["true_alarms_per_1000"])
+        label = sample.model_labels[model]
+        per = tradeoffs.people_counts(row)["flagged"]
+        assert f"{label}: its line flags {per:,} in every 1,000 referrals." in text
+    assert all("needed help" not in bar["name"] for bar in bars)
+    assert bars[0]["name"] == "Flagged, went on to a plan or care"
 
 
-def test_threshold_survives_a_page_switch(app_test):
-    at = _open(app_test)
-    at.slider(key=state.widget_key(state.THRESHOLD)).set_value(0.321).run()
+def test_comparison_without_a_rule_is_at_the_number_asked(app_test):
+    cohort = _upload()
+    at = _open(app_test, **{state.UPLOAD: cohort})
+    at.number_input(key=state.widget_key(state.COMPARE_AT)).set_value(250).run()
+    assert_no_exception(at)
+    count = int(np.floor(250 * len(cohort) / 1000))
+    assert f"Every tool here flags the same number of referrals ({count:,})" in page_text(at)
+
+
+def test_threshold_survives_a_page_switch(app_test, sample):
+    steps = _steps(sample)
+    t = float(steps.thresholds[321])
+    at = _open(app_test, **{state.THRESHOLD: t})
     at.switch_page("app_pages/children.py").run()
     assert_no_exception(at)
-    assert "0.321" in page_text(at)
+    assert "the line flags 321 in every 1,000 referrals" in page_text(at)
     at.switch_page(PAGE).run()
     assert_no_exception(at)
-    assert at.slider(key=state.widget_key(state.THRESHOLD)).value == pytest.approx(0.321)
+    assert at.session_state[state.THRESHOLD] == t
+    assert _component(at, "tradeoffs_line")["step"] == 321
 
 
 def _keys(at, kind) -> set:
@@ -226,17 +262,17 @@ def _keys(at, kind) -> set:
 def test_rule_has_no_line_to_move_and_shows_its_own_figures(app_test, sample):
     """The reviewer's blocker: with the rule chosen the slider read 0.082, the suggestion boxes
     said 'flags 0' and the 'your line' marker sat off the curve."""
-    at = _open(app_test)
-    at.slider(key=state.widget_key(state.THRESHOLD)).set_value(0.082).run()
-    assert state.widget_key(state.THRESHOLD) in _keys(at, "slider")  # the checks below can fail
-    assert "tradeoffs_apply_cost" in _keys(at, "button")
+    line = float(_steps(sample).thresholds[82])
+    at = _open(app_test, **{state.THRESHOLD: line})
+    assert len(tradeoffs.people_from_client_table(_component(at, "tradeoffs_line")["table"])) > 1
+    assert "tradeoffs_apply_cost" in _keys(at, "button")  # the checks below can fail
     at.session_state[state.MODEL] = "rule"  # what the sidebar radio's callback does
     at.run()
     assert_no_exception(at)
     text = page_text(at)
     assert "This rule has no line to move: it flags every referral with two or more earlier referrals." in text
-    # no slider, no top-N%, no cost or capacity suggestions
-    assert state.widget_key(state.THRESHOLD) not in _keys(at, "slider")
+    # one step (the browser hides the control), no cost or capacity suggestions
+    assert len(tradeoffs.people_from_client_table(_component(at, "tradeoffs_line")["table"])) == 1
     assert not (_keys(at, "number_input") & {state.widget_key(k) for k in (state.TOP_SHARE, state.COST, state.CAPACITY)})
     assert not (_keys(at, "button") & {"tradeoffs_apply_share", "tradeoffs_apply_cost", "tradeoffs_apply_capacity"})
     assert "Two ways to choose the line" not in [h.value for h in at.header]
@@ -246,9 +282,8 @@ def test_rule_has_no_line_to_move_and_shows_its_own_figures(app_test, sample):
     assert row["flagged"] == rule.sum()
     _assert_figures_match(at, sample, "rule", 1.0)
     assert f"Here that is {int(rule.sum()):,} of {len(rule):,} referrals" in text
-    # the icon array, and one point on the precision-recall chart (no curve, no 'your line')
+    # one point on the precision-recall chart (no curve, no 'your line')
     specs = plotly_specs(at)
-    assert sum(len(_array(tr["x"])) for tr in specs[ICONS]["data"]) == 1000
     curve = specs[CURVE]["data"]
     assert curve[0]["mode"] == "markers"
     assert _array(curve[0]["x"]).tolist() == pytest.approx([row["recall"]])
@@ -256,12 +291,12 @@ def test_rule_has_no_line_to_move_and_shows_its_own_figures(app_test, sample):
     assert all(tr.get("name") != "Your line" for tr in curve)
     assert tradeoffs.yes_no_pr_summary(row) in text
     # the models' shared line is untouched, and switching back restores it
-    assert at.session_state[state.THRESHOLD] == pytest.approx(0.082)
+    assert at.session_state[state.THRESHOLD] == line
     at.session_state[state.MODEL] = "structured"
     at.run()
     assert_no_exception(at)
-    assert at.slider(key=state.widget_key(state.THRESHOLD)).value == pytest.approx(0.082)
-    _assert_figures_match(at, sample, "structured", 0.082)
+    assert _component(at, "tradeoffs_line")["step"] == 82
+    _assert_figures_match(at, sample, "structured", line)
 
 
 def test_rule_first_leaves_the_models_line_unset(app_test, sample):
@@ -289,9 +324,8 @@ def test_uploaded_yes_no_flag_says_it_only_says_yes_or_no(app_test):
     at = _open(app_test, **{state.UPLOAD: cohort, state.MODEL: "flag"})
     text = page_text(at)
     assert "This tool has no line to move: it only says yes or no" in text
-    assert state.widget_key(state.THRESHOLD) not in _keys(at, "slider")
     row = metrics.row_at_threshold(cohort.y, cohort.scores("flag"), 1.0)
-    assert _metrics(at)["Flagged"] == tradeoffs.people_counts(row)["flagged"]
+    assert _shown(at) == tradeoffs.people_counts(row)
     # the comparison is at the flag's fixed number
     assert f"can only flag one fixed number of referrals ({int(row['flagged']):,})" in text
 
@@ -316,10 +350,8 @@ def _headings(node, out=None):
 
 def test_every_chart_has_a_summary_and_the_legend_clears_the_axis(app_test, sample):
     at = _open(app_test)
-    row = metrics.row_at_threshold(sample.y, sample.scores("structured"), at.session_state[state.THRESHOLD])
     captions = [c.value for c in at.caption]
-    assert tradeoffs.icon_sentence(tradeoffs.people_counts(row)) in captions
-    assert tradeoffs.pr_summary(row) in captions
+    assert tradeoffs.pr_curve_summary() in captions
     assert any(c.startswith("Per 1,000 referrals, Tick-box data model: ") for c in captions)
     compare = plotly_specs(at)[COMPARE]["layout"]
     assert compare["legend"]["y"] > 1  # above the bars, clear of the axis title
@@ -355,11 +387,13 @@ def test_uploaded_cohort_without_a_rule(app_test):
         metrics.threshold_table(cohort.y, cohort.scores("a")), at.session_state[state.THRESHOLD]
     )
     assert f"same number of referrals ({int(row['flagged']):,})" in text
-    assert _metrics(at)["Flagged"] == tradeoffs.people_counts(row)["flagged"]
-    at.slider(key=state.widget_key(state.THRESHOLD)).set_value(0.9).run()
+    assert _shown(at) == tradeoffs.people_counts(row)
+    steps = tradeoffs.line_steps(metrics.threshold_table(cohort.y, cohort.scores("a")))
+    at.session_state[state.THRESHOLD] = float(steps.thresholds[30])
+    at.run()
     assert_no_exception(at)
-    row = metrics.row_at_threshold(cohort.y, cohort.scores("a"), 0.9)
-    assert _metrics(at)["Flagged"] == tradeoffs.people_counts(row)["flagged"]
+    row = metrics.row_at_threshold(cohort.y, cohort.scores("a"), steps.thresholds[30])
+    assert _shown(at) == tradeoffs.people_counts(row)
 
 
 def test_every_chart_is_a_valid_plotly_figure(app_test):
@@ -370,6 +404,29 @@ def test_every_chart_is_a_valid_plotly_figure(app_test):
         at = _open(app_test, **{state.MODEL: model})
         at.switch_page(PAGE).run()
         specs = plotly_specs(at)
-        assert len(specs) == 3
+        assert len(specs) == 2
         for spec in specs:
             go.Figure(spec)  # raises on any invalid property
+
+
+def test_a_decile_tool_keeps_its_own_scale(app_test):
+    """Issue 14: a 1-10 decile tool's line reads "decile 5 or above", not a rank."""
+    cohort = _upload()
+    frame = cohort.frame.assign(score_decile=np.ceil(cohort.frame["score_a"] * 10).clip(1, 10))
+    cohort = ScoredCohort(
+        frame=frame,
+        score_columns={"decile": "score_decile"},
+        model_labels={"decile": "Deciles"},
+        group_columns=("region",),
+        source="upload",
+        months=6.0,
+    )
+    at = _open(app_test, **{state.UPLOAD: cohort})
+    data = _component(at, "tradeoffs_line")
+    assert data["table"]["mode"] == "score"
+    assert data["table"]["labels"] == ["nobody", *[f"{d} or above" for d in range(10, 0, -1)]]
+    table = metrics.threshold_table(cohort.y, cohort.scores("decile"))
+    at.session_state[state.THRESHOLD] = 5.0
+    at.run()
+    assert data["table"]["labels"][_component(at, "tradeoffs_line")["step"]] == "5 or above"
+    assert _shown(at) == tradeoffs.people_counts(metrics.lookup(table, 5.0))

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import average_precision_score
 
-from csc_dash import markup, metrics, report
+from csc_dash import markup, metrics, report, tradeoffs
 from csc_dash.cohort import ScoredCohort, load_sample_cohort
 from csc_dash.fairness import group_error_rates
 from csc_dash.tradeoffs import people_counts
@@ -113,24 +113,57 @@ def test_figures_equal_threshold_table_and_group_error_rates(sample, model, shar
         pd.testing.assert_frame_equal(table, peer)
 
 
-def test_intervals_are_the_bootstrap_of_the_plain_statistics(sample):
-    """The summary's fast statistics give exactly what bootstrap_interval gives on (y, scores)."""
+def test_ranges_are_the_ones_trade_offs_shows_at_the_same_line(sample):
+    """Issue 14: the summary's ranges came from another method than the screen's. Now one
+    function gives both, whatever the number of draws asked for."""
     y, s = sample.y, sample.scores("structured")
     t = metrics.threshold_for_top_share(s, 0.1)
     fig = report.transparency_figures(sample, model="structured", threshold=t, groups=[], n_boot=N_BOOT, random_state=7)
-    plain = {
-        "flagged_per_1000": lambda y_, s_: 1000 * np.mean(s_ >= t),
-        "true_alarms_per_1000": lambda y_, s_: 1000 * np.mean((s_ >= t) & (y_ == 1)),
-        "false_alarms_per_1000": lambda y_, s_: 1000 * np.mean((s_ >= t) & (y_ == 0)),
-        "missed_per_1000": lambda y_, s_: 1000 * np.mean((s_ < t) & (y_ == 1)),
-    }
-    for name, statistic in plain.items():
-        expected = metrics.bootstrap_interval(statistic, y, s, n_boot=N_BOOT, random_state=7)
-        np.testing.assert_allclose(fig.intervals[name], expected, rtol=1e-12)
-        low, high = fig.intervals[name]
-        assert low <= fig.row[name] <= high
-    expected_ap = metrics.bootstrap_interval(metrics.average_precision, y, s, n_boot=N_BOOT, random_state=7)
-    np.testing.assert_allclose(fig.average_precision_interval, expected_ap, rtol=1e-9)
+    on_screen = tradeoffs.per_1000_intervals(metrics.lookup(metrics.threshold_table(y, s), t))
+    page = report.render_summary(fig)
+    for column, label in report.PER_1000_ROWS:
+        key = {"flagged_per_1000": "flagged", "true_alarms_per_1000": "true_alarm",
+               "false_alarms_per_1000": "false_alarm", "missed_per_1000": "missed"}[column]
+        assert fig.intervals[column] == on_screen[key]
+        low, high = re.fullmatch(r"Likely between ([\d,]+) and ([\d,]+)\.", tradeoffs.interval_text(on_screen[key])).groups()
+        assert f'<th scope="row">{html.escape(label)}</th>' in page
+        assert f'<td class="num">{low} to {high}</td></tr>' in page
+        lo, hi = fig.intervals[column]
+        assert lo <= fig.row[column] <= hi
+
+
+def _close_intervals(a, b, *, share):
+    width = b[1] - b[0]
+    assert abs(a[0] - b[0]) <= share * width and abs(a[1] - b[1]) <= share * width, (a, b)
+
+
+def test_average_precision_interval_matches_the_row_bootstrap(sample):
+    """Drawing cell counts from a multinomial is resampling rows: the same distribution."""
+    y, s = sample.y, sample.scores("structured")
+    cells = report.average_precision_interval(y, s, n_boot=600, random_state=3)
+    rows = metrics.bootstrap_interval(metrics.average_precision, y, s, n_boot=600, random_state=4)
+    _close_intervals(cells, rows, share=0.2)
+    assert cells[0] <= metrics.average_precision(y, s) <= cells[1]
+
+
+def test_average_precision_interval_on_many_distinct_scores_matches_the_row_bootstrap():
+    """Above MAX_AP_CELLS cells the scores are rounded to 0.0001 for the draws only."""
+    rng = np.random.default_rng(5)
+    n = 40_000
+    y = (rng.random(n) < 0.05).astype(int)
+    s = np.clip(rng.beta(2, 6, n) + 0.15 * y, 0, 1)
+    assert len(np.unique(s)) > report.MAX_AP_CELLS
+    cells = report.average_precision_interval(y, s, n_boot=400, random_state=1)
+    rows = metrics.bootstrap_interval(metrics.average_precision, y, s, n_boot=400, random_state=2)
+    _close_intervals(cells, rows, share=0.25)
+    assert cells[0] <= average_precision_score(y, s) <= cells[1]
+
+
+def test_average_precision_interval_is_too_few_to_tell_without_positives_in_most_draws():
+    y = np.zeros(400, dtype=int)
+    s = np.linspace(0, 1, 400)
+    low, high = report.average_precision_interval(y, s, n_boot=200)
+    assert np.isnan(low) and np.isnan(high)
 
 
 def test_summary_shows_the_figures(sample):
@@ -149,7 +182,7 @@ def test_summary_shows_the_figures(sample):
         row = (
             f'<tr><th scope="row">{html.escape(label)}</th>'
             f'<td class="num">{shown:,}</td>'
-            f'<td class="num">{low:,.0f} to {high:,.0f}</td></tr>'
+            f'<td class="num">{int(np.floor(low)):,} to {int(np.ceil(high)):,}</td></tr>'
         )
         assert row in page
     assert f"This tool scores {fig.average_precision:.2f}" in page

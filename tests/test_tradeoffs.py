@@ -460,14 +460,16 @@ def test_pr_sentence_and_summary_for_a_yes_no_tool_name_no_line():
     assert "diamond is your line (45%" in tradeoffs.pr_summary(row)
 
 
-def test_line_button_labels_tell_two_lines_apart():
-    """Both buttons read '(0.076)' before, though one line flagged 960 and the other 972."""
-    a = tradeoffs.line_button_label({"flagged": 960})
-    b = tradeoffs.line_button_label({"flagged": 972})
-    assert a == "Use line: 960 flagged" and a != b
-    assert len(tradeoffs.line_button_label({"flagged": 9_724})) <= 23  # fits on a tablet
-    assert tradeoffs.line_button_help({"threshold": 0.07561, "flagged": 972}) == (
-        "Moves the line to 0.0756, which flags 972 referrals."
+def test_line_button_labels_tell_two_lines_apart_in_the_words_of_the_sentence():
+    """Both buttons read '(0.076)' once; then "Use line: 924 flagged" beside "the best line
+    flags 95 in every 1,000". Now the button says the sentence's own figure."""
+    a = tradeoffs.line_button_label({"flagged": 95})
+    b = tradeoffs.line_button_label({"flagged": 96})
+    assert a == "Flag 95 in every 1,000" and a != b
+    assert len(tradeoffs.line_button_label({"flagged": 1000})) <= 25  # fits on a tablet
+    assert tradeoffs.line_button_help({"flagged": 95}) == (
+        "Moves the line so that it flags 95 in every 1,000 referrals, on this page and on every "
+        "other page."
     )
 
 
@@ -564,3 +566,92 @@ def test_wrap_label_escapes_then_breaks_lines(label, expected):
     from csc_dash.charts.tradeoffs import wrap_label
 
     assert wrap_label(label) == expected
+
+
+# --- The line in whole steps, and the table the browser gets -----------------------------------
+
+
+def _table(n=3000, seed=0, scores=None):
+    rng = np.random.default_rng(seed)
+    y = (rng.random(n) < 0.08).astype(int)
+    s = np.clip(rng.beta(2, 6, n) + 0.2 * y, 0, 1) if scores is None else scores(rng, n, y)
+    return y, s, metrics.threshold_table(y, s)
+
+
+@pytest.mark.parametrize("n", [3000, 700, 24_000])
+def test_per_1000_steps_flag_at_most_k_in_1000_and_equal_people_counts(n):
+    y, s, table = _table(n)
+    steps = tradeoffs.line_steps(table)
+    assert steps.mode == "per_1000" and len(steps) == tradeoffs.PER_1000_STEPS
+    sent = tradeoffs.people_from_client_table(tradeoffs.client_table(steps))
+    for k, t in enumerate(steps.thresholds):
+        flagged = int((s >= t).sum())
+        assert flagged == steps.flagged[k] <= np.floor(k * n / 1000 + 1e-9)
+        row = metrics.row_at_threshold(y, s, t)
+        assert steps.people[k] == tradeoffs.people_counts(row)
+        assert sent[k] == steps.people[k]  # what the browser shows is people_counts, exactly
+        assert steps.labels[k] == f"{steps.people[k]['flagged']:,} in every 1,000"
+    # the steps agree with "flag the top k in 1,000"
+    assert steps.thresholds[100] == metrics.threshold_for_top_share(s, 0.10)
+    assert np.all(np.diff(steps.flagged) >= 0)
+
+
+def test_a_decile_tool_steps_over_its_own_scores():
+    y, s, table = _table(scores=lambda rng, n, y: np.ceil(rng.random(n) * 10).clip(1, 10))
+    steps = tradeoffs.line_steps(table)
+    assert steps.mode == "score"
+    assert steps.labels == ("nobody", *(f"{d} or above" for d in range(10, 0, -1)))
+    assert tradeoffs.line_words(steps, steps.labels.index("5 or above")) == (
+        "the line flags referrals with a score of 5 or above "
+        f"({steps.people[steps.labels.index('5 or above')]['flagged']:,} in every 1,000 referrals)"
+    )
+    for k, t in enumerate(steps.thresholds):
+        assert steps.people[k] == tradeoffs.people_counts(metrics.row_at_threshold(y, s, t))
+    assert tradeoffs.client_table(steps)["labels"] == list(steps.labels)
+
+
+def test_a_yes_no_tool_has_one_step():
+    y, s, table = _table(scores=lambda rng, n, y: (rng.random(n) < 0.2).astype(float))
+    steps = tradeoffs.line_steps(table)
+    assert steps.mode == "fixed" and len(steps) == 1 and steps.thresholds[0] == 1.0
+    assert steps.people[0] == tradeoffs.people_counts(metrics.row_at_threshold(y, s, 1.0))
+
+
+def test_snapping_moves_a_line_onto_the_step_flagging_nearest():
+    y, s, table = _table()
+    steps = tradeoffs.line_steps(table)
+    for t in (0.05, 0.2, 0.33, 0.7, 2.0):
+        k = tradeoffs.step_for_threshold(steps, table, t)
+        flagged = int((s >= t).sum())
+        assert abs(steps.flagged[k] - flagged) == np.abs(steps.flagged - flagged).min()
+        assert tradeoffs.snap_threshold(steps, table, t) == steps.thresholds[k]
+    for t in steps.thresholds[::97]:  # a step is its own snap
+        assert tradeoffs.snap_threshold(steps, table, t) == t
+    assert steps.flagged[tradeoffs.step_at_most(steps, 500)] <= 500
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-5000, 5000), max_size=60))
+def test_change_code_round_trips(values):
+    assert tradeoffs.decode_changes(tradeoffs.encode_changes(values)) == values
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 1000), min_size=4, max_size=4).filter(lambda v: sum(v) > 0))
+def test_picture_counts_add_to_100_and_stay_within_one_of_a_tenth(values):
+    counts = dict(zip(tradeoffs.KIND_ORDER, values, strict=True))
+    pic = tradeoffs.picture_counts(counts)
+    assert sum(pic.values()) == 100
+    total = sum(values)
+    for k, v in counts.items():
+        assert abs(pic[k] - 100 * v / total) < 1
+
+
+def test_picture_sentence_names_each_kind_by_its_look():
+    text = tradeoffs.picture_sentence({"true_alarm": 1, "false_alarm": 8, "missed": 2, "not_flagged": 89})
+    assert text == (
+        "Each person stands for 10 of the 1,000 referrals. 1 solid blue person stands for referrals "
+        "that were flagged and went on to a plan or care. 8 striped brown people stand for false "
+        "alarms. 2 hollow people with a cross stand for children missed. 89 thin grey outlines "
+        "stand for referrals not flagged that had no plan or care."
+    )

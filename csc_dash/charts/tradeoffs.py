@@ -17,6 +17,12 @@ from csc_dash.markup import chart_text
 __all__ = ["comparison_bars", "figure", "icon_array", "pr_curve", "wrap_label"]
 
 _PATTERNS = {"true_alarm": "", "false_alarm": "/", "missed": "x", "not_flagged": "."}
+#: Legend of the comparison: what was recorded, never "needed help" (a recorded outcome is not need).
+COMPARISON_NAMES = {
+    "true_alarm": "Flagged, went on to a plan or care",
+    "false_alarm": "False alarm",
+    "missed": "Child missed",
+}
 
 
 def figure(data: list[dict], layout: dict):
@@ -194,7 +200,7 @@ def comparison_bars(frame: pd.DataFrame):
                 "y": labels,
                 "x": values,
                 "orientation": "h",
-                "name": style["short"],
+                "name": COMPARISON_NAMES[kind],
                 "marker": {
                     "color": style["colour"],
                     "pattern": {"shape": _PATTERNS[kind], "fgcolor": "#1a1a1a", "solidity": 0.25},
@@ -202,7 +208,7 @@ def comparison_bars(frame: pd.DataFrame):
                 "text": [f"{v:,}" for v in people],
                 "textposition": "outside",
                 "cliponaxis": False,
-                "hovertemplate": f"%{{y}}<br>{style['short']}: %{{x:.1f}} per 1,000<extra></extra>",
+                "hovertemplate": f"%{{y}}<br>{COMPARISON_NAMES[kind]}: %{{x:.1f}} per 1,000<extra></extra>",
             }
         )
     # The legend sits above the bars: below them it collided with the axis title on narrow

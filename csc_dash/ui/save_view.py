@@ -16,6 +16,7 @@ ever lost:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -229,7 +230,9 @@ def join_prompt() -> None:
 # -- the form at the bottom of each evidence page --------------------------------------------------
 
 
-def _on_save_view(page: str, screen_state: dict[str, Any]) -> None:
+def _on_save_view(page: str, screen_state: dict[str, Any] | Callable[[], dict[str, Any]]) -> None:
+    if callable(screen_state):
+        screen_state = jsonable(dict(screen_state()))
     reaction = st.session_state.get(f"sv_{page}_reaction")
     reason = str(st.session_state.get(f"sv_{page}_reason") or "").strip()
     if reaction is None:
@@ -238,7 +241,7 @@ def _on_save_view(page: str, screen_state: dict[str, Any]) -> None:
     submit(page, QUESTION_REACTION, {"reaction": reaction, "reason": reason}, screen_state)
 
 
-def save_my_view(page: str, screen_state: dict[str, Any]) -> None:
+def save_my_view(page: str, screen_state: dict[str, Any] | Callable[[], dict[str, Any]]) -> None:
     """Draw the 'save my view' form for ``page``; the answer is stored with ``screen_state``."""
     from csc_dash import feedback
     from csc_dash.content.questions import FREE_TEXT_REMINDER, REACTION_LABELS
@@ -271,6 +274,8 @@ def save_my_view(page: str, screen_state: dict[str, Any]) -> None:
             "Save my view",
             type="primary",
             on_click=_on_save_view,
-            args=(page, jsonable(dict(screen_state))),
+            # A callable is read when the view is saved: a fragment may have moved the line
+            # since this form was drawn.
+            args=(page, screen_state if callable(screen_state) else jsonable(dict(screen_state))),
         )
     messages(page, QUESTION_REACTION)

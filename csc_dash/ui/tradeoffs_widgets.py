@@ -78,3 +78,93 @@ def show_other_children() -> None:
 def filter_key(column: str) -> str:
     """Widget key of one filter on 'Who is flagged or missed'."""
     return f"{state.CHILD_FILTER}_{column}"
+
+
+# -- the plain line (components v2) -------------------------------------------------------------
+
+
+@st.cache_resource(max_entries=12, show_spinner=False)
+def _sample_steps(bias: str, model: str):
+    from csc_dash import tradeoffs
+
+    steps = tradeoffs.line_steps(loaders.sweep(loaders.sample_cohort(bias), model))
+    return steps, tradeoffs.client_table(steps)
+
+
+def line_steps(cohort: ScoredCohort, model: str):
+    """The plain line's steps and the table the browser gets: cached per process for the
+    sample, per session (and per cohort object) for an upload."""
+    from csc_dash import tradeoffs
+
+    if cohort.source == "sample":
+        return _sample_steps(cohort.bias, model)
+    cache = st.session_state.setdefault(state.UPLOAD_STEPS, {})
+    owner, found = cache.get(model, (None, None))
+    if owner is not cohort:
+        steps = tradeoffs.line_steps(loaders.sweep(cohort, model))
+        found = (steps, tradeoffs.client_table(steps))
+        cache[model] = (cohort, found)
+    return found
+
+
+def current_step(cohort: ScoredCohort, model: str, table) -> tuple[object, int, float]:
+    """The steps, the step the shared line is at, and the line snapped onto that step."""
+    from csc_dash import tradeoffs
+
+    steps, _ = line_steps(cohort, model)
+    step = tradeoffs.step_for_threshold(steps, table, current_line(cohort, model, table))
+    return steps, step, float(steps.thresholds[step])
+
+
+def line_words(cohort: ScoredCohort, model: str) -> str:
+    """The shared line in plain words, for a page that shows it ("the line flags 95 in every
+    1,000 referrals")."""
+    from csc_dash import tradeoffs
+
+    table = loaders.sweep(cohort, model)
+    steps, step, _ = current_step(cohort, model, table)
+    return tradeoffs.line_words(steps, step)
+
+
+def on_line_step(key: str, thresholds) -> None:
+    """``on_step_change`` of the line component: move the shared line to the settled step."""
+    value = st.session_state.get(key)
+    step = value.get("step") if hasattr(value, "get") else getattr(value, "step", None)
+    if step is None:
+        return
+    step = min(max(int(step), 0), len(thresholds) - 1)
+    state.put(state.THRESHOLD, float(thresholds[step]))
+
+
+def open_story_of_kind(cohort: ScoredCohort, model: str, kind: str | None) -> bool:
+    """Pick a made-up child of ``kind`` among those 'Who is flagged or missed' shows, clear its
+    filters, and say whether one was found (the page then switches to it)."""
+    from csc_dash import tradeoffs, vignettes
+
+    if kind not in tradeoffs.KIND_ORDER:
+        return False
+    table = loaders.sweep(cohort, model)
+    threshold = current_line(cohort, model, table)
+    kinds = tradeoffs.assign_kinds(cohort.y, cohort.scores(model), threshold)
+    positions = vignettes.choose_children(kinds, n=100, seed=int(state.get(state.CHILD_SEED)))
+    grid = vignettes.child_grid(positions, kinds, vignettes.referral_ids(cohort.frame), columns=10)
+    match = grid[grid["kind"] == kind]
+    if len(match) == 0:
+        return False
+    for name in list(st.session_state):
+        if str(name).startswith(f"{state.CHILD_FILTER}_"):
+            st.session_state[name] = []
+    state.put(state.SELECTED_CHILD, match["referral_id"].iloc[0])
+    return True
+
+
+def line_caption(cohort: ScoredCohort, model: str, label: str) -> str:
+    """The caption under a page's title that says which tool and which line it shows: in
+    plain words, with the score line only in the analyst view. ``label`` is Markdown-ready."""
+    from csc_dash.ui import shell
+
+    table = loaders.sweep(cohort, model)
+    text = f"Tool: **{label}**. Now {line_words(cohort, model)} (move it on the Trade-offs page)."
+    if shell.analyst_view():
+        text += f" Score line: {current_line(cohort, model, table):.4f}."
+    return text
