@@ -117,19 +117,24 @@ def _offline_css() -> str:
     return f"""
 [data-testid="stApp"][data-test-connection-state="PINGING_SERVER"]::before,
 [data-testid="stApp"][data-test-connection-state="DISCONNECTED_FOREVER"]::before {{
-  content: "{css_text(OFFLINE_TITLE)}\\A\\A{css_text(OFFLINE_BODY)}";
+  content: "{css_text(OFFLINE_TITLE)}\\A \\A {css_text(OFFLINE_BODY)}";
   white-space: pre-wrap;
   position: fixed; z-index: 1000100; left: 50%; top: 30%; transform: translateX(-50%);
   width: min(36rem, 90vw); box-sizing: border-box; padding: 1.5rem;
   background: #ffffff; color: #111111; border: 3px solid #0072B2; border-radius: 0.75rem;
   font-size: 1.15rem; line-height: 1.5; box-shadow: 0 4px 24px rgba(0,0,0,0.35);
 }}
+body:has([data-testid="stApp"][data-test-connection-state="PINGING_SERVER"]) [data-testid="stDialog"],
+body:has([data-testid="stApp"][data-test-connection-state="DISCONNECTED_FOREVER"]) [data-testid="stDialog"] {{
+  display: none !important;
+}}
 """
 
 
 def page_frame(page, sections: dict[str, list]) -> None:
     """What every page shares before it runs: the browser title that names the page, and the
-    style for focus rings and for the words shown when the server is out of reach."""
+    style for focus rings and for the words shown when the server is out of reach (in place of
+    Streamlit's "Connection error" box, which this style hides while the server is away)."""
     st.set_page_config(page_title=navigation.browser_title(page.title))
     st.html(f"<style>{_FOCUS_CSS}{_offline_css()}</style>")
 
