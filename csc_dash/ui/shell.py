@@ -8,6 +8,7 @@ import streamlit as st
 
 from csc_dash import markup
 from csc_dash.cohort import ScoredCohort
+from csc_dash.content.tools import PLAIN_MODEL_NAMES
 from csc_dash.synthetic import BIAS_LEVELS
 from csc_dash.ui import loaders, navigation, state
 
@@ -22,11 +23,12 @@ UPLOAD_NOTICE = (
     "You are looking at an uploaded test set. It stays in this browser tab only and is never saved."
 )
 BIAS_LABELS = {
-    "none": "None: every family's need is recorded equally",
-    "moderate": "Moderate (the standard world)",
-    "strong": "Strong: need in visible families is recorded far more",
+    "none": "None: every family's need is written down the same",
+    "moderate": "Some: need in families services see more is written down more",
+    "strong": "A lot: need in families services see more is written down far more",
 }
-VIEW_LABELS = {"plain": "Plain words", "analyst": "For analysts"}
+VIEW_LABELS = {"plain": "Plain words", "analyst": "All the numbers"}
+
 
 
 def page_header(title: str, lead: str | None = None) -> None:
@@ -41,14 +43,24 @@ def page_header(title: str, lead: str | None = None) -> None:
         st.caption(":material/info: " + SYNTHETIC_NOTICE)
 
 
+def model_name(cohort: ScoredCohort, model: str, *, analyst: bool | None = None) -> str:
+    """A tool's raw name: the plain name of a sample tool in plain view, else the cohort's name
+    (an uploaded file names its own tools). Sentence builders and charts escape it themselves."""
+    if analyst is None:
+        analyst = analyst_view()
+    if cohort.source == "sample" and not analyst and model in PLAIN_MODEL_NAMES:
+        return PLAIN_MODEL_NAMES[model]
+    return cohort.model_labels.get(model, model)
+
+
 def model_label(cohort: ScoredCohort, model: str) -> str:
     """A tool's name, ready for Markdown (``st.markdown``, captions, metric and widget labels).
 
     An uploaded file names its own tools, so the name is escaped to show as typed; the sample's
-    names read the same either way. Charts take the raw ``cohort.model_labels`` name instead
-    (their builders escape it for plotly).
+    names read the same either way. Charts take the raw :func:`model_name` instead (their
+    builders escape it for plotly).
     """
-    return markup.markdown_text(cohort.model_labels.get(model, model))
+    return markup.markdown_text(model_name(cohort, model))
 
 
 def analyst_view() -> bool:
@@ -64,7 +76,8 @@ def sidebar(cohort: ScoredCohort) -> None:
         st.radio(
             "Which tool?",
             models,
-            format_func=lambda m: model_label(cohort, m),  # radio options render Markdown
+            # Names fixed in this run (the view decides them); radio options render Markdown.
+            format_func={m: model_label(cohort, m) for m in models}.get,
             **state.bound(state.MODEL),
             help="The same referrals, scored three ways. The rule is what many councils do now.",
         )
@@ -83,7 +96,7 @@ def sidebar(cohort: ScoredCohort) -> None:
                 **state.bound(state.BIAS),
                 help=(
                     "In this made-up world we know which children truly needed help. Some families "
-                    "are more visible to services, so their need is recorded more often."
+                    "are seen more by services, so their need is written down more often."
                 ),
             )
         st.page_link("app_pages/glossary.py", label="Glossary: what the words mean", icon=":material/menu_book:")
