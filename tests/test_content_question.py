@@ -20,7 +20,7 @@ def test_plain_text_reading_level(where, text):
 
 def test_blocks_cover_the_three_tools_in_sidebar_order():
     titles = [title for title, _ in question.TOOLS]
-    assert question.TOOL_KEYS == tuple(MODEL_LABELS)
+    assert tuple(MODEL_LABELS) == question.TOOL_KEYS
     assert titles[:2] == [PLAIN_MODEL_NAMES["structured"], PLAIN_MODEL_NAMES["text"]]
     assert PLAIN_MODEL_NAMES["rule"].startswith(titles[2])
     assert "2 or more" in question.TOOLS[2][1]
