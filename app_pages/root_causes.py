@@ -398,6 +398,7 @@ else:
         "assessment. The darker the box, the bigger the number. Every worry is more common "
         "in the most deprived neighbourhoods."
     )
+    st.warning(pop.RECORDING_CAVEAT, icon=":material/visibility:")
 
     st.subheader("What if domestic abuse fell?")
     st.info(

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from csc_dash import auth, tradeoffs
+from csc_dash.content import welcome as text
 from csc_dash.ui import loaders, shell, state, workshop
 
 shell.page_header(
@@ -40,6 +41,8 @@ demo = workshop.demo_mode()
 workshop.show_notice("withdraw")
 workshop.show_notice("joined")
 if workshop.participant() is not None and workshop.still_joined():
+    st.success(text.JOINED_NEXT_STEP, icon=":material/arrow_forward:")
+    st.page_link("app_pages/question.py", label=text.JOINED_NEXT_LINK, icon=":material/help:")
     workshop.withdraw_panel()
 else:
     join, alone = st.tabs(["Join a workshop", "Explore on my own"])

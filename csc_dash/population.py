@@ -39,6 +39,7 @@ __all__ = [
     "EXCLUDED_FROM_COMPARISONS",
     "FACTOR_LABELS",
     "MADE_UP_NOTICE",
+    "RECORDING_CAVEAT",
     "RATE_LABELS",
     "RATE_PLAIN",
     "Association",
@@ -146,6 +147,12 @@ DATA_NOTICE = (
     "for Education (DfE), the Office for National Statistics (ONS) and the housing ministry "
     "(MHCLG). Anyone may use them under the Open Government Licence. Only the part called **Our "
     "made-up council** is made up (synthetic). No real child or family is shown."
+)
+#: Said beside what assessments found by neighbourhood: a box counts what was written down.
+RECORDING_CAVEAT = (
+    "Careful: these boxes count what workers wrote down, not what families lived with. "
+    "Families in poorer areas are seen more by services, so more of their worries get written "
+    "down. Part of the gap may be who gets seen, not who needs help."
 )
 MADE_UP_NOTICE = (
     "Everything in this part is **made up** (synthetic), unlike the real council figures in the "

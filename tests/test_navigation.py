@@ -99,3 +99,22 @@ def test_glossary_has_no_next_link(app_test):
 def test_icon_is_a_file_in_the_repo():
     assert shell.ICON.is_file()
     assert shell.ICON.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_after_joining_welcome_gives_a_next_step_and_no_upload_page():
+    from csc_dash.content import welcome
+    from tests.workshop_helpers import join, new_app
+
+    at = join(new_app(), "Green Owl", "Family member")
+    assert_no_exception(at)
+    assert welcome.JOINED_NEXT_STEP in [el.value for el in at.success]
+    assert welcome.JOINED_NEXT_LINK in page_links(at)
+    with pytest.raises(Exception):  # noqa: B017, PT011 - the page is not in a joined person's list
+        at.switch_page("app_pages/your_model.py").run()
+
+
+def test_before_joining_welcome_has_no_next_step(app_test):
+    from csc_dash.content import welcome
+
+    at = app_test()
+    assert welcome.JOINED_NEXT_STEP not in [el.value for el in at.success]

@@ -185,6 +185,10 @@ def test_cohort_view_and_what_if(app_test):
     text = page_text(at)
     assert "illustration of the arithmetic, not a forecast" in text
     assert "fewer recorded plans or care" in text
+    # The factor heatmap says it counts what was written down (recording bias).
+    from csc_dash import population
+
+    assert population.RECORDING_CAVEAT in [w.value for w in at.warning]
     assert len(plotly_specs(at)) == 4
     at.slider(key=state.widget_key(state.ROOT_REDUCTION)).set_value(50).run()
     assert_no_exception(at)
