@@ -10,8 +10,8 @@ from csc_dash.ui import population_cache as cache
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 CAUSE_WORDS = (
-    "Councils with more deprivation have more children in care; "
-    "this shows association, not cause."
+    "Councils with more deprivation have more children in care. "
+    "This shows association, not cause."
 )
 VIEWS = {
     "england": "All councils in England",
@@ -101,7 +101,7 @@ if view != "cohort":
 
 rate_name = pop.RATE_LABELS[rate]
 rate_plain = pop.RATE_PLAIN[rate]
-rate_axis = f"{rate_name} per 10,000 children"
+rate_axis = f"{rate_name}, in every 10,000 children"
 council_name = choices.get(council) if council else None
 
 # ----------------------------------------------------------------------------- all councils
@@ -135,7 +135,7 @@ if view == "england":
             fig,
             key="root_scatter",
             summary=f"Each dot is a council. Further right is more deprived; higher up is more "
-            f"{rate_name.lower()} per 10,000 children.",
+            f"{rate_name.lower()} in every 10,000 children.",
         )
         st.markdown(f"**{CAUSE_WORDS}**")
         st.markdown(
@@ -206,13 +206,13 @@ elif view == "council":
             st.markdown(
                 f"{summary.neighbours_higher} of its {summary.neighbours_known} neighbours "
                 f"had a higher figure. The middle neighbour had {summary.neighbour_median:.0f} "
-                "per 10,000."
+                "in every 10,000."
             )
         near = pop.neighbour_comparison(councils, england, council, rate, year=year)
         chart.show(
             charts.neighbour_bars(near, x_label=rate_axis),
             key="root_neighbours",
-            summary=f"{rate_name} per 10,000 children: {council_name} (striped, at the top), "
+            summary=f"{rate_name} in every 10,000 children: {council_name} (striped, at the top), "
             "its neighbours (blue) and England (black).",
         )
 
@@ -224,7 +224,7 @@ elif view == "council":
             st.markdown("There are no published figures over time for this council.")
         else:
             st.markdown(
-                f"{council_name} went from {change[1]:.0f} per 10,000 in {change[0]} to "
+                f"{council_name} went from {change[1]:.0f} in every 10,000 in {change[0]} to "
                 f"{change[3]:.0f} in {change[2]} (red stars)."
                 + (
                     f" England went from {eng_change[1]:.0f} to {eng_change[3]:.0f} (black squares)."
@@ -239,8 +239,8 @@ elif view == "council":
         chart.show(
             charts.rate_series(series, council=council_name, y_label=rate_axis),
             key="root_series",
-            summary=f"{rate_name} per 10,000 children each year: {council_name} as red stars "
-            "on a solid line, England as black squares on a dashed line.",
+            summary=f"{rate_name} in every 10,000 children, each year. {council_name}: red stars "
+            "on a solid line. England: black squares on a dashed line.",
         )
 
         st.subheader("What assessments found")
@@ -298,7 +298,7 @@ elif view == "council":
             ),
             key="root_spend",
             summary=f"Each dot is a council. Further right is more spent per child; higher up is "
-            f"more {rate_name.lower()} per 10,000 children.",
+            f"more {rate_name.lower()} in every 10,000 children.",
         )
 
 # ----------------------------------------------------------------------------- ranking
@@ -329,7 +329,7 @@ elif view == "ranking":
             side = "above" if row["residual"] >= 0 else "below"
             st.markdown(
                 f"**{council_name}** is number {row['rank']} of {len(residuals)}. Its figure "
-                f"is {row['observed']:.0f} per 10,000; deprivation alone predicts "
+                f"is {row['observed']:.0f} in every 10,000; deprivation alone predicts "
                 f"{row['predicted']:.0f}. That is {abs(row['residual']):.0f} {side} the line."
             )
     chart.show(
@@ -337,8 +337,8 @@ elif view == "ranking":
             shown, council=council, x_label="Above (+) or below (−) the line"
         ),
         key="root_residuals",
-        summary="How far each council is above the line (striped orange bars, to the right) "
-        "or below it (solid blue bars, to the left), per 10,000 children.",
+        summary="Striped orange bars, to the right: councils above the line. Solid blue bars, to "
+        "the left: councils below it. The numbers are in every 10,000 children.",
     )
     if analyst:
         st.markdown("**For analysts: every council, ranked by residual (observed − predicted)**")
@@ -368,8 +368,8 @@ else:
     chart.show(
         charts.cohort_referrals_chart(gradient),
         key="root_cohort_referrals",
-        summary="Referrals per 10,000 children a year in each tenth, from the most deprived "
-        "(1, on the left) to the least deprived (10).",
+        summary="Referrals in every 10,000 children a year, in each tenth. The most deprived "
+        "tenth (1) is on the left, and the least deprived (10) on the right.",
     )
     first = gradient.iloc[0]
     st.markdown(
@@ -439,7 +439,7 @@ else:
     chart.show(
         charts.what_if_bars(what.table()),
         key="root_what_if",
-        summary="Grey bars are as it is now; striped green bars are the what-if, per 10,000 "
+        summary="Grey bars are as it is now; striped green bars are the what-if, in every 10,000 "
         "children a year.",
     )
 

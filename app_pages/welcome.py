@@ -66,7 +66,7 @@ if demo:
             "answers go to a demo workshop kept on this computer."
         )
         st.markdown(
-            "To run a workshop, add a facilitator on the computer that runs the app, set a "
-            "secret cookie key, and start the app again:"
+            "To run a workshop, do three things on the computer that runs the app. Add a "
+            "facilitator. Set a secret cookie key. Then start the app again:"
         )
         st.code(auth.SETUP_COMMANDS, language="bash", wrap_lines=True)

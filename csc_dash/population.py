@@ -236,7 +236,7 @@ def missing_note(missing: pd.DataFrame, *, analyst: bool = False) -> str:
     parts = []
     for name, reason in zip(missing["la_name"], missing["reason"], strict=True):
         parts.append(f"{name} ({reason if analyst else reason.replace('IoD2019', 'the 2019 index')})")
-    return "No deprivation figure: " + "; ".join(parts) + "."
+    return "These have no figure for how poor the area is. " + " ".join(f"{p}." for p in parts)
 
 
 #: City of London and the Isles of Scilly are tiny and mostly suppressed (SOURCES.md).

@@ -501,24 +501,21 @@ def contribution_sentence(frame: pd.DataFrame) -> str:
 
 
 def push_summary(frame: pd.DataFrame) -> str:
-    """The push chart in one sentence (its text version): every push, in words, no numbers."""
+    """The push chart in words (its text version): every push, one short sentence each, no
+    numbers beyond the record's own (a list joined by semicolons read at grade 25+)."""
     if len(frame) == 0:
         return "Nothing about this referral pushed the score up or down."
 
-    def listed(part: pd.DataFrame) -> str:
-        return "; ".join(
-            f"{str(r['label']).lower()}{': ' + str(r['value']) if r['value'] else ''} ({r['size']})"
+    def listed(part: pd.DataFrame, way: str) -> list[str]:
+        return [
+            f"{_capital(str(r['label']).lower())}{': ' + str(r['value']) if r['value'] else ''}. "
+            f"A {r['size']} push {way}."
             for _, r in part.iterrows()
-        )
+        ]
 
     up = frame[frame["contribution"] > 0]
     down = frame[frame["contribution"] < 0].iloc[::-1]
-    parts = []
-    if len(up):
-        parts.append(f"pushes up: {listed(up)}")
-    if len(down):
-        parts.append(f"pushes down: {listed(down)}")
-    return markdown_text(_capital(", and ".join(parts)) + ".")
+    return markdown_text(" ".join(listed(up, "up") + listed(down, "down")))
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,29 @@ def _table_strings(element) -> list[str]:
     return words
 
 
+def _chart_strings(element) -> list[str]:
+    """The words a chart shows: its title, axis titles, legend names and notes."""
+    import json
+
+    try:
+        spec = json.loads(element.proto.spec)
+    except (AttributeError, ValueError):
+        return []
+    layout = spec.get("layout", {})
+    words = []
+
+    def title(item) -> str | None:
+        value = item.get("title") if isinstance(item, dict) else None
+        return value.get("text") if isinstance(value, dict) else value
+
+    for item in [layout] + [v for k, v in layout.items() if k.startswith(("xaxis", "yaxis"))]:
+        if title(item):
+            words.append(title(item))
+    words.extend(t["name"] for t in spec.get("data", []) if t.get("name") and t.get("showlegend", True))
+    words.extend(a["text"] for a in layout.get("annotations", []) if a.get("text"))
+    return [re.sub(r"<br\s*/?>", " ", re.sub(r"</?(?:b|i|span)\b[^>]*>", "", w)) for w in words]
+
+
 def _walk(node):
     children = getattr(node, "children", None)
     if isinstance(children, dict):
@@ -98,8 +121,8 @@ def _walk(node):
             yield from _walk(child)
 
 
-def page_strings(at, *, sidebar: bool = True) -> list[str]:
-    """The strings the run shows on the page (and the sidebar)."""
+def page_strings(at, *, sidebar: bool = True, charts: bool = True) -> list[str]:
+    """The strings the run shows on the page (and the sidebar; and in its charts)."""
     roots = [at.main] + ([at.sidebar] if sidebar else [])
     found: list[str] = []
     for root in roots:
@@ -107,6 +130,9 @@ def page_strings(at, *, sidebar: bool = True) -> list[str]:
             kind = getattr(node, "type", "")
             if kind in ("table", "dataframe", "arrow_data_frame"):
                 found.extend(_table_strings(node))
+                continue
+            if kind == "plotly_chart":
+                found.extend(_chart_strings(node) if charts else [])
                 continue
             proto = getattr(node, "proto", None)
             if proto is not None and hasattr(proto, "ListFields"):

@@ -13,7 +13,7 @@ from tests.helpers import assert_no_exception, page_text, plotly_specs
 
 PAGE = "app_pages/root_causes.py"
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0"
-CAUSE = "Councils with more deprivation have more children in care; this shows association, not cause."
+CAUSE = "Councils with more deprivation have more children in care. This shows association, not cause."
 
 
 def open_page(app_test, **settings):

@@ -416,7 +416,7 @@ def test_every_deprivation_measure_has_names():
 def test_missing_note_plain_and_for_analysts(councils):
     missing = population.missing_measure(councils, "imd2019_score")
     plain = population.missing_note(missing)
-    assert plain.startswith("No deprivation figure: North Northamptonshire (formed in 2021")
+    assert plain.startswith("These have no figure for how poor the area is. North Northamptonshire (formed in 2021")
     assert "IoD2019" not in plain and "the 2019 index has no figure for it" in plain
     assert "IoD2019 has no figure for it" in population.missing_note(missing, analyst=True)
     assert population.missing_note(missing.iloc[0:0]) == ""

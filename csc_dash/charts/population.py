@@ -258,12 +258,12 @@ def cohort_referrals_chart(gradient: pd.DataFrame) -> go.Figure:
             marker={"color": OKABE_ITO["sky_blue"]},
             text=[f"{v:.0f}" for v in gradient["referrals_per_10k"]],
             textposition="outside",
-            hovertemplate="Tenth %{x}: %{y:.0f} referrals per 10,000 children a year<extra></extra>",
+            hovertemplate="Tenth %{x}: %{y:.0f} referrals in every 10,000 children a year<extra></extra>",
         )
     )
     fig.update_layout(**base_layout(height=360, showlegend=False))
     fig.update_xaxes(title_text=DECILE_AXIS, **_DECILE_TICKS)
-    fig.update_yaxes(title_text="Referrals per 10,000 children a year", rangemode="tozero")
+    fig.update_yaxes(title_text="Referrals in every 10,000 children a year", rangemode="tozero")
     return fig
 
 
@@ -290,7 +290,7 @@ def cohort_need_chart(gradient: pd.DataFrame) -> go.Figure:
     )
     fig.update_layout(**base_layout(barmode="group", height=400))
     fig.update_xaxes(title_text=DECILE_AXIS, **_DECILE_TICKS)
-    fig.update_yaxes(title_text="Children per 10,000 a year", rangemode="tozero")
+    fig.update_yaxes(title_text="Children in every 10,000, a year", rangemode="tozero")
     return fig
 
 
@@ -310,7 +310,7 @@ def cohort_factors_heatmap(factors: pd.DataFrame) -> go.Figure:
             colorscale=[[0, "#ffffff"], [1, OKABE_ITO["blue"]]],
             showscale=False,  # every box prints its number; a colour key would only take width
             customdata=[[label] * wide.shape[1] for label in wide.index],
-            hovertemplate="%{customdata}, tenth %{x}: %{z:.0f} per 10,000 children a year<extra></extra>",
+            hovertemplate="%{customdata}, tenth %{x}: %{z:.0f} in every 10,000 children a year<extra></extra>",
         )
     )
     # Two-line worry names leave the boxes room on a tablet.
@@ -341,9 +341,9 @@ def what_if_bars(table: pd.DataFrame) -> go.Figure:
                 marker=style,
                 text=[f"{v:.1f}" for v in part["per_10k"]],
                 textposition="outside",
-                hovertemplate="%{x}: %{y:.1f} per 10,000 a year<extra></extra>",
+                hovertemplate="%{x}: %{y:.1f} in every 10,000 a year<extra></extra>",
             )
         )
     fig.update_layout(**base_layout(barmode="group", height=380))
-    fig.update_yaxes(title_text="Children per 10,000 a year", rangemode="tozero")
+    fig.update_yaxes(title_text="Children in every 10,000, a year", rangemode="tozero")
     return fig

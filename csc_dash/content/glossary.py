@@ -39,7 +39,8 @@ GLOSSARY: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "Went on to a plan or care",
-        "Within a year of the referral, the child got a child protection plan or came into care.",
+        "The child got a child protection plan or came into care. This was within a year of "
+        "the referral.",
         "Recorded outcome = 1 (child protection plan or looked after within 12 months).",
     ),
     (
