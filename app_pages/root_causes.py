@@ -340,6 +340,11 @@ elif view == "ranking":
         summary="Striped orange bars, to the right: councils above the line. Solid blue bars, to "
         "the left: councils below it. The numbers are in every 10,000 children.",
     )
+    st.markdown(
+        "**How poor each area is, next to its place on the list.** A higher score means a "
+        "poorer area. The other figures are in every 10,000 children."
+    )
+    st.table(pop.ranking_table(shown, measure=deprivation))
     if analyst:
         st.markdown("**For analysts: every council, ranked by residual (observed − predicted)**")
         st.dataframe(

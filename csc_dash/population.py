@@ -75,6 +75,7 @@ __all__ = [
     "neighbours_of",
     "prevention_what_if",
     "residual_extremes",
+    "ranking_table",
     "scatter_points",
     "series_change",
     "strength_word",
@@ -669,6 +670,37 @@ def residual_extremes(residuals: pd.DataFrame, *, n: int = 8, council: str | Non
     if council:
         keep.add(council)
     return residuals[residuals["new_la_code"].isin(keep)].reset_index(drop=True)
+
+
+RANKING_COLUMNS = (
+    "Council",
+    "How deprived ({measure})",
+    "Its figure",
+    "Expected from deprivation",
+    "Above or below",
+)
+
+
+def ranking_table(shown: pd.DataFrame, *, measure: str) -> pd.DataFrame:
+    """The councils on the ranking chart with their deprivation figure beside them (a council is
+    never ranked without it), in the chart's order, plain column names, whole numbers as text.
+
+    ``shown`` is a slice of :func:`deprivation_residuals`; ``measure`` a deprivation measure key.
+    """
+    _check_measure(measure, _DEPRIVATION_PARTS)
+    name = deprivation_label(measure)
+    cols = [c.format(measure=name) for c in RANKING_COLUMNS]
+    return pd.DataFrame(
+        {
+            cols[0]: shown["la_name"].astype(str).to_numpy(),
+            cols[1]: [f"{v:.1f}" for v in shown["deprivation"]],
+            cols[2]: [f"{v:.0f}" for v in shown["observed"]],
+            cols[3]: [f"{v:.0f}" for v in shown["predicted"]],
+            cols[4]: [
+                f"{abs(r):.0f} {'above' if r >= 0 else 'below'}" for r in shown["residual"]
+            ],
+        }
+    ).set_index(cols[0])
 
 
 def missing_measure(

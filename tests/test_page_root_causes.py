@@ -219,3 +219,14 @@ def test_plain_text_is_readable(app_test, view):
             continue
         grade = textstat.flesch_kincaid_grade(block.replace("**", ""))
         assert grade <= 8, (grade, block)
+
+
+def test_ranked_councils_have_their_deprivation_beside_them(app_test):
+    at = open_page(app_test, ROOT_VIEW="ranking", ROOT_COUNCIL="E08000025")
+    tables = [el.value for el in at.table]
+    assert tables, "the ranking has no table"
+    ranking = tables[0]
+    assert any(c.startswith("How deprived") for c in ranking.columns)
+    assert "Birmingham" in ranking.index
+    bars = next(s for s in plotly_specs(at) if s["data"][0].get("orientation") == "h")
+    assert len(bars["data"][0]["y"]) == len(ranking)
