@@ -129,7 +129,10 @@ def test_recorded_and_need_side_by_side(app_test):
     text = page_text(at)
     assert "What if the records are biased?" in text
     assert "Why are they different?" in text
-    names = [trace.get("name") for spec in plotly_specs(at) for trace in spec["data"]]
+    # Legend names are broken into short lines so a 390 px phone does not cut them off.
+    raw = [trace.get("name") or "" for spec in plotly_specs(at) for trace in spec["data"]]
+    assert all(len(line) <= 30 for name in raw for line in name.split("<br>"))
+    names = [name.replace("<br>", " ") for name in raw]
     assert "Checked against true need (truly needed help)" in names
     assert "Checked against the records (went on to a plan or care)" in names
 

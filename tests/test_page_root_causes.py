@@ -230,3 +230,14 @@ def test_ranked_councils_have_their_deprivation_beside_them(app_test):
     assert "Birmingham" in ranking.index
     bars = next(s for s in plotly_specs(at) if s["data"][0].get("orientation") == "h")
     assert len(bars["data"][0]["y"]) == len(ranking)
+
+
+@pytest.mark.parametrize("view", ["england", "council", "cohort"])
+def test_axis_titles_fit_a_phone(app_test, view):
+    """Plotly never wraps: a title line longer than about 30 characters was cut at 390 px."""
+    at = open_page(app_test, ROOT_VIEW=view, ROOT_COUNCIL="E08000025")
+    for spec in plotly_specs(at):
+        for name, axis in spec["layout"].items():
+            if name.startswith(("xaxis", "yaxis")) and isinstance(axis.get("title"), dict):
+                for line in str(axis["title"].get("text", "")).split("<br>"):
+                    assert len(line) <= 30, (name, line)
