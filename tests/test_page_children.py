@@ -33,7 +33,7 @@ def _open(app_test, **session_state):
 
 def _grid_kinds(at) -> set[str]:
     grid = plotly_specs(at)[0]
-    return {tr["name"] for tr in grid["data"] if tr.get("x")}
+    return {tr["name"].replace("<br>", " ") for tr in grid["data"] if tr.get("x")}
 
 
 def test_grid_shows_about_100_children_of_all_four_kinds(app_test, sample):
@@ -201,7 +201,7 @@ def labels_match_rule(at, sample) -> bool:
         for rid in trace.get("customdata") or []:
             rid = rid[0] if isinstance(rid, list) else rid
             seen += 1
-            if (trace["name"] in flagged_names) != flags[rid]:
+            if (trace["name"].replace("<br>", " ") in flagged_names) != flags[rid]:
                 return False
     return seen == 100
 
