@@ -4,6 +4,7 @@ made-up council's own gradient with a prevention what-if."""
 import streamlit as st
 
 from csc_dash import population as pop
+from csc_dash import root_causes as words
 from csc_dash.charts import population as charts
 from csc_dash.ui import chart, save_view, shell, state
 from csc_dash.ui import population_cache as cache
@@ -185,29 +186,16 @@ elif view == "council":
     else:
         summary = pop.council_summary(councils, england, council, rate, year=year)
         st.header(f"{council_name}, {year}")
-        if summary.value == summary.value:
-            st.markdown(
-                f"In {council_name} ({year}), **{pop.describe_rate(rate, summary.value)}** "
-                f"({summary.value:.0f} per 10,000). In England, "
-                f"{pop.describe_rate(rate, summary.england)} ({summary.england:.0f} per 10,000)."
-            )
-        else:
-            st.markdown(
-                f"This figure is not published for {council_name}: the numbers are too small "
-                "and are hidden to protect privacy."
-            )
+        st.markdown(words.council_rate_sentence(summary, council_name=council_name, rate=rate))
         st.subheader("Next to its statistical neighbours")
         st.markdown(
             "Statistical neighbours are the ten councils most like this one. The Department "
             "for Education picks them. It looks at things like income, housing and the ages "
             "of children."
         )
-        if summary.neighbours_known and summary.value == summary.value:
-            st.markdown(
-                f"{summary.neighbours_higher} of its {summary.neighbours_known} neighbours "
-                f"had a higher figure. The middle neighbour had {summary.neighbour_median:.0f} "
-                "in every 10,000."
-            )
+        neighbours = words.neighbours_sentence(summary)
+        if neighbours:
+            st.markdown(neighbours)
         near = pop.neighbour_comparison(councils, england, council, rate, year=year)
         chart.show(
             charts.neighbour_bars(near, x_label=rate_axis),
@@ -220,18 +208,7 @@ elif view == "council":
         series = pop.council_series(councils, england, council, rate)
         change = pop.series_change(series, council_name)
         eng_change = pop.series_change(series, "England")
-        if change is None:
-            st.markdown("There are no published figures over time for this council.")
-        else:
-            st.markdown(
-                f"{council_name} went from {change[1]:.0f} in every 10,000 in {change[0]} to "
-                f"{change[3]:.0f} in {change[2]} (red stars)."
-                + (
-                    f" England went from {eng_change[1]:.0f} to {eng_change[3]:.0f} (black squares)."
-                    if eng_change
-                    else ""
-                )
-            )
+        st.markdown(words.series_sentence(change, eng_change, council_name=council_name))
         st.caption(
             "Children in care figures start in 2021 in this data. Councils that were formed "
             "or merged start when they began."
@@ -250,15 +227,7 @@ elif view == "council":
             "At the end of an assessment, the social worker notes what they found. One "
             "assessment can find several things."
         )
-        if biggest is None:
-            st.markdown("These figures are not published for this council.")
-        else:
-            word = "more" if biggest["difference"] > 0 else "less"
-            st.markdown(
-                f"The biggest gap from England is **{biggest['label']}**, found {word} "
-                f"often here. {council_name} found it in {biggest['council_pct']:.0f} of every "
-                f"100 assessments. England found it in {biggest['england_pct']:.0f}."
-            )
+        st.markdown(words.factor_gap_sentence(biggest, council_name=council_name))
         chart.show(
             charts.factor_bars(factors, council=council_name),
             key="root_factors",
@@ -269,16 +238,7 @@ elif view == "council":
         st.subheader("Spending on children's social care")
         spend_link = pop.association(councils, "csc_spend_per_child", rate, year=year)
         spend_points = pop.scatter_points(councils, "csc_spend_per_child", rate, year=year, council=council)
-        if summary.spend_per_child == summary.spend_per_child:
-            st.markdown(
-                f"{council_name} spent about **£{summary.spend_per_child:,.0f} per child** on "
-                f"children's social care in 2024-25. England: £{summary.england_spend_per_child:,.0f}."
-            )
-        else:
-            st.markdown(
-                f"{council_name} did not send a complete spending return for 2024-25, so we "
-                "have no figure."
-            )
+        st.markdown(words.spend_sentence(summary, council_name=council_name))
         st.markdown(
             "Councils with more children in care spend more, because care costs a lot. "
             "Spending follows need as much as it shapes it."
@@ -319,19 +279,11 @@ elif view == "ranking":
     )
     if council:
         mine = residuals[residuals["new_la_code"] == council]
-        if mine.empty:
-            st.markdown(
-                f"{council_name} is not ranked: it has no figure for this rate or for this "
-                "measure of deprivation. Try the 2025 measure."
+        st.markdown(
+            words.ranking_position_sentence(
+                None if mine.empty else mine.iloc[0], council_name=council_name, total=len(residuals)
             )
-        else:
-            row = mine.iloc[0]
-            side = "above" if row["residual"] >= 0 else "below"
-            st.markdown(
-                f"**{council_name}** is number {row['rank']} of {len(residuals)}. Its figure "
-                f"is {row['observed']:.0f} in every 10,000; deprivation alone predicts "
-                f"{row['predicted']:.0f}. That is {abs(row['residual']):.0f} {side} the line."
-            )
+        )
     chart.show(
         charts.residual_bars(
             shown, council=council, x_label="Above (+) or below (−) the line"
@@ -422,17 +374,8 @@ else:
     if not what.enough:
         st.warning("Too few referrals to tell.")
     else:
-        st.markdown(
-            f"In these neighbourhoods, {what.with_factor:,} of {what.referrals:,} referrals "
-            f"found domestic abuse. Of those, {100 * what.recorded_with:.1f} in 100 went on "
-            f"to a recorded plan or care, against {100 * what.recorded_without:.1f} in 100 "
-            "without it."
-        )
-        st.markdown(
-            f"Say {reduction}% of them had no domestic abuse. Then we would expect about "
-            f"**{what.recorded_fewer:.0f} fewer recorded plans or care** in five years. "
-            f"And {what.need_fewer:.0f} fewer children would truly need one."
-        )
+        for sentence in words.what_if_sentences(what, reduction_percent=reduction):
+            st.markdown(sentence)
     with st.expander("How the sum works"):
         st.markdown(
             "Fewer = (share who fell) × (referrals with domestic abuse) × "
