@@ -159,19 +159,7 @@ if view == "england":
         st.caption(" ".join(notes))
         if analyst:
             st.markdown("**For analysts: the four rates against this deprivation measure**")
-            rows = []
-            for key, label in pop.RATE_LABELS.items():
-                a = pop.association(councils, deprivation, key, year=year)
-                rows.append(
-                    {
-                        "rate per 10,000": label,
-                        "n": a.n,
-                        "Pearson r": round(a.pearson_r, 3),
-                        "95% interval": f"{a.pearson_low:.2f} to {a.pearson_high:.2f}",
-                        "Spearman rho": round(a.spearman_rho, 3),
-                        "slope": round(a.slope, 2),
-                    }
-                )
+            rows = words.association_rows(councils, deprivation, year=year)
             st.dataframe(rows, hide_index=True)
             st.caption(
                 "Ecological (area-level) correlations; 95% interval by Fisher's z. Missing values "

@@ -13,6 +13,7 @@ from csc_dash import population as pop
 from csc_dash.markup import markdown_text
 
 __all__ = [
+    "association_rows",
     "council_rate_sentence",
     "factor_gap_sentence",
     "neighbours_sentence",
@@ -122,3 +123,22 @@ def what_if_sentences(what: pop.WhatIf, *, reduction_percent: int) -> list[str]:
         f"**{what.recorded_fewer:.0f} fewer recorded plans or care** in five years. "
         f"And {what.need_fewer:.0f} fewer children would truly need one.",
     ]
+
+
+def association_rows(councils, deprivation: str, *, year: int) -> list[dict]:
+    """For analysts: each of the four rates against one deprivation measure (n, Pearson r with
+    its 95% interval, Spearman rho, slope), one row per rate, rounded for the screen."""
+    rows = []
+    for key, label in pop.RATE_LABELS.items():
+        a = pop.association(councils, deprivation, key, year=year)
+        rows.append(
+            {
+                "rate per 10,000": label,
+                "n": a.n,
+                "Pearson r": round(a.pearson_r, 3),
+                "95% interval": f"{a.pearson_low:.2f} to {a.pearson_high:.2f}",
+                "Spearman rho": round(a.spearman_rho, 3),
+                "slope": round(a.slope, 2),
+            }
+        )
+    return rows

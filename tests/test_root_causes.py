@@ -133,3 +133,12 @@ def test_names_are_escaped_for_markdown(summary):
 )
 def test_sentences_read_at_grade_8(text):
     assert textstat.flesch_kincaid_grade(plain(text)) <= 8
+
+
+def test_association_rows_match_population_association(councils):
+    year = population.latest_year(councils)
+    rows = root_causes.association_rows(councils, "imd2019_score", year=year)
+    assert [r["rate per 10,000"] for r in rows] == list(population.RATE_LABELS.values())
+    cla = population.association(councils, "imd2019_score", "cla_rate", year=year)
+    row = rows[list(population.RATE_LABELS).index("cla_rate")]
+    assert row["n"] == cla.n and row["Pearson r"] == round(cla.pearson_r, 3)
