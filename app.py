@@ -8,9 +8,10 @@ from csc_dash.ui import accounts, loaders, navigation, shell, state, workshop
 
 st.set_page_config(
     page_title="csc-dash",
-    page_icon=":material/diversity_3:",
+    page_icon=str(shell.ICON),  # a file in the repo: a material icon here was fetched from a font host
     layout="wide",
-    initial_sidebar_state="expanded",
+    # "auto": open on a wide screen, closed on a phone, where it covered most of the page.
+    initial_sidebar_state="auto",
 )
 state.init()
 # A participant who reloads (a new session) comes back as themselves from the ?p= link.
@@ -18,9 +19,15 @@ workshop.keep_rejoin_link()
 
 # Who is here decides which pages exist: a page not in the list cannot be reached.
 session = accounts.gate()
-sections = navigation.build(roles=session.roles, demo_mode=session.demo_mode)
+sections = navigation.build(
+    roles=session.roles, demo_mode=session.demo_mode, joined=workshop.participant() is not None
+)
 if session.login_offered:
     sections.setdefault("Staff", []).append(accounts.sign_in_page())
-page = st.navigation(sections)
+# One flat list: with sections, Streamlit 1.67 puts <div>s inside the menu's <ul> (invalid list
+# markup, axe list/listitem). Workshop order and the "Next" link at each page's foot carry the walk.
+page = st.navigation(navigation.flat(sections), expanded=True)
+shell.page_frame(page, sections)
 shell.sidebar(loaders.current_cohort())
 page.run()
+shell.next_link(page, sections)

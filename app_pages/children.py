@@ -6,16 +6,14 @@ import streamlit as st
 from csc_dash import tradeoffs, vignettes
 from csc_dash.charts import children as charts
 from csc_dash.cohort import GROUP_LABELS
-from csc_dash.models import MODEL_LABELS
 from csc_dash.ui import chart, loaders, save_view, shell, state
 from csc_dash.ui import tradeoffs_widgets as widgets
 
 FILTER_COLUMNS = ("age_band", "ethnicity", "disability_status", "deprivation_quintile")
-TICK_BOX = MODEL_LABELS["structured"]
 
 cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)
-name = cohort.model_labels.get(model, model)  # raw: sentence builders and charts escape it
+name = shell.model_name(cohort, model)  # raw: sentence builders and charts escape it
 label = shell.model_label(cohort, model)  # Markdown-ready
 table = loaders.sweep(cohort, model)
 yes_no = tradeoffs.is_yes_no(table)  # the rule, or an uploaded 0/1 flag: no line to move
@@ -31,6 +29,8 @@ shell.page_header(
     "Each mark is one made-up child who was referred. Pick a child to read their story, see "
     "their score, and see what would have changed the flag.",
 )
+if stories:
+    st.info(vignettes.CONTENT_NOTE, icon=":material/info:")
 if yes_no:
     st.caption(f"Tool: **{label}**. It only says yes or no, so it has no line to move.")
 else:
@@ -91,7 +91,9 @@ else:
         row = frame.iloc[[position]]
         st.header(labels[selected], anchor=False)
         if stories:
-            st.markdown(" ".join(vignettes.story(row.iloc[0])))
+            # Closed until the person chooses to read it (the content note above says why).
+            with st.expander(vignettes.STORY_LABEL, icon=":material/menu_book:"):
+                st.markdown(" ".join(vignettes.story(row.iloc[0])))
         score = float(scores[position])
         if yes_no:
             st.markdown(vignettes.yes_no_score_sentence(score >= threshold, model_name=name))
@@ -105,6 +107,7 @@ else:
             if model != "structured":
                 st.markdown(vignettes.tick_box_note(float(explanation.score(row)[0]), threshold))
             pushes = vignettes.contributions(explanation, row)
+            st.info(vignettes.PUSH_MEANING, icon=":material/info:")
             st.markdown(vignettes.contribution_sentence(pushes))
             chart.show(
                 charts.contribution_bars(pushes, analyst=shell.analyst_view()),
@@ -123,7 +126,7 @@ else:
                 )
             st.subheader("What would have changed the flag?", anchor=False)
             change = vignettes.smallest_change(explanation, row, threshold)
-            st.markdown(vignettes.counterfactual_sentence(change, model_name=TICK_BOX))
+            st.markdown(vignettes.counterfactual_sentence(change, model_name=shell.model_name(cohort, "structured")))
 
 save_view.save_my_view(
     "children",

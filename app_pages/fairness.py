@@ -96,7 +96,8 @@ st.markdown(
     f"{shown_reference}, and 2 means twice as many. The shaded band, from {BAND[0]} to {BAND[1]}, is "
     "one common rule for *close enough*. It is a choice people make, and you can argue for "
     "another one. The line across each mark shows where the true number probably lies. We only "
-    "say a group is outside the band when its whole line is outside it."
+    "say a group is outside the band when its whole line is outside it. The scale is drawn so "
+    "that half as many (0.5) and twice as many (2) are the same distance from 1."
 )
 chart.show(
     charts.disparity_dots(
@@ -154,7 +155,9 @@ else:
         ),
     )
 st.markdown("**All four choices side by side** (per 1,000 referrals)")
-st.dataframe(fairness.preset_overview(costs), hide_index=True)
+# A real HTML table (not a canvas grid): a tablet shows every number and a screen reader
+# reads it as a table. The words in it are ours, never typed by a user.
+st.table(fairness.preset_overview(costs).set_index("Choice"))
 st.caption(
     "A different line for different groups raises its own questions, such as treating people "
     "differently because of who they are. This page only shows what each choice would do."

@@ -10,7 +10,7 @@ from csc_dash.ui import tradeoffs_widgets as widgets
 
 cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)
-name = cohort.model_labels.get(model, model)  # raw: the sentence builders escape it
+name = shell.model_name(cohort, model)  # raw: the sentence builders escape it
 table = loaders.sweep(cohort, model)
 
 shell.page_header("The question", text.LEAD)
@@ -20,8 +20,8 @@ st.markdown(text.WHAT)
 
 st.header("What does it look at?", anchor=False)
 if cohort.source == "sample":
-    for title, body in text.TOOLS:
-        st.markdown(f"**{title}.** {body}")
+    for key, (_, body) in zip(text.TOOL_KEYS, text.TOOLS, strict=True):
+        st.markdown(f"**{shell.model_label(cohort, key)}.** {body}")
 else:
     st.markdown(
         "You uploaded your own scores, so we do not know what your tools looked at. "
@@ -56,8 +56,12 @@ else:
         st.markdown(text.ap_range_sentence(*interval))
     left, right = st.columns(2)
     # Short labels: a tablet's half-width column cuts a long one (the tool is named above).
-    left.metric("Average precision", f"{ap:.2f}", help=f"Of {tradeoffs.tool_phrase(name)}.")
-    right.metric("A random guess", f"{rate:.2f}")
+    left.metric(
+        "Average precision" if shell.analyst_view() else text.METRIC_THIS_TOOL,
+        f"{ap:.2f}",
+        help=f"Of {tradeoffs.tool_phrase(name)}.",
+    )
+    right.metric(text.METRIC_RANDOM, f"{rate:.2f}")
 if shell.analyst_view():
     st.caption(text.AP_ANALYST)
 

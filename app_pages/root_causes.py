@@ -4,14 +4,15 @@ made-up council's own gradient with a prevention what-if."""
 import streamlit as st
 
 from csc_dash import population as pop
+from csc_dash import root_causes as words
 from csc_dash.charts import population as charts
 from csc_dash.ui import chart, save_view, shell, state
 from csc_dash.ui import population_cache as cache
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 CAUSE_WORDS = (
-    "Councils with more deprivation have more children in care; "
-    "this shows association, not cause."
+    "Councils with more deprivation have more children in care. "
+    "This shows association, not cause."
 )
 VIEWS = {
     "england": "All councils in England",
@@ -101,7 +102,7 @@ if view != "cohort":
 
 rate_name = pop.RATE_LABELS[rate]
 rate_plain = pop.RATE_PLAIN[rate]
-rate_axis = f"{rate_name} per 10,000 children"
+rate_axis = f"{rate_name}, in every 10,000 children"
 council_name = choices.get(council) if council else None
 
 # ----------------------------------------------------------------------------- all councils
@@ -135,7 +136,7 @@ if view == "england":
             fig,
             key="root_scatter",
             summary=f"Each dot is a council. Further right is more deprived; higher up is more "
-            f"{rate_name.lower()} per 10,000 children.",
+            f"{rate_name.lower()} in every 10,000 children.",
         )
         st.markdown(f"**{CAUSE_WORDS}**")
         st.markdown(
@@ -158,19 +159,7 @@ if view == "england":
         st.caption(" ".join(notes))
         if analyst:
             st.markdown("**For analysts: the four rates against this deprivation measure**")
-            rows = []
-            for key, label in pop.RATE_LABELS.items():
-                a = pop.association(councils, deprivation, key, year=year)
-                rows.append(
-                    {
-                        "rate per 10,000": label,
-                        "n": a.n,
-                        "Pearson r": round(a.pearson_r, 3),
-                        "95% interval": f"{a.pearson_low:.2f} to {a.pearson_high:.2f}",
-                        "Spearman rho": round(a.spearman_rho, 3),
-                        "slope": round(a.slope, 2),
-                    }
-                )
+            rows = words.association_rows(councils, deprivation, year=year)
             st.dataframe(rows, hide_index=True)
             st.caption(
                 "Ecological (area-level) correlations; 95% interval by Fisher's z. Missing values "
@@ -185,34 +174,21 @@ elif view == "council":
     else:
         summary = pop.council_summary(councils, england, council, rate, year=year)
         st.header(f"{council_name}, {year}")
-        if summary.value == summary.value:
-            st.markdown(
-                f"In {council_name} ({year}), **{pop.describe_rate(rate, summary.value)}** "
-                f"({summary.value:.0f} per 10,000). In England, "
-                f"{pop.describe_rate(rate, summary.england)} ({summary.england:.0f} per 10,000)."
-            )
-        else:
-            st.markdown(
-                f"This figure is not published for {council_name}: the numbers are too small "
-                "and are hidden to protect privacy."
-            )
+        st.markdown(words.council_rate_sentence(summary, council_name=council_name, rate=rate))
         st.subheader("Next to its statistical neighbours")
         st.markdown(
             "Statistical neighbours are the ten councils most like this one. The Department "
             "for Education picks them. It looks at things like income, housing and the ages "
             "of children."
         )
-        if summary.neighbours_known and summary.value == summary.value:
-            st.markdown(
-                f"{summary.neighbours_higher} of its {summary.neighbours_known} neighbours "
-                f"had a higher figure. The middle neighbour had {summary.neighbour_median:.0f} "
-                "per 10,000."
-            )
+        neighbours = words.neighbours_sentence(summary)
+        if neighbours:
+            st.markdown(neighbours)
         near = pop.neighbour_comparison(councils, england, council, rate, year=year)
         chart.show(
             charts.neighbour_bars(near, x_label=rate_axis),
             key="root_neighbours",
-            summary=f"{rate_name} per 10,000 children: {council_name} (striped, at the top), "
+            summary=f"{rate_name} in every 10,000 children: {council_name} (striped, at the top), "
             "its neighbours (blue) and England (black).",
         )
 
@@ -220,18 +196,7 @@ elif view == "council":
         series = pop.council_series(councils, england, council, rate)
         change = pop.series_change(series, council_name)
         eng_change = pop.series_change(series, "England")
-        if change is None:
-            st.markdown("There are no published figures over time for this council.")
-        else:
-            st.markdown(
-                f"{council_name} went from {change[1]:.0f} per 10,000 in {change[0]} to "
-                f"{change[3]:.0f} in {change[2]} (red stars)."
-                + (
-                    f" England went from {eng_change[1]:.0f} to {eng_change[3]:.0f} (black squares)."
-                    if eng_change
-                    else ""
-                )
-            )
+        st.markdown(words.series_sentence(change, eng_change, council_name=council_name))
         st.caption(
             "Children in care figures start in 2021 in this data. Councils that were formed "
             "or merged start when they began."
@@ -239,8 +204,8 @@ elif view == "council":
         chart.show(
             charts.rate_series(series, council=council_name, y_label=rate_axis),
             key="root_series",
-            summary=f"{rate_name} per 10,000 children each year: {council_name} as red stars "
-            "on a solid line, England as black squares on a dashed line.",
+            summary=f"{rate_name} in every 10,000 children, each year. {council_name}: red stars "
+            "on a solid line. England: black squares on a dashed line.",
         )
 
         st.subheader("What assessments found")
@@ -250,15 +215,7 @@ elif view == "council":
             "At the end of an assessment, the social worker notes what they found. One "
             "assessment can find several things."
         )
-        if biggest is None:
-            st.markdown("These figures are not published for this council.")
-        else:
-            word = "more" if biggest["difference"] > 0 else "less"
-            st.markdown(
-                f"The biggest gap from England is **{biggest['label']}**, found {word} "
-                f"often here. {council_name} found it in {biggest['council_pct']:.0f} of every "
-                f"100 assessments. England found it in {biggest['england_pct']:.0f}."
-            )
+        st.markdown(words.factor_gap_sentence(biggest, council_name=council_name))
         chart.show(
             charts.factor_bars(factors, council=council_name),
             key="root_factors",
@@ -269,16 +226,7 @@ elif view == "council":
         st.subheader("Spending on children's social care")
         spend_link = pop.association(councils, "csc_spend_per_child", rate, year=year)
         spend_points = pop.scatter_points(councils, "csc_spend_per_child", rate, year=year, council=council)
-        if summary.spend_per_child == summary.spend_per_child:
-            st.markdown(
-                f"{council_name} spent about **£{summary.spend_per_child:,.0f} per child** on "
-                f"children's social care in 2024-25. England: £{summary.england_spend_per_child:,.0f}."
-            )
-        else:
-            st.markdown(
-                f"{council_name} did not send a complete spending return for 2024-25, so we "
-                "have no figure."
-            )
+        st.markdown(words.spend_sentence(summary, council_name=council_name))
         st.markdown(
             "Councils with more children in care spend more, because care costs a lot. "
             "Spending follows need as much as it shapes it."
@@ -298,7 +246,7 @@ elif view == "council":
             ),
             key="root_spend",
             summary=f"Each dot is a council. Further right is more spent per child; higher up is "
-            f"more {rate_name.lower()} per 10,000 children.",
+            f"more {rate_name.lower()} in every 10,000 children.",
         )
 
 # ----------------------------------------------------------------------------- ranking
@@ -319,27 +267,24 @@ elif view == "ranking":
     )
     if council:
         mine = residuals[residuals["new_la_code"] == council]
-        if mine.empty:
-            st.markdown(
-                f"{council_name} is not ranked: it has no figure for this rate or for this "
-                "measure of deprivation. Try the 2025 measure."
+        st.markdown(
+            words.ranking_position_sentence(
+                None if mine.empty else mine.iloc[0], council_name=council_name, total=len(residuals)
             )
-        else:
-            row = mine.iloc[0]
-            side = "above" if row["residual"] >= 0 else "below"
-            st.markdown(
-                f"**{council_name}** is number {row['rank']} of {len(residuals)}. Its figure "
-                f"is {row['observed']:.0f} per 10,000; deprivation alone predicts "
-                f"{row['predicted']:.0f}. That is {abs(row['residual']):.0f} {side} the line."
-            )
+        )
     chart.show(
         charts.residual_bars(
             shown, council=council, x_label="Above (+) or below (−) the line"
         ),
         key="root_residuals",
-        summary="How far each council is above the line (striped orange bars, to the right) "
-        "or below it (solid blue bars, to the left), per 10,000 children.",
+        summary="Striped orange bars, to the right: councils above the line. Solid blue bars, to "
+        "the left: councils below it. The numbers are in every 10,000 children.",
     )
+    st.markdown(
+        "**How poor each area is, next to its place on the list.** A higher score means a "
+        "poorer area. The other figures are in every 10,000 children."
+    )
+    st.table(pop.ranking_table(shown, measure=deprivation))
     if analyst:
         st.markdown("**For analysts: every council, ranked by residual (observed − predicted)**")
         st.dataframe(
@@ -368,8 +313,8 @@ else:
     chart.show(
         charts.cohort_referrals_chart(gradient),
         key="root_cohort_referrals",
-        summary="Referrals per 10,000 children a year in each tenth, from the most deprived "
-        "(1, on the left) to the least deprived (10).",
+        summary="Referrals in every 10,000 children a year, in each tenth. The most deprived "
+        "tenth (1) is on the left, and the least deprived (10) on the right.",
     )
     first = gradient.iloc[0]
     st.markdown(
@@ -398,6 +343,7 @@ else:
         "assessment. The darker the box, the bigger the number. Every worry is more common "
         "in the most deprived neighbourhoods."
     )
+    st.warning(pop.RECORDING_CAVEAT, icon=":material/visibility:")
 
     st.subheader("What if domestic abuse fell?")
     st.info(
@@ -416,17 +362,8 @@ else:
     if not what.enough:
         st.warning("Too few referrals to tell.")
     else:
-        st.markdown(
-            f"In these neighbourhoods, {what.with_factor:,} of {what.referrals:,} referrals "
-            f"found domestic abuse. Of those, {100 * what.recorded_with:.1f} in 100 went on "
-            f"to a recorded plan or care, against {100 * what.recorded_without:.1f} in 100 "
-            "without it."
-        )
-        st.markdown(
-            f"Say {reduction}% of them had no domestic abuse. Then we would expect about "
-            f"**{what.recorded_fewer:.0f} fewer recorded plans or care** in five years. "
-            f"And {what.need_fewer:.0f} fewer children would truly need one."
-        )
+        for sentence in words.what_if_sentences(what, reduction_percent=reduction):
+            st.markdown(sentence)
     with st.expander("How the sum works"):
         st.markdown(
             "Fewer = (share who fell) × (referrals with domestic abuse) × "
@@ -438,7 +375,7 @@ else:
     chart.show(
         charts.what_if_bars(what.table()),
         key="root_what_if",
-        summary="Grey bars are as it is now; striped green bars are the what-if, per 10,000 "
+        summary="Grey bars are as it is now; striped green bars are the what-if, in every 10,000 "
         "children a year.",
     )
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from csc_dash import auth, tradeoffs
+from csc_dash.content import welcome as text
 from csc_dash.ui import loaders, shell, state, workshop
 
 shell.page_header(
@@ -40,6 +41,8 @@ demo = workshop.demo_mode()
 workshop.show_notice("withdraw")
 workshop.show_notice("joined")
 if workshop.participant() is not None and workshop.still_joined():
+    st.success(text.JOINED_NEXT_STEP, icon=":material/arrow_forward:")
+    st.page_link("app_pages/question.py", label=text.JOINED_NEXT_LINK, icon=":material/help:")
     workshop.withdraw_panel()
 else:
     join, alone = st.tabs(["Join a workshop", "Explore on my own"])
@@ -63,7 +66,7 @@ if demo:
             "answers go to a demo workshop kept on this computer."
         )
         st.markdown(
-            "To run a workshop, add a facilitator on the computer that runs the app, set a "
-            "secret cookie key, and start the app again:"
+            "To run a workshop, do three things on the computer that runs the app. Add a "
+            "facilitator. Set a secret cookie key. Then start the app again:"
         )
         st.code(auth.SETUP_COMMANDS, language="bash", wrap_lines=True)

@@ -39,6 +39,7 @@ __all__ = [
     "EXCLUDED_FROM_COMPARISONS",
     "FACTOR_LABELS",
     "MADE_UP_NOTICE",
+    "RECORDING_CAVEAT",
     "RATE_LABELS",
     "RATE_PLAIN",
     "Association",
@@ -74,6 +75,7 @@ __all__ = [
     "neighbours_of",
     "prevention_what_if",
     "residual_extremes",
+    "ranking_table",
     "scatter_points",
     "series_change",
     "strength_word",
@@ -146,6 +148,12 @@ DATA_NOTICE = (
     "for Education (DfE), the Office for National Statistics (ONS) and the housing ministry "
     "(MHCLG). Anyone may use them under the Open Government Licence. Only the part called **Our "
     "made-up council** is made up (synthetic). No real child or family is shown."
+)
+#: Said beside what assessments found by neighbourhood: a box counts what was written down.
+RECORDING_CAVEAT = (
+    "Careful: these boxes count what workers wrote down, not what families lived with. "
+    "Families in poorer areas are seen more by services, so more of their worries get written "
+    "down. Part of the gap may be who gets seen, not who needs help."
 )
 MADE_UP_NOTICE = (
     "Everything in this part is **made up** (synthetic), unlike the real council figures in the "
@@ -229,7 +237,7 @@ def missing_note(missing: pd.DataFrame, *, analyst: bool = False) -> str:
     parts = []
     for name, reason in zip(missing["la_name"], missing["reason"], strict=True):
         parts.append(f"{name} ({reason if analyst else reason.replace('IoD2019', 'the 2019 index')})")
-    return "No deprivation figure: " + "; ".join(parts) + "."
+    return "These have no figure for how poor the area is. " + " ".join(f"{p}." for p in parts)
 
 
 #: City of London and the Isles of Scilly are tiny and mostly suppressed (SOURCES.md).
@@ -662,6 +670,37 @@ def residual_extremes(residuals: pd.DataFrame, *, n: int = 8, council: str | Non
     if council:
         keep.add(council)
     return residuals[residuals["new_la_code"].isin(keep)].reset_index(drop=True)
+
+
+RANKING_COLUMNS = (
+    "Council",
+    "How deprived ({measure})",
+    "Its figure",
+    "Expected from deprivation",
+    "Above or below",
+)
+
+
+def ranking_table(shown: pd.DataFrame, *, measure: str) -> pd.DataFrame:
+    """The councils on the ranking chart with their deprivation figure beside them (a council is
+    never ranked without it), in the chart's order, plain column names, whole numbers as text.
+
+    ``shown`` is a slice of :func:`deprivation_residuals`; ``measure`` a deprivation measure key.
+    """
+    _check_measure(measure, _DEPRIVATION_PARTS)
+    name = deprivation_label(measure)
+    cols = [c.format(measure=name) for c in RANKING_COLUMNS]
+    return pd.DataFrame(
+        {
+            cols[0]: shown["la_name"].astype(str).to_numpy(),
+            cols[1]: [f"{v:.1f}" for v in shown["deprivation"]],
+            cols[2]: [f"{v:.0f}" for v in shown["observed"]],
+            cols[3]: [f"{v:.0f}" for v in shown["predicted"]],
+            cols[4]: [
+                f"{abs(r):.0f} {'above' if r >= 0 else 'below'}" for r in shown["residual"]
+            ],
+        }
+    ).set_index(cols[0])
 
 
 def missing_measure(

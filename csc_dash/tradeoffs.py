@@ -722,9 +722,10 @@ def tool_phrase(name: str, *, start: bool = False) -> str:
     own tools) is kept exactly as typed, in quotes: 'the tool "Model A"'. ``start``: at the
     start of a sentence ("The tick-box data model").
     """
+    from csc_dash.content.tools import PLAIN_MODEL_NAMES
     from csc_dash.models import MODEL_LABELS
 
-    if name in MODEL_LABELS.values():
+    if name in MODEL_LABELS.values() or name in PLAIN_MODEL_NAMES.values():
         phrase = "the " + name[:1].lower() + name[1:]
     else:
         phrase = f'the tool "{markdown_text(name)}"'

@@ -445,6 +445,21 @@ def contributions(explanation: LinearExplanation, row: pd.DataFrame, *, drop_zer
     return frame.sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
 
 
+#: Said before any child's story: the stories are made up but may still be hard to read.
+CONTENT_NOTE = (
+    "Some of these stories talk about abuse, neglect or harm at home. They are made up, but "
+    "they may still be hard to read. Each story stays closed until you choose to open it."
+)
+STORY_LABEL = "Read this child's story (it may talk about abuse or neglect)"
+#: What a push means, and what it does not, said beside every "what pushed the score" chart.
+PUSH_MEANING = (
+    "A push shows how this tool's sums moved the score. It tells you about the tool, not about "
+    "the family. Being poor, a family's ethnic group or a parent's health are not reasons a "
+    "family needs help. A push only shows what the tool picked up from old records, and old "
+    "records can be unfair."
+)
+
+
 #: A push of at least this many points on the log-odds scale is "big" (it multiplies the odds
 #: by about 1.65 or more) ...
 BIG_PUSH = 0.5
@@ -486,24 +501,21 @@ def contribution_sentence(frame: pd.DataFrame) -> str:
 
 
 def push_summary(frame: pd.DataFrame) -> str:
-    """The push chart in one sentence (its text version): every push, in words, no numbers."""
+    """The push chart in words (its text version): every push, one short sentence each, no
+    numbers beyond the record's own (a list joined by semicolons read at grade 25+)."""
     if len(frame) == 0:
         return "Nothing about this referral pushed the score up or down."
 
-    def listed(part: pd.DataFrame) -> str:
-        return "; ".join(
-            f"{str(r['label']).lower()}{': ' + str(r['value']) if r['value'] else ''} ({r['size']})"
+    def listed(part: pd.DataFrame, way: str) -> list[str]:
+        return [
+            f"{_capital(str(r['label']).lower())}{': ' + str(r['value']) if r['value'] else ''}. "
+            f"A {r['size']} push {way}."
             for _, r in part.iterrows()
-        )
+        ]
 
     up = frame[frame["contribution"] > 0]
     down = frame[frame["contribution"] < 0].iloc[::-1]
-    parts = []
-    if len(up):
-        parts.append(f"pushes up: {listed(up)}")
-    if len(down):
-        parts.append(f"pushes down: {listed(down)}")
-    return markdown_text(_capital(", and ".join(parts)) + ".")
+    return markdown_text(" ".join(listed(up, "up") + listed(down, "down")))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import textstat
 
 from csc_dash import markup, tradeoffs
 from csc_dash.content import question
+from csc_dash.content.tools import PLAIN_MODEL_NAMES
 from csc_dash.models import MODEL_LABELS, TEST_START
 
 
@@ -19,8 +20,9 @@ def test_plain_text_reading_level(where, text):
 
 def test_blocks_cover_the_three_tools_in_sidebar_order():
     titles = [title for title, _ in question.TOOLS]
-    assert titles[0] == MODEL_LABELS["structured"] and titles[1] == MODEL_LABELS["text"]
-    assert MODEL_LABELS["rule"].startswith(titles[2])
+    assert tuple(MODEL_LABELS) == question.TOOL_KEYS
+    assert titles[:2] == [PLAIN_MODEL_NAMES["structured"], PLAIN_MODEL_NAMES["text"]]
+    assert PLAIN_MODEL_NAMES["rule"].startswith(titles[2])
     assert "2 or more" in question.TOOLS[2][1]
 
 

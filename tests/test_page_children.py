@@ -10,6 +10,7 @@ import pytest
 from csc_dash import metrics, tradeoffs, vignettes
 from csc_dash.charts import KIND_STYLE
 from csc_dash.cohort import ScoredCohort, load_sample_cohort, load_structured_model
+from csc_dash.content.tools import PLAIN_MODEL_NAMES
 from csc_dash.ui import state
 from csc_dash.ui import tradeoffs_widgets as widgets
 from tests.helpers import assert_no_exception, page_text, plotly_specs
@@ -32,7 +33,7 @@ def _open(app_test, **session_state):
 
 def _grid_kinds(at) -> set[str]:
     grid = plotly_specs(at)[0]
-    return {tr["name"] for tr in grid["data"] if tr.get("x")}
+    return {tr["name"].replace("<br>", " ") for tr in grid["data"] if tr.get("x")}
 
 
 def test_grid_shows_about_100_children_of_all_four_kinds(app_test, sample):
@@ -93,14 +94,21 @@ def test_a_childs_story_opens_with_score_pushes_and_change(app_test, sample):
     row = sample.frame[sample.frame["referral_id"] == rid]
     text = page_text(at)
     assert " ".join(vignettes.story(row.iloc[0])) in text
+    # The story is closed until the person opens it, under a content note; a push is explained.
+    assert vignettes.CONTENT_NOTE in [el.value for el in at.info]
+    assert vignettes.STORY_LABEL in [el.label for el in at.expander]
+    story_box = next(el for el in at.expander if el.label == vignettes.STORY_LABEL)
+    assert story_box.proto.expanded is False
+    assert " ".join(vignettes.story(row.iloc[0])) in [m.value for m in story_box.markdown]
+    assert vignettes.PUSH_MEANING in [el.value for el in at.info]
     threshold = at.session_state[state.THRESHOLD]
     score = float(row["score_structured"].iloc[0])
-    assert vignettes.score_sentence(score, threshold, model_name="Tick-box data model") in text
+    assert vignettes.score_sentence(score, threshold, model_name=PLAIN_MODEL_NAMES["structured"]) in text
     assert "What pushed the score up or down" in [h.value for h in at.subheader]
     assert "explains the tick-box model only" not in text  # the chosen tool is the tick-box model
     explanation = load_structured_model("moderate")
     change = vignettes.smallest_change(explanation, row, threshold)
-    assert vignettes.counterfactual_sentence(change, model_name="Tick-box data model") in text
+    assert vignettes.counterfactual_sentence(change, model_name=PLAIN_MODEL_NAMES["structured"]) in text
     bars = plotly_specs(at)[1]["data"][0]
     pushes = vignettes.contributions(explanation, row)
     assert len(bars["y"]) == len(pushes)
@@ -157,13 +165,13 @@ def test_case_notes_model_says_which_model_each_score_comes_from(app_test, sampl
     threshold = at.session_state[state.THRESHOLD]
     text = page_text(at)
     own = float(row["score_text"].iloc[0])
-    assert vignettes.score_sentence(own, threshold, model_name="Tick-box data + case notes model") in text
+    assert vignettes.score_sentence(own, threshold, model_name=PLAIN_MODEL_NAMES["text"]) in text
     explanation = load_structured_model("moderate")
     tick = float(explanation.score(row)[0])
     assert vignettes.tick_box_note(tick, threshold) in text
     assert "The 'what pushed it' part explains the tick-box model only." in text
     change = vignettes.smallest_change(explanation, row, threshold)
-    assert vignettes.counterfactual_sentence(change, model_name="Tick-box data model") in text
+    assert vignettes.counterfactual_sentence(change, model_name=PLAIN_MODEL_NAMES["structured"]) in text
 
 
 def test_rule_model_explains_the_rule(app_test, sample):
@@ -177,7 +185,7 @@ def test_rule_model_explains_the_rule(app_test, sample):
     text = page_text(at)
     assert vignettes.rule_sentence(int(row["previous_referrals"].iloc[0])) in text
     flagged = bool(row["rule_flag"].iloc[0])
-    assert vignettes.yes_no_score_sentence(flagged, model_name=sample.model_labels["rule"]) in text
+    assert vignettes.yes_no_score_sentence(flagged, model_name=PLAIN_MODEL_NAMES["rule"]) in text
     assert "gave a score of" not in text and "What pushed" not in text
     # the children's kinds follow the rule's own flags, and the models' line is untouched
     assert labels_match_rule(at, sample)
@@ -193,7 +201,7 @@ def labels_match_rule(at, sample) -> bool:
         for rid in trace.get("customdata") or []:
             rid = rid[0] if isinstance(rid, list) else rid
             seen += 1
-            if (trace["name"] in flagged_names) != flags[rid]:
+            if (trace["name"].replace("<br>", " ") in flagged_names) != flags[rid]:
                 return False
     return seen == 100
 

@@ -7,6 +7,7 @@ import pytest
 from csc_dash import metrics, tradeoffs
 from csc_dash.cohort import load_sample_cohort
 from csc_dash.content import question
+from csc_dash.content.tools import PLAIN_MODEL_NAMES
 from csc_dash.ui import state
 from tests.helpers import assert_no_exception, page_text
 
@@ -30,11 +31,11 @@ def test_page_shows_the_tools_real_average_precision(app_test, sample, model):
     per_1000 = tradeoffs.per_1000(int(sample.y.sum()), len(sample.y))
     assert per_1000 == 39  # the same whole number as the Trade-offs picture and Welcome
     assert question.ap_sentence(
-        model_name=sample.model_labels[model], ap=ap, base_rate=rate, escalated_per_1000=per_1000
+        model_name=PLAIN_MODEL_NAMES[model], ap=ap, base_rate=rate, escalated_per_1000=per_1000
     ) in text
     shown = {m.label: m.value for m in at.metric}
-    assert shown["Average precision"] == f"{ap:.2f}"
-    assert shown["A random guess"] == f"{rate:.2f}"
+    assert shown[question.METRIC_THIS_TOOL] == f"{ap:.2f}"
+    assert shown[question.METRIC_RANDOM] == f"{rate:.2f}"
     low, high = metrics.bootstrap_interval(
         metrics.average_precision, sample.y, sample.scores(model), n_boot=200, random_state=0
     )

@@ -13,7 +13,7 @@ from tests.helpers import assert_no_exception, page_text, plotly_specs
 
 PAGE = "app_pages/root_causes.py"
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0"
-CAUSE = "Councils with more deprivation have more children in care; this shows association, not cause."
+CAUSE = "Councils with more deprivation have more children in care. This shows association, not cause."
 
 
 def open_page(app_test, **settings):
@@ -185,6 +185,10 @@ def test_cohort_view_and_what_if(app_test):
     text = page_text(at)
     assert "illustration of the arithmetic, not a forecast" in text
     assert "fewer recorded plans or care" in text
+    # The factor heatmap says it counts what was written down (recording bias).
+    from csc_dash import population
+
+    assert population.RECORDING_CAVEAT in [w.value for w in at.warning]
     assert len(plotly_specs(at)) == 4
     at.slider(key=state.widget_key(state.ROOT_REDUCTION)).set_value(50).run()
     assert_no_exception(at)
@@ -215,3 +219,25 @@ def test_plain_text_is_readable(app_test, view):
             continue
         grade = textstat.flesch_kincaid_grade(block.replace("**", ""))
         assert grade <= 8, (grade, block)
+
+
+def test_ranked_councils_have_their_deprivation_beside_them(app_test):
+    at = open_page(app_test, ROOT_VIEW="ranking", ROOT_COUNCIL="E08000025")
+    tables = [el.value for el in at.table]
+    assert tables, "the ranking has no table"
+    ranking = tables[0]
+    assert any(c.startswith("How deprived") for c in ranking.columns)
+    assert "Birmingham" in ranking.index
+    bars = next(s for s in plotly_specs(at) if s["data"][0].get("orientation") == "h")
+    assert len(bars["data"][0]["y"]) == len(ranking)
+
+
+@pytest.mark.parametrize("view", ["england", "council", "cohort"])
+def test_axis_titles_fit_a_phone(app_test, view):
+    """Plotly never wraps: a title line longer than about 30 characters was cut at 390 px."""
+    at = open_page(app_test, ROOT_VIEW=view, ROOT_COUNCIL="E08000025")
+    for spec in plotly_specs(at):
+        for name, axis in spec["layout"].items():
+            if name.startswith(("xaxis", "yaxis")) and isinstance(axis.get("title"), dict):
+                for line in str(axis["title"].get("text", "")).split("<br>"):
+                    assert len(line) <= 30, (name, line)

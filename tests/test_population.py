@@ -416,7 +416,7 @@ def test_every_deprivation_measure_has_names():
 def test_missing_note_plain_and_for_analysts(councils):
     missing = population.missing_measure(councils, "imd2019_score")
     plain = population.missing_note(missing)
-    assert plain.startswith("No deprivation figure: North Northamptonshire (formed in 2021")
+    assert plain.startswith("These have no figure for how poor the area is. North Northamptonshire (formed in 2021")
     assert "IoD2019" not in plain and "the 2019 index has no figure for it" in plain
     assert "IoD2019 has no figure for it" in population.missing_note(missing, analyst=True)
     assert population.missing_note(missing.iloc[0:0]) == ""
@@ -427,3 +427,16 @@ def test_notices_are_plain(text):
     import textstat
 
     assert textstat.flesch_kincaid_grade(text.replace("**", "")) <= 8
+
+
+def test_ranking_table_puts_deprivation_beside_each_ranked_council(councils):
+    residuals = population.deprivation_residuals(councils, "cla_rate", deprivation="imd2019_score")
+    shown = population.residual_extremes(residuals, n=3)
+    table = population.ranking_table(shown, measure="imd2019_score")
+    assert list(table.index) == list(shown["la_name"])
+    dep = "How deprived (Overall deprivation, 2019)"
+    assert list(table.columns) == [dep, "Its figure", "Expected from deprivation", "Above or below"]
+    first = shown.iloc[0]
+    assert table[dep].iloc[0] == f"{first['deprivation']:.1f}"
+    assert table["Above or below"].iloc[0] == f"{abs(first['residual']):.0f} above"
+    assert table["Above or below"].iloc[-1].endswith("below")

@@ -10,7 +10,16 @@ import copy
 from functools import lru_cache
 from types import MappingProxyType
 
-__all__ = ["INK", "KINDS", "KIND_STYLE", "MODEL_COLOURS", "OKABE_ITO", "base_layout", "template"]
+__all__ = [
+    "INK",
+    "KINDS",
+    "KIND_STYLE",
+    "MODEL_COLOURS",
+    "OKABE_ITO",
+    "base_layout",
+    "template",
+    "wrap_lines",
+]
 
 OKABE_ITO = MappingProxyType(
     {
@@ -108,3 +117,15 @@ def base_layout(**overrides) -> dict:
     }
     layout.update(overrides)
     return layout
+
+
+def wrap_lines(text: str, longest: int = 30) -> str:
+    """``text`` on lines of at most ``longest`` characters joined by ``<br>`` (words kept whole):
+    plotly never wraps a legend name or an axis title, and a long one is cut on a 390 px phone."""
+    lines: list[str] = []
+    for word in str(text).split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= longest:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from csc_dash.charts import KIND_STYLE, KINDS, OKABE_ITO, base_layout
+from csc_dash.charts import KIND_STYLE, KINDS, OKABE_ITO, base_layout, wrap_lines
 from csc_dash.charts.tradeoffs import figure, wrap_label
 
 __all__ = ["children_grid", "contribution_bars"]
@@ -26,7 +26,7 @@ def children_grid(grid: pd.DataFrame, *, selected: str | None = None):
                 "x": part["x"].to_numpy(),
                 "y": part["y"].to_numpy(),
                 "mode": "markers+text",
-                "name": style["label"],
+                "name": wrap_lines(style["label"]),
                 "text": [str(n) for n in part["number"]],
                 "textposition": "bottom center",
                 "textfont": {"size": 11, "color": "#1a1a1a"},
@@ -61,7 +61,7 @@ def children_grid(grid: pd.DataFrame, *, selected: str | None = None):
     rows = int(grid["y"].max()) + 1 if len(grid) else 1
     right = max(int(grid["x"].max()) if len(grid) else 0, 9) + 0.7
     layout = base_layout(
-        height=60 * rows + 170,
+        height=60 * rows + 250,  # room for the legend's names on two lines each on a phone
         legend={"orientation": "v", "yanchor": "top", "y": -0.02, "x": 0},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"visible": False, "range": [-0.7, right]},

@@ -30,15 +30,12 @@ def _height(rows: int) -> int:
     return max(220, 110 + _ROW_HEIGHT * rows)
 
 
-def _wrap(title: str, longest: int = 44) -> str:
-    """An axis title (already escaped) on two balanced lines when it is longer than ``longest``
-    characters: plotly does not wrap, and a long title is cut off on a narrow screen."""
-    if len(title) <= longest:
-        return title
-    width = len(title) // 2 + 6
+def _wrap(title: str, longest: int = 30) -> str:
+    """A title or legend name (already escaped) on lines of at most ``longest`` characters:
+    plotly does not wrap, and a longer line was cut off on a 390 px phone."""
     lines: list[str] = []
     for word in title.split(" "):
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
+        if lines and len(lines[-1]) + 1 + len(word) <= longest:
             lines[-1] += " " + word
         else:
             lines.append(word)
@@ -72,7 +69,7 @@ def _dots_trace(frame: pd.DataFrame, y: np.ndarray, *, name: str, colour: str, s
         x=value,
         y=y[shown],
         mode="markers",
-        name=chart_text(name),
+        name=_wrap(chart_text(name)),
         marker={"symbol": symbol, "color": colour, "size": 12, "line": {"width": 1, "color": "#1a1a1a"}},
         error_x={
             "type": "data",

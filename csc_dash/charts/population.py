@@ -47,6 +47,18 @@ _DECILE_TICKS = {
 }
 
 
+
+def _axis_title(title: str, longest: int = 30) -> str:
+    """An axis title on lines of at most ``longest`` characters: plotly does not wrap, and a
+    longer title was cut off on a 390 px phone. Words are kept whole."""
+    lines: list[str] = []
+    for word in str(title).split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= longest:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
 def _wrapped(text: str, *, width: int = 46) -> tuple[str, int]:
     """A title broken into lines that fit a narrow chart (plotly never wraps), and the line count."""
     lines = [part for line in text.split("\n") for part in (textwrap.wrap(line, width) or [""])]
@@ -119,8 +131,8 @@ def scatter_with_line(
             legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
         )
     )
-    fig.update_xaxes(title_text=x_label)
-    fig.update_yaxes(title_text=y_label, rangemode="tozero")
+    fig.update_xaxes(title_text=_axis_title(x_label))
+    fig.update_yaxes(title_text=_axis_title(y_label), rangemode="tozero")
     return fig
 
 
@@ -145,8 +157,8 @@ def rate_series(series: pd.DataFrame, *, council: str, y_label: str) -> go.Figur
             )
         )
     fig.update_layout(**base_layout(height=380))
-    fig.update_xaxes(title_text="Year ending 31 March", dtick=2)
-    fig.update_yaxes(title_text=y_label, rangemode="tozero")
+    fig.update_xaxes(title_text=_axis_title("Year ending 31 March"), dtick=2)
+    fig.update_yaxes(title_text=_axis_title(y_label), rangemode="tozero")
     return fig
 
 
@@ -184,7 +196,7 @@ def neighbour_bars(frame: pd.DataFrame, *, x_label: str) -> go.Figure:
         )
     )
     fig.update_layout(**base_layout(height=120 + 32 * len(frame)))
-    fig.update_xaxes(title_text=x_label, range=_padded(frame["value"]))
+    fig.update_xaxes(title_text=_axis_title(x_label), range=_padded(frame["value"]))
     return fig
 
 
@@ -213,7 +225,7 @@ def factor_bars(frame: pd.DataFrame, *, council: str) -> go.Figure:
         )
     )
     fig.update_layout(**base_layout(barmode="group", height=520))
-    fig.update_xaxes(title_text="Out of every 100 assessments", rangemode="tozero")
+    fig.update_xaxes(title_text=_axis_title("Out of every 100 assessments"), rangemode="tozero")
     return fig
 
 
@@ -244,7 +256,7 @@ def residual_bars(frame: pd.DataFrame, *, council: str | None, x_label: str) -> 
     )
     fig.add_vline(x=0, line={"color": OKABE_ITO["black"], "width": 1})
     fig.update_layout(**base_layout(height=140 + 26 * len(frame)))
-    fig.update_xaxes(title_text=x_label, range=_padded(frame["residual"], share=0.25))
+    fig.update_xaxes(title_text=_axis_title(x_label), range=_padded(frame["residual"], share=0.25))
     return fig
 
 
@@ -258,12 +270,12 @@ def cohort_referrals_chart(gradient: pd.DataFrame) -> go.Figure:
             marker={"color": OKABE_ITO["sky_blue"]},
             text=[f"{v:.0f}" for v in gradient["referrals_per_10k"]],
             textposition="outside",
-            hovertemplate="Tenth %{x}: %{y:.0f} referrals per 10,000 children a year<extra></extra>",
+            hovertemplate="Tenth %{x}: %{y:.0f} referrals in every 10,000 children a year<extra></extra>",
         )
     )
     fig.update_layout(**base_layout(height=360, showlegend=False))
-    fig.update_xaxes(title_text=DECILE_AXIS, **_DECILE_TICKS)
-    fig.update_yaxes(title_text="Referrals per 10,000 children a year", rangemode="tozero")
+    fig.update_xaxes(title_text=_axis_title(DECILE_AXIS), **_DECILE_TICKS)
+    fig.update_yaxes(title_text=_axis_title("Referrals in every 10,000 children a year"), rangemode="tozero")
     return fig
 
 
@@ -289,8 +301,8 @@ def cohort_need_chart(gradient: pd.DataFrame) -> go.Figure:
         )
     )
     fig.update_layout(**base_layout(barmode="group", height=400))
-    fig.update_xaxes(title_text=DECILE_AXIS, **_DECILE_TICKS)
-    fig.update_yaxes(title_text="Children per 10,000 a year", rangemode="tozero")
+    fig.update_xaxes(title_text=_axis_title(DECILE_AXIS), **_DECILE_TICKS)
+    fig.update_yaxes(title_text=_axis_title("Children in every 10,000, a year"), rangemode="tozero")
     return fig
 
 
@@ -310,7 +322,7 @@ def cohort_factors_heatmap(factors: pd.DataFrame) -> go.Figure:
             colorscale=[[0, "#ffffff"], [1, OKABE_ITO["blue"]]],
             showscale=False,  # every box prints its number; a colour key would only take width
             customdata=[[label] * wide.shape[1] for label in wide.index],
-            hovertemplate="%{customdata}, tenth %{x}: %{z:.0f} per 10,000 children a year<extra></extra>",
+            hovertemplate="%{customdata}, tenth %{x}: %{z:.0f} in every 10,000 children a year<extra></extra>",
         )
     )
     # Two-line worry names leave the boxes room on a tablet.
@@ -320,7 +332,7 @@ def cohort_factors_heatmap(factors: pd.DataFrame) -> go.Figure:
         ticktext=[_wrapped(label, width=20)[0] for label in wide.index],
     )
     fig.update_layout(**base_layout(height=100 + 46 * len(wide)))  # room for two-line names
-    fig.update_xaxes(title_text=DECILE_AXIS, **_DECILE_TICKS)
+    fig.update_xaxes(title_text=_axis_title(DECILE_AXIS), **_DECILE_TICKS)
     return fig
 
 
@@ -341,9 +353,9 @@ def what_if_bars(table: pd.DataFrame) -> go.Figure:
                 marker=style,
                 text=[f"{v:.1f}" for v in part["per_10k"]],
                 textposition="outside",
-                hovertemplate="%{x}: %{y:.1f} per 10,000 a year<extra></extra>",
+                hovertemplate="%{x}: %{y:.1f} in every 10,000 a year<extra></extra>",
             )
         )
     fig.update_layout(**base_layout(barmode="group", height=380))
-    fig.update_yaxes(title_text="Children per 10,000 a year", rangemode="tozero")
+    fig.update_yaxes(title_text=_axis_title("Children in every 10,000, a year"), rangemode="tozero")
     return fig

@@ -14,6 +14,13 @@ GLOSSARY: tuple[tuple[str, str, str], ...] = (
         "A referral to children's social care, counted once per child each time.",
     ),
     (
+        "Model",
+        "A set of sums a computer learns from old records, to make a guess about new ones. "
+        "Here we call it a tool. It only guesses. People decide what happens to a family.",
+        "A statistical or machine-learning model (here logistic regression) fitted to past "
+        "referrals.",
+    ),
+    (
         "Score",
         "A number from 0 to 1 that a computer model gives each referral. A higher score means the "
         "model guesses more worry. It is a guess, not a fact.",
@@ -32,7 +39,8 @@ GLOSSARY: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "Went on to a plan or care",
-        "Within a year of the referral, the child got a child protection plan or came into care.",
+        "The child got a child protection plan or came into care. This was within a year of "
+        "the referral.",
         "Recorded outcome = 1 (child protection plan or looked after within 12 months).",
     ),
     (
@@ -101,6 +109,18 @@ GLOSSARY: tuple[tuple[str, str, str], ...] = (
         "Interval",
         "A range that the true number is likely to be in. A wide range means we are less sure.",
         "95% bootstrap percentile interval.",
+    ),
+    (
+        "Likely between",
+        "We cannot know a number for sure from one set of families. So we give a range, such "
+        "as 'likely between 10 and 14'. The true number is most likely in it.",
+        "A 95% interval (bootstrap percentile or Fisher's z), shown as low to high.",
+    ),
+    (
+        "Tenth",
+        "We sort all areas from the poorest to the richest and cut them into ten equal groups. "
+        "Tenth 1 is the poorest. Tenth 10 is the richest.",
+        "Decile (here of the Index of Multiple Deprivation).",
     ),
     (
         "Too few to tell",

@@ -16,6 +16,9 @@ __all__ = [
     "PLAIN_BLOCKS",
     "TESTED",
     "TOOLS",
+    "TOOL_KEYS",
+    "METRIC_THIS_TOOL",
+    "METRIC_RANDOM",
     "WHAT",
     "ap_sentence",
     "ap_range_sentence",
@@ -35,26 +38,32 @@ WHAT = (
     "The tool does not decide anything. People decide what happens to a family."
 )
 
-#: (title, plain description) for each tool, in the order the sidebar lists them.
+#: (plain title, plain description) for each tool, in the order the sidebar lists them
+#: (:data:`TOOL_KEYS`); the page shows each tool's name for the view in use.
 TOOLS: tuple[tuple[str, str], ...] = (
     (
-        "Tick-box data model",
+        "Tick-box tool",
         "This tool looks at what workers record by ticking boxes. It sees the child's age, "
         "gender and ethnic group. It sees if the child has a disability. It sees who got in "
         "touch and how poor the area is. It sees past referrals and plans. And it sees what "
         "the worker was worried about, such as neglect or abuse at home.",
     ),
     (
-        "Tick-box data + case notes model",
+        "Tick-box and notes tool",
         "This tool looks at the same boxes. It also reads the words in the short note a worker "
         "writes about the referral.",
     ),
     (
-        "Current practice rule",
+        "Current rule",
         "This is not a computer model. It flags a child who has had 2 or more referrals before. "
         "Many councils work a bit like this now, so we use it to compare.",
     ),
 )
+
+TOOL_KEYS: tuple[str, ...] = ("structured", "text", "rule")
+
+METRIC_THIS_TOOL = "This tool"
+METRIC_RANDOM = "A random guess"
 
 TESTED = (
     "The tools learned from older referrals, where we already knew what happened in the year "
@@ -98,8 +107,9 @@ def ap_sentence(*, model_name: str, ap: float, base_rate: float, escalated_per_1
     (:func:`csc_dash.tradeoffs.per_1000`), so it matches the people on Trade-offs.
     """
     text = (
-        "How good is a guess? We use a number called average precision. It goes from 0 to 1, "
-        "and a perfect tool would get 1. A tool that guessed at random would get about "
+        "How good is a guess? We give each tool a number from 0 to 1 (its average precision). "
+        "A tool that put every child who went on to a plan or care first would get 1. "
+        "A tool that guessed at random would get about "
         f"{base_rate:.2f}. That is because {escalated_per_1000:,} in every 1,000 referrals went "
         f"on to a plan or care. {tool_phrase(model_name, start=True)} "
         f"gets {ap:.2f}."
@@ -126,7 +136,7 @@ def plain_texts() -> list[tuple[str, str]]:
     texts = [(f"PLAIN_BLOCKS[{i}]", block) for i, block in enumerate(PLAIN_BLOCKS)]
     for ap, rate in ((0.13, 0.035), (0.03, 0.035), (0.6, 0.2)):
         sentence = ap_sentence(
-            model_name="Tick-box data model", ap=ap, base_rate=rate, escalated_per_1000=round(1000 * rate)
+            model_name="Tick-box tool", ap=ap, base_rate=rate, escalated_per_1000=round(1000 * rate)
         )
         texts.append((f"ap_sentence({ap}, {rate})", sentence))
     texts.append(("ap_range_sentence", ap_range_sentence(0.1, 0.16)))

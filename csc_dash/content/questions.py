@@ -63,7 +63,8 @@ HOW_WELL_SCALE: tuple[str, ...] = (
 )
 PRIORITY_LEVELS: tuple[str, ...] = ("Low", "Medium", "High")
 
-#: Safeguards to rank on "Can we do this right?".
+#: Checks on the tool to rank on "Can we do this right?" (not "safeguards": in children's social
+#: care that word means child protection).
 SAFEGUARDS: tuple[str, ...] = (
     "A person always makes the decision, not the tool",
     "Families are told about the tool and can say no to it",
@@ -83,6 +84,24 @@ REACTION_LABELS: dict[str, str] = {
     "unsure": "I am not sure",
     "not_acceptable": "I could not accept this",
 }
+
+#: "Save my view of this screen": the question names what "this" is on each page (the form is
+#: drawn by csc_dash.ui.save_view; pages not listed use SCREEN_QUESTION_DEFAULT).
+SCREEN_QUESTIONS: dict[str, str] = {
+    "question": "Is it acceptable to you that a tool guesses about families in this way?",
+    "tradeoffs": "Is the line you chose, with its false alarms and children missed, acceptable to you?",
+    "children": "Is it acceptable to you that the tool flags or misses children like these?",
+    "fairness": "Is the way the mistakes fall on these groups acceptable to you?",
+    "root_causes": "Is it acceptable to you to use a tool when need goes with being poor like this?",
+    "ethics": "Is what this page says should be done acceptable to you?",
+}
+SCREEN_QUESTION_DEFAULT = "Is what this page shows acceptable to you?"
+
+
+def screen_question(page: str) -> str:
+    """The "save my view" question for a page, saying what "this" is."""
+    return SCREEN_QUESTIONS.get(page, SCREEN_QUESTION_DEFAULT)
+
 
 QUESTIONNAIRE: tuple[Question, ...] = (
     Question(
@@ -104,7 +123,7 @@ QUESTIONNAIRE: tuple[Question, ...] = (
         id="safeguards_rank",
         tier="right",
         kind="rank",
-        prompt="If a council did use a tool like this, which safeguards matter most to you?",
+        prompt="If a council did use a tool like this, which checks on the tool matter most to you?",
         options=SAFEGUARDS,
         help="Put them in order. The one that matters most goes first.",
     ),

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+#: No toolbar: each chart's plotly toolbar added 8 hidden tab stops for a keyboard user and
+#: buttons a screen reader announced before the numbers; every chart has a text summary instead.
+CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 
 
 def show(figure, *, key: str | None = None, summary: str | None = None) -> None:
     """Draw ``figure`` full width; ``summary`` (plain words) is shown under it as its text version."""
-    st.plotly_chart(figure, theme=None, width="stretch", key=key, config=_CONFIG)
+    st.plotly_chart(figure, theme=None, width="stretch", key=key, config=CONFIG)
     if summary:
         st.caption(summary)

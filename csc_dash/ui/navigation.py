@@ -44,23 +44,68 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
-def allowed(spec: PageSpec, *, roles: frozenset[str], demo_mode: bool) -> bool:
-    """Whether a session with these roles (or in local demo mode) may reach a page."""
+#: The pages a workshop walks top to bottom; each ends with a "Next" link to the one after it.
+WORKSHOP_ORDER: tuple[str, ...] = (
+    "Welcome",
+    "The question",
+    "Trade-offs",
+    "Who is flagged or missed",
+    "Fairness",
+    "Root causes",
+    "Ethics and what is to be done",
+    "Your views",
+)
+BROWSER_TITLE = "{page} · csc-dash"
+NEXT_LABEL = "Next: {page}"
+
+
+def allowed(
+    spec: PageSpec, *, roles: frozenset[str], demo_mode: bool, joined: bool = False
+) -> bool:
+    """Whether a session with these roles (or in local demo mode) may reach a page.
+
+    ``joined``: a workshop participant (not signed in as staff). Their menu has no "Your own
+    model": uploading a scored test set is an analyst's task, not a family member's.
+    """
     if spec.access == "everyone":
         return True
     if spec.access == "analysts":
-        return demo_mode or bool(roles & {"analyst", "facilitator", "admin"})
+        staff = bool(roles & {"analyst", "facilitator", "admin"})
+        return staff or (demo_mode and not joined)
     if spec.access == "facilitators":
         return (not demo_mode) and bool(roles & {"facilitator", "admin"})
     return False
 
 
-def build(*, roles: frozenset[str] = frozenset(), demo_mode: bool = True) -> dict[str, list]:
+def build(
+    *, roles: frozenset[str] = frozenset(), demo_mode: bool = True, joined: bool = False
+) -> dict[str, list]:
     """``st.navigation`` sections for this session."""
     sections: dict[str, list] = {}
     for spec in PAGES:
-        if not allowed(spec, roles=roles, demo_mode=demo_mode):
+        if not allowed(spec, roles=roles, demo_mode=demo_mode, joined=joined):
             continue
         page = st.Page(str(ROOT / spec.path), title=spec.title, icon=spec.icon, default=spec.default)
         sections.setdefault(spec.section, []).append(page)
     return sections
+
+
+def flat(sections: dict[str, list]) -> list:
+    """The pages of ``sections`` as one list, in order."""
+    return [page for group in sections.values() for page in group]
+
+
+def browser_title(page_title: str) -> str:
+    """The browser tab's title for a page (WCAG 2.4.2: each page's title names the page)."""
+    return BROWSER_TITLE.format(page=page_title)
+
+
+def next_title(current: str, available: list[str]) -> str | None:
+    """The page after ``current`` in workshop order among the ``available`` titles, or ``None``
+    (the last page, or a page outside the workshop's walk such as the Glossary)."""
+    if current not in WORKSHOP_ORDER:
+        return None
+    for title in WORKSHOP_ORDER[WORKSHOP_ORDER.index(current) + 1 :]:
+        if title in available:
+            return title
+    return None

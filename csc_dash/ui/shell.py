@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from csc_dash import markup
 from csc_dash.cohort import ScoredCohort
+from csc_dash.content.tools import PLAIN_MODEL_NAMES
 from csc_dash.synthetic import BIAS_LEVELS
-from csc_dash.ui import loaders, state
+from csc_dash.ui import loaders, navigation, state
+
+#: The browser tab's icon: a file served by the app itself, so a page load asks no other host.
+ICON = Path(__file__).resolve().parent / "static" / "icon.png"
 
 APP_TITLE = "csc-dash: talking about prediction tools in children's social care"
 SYNTHETIC_NOTICE = (
@@ -17,11 +23,12 @@ UPLOAD_NOTICE = (
     "You are looking at an uploaded test set. It stays in this browser tab only and is never saved."
 )
 BIAS_LABELS = {
-    "none": "None: every family's need is recorded equally",
-    "moderate": "Moderate (the standard world)",
-    "strong": "Strong: need in visible families is recorded far more",
+    "none": "None: every family's need is written down the same",
+    "moderate": "Some: need in families services see more is written down more",
+    "strong": "A lot: need in families services see more is written down far more",
 }
-VIEW_LABELS = {"plain": "Plain words", "analyst": "For analysts"}
+VIEW_LABELS = {"plain": "Plain words", "analyst": "All the numbers"}
+
 
 
 def page_header(title: str, lead: str | None = None) -> None:
@@ -36,14 +43,24 @@ def page_header(title: str, lead: str | None = None) -> None:
         st.caption(":material/info: " + SYNTHETIC_NOTICE)
 
 
+def model_name(cohort: ScoredCohort, model: str, *, analyst: bool | None = None) -> str:
+    """A tool's raw name: the plain name of a sample tool in plain view, else the cohort's name
+    (an uploaded file names its own tools). Sentence builders and charts escape it themselves."""
+    if analyst is None:
+        analyst = analyst_view()
+    if cohort.source == "sample" and not analyst and model in PLAIN_MODEL_NAMES:
+        return PLAIN_MODEL_NAMES[model]
+    return cohort.model_labels.get(model, model)
+
+
 def model_label(cohort: ScoredCohort, model: str) -> str:
     """A tool's name, ready for Markdown (``st.markdown``, captions, metric and widget labels).
 
     An uploaded file names its own tools, so the name is escaped to show as typed; the sample's
-    names read the same either way. Charts take the raw ``cohort.model_labels`` name instead
-    (their builders escape it for plotly).
+    names read the same either way. Charts take the raw :func:`model_name` instead (their
+    builders escape it for plotly).
     """
-    return markup.markdown_text(cohort.model_labels.get(model, model))
+    return markup.markdown_text(model_name(cohort, model))
 
 
 def analyst_view() -> bool:
@@ -59,7 +76,8 @@ def sidebar(cohort: ScoredCohort) -> None:
         st.radio(
             "Which tool?",
             models,
-            format_func=lambda m: model_label(cohort, m),  # radio options render Markdown
+            # Names fixed in this run (the view decides them); radio options render Markdown.
+            format_func={m: model_label(cohort, m) for m in models}.get,
             **state.bound(state.MODEL),
             help="The same referrals, scored three ways. The rule is what many councils do now.",
         )
@@ -78,8 +96,71 @@ def sidebar(cohort: ScoredCohort) -> None:
                 **state.bound(state.BIAS),
                 help=(
                     "In this made-up world we know which children truly needed help. Some families "
-                    "are more visible to services, so their need is recorded more often."
+                    "are seen more by services, so their need is written down more often."
                 ),
             )
         st.page_link("app_pages/glossary.py", label="Glossary: what the words mean", icon=":material/menu_book:")
         st.caption(SYNTHETIC_NOTICE if cohort.source == "sample" else UPLOAD_NOTICE)
+
+
+#: Shown over the page while the app cannot reach its server (Streamlit's own words were "Are
+#: you connected to the internet?" over a grey page). Plain CSS text: no user text goes in.
+OFFLINE_TITLE = "The app has lost touch with its server for a moment."
+OFFLINE_BODY = (
+    "Answers already marked saved are safe. Please wait: this page will come back by itself. "
+    "An answer you had not saved yet may need saving again."
+)
+#: A keyboard user sees where they are: a thick ring on the focused link or control, drawn
+#: differently from the grey fill that marks the page you are on.
+_FOCUS_CSS = """
+[data-testid="stSidebar"] a:focus-visible,
+[data-testid="stMain"] a:focus-visible {
+  outline: 3px solid #0072B2 !important;
+  outline-offset: 2px !important;
+  box-shadow: 0 0 0 5px #ffffff !important;
+  text-decoration: underline !important;
+}
+"""
+
+
+def _offline_css() -> str:
+    def css_text(text: str) -> str:
+        return text.replace("\\", "\\\\").replace('"', '\\"')
+
+    return f"""
+[data-testid="stApp"][data-test-connection-state="PINGING_SERVER"]::before,
+[data-testid="stApp"][data-test-connection-state="DISCONNECTED_FOREVER"]::before {{
+  content: "{css_text(OFFLINE_TITLE)}\\A \\A {css_text(OFFLINE_BODY)}";
+  white-space: pre-wrap;
+  position: fixed; z-index: 1000100; left: 50%; top: 30%; transform: translateX(-50%);
+  width: min(36rem, 90vw); box-sizing: border-box; padding: 1.5rem;
+  background: #ffffff; color: #111111; border: 3px solid #0072B2; border-radius: 0.75rem;
+  font-size: 1.15rem; line-height: 1.5; box-shadow: 0 4px 24px rgba(0,0,0,0.35);
+}}
+body:has([data-testid="stApp"][data-test-connection-state="PINGING_SERVER"]) [data-testid="stDialog"],
+body:has([data-testid="stApp"][data-test-connection-state="DISCONNECTED_FOREVER"]) [data-testid="stDialog"] {{
+  display: none !important;
+}}
+"""
+
+
+def page_frame(page, sections: dict[str, list]) -> None:
+    """What every page shares before it runs: the browser title that names the page, and the
+    style for focus rings and for the words shown when the server is out of reach (in place of
+    Streamlit's "Connection error" box, which this style hides while the server is away)."""
+    st.set_page_config(page_title=navigation.browser_title(page.title))
+    st.html(f"<style>{_FOCUS_CSS}{_offline_css()}</style>")
+
+
+def next_link(page, sections: dict[str, list]) -> None:
+    """A "Next: <page>" link at the bottom of a page, in workshop order."""
+    pages = {p.title: p for p in navigation.flat(sections)}
+    following = navigation.next_title(page.title, list(pages))
+    if following is None:
+        return
+    st.divider()
+    st.page_link(
+        pages[following],
+        label=navigation.NEXT_LABEL.format(page=following),
+        icon=":material/arrow_forward:",
+    )
