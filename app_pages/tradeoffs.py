@@ -21,7 +21,7 @@ SETTLE_KEY = "tradeoffs_line_settle"
 
 cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)
-name = cohort.model_labels.get(model, model)  # raw: sentence builders and charts escape it
+name = shell.model_name(cohort, model)  # raw: sentence builders and charts escape it
 label = shell.model_label(cohort, model)  # Markdown-ready
 table = loaders.sweep(cohort, model)
 yes_no = tradeoffs.is_yes_no(table)  # the rule, or an uploaded 0/1 flag: no line to move
@@ -171,7 +171,7 @@ if not any(tradeoffs.fixed_flag_count(t) is not None for t in sweeps.values()):
     )
 compared, flagged, fixed_by = tradeoffs.comparison(
     sweeps,
-    labels=cohort.model_labels,
+    labels={m: shell.model_name(cohort, m) for m in cohort.models},
     current_flagged=tradeoffs.count_for_per_1000(table, int(state.get(state.COMPARE_AT))),
 )
 st.markdown(tradeoffs.comparison_sentence(compared, flagged=flagged, fixed_by=fixed_by))

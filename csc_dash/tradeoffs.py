@@ -648,10 +648,10 @@ def cost_sentence(false_alarms_per_child: float, counts: Mapping[str, int]) -> s
     """What the line chosen by the cost question would mean, per 1,000 referrals."""
     k = false_alarms_per_child
     return (
-        f"If finding one more child is worth {k:g} false alarms to you, the best line flags "
-        f"{counts['true_alarm'] + counts['false_alarm']:,} in every 1,000 referrals: "
-        f"{counts['true_alarm']:,} who went on to a plan or care, {counts['false_alarm']:,} "
-        f"false alarms, and {_people(counts['missed'], 'child', 'children')} missed."
+        f"Say one more child found is worth {k:g} false alarms to you. Then the best line flags "
+        f"{counts['true_alarm'] + counts['false_alarm']:,} in every 1,000 referrals. Of these, "
+        f"{counts['true_alarm']:,} went on to a plan or care and {counts['false_alarm']:,} are "
+        f"false alarms. {_people(counts['missed'], 'child is', 'children are')} missed."
     )
 
 
@@ -685,8 +685,8 @@ def pr_sentence(
         score = "No referral went on to a plan or care, so the curve cannot be drawn."
     else:
         score = (
-            f"Its average precision is {average_precision:.2f}; a random guess would get about "
-            f"{base_rate:.2f}."
+            f"This tool scores {average_precision:.2f} (average precision). A random guess would "
+            f"score about {base_rate:.2f}."
         )
     return f"{where} {score}"
 
@@ -701,8 +701,8 @@ def comparison_sentence(frame: pd.DataFrame, *, flagged: int, fixed_by: str | No
         return "There are no tools to compare."
     top = frame[frame["tp"] == frame["tp"].max()]
     why = (
-        f"{markdown_text(fixed_by)} can only flag one fixed number of referrals ({flagged:,}), "
-        "so every tool here flags that many."
+        f"{markdown_text(fixed_by)} can only flag one fixed number of referrals ({flagged:,}). "
+        "So here every tool flags that many."
         if fixed_by
         else f"Every tool here flags the same number of referrals ({flagged:,})."
     )
@@ -710,8 +710,8 @@ def comparison_sentence(frame: pd.DataFrame, *, flagged: int, fixed_by: str | No
     who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     verb = "finds" if len(names) == 1 else "each find"
     return (
-        f"{why} With the same number flagged, {who} {verb} the most children who went "
-        f"on to a plan or care: {int(top['true_alarm'].iloc[0]):,} in every 1,000 referrals."
+        f"{why} Then {who} {verb} the most children who went on to a plan or care: "
+        f"{int(top['true_alarm'].iloc[0]):,} in every 1,000 referrals."
     )
 
 
@@ -762,17 +762,17 @@ def ranking_sentence(*, average_precision: float, base_rate: float) -> str:
     if average_precision != average_precision:
         return "No referral went on to a plan or care, so the curve cannot be drawn."
     return (
-        f"Its average precision is {average_precision:.2f}; a random guess would get about "
-        f"{base_rate:.2f}. The higher, the better the tool puts the referrals that went on to a "
-        "plan or care first."
+        f"This tool scores {average_precision:.2f} (average precision). A random guess would "
+        f"score about {base_rate:.2f}. The higher the score, the more the tool puts first the "
+        "referrals that went on to a plan or care."
     )
 
 
 def pr_curve_summary() -> str:
     """The precision–recall chart in one sentence (it shows every line, not one)."""
     return (
-        "The chart shows, for every line, how many of the children who went on to a plan or care "
-        "are found (across) and how often a flag is right (up); the dashed line is a random guess."
+        "The chart shows every line at once. Across: how many of the children who went on to a "
+        "plan or care are found. Up: how often a flag is right. The dashed line is a random guess."
     )
 
 
@@ -807,9 +807,9 @@ def pr_summary(row: Mapping) -> str:
         else f"the diamond is your line ({found:.0%} of children found, right {right:.0%} of the time)"
     )
     return (
-        "The chart shows, for every line, how many of the children who went on to a plan or care "
-        f"are found (across) and how often a flag is right (up); {where}; the dashed line is a "
-        "random guess."
+        "The chart shows every line at once. Across: how many of the children who went on to a "
+        f"plan or care are found. Up: how often a flag is right. {where[:1].upper() + where[1:]}. "
+        "The dashed line is a random guess."
     )
 
 
@@ -826,10 +826,10 @@ def comparison_summary(frame: pd.DataFrame) -> str:
     """The side-by-side bars in one sentence: each tool's people per 1,000 (names escaped)."""
     parts = [
         f"{markdown_text(r['label'])}: {int(r['true_alarm']):,} found, "
-        f"{int(r['false_alarm']):,} false alarms, {int(r['missed']):,} missed"
+        f"{int(r['false_alarm']):,} false alarms, {int(r['missed']):,} missed."
         for _, r in frame.iterrows()
     ]
-    return "Per 1,000 referrals, " + "; ".join(parts) + "."
+    return "In every 1,000 referrals. " + " ".join(parts)
 
 
 #: Under the four figures: what "likely between" means, in plain words.

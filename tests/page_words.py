@@ -23,6 +23,9 @@ _SKIP_FIELDS = frozenset(
         "format", "value", "default", "delta_description", "spec", "theme", "config",
         "data", "element_id", "query_string", "style", "language", "width", "height",
         "text_alignment",
+        # a component's code and data (components v2): its words are read from html_content
+        "component_name", "js_content", "js_source_path", "css_content", "css_source_path",
+        "json", "arrow_data", "bytes", "mixed", "html_content",
     }
 )  # fmt: skip
 
@@ -113,6 +116,14 @@ def _chart_strings(element) -> list[str]:
     return [re.sub(r"<br\s*/?>", " ", re.sub(r"</?(?:b|i|span)\b[^>]*>", "", w)) for w in words]
 
 
+def _html_words(html: str) -> list[str]:
+    """The text a person reads in a component's markup: each element's text, tags dropped."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    labels = re.findall(r'aria-label="([^"]+)"', html)
+    texts = [t.strip() for t in re.split(r"<[^>]*>", html) if t.strip()]
+    return [*labels, *texts]
+
+
 def _walk(node):
     children = getattr(node, "children", None)
     if isinstance(children, dict):
@@ -135,6 +146,9 @@ def page_strings(at, *, sidebar: bool = True, charts: bool = True) -> list[str]:
                 found.extend(_chart_strings(node) if charts else [])
                 continue
             proto = getattr(node, "proto", None)
+            html = getattr(proto, "html_content", "") if proto is not None else ""
+            if isinstance(html, str) and html.strip():  # a component: the words in its markup
+                found.extend(_html_words(html))
             if proto is not None and hasattr(proto, "ListFields"):
                 found.extend(_strings(proto))
     return found

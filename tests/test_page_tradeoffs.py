@@ -18,6 +18,7 @@ import pytest
 
 from csc_dash import metrics, tradeoffs
 from csc_dash.cohort import ScoredCohort, load_sample_cohort
+from csc_dash.content.tools import PLAIN_MODEL_NAMES
 from csc_dash.ui import state
 from tests.helpers import assert_no_exception, page_text, plotly_specs
 
@@ -203,7 +204,8 @@ def test_model_picker_changes_the_curve(app_test, sample):
     assert not np.array_equal(_array(first["y"]), _array(second["y"]))
     ap = metrics.average_precision(sample.y, sample.scores("text"))
     assert f"{ap:.2f}" in second["name"]
-    assert "Tick-box data + case notes model" in page_text(at)
+    assert PLAIN_MODEL_NAMES["text"] in page_text(at)  # plain view: the plain name
+    assert "Tick-box data + case notes model" not in page_text(at)
 
 
 def test_curve_shows_every_line_and_the_random_baseline(app_test, sample):
@@ -226,7 +228,7 @@ def test_comparison_is_at_the_rules_number_flagged_and_says_each_tools_line(app_
         row = metrics.row_at_threshold(sample.y, sample.scores(model), t)
         assert row["flagged"] <= k
         assert found[i] == pytest.approx(row["true_alarms_per_1000"])
-        label = sample.model_labels[model]
+        label = PLAIN_MODEL_NAMES[model]  # plain view: the plain names
         per = tradeoffs.people_counts(row)["flagged"]
         assert f"{label}: its line flags {per:,} in every 1,000 referrals." in text
     assert all("needed help" not in bar["name"] for bar in bars)
@@ -352,7 +354,7 @@ def test_every_chart_has_a_summary_and_the_legend_clears_the_axis(app_test, samp
     at = _open(app_test)
     captions = [c.value for c in at.caption]
     assert tradeoffs.pr_curve_summary() in captions
-    assert any(c.startswith("Per 1,000 referrals, Tick-box data model: ") for c in captions)
+    assert any(c.startswith("In every 1,000 referrals. Tick-box tool: ") for c in captions)
     compare = plotly_specs(at)[COMPARE]["layout"]
     assert compare["legend"]["y"] > 1  # above the bars, clear of the axis title
 
