@@ -163,7 +163,7 @@ else:
         st.dataframe(
             pd.DataFrame(
                 {
-                    "Column": [*candidate.models, *candidate.group_columns],
+                    "Column": [*candidate.models, *map(candidate.label, candidate.group_columns)],
                     "Used as": ["score"] * len(candidate.models)
                     + ["group"] * len(candidate.group_columns),
                 }

@@ -96,7 +96,7 @@ def test_upload_map_check_and_use(app_test):
     assert isinstance(used, cohort_mod.ScoredCohort) and used.source == "upload"
     assert len(used) == len(expected) and int(used.y.sum()) == int(expected.y.sum())
     assert used.models == ("score_new", "risk band")
-    assert used.group_columns == ("age_band", "<b>team</b>")
+    assert [used.label(c) for c in used.group_columns] == ["age_band", "<b>team</b>"]
     assert at.session_state[state.MODEL] == "score_new"
     assert "Every page now uses your test set" in page_text(at)
 
