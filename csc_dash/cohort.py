@@ -7,7 +7,6 @@ council's test period; an analyst can bring their own (see ``load_scored_csv``).
 
 from __future__ import annotations
 
-import codecs
 import csv
 import gzip
 import io
@@ -442,18 +441,16 @@ _FIELDS_MISMATCH = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
 def _check_text(data) -> None:
-    """Refuse anything that is not UTF-8 text, in slices (no second copy of the file)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
-    step = 1 << 22
-    try:
-        for offset in range(0, len(view), step):
-            decoder.decode(view[offset : offset + step], final=offset + step >= len(view))
-    except UnicodeDecodeError:
-        raise CohortError(NOT_TEXT) from None
-    # UTF-16 without a byte-order mark decodes as UTF-8 full of NULs; no CSV holds them.
+    """Refuse what is plainly not UTF-8 text; Arrow checks the UTF-8 of every column it reads."""
+    # UTF-16 without a byte-order mark reads as text full of NULs; no CSV holds them.
     if re.search(rb"\x00", data):
         raise CohortError(NOT_TEXT)
+    first_line = bytes(data[: 1 << 20]).split(b"\n", 1)[0]
+    try:
+        first_line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(first_line) - 3:  # not just a character cut at the 1 MB mark
+            raise CohortError(NOT_TEXT) from None
 
 
 def _header_and_separator(data) -> tuple[list[str], str, int]:
@@ -547,8 +544,14 @@ def _read_table(source, max_bytes: int | None, include: list[str] | None = None)
                 quoted_strings_can_be_null=False,
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowException):
-        table = _read_table_pandas(bytes(view).decode("utf-8"), sep, header, wanted)
+    except (pa.ArrowInvalid, pa.ArrowException) as error:
+        if "UTF8" in str(error) or "UTF-8" in str(error):
+            raise CohortError(NOT_TEXT) from None
+        try:
+            text = bytes(view).decode("utf-8")
+        except UnicodeDecodeError:
+            raise CohortError(NOT_TEXT) from None
+        table = _read_table_pandas(text, sep, header, wanted)
     return _Table(table, tuple(header)), sep
 
 
@@ -684,6 +687,15 @@ def _per_row(per_value: np.ndarray, index: np.ndarray, gap) -> np.ndarray:
     return np.append(per_value, np.array([gap], dtype=per_value.dtype))[index]
 
 
+def _text_column(labels, row_ids: np.ndarray) -> pd.Series:
+    """Text per row from a few distinct ``labels``, built by Arrow (no Python string per row)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.take(pa.array(list(labels), type=pa.string()), pa.array(row_ids))
+    return pd.Series(text.to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow", na_value=np.nan)))
+
+
 def _distinct_present(column) -> int:
     _index, values = _encoded(column)
     return int(values[~_missing(values)].str.strip().nunique())
@@ -749,6 +761,12 @@ def _score_numbers(table: _Table, name: str, sep: str) -> tuple[np.ndarray, np.n
     import pyarrow.compute as pc
 
     column = table.column(name)
+    try:  # the usual file: plain numbers, no gaps
+        numbers = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+        if np.isfinite(numbers).all():
+            return numbers, np.zeros(len(numbers), dtype=bool)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     text = pc.utf8_trim_whitespace(column)
     if sep == ";":
         text = pc.replace_substring_regex(text, pattern=r"^([+-]?\d*),(\d+)$", replacement=r"\1.\2")
@@ -910,7 +928,7 @@ def load_scored_csv(
         )
 
     out: dict[str, object] = {"outcome": y}
-    labels: dict[str, str] = {}
+    labels_of: dict[str, str] = {}
     score_columns: dict[str, str] = {}
     notices: list[str] = []
     if dropped:
@@ -924,21 +942,24 @@ def load_scored_csv(
             notices.append(RESCALED_NOTICE.format(name=_shown(name), low=low, high=high))
         internal = f"upload_score_{i}"
         out[internal] = values
-        labels[internal] = name
+        labels_of[internal] = name
         score_columns[name] = internal
     group_columns = []
+    kept_rows = np.flatnonzero(keep)
     for i, name in enumerate(group_names, start=1):
         index, text = _encoded(table.column(name))
         shown = text.str.strip().where(~_missing(text), MISSING_GROUP_VALUE).to_numpy(dtype=object)
-        values = _per_row(shown, index, MISSING_GROUP_VALUE)[keep]
-        count = len(pd.unique(values))
+        shown = np.append(shown, np.array([MISSING_GROUP_VALUE], dtype=object))  # index -1
+        label_ids, labels = pd.factorize(shown)
+        row_ids = label_ids[index][kept_rows]
+        count = int(np.count_nonzero(np.bincount(row_ids, minlength=len(labels))))
         if count > MAX_GROUP_VALUES:
             raise CohortError(
                 TOO_MANY_GROUP_VALUES.format(name=_shown(name), count=count, maximum=MAX_GROUP_VALUES)
             )
         internal = f"upload_group_{i}"
-        out[internal] = values
-        labels[internal] = name
+        out[internal] = _text_column(labels, row_ids)
+        labels_of[internal] = name
         group_columns.append(internal)
     months = _DEFAULT_MONTHS
     if dates is None:
@@ -952,7 +973,7 @@ def load_scored_csv(
             span = (present.max() - present.min()).days + 1
             months = round(max(span, 1) / _DAYS_PER_MONTH, 1) or 0.1
         out["upload_date"] = kept.to_numpy()
-        labels["upload_date"] = date_col
+        labels_of["upload_date"] = date_col
 
     return ScoredCohort(
         frame=pd.DataFrame(out),
@@ -962,7 +983,7 @@ def load_scored_csv(
         source="upload",
         months=float(months),
         notices=tuple(notices),
-        column_labels=labels,
+        column_labels=labels_of,
     )
 
 
