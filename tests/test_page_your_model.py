@@ -274,3 +274,19 @@ def test_a_session_that_may_not_upload_never_keeps_one(monkeypatch, fast_bcrypt)
     assert_no_exception(at)
     assert at.session_state["authentication_status"] is None
     assert at.session_state[state.UPLOAD] is None
+
+
+def test_the_limits_are_stated_in_plain_words(app_test):
+    """Issue 13.3: limits a person can read, before they choose a file."""
+    import textstat
+
+    from csc_dash import config
+
+    at = _open(app_test)
+    limits = (
+        f"Limits: the file can be up to {config.max_upload_mb():,} MB, with up to 200 columns. "
+        "Rows times columns can be up to 20 million. That is 1,000,000 referrals with 20 columns."
+    )
+    assert limits in [c.value for c in at.caption]
+    assert "up to 8 group columns, such as age band or ethnicity" in page_text(at).replace("**", "")
+    assert textstat.flesch_kincaid_grade(limits) <= 8
