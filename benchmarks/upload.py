@@ -59,6 +59,8 @@ def tiny_cells_csv(target_bytes: int = 40_000_000, columns: int = 100, seed: int
 
 
 _CHILD = r"""
+import faulthandler
+faulthandler.dump_traceback_later(300, exit=True)  # a hang prints where, instead of waiting on
 import json, resource, sys, threading, time
 from pathlib import Path
 from csc_dash import cohort

@@ -505,10 +505,13 @@ class _Table:
         return pd.Series(col.to_pylist(), dtype=object)
 
 
-def _read_table(source, max_bytes: int | None, include: list[str] | None = None) -> tuple[_Table, str]:
+def _read_table(
+    source, max_bytes: int | None, include: list[str] | None = None, coded: tuple[str, ...] = ()
+) -> tuple[_Table, str]:
     """The file's cells as text (header row as column names) and the separator.
 
-    ``include``: read only these columns (the others are only counted). Arrow's CSV reader
+    ``include``: read only these columns (the others are only counted); ``coded``: columns
+    with few distinct values (outcome, groups, dates), read straight into codes. Arrow's CSV reader
     does the work in C++ threads without holding the GIL, so other sessions keep running;
     a file whose rows and header do not line up is read again by pandas, which says which row.
     """
@@ -526,7 +529,10 @@ def _read_table(source, max_bytes: int | None, include: list[str] | None = None)
         raise CohortError(EMPTY_FILE)
     _check_header(header, data)
     wanted = header if include is None else [name for name in header if name in set(include)]
-    text_type = pa.string()
+    text_type, code_type = pa.string(), pa.dictionary(pa.int32(), pa.string())
+    types = {name: code_type if name in coded else text_type for name in header}
+    # A value can hold a line break only inside quote marks; without any, the faster parse.
+    quoted = re.search(rb'"', view) is not None
     try:
         table = pacsv.read_csv(
             pa.py_buffer(view[start:]),
@@ -534,10 +540,10 @@ def _read_table(source, max_bytes: int | None, include: list[str] | None = None)
                 column_names=header, skip_rows=1, use_threads=True, block_size=1 << 22
             ),
             parse_options=pacsv.ParseOptions(
-                delimiter=sep, newlines_in_values=True, ignore_empty_lines=True
+                delimiter=sep, newlines_in_values=quoted, ignore_empty_lines=True
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, text_type),
+                column_types=types,
                 include_columns=wanted,
                 null_values=[],
                 strings_can_be_null=False,
@@ -675,6 +681,15 @@ def _encoded(column) -> tuple[np.ndarray, pd.Series]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if isinstance(column, pa.ChunkedArray) and pa.types.is_dictionary(column.type):
+        unified = column.unify_dictionaries()  # read as codes: one dictionary for all chunks
+        if unified.num_chunks == 0:
+            return np.zeros(0, dtype=np.int64), pd.Series([], dtype=object)
+        dictionary = unified.chunk(0).dictionary
+        index = np.concatenate(
+            [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in unified.chunks]
+        ).astype(np.int64)
+        return index, pd.Series(dictionary.to_pylist(), dtype=object)
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     encoded = pc.dictionary_encode(array)
     index = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -847,7 +862,10 @@ def load_scored_csv(
     named = [*(outcome_names or []), *(score_names or []), *(group_names or []), *(date_names or [])]
     # With every job named, only those columns are read; otherwise all, to guess the rest.
     everything = outcome_names is None or score_names is None or group_names is None
-    table, sep = _read_table(source, max_bytes, include=None if everything else named)
+    coded = tuple(n for n in [*(outcome_names or []), *(group_names or []), *(date_names or [])])
+    table, sep = _read_table(
+        source, max_bytes, include=None if everything else named, coded=() if everything else coded
+    )
     columns = table.columns
 
     for name in named:
