@@ -131,3 +131,27 @@ def test_every_demo_page_runs_on_an_upload(app_test, kind):
         assert at.session_state[state.UPLOAD] is cohort, path
         assert shell.SYNTHETIC_NOTICE not in page_text(at), path
     assert not failures, failures
+
+
+def test_the_fairness_page_never_offers_every_pair_of_wide_group_columns():
+    """Issue 13.3: pairs of wide columns (50 x 50 groups) took 1.6 GB and 17 s."""
+    from csc_dash import fairness
+    from csc_dash.cohort import ScoredCohort
+    from csc_dash.ui import fairness_cache
+
+    rng = np.random.default_rng(5)
+    n = 5000
+    wide = {f"wide{i}": rng.integers(0, 50, n).astype(str) for i in range(6)}
+    narrow = {f"narrow{i}": rng.choice(["a", "b"], n) for i in range(6)}
+    frame = pd.DataFrame({"outcome": rng.integers(0, 2, n), "s": rng.random(n), **wide, **narrow})
+    cohort = ScoredCohort(
+        frame=frame, score_columns={"s": "s"}, model_labels={"s": "s"},
+        group_columns=(*wide, *narrow), source="sample",
+    )  # fmt: skip
+    options = fairness_cache.characteristic_options(cohort)
+    singles = [o for o in options if len(o) == 1]
+    pairs = [o for o in options if len(o) == 2]
+    assert len(singles) == 12
+    assert not [p for p in pairs if any(c.startswith("wide") for c in p)]  # 50 x 2 > 60 too
+    assert len(pairs) == fairness.MAX_PAIRS  # 15 narrow pairs, capped at 10
+    assert fairness.MAX_PAIR_GROUPS == 60
