@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-MODULES = ("sweep", "page_rerun", "fairness")
+MODULES = ("sweep", "page_rerun", "fairness", "upload")
 
 
 def machine() -> str:
