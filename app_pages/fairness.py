@@ -39,7 +39,7 @@ if characteristic is None:
 st.selectbox(
     "Compare groups by",
     cache.characteristic_options(cohort),
-    format_func=cache.characteristic_label,
+    format_func=cache.label_for(cohort),
     **state.bound(state.CHARACTERISTIC),
     help="Pick one thing, or two together (for example ethnicity and gender).",
 )

@@ -13,6 +13,12 @@ from csc_dash.ui import loaders, shell, state
 from csc_dash.ui.tradeoffs_widgets import line_words
 
 UPLOADER_KEY = "your_model_file"
+#: The limits, in plain words, under the list of what a file needs.
+LIMITS = (
+    f"Limits: the file can be up to {config.max_upload_mb():,} MB, with up to "
+    f"{cohort_mod.MAX_COLUMNS:,} columns. Rows times columns can be up to "
+    f"{cohort_mod.MAX_CELLS // 1_000_000:,} million. That is 1,000,000 referrals with 20 columns."
+)
 # loaders.sweep keeps an uploaded cohort's threshold tables here, keyed by id(); a new or
 # cleared upload must not find the old tables.
 _SWEEPS_KEY = "csc_upload_sweeps"
@@ -70,13 +76,14 @@ st.markdown(
     "care; 0, no or false if not;\n"
     "- one or more **score** columns: higher means more concern. Scores from 0 to 1 are used as "
     "they are; other scales (such as bands 1 to 20) are turned into ranks;\n"
-    f"- any **group** columns, such as age band or ethnicity (at most "
-    f"{cohort_mod.MAX_GROUP_VALUES} groups each);\n"
+    f"- up to {cohort_mod.MAX_GROUP_COLUMNS} **group** columns, such as age band or ethnicity "
+    f"(at most {cohort_mod.MAX_GROUP_VALUES} groups each);\n"
     "- a **date** column if you have one, to count the months the referrals span.\n\n"
     f"Commas or semicolons between columns, UTF-8 text, at least "
     f"{cohort_mod.MIN_EACH_OUTCOME} referrals that went on to a plan or care and "
     f"{cohort_mod.MIN_EACH_OUTCOME} that did not."
 )
+st.caption(LIMITS)
 uploaded = st.file_uploader(
     "Scored test set (CSV)",
     type=["csv", "txt"],
@@ -164,7 +171,7 @@ else:
         st.dataframe(
             pd.DataFrame(
                 {
-                    "Column": [*candidate.models, *candidate.group_columns],
+                    "Column": [*candidate.models, *map(candidate.label, candidate.group_columns)],
                     "Used as": ["score"] * len(candidate.models)
                     + ["group"] * len(candidate.group_columns),
                 }

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-MODULES = ("sweep", "page_rerun", "fairness", "slider")
+MODULES = ("sweep", "page_rerun", "fairness", "slider", "upload")
 
 
 def machine() -> str:

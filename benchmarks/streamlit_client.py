@@ -387,6 +387,7 @@ class StreamlitSession:
         self._cache: dict[str, tuple[Any, int]] = {}
         self._runs = 0
         self.bytes_received = 0
+        self.session_id = ""  # the server's id of this session (upload URLs name it)
 
     async def __aenter__(self) -> StreamlitSession:
         await self.connect()
@@ -553,6 +554,7 @@ class StreamlitSession:
                 if not fm.metadata.run.fragment_ids:
                     elements = {}
                 self.page_hash = fm.new_session.page_script_hash or self.page_hash
+                self.session_id = fm.new_session.initialize.session_id or self.session_id
             elif kind == "navigation":
                 for page in fm.navigation.app_pages:
                     self.pages[page.page_name] = page.page_script_hash

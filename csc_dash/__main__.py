@@ -1,4 +1,4 @@
-"""Command line for the operator: ``python -m csc_dash users add|list|remove``.
+"""Command line for the operator: ``python -m csc_dash users add|list|remove|unlock``.
 
 Staff accounts only; participants never need one. Passwords are typed twice and never echoed
 (or read from standard input with ``--password-stdin`` for scripts) and stored bcrypt-hashed.
@@ -22,6 +22,7 @@ MSG_MISMATCH = "The two passwords are not the same. Nothing was changed."
 MSG_NO_PASSWORD = "No password was given on standard input. Nothing was changed."  # noqa: S105
 MSG_NO_USERS = "There are no staff accounts yet, so the app runs in local demo mode."
 MSG_CANCELLED = "Cancelled. Nothing was changed."
+MSG_UNLOCKED = "Sign-in for {name} is open again ({count} failed attempts forgotten)."
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
 
     remove = actions.add_parser("remove", help="remove a staff account")
     remove.add_argument("name")
+
+    unlock = actions.add_parser(
+        "unlock", help="forget a user name's failed sign-ins, so it may sign in at once"
+    )
+    unlock.add_argument("name")
     return parser
 
 
@@ -87,6 +93,16 @@ def _users(args: argparse.Namespace) -> int:
         auth.remove_user(args.name)
         print(f"Removed {args.name.strip().lower()} from {path}.")
         return EXIT_OK
+    if args.action == "unlock":
+        from csc_dash import store
+
+        engine = store.make_engine()
+        try:
+            count = auth.unlock(engine, args.name)
+        finally:
+            engine.dispose()
+        print(MSG_UNLOCKED.format(name=auth.sign_in_key(args.name), count=count))
+        return EXIT_OK
     return EXIT_USAGE  # pragma: no cover - argparse enforces the choices
 
 
@@ -96,6 +112,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "users":
             return _users(args)
     except auth.AccountError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REFUSED
+    except RuntimeError as exc:  # the store: StoreUnavailable, SchemaVersionError
+        from csc_dash import store
+
+        if not isinstance(exc, store.StoreUnavailable | store.SchemaVersionError):
+            raise
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
     except (KeyboardInterrupt, EOFError):

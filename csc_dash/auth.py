@@ -16,11 +16,12 @@ No account ships with the code. With no accounts the app runs in *local demo mod
 needs a cookie key (``CSC_DASH_COOKIE_KEY`` or ``cookie_key`` in ``.streamlit/secrets.toml``) of
 at least 32 characters that is not an example value.
 
-Failed sign-ins are limited per user name (:func:`sign_in_refusal`, :func:`record_sign_in`):
-after :data:`MAX_FAILED_SIGN_INS` wrong passwords within :data:`FAILURE_WINDOW`, every attempt
-for that user name is refused for :data:`LOCKOUT`, whatever the password. The failures are kept
-in the workshop store (table ``sign_in_failures``), so the limit holds across browser sessions
-and app replicas; streamlit-authenticator's own counter starts again with every run.
+Failed sign-ins are limited per user name (:func:`begin_sign_in`, :func:`finish_sign_in`): each
+attempt is recorded before its password is checked; after :data:`MAX_FAILED_SIGN_INS` failures
+each further failure doubles the wait before the next attempt (:func:`backoff`, 30 seconds up to
+15 minutes), and ``python -m csc_dash users unlock NAME`` clears it. The attempts are kept in the
+workshop store (table ``sign_in_failures``), so the limit holds across browser sessions and app
+replicas; streamlit-authenticator's own counter starts again with every run.
 
 This module holds the accounts, hashes, cookie-key rules and the sign-in limiter, and never
 imports Streamlit; the streamlit-authenticator object itself is made in
@@ -30,12 +31,16 @@ imports Streamlit; the streamlit-authenticator object itself is made in
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import hashlib
 import os
 import re
+import secrets
 import tempfile
 import tomllib
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -43,17 +48,27 @@ from typing import Any, Literal
 
 import bcrypt
 import yaml
+from sqlalchemy import Column, MetaData, String, Table
 
 from csc_dash import config
+from csc_dash.store import UTCDateTime as _UTCTime
 
 __all__ = [
     "COOKIE_KEY_ENV",
-    "FAILURE_WINDOW",
-    "LOCKOUT",
     "MAX_FAILED_SIGN_INS",
     "MIN_COOKIE_KEY_LENGTH",
     "MIN_PASSWORD_LENGTH",
     "MSG_TOO_MANY_SIGN_INS",
+    "backoff",
+    "begin_sign_in",
+    "finish_sign_in",
+    "last_sign_out",
+    "next_attempt_at",
+    "password_problem",
+    "record_sign_out",
+    "spend_a_password_check",
+    "unlock",
+    "verify_token",
     "ROLES",
     "USERS_FILE_ENV",
     "AccountError",
@@ -68,12 +83,9 @@ __all__ = [
     "hash_password",
     "list_users",
     "load_users",
-    "lockout_until",
     "login_setup",
-    "record_sign_in",
     "remove_user",
     "sign_in_key",
-    "sign_in_refusal",
     "users_file",
 ]
 
@@ -85,6 +97,7 @@ COOKIE_KEY_ENV = "CSC_DASH_COOKIE_KEY"
 SECRETS_FILE = config.ROOT / ".streamlit" / "secrets.toml"
 MIN_COOKIE_KEY_LENGTH = 32
 MIN_PASSWORD_LENGTH = 12
+MIN_DISTINCT_PASSWORD_CHARACTERS = 5
 MAX_PASSWORD_BYTES = 72  # bcrypt ignores (newer versions refuse) anything longer
 COOKIE_NAME = "csc_dash_staff"
 COOKIE_EXPIRY_DAYS = 1.0  # workshop laptops are shared: a sign-in should not last for weeks
@@ -105,6 +118,28 @@ EXAMPLE_KEY_MARKERS = (
 )
 MIN_DISTINCT_KEY_CHARACTERS = 10
 
+#: Words that make a password easy to guess when only digits or symbols are added to them
+#: (compared after 0->o, 1->i, 3->e, 4->a, 5->s, 7->t, @->a, $->s and dropping non-letters).
+COMMON_PASSWORD_WORDS = frozenset(
+    """password passwords passwort letmein welcome welcomeback admin administrator root
+    iloveyou sunshine princess football baseball monkey dragon master shadow superman batman
+    trustno changeme secret letmeinnow login qwerty abc abcdef abcdefgh abcdefghijkl
+    facilitator analyst workshop cscdash streamlit default guest test tester testing user
+    username hello helloworld freedom whatever starwars pokemon computer internet summer
+    winter spring autumn january february march april may june july august september
+    october november december monday tuesday wednesday thursday friday saturday sunday
+    children family families council socialcare""".split()  # noqa: SIM905 - a word list
+)
+#: Runs of neighbouring keys or letters; a password whose letters sit inside one is refused.
+KEY_RUNS = (
+    "qwertyuiopasdfghjklzxcvbnm",
+    "qwertzuiopasdfghjklyxcvbnm",
+    "azertyuiopqsdfghjklmwxcvbn",
+    "abcdefghijklmnopqrstuvwxyz",
+    "zyxwvutsrqponmlkjihgfedcba",
+    "qazwsxedcrfvtgbyhnujmikolp",
+)
+
 # Messages, kept here and asserted exactly in the tests.
 ERR_USERNAME = (
     "A user name must be 2 to 40 characters: small letters, digits, dots, dashes or underscores, "
@@ -114,6 +149,11 @@ ERR_ROLE = "Unknown role {role!r}. Choose one of: facilitator, analyst, admin."
 ERR_EMAIL = "That does not look like an email address: {email!r}."
 ERR_PASSWORD_SHORT = f"The password must be at least {MIN_PASSWORD_LENGTH} characters long."
 ERR_PASSWORD_LONG = f"The password must be at most {MAX_PASSWORD_BYTES} bytes long."
+ERR_PASSWORD_SPACES = "The password must not start or end with a space. Spaces inside it are fine."  # noqa: S105
+ERR_PASSWORD_WEAK = (
+    "That password is too easy to guess. Do not use a common word, a name or a run of keys "  # noqa: S105
+    "with a few digits. Three or four unrelated words make a good password."
+)
 ERR_EXISTS = "There is already a user called {username!r}. Remove it first to replace it."
 ERR_NO_USER = "There is no user called {username!r}."
 ERR_BAD_FILE = "The users file {path} cannot be read: {reason}. Fix or remove it."
@@ -131,13 +171,16 @@ COOKIE_KEY_EXAMPLE = (
     'random one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
 )
 
-#: Failed sign-ins: this many within the window lock the user name for the lockout time.
+#: Failed sign-ins: this many attempts are free; after that each failure doubles the wait.
 MAX_FAILED_SIGN_INS = 5
-FAILURE_WINDOW = timedelta(minutes=15)
-LOCKOUT = timedelta(minutes=15)
+BACKOFF_START = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(minutes=15)
+#: Failures older than this are forgotten (and pruned from the store).
+FAILURE_MEMORY = timedelta(hours=24)
 MAX_USERNAME_KEY = 100  # the width of sign_in_failures.username
+MAX_TOKEN_CHARS = 4096
 MSG_TOO_MANY_SIGN_INS = (
-    "Too many wrong passwords for this user name. Sign-in for it is paused for 15 minutes. "
+    "Too many wrong passwords for this user name. Sign-in for it is paused for {wait}. "
     "Please wait, then try again."
 )
 
@@ -224,9 +267,9 @@ def _save_users(users: dict[str, dict[str, Any]], path: Path) -> None:
 # -- passwords ---------------------------------------------------------------------------------
 
 
-def hash_password(password: str) -> str:
-    """A bcrypt hash (the format streamlit-authenticator checks)."""
-    _check_password(password)
+def hash_password(password: str, *, username: str = "") -> str:
+    """A bcrypt hash (the format streamlit-authenticator checks) of a password fit for use."""
+    _check_password(password, username=username)
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
 
 
@@ -238,11 +281,55 @@ def check_password(password: str, hashed: str) -> bool:
         return False
 
 
-def _check_password(password: str) -> None:
+def password_problem(password: str, *, username: str = "") -> str | None:
+    """``None`` if ``password`` may be used, else the plain message saying why not.
+
+    Refused: shorter than :data:`MIN_PASSWORD_LENGTH` characters or longer than bcrypt reads;
+    spaces at the start or end (a sign-in form or a copy and paste can lose them, leaving a
+    password that no longer works); fewer than :data:`MIN_DISTINCT_PASSWORD_CHARACTERS`
+    different characters; and passwords made of a common word, a run of keys or the user name
+    with only digits and symbols around them (``password1234``, ``qwerty123456``).
+    """
+    if password != password.strip():
+        return ERR_PASSWORD_SPACES
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(ERR_PASSWORD_SHORT)
+        return ERR_PASSWORD_SHORT
     if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
-        raise AccountError(ERR_PASSWORD_LONG)
+        return ERR_PASSWORD_LONG
+    if len(set(password.lower())) < MIN_DISTINCT_PASSWORD_CHARACTERS:
+        return ERR_PASSWORD_WEAK
+    lowered = password.lower()
+    plain = re.sub(r"[^a-z]+", "", lowered)
+    if not plain:
+        return ERR_PASSWORD_WEAK  # digits and symbols only
+    # The letters as typed, and with digits inside the word read as letters (p4ssw0rd).
+    core = re.sub(r"^[^a-z]+|[^a-z]+$", "", lowered)
+    name = re.sub(r"[^a-z]+", "", username.lower())
+    for letters in {plain, re.sub(r"[^a-z]+", "", _unleet(core))}:
+        if letters in COMMON_PASSWORD_WORDS or (name and letters in {name, name * 2}):
+            return ERR_PASSWORD_WEAK
+        if any(letters in run for run in KEY_RUNS) or _repeats(letters):
+            return ERR_PASSWORD_WEAK
+    return None
+
+
+def _unleet(text: str) -> str:
+    return text.translate(str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}))
+
+
+def _repeats(letters: str) -> bool:
+    """Whether ``letters`` is one short piece said again and again ("abcabcabcabc")."""
+    return any(
+        len(letters) % size == 0 and letters == letters[:size] * (len(letters) // size)
+        for size in range(1, min(4, len(letters)) + 1)
+        if len(letters) > size
+    )
+
+
+def _check_password(password: str, *, username: str = "") -> None:
+    problem = password_problem(password, username=username)
+    if problem is not None:
+        raise AccountError(problem)
 
 
 # -- accounts ----------------------------------------------------------------------------------
@@ -274,7 +361,7 @@ def add_user(
     users[username] = {
         "name": (name or typed).strip() or typed,
         "email": email,
-        "password": hash_password(password),
+        "password": hash_password(password, username=username),
         "roles": [role],
     }
     _save_users(users, path)
@@ -379,6 +466,12 @@ def login_setup(
 
 
 # -- failed sign-ins ----------------------------------------------------------------------------
+#
+# Every attempt is recorded *before* its password is checked, in the same transaction that reads
+# the user name's earlier failures (a per-user-name lock on PostgreSQL, the write lock on SQLite):
+# two sessions can never both pass the check on the same count. The row counts as a failure
+# until the password proves right (:func:`finish_sign_in` then clears the user name's rows).
+# If the store cannot be reached, no one signs in (fail closed).
 
 
 def sign_in_key(username: str) -> str:
@@ -386,68 +479,112 @@ def sign_in_key(username: str) -> str:
     return str(username).strip().lower()[:MAX_USERNAME_KEY]
 
 
-def lockout_until(failures: Iterable[datetime], now: datetime) -> datetime | None:
-    """When the lock on a user name ends, or ``None`` if it is not locked at ``now``.
+def backoff(failures: int) -> timedelta:
+    """How long after the last of ``failures`` failed sign-ins the next attempt must wait.
 
-    ``failures`` are the times of failed sign-ins (any order). Each run of
-    :data:`MAX_FAILED_SIGN_INS` failures within :data:`FAILURE_WINDOW` locks the user name for
-    :data:`LOCKOUT` from the last failure of the run. Pure: no clock, no database.
+    The first :data:`MAX_FAILED_SIGN_INS` attempts are free; each failure after that doubles the
+    wait, from :data:`BACKOFF_START` up to :data:`BACKOFF_MAX`. There is no hard lock: a person
+    who waits can always try again, and ``python -m csc_dash users unlock NAME`` clears it.
     """
-    # Failures stamped after ``now`` (another replica's clock running ahead) still count.
-    times = sorted(failures)
-    ends = [
-        times[i] + LOCKOUT
-        for i in range(MAX_FAILED_SIGN_INS - 1, len(times))
-        if times[i] - times[i - MAX_FAILED_SIGN_INS + 1] <= FAILURE_WINDOW
-    ]
-    latest = max(ends, default=None)
-    return latest if latest is not None and latest > now else None
+    if failures < MAX_FAILED_SIGN_INS:
+        return timedelta(0)
+    steps = min(failures - MAX_FAILED_SIGN_INS, 20)
+    return min(BACKOFF_START * (2**steps), BACKOFF_MAX)
 
 
-def _recent_failures(conn, key: str, now: datetime) -> list[datetime]:
+def next_attempt_at(failures: Iterable[datetime]) -> datetime | None:
+    """When the next attempt may be made after these failures (``None``: at once). Pure."""
+    times = list(failures)
+    wait = backoff(len(times))
+    if not times or not wait:
+        return None
+    return max(times) + wait
+
+
+def wait_words(wait: timedelta) -> str:
+    """A wait in plain words, rounded up: "30 seconds", "1 minute", "15 minutes"."""
+    seconds = max(1, int(-(-wait.total_seconds() // 1)))
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def pause_message(until: datetime, now: datetime) -> str:
+    """:data:`MSG_TOO_MANY_SIGN_INS` with the wait from ``now`` to ``until`` in words."""
+    return MSG_TOO_MANY_SIGN_INS.format(wait=wait_words(until - now))
+
+
+def _lock_user_name(conn, key: str) -> None:
+    """Serialise attempts on one user name for the rest of this transaction."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        number = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big", signed=True)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:n)"), {"n": number})
+    # SQLite: the write transaction began with BEGIN IMMEDIATE, which already excludes writers.
+
+
+def _failures(conn, key: str, now: datetime) -> list[datetime]:
     from sqlalchemy import select
 
     from csc_dash.store import sign_in_failures
 
-    since = now - FAILURE_WINDOW - LOCKOUT
     return list(
         conn.execute(
             select(sign_in_failures.c.failed_at).where(
-                sign_in_failures.c.username == key, sign_in_failures.c.failed_at > since
+                sign_in_failures.c.username == key,
+                sign_in_failures.c.failed_at > now - FAILURE_MEMORY,
             )
         ).scalars()
     )
 
 
-def sign_in_refusal(engine, username: str, *, now: datetime | None = None) -> str | None:
-    """:data:`MSG_TOO_MANY_SIGN_INS` if sign-in for ``username`` is locked now, else ``None``.
-
-    Call before checking the password: a locked user name is refused whatever the password.
-    Raises :class:`csc_dash.store.StoreUnavailable` if the store cannot be reached.
-    """
+def _store_errors():
     from sqlalchemy import exc as sa_exc
 
-    from csc_dash import store
-
-    now = now or store.utcnow()
-    try:
-        with store.transaction(engine) as conn:
-            failures = _recent_failures(conn, sign_in_key(username), now)
-    except (sa_exc.DBAPIError, sa_exc.TimeoutError) as error:
-        raise store.StoreUnavailable(store.STORE_UNREACHABLE) from error
-    return MSG_TOO_MANY_SIGN_INS if lockout_until(failures, now) is not None else None
+    return (sa_exc.DBAPIError, sa_exc.TimeoutError)
 
 
-def record_sign_in(engine, username: str, *, ok: bool, now: datetime | None = None) -> str | None:
-    """Record the outcome of a password check for ``username``.
+def begin_sign_in(engine, username: str, *, now: datetime | None = None) -> str | None:
+    """Record an attempt for ``username`` before its password is checked, or refuse it.
 
-    A success clears the user name's failures; a failure is stored (and failures too old to
-    matter are pruned). Returns :data:`MSG_TOO_MANY_SIGN_INS` if this failure locked the user
-    name, else ``None``. Raises :class:`csc_dash.store.StoreUnavailable` like
-    :func:`sign_in_refusal`.
+    Returns a pause message (the password must not be checked) or ``None`` (check it, then call
+    :func:`finish_sign_in`). Refused attempts are not recorded, so they never lengthen the wait.
+    Raises :class:`csc_dash.store.StoreUnavailable` if the store cannot be reached or is busy:
+    the caller must then refuse the sign-in.
     """
     from sqlalchemy import delete, insert
-    from sqlalchemy import exc as sa_exc
+
+    from csc_dash import store
+    from csc_dash.store import sign_in_failures
+
+    now = now or store.utcnow()
+    key = sign_in_key(username)
+    try:
+        with store.transaction(engine, write=True) as conn:
+            _lock_user_name(conn, key)
+            failures = _failures(conn, key, now)
+            until = next_attempt_at(failures)
+            if until is not None and until > now:
+                return pause_message(until, now)
+            conn.execute(
+                delete(sign_in_failures).where(sign_in_failures.c.failed_at <= now - FAILURE_MEMORY)
+            )
+            conn.execute(insert(sign_in_failures).values(username=key, failed_at=now))
+    except _store_errors() as error:
+        raise store.StoreUnavailable(store.STORE_UNREACHABLE) from error
+    return None
+
+
+def finish_sign_in(engine, username: str, *, ok: bool, now: datetime | None = None) -> str | None:
+    """After the password check: a success clears the user name's failures.
+
+    A failure is already recorded (by :func:`begin_sign_in`); returns the pause message if the
+    next attempt must now wait, else ``None``. Raises ``StoreUnavailable`` like
+    :func:`begin_sign_in`.
+    """
+    from sqlalchemy import delete
 
     from csc_dash import store
     from csc_dash.store import sign_in_failures
@@ -459,13 +596,156 @@ def record_sign_in(engine, username: str, *, ok: bool, now: datetime | None = No
             if ok:
                 conn.execute(delete(sign_in_failures).where(sign_in_failures.c.username == key))
                 return None
-            conn.execute(
+            failures = _failures(conn, key, now)
+    except _store_errors() as error:
+        raise store.StoreUnavailable(store.STORE_UNREACHABLE) from error
+    until = next_attempt_at(failures)
+    return pause_message(until, now) if until is not None and until > now else None
+
+
+def unlock(engine, username: str) -> int:
+    """Forget every failed sign-in of ``username`` (the operator's ``users unlock``).
+
+    Returns how many were forgotten. Raises ``StoreUnavailable`` if the store cannot be reached.
+    """
+    from sqlalchemy import delete
+
+    from csc_dash import store
+    from csc_dash.store import sign_in_failures
+
+    try:
+        with store.transaction(engine, write=True) as conn:
+            result = conn.execute(
                 delete(sign_in_failures).where(
-                    sign_in_failures.c.failed_at <= now - FAILURE_WINDOW - LOCKOUT
+                    sign_in_failures.c.username == sign_in_key(username)
                 )
             )
-            conn.execute(insert(sign_in_failures).values(username=key, failed_at=now))
-            failures = _recent_failures(conn, key, now)
-    except (sa_exc.DBAPIError, sa_exc.TimeoutError) as error:
+    except _store_errors() as error:
         raise store.StoreUnavailable(store.STORE_UNREACHABLE) from error
-    return MSG_TOO_MANY_SIGN_INS if lockout_until(failures, now) is not None else None
+    return int(result.rowcount or 0)
+
+
+# -- equal work for unknown user names -----------------------------------------------------------
+
+_DUMMY_HASH: bytes | None = None
+
+
+def spend_a_password_check(password: str) -> bool:
+    """Check ``password`` against a throw-away hash of the same cost as real ones; always False.
+
+    Called for a user name that has no account, so a wrong name takes as long as a wrong
+    password and the timing does not tell which names exist.
+    """
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt())
+    with contextlib.suppress(ValueError, TypeError):
+        bcrypt.checkpw(str(password or "").encode("utf-8")[:MAX_PASSWORD_BYTES], _DUMMY_HASH)
+    return False
+
+
+# -- the sign-in cookie -----------------------------------------------------------------------------
+#
+# streamlit-authenticator keeps a signed JWT ({"username", "exp_date"}) in a cookie and trusts it
+# on every run. Its own check lets some bad tokens raise (alg "none" or HS512, a removed user, a
+# missing exp_date). :func:`verify_token` is the strict check the app uses instead. A sign-out
+# records the time per user name (table ``staff_sign_outs``), and a token made before the last
+# sign-out of its user name is refused: signing out on one computer ends every earlier sign-in of
+# that user name, wherever its cookie was copied to.
+
+_sign_outs_metadata = MetaData()
+staff_sign_outs = Table(
+    "staff_sign_outs",
+    _sign_outs_metadata,
+    Column("username", String(100), primary_key=True),
+    Column("signed_out_at", _UTCTime(), nullable=False),
+)
+_READY_ENGINES: weakref.WeakSet = weakref.WeakSet()
+
+
+def _ensure_sign_outs(engine) -> None:
+    """Create ``staff_sign_outs`` if missing (a table of its own: no workshop data, no migration)."""
+    if engine in _READY_ENGINES:
+        return
+    from csc_dash import store
+
+    with store.transaction(engine, write=True) as conn:
+        staff_sign_outs.create(conn, checkfirst=True)
+    _READY_ENGINES.add(engine)
+
+
+def record_sign_out(engine, username: str, *, now: datetime | None = None) -> None:
+    """Revoke every sign-in token of ``username`` made up to ``now``.
+
+    Raises :class:`csc_dash.store.StoreUnavailable` if the store cannot be reached.
+    """
+    from sqlalchemy import delete, insert
+
+    from csc_dash import store
+
+    now = now or store.utcnow()
+    key = sign_in_key(username)
+    try:
+        _ensure_sign_outs(engine)
+        with store.transaction(engine, write=True) as conn:
+            conn.execute(delete(staff_sign_outs).where(staff_sign_outs.c.username == key))
+            conn.execute(insert(staff_sign_outs).values(username=key, signed_out_at=now))
+    except _store_errors() as error:
+        raise store.StoreUnavailable(store.STORE_UNREACHABLE) from error
+
+
+def last_sign_out(engine, username: str) -> datetime | None:
+    """When ``username`` last signed out, or ``None``. Raises ``StoreUnavailable``."""
+    from sqlalchemy import select
+
+    from csc_dash import store
+
+    try:
+        _ensure_sign_outs(engine)
+        with store.transaction(engine) as conn:
+            return conn.execute(
+                select(staff_sign_outs.c.signed_out_at).where(
+                    staff_sign_outs.c.username == sign_in_key(username)
+                )
+            ).scalar()
+    except _store_errors() as error:
+        raise store.StoreUnavailable(store.STORE_UNREACHABLE) from error
+
+
+def verify_token(
+    token: object,
+    key: str,
+    usernames: Iterable[str],
+    *,
+    now: datetime,
+    signed_out_at: Callable[[str], datetime | None] = lambda _name: None,
+) -> dict[str, Any] | None:
+    """The claims of a sign-in cookie if it is sound, else ``None``; never raises.
+
+    Sound: a text JWT signed with ``key`` by HS256 (no other algorithm), whose ``username`` is
+    an account in ``usernames``, whose ``exp_date`` (seconds since 1970) is after ``now``, and
+    that was made after its user name last signed out (``signed_out_at``). The token's making
+    time is ``exp_date`` less :data:`COOKIE_EXPIRY_DAYS`, as the authenticator sets it.
+    """
+    if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_CHARS:
+        return None
+    try:
+        import jwt
+
+        claims = jwt.decode(token, key, algorithms=["HS256"])
+    except Exception:  # noqa: BLE001 - any fault in a cookie means "not signed in"
+        return None
+    if not isinstance(claims, dict):
+        return None
+    name, expires = claims.get("username"), claims.get("exp_date")
+    if not isinstance(name, str) or name not in set(usernames):
+        return None
+    if isinstance(expires, bool) or not isinstance(expires, int | float):
+        return None
+    if not expires > now.timestamp():
+        return None
+    made = expires - COOKIE_EXPIRY_DAYS * 86_400
+    out = signed_out_at(name)
+    if out is not None and made <= out.timestamp():
+        return None
+    return {"username": name, "exp_date": float(expires)}

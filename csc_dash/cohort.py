@@ -94,6 +94,8 @@ class ScoredCohort:
         How many months the referrals span (for "families a month" capacity).
     notices
         Plain messages about what was done to the data on loading (rows dropped, rescaling).
+    column_labels
+        For an upload: internal column -> the column's name as typed (see :meth:`label`).
     """
 
     frame: pd.DataFrame
@@ -105,6 +107,11 @@ class ScoredCohort:
     bias: BiasLevel | None = None
     months: float = 12.0
     notices: tuple[str, ...] = field(default=())
+    column_labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, column: str) -> str:
+        """The plain name of a column: as typed for an upload, else its sample name."""
+        return self.column_labels.get(column) or GROUP_LABELS.get(column, column)
 
     @property
     def y(self) -> np.ndarray:
@@ -273,6 +280,19 @@ DATES_NOT_DATES = (
     "The date column {name} does not hold dates that can be read (such as 2024-03-31 or "
     "31/03/2024); it holds values such as {examples}."
 )
+TOO_MANY_COLUMNS = (
+    "The file has {count:,} columns, but at most {maximum:,} are allowed. Keep only the "
+    "outcome, score, group and date columns, then try again."
+)
+TOO_MANY_CELLS = (
+    "The file has about {rows:,} rows and {columns:,} columns, which is too many cells to "
+    "check (at most {maximum:,} rows times columns). Keep only the columns you need, or use "
+    "fewer rows, then try again."
+)
+TOO_MANY_GROUP_COLUMNS = (
+    "You chose {count} group columns, but at most {maximum} can be used. Choose the ones "
+    "that matter most."
+)
 
 #: Every message :func:`load_scored_csv` and :func:`guess_columns` may raise, by name.
 UPLOAD_ERRORS = {
@@ -292,6 +312,9 @@ UPLOAD_ERRORS = {
     "TOO_FEW_OUTCOMES": TOO_FEW_OUTCOMES,
     "TOO_MANY_GROUP_VALUES": TOO_MANY_GROUP_VALUES,
     "DATES_NOT_DATES": DATES_NOT_DATES,
+    "TOO_MANY_COLUMNS": TOO_MANY_COLUMNS,
+    "TOO_MANY_CELLS": TOO_MANY_CELLS,
+    "TOO_MANY_GROUP_COLUMNS": TOO_MANY_GROUP_COLUMNS,
 }
 
 DROPPED_ROWS_NOTICE = "{dropped} of {total} rows had no outcome or no score, so they were left out."
@@ -306,6 +329,13 @@ UNDATED_ROWS_NOTICE = "{count} rows have no date that can be read; the time span
 MIN_EACH_OUTCOME = 10
 #: The most distinct values a group column may have.
 MAX_GROUP_VALUES = 50
+#: The most columns a file may have, and the most that may be chosen as groups.
+MAX_COLUMNS = 200
+MAX_GROUP_COLUMNS = 8
+#: The most cells (rows times columns) a file may have: 1,000,000 referrals with 20 columns.
+MAX_CELLS = 20_000_000
+#: Rows looked at to guess what a column holds (numbers, dates, few values).
+GUESS_SAMPLE_ROWS = 20_000
 MISSING_GROUP_VALUE = "Not recorded"
 
 _MISSING_TOKENS = ("", "na", "n/a", "nan", "null", "none", "#n/a", "missing")
@@ -410,15 +440,132 @@ def _first_record(text: str, delimiter: str) -> list[str]:
 _FIELDS_MISMATCH = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
-def _read_table(source, max_bytes: int | None) -> tuple[pd.DataFrame, str]:
-    """Every cell of the file as text (header row as column names) and the separator."""
-    limit = config.max_upload_bytes() if max_bytes is None else int(max_bytes)
-    text = _decode(_read_bytes(source, limit))
-    if not text.strip():
-        raise CohortError(EMPTY_FILE)
+def _check_text(data) -> None:
+    """Refuse what is plainly not UTF-8 text; Arrow checks the UTF-8 of every column it reads."""
+    # UTF-16 without a byte-order mark reads as text full of NULs; no CSV holds them.
+    if re.search(rb"\x00", data):
+        raise CohortError(NOT_TEXT)
+    first_line = bytes(data[: 1 << 20]).split(b"\n", 1)[0]
+    try:
+        first_line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(first_line) - 3:  # not just a character cut at the 1 MB mark
+            raise CohortError(NOT_TEXT) from None
+
+
+def _header_and_separator(data) -> tuple[list[str], str, int]:
+    """The cleaned column names, the separator and where the first row starts in ``data``."""
+    start = len(data) - len(bytes(data).lstrip(b"\r\n")) if data[:1] in (b"\r", b"\n") else 0
+    head = bytes(data[start : start + (1 << 20)]).decode("utf-8", errors="ignore")
     # The separator is whichever of comma and semicolon splits the first row into more columns.
-    comma, semicolon = _first_record(text, ","), _first_record(text, ";")
+    comma, semicolon = _first_record(head, ","), _first_record(head, ";")
     sep = ";" if len(semicolon) > len(comma) else ","
+    names = semicolon if sep == ";" else comma
+    header = []
+    for i, name in enumerate(names):
+        name = str(name).strip()
+        header.append(name or f"column {i + 1}")
+    return header, sep, start
+
+
+def _check_header(header: list[str], data) -> None:
+    if len(header) > MAX_COLUMNS:
+        raise CohortError(TOO_MANY_COLUMNS.format(count=len(header), maximum=MAX_COLUMNS))
+    seen: dict[str, int] = {}
+    for name in header:
+        seen[name] = seen.get(name, 0) + 1
+    duplicates = [name for name, count in seen.items() if count > 1]
+    if duplicates:
+        raise CohortError(DUPLICATE_COLUMNS.format(names=_shown_list(duplicates)))
+    rows = data.count(b"\n")  # counted in C; close enough to say why a file is refused
+    if rows * len(header) > MAX_CELLS:
+        raise CohortError(
+            TOO_MANY_CELLS.format(rows=rows, columns=len(header), maximum=MAX_CELLS)
+        )
+
+
+class _Table:
+    """The file's cells as Arrow text columns (compact, read by a parser that needs no GIL)."""
+
+    def __init__(self, table, columns: tuple[str, ...]) -> None:
+        self.table = table
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def column(self, name: str):
+        return self.table.column(name)
+
+    def series(self, name: str, rows: int | None = None) -> pd.Series:
+        """A column (or its first ``rows``) as a pandas Series of text, for small samples."""
+        col = self.table.column(name)
+        if rows is not None:
+            col = col.slice(0, rows)
+        return pd.Series(col.to_pylist(), dtype=object)
+
+
+def _read_table(
+    source, max_bytes: int | None, include: list[str] | None = None, coded: tuple[str, ...] = ()
+) -> tuple[_Table, str]:
+    """The file's cells as text (header row as column names) and the separator.
+
+    ``include``: read only these columns (the others are only counted); ``coded``: columns
+    with few distinct values (outcome, groups, dates), read straight into codes. Arrow's CSV reader
+    does the work in C++ threads without holding the GIL, so other sessions keep running;
+    a file whose rows and header do not line up is read again by pandas, which says which row.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    limit = config.max_upload_bytes() if max_bytes is None else int(max_bytes)
+    data = _read_bytes(source, limit)
+    view = memoryview(data)[3:] if data.startswith(b"\xef\xbb\xbf") else memoryview(data)
+    _check_text(view)
+    if not re.search(rb"\S", data):
+        raise CohortError(EMPTY_FILE)
+    header, sep, start = _header_and_separator(view)
+    if not header:
+        raise CohortError(EMPTY_FILE)
+    _check_header(header, data)
+    wanted = header if include is None else [name for name in header if name in set(include)]
+    text_type, code_type = pa.string(), pa.dictionary(pa.int32(), pa.string())
+    types = {name: code_type if name in coded else text_type for name in header}
+    # A value can hold a line break only inside quote marks; without any, the faster parse.
+    quoted = re.search(rb'"', view) is not None
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(view[start:]),
+            read_options=pacsv.ReadOptions(
+                column_names=header, skip_rows=1, use_threads=True, block_size=1 << 22
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, newlines_in_values=quoted, ignore_empty_lines=True
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types,
+                include_columns=wanted,
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException) as error:
+        if "UTF8" in str(error) or "UTF-8" in str(error):
+            raise CohortError(NOT_TEXT) from None
+        try:
+            text = bytes(view).decode("utf-8")
+        except UnicodeDecodeError:
+            raise CohortError(NOT_TEXT) from None
+        table = _read_table_pandas(text, sep, header, wanted)
+    return _Table(table, tuple(header)), sep
+
+
+def _read_table_pandas(text: str, sep: str, header: list[str], wanted: list[str]):
+    """The slow reader for files whose rows do not line up: short rows are padded with gaps
+    (as before), long ones refused with the row number."""
+    import pyarrow as pa
+
     try:
         raw = pd.read_csv(
             io.StringIO(text),
@@ -442,19 +589,15 @@ def _read_table(source, max_bytes: int | None) -> tuple[pd.DataFrame, str]:
         raise CohortError(NOT_A_TABLE.format(detail=detail)) from None
     if raw.empty:
         raise CohortError(EMPTY_FILE)
-    header = []
-    for i, name in enumerate(raw.iloc[0].tolist()):
-        name = "" if pd.isna(name) else str(name).strip()
-        header.append(name or f"column {i + 1}")
-    seen: dict[str, int] = {}
-    for name in header:
-        seen[name] = seen.get(name, 0) + 1
-    duplicates = [name for name, count in seen.items() if count > 1]
-    if duplicates:
-        raise CohortError(DUPLICATE_COLUMNS.format(names=_shown_list(duplicates)))
+    if raw.shape[1] != len(header):
+        raise CohortError(NOT_A_TABLE.format(detail="the rows, commas and quote marks do not line up"))
     frame = raw.iloc[1:].reset_index(drop=True)
     frame.columns = header
-    return frame, sep
+    columns = {
+        name: pa.array([None if pd.isna(v) else str(v) for v in frame[name]], type=pa.string())
+        for name in wanted
+    }
+    return pa.table(columns) if columns else pa.table({"": pa.array([None] * len(frame))}).select([])
 
 
 def _missing(values: pd.Series) -> pd.Series:
@@ -508,36 +651,86 @@ def _guess_outcome(columns) -> str | None:
     return None
 
 
-def _guess_scores(frame: pd.DataFrame, sep: str, exclude) -> tuple[str, ...]:
+def _guess_scores(table: _Table, sep: str, exclude) -> tuple[str, ...]:
     candidates = [
         c
-        for c in frame.columns
+        for c in table.columns
         if c not in exclude and (_plain(c).startswith(_SCORE_PREFIXES) or "score" in _plain(c))
     ]
-    numeric = [c for c in candidates if _looks_numeric(frame[c], sep)]
+    numeric = [c for c in candidates if _looks_numeric(table.series(c, 4000), sep)]
     return tuple(numeric or candidates)
 
 
-def _guess_date(frame: pd.DataFrame, exclude) -> str | None:
-    for col in frame.columns:
+def _guess_date(table: _Table, exclude) -> str | None:
+    for col in table.columns:
         if col in exclude or "date" not in _plain(col):
             continue
-        values = frame[col]
+        values = table.series(col, GUESS_SAMPLE_ROWS)
         present = ~_missing(values)
         if present.any() and _to_dates(values[present]).notna().mean() >= 0.9:
             return col
     return None
 
 
-def _guess_groups(frame: pd.DataFrame, sep: str, exclude) -> tuple[str, ...]:
+def _encoded(column) -> tuple[np.ndarray, pd.Series]:
+    """A text column as (index of each row's value, the distinct values); -1 for a gap.
+
+    The distinct values are few for outcomes, groups and dates, so the per-value work (trim,
+    lower, parse) is done once per value in pandas, and per row only in numpy.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(column, pa.ChunkedArray) and pa.types.is_dictionary(column.type):
+        unified = column.unify_dictionaries()  # read as codes: one dictionary for all chunks
+        if unified.num_chunks == 0:
+            return np.zeros(0, dtype=np.int64), pd.Series([], dtype=object)
+        dictionary = unified.chunk(0).dictionary
+        index = np.concatenate(
+            [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in unified.chunks]
+        ).astype(np.int64)
+        return index, pd.Series(dictionary.to_pylist(), dtype=object)
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    encoded = pc.dictionary_encode(array)
+    index = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    values = pd.Series(encoded.dictionary.to_pylist(), dtype=object)
+    return index, values
+
+
+def _per_row(per_value: np.ndarray, index: np.ndarray, gap) -> np.ndarray:
+    """``per_value`` looked up for every row; ``gap`` where the row has no value (index -1)."""
+    return np.append(per_value, np.array([gap], dtype=per_value.dtype))[index]
+
+
+def _text_column(labels, row_ids: np.ndarray) -> pd.Series:
+    """Text per row from a few distinct ``labels``, built by Arrow (no Python string per row)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.take(pa.array(list(labels), type=pa.string()), pa.array(row_ids))
+    return pd.Series(text.to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow", na_value=np.nan)))
+
+
+def _distinct_present(column) -> int:
+    _index, values = _encoded(column)
+    return int(values[~_missing(values)].str.strip().nunique())
+
+
+def _guess_groups(table: _Table, sep: str, exclude) -> tuple[str, ...]:
     groups = []
-    for col in frame.columns:
-        if col in exclude or _looks_numeric(frame[col], sep):
+    for col in table.columns:
+        if col in exclude:
             continue
-        values = frame[col].str.strip()
-        count = values[~_missing(frame[col])].nunique()
-        if 2 <= count <= MAX_GROUP_VALUES and count < 0.5 * len(frame):
+        sample = table.series(col, GUESS_SAMPLE_ROWS)
+        if _looks_numeric(sample, sep):
+            continue
+        if sample[~_missing(sample)].str.strip().nunique() > MAX_GROUP_VALUES:
+            continue  # too many values already in the first rows: no need to read on
+        count = _distinct_present(table.column(col))
+        if 2 <= count <= MAX_GROUP_VALUES and count < 0.5 * len(table):
             groups.append(col)
+            if len(groups) == MAX_GROUP_COLUMNS:
+                break
     return tuple(groups)
 
 
@@ -545,23 +738,25 @@ def guess_columns(source, *, max_bytes: int | None = None) -> ColumnGuess:
     """Read a scored CSV and guess its outcome, score, group and date columns.
 
     The guess is what :func:`load_scored_csv` would use when a mapping is left as ``None``
-    (the date is guessed here only, for a person to confirm).
+    (the date is guessed here only, for a person to confirm). What a column holds is judged
+    from its first :data:`GUESS_SAMPLE_ROWS` rows; a group's number of values from all rows.
 
     Raises
     ------
     CohortError
-        If the file is too big, not UTF-8 text, empty, not a table or has duplicate names.
+        If the file is too big, not UTF-8 text, empty, not a table, has duplicate names, or has
+        more than :data:`MAX_COLUMNS` columns or :data:`MAX_CELLS` cells.
     """
-    frame, sep = _read_table(source, max_bytes)
-    columns = tuple(frame.columns)
+    table, sep = _read_table(source, max_bytes)
+    columns = table.columns
     outcome = _guess_outcome(columns)
     taken = {outcome}
-    scores = _guess_scores(frame, sep, taken)
+    scores = _guess_scores(table, sep, taken)
     taken |= set(scores)
-    date = _guess_date(frame, taken)
+    date = _guess_date(table, taken)
     taken.add(date)
-    groups = _guess_groups(frame, sep, taken)
-    return ColumnGuess(columns, outcome, scores, groups, date, len(frame))
+    groups = _guess_groups(table, sep, taken)
+    return ColumnGuess(columns, outcome, scores, groups, date, len(table))
 
 
 def _as_names(value, what: str) -> list[str] | None:
@@ -573,6 +768,44 @@ def _as_names(value, what: str) -> list[str] | None:
     if not all(isinstance(n, str) for n in names):
         raise TypeError(f"{what} must be column names (strings).")
     return names
+
+
+def _score_numbers(table: _Table, name: str, sep: str) -> tuple[np.ndarray, np.ndarray]:
+    """A score column as floats (NaN in gaps) and its gaps; :data:`SCORES_NOT_NUMBERS` if not."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = table.column(name)
+    try:  # the usual file: plain numbers, no gaps
+        numbers = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+        if np.isfinite(numbers).all():
+            return numbers, np.zeros(len(numbers), dtype=bool)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    text = pc.utf8_trim_whitespace(column)
+    if sep == ";":
+        text = pc.replace_substring_regex(text, pattern=r"^([+-]?\d*),(\d+)$", replacement=r"\1.\2")
+    lowered = pc.utf8_lower(text)
+    missing = pc.fill_null(pc.is_in(lowered, value_set=pa.array(_MISSING_TOKENS)), True)
+    missing_np = missing.to_numpy(zero_copy_only=False).astype(bool)
+    numbers = None
+    try:
+        cleaned = pc.if_else(missing, pa.scalar(None, pa.string()), text)
+        numbers = pc.cast(cleaned, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+        if not np.isfinite(numbers[~missing_np]).all():
+            numbers = None  # inf or nan written out: find the examples below
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        numbers = None
+    if numbers is None:  # something Arrow does not read as a number: pandas' rules decide
+        values = table.series(name)
+        parsed = _to_numbers(values, sep).to_numpy()
+        bad = ~missing_np & ~np.isfinite(parsed)
+        if bad.any():
+            raise CohortError(
+                SCORES_NOT_NUMBERS.format(name=_shown(name), examples=_examples(values[bad]))
+            )
+        numbers = parsed
+    return numbers, missing_np
 
 
 def load_scored_csv(
@@ -598,8 +831,9 @@ def load_scored_csv(
         with score, prob or risk. Scores outside [0, 1] are turned into ranks (average rank / n,
         so ties stay tied) with a notice.
     groups
-        Characteristic columns to split errors by. ``None`` guesses the other text columns with
-        at most :data:`MAX_GROUP_VALUES` values; ``[]`` means none.
+        Characteristic columns to split errors by (at most :data:`MAX_GROUP_COLUMNS`). ``None``
+        guesses the other text columns with at most :data:`MAX_GROUP_VALUES` values; ``[]``
+        means none.
     date
         A date column (ISO or day/month/year) giving the months the referrals span; without
         one the span is taken to be 12 months, with a notice.
@@ -609,23 +843,32 @@ def load_scored_csv(
     Returns
     -------
     ScoredCohort
-        ``source="upload"``; the frame holds ``outcome`` (0/1) and the chosen score, group and
-        date columns under their own names; ``score_columns`` and ``model_labels`` map each
-        score column to itself; ``notices`` say what was done (rows dropped, rescaling, span).
+        ``source="upload"``. Uploaded columns are kept under internal names that can never meet
+        the app's own columns (``need``, ``split``, ``score_*`` ...): ``outcome`` (0/1),
+        ``upload_score_1``..., ``upload_group_1``... and ``upload_date``. ``score_columns`` maps
+        each score's name as typed to its internal column, ``model_labels`` maps it to itself,
+        and ``column_labels`` gives every internal column's name as typed (:meth:`ScoredCohort.label`);
+        ``notices`` say what was done (rows dropped, rescaling, span).
 
     Raises
     ------
     CohortError
         With one of the messages in :data:`UPLOAD_ERRORS`.
     """
-    frame, sep = _read_table(source, max_bytes)
-    columns = tuple(frame.columns)
     outcome_names = _as_names(outcome, "outcome")
     score_names = _as_names(scores, "scores")
     group_names = _as_names(groups, "groups")
     date_names = _as_names(date, "date")
+    named = [*(outcome_names or []), *(score_names or []), *(group_names or []), *(date_names or [])]
+    # With every job named, only those columns are read; otherwise all, to guess the rest.
+    everything = outcome_names is None or score_names is None or group_names is None
+    coded = tuple(n for n in [*(outcome_names or []), *(group_names or []), *(date_names or [])])
+    table, sep = _read_table(
+        source, max_bytes, include=None if everything else named, coded=() if everything else coded
+    )
+    columns = table.columns
 
-    for name in [*(outcome_names or []), *(score_names or []), *(group_names or []), *(date_names or [])]:
+    for name in named:
         if name not in columns:
             raise CohortError(UNKNOWN_COLUMN.format(name=_shown(name), columns=_shown_list(columns)))
 
@@ -634,11 +877,15 @@ def load_scored_csv(
         raise CohortError(NO_OUTCOME_COLUMN.format(columns=_shown_list(columns)))
     date_col = date_names[0] if date_names else None
     if score_names is None:
-        score_names = list(_guess_scores(frame, sep, {outcome_col, date_col}))
+        score_names = list(_guess_scores(table, sep, {outcome_col, date_col}))
     if not score_names:
         raise CohortError(NO_SCORE_COLUMN.format(columns=_shown_list(columns)))
     if group_names is None:
-        group_names = list(_guess_groups(frame, sep, {outcome_col, date_col, *score_names}))
+        group_names = list(_guess_groups(table, sep, {outcome_col, date_col, *score_names}))
+    if len(group_names) > MAX_GROUP_COLUMNS:
+        raise CohortError(
+            TOO_MANY_GROUP_COLUMNS.format(count=len(group_names), maximum=MAX_GROUP_COLUMNS)
+        )
 
     jobs: dict[str, list[str]] = {}
     for job, names in (
@@ -656,41 +903,39 @@ def load_scored_csv(
         raise CohortError(OUTCOME_NAME_TAKEN.format(job=jobs["outcome"][0], name=_shown(outcome_col)))
 
     # The outcome: 0/1, true/false or yes/no in any case; blanks are dropped below.
-    outcome_text = frame[outcome_col]
-    outcome_missing = _missing(outcome_text)
-    y = outcome_text.str.strip().str.lower().map(_OUTCOME_TOKENS)
-    bad = ~outcome_missing & y.isna()
+    index, values = _encoded(table.column(outcome_col))
+    value_missing = _missing(values).to_numpy(dtype=bool)
+    value_y = values.str.strip().str.lower().map(_OUTCOME_TOKENS).to_numpy(dtype=float)
+    bad = ~value_missing & np.isnan(value_y)
     if bad.any():
         raise CohortError(
-            OUTCOME_VALUES.format(name=_shown(outcome_col), examples=_examples(outcome_text[bad]))
+            OUTCOME_VALUES.format(name=_shown(outcome_col), examples=_examples(values[bad]))
         )
+    outcome_missing = _per_row(value_missing, index, True)
+    y_all = _per_row(value_y, index, np.nan)
     keep = ~outcome_missing
 
     score_values = {}
     for name in score_names:
-        numbers = _to_numbers(frame[name], sep)
-        missing = _missing(frame[name])
-        bad = ~missing & ~np.isfinite(numbers)
-        if bad.any():
-            raise CohortError(
-                SCORES_NOT_NUMBERS.format(name=_shown(name), examples=_examples(frame[name][bad]))
-            )
+        numbers, missing = _score_numbers(table, name, sep)
         score_values[name] = numbers
         keep &= ~missing
 
     dates = None
     if date_col is not None:
-        dates = _to_dates(frame[date_col])
-        unreadable = ~_missing(frame[date_col]) & dates.isna()
-        if dates.notna().sum() == 0 or unreadable.mean() > 0.5:
-            examples = frame[date_col][unreadable] if unreadable.any() else frame[date_col]
-            raise CohortError(
-                DATES_NOT_DATES.format(name=_shown(date_col), examples=_examples(examples))
-            )
+        index, values = _encoded(table.column(date_col))
+        parsed = _to_dates(values).to_numpy()
+        value_missing = _missing(values).to_numpy(dtype=bool)
+        unreadable_values = ~value_missing & pd.isna(parsed)
+        dates = _per_row(parsed, index, np.datetime64("NaT"))
+        unreadable = _per_row(unreadable_values, index, False)
+        if (~pd.isna(dates)).sum() == 0 or unreadable.mean() > 0.5:
+            shown = values[unreadable_values] if unreadable_values.any() else values
+            raise CohortError(DATES_NOT_DATES.format(name=_shown(date_col), examples=_examples(shown)))
 
-    total = len(frame)
+    total = len(table)
     dropped = int(total - keep.sum())
-    y = y[keep].astype(np.int8).to_numpy()
+    y = y_all[keep].astype(np.int8)
     positives = int(y.sum())
     negatives = len(y) - positives
     if positives < MIN_EACH_OUTCOME or negatives < MIN_EACH_OUTCOME:
@@ -701,47 +946,62 @@ def load_scored_csv(
         )
 
     out: dict[str, object] = {"outcome": y}
+    labels_of: dict[str, str] = {}
+    score_columns: dict[str, str] = {}
     notices: list[str] = []
     if dropped:
         notices.append(DROPPED_ROWS_NOTICE.format(dropped=dropped, total=total))
-    for name, numbers in score_values.items():
-        values = numbers[keep].to_numpy()
+    for i, (name, numbers) in enumerate(score_values.items(), start=1):
+        values = numbers[keep]
         low, high = float(values.min()), float(values.max())
         if low < 0 or high > 1:
             # Average rank / n keeps the order and keeps ties tied; the result is in (0, 1].
             values = pd.Series(values).rank(method="average").to_numpy() / len(values)
             notices.append(RESCALED_NOTICE.format(name=_shown(name), low=low, high=high))
-        out[name] = values
-    for name in group_names:
-        text = frame[name][keep]
-        values = text.str.strip().where(~_missing(text), MISSING_GROUP_VALUE)
-        count = values.nunique()
+        internal = f"upload_score_{i}"
+        out[internal] = values
+        labels_of[internal] = name
+        score_columns[name] = internal
+    group_columns = []
+    kept_rows = np.flatnonzero(keep)
+    for i, name in enumerate(group_names, start=1):
+        index, text = _encoded(table.column(name))
+        shown = text.str.strip().where(~_missing(text), MISSING_GROUP_VALUE).to_numpy(dtype=object)
+        shown = np.append(shown, np.array([MISSING_GROUP_VALUE], dtype=object))  # index -1
+        label_ids, labels = pd.factorize(shown)
+        row_ids = label_ids[index][kept_rows]
+        count = int(np.count_nonzero(np.bincount(row_ids, minlength=len(labels))))
         if count > MAX_GROUP_VALUES:
             raise CohortError(
                 TOO_MANY_GROUP_VALUES.format(name=_shown(name), count=count, maximum=MAX_GROUP_VALUES)
             )
-        out[name] = values.to_numpy(dtype=object)
+        internal = f"upload_group_{i}"
+        out[internal] = _text_column(labels, row_ids)
+        labels_of[internal] = name
+        group_columns.append(internal)
     months = _DEFAULT_MONTHS
     if dates is None:
         notices.append(NO_DATE_NOTICE)
     else:
-        kept = dates[keep]
+        kept = pd.Series(dates[keep])
         if kept.isna().any():
             notices.append(UNDATED_ROWS_NOTICE.format(count=int(kept.isna().sum())))
         present = kept.dropna()
         if len(present):
             span = (present.max() - present.min()).days + 1
             months = round(max(span, 1) / _DAYS_PER_MONTH, 1) or 0.1
-        out[date_col] = kept.to_numpy()
+        out["upload_date"] = kept.to_numpy()
+        labels_of["upload_date"] = date_col
 
     return ScoredCohort(
         frame=pd.DataFrame(out),
-        score_columns={name: name for name in score_names},
+        score_columns=score_columns,
         model_labels={name: name for name in score_names},
-        group_columns=tuple(group_names),
+        group_columns=tuple(group_columns),
         source="upload",
         months=float(months),
         notices=tuple(notices),
+        column_labels=labels_of,
     )
 
 

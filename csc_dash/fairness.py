@@ -154,6 +154,12 @@ _CHUNK_ELEMENTS = 2_000_000  # draws x cells per block, to keep memory near 16 M
 # --------------------------------------------------------------------------------------------
 
 
+#: The most groups a pair of characteristics may make to be offered on the Fairness page, and
+#: the most pairs offered (see :func:`csc_dash.ui.fairness_cache.characteristic_options`).
+MAX_PAIR_GROUPS = 60
+MAX_PAIRS = 10
+
+
 def _check_threshold(threshold) -> float:
     try:
         t = float(threshold)

@@ -252,8 +252,8 @@ def transparency_figures(
         y, s, n_boot=n_boot, random_state=random_state, exact=ap, distinct=len(table) - 1
     )
     columns = cohort.group_columns if groups is None else tuple(groups)
-    tables = {
-        column: group_error_rates(
+    tables = {  # keyed by the name as typed for an upload (uploads use internal column names)
+        cohort.column_labels.get(column, column): group_error_rates(
             y,
             s,
             cohort.frame[column],
@@ -377,6 +377,14 @@ def _in_10(value: float) -> str:
     return f"about {value * 10:.0f} in 10"
 
 
+#: The summary's Content-Security-Policy: no scripts, no outside requests, no forms; only its
+#: own inline style (and data: images, none today). Opened from disk, nothing can run.
+SUMMARY_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
+
+
 def _group_table(column: str, table: pd.DataFrame) -> str:
     name = GROUP_LABELS.get(column, column)
     head = "".join(f'<th scope="col">{_e(label)}</th>' for _rate, label in _GROUP_RATES)
@@ -449,6 +457,7 @@ def render_summary(fig: TransparencyFigures) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta http-equiv="Content-Security-Policy" content="{SUMMARY_CSP}">',
         f"<title>How well does this tool work? {_e(fig.model_label)}</title>",
         f"<style>{_CSS}</style></head><body><main>",
         "<h1>How well does this tool work?</h1>",

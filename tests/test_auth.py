@@ -66,9 +66,60 @@ def test_weak_or_overlong_passwords_are_refused(password, message):
 def test_any_password_round_trips(password):
     if "\x00" in password:
         return  # bcrypt refuses NUL bytes; no keyboard types one
+    problem = auth.password_problem(password)
+    if problem is not None:  # refused with its message, never stored half-usable
+        with pytest.raises(auth.AccountError) as err:
+            auth.hash_password(password)
+        assert str(err.value) == problem
+        return
     hashed = auth.hash_password(password)
     assert auth.check_password(password, hashed)
     assert not auth.check_password(password + "x", hashed)
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("password1234", auth.ERR_PASSWORD_WEAK),  # issue 13.9
+        ("P4ssw0rd!2024", auth.ERR_PASSWORD_WEAK),
+        ("qwerty123456", auth.ERR_PASSWORD_WEAK),
+        ("abcabcabcabc", auth.ERR_PASSWORD_WEAK),
+        ("aaaaaaaaaaaa1", auth.ERR_PASSWORD_WEAK),
+        ("123456789012", auth.ERR_PASSWORD_WEAK),
+        ("summer2024!!", auth.ERR_PASSWORD_WEAK),
+        ("fay12345678fay", auth.ERR_PASSWORD_WEAK),  # the user name
+        (" " * 12, auth.ERR_PASSWORD_SPACES),  # issue 13.9: twelve spaces
+        (" kite river lamp", auth.ERR_PASSWORD_SPACES),  # a form or a paste loses edge spaces
+        ("kite river lamp ", auth.ERR_PASSWORD_SPACES),
+        ("kite river lamp\t", auth.ERR_PASSWORD_SPACES),
+        ("kite river lamp", None),  # spaces inside are fine
+        ("Tr0ub4dor&3xyz", None),
+        ("x7Gq2mP9vLz4", None),
+    ],
+)
+def test_password_policy(password, message):
+    assert auth.password_problem(password, username="fay") == message
+    if message is not None:
+        with pytest.raises(auth.AccountError) as err:
+            auth.add_user("fay", password, role="analyst")
+        assert str(err.value) == message
+    else:
+        auth.add_user("fay", password, role="analyst")
+        assert auth.check_password(password, auth.load_users()["fay"]["password"])
+
+
+def test_password_messages_are_exact_and_plain():
+    import textstat
+
+    assert auth.ERR_PASSWORD_SPACES == (
+        "The password must not start or end with a space. Spaces inside it are fine."
+    )
+    assert auth.ERR_PASSWORD_WEAK == (
+        "That password is too easy to guess. Do not use a common word, a name or a run of keys "
+        "with a few digits. Three or four unrelated words make a good password."
+    )
+    for message in (auth.ERR_PASSWORD_SPACES, auth.ERR_PASSWORD_WEAK):
+        assert textstat.flesch_kincaid_grade(message) <= 8
 
 
 # -- the users file -------------------------------------------------------------------------------
@@ -231,47 +282,41 @@ def test_importing_auth_and_the_cli_does_not_load_streamlit():
 T0 = datetime(2026, 5, 12, 9, 0, tzinfo=UTC)
 
 
-def minutes(*offsets: float) -> list[datetime]:
-    return [T0 + timedelta(minutes=m) for m in offsets]
+def seconds(*offsets: float) -> list[datetime]:
+    return [T0 + timedelta(seconds=s) for s in offsets]
 
 
 @pytest.mark.parametrize(
-    ("failures", "now", "until"),
-    [
-        ([], 0, None),
-        ([0, 1, 2, 3], 4, None),  # four is not five
-        ([0, 1, 2, 3, 4], 4, 19),  # the fifth locks for 15 minutes from itself
-        ([0, 1, 2, 3, 4], 18.9, 19),
-        ([0, 1, 2, 3, 4], 19, None),  # and then it is over
-        ([0, 4, 8, 12, 15], 16, 30),  # five within exactly 15 minutes
-        ([0, 4, 8, 12, 15.1], 16, None),  # spread over more than 15 minutes
-        ([0, 4, 8, 12, 15.1, 16], 16, 31),  # ...until a sixth makes a run of five again
-        ([4, 0, 3, 1, 2], 5, 19),  # any order
-        ([0, 1, 2, 3, 4, 30, 31, 32, 33, 34], 40, 49),  # the later run counts
-        ([0, 1, 2, 3, 4.5], 4, 19.5),  # a failure stamped ahead of now (another replica's clock)
-    ],
+    ("failures", "wait"),
+    [(0, 0), (4, 0), (5, 30), (6, 60), (7, 120), (9, 480), (10, 900), (11, 900), (500, 900)],
 )
-def test_lockout_until(failures, now, until):
-    expected = None if until is None else T0 + timedelta(minutes=until)
-    assert auth.lockout_until(minutes(*failures), T0 + timedelta(minutes=now)) == expected
+def test_backoff_doubles_after_five_and_is_capped(failures, wait):
+    assert auth.backoff(failures) == timedelta(seconds=wait)
+    assert timedelta(minutes=15) == auth.BACKOFF_MAX  # never a longer pause than the old lock
 
 
 @settings(max_examples=150, deadline=None)
-@given(
-    offsets=st.lists(st.floats(min_value=0, max_value=120, allow_nan=False), max_size=20),
-    now=st.floats(min_value=0, max_value=150, allow_nan=False),
+@given(offsets=st.lists(st.floats(min_value=0, max_value=7200, allow_nan=False), max_size=30))
+def test_next_attempt_invariants(offsets):
+    failures = seconds(*offsets)
+    until = auth.next_attempt_at(failures)
+    if len(failures) < auth.MAX_FAILED_SIGN_INS:
+        assert until is None  # five free tries
+    else:
+        assert max(failures) < until <= max(failures) + auth.BACKOFF_MAX
+        # Another failure never shortens the wait.
+        more = auth.next_attempt_at([*failures, max(failures)])
+        assert more >= until
+
+
+@pytest.mark.parametrize(
+    ("wait", "words"),
+    [(timedelta(seconds=30), "30 seconds"), (timedelta(seconds=1), "1 second"),
+     (timedelta(seconds=0.2), "1 second"), (timedelta(seconds=60), "1 minute"),
+     (timedelta(seconds=61), "2 minutes"), (timedelta(minutes=15), "15 minutes")],
 )
-def test_lockout_invariants(offsets, now):
-    failures, at = minutes(*offsets), T0 + timedelta(minutes=now)
-    until = auth.lockout_until(failures, at)
-    recent = [t for t in failures if at - auth.LOCKOUT - auth.FAILURE_WINDOW < t]
-    if len(recent) < auth.MAX_FAILED_SIGN_INS:
-        assert until is None  # never locked by fewer than five recent failures
-    if until is not None:
-        assert at < until <= max(failures) + auth.LOCKOUT
-    # Another failure never unlocks.
-    more = auth.lockout_until([*failures, at], at)
-    assert until is None or (more is not None and more >= until)
+def test_wait_words(wait, words):
+    assert auth.wait_words(wait) == words
 
 
 def test_sign_in_key_matches_the_authenticator():
@@ -279,33 +324,80 @@ def test_sign_in_key_matches_the_authenticator():
     assert len(auth.sign_in_key("x" * 10_000)) == auth.MAX_USERNAME_KEY
 
 
-def test_too_many_failures_lock_the_user_name_in_the_store(engine):
-    when = [T0 + timedelta(minutes=i) for i in range(7)]
+def test_five_free_attempts_then_back_off_in_the_store(engine):
     for i in range(auth.MAX_FAILED_SIGN_INS - 1):
-        assert auth.sign_in_refusal(engine, "fay", now=when[i]) is None
-        assert auth.record_sign_in(engine, "fay", ok=False, now=when[i]) is None
-    locked = auth.record_sign_in(engine, " FAY ", ok=False, now=when[4])  # the fifth
-    assert locked == auth.MSG_TOO_MANY_SIGN_INS
-    assert auth.sign_in_refusal(engine, "fay", now=when[5]) == auth.MSG_TOO_MANY_SIGN_INS
-    assert auth.sign_in_refusal(engine, "gus", now=when[5]) is None  # per user name
-    assert auth.sign_in_refusal(engine, "Fay", now=when[6]) == auth.MSG_TOO_MANY_SIGN_INS
-    end = when[4] + auth.LOCKOUT
-    assert auth.sign_in_refusal(engine, "fay", now=end - timedelta(seconds=1)) is not None
-    assert auth.sign_in_refusal(engine, "fay", now=end) is None
+        assert auth.begin_sign_in(engine, "fay", now=T0 + timedelta(seconds=i)) is None
+        assert auth.finish_sign_in(engine, "fay", ok=False, now=T0 + timedelta(seconds=i)) is None
+    fifth = T0 + timedelta(seconds=4)
+    assert auth.begin_sign_in(engine, " FAY ", now=fifth) is None
+    assert auth.finish_sign_in(engine, "fay", ok=False, now=fifth) == (
+        "Too many wrong passwords for this user name. Sign-in for it is paused for 30 seconds. "
+        "Please wait, then try again."
+    )
+    # Refused without a check, whatever the password; refusals are not recorded.
+    assert auth.begin_sign_in(engine, "Fay", now=fifth + timedelta(seconds=10)) == (
+        auth.pause_message(fifth + timedelta(seconds=30), fifth + timedelta(seconds=10))
+    )
+    assert row_counts(engine)["sign_in_failures"] == 5
+    assert auth.begin_sign_in(engine, "gus", now=fifth) is None  # per user name
+    # After the wait one more try; its failure doubles the wait.
+    sixth = fifth + timedelta(seconds=30)
+    assert auth.begin_sign_in(engine, "fay", now=sixth) is None
+    assert auth.finish_sign_in(engine, "fay", ok=False, now=sixth) == auth.pause_message(
+        sixth + timedelta(minutes=1), sixth
+    )
+    assert auth.begin_sign_in(engine, "fay", now=sixth + timedelta(seconds=59)) is not None
+    assert auth.begin_sign_in(engine, "fay", now=sixth + timedelta(seconds=60)) is None
 
 
-def test_a_success_clears_the_count_and_old_failures_are_pruned(engine):
+def test_a_success_clears_the_count_and_old_attempts_are_pruned(engine):
     for i in range(4):
-        auth.record_sign_in(engine, "fay", ok=False, now=T0 + timedelta(minutes=i))
-    auth.record_sign_in(engine, "gus", ok=False, now=T0)
-    assert auth.record_sign_in(engine, "fay", ok=True, now=T0 + timedelta(minutes=5)) is None
+        auth.begin_sign_in(engine, "fay", now=T0 + timedelta(minutes=i))
+    auth.begin_sign_in(engine, "gus", now=T0)
+    at = T0 + timedelta(minutes=5)
+    assert auth.begin_sign_in(engine, "fay", now=at) is None
+    assert auth.finish_sign_in(engine, "fay", ok=True, now=at) is None
     assert row_counts(engine)["sign_in_failures"] == 1  # gus's stays
-    # One more failure for fay is her first again, not her fifth.
-    assert auth.record_sign_in(engine, "fay", ok=False, now=T0 + timedelta(minutes=6)) is None
-    # Much later, a new failure prunes everything too old to matter.
-    late = T0 + auth.FAILURE_WINDOW + auth.LOCKOUT + timedelta(minutes=7)
-    auth.record_sign_in(engine, "ann", ok=False, now=late)
+    # Much later, a new attempt prunes everything too old to matter.
+    late = T0 + auth.FAILURE_MEMORY + timedelta(minutes=7)
+    auth.begin_sign_in(engine, "ann", now=late)
     assert row_counts(engine)["sign_in_failures"] == 1
+
+
+def test_unlock_forgets_the_failures(engine):
+    for i in range(8):
+        auth.begin_sign_in(engine, "fay", now=T0 + timedelta(hours=i))
+    assert auth.begin_sign_in(engine, "fay", now=T0 + timedelta(hours=7, minutes=1)) is not None
+    assert auth.unlock(engine, " Fay ") == 8
+    assert auth.begin_sign_in(engine, "fay", now=T0 + timedelta(hours=7, minutes=1)) is None
+    assert auth.unlock(engine, "nobody") == 0
+
+
+def test_a_burst_of_sessions_gets_exactly_five_checks(store_url):
+    """Issue 13.5: 30-100 sessions at once got 11-21 passwords checked (check, then record)."""
+    import threading
+
+    from csc_dash import store
+
+    engines = [store.make_engine(store_url) for _ in range(4)]  # like four app replicas
+    barrier = threading.Barrier(40)
+    allowed: list[int] = []
+
+    def attempt(i: int) -> None:
+        barrier.wait()
+        if auth.begin_sign_in(engines[i % 4], "fay", now=T0) is None:
+            allowed.append(i)  # this session's password would be checked (and be wrong)
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(40)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(allowed) == auth.MAX_FAILED_SIGN_INS
+    finally:
+        for e in engines:
+            e.dispose()
 
 
 def test_limiter_on_a_second_engine_of_the_same_store(store_url):
@@ -314,29 +406,140 @@ def test_limiter_on_a_second_engine_of_the_same_store(store_url):
     first, second = store.make_engine(store_url), store.make_engine(store_url)
     try:
         for i in range(auth.MAX_FAILED_SIGN_INS):
-            auth.record_sign_in(first, "fay", ok=False, now=T0 + timedelta(seconds=i))
-        assert auth.sign_in_refusal(second, "fay", now=T0 + timedelta(minutes=1)) == (
-            auth.MSG_TOO_MANY_SIGN_INS
+            auth.begin_sign_in(first, "fay", now=T0 + timedelta(seconds=i))
+        assert auth.begin_sign_in(second, "fay", now=T0 + timedelta(seconds=20)) == (
+            auth.pause_message(T0 + timedelta(seconds=34), T0 + timedelta(seconds=20))
         )
     finally:
         first.dispose()
         second.dispose()
 
 
-def test_an_unreachable_store_raises_store_unavailable():
+def test_an_unreachable_store_fails_closed():
     from csc_dash import store
 
     engine = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none",
                            connect_args={"connect_timeout": 2})
-    with pytest.raises(store.StoreUnavailable):
-        auth.sign_in_refusal(engine, "fay")
-    with pytest.raises(store.StoreUnavailable):
-        auth.record_sign_in(engine, "fay", ok=False)
+    for call in (
+        lambda: auth.begin_sign_in(engine, "fay"),
+        lambda: auth.finish_sign_in(engine, "fay", ok=False),
+        lambda: auth.unlock(engine, "fay"),
+        lambda: auth.record_sign_out(engine, "fay"),
+        lambda: auth.last_sign_out(engine, "fay"),
+    ):
+        with pytest.raises(store.StoreUnavailable):
+            call()
+
+
+def test_a_busy_store_fails_closed(tmp_path):
+    """Another writer holds SQLite's lock past the busy timeout: the attempt is refused."""
+    import sqlite3
+
+    from csc_dash import store
+
+    path = tmp_path / "busy.sqlite"
+    engine = store.make_engine(f"sqlite:///{path}")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with engine.connect() as conn:  # the store's busy timeout, shortened for the test
+            conn.exec_driver_sql("PRAGMA busy_timeout = 50")
+        engine.pool.dispose()
+        from sqlalchemy import event
+
+        event.listen(engine, "connect", lambda dbapi, _rec: dbapi.execute("PRAGMA busy_timeout = 50"))
+        with pytest.raises(store.StoreUnavailable):
+            auth.begin_sign_in(engine, "fay")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        engine.dispose()
 
 
 def test_the_pause_message_is_plain():
     import textstat
 
-    assert textstat.flesch_kincaid_grade(auth.MSG_TOO_MANY_SIGN_INS) <= 8
-    assert "15 minutes" in auth.MSG_TOO_MANY_SIGN_INS
-    assert auth.LOCKOUT == timedelta(minutes=15) == auth.FAILURE_WINDOW
+    message = auth.pause_message(T0 + auth.BACKOFF_MAX, T0)
+    assert textstat.flesch_kincaid_grade(message) <= 8
+    assert "15 minutes" in message
+
+
+def test_unknown_user_names_cost_a_real_password_check(monkeypatch):
+    """Issue 13.5: known and unknown names differed by timing (0.49 s vs 0.20 s)."""
+    import bcrypt
+
+    calls: list[bytes] = []
+    real = bcrypt.checkpw
+    monkeypatch.setattr(bcrypt, "checkpw", lambda pw, hashed: calls.append(hashed) or real(pw, hashed))
+    assert auth.spend_a_password_check("anything at all") is False
+    assert len(calls) == 1
+    # The throw-away hash costs what a real one costs (same bcrypt rounds).
+    assert calls[0][:7] == auth.hash_password("kite river lamp").encode()[:7]
+
+
+# -- the sign-in cookie ---------------------------------------------------------------------------
+
+KEY = GOOD_KEY
+NOW = datetime(2026, 5, 12, 9, 0, tzinfo=UTC)
+EXPIRES = (NOW + timedelta(hours=12)).timestamp()
+
+
+def token(claims=None, key=KEY, algorithm="HS256", **headers):
+    import jwt
+
+    claims = {"username": "fay", "exp_date": EXPIRES} if claims is None else claims
+    return jwt.encode(claims, key, algorithm=algorithm, headers=headers or None)
+
+
+def none_token() -> str:
+    import base64
+    import json
+
+    def part(data) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    return part({"alg": "none", "typ": "JWT"}) + "." + part({"username": "fay", "exp_date": EXPIRES}) + "."
+
+
+def test_a_sound_token_is_accepted():
+    assert auth.verify_token(token(), KEY, ["fay"], now=NOW) == {"username": "fay", "exp_date": EXPIRES}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param(lambda: none_token(), id="alg-none"),
+        pytest.param(lambda: token(algorithm="HS512"), id="HS512"),
+        pytest.param(lambda: token(key="another key of enough length 0123456789"), id="wrong-key"),
+        pytest.param(lambda: token({"username": "gone", "exp_date": EXPIRES}), id="removed-user"),
+        pytest.param(lambda: token({"username": "fay"}), id="no-exp"),
+        pytest.param(lambda: token({"username": "fay", "exp_date": "soon"}), id="text-exp"),
+        pytest.param(lambda: token({"username": "fay", "exp_date": True}), id="bool-exp"),
+        pytest.param(lambda: token({"username": ["fay"], "exp_date": EXPIRES}), id="list-name"),
+        pytest.param(lambda: token({"username": "fay", "exp_date": NOW.timestamp() - 1}), id="expired"),
+        pytest.param(lambda: "garbage", id="garbage"),
+        pytest.param(lambda: "", id="empty"),
+        pytest.param(lambda: "a.b.c", id="three-parts"),
+        pytest.param(lambda: "x" * 100_000, id="huge"),
+        pytest.param(lambda: None, id="none"),
+    ],
+)
+def test_bad_tokens_are_refused_without_raising(bad):
+    """Issue 13.6: alg none/HS512 or a removed user raised on every page."""
+    assert auth.verify_token(bad(), KEY, ["fay"], now=NOW) is None
+
+
+def test_a_token_made_before_sign_out_is_refused():
+    made = EXPIRES - auth.COOKIE_EXPIRY_DAYS * 86_400
+    before = datetime.fromtimestamp(made - 1, tz=UTC)
+    after = datetime.fromtimestamp(made + 1, tz=UTC)
+    assert auth.verify_token(token(), KEY, ["fay"], now=NOW, signed_out_at=lambda _n: before) is not None
+    assert auth.verify_token(token(), KEY, ["fay"], now=NOW, signed_out_at=lambda _n: after) is None
+
+
+def test_sign_outs_are_kept_in_the_store(engine):
+    name = f"fay{os.getpid()}{id(engine)}"[:40]  # the PostgreSQL schema is shared by tests
+    assert auth.last_sign_out(engine, name) is None
+    auth.record_sign_out(engine, name, now=NOW)
+    auth.record_sign_out(engine, name.upper(), now=NOW + timedelta(minutes=1))
+    assert auth.last_sign_out(engine, name) == NOW + timedelta(minutes=1)

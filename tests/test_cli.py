@@ -114,3 +114,35 @@ def test_ctrl_c_cancels_plainly(monkeypatch, capsys):
     monkeypatch.setattr(cli.getpass, "getpass", interrupted)
     assert cli.main(["users", "add", "fay", "--role", "facilitator"]) == cli.EXIT_REFUSED
     assert cli.MSG_CANCELLED in capsys.readouterr().err
+
+
+def test_unlock_forgets_failed_sign_ins():
+    """Issue 13.5: a facilitator kept locked out had no unlock command."""
+    from datetime import timedelta
+
+    from csc_dash import store
+
+    engine = store.make_engine()
+    try:
+        now = store.utcnow()
+        for i in range(7):
+            auth.begin_sign_in(engine, "fay", now=now - timedelta(hours=1) + timedelta(minutes=5 * i))
+        assert auth.begin_sign_in(engine, "fay", now=now - timedelta(minutes=30)) is not None  # paused
+        done = run("users", "unlock", "Fay")
+        assert (done.returncode, done.stdout) == (
+            cli.EXIT_OK, cli.MSG_UNLOCKED.format(name="fay", count=7) + "\n"
+        )
+        assert cli.MSG_UNLOCKED == "Sign-in for {name} is open again ({count} failed attempts forgotten)."
+        assert auth.begin_sign_in(engine, "fay", now=now - timedelta(minutes=30)) is None  # open at once
+    finally:
+        engine.dispose()
+
+
+def test_unlock_with_the_store_down_says_so(monkeypatch):
+    from csc_dash import store
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:1/none")
+    done = run("users", "unlock", "fay")
+    assert done.returncode == cli.EXIT_REFUSED
+    assert done.stderr.endswith("\n" + store.STORE_UNREACHABLE + "\n")  # after the store's log line
+    assert "Traceback" not in done.stderr

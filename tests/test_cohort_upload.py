@@ -76,11 +76,13 @@ def test_good_files_load_with_exact_counts(data, referrals, escalated):
     assert result.source == "upload"
     assert len(result) == referrals
     assert int(result.y.sum()) == escalated
-    assert result.score_columns == {"score": "score"}
+    # Uploaded columns live under internal names and are shown as typed (issue 13.4).
+    assert result.score_columns == {"score": "upload_score_1"}
     assert result.model_labels == {"score": "score"}
-    assert result.group_columns == ("group",)
+    assert result.group_columns == ("upload_group_1",)
+    assert result.label("upload_group_1") == "group"
     np.testing.assert_allclose(result.scores("score"), S)
-    assert list(result.frame["group"]) == GROUP
+    assert list(result.frame["upload_group_1"]) == GROUP
     assert result.months == 12.0
     assert cohort.NO_DATE_NOTICE in result.notices
 
@@ -144,7 +146,11 @@ def test_several_scores_groups_and_a_date():
     result = load_scored_csv(data, date=guess.date)
     assert result.outcome_column == "outcome"
     assert list(result.frame.columns) == [
-        "outcome", "score_a", "prob_b", "risk_band", "age_band", "ethnicity", "referral_date"
+        "outcome", "upload_score_1", "upload_score_2", "upload_score_3", "upload_group_1",
+        "upload_group_2", "upload_date",
+    ]
+    assert [result.label(c) for c in result.frame.columns[1:]] == [
+        "score_a", "prob_b", "risk_band", "age_band", "ethnicity", "referral_date"
     ]
     assert result.models == ("score_a", "prob_b", "risk_band")
     np.testing.assert_array_equal(result.y, y)
@@ -170,8 +176,8 @@ def test_hostile_column_names_stay_plain_strings():
     name = '<img src=x onerror="alert(1)">=SUM(A1)'
     data = _csv(_rows(Y, S, header=("outcome", "score", name))).encode()
     result = load_scored_csv(data, groups=[name])
-    assert result.group_columns == (name,)
-    assert name in result.frame.columns
+    assert result.group_columns == ("upload_group_1",)
+    assert result.label("upload_group_1") == name  # shown as typed, as plain text
 
 
 # --------------------------------------------------------------------------------------------
@@ -266,7 +272,7 @@ def test_guessing_skips_wide_group_columns_instead_of_refusing():
         f"{int(i % 3 == 0)},0.{i % 10},P{i},{'AB'[i % 2]}\n" for i in range(120)
     )).encode()
     result = load_scored_csv(data)
-    assert result.group_columns == ("team",)
+    assert [result.label(c) for c in result.group_columns] == ["team"]
 
 
 def test_file_over_the_limit_is_refused(tmp_path):
@@ -529,3 +535,91 @@ def test_duplicate_headers_are_always_named(names, sep):
     with pytest.raises(CohortError) as info:
         load_scored_csv(data)
     assert _problem(str(info.value)) == "DUPLICATE_COLUMNS"
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 13.3: limits a person can read, and a reader that costs about what the file costs
+# --------------------------------------------------------------------------------------------
+
+
+def test_too_many_columns_are_refused_before_reading_the_rows():
+    header = ",".join(["outcome", "score", *[f"c{i}" for i in range(cohort.MAX_COLUMNS)]])
+    data = (header + "\n" + "1,0.5" + ",x" * cohort.MAX_COLUMNS + "\n").encode()
+    with pytest.raises(CohortError) as info:
+        guess_columns(data)
+    assert str(info.value) == (
+        f"The file has {cohort.MAX_COLUMNS + 2:,} columns, but at most {cohort.MAX_COLUMNS:,} are "
+        "allowed. Keep only the outcome, score, group and date columns, then try again."
+    )
+
+
+def test_too_many_cells_are_refused(monkeypatch):
+    monkeypatch.setattr(cohort, "MAX_CELLS", 60)
+    data = (HEADER + BODY).encode()  # 31 lines of 3 columns: 93 cells
+    with pytest.raises(CohortError) as info:
+        load_scored_csv(data)
+    assert str(info.value) == (
+        "The file has about 31 rows and 3 columns, which is too many cells to check (at most 60 "
+        "rows times columns). Keep only the columns you need, or use fewer rows, then try again."
+    )
+
+
+def test_too_many_group_columns_are_refused_and_the_guess_stops_at_the_cap():
+    rng = np.random.default_rng(4)
+    n = 200
+    y = rng.integers(0, 2, n)
+    columns = {"outcome": y, "score": rng.random(n).round(3)}
+    columns |= {f"g{i}": rng.choice(["a", "b"], n) for i in range(cohort.MAX_GROUP_COLUMNS + 2)}
+    data = pd.DataFrame(columns).to_csv(index=False).encode()
+    assert len(guess_columns(data).groups) == cohort.MAX_GROUP_COLUMNS
+    assert len(load_scored_csv(data).group_columns) == cohort.MAX_GROUP_COLUMNS
+    chosen = [f"g{i}" for i in range(cohort.MAX_GROUP_COLUMNS + 1)]
+    with pytest.raises(CohortError) as info:
+        load_scored_csv(data, outcome="outcome", scores=["score"], groups=chosen)
+    assert str(info.value) == (
+        f"You chose {cohort.MAX_GROUP_COLUMNS + 1} group columns, but at most "
+        f"{cohort.MAX_GROUP_COLUMNS} can be used. Choose the ones that matter most."
+    )
+
+
+def test_limit_messages_are_plain():
+    import textstat
+
+    for template in (cohort.TOO_MANY_COLUMNS, cohort.TOO_MANY_CELLS, cohort.TOO_MANY_GROUP_COLUMNS):
+        assert textstat.flesch_kincaid_grade(template) <= 8, template
+
+
+def test_a_mapped_read_reads_only_the_mapped_columns(monkeypatch):
+    """The page's "Check this file" names every column's job: the others are never converted."""
+    import pyarrow.csv as pacsv
+
+    seen = []
+    real = pacsv.read_csv
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["convert_options"].include_columns)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pacsv, "read_csv", spy)
+    data = _csv(_rows(Y, S, header=("outcome", "score", "group"))).encode()
+    result = load_scored_csv(data, outcome="outcome", scores=["score"], groups=[])
+    assert seen == [["outcome", "score"]]
+    assert len(result) == 30
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["0", "1", "yes", "NO", " true ", "", "na", "x"]), min_size=25, max_size=60))
+def test_the_arrow_reader_agrees_with_pandas_on_outcomes(cells):
+    """The fast reader keeps the old rules: the same rows kept, the same refusals."""
+    n = len(cells)
+    text = "outcome,score\n" + "".join(f"{c},{i / n:.3f}\n" for i, c in enumerate(cells))
+    tokens = {"1": 1, "0": 0, "true": 1, "false": 0, "yes": 1, "no": 0}
+    missing = {"", "na", "n/a", "nan", "null", "none", "#n/a", "missing"}
+    expected = [tokens.get(c.strip().lower()) for c in cells if c.strip().lower() not in missing]
+    try:
+        result = load_scored_csv(text.encode())
+    except CohortError as error:
+        assert None in expected or min(expected.count(1), expected.count(0)) < cohort.MIN_EACH_OUTCOME, str(error)
+        return
+    assert None not in expected
+    assert result.y.tolist() == expected

@@ -75,8 +75,8 @@ def markdown_texts(at) -> list[str]:
 def test_the_upload_is_what_it_says():
     upload = hostile_upload()
     assert upload.models == (NAME, "score_plain")
-    assert upload.group_columns == (GROUP,)
-    assert set(upload.frame[GROUP].astype(str)) == set(VALUES)
+    assert [upload.label(c) for c in upload.group_columns] == [GROUP]
+    assert set(upload.frame[upload.group_columns[0]].astype(str)) == set(VALUES)
 
 
 @pytest.mark.parametrize("view", ["plain", "analyst"])

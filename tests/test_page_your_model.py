@@ -16,6 +16,7 @@ from csc_dash import cohort as cohort_mod
 from csc_dash import markup
 from csc_dash.ui import navigation, shell, state
 from tests.helpers import assert_no_exception, page_text
+from tests.workshop_helpers import fast_bcrypt  # noqa: F401 - a fixture
 
 PAGE = "app_pages/your_model.py"
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,7 +96,7 @@ def test_upload_map_check_and_use(app_test):
     assert isinstance(used, cohort_mod.ScoredCohort) and used.source == "upload"
     assert len(used) == len(expected) and int(used.y.sum()) == int(expected.y.sum())
     assert used.models == ("score_new", "risk band")
-    assert used.group_columns == ("age_band", "<b>team</b>")
+    assert [used.label(c) for c in used.group_columns] == ["age_band", "<b>team</b>"]
     assert at.session_state[state.MODEL] == "score_new"
     assert "Every page now uses your test set" in page_text(at)
 
@@ -218,3 +219,74 @@ def test_the_steps_are_numbered_in_order_before_and_after_a_file(app_test):
     assert [h.value for h in at.header] == STEPS
     _upload(at, b"", name="empty.csv")  # a file that cannot be read keeps the numbers too
     assert [h.value for h in at.header] == STEPS
+
+
+# -- issue 13.7: sign-out clears the analyst's upload ---------------------------------------------
+
+
+def _analyst(monkeypatch):
+    from tests.workshop_helpers import add_staff, new_app, sign_in
+
+    add_staff(monkeypatch, "al", role="analyst")
+    at = sign_in(new_app(), "al")
+    assert at.session_state["authentication_status"] is True
+    at.switch_page(PAGE).run()
+    assert_no_exception(at)
+    return at
+
+
+def _use(at, data: bytes):
+    _upload(at, data)
+    _button(at, "Check this file").click().run()
+    _button(at, "Use this test set").click().run()
+    assert_no_exception(at)
+    assert at.session_state[state.UPLOAD] is not None
+
+
+def test_sign_out_clears_the_upload_and_every_staff_only_key(monkeypatch, fast_bcrypt):  # noqa: F811
+    at = _analyst(monkeypatch)
+    _use(at, _csv())
+    at.switch_page("app_pages/fairness.py").run()  # fills the upload's figure cache
+    assert_no_exception(at)
+    at.sidebar.button(key="logout_btn").click().run()
+    assert_no_exception(at)
+    assert at.session_state["authentication_status"] is None
+    for key in (state.UPLOAD, state.UPLOAD_CHECK, state.FAIRNESS_CACHE):
+        assert at.session_state[key] is None, key
+    assert at.session_state[state.MODEL] == state.DEFAULTS[state.MODEL]
+    assert "csc_upload_sweeps" not in at.session_state
+    # Every public page of that tab is back on the made-up council.
+    for page in ("app_pages/welcome.py", "app_pages/tradeoffs.py", "app_pages/fairness.py"):
+        at.switch_page(page).run()
+        assert_no_exception(at)
+        assert shell.UPLOAD_NOTICE not in page_text(at)
+
+
+def test_a_session_that_may_not_upload_never_keeps_one(monkeypatch, fast_bcrypt):  # noqa: F811
+    """However staff access ended (sign-out, account removed), no upload stays in the session."""
+    from csc_dash import auth
+
+    at = _analyst(monkeypatch)
+    _use(at, _csv())
+    auth.add_user("fay", "kite river lamp", role="facilitator")  # still a workshop server after
+    auth.remove_user("al")
+    at.run()
+    assert_no_exception(at)
+    assert at.session_state["authentication_status"] is None
+    assert at.session_state[state.UPLOAD] is None
+
+
+def test_the_limits_are_stated_in_plain_words(app_test):
+    """Issue 13.3: limits a person can read, before they choose a file."""
+    import textstat
+
+    from csc_dash import config
+
+    at = _open(app_test)
+    limits = (
+        f"Limits: the file can be up to {config.max_upload_mb():,} MB, with up to 200 columns. "
+        "Rows times columns can be up to 20 million. That is 1,000,000 referrals with 20 columns."
+    )
+    assert limits in [c.value for c in at.caption]
+    assert "up to 8 group columns, such as age band or ethnicity" in page_text(at).replace("**", "")
+    assert textstat.flesch_kincaid_grade(limits) <= 8

@@ -13,6 +13,7 @@ attempts starts again with every run, so :func:`login_form` puts :mod:`csc_dash.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ import streamlit as st
 
 from csc_dash import auth
 from csc_dash.store import StoreUnavailable
-from csc_dash.ui import state, workshop
+from csc_dash.ui import state, upload_gate, workshop
 from csc_dash.ui.workshop import plain
 
 
@@ -37,14 +38,78 @@ def make_authenticator():
     problem = auth.cookie_key_problem(key)
     if problem is not None:
         raise auth.AccountError(problem)
-    return stauth.Authenticate(
-        auth.credentials(),
+    credentials = auth.credentials()
+    authenticator = stauth.Authenticate(
+        credentials,
         cookie_name=auth.COOKIE_NAME,
         cookie_key=key,
         cookie_expiry_days=auth.COOKIE_EXPIRY_DAYS,
         auto_hash=False,
         login_sleep_time=0,
     )
+    check_cookies_strictly(authenticator, key, credentials["usernames"])
+    return authenticator
+
+
+def _signed_out_at(name: str):
+    """When ``name`` last signed out; on a store fault, "now" (every token refused: fail closed)."""
+    try:
+        return auth.last_sign_out(workshop.engine(), name)
+    except StoreUnavailable:
+        from csc_dash import store
+
+        log.warning("sign-outs cannot be read: the store is unreachable; cookies refused")
+        return store.utcnow()
+
+
+def check_cookies_strictly(authenticator, key: str, usernames) -> None:
+    """Replace the authenticator's cookie reader with :func:`csc_dash.auth.verify_token`.
+
+    A cookie that is not sound (another algorithm, a bad signature, a removed user, garbage, or
+    made before its user signed out) counts as no cookie, and is deleted from the browser.
+    The cookie is written by a browser-side component (extra-streamlit-components), so it
+    cannot be HttpOnly; it is SameSite=Strict, and Secure when the page is served over HTTPS.
+    """
+    from csc_dash import store
+
+    controller = authenticator.cookie_controller  # AttributeError if the library changed
+    model = controller.cookie_model
+
+    def get_cookie():
+        if st.session_state.get("logout"):
+            return False
+        raw = st.context.cookies.get(auth.COOKIE_NAME)
+        if raw is None:
+            return None
+        claims = auth.verify_token(
+            raw, key, usernames, now=store.utcnow(), signed_out_at=_signed_out_at
+        )
+        if claims is None and not signed_in():
+            try:
+                controller.delete_cookie()
+            except Exception:  # noqa: BLE001 - deleting is a courtesy; the cookie is ignored anyway
+                log.info("a bad sign-in cookie could not be deleted")
+        return claims
+
+    controller.get_cookie = get_cookie
+    manager = model.cookie_manager
+    plain_set = manager.set
+
+    def set_secure(cookie, val, *args, **kwargs):
+        kwargs.setdefault("secure", _served_over_https())
+        kwargs.setdefault("same_site", "strict")
+        return plain_set(cookie, val, *args, **kwargs)
+
+    manager.set = set_secure
+
+
+def _served_over_https() -> bool:
+    try:
+        url = str(getattr(st.context, "url", "") or "")
+        proto = (st.context.headers.get("X-Forwarded-Proto") or "").lower()
+    except Exception:  # noqa: BLE001 - outside a browser session (tests)
+        return False
+    return url.startswith("https://") or proto == "https"
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +123,7 @@ LOGIN_FIELDS = {
 }
 MSG_BAD_LOGIN = "That user name and password do not match. Please try again."
 MSG_SIGNED_IN = "You are signed in."
-MSG_TOO_MANY = auth.MSG_TOO_MANY_SIGN_INS
+MSG_TOO_MANY = auth.MSG_TOO_MANY_SIGN_INS  # a template: {wait} is filled in (auth.pause_message)
 MSG_CANNOT_CHECK = (
     "We cannot check sign-ins just now, so no one can sign in. Please try again in a moment."
 )
@@ -95,6 +160,42 @@ def username() -> str | None:
 def _forget_login() -> None:
     for key in ("authentication_status", "username", "name", "email", "roles"):
         st.session_state[key] = None
+    forget_staff_work()
+
+
+#: Session keys that hold what only staff (analysts, facilitators, admins) may have.
+STAFF_ONLY_KEYS = (state.UPLOAD, state.UPLOAD_CHECK, state.FAIRNESS_CACHE, state.WORKSHOP_PICK)
+#: Widget keys of the Your own model page, and the loaders' per-session sweeps of an upload.
+STAFF_ONLY_WIDGET_PREFIXES = ("your_model_", "csc_upload_sweeps")
+
+
+def forget_staff_work() -> None:
+    """Drop everything staff-only from this session: the upload and its checks, its figures,
+    its threshold and model choice, the Facilitator's open workshop, and the file itself from
+    the server's memory. Called at sign-out and whenever a session may no longer upload."""
+    had_upload = state.get(state.UPLOAD) is not None
+    for key in STAFF_ONLY_KEYS:
+        state.put(key, state.DEFAULTS.get(key))
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.startswith(STAFF_ONLY_WIDGET_PREFIXES):
+            with contextlib.suppress(Exception):  # a widget key of this run cannot be deleted
+                del st.session_state[key]
+    if had_upload:
+        state.put(state.MODEL, state.DEFAULTS[state.MODEL])
+        state.put(state.THRESHOLD, None)
+    upload_gate.forget_files()
+
+
+def _on_sign_out(details: dict) -> None:
+    """The authenticator's logout callback: revoke this user's tokens and drop staff work."""
+    name = (details or {}).get("username")
+    if name:
+        try:
+            auth.record_sign_out(workshop.engine(), name)
+        except StoreUnavailable:
+            log.warning("a sign-out could not be recorded: the store is unreachable")
+    forget_staff_work()
+    upload_gate.permit(False)
 
 
 def gate() -> Session:
@@ -108,10 +209,12 @@ def gate() -> Session:
     except auth.AccountError as exc:  # pragma: no cover - login_setup turns these into problems
         setup = auth.LoginSetup(demo_mode=False, offered=False, problem=str(exc))
     if setup.demo_mode:
+        upload_gate.permit(True)  # one person on their own computer
         return Session(roles=frozenset(), demo_mode=True, login_offered=False)
     if not setup.offered:
         if signed_in():
             _forget_login()
+        _may_upload(frozenset())
         with st.sidebar:
             st.warning(setup.problem, icon=":material/lock:")
         return Session(roles=frozenset(), demo_mode=False, login_offered=False)
@@ -127,7 +230,10 @@ def gate() -> Session:
                 f":material/badge: Signed in as **{plain(str(st.session_state.get('name')))}** "
                 f"({', '.join(sorted(current_roles())) or 'no role'})"
             )
-            authenticator.logout("Sign out", location="sidebar", key="logout_btn")
+            authenticator.logout(
+                "Sign out", location="sidebar", key="logout_btn", callback=_on_sign_out
+            )
+    _may_upload(current_roles())
     return Session(
         roles=current_roles(),
         demo_mode=False,
@@ -137,6 +243,17 @@ def gate() -> Session:
     )
 
 
+#: Roles that may upload on a workshop server: those that can open "Your own model".
+UPLOAD_ROLES = frozenset({"analyst", "facilitator", "admin"})
+
+
+def _may_upload(roles: frozenset[str]) -> None:
+    allowed = bool(roles & UPLOAD_ROLES)
+    if not allowed and (state.get(state.UPLOAD) is not None or state.get(state.UPLOAD_CHECK)):
+        forget_staff_work()  # signed out, removed or never signed in: no staff work stays
+    upload_gate.permit(allowed)
+
+
 def sign_in_page() -> st.Page:
     """The "Staff sign-in" page for the navigation list."""
     root = Path(__file__).resolve().parents[2]
@@ -144,15 +261,17 @@ def sign_in_page() -> st.Page:
 
 
 def limit_sign_ins(authenticator) -> None:
-    """Put the failed sign-in limiter in front of ``authenticator``'s password check.
+    """Put the sign-in limiter in front of ``authenticator``'s password check.
 
-    A locked user name is refused before its password is looked at; every checked password is
-    recorded (a failure counts, a success clears the count). If the store cannot be reached no
-    one is signed in (the limit cannot be checked). Why an attempt was refused is kept in
-    ``state.SIGN_IN_REFUSAL`` until the next attempt.
+    Each attempt is recorded in the store before its password is checked
+    (:func:`csc_dash.auth.begin_sign_in`); a paused user name is refused without a check; a user
+    name with no account costs one bcrypt check all the same, so timing does not tell which
+    names exist. If the store cannot be reached or is busy, no one is signed in (fail closed).
+    Why an attempt was refused is kept in ``state.SIGN_IN_REFUSAL`` until the next attempt.
     """
     controller = authenticator.authentication_controller  # AttributeError if the library changed
     check = controller.login
+    known = set(auth.credentials()["usernames"])
 
     def limited(username=None, password=None, *args, **kwargs):
         if not username:  # a sign-in from the cookie (token), or an empty form
@@ -160,19 +279,21 @@ def limit_sign_ins(authenticator) -> None:
         state.put(state.SIGN_IN_REFUSAL, None)
         try:
             engine = workshop.engine()
-            refusal = auth.sign_in_refusal(engine, username)
+            refusal = auth.begin_sign_in(engine, username)
         except StoreUnavailable:
             refusal = MSG_CANNOT_CHECK
         if refusal is not None:
             state.put(state.SIGN_IN_REFUSAL, refusal)
             return None
+        if auth.sign_in_key(username) not in known:
+            auth.spend_a_password_check(password)
         ok = check(username, password, *args, **kwargs)
         try:
-            locked = auth.record_sign_in(engine, username, ok=bool(ok))
+            paused = auth.finish_sign_in(engine, username, ok=bool(ok))
         except StoreUnavailable:
-            log.warning("a sign-in attempt could not be recorded: the store is unreachable")
-            locked = None
-        state.put(state.SIGN_IN_REFUSAL, locked)
+            log.warning("a sign-in's outcome could not be recorded: the store is unreachable")
+            paused = None
+        state.put(state.SIGN_IN_REFUSAL, paused)
         return ok
 
     controller.login = limited

@@ -205,3 +205,91 @@ def test_oversized_upload_is_refused_with_a_message(hostile_server, new_page):
     # Refused before it is read: no column mapping is offered for it.
     expect(page.get_by_text("Outcome (1 = went on to a plan or care)")).to_have_count(0)
     assert_safe(page)
+
+
+# -- issue 13.6 and 13.9: sign-in cookies ----------------------------------------------------------
+
+
+def _jwt(claims: dict, key: str, algorithm: str = "HS256") -> str:
+    import jwt
+
+    return jwt.encode(claims, key, algorithm=algorithm)
+
+
+def _none_jwt(claims: dict) -> str:
+    import base64
+    import json
+
+    def part(data) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    return part({"alg": "none", "typ": "JWT"}) + "." + part(claims) + "."
+
+
+def _with_cookie(browser, server: AppServer, value: str, path: str = ""):
+    from csc_dash import auth
+    from tests.browser.st import wait_ready
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(30_000)
+    host = server.url.split("//", 1)[1].split(":")[0]
+    context.add_cookies([{"name": auth.COOKIE_NAME, "value": value, "domain": host, "path": "/"}])
+    page = context.new_page()
+    page.goto(f"{server.url}/{path}")
+    wait_ready(page)
+    return context, page
+
+
+def test_bad_staff_cookies_are_dropped_without_a_traceback(hostile_server, browser):
+    """alg none / HS512, a removed user, garbage: each raised on every page for up to 24 h."""
+    import time
+
+    key = hostile_server.env["CSC_DASH_COOKIE_KEY"]
+    later = time.time() + 3600
+    bad = {
+        "alg-none": _none_jwt({"username": FACILITATOR, "exp_date": later}),
+        "hs512": _jwt({"username": FACILITATOR, "exp_date": later}, key, "HS512"),
+        "removed-user": _jwt({"username": "someone-removed", "exp_date": later}, key),
+        "no-exp": _jwt({"username": FACILITATOR}, key),
+        "garbage": "not.a.token",
+    }
+    for name, value in bad.items():
+        context, page = _with_cookie(browser, hostile_server, value)
+        try:
+            assert_safe(page)
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            expect(sidebar).not_to_contain_text("Signed in as")
+            st.goto_page(page, "Trade-offs")  # other pages too
+            assert_safe(page)
+        except AssertionError as error:
+            raise AssertionError(f"cookie {name}: {error}") from error
+        finally:
+            context.close()
+
+
+def test_the_sign_in_cookie_is_useless_after_sign_out(hostile_server, new_page, browser):
+    """13.9: the token worked 24 h after sign-out (copied from a shared laptop's browser)."""
+    from csc_dash import auth
+
+    page = new_page(hostile_server)
+    flows.sign_in(page, FACILITATOR, FACILITATOR_PASSWORD)
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    token = cookies[auth.COOKIE_NAME]["value"]
+    assert cookies[auth.COOKIE_NAME]["sameSite"] == "Strict"
+    # The copied token signs in a second browser while the person is signed in ...
+    context, other = _with_cookie(browser, hostile_server, token)
+    try:
+        expect(other.locator('[data-testid="stSidebar"]')).to_contain_text("Signed in as")
+    finally:
+        context.close()
+    page.get_by_role("button", name="Sign out").click()
+    st.settle(page)
+    expect(page.locator('[data-testid="stSidebar"]')).not_to_contain_text("Signed in as")
+    # ... and no longer once they signed out.
+    context, other = _with_cookie(browser, hostile_server, token)
+    try:
+        assert_safe(other)
+        other.wait_for_timeout(1000)
+        expect(other.locator('[data-testid="stSidebar"]')).not_to_contain_text("Signed in as")
+    finally:
+        context.close()
