@@ -42,9 +42,11 @@ workshop.show_notice("joined")
 if workshop.participant() is not None and workshop.still_joined():
     workshop.withdraw_panel()
 else:
-    join, alone = st.tabs(["Join a workshop", "Explore on my own"])
+    join, back, alone = st.tabs(["Join a workshop", workshop.REJOIN_TITLE, "Explore on my own"])
     with join:
         workshop.join_panel(demo=demo)
+    with back:
+        workshop.rejoin_panel(demo=demo)
     with alone:
         st.markdown(workshop.EXPLORE_ALONE_NOTE)
         st.button(

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import Engine, delete, exists, func, insert, select, update
+from sqlalchemy import Engine, case, delete, exists, func, insert, select, update
 from sqlalchemy import exc as sa_exc
 
 from csc_dash import store
@@ -92,6 +92,8 @@ __all__ = [
     "statement_results",
     "vote",
     "withdraw",
+    "statements_version",
+    "workshop_version",
 ]
 
 ROLE_TAGS = (
@@ -1340,6 +1342,51 @@ def statement_results(engine: Engine, workshop_id: int) -> pd.DataFrame:
     frame = _object_frame(rows, STATEMENT_RESULT_COLUMNS, ("by_role", "by_role_votes"))
     frame["agree_share"] = frame["agree_share"].astype(float)
     return frame
+
+
+# --------------------------------------------------------------------------- versions
+
+
+@unavailable_as(READ_UNAVAILABLE)
+def statements_version(engine: Engine, workshop_id: int) -> tuple:
+    """A cheap fingerprint of the statements open to the room: it changes when one is approved,
+    hidden or removed (a page redraws its statements only then)."""
+    approved = statements.c.approved.is_(True)
+    with transaction(engine) as conn:
+        row = conn.execute(
+            select(func.count(), func.coalesce(func.sum(statements.c.id), 0), func.max(statements.c.id))
+            .where(statements.c.workshop_id == workshop_id, approved)
+        ).first()
+    return tuple(row)
+
+
+@unavailable_as(READ_UNAVAILABLE)
+def workshop_version(engine: Engine, workshop_id: int) -> tuple:
+    """A cheap fingerprint of everything the facilitator's live section shows: it changes when
+    anyone joins, leaves, answers, votes (or changes a vote), or a statement is proposed,
+    approved or removed, or the workshop opens or closes."""
+    def stats(table, where, *extra):
+        return select(func.count(), func.coalesce(func.sum(table.c.id), 0), *extra).where(where)
+
+    with transaction(engine) as conn:
+        status = conn.scalar(select(workshops.c.status).where(workshops.c.id == workshop_id))
+        people = conn.execute(stats(participants, participants.c.workshop_id == workshop_id)).first()
+        answers = conn.execute(
+            stats(responses_table, responses_table.c.workshop_id == workshop_id)
+        ).first()
+        said = conn.execute(
+            stats(
+                statements,
+                statements.c.workshop_id == workshop_id,
+                func.coalesce(func.sum(case((statements.c.approved.is_(True), statements.c.id), else_=0)), 0),
+            )
+        ).first()
+        cast = conn.execute(
+            select(func.count(), func.max(votes.c.created_at), func.coalesce(func.sum(votes.c.id), 0))
+            .join(statements, statements.c.id == votes.c.statement_id)
+            .where(statements.c.workshop_id == workshop_id)
+        ).first()
+    return (status, *people, *answers, *said, cast[0], str(cast[1]), cast[2])
 
 
 # --------------------------------------------------------------------------- live results

@@ -1388,3 +1388,54 @@ def test_what_remains_after_an_erase_is_said_for_each_database(engine, workshop)
     assert note.strip()
     if engine.dialect.name == "postgresql":
         assert "old copies" in note and "backups" in note
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def test_workshop_version_changes_with_everything_the_live_section_shows(engine, workshop):
+    other = fb.create_workshop(engine, title="Other", created_by="bob")
+    seen = [fb.workshop_version(engine, workshop.id)]
+
+    def changed():
+        now = fb.workshop_version(engine, workshop.id)
+        assert now != seen[-1]
+        assert fb.workshop_version(engine, workshop.id) == now  # stable while nothing happens
+        seen.append(now)
+
+    sam = join(engine, workshop, "Sam")
+    changed()
+    answer(engine, sam)
+    changed()
+    bank = fb.list_statements(engine, workshop.id)[0]
+    token = fb.new_client_token()
+    fb.vote(engine, participant_id=sam.id, statement_id=bank.id, choice="agree", client_token=token)
+    changed()
+    fb.vote(engine, participant_id=sam.id, statement_id=bank.id, choice="disagree",
+            client_token=fb.new_client_token())
+    changed()
+    idea = fb.add_statement(engine, workshop_id=workshop.id, text="Idea", source="participant",
+                            proposed_by=sam.id)
+    changed()
+    fb.approve_statement(engine, idea.id)
+    changed()
+    fb.set_workshop_status(engine, workshop.id, "closed")
+    changed()
+    # Someone in another workshop changes nothing here.
+    answer(engine, join(engine, other, "Kim"))
+    assert fb.workshop_version(engine, workshop.id) == seen[-1]
+    fb.withdraw(engine, sam.id)
+    changed()
+
+
+def test_statements_version_changes_on_approval_and_removal(engine, workshop):
+    sam = join(engine, workshop, "Sam")
+    first = fb.statements_version(engine, workshop.id)
+    idea = fb.add_statement(engine, workshop_id=workshop.id, text="Idea", source="participant",
+                            proposed_by=sam.id)
+    assert fb.statements_version(engine, workshop.id) == first  # waiting: not open to the room
+    fb.approve_statement(engine, idea.id)
+    second = fb.statements_version(engine, workshop.id)
+    assert second != first
+    fb.reject_statement(engine, idea.id)
+    assert fb.statements_version(engine, workshop.id) == first

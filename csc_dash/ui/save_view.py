@@ -79,6 +79,8 @@ def submit(page: str, question_id: str, value: Any, screen_state: dict[str, Any]
     if person is None:
         return False
     key = (page, question_id)
+    screen_state = with_line(screen_state)
+    workshop.sync_settings()
     signature = _signature(value, screen_state)
     last = workshop.session_dict(state.LAST_SAVED).get(key)
     token = last["token"] if last and last["signature"] == signature else form_token(*key)
@@ -92,6 +94,16 @@ def submit(page: str, question_id: str, value: Any, screen_state: dict[str, Any]
         "message": None,
     }
     return retry(page, question_id)
+
+
+def with_line(screen_state: dict[str, Any]) -> dict[str, Any]:
+    """The page's screen state, with the tool and line in force filled in wherever the page
+    left them out or blank, so every saved view records the line (never blank in the export)."""
+    filled = dict(screen_state)
+    for name, value in workshop.line_in_force().items():
+        if filled.get(name) is None:
+            filled[name] = value
+    return filled
 
 
 def retry(page: str, question_id: str) -> bool:
@@ -251,6 +263,8 @@ def save_my_view(page: str, screen_state: dict[str, Any]) -> None:
     if retry_panel(page, QUESTION_REACTION):
         return
     form_token(page, QUESTION_REACTION)
+    stored = workshop.latest_answers().get((page, QUESTION_REACTION))
+    _prefill(page, stored)
     with st.form(f"save_view_{page}", border=True):
         st.radio(
             "Is what this screen shows acceptable to you?",
@@ -267,10 +281,27 @@ def save_my_view(page: str, screen_state: dict[str, Any]) -> None:
             help=FREE_TEXT_REMINDER,
         )
         st.caption(FREE_TEXT_REMINDER)
-        st.form_submit_button(
-            "Save my view",
-            type="primary",
-            on_click=_on_save_view,
-            args=(page, jsonable(dict(screen_state))),
-        )
+        row = st.container(horizontal=True, vertical_alignment="center")
+        with row:
+            st.form_submit_button(
+                "Save my view",
+                type="primary",
+                on_click=_on_save_view,
+                args=(page, jsonable(dict(screen_state))),
+            )
+            if stored is not None and (page, QUESTION_REACTION) not in workshop.session_dict(state.PENDING):
+                st.badge(workshop.MSG_SAVED_MARK, icon=":material/check_circle:", color="green")
     messages(page, QUESTION_REACTION)
+
+
+def _prefill(page: str, stored: Any) -> None:
+    """Show the person's saved view of this page (after a reload too) in the form's widgets."""
+    from csc_dash import feedback
+
+    if not isinstance(stored, dict):
+        return
+    reaction_key, reason_key = f"sv_{page}_reaction", f"sv_{page}_reason"
+    if reaction_key not in st.session_state and stored.get("reaction") in feedback.REACTIONS:
+        st.session_state[reaction_key] = stored["reaction"]
+    if reason_key not in st.session_state and isinstance(stored.get("reason"), str):
+        st.session_state[reason_key] = stored["reason"]
