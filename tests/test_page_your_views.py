@@ -314,3 +314,35 @@ def test_headings_go_down_one_level_at_a_time(joined):
     levels = heading_levels(joined)
     assert levels[0] == 1 and levels.count(1) == 1 and 2 in levels
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+
+
+def test_votes_show_as_cast_after_a_reload(joined):
+    """Issue 12.3: after a reload, earlier votes looked uncast."""
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    first, second = feedback.list_statements(engine(), person["workshop_id"])[:2]
+    at.button_group(key=f"vote_{first.id}").set_value("agree").run()
+    at.button_group(key=f"vote_{second.id}").set_value("pass").run()
+    fresh = new_app()
+    fresh.session_state[state.PARTICIPANT] = person
+    fresh.switch_page(PAGE).run()
+    assert_no_exception(fresh)
+    assert fresh.button_group(key=f"vote_{first.id}").value == "agree"
+    assert fresh.button_group(key=f"vote_{second.id}").value == "pass"
+
+
+def test_a_statement_whose_author_left_stays_with_the_votes(joined):
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    leaver = feedback.join_workshop(engine(), code=feedback.DEMO_CODE, pseudonym="Leaver",
+                                    role_tag="Other", client_token=feedback.new_client_token())
+    idea = feedback.add_statement(engine(), workshop_id=person["workshop_id"], text="Ask us first.",
+                                  source="participant", proposed_by=leaver.id)
+    feedback.approve_statement(engine(), idea.id)
+    at.run()
+    at.button_group(key=f"vote_{idea.id}").set_value("agree").run()
+    feedback.withdraw(engine(), leaver.id)
+    at.run()
+    assert_no_exception(at)
+    assert at.button_group(key=f"vote_{idea.id}").value == "agree"
+    assert workshop.AUTHOR_LEFT_NOTE in [c.value for c in at.caption]
