@@ -200,9 +200,9 @@ ERASURE_REMAINS = {
     ),
     "postgresql": (
         "The answers are deleted at once and no one can see them in the app. The database "
-        "server still keeps old copies on its disk until its clean-up runs (usually within a "
-        "day), and in its logs and backups until those are replaced. Ask the person who runs "
-        "the server how long that is."
+        "server still keeps old copies on its disk until the person who runs it does a full "
+        "clean-up, and in its logs and backups until those are replaced. Ask them how long "
+        "that is."
     ),
 }
 
