@@ -241,8 +241,11 @@ def test_the_workshop_holds(start_app, new_page, browser):
     flows.answer_choice(lost, "Councils should use tools like this", "Not sure")
     acknowledged["Worker"] += 1
 
-    # What was acknowledged is what is exported, per person.
+    # What was acknowledged is what is exported, per person (once the last answer has arrived on
+    # the facilitator's page by itself: the page redraws only on a change, then is still).
     st.expect_text(fac, "2 people have joined", timeout=30_000)
+    st.expect_text(fac, "Councils should use tools like this", timeout=30_000)
+    st.settle(fac, quiet_ms=1500)
     data = json.loads(flows.download(fac, "Everything (JSON)"))
     names = {p["id"]: p["pseudonym"] for p in data["participants"]}
     exported = {name: 0 for name in devices}
