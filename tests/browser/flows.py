@@ -181,6 +181,9 @@ def withdraw(page: Page) -> None:
 
 
 def download(page: Page, button: str) -> bytes:
+    # A page that just learned of new answers redraws once (its watcher looks every 3 s);
+    # click when it has been still for longer than that.
+    st.settle(page, quiet_ms=3500)
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name=button).click()
     path = info.value.path()

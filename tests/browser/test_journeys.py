@@ -245,7 +245,6 @@ def test_the_workshop_holds(start_app, new_page, browser):
     # the facilitator's page by itself: the page redraws only on a change, then is still).
     st.expect_text(fac, "2 people have joined", timeout=30_000)
     st.expect_text(fac, "Councils should use tools like this", timeout=30_000)
-    st.settle(fac, quiet_ms=1500)
     data = json.loads(flows.download(fac, "Everything (JSON)"))
     names = {p["id"]: p["pseudonym"] for p in data["participants"]}
     exported = {name: 0 for name in devices}
