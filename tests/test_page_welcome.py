@@ -205,7 +205,7 @@ def test_withdrawing_removes_the_link_and_an_old_link_leads_nowhere():
     assert_no_exception(stale)
     assert stale.session_state[state.PARTICIPANT] is None
     assert workshop.REJOIN_PARAM not in stale.query_params
-    assert [t.value for t in stale.toast] == [workshop.MSG_GONE]
+    assert [t.value for t in stale.toast] == [workshop.MSG_LINK_DEAD]
     assert stale.get("tabs")  # the join form again
 
 
@@ -284,7 +284,7 @@ def test_leave_this_laptop_forgets_the_person_but_keeps_their_answers():
     again = reload_with({workshop.REJOIN_PARAM: token})
     assert again.session_state[state.PARTICIPANT] is None
     assert workshop.REJOIN_PARAM not in again.query_params
-    assert workshop.MSG_GONE in [t.value for t in again.toast]
+    assert workshop.MSG_LINK_DEAD in [t.value for t in again.toast]
     # ... while the person's code to come back still does.
     assert feedback.find_participant_by_token(eng, token) is None
 

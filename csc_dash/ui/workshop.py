@@ -74,6 +74,10 @@ MSG_GONE = (
     "Welcome page."
 )
 MSG_REJOINED = "Welcome back, {name}. You are still in {title}."
+MSG_LINK_DEAD = (
+    "This link no longer brings anyone back. It may have been used to leave this laptop. To "
+    "come back to your answers, use your code on the Welcome page."
+)
 MSG_CODE_MISSING = "Please type the workshop code your facilitator gave you."
 LEAVE_LABEL = "Not you? Leave this laptop"
 LEAVE_NOTE = (
@@ -122,6 +126,7 @@ def plain_texts() -> dict[str, str]:
         withdrawn=MSG_WITHDRAWN,
         store_down=MSG_STORE_DOWN,
         gone=MSG_GONE,
+        link_dead=MSG_LINK_DEAD,
         rejoined=MSG_REJOINED.format(name="Blue Kite", title="the workshop"),
         rejoin_help=REJOIN_HELP,
         rejoin_code=REJOIN_CODE_NOTE.format(code="K7QM-3DXA").replace("**", ""),
@@ -397,7 +402,7 @@ def _keep_rejoin_link() -> None:
         return  # keep the link and try again on the next run
     if person is None or room is None:
         del st.query_params[REJOIN_PARAM]
-        st.toast(MSG_GONE, icon=":material/info:")
+        st.toast(MSG_LINK_DEAD, icon=":material/info:")
         return
     set_participant(person, room, token=linked)
     st.toast(
