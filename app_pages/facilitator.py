@@ -91,8 +91,37 @@ TITLES = workshop.page_titles()
 SCALES = [q for q in QUESTIONNAIRE if q.kind == "scale5"]
 
 
-@st.fragment(run_every=workshop.LIVE_SECONDS)
+def waiting_proposals(waiting) -> None:
+    """Statements people proposed, waiting for the facilitator: shown first, above the results."""
+    # A toast: the live part redraws by itself, which would wipe a message in the page.
+    workshop.show_notice("statements", toast=True)
+    if not waiting:
+        return
+    st.subheader(f"Proposed by participants, waiting for you ({len(waiting)})", anchor=False)
+    for item in waiting:
+        with st.container(border=True):
+            st.text(item.text)
+            row = st.container(horizontal=True)
+            row.button(
+                "Approve: show it to the room",
+                key=f"approve_{item.id}",
+                on_click=workshop.guarded,
+                args=(feedback.approve_statement, item.id),
+                kwargs={"notice": "statements"},
+            )
+            row.button(
+                "Reject: remove it",
+                key=f"reject_{item.id}",
+                on_click=workshop.guarded,
+                args=(feedback.reject_statement, item.id),
+                kwargs={"success": workshop.MSG_REJECTED, "notice": "statements"},
+            )
+
+
 def live_results(workshop_id: int) -> None:
+    """The room's answers so far. Drawn again only when the workshop's data changed
+    (``workshop.watch_for_changes``), so nothing flickers while nothing happens."""
+    workshop.mark_drawn("live", workshop_id)
     try:
         summary = feedback.live_summary(engine, workshop_id)
         results = feedback.statement_results(engine, workshop_id)
@@ -101,7 +130,8 @@ def live_results(workshop_id: int) -> None:
         st.warning(workshop.MSG_STORE_DOWN)
         return
     st.header("Live results", anchor=False)
-    st.caption(f"These update by themselves every {workshop.LIVE_SECONDS} seconds.")
+    st.caption(workshop.LIVE_NOTE)
+    waiting_proposals(waiting)
 
     people = summary["participants_by_role"]
     left, right = st.columns(2)
@@ -148,28 +178,6 @@ def live_results(workshop_id: int) -> None:
             hide_index=True,
             alt="How the room voted on each statement",
         )
-    # A toast: the live part redraws every few seconds, which would wipe a message in the page.
-    workshop.show_notice("statements", toast=True)
-    if waiting:
-        st.markdown(f"**Proposed by participants, waiting for you ({len(waiting)})**")
-        for item in waiting:
-            with st.container(border=True):
-                st.text(item.text)
-                row = st.container(horizontal=True)
-                row.button(
-                    "Approve: show it to the room",
-                    key=f"approve_{item.id}",
-                    on_click=workshop.guarded,
-                    args=(feedback.approve_statement, item.id),
-                    kwargs={"notice": "statements"},
-                )
-                row.button(
-                    "Reject: remove it",
-                    key=f"reject_{item.id}",
-                    on_click=workshop.guarded,
-                    args=(feedback.reject_statement, item.id),
-                    kwargs={"success": workshop.MSG_REJECTED, "notice": "statements"},
-                )
 
     st.subheader("What people wrote", anchor=False)
     free_text = summary["free_text"]
@@ -181,6 +189,7 @@ def live_results(workshop_id: int) -> None:
 
 
 live_results(current.id)
+workshop.watch_for_changes("live", current.id)
 
 # -- downloads ---------------------------------------------------------------------------------------
 st.header("Download the answers", anchor=False)
@@ -236,6 +245,7 @@ with st.expander("Delete one person's answers"):
             format_func=lambda i: f"{people[i].pseudonym} ({people[i].role_tag})",
             key="erase_who",
         )
+        st.caption(workshop.erasure_note())
         sure = st.checkbox("Yes, delete everything this person saved", key="erase_who_sure")
         st.button(
             "Delete this person's answers",
@@ -251,6 +261,7 @@ with st.expander("Delete the whole workshop"):
         "This deletes the workshop, everyone in it and all their answers. It cannot be undone. "
         "Download what you need first."
     )
+    st.caption(workshop.erasure_note())
     typed = st.text_input(f"Type the code {current.code} to confirm", key="erase_code", max_chars=12)
     st.button(
         "Delete the whole workshop",

@@ -45,9 +45,11 @@ if workshop.participant() is not None and workshop.still_joined():
     st.page_link("app_pages/question.py", label=text.JOINED_NEXT_LINK, icon=":material/help:")
     workshop.withdraw_panel()
 else:
-    join, alone = st.tabs(["Join a workshop", "Explore on my own"])
+    join, back, alone = st.tabs(["Join a workshop", workshop.REJOIN_TITLE, "Explore on my own"])
     with join:
         workshop.join_panel(demo=demo)
+    with back:
+        workshop.rejoin_panel(demo=demo)
     with alone:
         st.markdown(workshop.EXPLORE_ALONE_NOTE)
         st.button(

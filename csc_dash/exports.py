@@ -152,6 +152,7 @@ def _export(engine: Engine, workshop_id: int) -> dict[str, Any]:
                 "source": row.source,
                 "bank_id": row.bank_id,
                 "proposed_by": row.proposed_by,
+                "author": feedback.author_label(row.source, row.proposed_by),
                 "approved": bool(row.approved),
                 "created_at": _iso(row.created_at),
             }
@@ -336,6 +337,13 @@ def _threshold_bins(values: list[float]) -> list[tuple[str, int]]:
     return [(f"{edges[i]:.2f} to {edges[i + 1]:.2f}", counts[i]) for i in range(10) if counts[i]]
 
 
+def _line_words(score: float, per_1000: Any) -> str:
+    """A line someone named: in every 1,000 first (as they were asked), the score beside it."""
+    if per_1000 is None or (isinstance(per_1000, float) and math.isnan(per_1000)):
+        return f"{score:.2f}"
+    return f"{int(per_1000)} in every 1,000 (score {score:.3f})"
+
+
 def _section_thresholds(summary) -> str:
     frame = summary["accepted_thresholds"]
     out = ["<h2>Where people would draw the line</h2>"]
@@ -367,11 +375,18 @@ def _section_thresholds(summary) -> str:
     roles = sorted(dict.fromkeys(frame["role_tag"]), key=feedback._role_order)
     for role in roles:
         part = frame[frame["role_tag"] == role]
-        given = sorted(float(v) for v in part["value"] if v is not None)
+        given = sorted(
+            (
+                (float(v), per)
+                for v, per in zip(part["value"], part.get("per_1000", [None] * len(part)), strict=True)
+                if v is not None
+            ),
+            key=lambda pair: pair[0],
+        )
         by_role.append(
             (
                 role,
-                ", ".join(f"{v:.2f}" for v in given) or "none",
+                ", ".join(_line_words(v, per) for v, per in given) or "none",
                 int(sum(v is None for v in part["value"])),
             )
         )
@@ -456,6 +471,7 @@ def _section_statements(results: pd.DataFrame) -> str:
         table.append(
             (
                 row["text"],
+                row["author"],
                 row["agree"],
                 row["disagree"],
                 row["pass"],
@@ -468,6 +484,7 @@ def _section_statements(results: pd.DataFrame) -> str:
         _table(
             [
                 "Statement",
+                "Written by",
                 "Agree",
                 "Disagree",
                 "Pass",
@@ -476,7 +493,7 @@ def _section_statements(results: pd.DataFrame) -> str:
                 "What this shows",
             ],
             table,
-            numeric=(1, 2, 3, 4),
+            numeric=(2, 3, 4, 5),
         )
     )
     return "".join(out)

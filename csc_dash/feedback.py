@@ -10,20 +10,23 @@ token is safe to repeat.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import math
 import re
 import secrets
+import time
 import unicodedata
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import Engine, delete, exists, insert, select, update
+from sqlalchemy import Engine, case, delete, exists, func, insert, select, update
 from sqlalchemy import exc as sa_exc
 
 from csc_dash import store
@@ -31,6 +34,7 @@ from csc_dash.store import (
     STORE_UNREACHABLE,
     StoreUnavailable,
     participants,
+    rejoin_attempts,
     statements,
     transaction,
     unavailable_as,
@@ -49,6 +53,7 @@ __all__ = [
     "ROLE_TAGS",
     "FeedbackError",
     "Participant",
+    "RejoinPaused",
     "Statement",
     "StoreUnavailable",
     "Workshop",
@@ -72,7 +77,14 @@ __all__ = [
     "live_summary",
     "new_client_token",
     "new_join_token",
+    "new_rejoin_code",
     "normalise_code",
+    "participant_settings",
+    "participant_votes",
+    "rejoin",
+    "revoke_join_token",
+    "save_settings",
+    "set_rejoin_code",
     "reject_statement",
     "responses",
     "save_response",
@@ -80,6 +92,8 @@ __all__ = [
     "statement_results",
     "vote",
     "withdraw",
+    "statements_version",
+    "workshop_version",
 ]
 
 ROLE_TAGS = (
@@ -110,6 +124,16 @@ MAX_TOKEN = 64
 #: them in the workshop): only tokens at least this long are ever looked up.
 MIN_JOIN_TOKEN = 32
 JOIN_TOKEN_BYTES = 32  # 256 random bits, 43 URL-safe characters
+
+# Rejoin codes: short enough to write down, checked slowly, guesses limited per name.
+REJOIN_LENGTH = 8
+REJOIN_WINDOW = timedelta(minutes=15)
+REJOIN_MAX_TRIES = 5  # per workshop and name, within REJOIN_WINDOW
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+#: The settings of a person kept for them (see save_settings), with the types allowed.
+SETTING_KEYS = ("threshold", "model", "view", "bias")
+#: How a statement's author is named once they have left the workshop.
+AUTHOR_LEFT = "a participant who has left"
 
 # Statement labels (see classify_statement).
 MIN_VOTES = 5
@@ -158,6 +182,29 @@ UNKNOWN_STATEMENT = "That statement no longer exists."
 STATEMENT_NOT_OPEN = "That statement is waiting for the facilitator, so no one can vote on it yet."
 STATEMENT_ELSEWHERE = "That statement belongs to another workshop."
 UNKNOWN_CHOICE = "Please choose agree, disagree or pass."
+WRONG_REJOIN = (
+    "We could not find that name with that code in this workshop. Check the name and the code "
+    "you wrote down, and try again."
+)
+REJOIN_PAUSED = (
+    "There have been too many wrong tries for this name. Please wait 15 minutes, or ask the "
+    "facilitator for help."
+)
+EMPTY_REJOIN = "Please type the code you wrote down when you joined."
+#: What remains after an erase, by database (said on the facilitator's confirmation and in
+#: docs/DEPLOYMENT.md).
+ERASURE_REMAINS = {
+    "sqlite": (
+        "The answers are deleted from the database file and its journal at once. Backups of "
+        "the file made before today still hold them until those backups are deleted."
+    ),
+    "postgresql": (
+        "The answers are deleted at once and no one can see them in the app. The database "
+        "server still keeps old copies on its disk until the person who runs it does a full "
+        "clean-up, and in its logs and backups until those are replaced. Ask them how long "
+        "that is."
+    ),
+}
 
 # Bidirectional-text controls could make one pseudonym look like another on screen.
 _BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -167,6 +214,10 @@ _CODE_NOISE = re.compile(r"[\s\-\u2010-\u2015_]+")
 
 class FeedbackError(ValueError):
     """Plain message a participant or facilitator can act on."""
+
+
+class RejoinPaused(FeedbackError):
+    """Too many wrong rejoin codes for one name lately: wait, or ask the facilitator."""
 
 
 class WorkshopClosed(FeedbackError):
@@ -204,6 +255,11 @@ class Statement:
     approved: bool
     proposed_by: int | None
 
+    @property
+    def author_left(self) -> bool:
+        """A participant wrote it and has since left (their name is no longer attached)."""
+        return self.source == "participant" and self.proposed_by is None
+
 
 # --------------------------------------------------------------------------- helpers
 
@@ -216,6 +272,37 @@ def new_client_token() -> str:
 def new_join_token() -> str:
     """A fresh join token: long and random, because it lets its holder act as the participant."""
     return secrets.token_urlsafe(JOIN_TOKEN_BYTES)
+
+
+def new_rejoin_code() -> str:
+    """A fresh rejoin code: 8 characters a person can write down (no 0/O, 1/I/L ...)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(REJOIN_LENGTH))
+
+
+def format_rejoin_code(code: str) -> str:
+    """A rejoin code as shown, in two halves: "K7QM-3DXA"."""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+def _hash_rejoin_code(code: str, *, salt: bytes | None = None) -> str:
+    salt = secrets.token_bytes(16) if salt is None else salt
+    digest = hashlib.scrypt(normalise_code(code).encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+#: Checked against when no participant matches, so a wrong name costs the same as a wrong code.
+_DUMMY_HASH = "scrypt$" + "00" * 16 + "$" + "00" * 32
+
+
+def _rejoin_code_matches(code: str, stored: str | None) -> bool:
+    try:
+        _kind, salt_hex, digest_hex = (stored or _DUMMY_HASH).split("$")
+        salt = bytes.fromhex(salt_hex)
+    except ValueError:
+        return False
+    candidate = _hash_rejoin_code(code, salt=salt).split("$")[2]
+    return stored is not None and hmac.compare_digest(candidate, digest_hex)
 
 
 def normalise_code(code: str) -> str:
@@ -356,17 +443,46 @@ def _frame(rows: Iterable[Mapping[str, Any]], columns: list[str]) -> pd.DataFram
     return frame.reset_index(drop=True)
 
 
-def _reclaim_space(engine: Engine) -> None:
-    """After an erase on SQLite, fold the WAL into the file so no copy of erased rows remains."""
+#: Checkpoint tries after an erase. Each try waits up to CHECKPOINT_WAIT_MS for readers (SQLite's
+#: busy handler); a reader's snapshot lasts only as long as one page's read.
+CHECKPOINT_TRIES = 10
+CHECKPOINT_WAIT_MS = 1000
+CHECKPOINT_PAUSE_S = 0.1
+
+
+def _reclaim_space(engine: Engine, *, tries: int | None = None, pause: float | None = None) -> bool:
+    """After an erase on SQLite, fold the WAL into the file and empty it, so no copy of erased
+    rows remains (``secure_delete`` already overwrote them in the file).
+
+    ``PRAGMA wal_checkpoint(TRUNCATE)`` returns ``(busy, log, checkpointed)``; ``busy`` is 1 when
+    a reader still held a snapshot that needs the log. Then it is tried again, up to
+    :data:`CHECKPOINT_TRIES` times. Returns whether it completed (always ``True`` on other
+    databases, which keep no such file beside the tables: see :data:`ERASURE_REMAINS`).
+    """
     if engine.dialect.name != "sqlite":
-        return
-    raw = engine.raw_connection()
-    try:
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except Exception:  # noqa: BLE001 - best effort: a busy reader only delays the checkpoint
-        store.log.info("checkpoint after erase postponed", exc_info=True)
-    finally:
-        raw.close()
+        return True
+    tries = CHECKPOINT_TRIES if tries is None else tries
+    pause = CHECKPOINT_PAUSE_S if pause is None else pause
+    for attempt in range(tries):
+        raw = engine.raw_connection()
+        try:
+            driver = raw.driver_connection
+            driver.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+            busy, _log, _done = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except Exception:  # noqa: BLE001 - a locked database: try again like a busy reader
+            store.log.info("checkpoint after erase failed", exc_info=True)
+            busy = 1
+        finally:
+            try:
+                raw.driver_connection.execute(f"PRAGMA busy_timeout = {store.BUSY_TIMEOUT_S * 1000}")
+            finally:
+                raw.close()
+        if not busy:
+            return True
+        if attempt + 1 < tries:
+            time.sleep(pause)
+    store.log.warning("checkpoint after erase still busy after %d tries", tries)
+    return False
 
 
 # --------------------------------------------------------------------------- workshops
@@ -486,6 +602,10 @@ def set_workshop_status(
 # --------------------------------------------------------------------------- participants
 
 
+def _subject(workshop_id: int, pseudonym_key: str) -> str:
+    return hashlib.sha256(f"{workshop_id}\x00{pseudonym_key}".encode()).hexdigest()
+
+
 def _participant_by_token(engine: Engine, token: str) -> Participant | None:
     with transaction(engine) as conn:
         row = conn.execute(
@@ -498,12 +618,19 @@ def _participant_by_token(engine: Engine, token: str) -> Participant | None:
 
 @unavailable_as(SAVE_UNAVAILABLE)
 def join_workshop(
-    engine: Engine, *, code: str, pseudonym: str, role_tag: str, client_token: str
+    engine: Engine,
+    *,
+    code: str,
+    pseudonym: str,
+    role_tag: str,
+    client_token: str,
+    rejoin_code: str | None = None,
 ) -> Participant:
     """Join a workshop under a pseudonym, recording consent now.
 
     The same ``client_token`` always gives the same participant, so a double click or a retry
-    never makes two.
+    never makes two. ``rejoin_code`` (from :func:`new_rejoin_code`, shown to the person) is
+    stored only as a salted hash; with it and their name they can come back (:func:`rejoin`).
     """
     _check_token(client_token)
     existing = _participant_by_token(engine, client_token)
@@ -547,6 +674,7 @@ def join_workshop(
                     role_tag=role_tag,
                     consented_at=now,
                     client_token=client_token,
+                    rejoin_hash=None if rejoin_code is None else _hash_rejoin_code(rejoin_code),
                 )
             )
             participant_id = result.inserted_primary_key[0]
@@ -595,8 +723,164 @@ def list_participants(engine: Engine, workshop_id: int) -> list[Participant]:
         return [_participant(row) for row in conn.execute(query)]
 
 
+@unavailable_as(SAVE_UNAVAILABLE)
+def revoke_join_token(engine: Engine, participant_id: int, token: str) -> None:
+    """"Not you? Leave this laptop": the join token this browser holds (also in its history, as
+    ``?p=``) no longer leads to the participant. Their answers and rejoin code stay.
+
+    Only ``token`` is revoked: if the person has meanwhile come back elsewhere with their rejoin
+    code (a new token), that browser keeps working.
+    """
+    if not isinstance(token, str) or not token:
+        return
+    with transaction(engine, write=True) as conn:
+        conn.execute(
+            update(participants)
+            .where(participants.c.id == participant_id, participants.c.client_token == token)
+            .values(client_token=new_join_token())  # held by no one
+        )
+
+
+@unavailable_as(SAVE_UNAVAILABLE)
+def set_rejoin_code(engine: Engine, participant_id: int, rejoin_code: str) -> None:
+    """Give a participant a new rejoin code (the old one stops working); only its hash is kept."""
+    with transaction(engine, write=True) as conn:
+        result = conn.execute(
+            update(participants)
+            .where(participants.c.id == participant_id, participants.c.withdrawn_at.is_(None))
+            .values(rejoin_hash=_hash_rejoin_code(rejoin_code))
+        )
+        if result.rowcount == 0:
+            raise FeedbackError(NOT_A_PARTICIPANT)
+
+
+def _record_rejoin_attempt(engine: Engine, workshop_id: int, subject: str) -> int:
+    """Record one try (before the code is checked) and return the tries in the window."""
+    now = utcnow()
+    with transaction(engine, write=True) as conn:
+        conn.execute(delete(rejoin_attempts).where(rejoin_attempts.c.attempted_at < now - REJOIN_WINDOW))
+        conn.execute(
+            insert(rejoin_attempts).values(workshop_id=workshop_id, subject=subject, attempted_at=now)
+        )
+    with transaction(engine) as conn:
+        return conn.scalar(
+            select(func.count()).where(
+                rejoin_attempts.c.subject == subject,
+                rejoin_attempts.c.attempted_at >= now - REJOIN_WINDOW,
+            )
+        )
+
+
+@unavailable_as(SAVE_UNAVAILABLE)
+def rejoin(
+    engine: Engine, *, code: str, pseudonym: str, rejoin_code: str, client_token: str
+) -> Participant:
+    """Come back as oneself with the workshop code, one's made-up name and one's rejoin code.
+
+    ``client_token`` (a fresh :func:`new_join_token`) becomes the person's join token; the one
+    they held before stops working. Every try is recorded before the code is checked; after
+    :data:`REJOIN_MAX_TRIES` tries for one name within :data:`REJOIN_WINDOW`, tries are refused
+    (:class:`RejoinPaused`) without checking. A wrong name and a wrong code get the same message
+    and cost the same work.
+    """
+    _check_token(client_token)
+    rejoin_code = normalise_code(rejoin_code or "")
+    if not rejoin_code:
+        raise FeedbackError(EMPTY_REJOIN)
+    workshop = find_workshop(engine, code)
+    if workshop is None:
+        raise FeedbackError(UNKNOWN_CODE)
+    _shown, key = _clean_pseudonym(pseudonym)
+    subject = _subject(workshop.id, key)
+    if _record_rejoin_attempt(engine, workshop.id, subject) > REJOIN_MAX_TRIES:
+        raise RejoinPaused(REJOIN_PAUSED)
+    with transaction(engine) as conn:
+        row = conn.execute(
+            select(participants).where(
+                participants.c.workshop_id == workshop.id,
+                participants.c.pseudonym_key == key,
+                participants.c.withdrawn_at.is_(None),
+            )
+        ).first()
+    stored = None if row is None else row.rejoin_hash
+    if len(rejoin_code) > 4 * REJOIN_LENGTH or not _rejoin_code_matches(rejoin_code, stored):
+        raise FeedbackError(WRONG_REJOIN)
+    with transaction(engine, write=True) as conn:
+        conn.execute(delete(rejoin_attempts).where(rejoin_attempts.c.subject == subject))
+        conn.execute(
+            update(participants).where(participants.c.id == row.id).values(client_token=client_token)
+        )
+    return _participant(row)
+
+
+def _clean_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for key in SETTING_KEYS:
+        value = settings.get(key)
+        if key == "threshold":
+            value = _threshold_value(value)
+        elif not isinstance(value, str) or len(value) > MAX_KEY:
+            value = None
+        if value is not None:
+            cleaned[key] = value
+    return cleaned
+
+
+@unavailable_as(SAVE_UNAVAILABLE)
+def save_settings(engine: Engine, participant_id: int, settings: Mapping[str, Any]) -> None:
+    """Keep a participant's line, tool, view and bias, to restore when they come back.
+
+    Only the keys in :data:`SETTING_KEYS` are kept (the line as a finite number, the others as
+    short texts); anything else is dropped.
+    """
+    if not isinstance(settings, Mapping):
+        raise FeedbackError(NOT_STORABLE)
+    with transaction(engine, write=True) as conn:
+        conn.execute(
+            update(participants)
+            .where(participants.c.id == participant_id, participants.c.withdrawn_at.is_(None))
+            .values(settings_json=_encode(_clean_settings(settings)))
+        )
+
+
+@unavailable_as(READ_UNAVAILABLE)
+def participant_settings(engine: Engine, participant_id: int) -> dict[str, Any]:
+    """The settings kept by :func:`save_settings` (empty if none were kept)."""
+    with transaction(engine) as conn:
+        stored = conn.scalar(
+            select(participants.c.settings_json).where(participants.c.id == participant_id)
+        )
+    if not stored:
+        return {}
+    try:
+        loaded = json.loads(stored)
+    except ValueError:
+        return {}
+    return _clean_settings(loaded) if isinstance(loaded, Mapping) else {}
+
+
+@unavailable_as(READ_UNAVAILABLE)
+def participant_votes(engine: Engine, participant_id: int) -> dict[int, str]:
+    """statement id -> the participant's stored vote, to show their votes when they come back."""
+    with transaction(engine) as conn:
+        rows = conn.execute(
+            select(votes.c.statement_id, votes.c.choice).where(votes.c.participant_id == participant_id)
+        ).all()
+    return {row.statement_id: row.choice for row in rows}
+
+
 def _delete_participants(conn, participant_ids) -> None:
-    """Delete participants and everything they left (explicitly: no reliance on cascades)."""
+    """Delete participants and everything that is theirs (explicitly: no reliance on cascades).
+
+    A statement one of them proposed that the room could vote on (approved) stays, with other
+    people's votes, its author no longer named (``proposed_by`` NULL): those votes are the other
+    people's answers. A proposal still waiting for the facilitator goes.
+    """
+    conn.execute(
+        update(statements)
+        .where(statements.c.proposed_by.in_(participant_ids), statements.c.approved.is_(True))
+        .values(proposed_by=None)
+    )
     proposed = select(statements.c.id).where(statements.c.proposed_by.in_(participant_ids))
     conn.execute(delete(votes).where(votes.c.statement_id.in_(proposed)))
     conn.execute(delete(votes).where(votes.c.participant_id.in_(participant_ids)))
@@ -604,26 +888,42 @@ def _delete_participants(conn, participant_ids) -> None:
         delete(responses_table).where(responses_table.c.participant_id.in_(participant_ids))
     )
     conn.execute(delete(statements).where(statements.c.proposed_by.in_(participant_ids)))
+    gone = conn.execute(
+        select(participants.c.workshop_id, participants.c.pseudonym_key).where(
+            participants.c.id.in_(participant_ids)
+        )
+    ).all()
+    subjects = [_subject(row.workshop_id, row.pseudonym_key) for row in gone]
+    if subjects:
+        conn.execute(delete(rejoin_attempts).where(rejoin_attempts.c.subject.in_(subjects)))
     conn.execute(delete(participants).where(participants.c.id.in_(participant_ids)))
 
 
 @unavailable_as(SAVE_UNAVAILABLE)
-def withdraw(engine: Engine, participant_id: int) -> None:
-    """A participant leaves: their answers, votes, proposed statements and record are deleted."""
+def withdraw(engine: Engine, participant_id: int) -> bool:
+    """A participant leaves: their answers, votes, waiting proposals and record are deleted.
+
+    A statement they proposed that the room could already vote on stays, without their name,
+    with the other people's votes (see :func:`_delete_participants`).
+
+    Returns whether no copy of the deleted rows is left in the database's journal (SQLite: the
+    checkpoint completed; always ``True`` on PostgreSQL, see :data:`ERASURE_REMAINS`).
+    """
     with transaction(engine, write=True) as conn:
         _delete_participants(conn, [participant_id])
-    _reclaim_space(engine)
+    return _reclaim_space(engine)
 
 
 @unavailable_as(SAVE_UNAVAILABLE)
-def erase_participant(engine: Engine, participant_id: int) -> None:
+def erase_participant(engine: Engine, participant_id: int) -> bool:
     """A facilitator erases one participant: the same as their withdrawing."""
-    withdraw(engine, participant_id)
+    return withdraw(engine, participant_id)
 
 
 @unavailable_as(SAVE_UNAVAILABLE)
-def erase_workshop(engine: Engine, workshop_id: int) -> None:
-    """Erase a workshop and everything in it; nothing is left behind."""
+def erase_workshop(engine: Engine, workshop_id: int) -> bool:
+    """Erase a workshop and everything in it; nothing is left in the tables (what the database
+    keeps elsewhere for a while: :data:`ERASURE_REMAINS`). Returns as :func:`withdraw`."""
     with transaction(engine, write=True) as conn:
         members = select(participants.c.id).where(participants.c.workshop_id == workshop_id)
         _delete_participants(conn, members)
@@ -631,8 +931,9 @@ def erase_workshop(engine: Engine, workshop_id: int) -> None:
         conn.execute(delete(votes).where(votes.c.statement_id.in_(owned)))
         conn.execute(delete(statements).where(statements.c.workshop_id == workshop_id))
         conn.execute(delete(responses_table).where(responses_table.c.workshop_id == workshop_id))
+        conn.execute(delete(rejoin_attempts).where(rejoin_attempts.c.workshop_id == workshop_id))
         conn.execute(delete(workshops).where(workshops.c.id == workshop_id))
-    _reclaim_space(engine)
+    return _reclaim_space(engine)
 
 
 # --------------------------------------------------------------------------- answers
@@ -937,6 +1238,18 @@ def vote(
     raise AssertionError("unreachable")
 
 
+#: Who wrote a statement, as the facilitator and the exports say it.
+AUTHORS = {"bank": "the question bank", "facilitator": "the facilitator", "participant": "a participant"}
+
+
+def author_label(source: str, proposed_by: int | None) -> str:
+    """Who wrote a statement, never by name: "a participant", or :data:`AUTHOR_LEFT` once the
+    participant who proposed it has left the workshop."""
+    if source == "participant" and proposed_by is None:
+        return AUTHOR_LEFT
+    return AUTHORS.get(source, source)
+
+
 def classify_statement(agree: int, disagree: int, by_role: Mapping[str, tuple[int, int]]) -> str:
     """Label a statement from its agree/disagree counts, overall and per role tag.
 
@@ -968,6 +1281,7 @@ def classify_statement(agree: int, disagree: int, by_role: Mapping[str, tuple[in
 STATEMENT_RESULT_COLUMNS = [
     "statement_id",
     "text",
+    "author",
     "agree",
     "disagree",
     "pass",
@@ -986,7 +1300,7 @@ def statement_results(engine: Engine, workshop_id: int) -> pd.DataFrame:
     share), and a label (see :func:`classify_statement`)."""
     with transaction(engine) as conn:
         listed = conn.execute(
-            select(statements.c.id, statements.c.text)
+            select(statements.c.id, statements.c.text, statements.c.source, statements.c.proposed_by)
             .where(statements.c.workshop_id == workshop_id, statements.c.approved.is_(True))
             .order_by(statements.c.id)
         ).all()
@@ -1003,7 +1317,7 @@ def statement_results(engine: Engine, workshop_id: int) -> pd.DataFrame:
         if row.choice != "pass":
             per_role[row.statement_id][row.role_tag][0 if row.choice == "agree" else 1] += 1
     rows = []
-    for statement_id, text in listed:
+    for statement_id, text, source, proposed_by in listed:
         tally = counts[statement_id]
         agree, disagree, passed = tally["agree"], tally["disagree"], tally["pass"]
         roles = {role: (a, d) for role, (a, d) in per_role[statement_id].items() if a + d}
@@ -1014,6 +1328,7 @@ def statement_results(engine: Engine, workshop_id: int) -> pd.DataFrame:
             {
                 "statement_id": statement_id,
                 "text": text,
+                "author": author_label(source, proposed_by),
                 "agree": agree,
                 "disagree": disagree,
                 "pass": passed,
@@ -1029,11 +1344,65 @@ def statement_results(engine: Engine, workshop_id: int) -> pd.DataFrame:
     return frame
 
 
+# --------------------------------------------------------------------------- versions
+
+
+@unavailable_as(READ_UNAVAILABLE)
+def statements_version(engine: Engine, workshop_id: int) -> tuple:
+    """A cheap fingerprint of the statements open to the room: it changes when one is approved,
+    hidden or removed (a page redraws its statements only then)."""
+    approved = statements.c.approved.is_(True)
+    with transaction(engine) as conn:
+        row = conn.execute(
+            select(func.count(), func.coalesce(func.sum(statements.c.id), 0), func.max(statements.c.id))
+            .where(statements.c.workshop_id == workshop_id, approved)
+        ).first()
+    return tuple(row)
+
+
+@unavailable_as(READ_UNAVAILABLE)
+def workshop_version(engine: Engine, workshop_id: int) -> tuple:
+    """A cheap fingerprint of everything the facilitator's live section shows: it changes when
+    anyone joins, leaves, answers, votes (or changes a vote), or a statement is proposed,
+    approved or removed, or the workshop opens or closes."""
+    def stats(table, where, *extra):
+        return select(func.count(), func.coalesce(func.sum(table.c.id), 0), *extra).where(where)
+
+    with transaction(engine) as conn:
+        status = conn.scalar(select(workshops.c.status).where(workshops.c.id == workshop_id))
+        people = conn.execute(stats(participants, participants.c.workshop_id == workshop_id)).first()
+        answers = conn.execute(
+            stats(responses_table, responses_table.c.workshop_id == workshop_id)
+        ).first()
+        said = conn.execute(
+            stats(
+                statements,
+                statements.c.workshop_id == workshop_id,
+                func.coalesce(func.sum(case((statements.c.approved.is_(True), statements.c.id), else_=0)), 0),
+            )
+        ).first()
+        cast = conn.execute(
+            select(func.count(), func.max(votes.c.created_at), func.coalesce(func.sum(votes.c.id), 0))
+            .join(statements, statements.c.id == votes.c.statement_id)
+            .where(statements.c.workshop_id == workshop_id)
+        ).first()
+    return (status, *people, *answers, *said, cast[0], str(cast[1]), cast[2])
+
+
 # --------------------------------------------------------------------------- live results
 
 
 def _role_order(role: str) -> int:
     return ROLE_TAGS.index(role) if role in ROLE_TAGS else len(ROLE_TAGS)
+
+
+#: "Where would you draw the line?": how many of every 1,000 referrals a person would accept
+#: being flagged (a whole number, or None for "no line"); the score line it maps to is stored in
+#: the answer's screen state under ANSWER_LINE. Answers stored before version 3 asked for the
+#: score line itself, under LEGACY_LINE_QUESTION.
+LINE_QUESTION = "accepted_per_1000"
+LEGACY_LINE_QUESTION = "accepted_threshold"
+ANSWER_LINE = "answer_threshold"
 
 
 def _threshold_value(value: Any) -> float | None:
@@ -1047,7 +1416,9 @@ def _threshold_value(value: Any) -> float | None:
 def live_summary(engine: Engine, workshop_id: int) -> dict[str, pd.DataFrame]:
     """What the room has said so far, one voice per person per question (their latest answer).
 
-    Keys: "participants_by_role", "reactions_by_page", "accepted_thresholds", "scale_by_role",
+    Keys: "participants_by_role", "reactions_by_page", "accepted_thresholds" (``role_tag``,
+    ``value``: the score line, ``per_1000``: flagged in every 1,000, None for older answers;
+    both None for "no line"), "scale_by_role",
     "free_text" (see the API notes in the module for columns).
     """
     with transaction(engine) as conn:
@@ -1085,8 +1456,21 @@ def live_summary(engine: Engine, workshop_id: int) -> dict[str, pd.DataFrame]:
             if value in REACTIONS:
                 reactions[(row["page"], value)] += 1
             value = reason
-        elif qid == "accepted_threshold":
-            thresholds.append({"role_tag": row["role_tag"], "value": _threshold_value(value)})
+        elif qid == LEGACY_LINE_QUESTION:  # a score line, asked before version 3
+            thresholds.append(
+                {"role_tag": row["role_tag"], "value": _threshold_value(value), "per_1000": None}
+            )
+            continue
+        elif qid == LINE_QUESTION:  # flagged per 1,000; the score line it maps to is kept beside
+            per = _threshold_value(value)
+            screen = row["screen_state"] if isinstance(row["screen_state"], Mapping) else {}
+            thresholds.append(
+                {
+                    "role_tag": row["role_tag"],
+                    "value": None if per is None else _threshold_value(screen.get(ANSWER_LINE)),
+                    "per_1000": None if per is None else int(per),
+                }
+            )
             continue
         elif kind == "scale5":
             scale[(qid, row["role_tag"], value)] += 1
@@ -1113,7 +1497,7 @@ def live_summary(engine: Engine, workshop_id: int) -> dict[str, pd.DataFrame]:
         ],
         ["page", "reaction", "count"],
     )
-    accepted = _object_frame(thresholds, ["role_tag", "value"], ("value",))
+    accepted = _object_frame(thresholds, ["role_tag", "value", "per_1000"], ("value", "per_1000"))
     scale_rows = [
         {"question_id": qid, "role_tag": role, "value": value, "count": count}
         for (qid, role, value), count in sorted(

@@ -51,6 +51,7 @@ __all__ = [
     "make_engine",
     "metadata",
     "participants",
+    "rejoin_attempts",
     "responses",
     "schema_version",
     "sign_in_failures",
@@ -65,7 +66,8 @@ log = logging.getLogger(__name__)
 
 #: The version of the tables this code writes. Bump it and add a step to ``MIGRATIONS``.
 #: 1: workshops, participants, responses, statements, votes. 2: adds sign_in_failures.
-SCHEMA_VERSION = 2
+#: 3: participants gain rejoin_hash and settings_json; adds rejoin_attempts.
+SCHEMA_VERSION = 3
 
 #: Seconds a writer waits for another writer (SQLite) or for a connection (both).
 BUSY_TIMEOUT_S = 10
@@ -156,6 +158,10 @@ participants = Table(
     Column("consented_at", UTCDateTime, nullable=False),
     Column("withdrawn_at", UTCDateTime, nullable=True),
     Column("client_token", String(64), nullable=False, unique=True),
+    # A salted, slow hash of the participant's rejoin code (never the code itself), or NULL.
+    Column("rejoin_hash", String(200), nullable=True),
+    # The person's line, tool, view and bias as JSON, restored when they come back, or NULL.
+    Column("settings_json", Text, nullable=True),
     UniqueConstraint("workshop_id", "pseudonym_key", name="uq_participants_pseudonym"),
     **_AUTO,
 )
@@ -255,11 +261,30 @@ sign_in_failures = Table(
     **_AUTO,
 )
 
+# Tries to come back with a rejoin code (see csc_dash.feedback.rejoin), recorded before the code
+# is checked so a burst of guesses is counted in full. ``subject`` is a hash of the workshop and
+# the case-folded name, so no name is kept here. Rows older than the window are pruned.
+rejoin_attempts = Table(
+    "rejoin_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "workshop_id",
+        Integer,
+        ForeignKey("workshops.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("subject", String(64), nullable=False),
+    Column("attempted_at", UTCDateTime, nullable=False),
+    Index("ix_rejoin_attempts_subject_time", "subject", "attempted_at"),
+    **_AUTO,
+)
+
 #: Tables holding workshop data, parents first (for counting and erasing).
 DATA_TABLES: tuple[Table, ...] = (workshops, participants, responses, statements, votes)
 
 #: Tables the app writes that hold no workshop data.
-SECURITY_TABLES: tuple[Table, ...] = (sign_in_failures,)
+SECURITY_TABLES: tuple[Table, ...] = (sign_in_failures, rejoin_attempts)
 
 
 def _add_sign_in_failures(conn: Connection) -> None:
@@ -267,9 +292,25 @@ def _add_sign_in_failures(conn: Connection) -> None:
     sign_in_failures.create(conn, checkfirst=True)
 
 
+def _add_rejoin_and_settings(conn: Connection) -> None:
+    """2 -> 3: participants gain rejoin_hash and settings_json (NULL for everyone who joined
+    before); the table of rejoin tries. Existing rows are untouched."""
+    from sqlalchemy import inspect as sa_inspect
+
+    have = {column["name"] for column in sa_inspect(conn).get_columns(participants.name)}
+    for column in (participants.c.rejoin_hash, participants.c.settings_json):
+        if column.name not in have:
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(text(f"ALTER TABLE participants ADD COLUMN {column.name} {kind}"))
+    rejoin_attempts.create(conn, checkfirst=True)
+
+
 #: version -> step that takes a database from ``version - 1`` to ``version`` inside one
 #: transaction. Steps run before missing tables are created, so each makes what it needs.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _add_sign_in_failures}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _add_sign_in_failures,
+    3: _add_rejoin_and_settings,
+}
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -234,7 +234,7 @@ def test_question_ids_unique_and_stable():
         "value_connect",
         "value_care",
         "value_protect",
-        "accepted_threshold",
+        "accepted_per_1000",  # replaced "accepted_threshold" (a score line) in schema version 3
         "anything_else",
     } == set(ids)
 
@@ -282,10 +282,12 @@ def test_safeguards_to_rank():
     assert "A person always makes the decision, not the tool" in rank.options
 
 
-def test_accepted_threshold_allows_no_threshold():
-    question = questions.by_id("accepted_threshold")
+def test_the_line_question_asks_per_1000_and_allows_no_line():
+    question = questions.by_id("accepted_per_1000")
     assert (question.kind, question.tier) == ("number", "threshold")
-    assert "no threshold" in question.help
+    assert "of every 1,000 referrals" in question.prompt
+    assert "No line" in question.help
+    assert "score" not in (question.prompt + question.help).lower()
 
 
 def test_by_id_unknown():

@@ -414,3 +414,41 @@ def test_report_of_an_empty_workshop(engine):
     ):
         assert sentence in text
     assert "<svg" not in page
+
+
+def test_a_withdrawn_proposers_statement_and_others_votes_stay_in_every_export(engine):
+    """Issue 12.1: withdrawing deleted other people's votes from the exports."""
+    room = fb.create_workshop(engine, title="Room", created_by="ann")
+    people = [
+        fb.join_workshop(engine, code=room.code, pseudonym=name, role_tag="Other",
+                         client_token=fb.new_client_token())
+        for name in ("Proposer", "Ann", "Bo")
+    ]
+    idea = fb.add_statement(engine, workshop_id=room.id, text="Tell families first.",
+                            source="participant", proposed_by=people[0].id)
+    fb.approve_statement(engine, idea.id)
+    for person in people:
+        fb.vote(engine, participant_id=person.id, statement_id=idea.id, choice="agree",
+                client_token=fb.new_client_token())
+    fb.withdraw(engine, people[0].id)
+
+    data = json.loads(exports.workshop_json(engine, room.id))
+    (kept,) = [s for s in data["statements"] if s["id"] == idea.id]
+    assert (kept["text"], kept["proposed_by"], kept["author"]) == (
+        "Tell families first.", None, fb.AUTHOR_LEFT)
+    assert sorted(v["participant_id"] for v in data["votes"] if v["statement_id"] == idea.id) == [
+        people[1].id, people[2].id]
+    assert "Proposer" not in json.dumps(data)
+    page = exports.workshop_report_html(engine, room.id)
+    assert "Tell families first." in page and fb.AUTHOR_LEFT in page
+    assert "Proposer" not in page
+
+
+def test_the_report_says_lines_per_1000_first(engine):
+    room = fb.create_workshop(engine, title="Room", created_by="ann")
+    sam = fb.join_workshop(engine, code=room.code, pseudonym="Sam", role_tag="Other",
+                           client_token=fb.new_client_token())
+    fb.save_response(engine, participant_id=sam.id, page="your_views", question_id=fb.LINE_QUESTION,
+                     value=95, screen_state={fb.ANSWER_LINE: 0.1764}, client_token=fb.new_client_token())
+    page = exports.workshop_report_html(engine, room.id)
+    assert "95 in every 1,000 (score 0.176)" in page

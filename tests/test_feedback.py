@@ -25,7 +25,7 @@ pytest_plugins = ["tests.pg"]  # fixtures: engine, store_url, pg_url
 
 EMPTY = {
     "workshops": 0, "participants": 0, "responses": 0, "statements": 0, "votes": 0,
-    "sign_in_failures": 0,
+    "sign_in_failures": 0, "rejoin_attempts": 0,
 }
 
 
@@ -730,8 +730,9 @@ def test_live_summary(engine, workshop):
     answer(engine, sam, "reaction", {"reaction": "not_acceptable", "reason": "Changed my mind"})
     answer(engine, kim, "reaction", {"reaction": "not_acceptable", "reason": ""})
     answer(engine, lee, "reaction", "unsure", page="children")
-    answer(engine, sam, "accepted_threshold", 0.3, page="your_views")
+    answer(engine, sam, "accepted_threshold", 0.3, page="your_views")  # asked before version 3
     answer(engine, kim, "accepted_threshold", None, page="your_views")
+    answer(engine, lee, "accepted_per_1000", 95, page="your_views", answer_threshold=0.176)
     answer(engine, sam, "should_use", 2, page="your_views")
     answer(engine, kim, "should_use", 4, page="your_views")
     answer(engine, lee, "should_use", 4, page="your_views")
@@ -748,8 +749,9 @@ def test_live_summary(engine, workshop):
         {"page": "tradeoffs", "reaction": "not_acceptable", "count": 2},
     ]
     assert summary["accepted_thresholds"].to_dict("records") == [
-        {"role_tag": "Family member", "value": 0.3},
-        {"role_tag": "Social worker", "value": None},
+        {"role_tag": "Family member", "value": 0.3, "per_1000": None},
+        {"role_tag": "Social worker", "value": None, "per_1000": None},
+        {"role_tag": "Social worker", "value": 0.176, "per_1000": 95},
     ]
     assert summary["scale_by_role"].to_dict("records") == [
         {"question_id": "should_use", "role_tag": "Family member", "value": 2, "count": 1},
@@ -778,7 +780,7 @@ def test_live_summary_of_an_empty_workshop_has_the_columns(engine, workshop):
     assert {name: list(frame.columns) for name, frame in summary.items()} == {
         "participants_by_role": ["role_tag", "participants"],
         "reactions_by_page": ["page", "reaction", "count"],
-        "accepted_thresholds": ["role_tag", "value"],
+        "accepted_thresholds": ["role_tag", "value", "per_1000"],
         "scale_by_role": ["question_id", "role_tag", "value", "count"],
         "free_text": ["page", "question_id", "pseudonym", "role_tag", "text"],
     }
@@ -816,27 +818,54 @@ def populate(engine, workshop, name):
     return person, friend, mine
 
 
-def test_withdraw_leaves_nothing_behind(engine, workshop):
+def test_withdraw_leaves_nothing_of_theirs_and_keeps_other_peoples_votes(engine, workshop):
     other = fb.create_workshop(engine, title="Other", created_by="bob")
     populate(engine, other, "Bystander")
     before = row_counts(engine)
     person, friend, mine = populate(engine, workshop, "Leaver")
+    waiting = fb.add_statement(engine, workshop_id=workshop.id, text="Not yet approved",
+                               source="participant", proposed_by=person.id)
     fb.withdraw(engine, person.id)
     after = row_counts(engine)
-    # What remains of this workshop: the friend, their answer and their vote on the bank statement.
+    # What remains of this workshop: the friend, their answer, their votes on the bank statement
+    # and on the statement the leaver proposed (approved, so the room voted on it).
     assert after["participants"] == before["participants"] + 1
     assert after["responses"] == before["responses"] + 1
-    assert after["votes"] == before["votes"] + 1
-    assert after["statements"] == before["statements"]  # the bank stays; "Leaver says" went
+    assert after["votes"] == before["votes"] + 2
+    assert after["statements"] == before["statements"] + 1  # "Leaver says" stays; the waiting one went
     assert fb.get_participant(engine, person.id) is None
     assert fb.get_participant(engine, friend.id) is not None
     assert rows_of(engine, store.responses, participant_id=person.id) == []
     assert rows_of(engine, store.votes, participant_id=person.id) == []
-    assert rows_of(engine, store.votes, statement_id=mine.id) == []
+    assert rows_of(engine, store.statements, id=waiting.id) == []
     assert rows_of(engine, store.statements, proposed_by=person.id) == []
+    # The statement stays, its author no longer named, with the friend's vote.
+    kept = next(s for s in fb.list_statements(engine, workshop.id) if s.id == mine.id)
+    assert (kept.text, kept.proposed_by, kept.author_left) == ("Leaver says", None, True)
+    assert [(r.participant_id, r.choice) for r in rows_of(engine, store.votes, statement_id=mine.id)] == [
+        (friend.id, "agree")
+    ]
+    results = fb.statement_results(engine, workshop.id).set_index("statement_id")
+    assert (results.loc[mine.id, "agree"], results.loc[mine.id, "author"]) == (1, fb.AUTHOR_LEFT)
     assert set(fb.responses(engine, workshop.id)["pseudonym"]) == {"Leaver's friend"}
     # The name is free again.
     assert join(engine, workshop, "Leaver").id != person.id
+
+
+def test_author_labels_never_name_anyone(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    fb.add_statement(engine, workshop_id=workshop.id, text="Mine", source="participant",
+                     proposed_by=person.id, approved=True)
+    fb.add_statement(engine, workshop_id=workshop.id, text="From the front", source="facilitator",
+                     approved=True)
+    authors = fb.statement_results(engine, workshop.id).set_index("text")["author"]
+    assert authors["Mine"] == "a participant"
+    assert authors["From the front"] == "the facilitator"
+    assert set(authors) == {"the question bank", "a participant", "the facilitator"}
+    fb.withdraw(engine, person.id)
+    assert fb.statement_results(engine, workshop.id).set_index("text")["author"]["Mine"] == (
+        "a participant who has left"
+    )
 
 
 def test_erase_participant_is_withdraw(engine, workshop):
@@ -1126,3 +1155,287 @@ def test_an_erased_participant_is_not_found_by_token(engine, workshop):
     fb.erase_workshop(engine, workshop.id)
     assert fb.find_participant_by_token(engine, token) is None
     assert fb.get_participant(engine, person.id) is None
+
+
+# --------------------------------------------------------------------------- rejoin codes
+
+
+def join_with_code(engine, workshop, name="Blue Kite", role="Family member"):
+    code = fb.new_rejoin_code()
+    token = fb.new_join_token()
+    person = fb.join_workshop(engine, code=workshop.code, pseudonym=name, role_tag=role,
+                              client_token=token, rejoin_code=code)
+    return person, code, token
+
+
+def test_rejoin_codes_are_short_readable_and_random():
+    codes = {fb.new_rejoin_code() for _ in range(500)}
+    assert len(codes) == 500
+    for code in codes:
+        assert len(code) == fb.REJOIN_LENGTH
+        assert set(code) <= set(fb.CODE_ALPHABET)
+    assert fb.format_rejoin_code("K7QM3DXA") == "K7QM-3DXA"
+    assert fb.normalise_code(fb.format_rejoin_code("K7QM3DXA").lower()) == "K7QM3DXA"
+
+
+def test_only_a_salted_hash_of_the_rejoin_code_is_stored(engine, workshop):
+    person, code, _ = join_with_code(engine, workshop)
+    other, same, _ = join_with_code(engine, workshop, name="Red Kite")
+    fb.set_rejoin_code(engine, other.id, code)  # the same code twice: different hashes
+    (row,) = rows_of(engine, store.participants, id=person.id)
+    (row2,) = rows_of(engine, store.participants, id=other.id)
+    assert code not in row.rejoin_hash and code.lower() not in row.rejoin_hash
+    assert row.rejoin_hash.startswith("scrypt$")
+    assert row.rejoin_hash != row2.rejoin_hash
+
+
+def test_rejoin_with_name_and_code_comes_back_and_retires_the_old_link(engine, workshop):
+    person, code, old_token = join_with_code(engine, workshop)
+    answer(engine, person, "should_use", 4, page="your_views")
+    new_token = fb.new_join_token()
+    typed = " " + fb.format_rejoin_code(code).lower() + " "
+    back = fb.rejoin(engine, code=workshop.code.lower(), pseudonym="  blue   KITE ",
+                     rejoin_code=typed, client_token=new_token)
+    assert back == person
+    assert fb.find_participant_by_token(engine, new_token) == person
+    assert fb.find_participant_by_token(engine, old_token) is None  # the lost link is retired
+    assert fb.latest_answers(engine, person.id) == {("your_views", "should_use"): 4}
+    # A closed workshop still lets people back in (to see, change or delete their answers).
+    fb.set_workshop_status(engine, workshop.id, "closed")
+    assert fb.rejoin(engine, code=workshop.code, pseudonym="Blue Kite", rejoin_code=code,
+                     client_token=fb.new_join_token()) == person
+
+
+@pytest.mark.parametrize(
+    "name, typed",
+    [("Blue Kite", "WRONGCOD"), ("Nobody", None), ("Blue Kite", "x" * 5000), ("Blue Kite", "AAAA")],
+)
+def test_a_wrong_name_or_code_gets_one_plain_message(engine, workshop, name, typed):
+    person, code, token = join_with_code(engine, workshop)
+    with pytest.raises(fb.FeedbackError) as raised:
+        fb.rejoin(engine, code=workshop.code, pseudonym=name, rejoin_code=typed or code,
+                  client_token=fb.new_join_token())
+    assert str(raised.value) == fb.WRONG_REJOIN
+    assert fb.find_participant_by_token(engine, token) == person  # nothing changed
+
+
+def test_rejoin_messages_for_missing_code_or_workshop(engine, workshop):
+    join_with_code(engine, workshop)
+    for kwargs, message in (
+        ({"code": workshop.code, "rejoin_code": " - "}, fb.EMPTY_REJOIN),
+        ({"code": "NOSUCH", "rejoin_code": "AAAAAAAA"}, fb.UNKNOWN_CODE),
+    ):
+        with pytest.raises(fb.FeedbackError) as raised:
+            fb.rejoin(engine, pseudonym="Blue Kite", client_token=fb.new_join_token(), **kwargs)
+        assert str(raised.value) == message
+
+
+def test_guesses_are_limited_per_name_and_the_right_code_then_waits_too(engine, workshop):
+    person, code, _ = join_with_code(engine, workshop)
+    join_with_code(engine, workshop, name="Red Kite")
+    for _ in range(fb.REJOIN_MAX_TRIES):
+        with pytest.raises(fb.FeedbackError) as raised:
+            fb.rejoin(engine, code=workshop.code, pseudonym="Blue Kite", rejoin_code="WRONGCOD",
+                      client_token=fb.new_join_token())
+        assert str(raised.value) == fb.WRONG_REJOIN
+    with pytest.raises(fb.RejoinPaused) as raised:
+        fb.rejoin(engine, code=workshop.code, pseudonym="BLUE KITE", rejoin_code=code,
+                  client_token=fb.new_join_token())
+    assert str(raised.value) == fb.REJOIN_PAUSED
+    # Tries are kept under a hash of workshop and name, never the name itself.
+    subjects = [row.subject for row in rows_of(engine, store.rejoin_attempts)]
+    assert len(subjects) == fb.REJOIN_MAX_TRIES + 1
+    assert all("kite" not in s.lower() for s in subjects)
+    # Another name in the room is not held up.
+    with pytest.raises(fb.FeedbackError) as raised:
+        fb.rejoin(engine, code=workshop.code, pseudonym="Red Kite", rejoin_code="WRONGCOD",
+                  client_token=fb.new_join_token())
+    assert str(raised.value) == fb.WRONG_REJOIN
+    # After the window the person gets back in, and their tries are forgotten.
+    with engine.begin() as conn:
+        conn.execute(store.rejoin_attempts.update().values(
+            attempted_at=store.utcnow() - fb.REJOIN_WINDOW - fb.timedelta(seconds=1)))
+    assert fb.rejoin(engine, code=workshop.code, pseudonym="Blue Kite", rejoin_code=code,
+                     client_token=fb.new_join_token()) == person
+    assert [r for r in rows_of(engine, store.rejoin_attempts)
+            if r.subject == subjects[0]] == []
+
+
+def test_a_burst_of_guesses_is_counted_in_full(engine, workshop):
+    """Every try is recorded before the code is checked: of 12 tries at once, at most
+    REJOIN_MAX_TRIES are ever checked."""
+    person, code, _ = join_with_code(engine, workshop)
+
+    def guess(i):
+        try:
+            fb.rejoin(engine, code=workshop.code, pseudonym="Blue Kite",
+                      rejoin_code=code if i == 11 else f"WRONG{i:03d}", client_token=fb.new_join_token())
+        except fb.RejoinPaused:
+            return "paused"
+        except fb.FeedbackError:
+            return "wrong"
+        return "in"
+
+    with ThreadPoolExecutor(6) as pool:
+        outcomes = list(pool.map(guess, range(12)))
+    assert outcomes.count("wrong") + outcomes.count("in") <= fb.REJOIN_MAX_TRIES
+    assert outcomes.count("paused") >= 12 - fb.REJOIN_MAX_TRIES
+
+
+def test_withdrawn_or_erased_people_cannot_rejoin_and_leave_no_tries(engine, workshop):
+    person, code, _ = join_with_code(engine, workshop)
+    with pytest.raises(fb.FeedbackError):
+        fb.rejoin(engine, code=workshop.code, pseudonym="Blue Kite", rejoin_code="WRONGCOD",
+                  client_token=fb.new_join_token())
+    fb.withdraw(engine, person.id)
+    assert rows_of(engine, store.rejoin_attempts) == []
+    with pytest.raises(fb.FeedbackError) as raised:
+        fb.rejoin(engine, code=workshop.code, pseudonym="Blue Kite", rejoin_code=code,
+                  client_token=fb.new_join_token())
+    assert str(raised.value) == fb.WRONG_REJOIN
+    fb.erase_workshop(engine, workshop.id)
+    assert rows_of(engine, store.rejoin_attempts) == []
+
+
+def test_leaving_a_laptop_revokes_only_that_browsers_token(engine, workshop):
+    person, code, token = join_with_code(engine, workshop)
+    fb.revoke_join_token(engine, person.id, token)
+    assert fb.find_participant_by_token(engine, token) is None  # the link in history is dead
+    assert fb.get_participant(engine, person.id) == person  # answers and person stay
+    elsewhere = fb.new_join_token()
+    assert fb.rejoin(engine, code=workshop.code, pseudonym="Blue Kite", rejoin_code=code,
+                     client_token=elsewhere) == person  # the rejoin code still works
+    fb.revoke_join_token(engine, person.id, token)  # leaving again on the old laptop
+    assert fb.find_participant_by_token(engine, elsewhere) == person
+
+
+# --------------------------------------------------------------------------- kept settings, votes
+
+
+def test_settings_are_kept_and_cleaned(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    assert fb.participant_settings(engine, person.id) == {}
+    fb.save_settings(engine, person.id, {"threshold": 0.176, "model": "text", "view": "analyst",
+                                         "bias": "strong", "secret": "x", })
+    assert fb.participant_settings(engine, person.id) == {
+        "threshold": 0.176, "model": "text", "view": "analyst", "bias": "strong"}
+    fb.save_settings(engine, person.id, {"threshold": float("nan"), "model": 3, "view": "plain"})
+    assert fb.participant_settings(engine, person.id) == {"view": "plain"}
+    with pytest.raises(fb.FeedbackError):
+        fb.save_settings(engine, person.id, ["threshold"])
+
+
+def test_participant_votes_are_the_latest(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    first, second = fb.list_statements(engine, workshop.id)[:2]
+    for statement, choice in ((first, "agree"), (second, "pass"), (first, "disagree")):
+        fb.vote(engine, participant_id=person.id, statement_id=statement.id, choice=choice,
+                client_token=fb.new_client_token())
+    assert fb.participant_votes(engine, person.id) == {first.id: "disagree", second.id: "pass"}
+
+
+# --------------------------------------------------------------------------- erasure residue
+
+
+def test_erase_checkpoint_waits_for_a_reader_then_leaves_no_bytes(tmp_path):
+    """A reader holding a snapshot makes the TRUNCATE checkpoint busy; the erase tries again
+    and, once the reader lets go, the erased rows are in neither file."""
+    path = tmp_path / "held.sqlite"
+    engine = store.make_engine(f"sqlite:///{path}")
+    workshop = fb.create_workshop(engine, title="Held", created_by="ann")
+    person = join(engine, workshop, "Quokka-name-plugh")
+    answer(engine, person, "should_reasons", "Wombat-text-frotz", page="your_views")
+
+    reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM responses").fetchone()  # holds a snapshot
+    assert fb._reclaim_space(engine, tries=2, pause=0.01) is False  # busy: said, not hidden
+
+    released = threading.Event()
+
+    def let_go():
+        released.wait()
+        reader.execute("COMMIT")
+
+    helper = threading.Thread(target=let_go)
+    helper.start()
+    calls = []
+    real = fb._reclaim_space
+
+    def reclaim(engine_, **kwargs):
+        calls.append(1)
+        released.set()  # the reader finishes while the erase is retrying
+        return real(engine_, tries=50, pause=0.02)
+
+    fb._reclaim_space = reclaim
+    try:
+        assert fb.withdraw(engine, person.id) is True
+    finally:
+        fb._reclaim_space = real
+        helper.join()
+        reader.close()
+    assert calls == [1]
+    engine.dispose()
+    blob = b"".join(p.read_bytes() for p in tmp_path.glob("held.sqlite*"))
+    assert b"Quokka-name-plugh" not in blob and b"Wombat-text-frotz" not in blob
+    assert not (tmp_path / "held.sqlite-wal").exists() or (tmp_path / "held.sqlite-wal").stat().st_size == 0
+
+
+def test_what_remains_after_an_erase_is_said_for_each_database(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    assert fb.withdraw(engine, person.id) is True
+    note = fb.ERASURE_REMAINS[engine.dialect.name]
+    assert note.strip()
+    if engine.dialect.name == "postgresql":
+        assert "old copies" in note and "backups" in note
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def test_workshop_version_changes_with_everything_the_live_section_shows(engine, workshop):
+    other = fb.create_workshop(engine, title="Other", created_by="bob")
+    seen = [fb.workshop_version(engine, workshop.id)]
+
+    def changed():
+        now = fb.workshop_version(engine, workshop.id)
+        assert now != seen[-1]
+        assert fb.workshop_version(engine, workshop.id) == now  # stable while nothing happens
+        seen.append(now)
+
+    sam = join(engine, workshop, "Sam")
+    changed()
+    answer(engine, sam)
+    changed()
+    bank = fb.list_statements(engine, workshop.id)[0]
+    token = fb.new_client_token()
+    fb.vote(engine, participant_id=sam.id, statement_id=bank.id, choice="agree", client_token=token)
+    changed()
+    fb.vote(engine, participant_id=sam.id, statement_id=bank.id, choice="disagree",
+            client_token=fb.new_client_token())
+    changed()
+    idea = fb.add_statement(engine, workshop_id=workshop.id, text="Idea", source="participant",
+                            proposed_by=sam.id)
+    changed()
+    fb.approve_statement(engine, idea.id)
+    changed()
+    fb.set_workshop_status(engine, workshop.id, "closed")
+    changed()
+    # Someone in another workshop changes nothing here.
+    answer(engine, join(engine, other, "Kim"))
+    assert fb.workshop_version(engine, workshop.id) == seen[-1]
+    fb.withdraw(engine, sam.id)
+    changed()
+
+
+def test_statements_version_changes_on_approval_and_removal(engine, workshop):
+    sam = join(engine, workshop, "Sam")
+    first = fb.statements_version(engine, workshop.id)
+    idea = fb.add_statement(engine, workshop_id=workshop.id, text="Idea", source="participant",
+                            proposed_by=sam.id)
+    assert fb.statements_version(engine, workshop.id) == first  # waiting: not open to the room
+    fb.approve_statement(engine, idea.id)
+    second = fb.statements_version(engine, workshop.id)
+    assert second != first
+    fb.reject_statement(engine, idea.id)
+    assert fb.statements_version(engine, workshop.id) == first

@@ -205,7 +205,7 @@ def test_withdrawing_removes_the_link_and_an_old_link_leads_nowhere():
     assert_no_exception(stale)
     assert stale.session_state[state.PARTICIPANT] is None
     assert workshop.REJOIN_PARAM not in stale.query_params
-    assert [t.value for t in stale.toast] == [workshop.MSG_GONE]
+    assert [t.value for t in stale.toast] == [workshop.MSG_LINK_DEAD]
     assert stale.get("tabs")  # the join form again
 
 
@@ -280,9 +280,13 @@ def test_leave_this_laptop_forgets_the_person_but_keeps_their_answers():
     # Nothing was deleted: the person and their answer are still in the workshop ...
     assert feedback.get_participant(eng, person["participant_id"]) is not None
     assert len(feedback.responses(eng, person["workshop_id"])) == 1
-    # ... and their own link would still bring them back (on their own device).
+    # ... but the link left in this browser's history no longer brings anyone back (issue 13.1):
     again = reload_with({workshop.REJOIN_PARAM: token})
-    assert again.session_state[state.PARTICIPANT] == person
+    assert again.session_state[state.PARTICIPANT] is None
+    assert workshop.REJOIN_PARAM not in again.query_params
+    assert workshop.MSG_LINK_DEAD in [t.value for t in again.toast]
+    # ... while the person's code to come back still does.
+    assert feedback.find_participant_by_token(eng, token) is None
 
     at.switch_page("app_pages/your_views.py").run()
     assert at.text_area(key="qa_should_reasons").value == ""
@@ -303,3 +307,107 @@ def test_the_side_bar_says_who_this_browser_is_and_can_leave_too():
     assert [t.value for t in at.toast] == [workshop.MSG_LEFT]
     assert not [b for b in at.sidebar.button if b.key == "leave_device_sidebar"]
     assert feedback.get_participant(engine(), person["participant_id"]) is not None
+
+
+# -- issue 12.2-12.4 and 13.1: codes to come back, kept settings, revoked links -------------------
+
+
+def test_a_code_to_come_back_is_shown_after_joining_and_on_every_page():
+    from tests.workshop_helpers import come_back
+
+    at = join(new_app(), "Blue Kite")
+    code = at.session_state[state.REJOIN_CODE]
+    assert code and len(code) == feedback.REJOIN_LENGTH
+    shown = feedback.format_rejoin_code(code)
+    assert workshop.REJOIN_CODE_NOTE.format(code=shown) in [i.value for i in at.info]
+    for page in ("app_pages/question.py", "app_pages/your_views.py", "app_pages/ethics.py"):
+        at.switch_page(page).run()
+        assert workshop.REJOIN_CODE_SHORT.format(code=shown) in [c.value for c in at.sidebar.caption]
+    # Only a hash of it is in the store.
+    from sqlalchemy import select
+
+    from csc_dash import store
+
+    with engine().connect() as conn:
+        stored = conn.execute(select(store.participants.c.rejoin_hash)).scalar_one()
+    assert code not in stored
+
+    # Link lost: a new browser, no ?p=. The same name is taken, but the code brings them back.
+    lost = new_app()
+    assert lost.session_state[state.PARTICIPANT] is None
+    refused = join(lost, "Blue Kite")
+    assert feedback.TAKEN_PSEUDONYM in [e.value for e in refused.error]
+    wrong = come_back(new_app(), "Blue Kite", "AAAA-AAAA")
+    assert_no_exception(wrong)
+    assert feedback.WRONG_REJOIN in [e.value for e in wrong.error]
+    assert wrong.session_state[state.PARTICIPANT] is None
+    back = come_back(new_app(), "blue kite", shown.lower())
+    assert_no_exception(back)
+    assert back.session_state[state.PARTICIPANT]["participant_id"] == at.session_state[state.PARTICIPANT]["participant_id"]
+    assert back.session_state[state.REJOIN_CODE] == code
+    assert back.query_params[workshop.REJOIN_PARAM] != at.query_params[workshop.REJOIN_PARAM]
+    # The old link (lost, maybe in someone's history) no longer leads anywhere.
+    old = reload_with({workshop.REJOIN_PARAM: at.query_params[workshop.REJOIN_PARAM]})
+    assert old.session_state[state.PARTICIPANT] is None
+
+
+def test_guessing_codes_is_paused_with_a_plain_message():
+    from tests.workshop_helpers import come_back
+
+    at = join(new_app(), "Blue Kite")
+    code = at.session_state[state.REJOIN_CODE]
+    for _ in range(feedback.REJOIN_MAX_TRIES):
+        come_back(new_app(), "Blue Kite", "WRONG-CODE")
+    paused = come_back(new_app(), "Blue Kite", code)
+    assert_no_exception(paused)
+    assert feedback.REJOIN_PAUSED in [e.value for e in paused.error]
+    assert paused.session_state[state.PARTICIPANT] is None
+
+
+def test_after_a_reload_the_code_can_be_renewed_and_settings_come_back():
+    at = join(new_app(), "Blue Kite")
+    pid = at.session_state[state.PARTICIPANT]["participant_id"]
+    at.session_state[state.THRESHOLD] = 0.2345
+    at.session_state[state.VIEW] = "analyst"
+    at.session_state[state.BIAS] = "strong"
+    at.switch_page("app_pages/question.py").run()  # the next run keeps them in the store
+    assert feedback.participant_settings(engine(), pid) == {
+        "threshold": 0.2345, "model": at.session_state[state.MODEL], "view": "analyst", "bias": "strong"}
+    again = reload_with({workshop.REJOIN_PARAM: at.query_params[workshop.REJOIN_PARAM]})
+    assert_no_exception(again)
+    assert again.session_state[state.THRESHOLD] == 0.2345
+    assert (again.session_state[state.VIEW], again.session_state[state.BIAS]) == ("analyst", "strong")
+    # A reloaded session does not know the code (only its hash is kept): it offers a new one.
+    assert again.session_state[state.REJOIN_CODE] is None
+    again.sidebar.button(key="new_rejoin_code_sidebar").click().run()
+    new = again.session_state[state.REJOIN_CODE]
+    assert new and new != at.session_state[state.REJOIN_CODE]
+    from tests.workshop_helpers import come_back
+
+    assert come_back(new_app(), "Blue Kite", at.session_state[state.REJOIN_CODE]).session_state[
+        state.PARTICIPANT] is None  # the old code stopped working
+    assert come_back(new_app(), "Blue Kite", new).session_state[state.PARTICIPANT] is not None
+
+
+def test_leaving_the_laptop_revokes_the_link_but_not_the_code(monkeypatch):
+    from tests.workshop_helpers import come_back
+
+    at = join(new_app(), "Blue Kite")
+    code, token = at.session_state[state.REJOIN_CODE], at.query_params[workshop.REJOIN_PARAM]
+    at.button(key="leave_device").click().run()
+    assert feedback.find_participant_by_token(engine(), token) is None
+    assert reload_with({workshop.REJOIN_PARAM: token}).session_state[state.PARTICIPANT] is None
+    assert come_back(new_app(), "Blue Kite", code).session_state[state.PARTICIPANT] is not None
+
+
+def test_leaving_when_the_store_is_down_is_not_claimed_done(monkeypatch):
+    at = join(new_app(), "Blue Kite")
+
+    def down(*args, **kwargs):
+        raise feedback.StoreUnavailable(feedback.SAVE_UNAVAILABLE)
+
+    monkeypatch.setattr(feedback, "revoke_join_token", down)
+    at.button(key="leave_device").click().run()
+    assert_no_exception(at)
+    assert at.session_state[state.PARTICIPANT] is not None  # still here: nothing half-done
+    assert workshop.MSG_LEAVE_NOT_DONE in [t.value for t in at.toast]

@@ -14,8 +14,17 @@ from tests.workshop_helpers import engine, join, new_app
 PAGE = "app_pages/your_views.py"
 
 
+LINE = feedback.LINE_QUESTION
+
+
 def submit(at, question_id):
+    if question_id == LINE:  # not a form: ticking "No line" empties the box at once
+        return at.button(key=f"save_{LINE}").click().run()
     return at.button(key=f"FormSubmitter:q_{question_id}-Save this answer").click().run()
+
+
+def save_buttons(at):
+    return [b for b in at.button if b.key and (b.key.startswith("FormSubmitter:q_") or b.key == f"save_{LINE}")]
 
 
 def answers(at) -> dict[str, object]:
@@ -36,7 +45,7 @@ def test_without_joining_questions_show_but_cannot_be_saved():
     assert_no_exception(at)
     text = page_text(at)
     assert all(q.prompt in text for q in QUESTIONNAIRE if q.kind != "text")
-    submits = [b for b in at.button if b.key and b.key.startswith("FormSubmitter:q_")]
+    submits = save_buttons(at)
     assert len(submits) == len(QUESTIONNAIRE) and all(b.disabled for b in submits)
 
 
@@ -52,8 +61,8 @@ def test_every_kind_is_saved_with_the_screen_state(joined):
     at.radio(key="qa_recommendations_priority_0").set_value("High")
     at.radio(key="qa_recommendations_priority_3").set_value("Low")
     submit(at, "recommendations_priority")
-    at.number_input(key="qa_accepted_threshold").set_value(0.3)
-    submit(at, "accepted_threshold")
+    at.number_input(key=f"qa_{LINE}").set_value(95).run()
+    submit(at, LINE)
     assert_no_exception(at)
 
     assert answers(at) == {
@@ -61,25 +70,73 @@ def test_every_kind_is_saved_with_the_screen_state(joined):
         "should_reasons": "Workers are busy.",
         "safeguards_rank": [SAFEGUARDS[2], SAFEGUARDS[0]],
         "recommendations_priority": {options[0]: "High", options[3]: "Low"},
-        "accepted_threshold": pytest.approx(0.3),
+        LINE: 95,
     }
     frame = feedback.responses(engine(), at.session_state[state.PARTICIPANT]["workshop_id"])
     for qid, screen in zip(frame["question_id"], frame["screen_state"], strict=True):
         assert screen["question_id"] == qid
         assert screen["model"] == at.session_state[state.MODEL]
-        assert set(screen) == {"model", "threshold", "bias", "view", "question_id"}
+        assert isinstance(screen["threshold"], float)  # the line in force, never blank
+        assert isinstance(screen["flagged_per_1000"], int)
+        extra = {feedback.ANSWER_LINE} if qid == LINE else set()
+        assert set(screen) == {"model", "threshold", "flagged_per_1000", "bias", "view", "question_id"} | extra
+    line_answer = frame[frame["question_id"] == LINE].iloc[0]
+    assert line_answer["value"] == 95 and isinstance(line_answer["value"], int)
+    # The score line kept beside it flags at most 95 in every 1,000 of the sample.
+    from csc_dash import tradeoffs
+    from csc_dash.ui import loaders
+
+    c = loaders.sample_cohort(at.session_state[state.BIAS])
+    table = loaders.sweep(c, at.session_state[state.MODEL])
+    row = tradeoffs.threshold_row(table, line_answer["screen_state"][feedback.ANSWER_LINE])
+    assert int(row["flagged"]) <= 95 * len(c) // 1000
     assert PRIORITY_LEVELS == ("Low", "Medium", "High")
 
 
-def test_no_threshold_is_an_answer_too(joined):
+def test_no_line_is_an_answer_too_and_empties_the_box(joined):
     at = joined
-    at.checkbox(key="qa_accepted_threshold_none").check()
-    submit(at, "accepted_threshold")
-    assert answers(at) == {"accepted_threshold": None}
+    box = at.number_input(key=f"qa_{LINE}")
+    assert box.value == workshop_line(at)  # starts at the line in force, per 1,000
+    at.checkbox(key=f"qa_{LINE}_none").check().run()
+    assert at.number_input(key=f"qa_{LINE}").value is None  # no number shown
+    assert at.number_input(key=f"qa_{LINE}").disabled
+    submit(at, LINE)
+    assert answers(at) == {LINE: None}
     summary = feedback.live_summary(engine(), at.session_state[state.PARTICIPANT]["workshop_id"])
     assert summary["accepted_thresholds"]["value"].isna().all()
-    at.run()  # filled in again from the store
-    assert at.checkbox(key="qa_accepted_threshold_none").value is True
+    assert summary["accepted_thresholds"]["per_1000"].isna().all()
+    fresh = new_app()
+    fresh.session_state[state.PARTICIPANT] = at.session_state[state.PARTICIPANT]
+    fresh.switch_page(PAGE).run()  # filled in again from the store
+    assert fresh.checkbox(key=f"qa_{LINE}_none").value is True
+    assert fresh.number_input(key=f"qa_{LINE}").value is None
+    # Unticking shows a number again.
+    fresh.checkbox(key=f"qa_{LINE}_none").uncheck().run()
+    assert fresh.number_input(key=f"qa_{LINE}").value == workshop_line(fresh)
+
+
+def test_the_number_stored_is_the_number_in_the_box(joined):
+    """Issue 12.5: the box showed 0.18 and 0.176 was stored. Now a whole number per 1,000 is
+    shown, and exactly that number is stored and shown again."""
+    at = joined
+    at.number_input(key=f"qa_{LINE}").set_value(37).run()
+    submit(at, LINE)
+    assert answers(at) == {LINE: 37}
+    fresh = new_app()
+    fresh.session_state[state.PARTICIPANT] = at.session_state[state.PARTICIPANT]
+    fresh.switch_page(PAGE).run()
+    assert fresh.number_input(key=f"qa_{LINE}").value == 37
+    assert not [c for c in fresh.caption if "score line" in c.value]  # plain view: no score
+
+
+def workshop_line(at) -> int:
+    from csc_dash import tradeoffs
+    from csc_dash.ui import loaders
+
+    c = loaders.sample_cohort(at.session_state[state.BIAS])
+    table = loaders.sweep(c, at.session_state[state.MODEL])
+    row = tradeoffs.threshold_row(table, at.session_state[state.THRESHOLD])
+    return tradeoffs.per_1000(float(row["flagged"]), float(len(c)))
 
 
 @pytest.mark.parametrize("question_id", ["should_use", "should_reasons", "safeguards_rank", "recommendations_priority"])
@@ -257,3 +314,35 @@ def test_headings_go_down_one_level_at_a_time(joined):
     levels = heading_levels(joined)
     assert levels[0] == 1 and levels.count(1) == 1 and 2 in levels
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+
+
+def test_votes_show_as_cast_after_a_reload(joined):
+    """Issue 12.3: after a reload, earlier votes looked uncast."""
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    first, second = feedback.list_statements(engine(), person["workshop_id"])[:2]
+    at.button_group(key=f"vote_{first.id}").set_value("agree").run()
+    at.button_group(key=f"vote_{second.id}").set_value("pass").run()
+    fresh = new_app()
+    fresh.session_state[state.PARTICIPANT] = person
+    fresh.switch_page(PAGE).run()
+    assert_no_exception(fresh)
+    assert fresh.button_group(key=f"vote_{first.id}").value == "agree"
+    assert fresh.button_group(key=f"vote_{second.id}").value == "pass"
+
+
+def test_a_statement_whose_author_left_stays_with_the_votes(joined):
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    leaver = feedback.join_workshop(engine(), code=feedback.DEMO_CODE, pseudonym="Leaver",
+                                    role_tag="Other", client_token=feedback.new_client_token())
+    idea = feedback.add_statement(engine(), workshop_id=person["workshop_id"], text="Ask us first.",
+                                  source="participant", proposed_by=leaver.id)
+    feedback.approve_statement(engine(), idea.id)
+    at.run()
+    at.button_group(key=f"vote_{idea.id}").set_value("agree").run()
+    feedback.withdraw(engine(), leaver.id)
+    at.run()
+    assert_no_exception(at)
+    assert at.button_group(key=f"vote_{idea.id}").value == "agree"
+    assert workshop.AUTHOR_LEFT_NOTE in [c.value for c in at.caption]

@@ -49,7 +49,12 @@ def test_a_view_is_stored_with_the_screen_state(joined):
             "page": PAGE_ID,
             "question_id": "reaction",
             "value": {"reaction": "not_acceptable", "reason": "Too many false alarms."},
-            "screen_state": {"model": at.session_state[state.MODEL]},
+            # The page said only the tool; the line in force is filled in (never blank).
+            "screen_state": {
+                "model": at.session_state[state.MODEL],
+                "threshold": at.session_state[state.THRESHOLD],
+                "flagged_per_1000": 100,
+            },
         }
     ]
 

@@ -23,7 +23,32 @@ TABLES = {
     "statements",
     "votes",
     "sign_in_failures",
+    "rejoin_attempts",
 }
+
+#: Columns and tables each version added (to build a store as an older version left it).
+ADDED_COLUMNS = {3: {"participants": ("rejoin_hash", "settings_json")}}
+ADDED_TABLES = {2: ("sign_in_failures",), 3: ("rejoin_attempts",)}
+
+
+def create_old_schema(conn, version: int) -> None:
+    """The tables exactly as ``version`` of the code left them: today's, less what came later."""
+    store.metadata.create_all(conn)
+    for v, tables in ADDED_COLUMNS.items():
+        if v > version:
+            for table, columns in tables.items():
+                for column in columns:
+                    conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+    for v, names in ADDED_TABLES.items():
+        if v > version:
+            for name in names:
+                conn.execute(text(f"DROP TABLE {name}"))
+
+
+def old_columns(table, version: int):
+    """The columns of ``table`` that ``version`` of the code had."""
+    skip = {c for v, tables in ADDED_COLUMNS.items() if v > version for c in tables.get(table.name, ())}
+    return [c for c in table.columns if c.name not in skip]
 
 
 def closed_port() -> int:
@@ -281,17 +306,16 @@ def test_every_data_table_is_known():
 
 
 def test_every_version_has_a_migration_step():
-    assert store.SCHEMA_VERSION == 2
+    assert store.SCHEMA_VERSION == 3
     assert sorted(store.MIGRATIONS) == list(range(2, store.SCHEMA_VERSION + 1))
 
 
 def version_1_store(url: str) -> None:
     """A store exactly as version 1 of the code left it, with a little of everything in it."""
     raw = create_engine(url)
-    v1_tables = [t for t in store.metadata.sorted_tables if t.name != "sign_in_failures"]
     now = store.utcnow()
     with raw.begin() as conn:
-        store.metadata.create_all(conn, tables=v1_tables)
+        create_old_schema(conn, 1)
         conn.execute(insert(store.schema_version).values(version=1, applied_at=now))
         wid = conn.execute(
             insert(store.workshops).values(
@@ -327,26 +351,30 @@ def version_1_store(url: str) -> None:
     raw.dispose()
 
 
-def test_a_version_1_store_migrates_to_2_without_losing_rows(store_url):
+def test_a_version_1_store_migrates_to_3_without_losing_rows(store_url):
     version_1_store(store_url)
     raw = create_engine(store_url)
     with raw.connect() as conn:
         before = {
-            t.name: conn.execute(select(t).order_by(*t.primary_key.columns)).all()
+            t.name: conn.execute(select(*old_columns(t, 1)).order_by(t.c.id)).all()
             for t in store.DATA_TABLES
         }
     raw.dispose()
 
     engine = store.make_engine(store_url)
     try:
-        assert versions(engine) == [1, 2]
+        assert versions(engine) == [1, 2, 3]
         assert "sign_in_failures" in inspect(engine).get_table_names()
         with engine.connect() as conn:
             after = {
-                t.name: conn.execute(select(t).order_by(*t.primary_key.columns)).all()
+                t.name: conn.execute(select(*old_columns(t, 1)).order_by(t.c.id)).all()
                 for t in store.DATA_TABLES
             }
+            added = conn.execute(
+                select(store.participants.c.rejoin_hash, store.participants.c.settings_json)
+            ).all()
         assert after == before
+        assert added == [(None, None)]  # people who joined before version 3 have neither
         assert all(len(rows) == 1 for rows in after.values())
         # The new table works, and the migrated store opens again without another step.
         with engine.begin() as conn:
@@ -354,7 +382,55 @@ def test_a_version_1_store_migrates_to_2_without_losing_rows(store_url):
                 insert(store.sign_in_failures).values(username="fay", failed_at=store.utcnow())
             )
         store.make_engine(store_url).dispose()
-        assert versions(engine) == [1, 2]
+        assert versions(engine) == [1, 2, 3]
         assert row_counts(engine)["sign_in_failures"] == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_version_2_store_gains_rejoin_codes_and_settings(store_url):
+    """A store left by version 2 (people already in a workshop) upgrades in place: the people
+    already there keep everything, and new joiners get rejoin codes and kept settings."""
+    from csc_dash import feedback as fb
+
+    raw = create_engine(store_url)
+    now = store.utcnow()
+    with raw.begin() as conn:
+        create_old_schema(conn, 2)
+        conn.execute(insert(store.schema_version).values(version=1, applied_at=now))
+        conn.execute(insert(store.schema_version).values(version=2, applied_at=now))
+        wid = conn.execute(
+            insert(store.workshops).values(
+                code="KEEPME", title="Kept", status="open", created_by="ann", created_at=now
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            insert(store.participants).values(
+                workshop_id=wid, pseudonym="Sam", pseudonym_key="sam", role_tag="Other",
+                consented_at=now, client_token="j" * 40,
+            )
+        )
+    assert "rejoin_hash" not in {c["name"] for c in inspect(raw).get_columns("participants")}
+    raw.dispose()
+
+    engine = store.make_engine(store_url)
+    try:
+        assert versions(engine) == [1, 2, 3]
+        assert {"rejoin_hash", "settings_json"} <= {
+            c["name"] for c in inspect(engine).get_columns("participants")
+        }
+        sam = fb.find_participant_by_token(engine, "j" * 40)
+        assert sam is not None and sam.pseudonym == "Sam"
+        # Sam joined before codes existed: no code brings them back until they get one.
+        with pytest.raises(fb.FeedbackError):
+            fb.rejoin(engine, code="KEEPME", pseudonym="Sam", rejoin_code="AAAAAAAA",
+                      client_token=fb.new_join_token())
+        fb.set_rejoin_code(engine, sam.id, "KM4TX7QD")
+        assert fb.rejoin(engine, code="KEEPME", pseudonym="sam", rejoin_code="km4t-x7qd",
+                         client_token=fb.new_join_token()) == sam
+        fb.save_settings(engine, sam.id, {"threshold": 0.2, "model": "text"})
+        assert fb.participant_settings(engine, sam.id) == {"threshold": 0.2, "model": "text"}
+        store.make_engine(store_url).dispose()  # opens again without another step
+        assert versions(engine) == [1, 2, 3]
     finally:
         engine.dispose()

@@ -80,3 +80,14 @@ def texts(at) -> str:
     from tests.helpers import page_text
 
     return page_text(at) + "\n" + "\n".join(str(t.value) for t in at.text)
+
+
+def come_back(at, pseudonym: str, rejoin_code: str, *, code: str | None = None):
+    """Come back through Welcome's "Come back with your code" form (demo workshop when ``code``
+    is None)."""
+    at.switch_page("app_pages/welcome.py").run()
+    if code is not None:
+        at.text_input(key="rejoin_workshop").input(code)
+    at.text_input(key="rejoin_pseudonym").input(pseudonym)
+    at.text_input(key="rejoin_secret").input(rejoin_code)
+    return at.button(key="FormSubmitter:rejoin_form-Come back").click().run()

@@ -2,7 +2,7 @@
 
 The questionnaire follows the ethics review's three questions (should we? can we do it right?
 what is to be done?), then asks how well such a tool would honour the four values, and what
-threshold each person would accept, if any. Question ids are stable: answers are stored under them.
+line each person would accept, if any (as flagged referrals in every 1,000). Question ids are stable: answers are stored under them.
 
 Kinds:
 
@@ -12,7 +12,8 @@ Kinds:
 - ``priority``: give each of ``options`` a priority from :data:`PRIORITY_LEVELS`. Store a dict
   option text -> level.
 - ``choice``: pick one of ``options``.
-- ``number``: a number, or ``None`` for "no threshold" (see the question's help).
+- ``number``: a whole number of referrals in every 1,000 flagged, or ``None`` for "no line"
+  (see the question's help). The score line it maps to is stored with the answer's screen.
 - ``text``: free text; show :data:`FREE_TEXT_REMINDER` beside it.
 """
 
@@ -147,14 +148,17 @@ QUESTIONNAIRE: tuple[Question, ...] = (
         for value in VALUES
     ),
     Question(
-        id="accepted_threshold",
+        id="accepted_per_1000",
         tier="threshold",
         kind="number",
-        prompt="If a tool like this were used, what line on the scores would you accept?",
+        prompt=(
+            "If a tool like this were used, how many of every 1,000 referrals would you accept "
+            "it flagging?"
+        ),
         help=(
-            "Referrals with a score at or above the line would be flagged for a person to look "
-            "at again. You can try lines on the trade-offs page. If you would not accept any "
-            "line, choose 'no threshold'."
+            "A flagged referral is one the tool picks out for a person to look at again. You "
+            "can try different numbers on the Trade-offs page. If you would not accept any "
+            "line, tick 'No line'."
         ),
     ),
     Question(

@@ -80,6 +80,8 @@ def submit(page: str, question_id: str, value: Any, screen_state: dict[str, Any]
     if person is None:
         return False
     key = (page, question_id)
+    screen_state = with_line(screen_state)
+    workshop.sync_settings()
     signature = _signature(value, screen_state)
     last = workshop.session_dict(state.LAST_SAVED).get(key)
     token = last["token"] if last and last["signature"] == signature else form_token(*key)
@@ -93,6 +95,16 @@ def submit(page: str, question_id: str, value: Any, screen_state: dict[str, Any]
         "message": None,
     }
     return retry(page, question_id)
+
+
+def with_line(screen_state: dict[str, Any]) -> dict[str, Any]:
+    """The page's screen state, with the tool and line in force filled in wherever the page
+    left them out or blank, so every saved view records the line (never blank in the export)."""
+    filled = dict(screen_state)
+    for name, value in workshop.line_in_force().items():
+        if filled.get(name) is None:
+            filled[name] = value
+    return filled
 
 
 def retry(page: str, question_id: str) -> bool:
@@ -244,7 +256,7 @@ def _on_save_view(page: str, screen_state: dict[str, Any] | Callable[[], dict[st
 def save_my_view(page: str, screen_state: dict[str, Any] | Callable[[], dict[str, Any]]) -> None:
     """Draw the 'save my view' form for ``page``; the answer is stored with ``screen_state``."""
     from csc_dash import feedback
-    from csc_dash.content.questions import FREE_TEXT_REMINDER, REACTION_LABELS
+    from csc_dash.content.questions import FREE_TEXT_REMINDER, REACTION_LABELS, screen_question
 
     st.divider()
     st.subheader("Save my view of this screen", anchor=False)
@@ -254,9 +266,11 @@ def save_my_view(page: str, screen_state: dict[str, Any] | Callable[[], dict[str
     if retry_panel(page, QUESTION_REACTION):
         return
     form_token(page, QUESTION_REACTION)
+    stored = workshop.latest_answers().get((page, QUESTION_REACTION))
+    _prefill(page, stored)
     with st.form(f"save_view_{page}", border=True):
         st.radio(
-            "Is what this screen shows acceptable to you?",
+            screen_question(page),  # says what "this" is on this page
             feedback.REACTIONS,
             format_func=lambda r: REACTION_LABELS.get(r, r),
             index=None,
@@ -270,12 +284,29 @@ def save_my_view(page: str, screen_state: dict[str, Any] | Callable[[], dict[str
             help=FREE_TEXT_REMINDER,
         )
         st.caption(FREE_TEXT_REMINDER)
-        st.form_submit_button(
-            "Save my view",
-            type="primary",
-            on_click=_on_save_view,
-            # A callable is read when the view is saved: a fragment may have moved the line
-            # since this form was drawn.
-            args=(page, screen_state if callable(screen_state) else jsonable(dict(screen_state))),
-        )
+        row = st.container(horizontal=True, vertical_alignment="center")
+        with row:
+            st.form_submit_button(
+                "Save my view",
+                type="primary",
+                on_click=_on_save_view,
+                # A callable is read when the view is saved: a fragment may have moved the line
+                # since this form was drawn.
+                args=(page, screen_state if callable(screen_state) else jsonable(dict(screen_state))),
+            )
+            if stored is not None and (page, QUESTION_REACTION) not in workshop.session_dict(state.PENDING):
+                st.badge(workshop.MSG_SAVED_MARK, icon=":material/check_circle:", color="green")
     messages(page, QUESTION_REACTION)
+
+
+def _prefill(page: str, stored: Any) -> None:
+    """Show the person's saved view of this page (after a reload too) in the form's widgets."""
+    from csc_dash import feedback
+
+    if not isinstance(stored, dict):
+        return
+    reaction_key, reason_key = f"sv_{page}_reaction", f"sv_{page}_reason"
+    if reaction_key not in st.session_state and stored.get("reaction") in feedback.REACTIONS:
+        st.session_state[reaction_key] = stored["reaction"]
+    if reason_key not in st.session_state and isinstance(stored.get("reason"), str):
+        st.session_state[reason_key] = stored["reason"]

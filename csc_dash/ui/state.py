@@ -45,6 +45,12 @@ FAIRNESS_CACHE = "csc_fairness_cache"  # Fairness: {"cohort", "entries"} figures
 FAIRNESS_BIAS = "csc_fairness_bias"  # Fairness: widget on the page that mirrors BIAS
 PARTICIPANT_TOKEN = "csc_participant_token"  # noqa: S105 - joined participant's join token (also ?p= in the address bar, to rejoin after a reload; never shown), or None
 SIGN_IN_REFUSAL = "csc_sign_in_refusal"  # Staff sign-in: why the last attempt was refused (user name paused), or None
+# -- workshop (issue 12/13: rejoin codes, kept settings, live redraws) --
+REJOIN_CODE = "csc_rejoin_code"  # the joined participant's rejoin code, if this session knows it (shown, never stored in plain), or None
+JOIN_REJOIN_CODE = "csc_join_rejoin_code"  # rejoin code of the join form, kept with JOIN_TOKEN until the join succeeds, or None
+SETTINGS_SYNCED = "csc_settings_synced"  # the participant's line/tool/view/bias last written to the store, or None
+LIVE_VERSION = "csc_live_version"  # Facilitator: fingerprint of the workshop data on screen, or None
+STATEMENTS_VERSION = "csc_statements_version"  # fingerprint of the statements on screen, or None
 
 DEFAULTS: dict[str, Any] = {
     MODEL: "structured",
@@ -78,6 +84,11 @@ DEFAULTS: dict[str, Any] = {
     FAIRNESS_CACHE: None,  # per session only: an upload's figures never enter a shared cache
     PARTICIPANT_TOKEN: None,
     SIGN_IN_REFUSAL: None,
+    REJOIN_CODE: None,
+    JOIN_REJOIN_CODE: None,
+    SETTINGS_SYNCED: None,
+    LIVE_VERSION: None,
+    STATEMENTS_VERSION: None,
 }
 
 

@@ -42,7 +42,9 @@ CONSENT_BLOCKS: tuple[tuple[str, str], ...] = (
     (
         "How to stop",
         "You can skip any question. You can leave at any time. On the Welcome page there is a "
-        "button that deletes all your answers at once. You do not have to give a reason.",
+        "button that deletes all your answers at once. You do not have to give a reason. If "
+        "you wrote a statement that the room could vote on, it stays, but without your name, "
+        "so that other people's votes on it still count.",
     ),
 )
 CONSENT_AGREE = "I have read this. I am happy to take part."
@@ -58,10 +60,11 @@ DEMO_NOTE = (
     "demo workshop on this computer."
 )
 WITHDRAW_CONFIRM = (
-    "This deletes every answer you saved today and takes you out of the workshop. "
-    "It cannot be undone."
+    "This deletes every answer and vote you saved today and takes you out of the workshop. "
+    "It cannot be undone. A statement you wrote that the room could vote on stays, without "
+    "your name, with other people's votes on it."
 )
-MSG_WITHDRAWN = "Done. Your answers are deleted and you have left the workshop."
+MSG_WITHDRAWN = "Done. Your answers and votes are deleted and you have left the workshop."
 MSG_STORE_DOWN = (
     "We could not reach the place where answers are kept, so this is not done yet. "
     "Nothing is lost: try again in a moment."
@@ -71,6 +74,10 @@ MSG_GONE = (
     "Welcome page."
 )
 MSG_REJOINED = "Welcome back, {name}. You are still in {title}."
+MSG_LINK_DEAD = (
+    "This link no longer brings anyone back. It may have been used to leave this laptop. To "
+    "come back to your answers, use your code on the Welcome page."
+)
 MSG_CODE_MISSING = "Please type the workshop code your facilitator gave you."
 LEAVE_LABEL = "Not you? Leave this laptop"
 LEAVE_NOTE = (
@@ -82,6 +89,26 @@ MSG_LEFT = (
     "Done. This laptop no longer knows who you are. Your answers are still saved in the workshop."
 )
 MSG_NO_AGREE = "Please read the notes above and tick the box if you are happy to take part."
+MSG_LEAVE_NOT_DONE = (
+    "We could not reach the place where answers are kept, so this laptop still knows you. "
+    "Please try again in a moment."
+)
+REJOIN_TITLE = "Come back with your code"
+REJOIN_HELP = (
+    "Lost your page, or on another device? Type the workshop code, the name you made up, and "
+    "the code to come back that you wrote down."
+)
+REJOIN_CODE_NOTE = (
+    "Your code to come back is **{code}**. Please write it down. With it and your made-up "
+    "name you can come back to your answers on any device."
+)
+REJOIN_CODE_SHORT = ":material/key: Code to come back: **{code}**"
+REJOIN_CODE_UNKNOWN = (
+    "Your code to come back was shown when you joined. Lost it? Get a new one here. The old "
+    "one then stops working."
+)
+MSG_NEW_CODE = "Here is your new code to come back. Please write it down."
+MSG_REJOIN_EMPTY = "Please type your made-up name and your code to come back."
 
 #: Join codes only ever hold these characters (``feedback.CODE_ALPHABET`` plus the demo code).
 _SAFE_CODE = re.compile(r"^[A-Z0-9]{1,12}$")
@@ -99,7 +126,13 @@ def plain_texts() -> dict[str, str]:
         withdrawn=MSG_WITHDRAWN,
         store_down=MSG_STORE_DOWN,
         gone=MSG_GONE,
+        link_dead=MSG_LINK_DEAD,
         rejoined=MSG_REJOINED.format(name="Blue Kite", title="the workshop"),
+        rejoin_help=REJOIN_HELP,
+        rejoin_code=REJOIN_CODE_NOTE.format(code="K7QM-3DXA").replace("**", ""),
+        rejoin_unknown=REJOIN_CODE_UNKNOWN,
+        new_code=MSG_NEW_CODE,
+        leave_not_done=MSG_LEAVE_NOT_DONE,
         statements_intro=STATEMENTS_INTRO,
         statements_join=STATEMENTS_JOIN,
         proposed=MSG_PROPOSED,
@@ -147,8 +180,14 @@ def participant() -> dict[str, Any] | None:
     return state.get(state.PARTICIPANT)
 
 
-def set_participant(person, workshop, *, token: str | None = None) -> None:
-    """Remember who joined; ``token`` (their join token) also goes into the address bar."""
+def set_participant(
+    person, workshop, *, token: str | None = None, rejoin_code: str | None = None
+) -> None:
+    """Remember who joined; ``token`` (their join token) also goes into the address bar.
+
+    The person's kept settings (line, tool, view, bias) are restored; ``rejoin_code`` is their
+    code to come back, if this session knows it (after joining, or after coming back with it).
+    """
     state.put(
         state.PARTICIPANT,
         {
@@ -162,6 +201,8 @@ def set_participant(person, workshop, *, token: str | None = None) -> None:
     )
     state.put(state.EXPLORE_ALONE, False)
     state.put(state.PARTICIPANT_TOKEN, token)
+    state.put(state.REJOIN_CODE, rejoin_code)
+    restore_settings(person.id)
     if token:
         st.query_params[REJOIN_PARAM] = token
 
@@ -170,7 +211,15 @@ def forget_participant() -> None:
     """Drop everything this session holds about the person (after withdrawing or erasure),
     including the rejoin link in the address bar."""
     state.put(state.PARTICIPANT, None)
-    for key in (state.SAVE_TOKENS, state.PENDING, state.LAST_SAVED, state.PARTICIPANT_TOKEN):
+    for key in (
+        state.SAVE_TOKENS,
+        state.PENDING,
+        state.LAST_SAVED,
+        state.PARTICIPANT_TOKEN,
+        state.REJOIN_CODE,
+        state.SETTINGS_SYNCED,
+        state.STATEMENTS_VERSION,
+    ):
         state.put(key, None)
     if REJOIN_PARAM in st.query_params:
         del st.query_params[REJOIN_PARAM]
@@ -178,7 +227,7 @@ def forget_participant() -> None:
 
 #: Session keys of widgets that hold what a person typed or chose (answers, views, votes,
 #: statements, the join form): dropped when they leave a shared laptop.
-_PERSONAL_KEY_PREFIXES = ("qa_", "sv_", "vote_", "propose_", "join_", "withdraw_")
+_PERSONAL_KEY_PREFIXES = ("qa_", "sv_", "vote_", "propose_", "join_", "withdraw_", "rejoin_")
 
 
 def leave_this_device() -> None:
@@ -187,7 +236,19 @@ def leave_this_device() -> None:
     Unlike withdrawing, nothing is deleted from the store: their answers stay in the workshop.
     The session forgets who they are, the rejoin link in the address bar, answers waiting for a
     retry, and what they typed into forms, so the next person on a shared laptop starts afresh.
+    The join token this browser held is revoked in the store first, so the ``?p=`` link left in
+    the browser's history leads nowhere; the person keeps their code to come back.
     """
+    from csc_dash import feedback
+
+    person = participant()
+    token = state.get(state.PARTICIPANT_TOKEN)
+    if person is not None and token:
+        try:
+            feedback.revoke_join_token(engine(), person["participant_id"], token)
+        except feedback.StoreUnavailable:
+            state.put(state.NOTICES, {"left": ("warning", MSG_LEAVE_NOT_DONE)})
+            return
     forget_participant()
     state.put(state.JOIN_TOKEN, None)
     state.put(state.EXPLORE_ALONE, False)
@@ -207,15 +268,101 @@ def sidebar_identity() -> None:
     """In the side bar of a joined person: who this browser is in the workshop, and the button
     to leave a shared laptop (after leaving: a toast saying it is done)."""
     person = participant()
+    show_notice("left", toast=True)  # they may have left (or tried to) from any page
     if person is None:
-        show_notice("left", toast=True)  # they may have left from any page
         return
     with st.sidebar:
         st.caption(
             f":material/how_to_reg: In **{plain(person['title'])}** as "
             f"**{plain(person['pseudonym'])}**"
         )
+        rejoin_code_note(short=True)
         leave_button(key="leave_device_sidebar", short=True)
+
+
+def rejoin_code_note(*, short: bool = False) -> None:
+    """The person's code to come back (if this session knows it), or a button for a new one."""
+    from csc_dash import feedback
+
+    code = state.get(state.REJOIN_CODE)
+    if code:
+        shown = feedback.format_rejoin_code(code)
+        if short:
+            st.caption(REJOIN_CODE_SHORT.format(code=shown))
+        else:
+            st.info(REJOIN_CODE_NOTE.format(code=shown), icon=":material/key:")
+        return
+    if not short:
+        st.caption(REJOIN_CODE_UNKNOWN)
+    st.button(
+        "Get a new code to come back",
+        key="new_rejoin_code_sidebar" if short else "new_rejoin_code",
+        icon=":material/key:",
+        on_click=_new_rejoin_code,
+    )
+
+
+def _new_rejoin_code() -> None:
+    from csc_dash import feedback
+
+    person = participant()
+    if person is None:
+        return
+    code = feedback.new_rejoin_code()
+    try:
+        feedback.set_rejoin_code(engine(), person["participant_id"], code)
+    except feedback.StoreUnavailable:
+        session_dict(state.NOTICES)["left"] = ("warning", MSG_STORE_DOWN)
+        return
+    except feedback.FeedbackError as exc:
+        session_dict(state.NOTICES)["left"] = ("error", str(exc))
+        return
+    state.put(state.REJOIN_CODE, code)
+    session_dict(state.NOTICES)["left"] = ("success", MSG_NEW_CODE)
+
+
+# -- the person's settings, kept in the store -------------------------------------------------------
+
+#: Setting name in the store -> session key.
+SETTING_KEYS = {"threshold": state.THRESHOLD, "model": state.MODEL, "view": state.VIEW, "bias": state.BIAS}
+
+
+def current_settings() -> dict[str, Any]:
+    """This session's line, tool, view and bias, as they are kept in the store."""
+    from csc_dash import feedback
+
+    return feedback._clean_settings({name: state.get(key) for name, key in SETTING_KEYS.items()})
+
+
+def restore_settings(participant_id: int) -> None:
+    """Put back the person's kept settings (after a reload, a restart or coming back)."""
+    from csc_dash import feedback
+
+    try:
+        kept = feedback.participant_settings(engine(), participant_id)
+    except feedback.StoreUnavailable:
+        return
+    for name, key in SETTING_KEYS.items():
+        if name in kept:
+            state.put(key, kept[name])
+    state.put(state.SETTINGS_SYNCED, current_settings())
+
+
+def sync_settings() -> None:
+    """Write the joined person's settings to the store if they changed since last written."""
+    from csc_dash import feedback
+
+    person = participant()
+    if person is None:
+        return
+    now = current_settings()
+    if now == state.get(state.SETTINGS_SYNCED):
+        return
+    try:
+        feedback.save_settings(engine(), person["participant_id"], now)
+    except (feedback.StoreUnavailable, feedback.FeedbackError):
+        return  # tried again on the next run
+    state.put(state.SETTINGS_SYNCED, now)
 
 
 #: The address-bar parameter that holds a joined participant's join token. A reload starts a new
@@ -232,6 +379,7 @@ def keep_rejoin_link() -> None:
     A link that no longer leads anywhere (the person withdrew or was erased) is removed.
     """
     _keep_rejoin_link()
+    sync_settings()
     sidebar_identity()
 
 
@@ -254,7 +402,7 @@ def _keep_rejoin_link() -> None:
         return  # keep the link and try again on the next run
     if person is None or room is None:
         del st.query_params[REJOIN_PARAM]
-        st.toast(MSG_GONE, icon=":material/info:")
+        st.toast(MSG_LINK_DEAD, icon=":material/info:")
         return
     set_participant(person, room, token=linked)
     st.toast(
@@ -309,6 +457,8 @@ def _join(demo: bool) -> None:
         return
     token = state.get(state.JOIN_TOKEN) or feedback.new_join_token()
     state.put(state.JOIN_TOKEN, token)
+    rejoin_code = state.get(state.JOIN_REJOIN_CODE) or feedback.new_rejoin_code()
+    state.put(state.JOIN_REJOIN_CODE, rejoin_code)
     try:
         eng = engine()
         if demo:
@@ -319,6 +469,7 @@ def _join(demo: bool) -> None:
             pseudonym=str(st.session_state.get("join_pseudonym") or ""),
             role_tag=str(st.session_state.get("join_role") or ""),
             client_token=token,
+            rejoin_code=rejoin_code,
         )
         workshop = feedback.get_workshop(eng, person.workshop_id)
     except feedback.FeedbackError as exc:
@@ -328,7 +479,8 @@ def _join(demo: bool) -> None:
         notice["join"] = ("warning", MSG_STORE_DOWN)
         return
     state.put(state.JOIN_TOKEN, None)
-    set_participant(person, workshop, token=token)
+    state.put(state.JOIN_REJOIN_CODE, None)
+    set_participant(person, workshop, token=token, rejoin_code=rejoin_code)
     notice["joined"] = (
         "success",
         f"Welcome, {plain(person.pseudonym)}. You have joined {plain(workshop.title)}.",
@@ -369,6 +521,61 @@ def join_panel(*, demo: bool) -> None:
             args=(demo,),
         )
     show_notice("join")
+
+
+def _rejoin(demo: bool) -> None:
+    """``on_click`` of "Come back with your code"."""
+    from csc_dash import feedback
+
+    notice = session_dict(state.NOTICES)
+    notice.pop("rejoin", None)
+    code = feedback.DEMO_CODE if demo else str(st.session_state.get("rejoin_workshop") or "")
+    name = str(st.session_state.get("rejoin_pseudonym") or "")
+    secret = feedback.normalise_code(str(st.session_state.get("rejoin_secret") or ""))
+    if not demo and not code.strip():
+        notice["rejoin"] = ("warning", MSG_CODE_MISSING)
+        return
+    if not name.strip() or not secret:
+        notice["rejoin"] = ("warning", MSG_REJOIN_EMPTY)
+        return
+    token = feedback.new_join_token()
+    try:
+        eng = engine()
+        person = feedback.rejoin(
+            eng, code=code, pseudonym=name, rejoin_code=secret, client_token=token
+        )
+        room = feedback.get_workshop(eng, person.workshop_id)
+    except feedback.FeedbackError as exc:
+        notice["rejoin"] = ("error", str(exc))
+        return
+    except feedback.StoreUnavailable:
+        notice["rejoin"] = ("warning", MSG_STORE_DOWN)
+        return
+    st.session_state["rejoin_secret"] = ""
+    set_participant(person, room, token=token, rejoin_code=secret)
+    notice["joined"] = (
+        "success",
+        MSG_REJOINED.format(name=plain(person.pseudonym), title=plain(room.title)),
+    )
+
+
+def rejoin_panel(*, demo: bool) -> None:
+    """Come back as oneself: workshop code (not in demo mode), made-up name, code to come back."""
+    with st.form("rejoin_form", border=True):
+        st.markdown(f"**{REJOIN_TITLE}**")
+        st.caption(REJOIN_HELP)
+        if not demo:
+            st.text_input("Workshop code", key="rejoin_workshop", max_chars=12, placeholder="for example K7QM3D")
+        st.text_input("Your made-up name", key="rejoin_pseudonym", max_chars=40)
+        st.text_input(
+            "Your code to come back",
+            key="rejoin_secret",
+            max_chars=20,
+            placeholder="for example K7QM-3DXA",
+            autocomplete="off",
+        )
+        st.form_submit_button("Come back", type="primary", on_click=_rejoin, args=(demo,))
+    show_notice("rejoin")
 
 
 TOAST_ICONS = {"success": ":material/check_circle:", "info": ":material/info:"}
@@ -412,6 +619,7 @@ def withdraw_panel() -> None:
         f"({plain(person['role_tag'])}). Each page has a box at the bottom to save your view.",
         icon=":material/how_to_reg:",
     )
+    rejoin_code_note()
     leave_button(key="leave_device")
     with st.expander("Leave the workshop and delete my answers"):
         st.markdown(WITHDRAW_CONFIRM)
@@ -478,11 +686,40 @@ RANK_NOTE = "You do not have to choose them all."
 _MISSING = object()
 
 
+def line_in_force() -> dict[str, Any]:
+    """The tool and the line this person's pages read now (never blank): the score line
+    (``threshold``, the canonical value) and how many of every 1,000 referrals it flags."""
+    from csc_dash import tradeoffs
+    from csc_dash.ui import loaders
+
+    cohort = loaders.current_cohort()
+    model = loaders.current_model(cohort)
+    table = loaders.sweep(cohort, model)
+    line = tradeoffs.line_for(table, loaders.current_threshold(cohort, model))
+    row = tradeoffs.threshold_row(table, line)
+    total = float(row["tp"] + row["fp"] + row["fn"] + row["tn"])
+    return {
+        "model": model,
+        "threshold": float(line),
+        "flagged_per_1000": tradeoffs.per_1000(float(row["flagged"]), total),
+    }
+
+
+def line_for_per_1000(per_1000: int) -> float:
+    """The score line that flags (at most) ``per_1000`` of every 1,000 referrals with the tool
+    in force (kept with a "Where would you draw the line?" answer, for analysts)."""
+    from csc_dash import tradeoffs
+    from csc_dash.ui import loaders
+
+    cohort = loaders.current_cohort()
+    table = loaders.sweep(cohort, loaders.current_model(cohort))
+    return float(tradeoffs.threshold_for_top_share_from_table(table, int(per_1000) / 1000))
+
+
 def screen_state(**extra: Any) -> dict[str, Any]:
     """What the person last looked at, stored with each answer on 'Your views'."""
     return {
-        "model": state.get(state.MODEL),
-        "threshold": state.get(state.THRESHOLD),
+        **line_in_force(),
         "bias": state.get(state.BIAS),
         "view": state.get(state.VIEW),
         **extra,
@@ -511,7 +748,7 @@ def _read_answer(question) -> Any:
     if question.kind == "number":
         if st.session_state.get(f"{key}_none"):
             return None
-        return float(value) if value is not None else _MISSING
+        return int(value) if value is not None else _MISSING
     text = str(value or "").strip()
     return text if text else _MISSING
 
@@ -520,11 +757,18 @@ def _on_answer(question_id: str, screen: dict[str, Any]) -> None:
     from csc_dash.content.questions import by_id
     from csc_dash.ui import save_view
 
-    value = _read_answer(by_id(question_id))
+    question = by_id(question_id)
+    value = _read_answer(question)
     if value is _MISSING:
         session_dict(state.NOTICES)[f"{YOUR_VIEWS}:{question_id}"] = ("warning", MSG_NO_ANSWER)
         return
-    save_view.submit(YOUR_VIEWS, question_id, value, {**screen, "question_id": question_id})
+    screen = {**screen, "question_id": question_id}
+    if question.kind == "number":
+        from csc_dash import feedback
+
+        # The box's number is stored exactly; the score line it maps to goes beside it.
+        screen[feedback.ANSWER_LINE] = None if value is None else line_for_per_1000(value)
+    save_view.submit(YOUR_VIEWS, question_id, value, screen)
 
 
 def _index(options, previous) -> int | None:
@@ -549,6 +793,9 @@ def question_form(
         save_view.form_token(YOUR_VIEWS, question.id)
     key = f"qa_{question.id}"
     saved = enabled and answered and (YOUR_VIEWS, question.id) not in session_dict(state.PENDING)
+    if question.kind == "number":
+        _number_question(question, previous, screen, enabled=enabled, answered=answered, saved=saved)
+        return
     with st.form(f"q_{question.id}", border=True):
         st.markdown(f"**{question.prompt}**")
         if question.help and question.kind != "text":
@@ -592,26 +839,6 @@ def question_form(
                     horizontal=True,
                     key=f"{key}_{i}",
                 )
-        elif question.kind == "number":
-            start = state.get(state.THRESHOLD)
-            if isinstance(previous, (int, float)) and not isinstance(previous, bool):
-                start = previous
-            st.number_input(
-                "The line on the scores (0 to 1)",
-                min_value=0.0,
-                max_value=1.0,
-                step=0.01,
-                format="%.2f",
-                value=float(start) if start is not None else 0.5,
-                key=key,
-            )
-            if state.get(state.THRESHOLD) is not None:
-                st.caption(f"The line you last used on the Trade-offs page was {state.get(state.THRESHOLD):.2f}.")
-            st.checkbox(
-                "No threshold: no line would be acceptable to me",
-                value=answered and previous is None,
-                key=f"{key}_none",
-            )
         else:
             st.text_area(
                 question.prompt,
@@ -627,6 +854,77 @@ def question_form(
         with row:
             st.form_submit_button(
                 "Save this answer",
+                disabled=not enabled,
+                on_click=_on_answer,
+                args=(question.id, screen),
+            )
+            if saved:
+                st.badge(MSG_SAVED_MARK, icon=":material/check_circle:", color="green")
+    save_view.messages(YOUR_VIEWS, question.id)
+
+
+NUMBER_LABEL = "How many in every 1,000 referrals (a whole number from 0 to 1,000)"
+NO_LINE_LABEL = "No line: I would not accept any line"
+LINE_NOW = "The line you are using now flags {n} in every 1,000 referrals."
+LINE_AS_SCORE = "For analysts: {n} in every 1,000 is a score line of {score:.3f} with this tool."
+
+
+def _on_no_line(question_id: str) -> None:
+    """"No line" ticked: the box empties (no number is shown, none is stored); unticked: the
+    box shows the line in force again."""
+    key = f"qa_{question_id}"
+    if st.session_state.get(f"{key}_none"):
+        st.session_state[key] = None
+    else:
+        st.session_state[key] = line_in_force()["flagged_per_1000"]
+
+
+def _number_question(question, previous, screen, *, enabled: bool, answered: bool, saved: bool) -> None:
+    """"Where would you draw the line?" in plain words: how many of every 1,000 referrals would
+    be flagged, as a whole number. Not a form, so ticking "No line" empties the box at once."""
+    from csc_dash.ui import save_view, shell
+
+    key, none_key = f"qa_{question.id}", f"qa_{question.id}_none"
+    now = line_in_force()
+    if key not in st.session_state and none_key not in st.session_state:
+        no_line = answered and previous is None
+        st.session_state[none_key] = no_line
+        if no_line:
+            st.session_state[key] = None
+        elif isinstance(previous, (int, float)) and not isinstance(previous, bool):
+            st.session_state[key] = int(previous)
+        else:
+            st.session_state[key] = now["flagged_per_1000"]
+    with st.container(border=True):
+        st.markdown(f"**{question.prompt}**")
+        if question.help:
+            st.caption(question.help)
+        st.checkbox(
+            NO_LINE_LABEL,
+            key=none_key,
+            on_change=_on_no_line,
+            args=(question.id,),
+            disabled=not enabled,
+        )
+        value = st.number_input(
+            NUMBER_LABEL,
+            min_value=0,
+            max_value=1000,
+            step=1,
+            format="%d",
+            value=None,
+            key=key,
+            placeholder="No line" if st.session_state.get(none_key) else "A whole number",
+            disabled=not enabled or bool(st.session_state.get(none_key)),
+        )
+        st.caption(LINE_NOW.format(n=now["flagged_per_1000"]))
+        if shell.analyst_view() and value is not None:
+            st.caption(LINE_AS_SCORE.format(n=int(value), score=line_for_per_1000(int(value))))
+        row = st.container(horizontal=True, vertical_alignment="center")
+        with row:
+            st.button(
+                "Save this answer",
+                key=f"save_{question.id}",
                 disabled=not enabled,
                 on_click=_on_answer,
                 args=(question.id, screen),
@@ -711,11 +1009,18 @@ def _send_vote(statement_id: int) -> None:
     session_dict(state.LAST_SAVED)[("statement", statement_id)] = {"value": entry["value"]}
 
 
-def statement_card(statement) -> None:
-    """A statement with Agree / Disagree / Pass; a failed vote stays with a Retry button."""
+AUTHOR_LEFT_NOTE = "Written by a participant who has left. Their name is not kept."
+
+
+def statement_card(statement, stored: str | None = None) -> None:
+    """A statement with Agree / Disagree / Pass, showing the person's vote (``stored``: their
+    vote in the store, so it shows after a reload too); a failed vote stays with a Retry button."""
     with st.container(border=True):
         st.markdown(plain(statement.text))
+        if statement.author_left:
+            st.caption(AUTHOR_LEFT_NOTE)
         voted = session_dict(state.LAST_SAVED).get(("statement", statement.id), {}).get("value")
+        voted = voted if voted is not None else stored
         key = f"vote_{statement.id}"
         if key not in st.session_state and voted is not None:
             st.session_state[key] = voted
@@ -796,20 +1101,84 @@ def statements_section(*, not_joined: str = STATEMENTS_LOCKED, link: bool = Fals
             st.page_link("app_pages/welcome.py", label="Go to Welcome to join", icon=":material/group_add:")
         return
     st.markdown(STATEMENTS_INTRO)
+    workshop_id = participant()["workshop_id"]
     try:
-        statements = feedback.list_statements(engine(), participant()["workshop_id"])
+        eng = engine()
+        state.put(state.STATEMENTS_VERSION, feedback.statements_version(eng, workshop_id))
+        statements = feedback.list_statements(eng, workshop_id)
+        mine = feedback.participant_votes(eng, participant()["participant_id"])
     except feedback.StoreUnavailable:
-        statements = []
+        statements, mine = [], {}
         st.warning(MSG_STORE_DOWN)
     for statement in statements:
-        statement_card(statement)
+        statement_card(statement, mine.get(statement.id))
     propose_form()
+    watch_for_changes("statements", workshop_id)
+
+
+#: How often an open page asks whether its statements, or the facilitator's live results, changed.
+WATCH_SECONDS = {"statements": 3, "live": 3}
+_VERSIONS = {"statements": state.STATEMENTS_VERSION, "live": state.LIVE_VERSION}
+
+
+def _version(kind: str, workshop_id: int):
+    from csc_dash import feedback
+
+    if kind == "live":
+        return feedback.workshop_version(engine(), workshop_id)
+    return feedback.statements_version(engine(), workshop_id)
+
+
+def mark_drawn(kind: str, workshop_id: int) -> None:
+    """Remember the fingerprint of the data a section is about to draw (before reading it, so a
+    change in between makes one more redraw, never a missed one)."""
+    from csc_dash import feedback
+
+    try:
+        state.put(_VERSIONS[kind], _version(kind, workshop_id))
+    except feedback.StoreUnavailable:
+        state.put(_VERSIONS[kind], None)
+
+
+@st.fragment(run_every=min(WATCH_SECONDS.values()))
+def watch_for_changes(kind: str, workshop_id: int) -> None:
+    """Every few seconds, a cheap look at a fingerprint of the workshop's data; only when it
+    changed is the page drawn again (``st.rerun``). Otherwise nothing on screen is touched:
+    this fragment draws no element, so a projector shows no flicker."""
+    from csc_dash import feedback
+
+    try:
+        now = _version(kind, workshop_id)
+    except feedback.StoreUnavailable:
+        return  # the page already says so; look again next time
+    if now != state.get(_VERSIONS[kind]):
+        state.put(_VERSIONS[kind], now)
+        st.rerun()
 
 
 # -- facilitator ----------------------------------------------------------------------------------
 
-LIVE_SECONDS = 5
-MSG_ERASED_PARTICIPANT = "Done. That person's answers, votes and statements are deleted."
+LIVE_SECONDS = 3
+LIVE_NOTE = (
+    "These update by themselves within a few seconds of anyone answering. Nothing moves while "
+    "nothing changes."
+)
+
+
+def erasure_note() -> str:
+    """What the database keeps for a while after an erase, for this store's kind of database."""
+    from csc_dash import feedback
+
+    return feedback.ERASURE_REMAINS.get(engine().dialect.name, feedback.ERASURE_REMAINS["postgresql"])
+
+MSG_ERASED_PARTICIPANT = (
+    "Done. That person's answers and votes are deleted. A statement of theirs that the room "
+    "could vote on stays, without their name."
+)
+MSG_ERASE_NOT_FOLDED = (
+    "Deleted. The database was busy, so a copy may stay in its journal file for a while: until "
+    "the next delete, or until the app restarts."
+)
 MSG_ERASED_WORKSHOP = "Done. The workshop and everything in it are deleted."
 MSG_REJECTED = "Done. That statement is removed. No one will see it."
 
@@ -835,12 +1204,15 @@ def guarded(action, *args, success: str | None = None, notice: str = "facilitato
 
     notices = session_dict(state.NOTICES)
     try:
-        action(engine(), *args, **kwargs)
+        result = action(engine(), *args, **kwargs)
     except feedback.StoreUnavailable:
         notices[notice] = ("warning", MSG_STORE_DOWN)
         return
     except feedback.FeedbackError as exc:
         notices[notice] = ("error", str(exc))
+        return
+    if result is False and action in (feedback.erase_participant, feedback.erase_workshop):
+        notices[notice] = ("warning", MSG_ERASE_NOT_FOLDED)
         return
     if success:
         notices[notice] = ("success", success)
@@ -856,6 +1228,7 @@ LABEL_WORDS = {
 
 STATEMENT_COLUMNS = {
     "text": "Statement",
+    "author": "Written by",
     "agree": "Agree",
     "disagree": "Disagree",
     "pass": "Pass",
@@ -880,7 +1253,7 @@ def statement_table(results, *, for_markdown: bool = False):
     table["label"] = table["label"].map(lambda v: LABEL_WORDS.get(v, v))
     table["by_role"] = table["by_role"].map(by_group)
     if for_markdown:
-        for column in ("text", "label", "by_role"):
+        for column in ("text", "author", "label", "by_role"):
             table[column] = table[column].map(plain)
         table = table.rename(columns=STATEMENT_COLUMNS)
     return table

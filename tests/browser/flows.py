@@ -48,7 +48,7 @@ def start_workshop(page: Page, title: str) -> str:
 
 def join(page: Page, code: str | None, pseudonym: str, role: str) -> None:
     """On the Welcome page: consent and join (``code=None`` in demo mode)."""
-    st.goto_page(page, "Welcome")
+    goto(page, "Welcome")
     join_form = form(page, "A made-up name for today")
     if code is not None:
         join_form.get_by_role("textbox", name="Workshop code").fill(code)
@@ -62,7 +62,7 @@ def join(page: Page, code: str | None, pseudonym: str, role: str) -> None:
 
 def save_view(page: Page, reaction_label: str, reason: str) -> None:
     """'Save my view of this screen' at the bottom of the current page."""
-    view_form = form(page, "Is what this screen shows acceptable to you?")
+    view_form = form(page, "Save my view")
     view_form.get_by_text(reaction_label, exact=True).click()
     view_form.get_by_role("textbox").fill(reason)
     view_form.get_by_role("button", name="Save my view").click()
@@ -87,14 +87,71 @@ def answer_text(page: Page, prompt: str, text: str) -> None:
     st.expect_text(page, "Saved.")
 
 
-def answer_number(page: Page, prompt: str, value: float) -> None:
-    q = form(page, prompt)
-    box = q.get_by_role("spinbutton")
-    box.fill(f"{value:.2f}")
-    box.press("Tab")
-    q.get_by_role("button", name="Save this answer").click()
+def answer_number(page: Page, value: int | None) -> None:
+    """"Where would you draw the line?" on Your views: a whole number per 1,000, or ``None`` for
+    "No line". Not a form: the box and its Save button are found by their keys."""
+    box = page.locator(".st-key-qa_accepted_per_1000 input")
+    if value is None:
+        page.locator(".st-key-qa_accepted_per_1000_none label").click()
+        st.settle(page)
+        expect(box).to_have_value("")
+    else:
+        box.fill(str(value))
+        box.press("Tab")
+        st.settle(page)
+    page.locator(".st-key-save_accepted_per_1000 button").click()
     st.settle(page)
     st.expect_text(page, "Saved.")
+
+
+def open_sidebar(page: Page) -> None:
+    """On a phone the side bar may be closed: open it (the page menu lives there)."""
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    if nav.count() and nav.first.is_visible():
+        return
+    page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button').first.click()
+    expect(nav.first).to_be_visible()
+
+
+def close_sidebar_on_a_phone(page: Page) -> None:
+    """On a phone the open side bar covers the page: close it, as a person would."""
+    if (page.viewport_size or {}).get("width", 1280) >= 700:
+        return
+    close = page.locator('[data-testid="stSidebarCollapseButton"] button')
+    if close.count() and close.first.is_visible():
+        close.first.click()
+        expect(page.locator('[data-testid="stSidebarNav"]').first).not_to_be_in_viewport()
+
+
+def goto(page: Page, title: str) -> None:
+    """Open a page from the menu on any screen size."""
+    open_sidebar(page)
+    st.goto_page(page, title)
+    close_sidebar_on_a_phone(page)
+
+
+def rejoin_code(page: Page) -> str:
+    """The code to come back, as the side bar shows it to a joined person."""
+    open_sidebar(page)
+    caption = page.locator('[data-testid="stSidebar"]').get_by_text(re.compile(r"Code to come back: "))
+    expect(caption).to_be_visible()
+    code = caption.inner_text().split(":", 1)[1].strip()
+    close_sidebar_on_a_phone(page)
+    return code
+
+
+def come_back(page: Page, code: str | None, pseudonym: str, rejoin: str) -> None:
+    """Welcome's "Come back with your code" (``code=None`` in demo mode)."""
+    goto(page, "Welcome")
+    page.get_by_role("tab", name="Come back with your code").click()
+    back = form(page, "Your code to come back")
+    if code is not None:
+        back.get_by_role("textbox", name="Workshop code").fill(code)
+    back.get_by_role("textbox", name="Your made-up name").fill(pseudonym)
+    back.get_by_role("textbox", name="Your code to come back").fill(rejoin)
+    back.get_by_role("button", name="Come back").click()
+    st.settle(page)
+    st.expect_text(page, "Welcome back")
 
 
 def vote_in(page: Page, group: Locator, choice: str = "Agree") -> None:
@@ -113,17 +170,20 @@ def propose(page: Page, text: str) -> None:
 
 
 def withdraw(page: Page) -> None:
-    st.goto_page(page, "Welcome")
+    goto(page, "Welcome")
     expander = page.locator('[data-testid="stExpander"]').filter(has_text="Leave the workshop")
     expander.locator("summary").click()
     expander.locator('[data-testid="stCheckbox"]').click()
     st.settle(page)
     expander.get_by_role("button", name="Delete my answers and leave").click()
     st.settle(page)
-    st.expect_text(page, "Your answers are deleted")
+    st.expect_text(page, "Your answers and votes are deleted")
 
 
 def download(page: Page, button: str) -> bytes:
+    # A page that just learned of new answers redraws once (its watcher looks every 3 s);
+    # click when it has been still for longer than that.
+    st.settle(page, quiet_ms=3500)
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name=button).click()
     path = info.value.path()
