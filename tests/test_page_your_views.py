@@ -55,7 +55,7 @@ def test_every_kind_is_saved_with_the_screen_state(joined):
     submit(at, "should_use")
     at.text_area(key="qa_should_reasons").input("Workers are busy.")
     submit(at, "should_reasons")
-    at.multiselect(key="qa_safeguards_rank").select(SAFEGUARDS[2]).select(SAFEGUARDS[0])
+    rank(at, {2: "1st", 0: "2nd"})
     submit(at, "safeguards_rank")
     options = by_id("recommendations_priority").options
     at.radio(key="qa_recommendations_priority_0").set_value("High")
@@ -259,7 +259,7 @@ def test_every_saved_answer_is_marked_and_filled_in(joined):
     submit(at, "should_use")
     at.text_area(key="qa_should_reasons").input("Families would be watched more.")
     submit(at, "should_reasons")
-    at.multiselect(key="qa_safeguards_rank").select(SAFEGUARDS[1]).select(SAFEGUARDS[4])
+    rank(at, {1: "1st", 4: "2nd"})
     submit(at, "safeguards_rank")
     assert_no_exception(at)
     # Not only the last one: all three answers are marked as saved.
@@ -272,7 +272,8 @@ def test_every_saved_answer_is_marked_and_filled_in(joined):
     assert saved_marks(fresh) == ["should_use", "should_reasons", "safeguards_rank"]
     assert fresh.radio(key="qa_should_use").value == 2
     assert fresh.text_area(key="qa_should_reasons").value == "Families would be watched more."
-    assert fresh.multiselect(key="qa_safeguards_rank").value == [SAFEGUARDS[1], SAFEGUARDS[4]]
+    places = {i: fresh.radio(key=f"qa_safeguards_rank_{i}").value for i in range(len(SAFEGUARDS))}
+    assert places == {0: None, 1: "1st", 2: None, 3: None, 4: "2nd", 5: None}
 
 
 def test_a_failed_save_is_not_marked_saved_and_keeps_retry(joined, monkeypatch):
@@ -298,14 +299,34 @@ def test_a_failed_save_is_not_marked_saved_and_keeps_retry(joined, monkeypatch):
     assert answers(at) == {"should_use": 5}
 
 
-def test_the_ranking_box_says_what_to_do_once():
+def rank(at, places: dict[int, str]) -> None:
+    """Give the checks (by their index in SAFEGUARDS) these places, as a person taps them."""
+    for i, place in places.items():
+        at.radio(key=f"qa_safeguards_rank_{i}").set_value(place)
+
+
+def test_the_ranking_shows_every_check_and_its_places_without_a_drop_down():
     at = new_app().switch_page(PAGE).run()
-    (box,) = [m for m in at.multiselect if m.key == "qa_safeguards_rank"]
-    assert box.label == workshop.RANK_LABEL  # read by screen readers; hidden on screen
-    assert box.proto.placeholder == workshop.RANK_PLACEHOLDER
+    assert not [m for m in at.multiselect if m.key and m.key.startswith("qa_safeguards_rank")]
+    rows = [r for r in at.radio if r.key and r.key.startswith("qa_safeguards_rank_")]
+    assert [r.label for r in rows] == list(SAFEGUARDS)
+    assert all(list(r.options) == list(workshop.RANK_PLACES[: len(SAFEGUARDS)]) for r in rows)
+    assert all(r.value is None for r in rows)
     text = page_text(at)
     assert text.count(by_id("safeguards_rank").help) == 1
-    assert workshop.RANK_NOTE in text
+    assert f"{workshop.RANK_LABEL}. {workshop.RANK_NOTE}" in text
+
+
+def test_two_checks_in_the_same_place_are_not_saved_and_say_why(joined):
+    at = joined
+    rank(at, {0: "1st", 3: "1st"})
+    submit(at, "safeguards_rank")
+    assert_no_exception(at)
+    assert workshop.MSG_RANK_SAME_PLACE in [w.value for w in at.warning]
+    assert "safeguards_rank" not in answers(at)
+    rank(at, {3: "2nd"})
+    submit(at, "safeguards_rank")
+    assert answers(at)["safeguards_rank"] == [SAFEGUARDS[0], SAFEGUARDS[3]]
 
 
 def test_headings_go_down_one_level_at_a_time(joined):

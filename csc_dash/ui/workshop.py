@@ -681,8 +681,11 @@ MSG_NO_ANSWER = "Please give an answer first, or skip this question."
 MSG_LOCKED = "Join a workshop on the Welcome page to save your answers."
 MSG_SAVED_MARK = "Your answer is saved"
 RANK_LABEL = "Your order, most important first"
-RANK_PLACEHOLDER = "Choose the one that matters most, then the next"
-RANK_NOTE = "You do not have to choose them all."
+RANK_NOTE = "You do not have to give every check a place."
+#: The places a check can take in a ranking, shown beside every check (no drop-down to open).
+RANK_PLACES = ("1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th")
+MSG_RANK_SAME_PLACE = "Two checks have the same place. Give each check its own place, then save."
+_SAME_PLACE = object()
 _MISSING = object()
 
 
@@ -737,7 +740,16 @@ def _read_answer(question) -> Any:
     if question.kind == "choice":
         return value if value is not None else _MISSING
     if question.kind == "rank":
-        return list(value) if value else _MISSING
+        places = {
+            option: st.session_state.get(f"{key}_{i}")
+            for i, option in enumerate(question.options)
+            if st.session_state.get(f"{key}_{i}") in RANK_PLACES
+        }
+        if not places:
+            return _MISSING
+        if len(set(places.values())) < len(places):
+            return _SAME_PLACE
+        return sorted(places, key=lambda option: RANK_PLACES.index(places[option]))
     if question.kind == "priority":
         levels = {}
         for i, option in enumerate(question.options):
@@ -761,6 +773,9 @@ def _on_answer(question_id: str, screen: dict[str, Any]) -> None:
     value = _read_answer(question)
     if value is _MISSING:
         session_dict(state.NOTICES)[f"{YOUR_VIEWS}:{question_id}"] = ("warning", MSG_NO_ANSWER)
+        return
+    if value is _SAME_PLACE:
+        session_dict(state.NOTICES)[f"{YOUR_VIEWS}:{question_id}"] = ("warning", MSG_RANK_SAME_PLACE)
         return
     screen = {**screen, "question_id": question_id}
     if question.kind == "number":
@@ -819,16 +834,19 @@ def question_form(
                 label_visibility="collapsed",
             )
         elif question.kind == "rank":
-            st.multiselect(
-                RANK_LABEL,
-                question.options,
-                default=[o for o in (previous or []) if o in question.options],
-                key=key,
-                placeholder=RANK_PLACEHOLDER,
-                select_all=False,  # "select all" would put them in the list's order, not theirs
-                label_visibility="collapsed",
-            )
-            st.caption(RANK_NOTE)
+            # Every check with its places in view (a drop-down hid them, and chosen chips were
+            # cut off on a phone); rows of fixed height, so "Save" stays where it was.
+            order = [o for o in (previous or []) if o in question.options]
+            places = RANK_PLACES[: len(question.options)]
+            st.caption(f"{RANK_LABEL}. {RANK_NOTE}")
+            for i, option in enumerate(question.options):
+                st.radio(
+                    option,
+                    places,
+                    index=order.index(option) if option in order else None,
+                    horizontal=True,
+                    key=f"{key}_{i}",
+                )
         elif question.kind == "priority":
             previous = previous if isinstance(previous, dict) else {}
             for i, option in enumerate(question.options):
