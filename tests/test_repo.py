@@ -29,6 +29,8 @@ def test_no_tracked_file_refers_to_a_folder_outside_the_repo():
     for path in tracked_files():
         if path.suffix in {".gz", ".png"} or path.parent == PUBLIC or not path.exists():
             continue
+        if path == Path(__file__).resolve():  # this file names the patterns it looks for
+            continue
         for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
             if OUTSIDE.search(line) and "noqa: outside-ok" not in line:
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
