@@ -9,7 +9,7 @@ import streamlit as st
 
 from csc_dash import metrics
 from csc_dash.cohort import ScoredCohort
-from csc_dash.ui import loaders, state
+from csc_dash.ui import loaders, state, workshop
 
 #: Above this many referrals an uploaded cohort gets no bootstrap interval (it would be slow).
 BOOTSTRAP_MAX_ROWS = 200_000
@@ -134,6 +134,9 @@ def on_line_step(key: str, thresholds) -> None:
         return
     step = min(max(int(step), 0), len(thresholds) - 1)
     state.put(state.THRESHOLD, float(thresholds[step]))
+    # Only the fragment reruns after a settle (app.py does not), so keep the joined person's
+    # line in the store now: a reload straight after still finds it.
+    workshop.sync_settings()
 
 
 def open_story_of_kind(cohort: ScoredCohort, model: str, kind: str | None) -> bool:

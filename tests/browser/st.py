@@ -50,6 +50,10 @@ def main_text(page: Page) -> str:
 def goto_page(page: Page, title: str) -> None:
     """Click a page in the sidebar navigation and wait for its title."""
     label = page.locator(f'[data-testid="stSidebarNav"] a span[label="{title}"]')
+    if not label.first.is_visible():  # a narrow screen starts with the side bar closed
+        page.locator(
+            '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
+        ).first.click()
     label.first.click()
     settle(page)
 

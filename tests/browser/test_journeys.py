@@ -199,10 +199,16 @@ def test_the_workshop_holds(start_app, new_page, browser):
     # The young person moves the line on Trade-offs and answers "where would you draw it".
     young = pages["Young"]
     flows.goto(young, "Trade-offs")
-    shown = young.locator('[data-testid="stSliderThumbValue"]').first
+    shown = young.locator(".csc-line .line-text")
     before = shown.inner_text()
-    st.press_slider(young, 0, "ArrowRight", times=2)
+    line_control = young.locator(".csc-line input[type=range]")
+    line_control.focus()
+    line_control.press("ArrowRight")
+    line_control.press("ArrowRight")
     expect(shown).not_to_have_text(before)
+    # Once the step settles the server answers with its ranges ("Likely between ..."): the line
+    # has reached the server and the store.
+    expect(young.locator('.csc-line [data-range="missed"]')).to_contain_text("Likely between", timeout=30_000)
     line = shown.inner_text()
     flows.goto(young, "Your views")
     flows.answer_number(young, 37)
@@ -230,7 +236,7 @@ def test_the_workshop_holds(start_app, new_page, browser):
         has=young.locator('[data-testid="stButtonGroup"]')).last
     expect(card.get_by_role("radio", name="Agree", exact=True)).to_have_attribute("aria-checked", "true")
     flows.goto(young, "Trade-offs")
-    expect(young.locator('[data-testid="stSliderThumbValue"]').first).to_have_text(line)
+    expect(young.locator(".csc-line .line-text")).to_have_text(line)
 
     # The worker loses the link (a new browser, no ?p=) and comes back with name and code.
     lost = new_page(server, width=1280)

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from csc_dash import metrics, tradeoffs
 from csc_dash.cohort import load_sample_cohort
+from csc_dash.content.tools import PLAIN_MODEL_NAMES
 from tests.browser import st
 
 pytestmark = pytest.mark.browser
@@ -96,7 +97,7 @@ def test_a_story_button_works_from_the_keyboard(demo_server, new_page):
 def test_a_yes_no_tool_shows_its_figures_without_a_line_to_move(demo_server, new_page):
     page = new_page(demo_server, width=1280, height=1000)
     st.goto_page(page, "Trade-offs")
-    page.get_by_text("Current practice rule").first.click()
+    page.get_by_text(PLAIN_MODEL_NAMES["rule"]).first.click()  # plain view: the plain name
     c = load_sample_cohort("moderate")
     steps = tradeoffs.line_steps(metrics.threshold_table(c.y, c.scores("rule")))
     people = steps.people[0]
