@@ -17,17 +17,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.streamlit_client import FACILITATOR, FACILITATOR_PASSWORD, launch_app
+from benchmarks.streamlit_client import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FACILITATOR,
+    FACILITATOR_PASSWORD,
+    launch_app,
+)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = ("serious", "critical")
 

@@ -19,18 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.streamlit_client import AppServer, app_env, pick_port
+from benchmarks.streamlit_client import CHROMIUM, CHROMIUM_ARGS, AppServer, app_env, pick_port
 
 BUDGET_S = 3.0
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 H1 = '[data-testid="stMain"] h1'
 
 

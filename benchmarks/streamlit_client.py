@@ -59,6 +59,18 @@ MAX_CACHED_AGE = 2
 # Inner fields that hold text a person reads.
 _TEXT_FIELDS = ("body", "label", "text", "caption", "help", "message", "placeholder", "title")
 
+#: Debian's Chromium and the flags it needs here (no sandbox as root; no background calls to
+#: outside hosts, which this machine refuses). Used by the benchmarks and the browser tests.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
 
 class ProtocolError(RuntimeError):
     """The server closed the connection or sent something this client cannot follow."""

@@ -40,10 +40,10 @@ def test_no_tracked_file_refers_to_a_folder_outside_the_repo():
 @pytest.mark.parametrize(
     ("line", "outside"),
     [
-        ("PUBLIC_DATA ?= ../shared/data/public", True),
-        ('PUBLIC = ROOT.parent / "shared" / "data"', True),
-        ("/work/shared/data/public", True),
-        ("Read `../shared/DESIGN.md` first.", True),
+        ("PUBLIC_DATA ?= ../notes/data/public", True),
+        ('PUBLIC = ROOT.parent / "notes" / "data"', True),
+        ("/work/notes/data/public", True),
+        ("Read `../notes/DESIGN.md` first.", True),
         ("PUBLIC_DATA ?= data/public", False),
         ("ROOT = Path(__file__).resolve().parents[1]", False),
         ("see docs/DESIGN.md", False),

@@ -22,17 +22,11 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import streamlit_client
 from benchmarks.streamlit_client import AppServer, launch_app
 
-CHROMIUM = os.environ.get("CSC_DASH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM = os.environ.get("CSC_DASH_CHROMIUM", streamlit_client.CHROMIUM)
+CHROMIUM_ARGS = streamlit_client.CHROMIUM_ARGS
 IN_CI = os.environ.get("CSC_DASH_CI") == "1"
 
 
