@@ -1,0 +1,119 @@
+"""The room's lines: where each role would draw the line, and what that line means per 1,000.
+
+Each person may say where they would draw the line (as flagged referrals in every 1,000, or "no
+line": no tool at all) and how many false alarms they would accept to find one more child. This
+module lays those numbers out by declared role: how many people, how many said "no line", the
+lowest, the middle (median) and the highest, with the quarter points once there are enough
+people, and — for the line — what the middle line means per 1,000 referrals (flagged, false
+alarms, children missed) on the tool being discussed.
+
+Spreads are only summaries of what people said: with fewer than :data:`MIN_PEOPLE` answers in a
+role the middle is still shown (it is what they said) but marked too few to tell a spread, and
+quarter points need :data:`MIN_FOR_QUARTERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+MIN_PEOPLE = 3
+MIN_FOR_QUARTERS = 5
+EVERYONE = "Everyone"
+
+SPREAD_COLUMNS = [
+    "role",
+    "people",  # answered this question (a number or "no line")
+    "no_line",  # of them, said there should be no line (no tool)
+    "lowest",
+    "lower_quarter",
+    "middle",
+    "upper_quarter",
+    "highest",
+    "too_few",  # fewer than MIN_PEOPLE numbers: the spread means little
+]
+MEANING_COLUMNS = ["flagged", "false_alarm", "missed"]
+
+
+def _spread(values: np.ndarray) -> dict[str, float]:
+    if values.size == 0:
+        return dict.fromkeys(
+            ["lowest", "lower_quarter", "middle", "upper_quarter", "highest"], np.nan
+        )
+    quarters = values.size >= MIN_FOR_QUARTERS
+    return {
+        "lowest": float(values.min()),
+        "lower_quarter": float(np.percentile(values, 25)) if quarters else np.nan,
+        "middle": float(np.median(values)),
+        "upper_quarter": float(np.percentile(values, 75)) if quarters else np.nan,
+        "highest": float(values.max()),
+    }
+
+
+def spread_by_role(
+    answers: pd.DataFrame,
+    value_column: str,
+    *,
+    roles: Sequence[str] = (),
+    role_column: str = "role_tag",
+) -> pd.DataFrame:
+    """One row per role (``roles`` first, in that order, then any others), then :data:`EVERYONE`.
+
+    ``answers`` holds one row per person: their role and a number in ``value_column``, missing
+    for "no line". Rows of roles with no answers are left out.
+    """
+    if value_column not in answers.columns or role_column not in answers.columns:
+        raise ValueError(f"answers need the columns {role_column!r} and {value_column!r}")
+    values = pd.to_numeric(answers[value_column], errors="coerce")
+    if (values.isna() & answers[value_column].notna()).any():
+        raise ValueError("each answer is a number, or missing for 'no line'")
+    if np.isinf(values).any() or (values < 0).any():
+        raise ValueError("a line or a count of false alarms is a number of 0 or more")
+    present = list(dict.fromkeys(answers[role_column].dropna()))
+    ordered = [role for role in roles if role in present] + [
+        role for role in present if role not in roles
+    ]
+    rows = []
+    for role, mask in [
+        *((r, answers[role_column] == r) for r in ordered),
+        (EVERYONE, answers.index == answers.index),
+    ]:
+        said = values[mask]
+        numbers = said.dropna().to_numpy(dtype=float)
+        rows.append(
+            {
+                "role": role,
+                "people": int(mask.sum()),
+                "no_line": int(said.isna().sum()),
+                **_spread(numbers),
+                "too_few": numbers.size < MIN_PEOPLE,
+            }
+        )
+    return pd.DataFrame(rows, columns=SPREAD_COLUMNS)
+
+
+def lines_by_role(
+    answers: pd.DataFrame,
+    counts_at: Callable[[int], Mapping[str, int]],
+    *,
+    value_column: str = "accepted_per_1000",
+    roles: Sequence[str] = (),
+    role_column: str = "role_tag",
+) -> pd.DataFrame:
+    """:func:`spread_by_role` for the line, with what each role's middle line means per 1,000.
+
+    ``counts_at(k)`` gives the people counts per 1,000 (``flagged``, ``false_alarm``, ``missed``,
+    ...) when ``k`` in every 1,000 are flagged (e.g. :func:`csc_dash.tradeoffs.people_counts` on
+    the sweep's row for that line). A middle between two whole steps is rounded to the nearer.
+    """
+    spread = spread_by_role(answers, value_column, roles=roles, role_column=role_column)
+    meaning = []
+    for middle in spread["middle"]:
+        if np.isnan(middle):
+            meaning.append(dict.fromkeys(MEANING_COLUMNS, np.nan))
+        else:
+            counts = counts_at(int(np.floor(middle + 0.5)))
+            meaning.append({column: counts[column] for column in MEANING_COLUMNS})
+    return pd.concat([spread, pd.DataFrame(meaning, columns=MEANING_COLUMNS)], axis=1)
