@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from csc_dash import cohort as cohort_mod
-from csc_dash import config, markup, report, tradeoffs
+from csc_dash import config, markup, tradeoffs, transparency
 from csc_dash.ui import loaders, shell, state
 from csc_dash.ui.tradeoffs_widgets import line_words
 
@@ -200,8 +200,8 @@ st.markdown(
 )
 st.download_button(
     "Download the summary (HTML)",
-    data=lambda: report.transparency_summary_html(
-        cohort, model=model, threshold=threshold, n_boot=report.suggested_n_boot(len(cohort))
+    data=lambda: transparency.transparency_summary_html(
+        cohort, model=model, threshold=threshold, n_boot=transparency.suggested_n_boot(len(cohort))
     ),
     file_name="transparency-summary.html",
     mime="text/html",

@@ -1,4 +1,4 @@
-"""Exports for people outside the app: the one-page transparency summary.
+"""The one-page transparency summary: how well one tool works at one line, for people outside the app.
 
 The transparency summary says, for one model and one threshold, how many families per 1,000
 referrals would be flagged, how many of those would be false alarms, how many children would be
@@ -23,6 +23,8 @@ import pandas as pd
 
 from csc_dash import metrics
 from csc_dash.cohort import GROUP_LABELS, ScoredCohort
+from csc_dash.fairness import group_error_rates
+from csc_dash.tradeoffs import average_precision_from_table, people_counts, per_1000_intervals
 
 __all__ = [
     "CANNOT_TELL",
@@ -233,9 +235,6 @@ def transparency_figures(
     precision's interval comes from :func:`average_precision_interval` (score cells, not rows);
     groups come from :func:`csc_dash.fairness.group_error_rates`.
     """
-    from csc_dash.fairness import group_error_rates  # sibling modules, imported when needed
-    from csc_dash.tradeoffs import average_precision_from_table, people_counts, per_1000_intervals
-
     y, s = metrics.check_inputs(cohort.y, cohort.scores(model))
     threshold = float(threshold)
     table = metrics.threshold_table(y, s)  # one sort for the row, average precision, ties
