@@ -71,17 +71,18 @@ if current.source == "upload":
 
 st.header("1. Choose a file", anchor=False)
 st.markdown(
-    "A CSV file with one row per referral, from a test set your model did not learn from:\n"
-    "- an **outcome** column: 1, yes or true if the case went on to a child protection plan or "
-    "care; 0, no or false if not;\n"
-    "- one or more **score** columns: higher means more concern. Scores from 0 to 1 are used as "
-    "they are; other scales (such as bands 1 to 20) are turned into ranks;\n"
-    f"- up to {cohort_mod.MAX_GROUP_COLUMNS} **group** columns, such as age band or ethnicity "
-    f"(at most {cohort_mod.MAX_GROUP_VALUES} groups each);\n"
-    "- a **date** column if you have one, to count the months the referrals span.\n\n"
-    f"Commas or semicolons between columns, UTF-8 text, at least "
-    f"{cohort_mod.MIN_EACH_OUTCOME} referrals that went on to a plan or care and "
-    f"{cohort_mod.MIN_EACH_OUTCOME} that did not."
+    "Choose a CSV file with one row for each referral. Use a test set that your model did not "
+    "learn from. The file needs:\n"
+    "- an **outcome** column. Put 1, yes or true if the child went on to a child protection plan "
+    "or care. Put 0, no or false if not.\n"
+    "- one or more **score** columns. A higher score means more worry. Scores from 0 to 1 are "
+    "used as they are. Other scales, such as bands 1 to 20, are turned into ranks.\n"
+    f"- up to {cohort_mod.MAX_GROUP_COLUMNS} **group** columns, such as age band or ethnicity. "
+    f"Each can have up to {cohort_mod.MAX_GROUP_VALUES} groups.\n"
+    "- a **date** column, if you have one. We use it to count the months.\n\n"
+    "Put commas or semicolons between the columns, and save the text as UTF-8. At least "
+    f"{cohort_mod.MIN_EACH_OUTCOME} referrals must have gone on to a plan or care, and at least "
+    f"{cohort_mod.MIN_EACH_OUTCOME} must not."
 )
 st.caption(LIMITS)
 uploaded = st.file_uploader(
@@ -193,10 +194,11 @@ cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)
 threshold = loaders.current_threshold(cohort, model)
 st.markdown(
-    f"A printable page in plain words for the tool chosen in the sidebar "
-    f"(**{shell.model_label(cohort, model)}**) at the line now in use "
-    f"({line_words(cohort, model)}): how many families are flagged, false alarms and children missed "
-    "per 1,000 referrals, on whom the mistakes fall, and what the numbers cannot tell."
+    f"A page in plain words that you can print. It is for the tool chosen in the side bar "
+    f"(**{shell.model_label(cohort, model)}**). Now {line_words(cohort, model)}. "
+    "The page says how many of every 1,000 referrals are flagged. It says how many of them are "
+    "false alarms, and how many children are missed. It says on whom the mistakes fall, and "
+    "what the numbers cannot tell."
 )
 st.download_button(
     "Download the summary (HTML)",
