@@ -238,15 +238,17 @@ if shell.analyst_view():
             "flagged among those who did not escalate equal. Overall per-1,000 figures are whole "
             "people (largest remainder), as on the Trade-offs page."
         )
-        st.dataframe(table)
+        # Real tables (not canvas grids: a screen reader reads them as tables), each scrolling
+        # sideways in its own box on a phone; every label escaped (group names may be uploaded).
+        st.table(markup.markdown_table(table))
         st.markdown("**Disparity against the largest group** (false alarms, then children missed)")
-        st.dataframe(d_fdr)
-        st.dataframe(d_fnr)
+        st.table(markup.markdown_table(d_fdr))
+        st.table(markup.markdown_table(d_fnr))
         st.markdown("**Per-group thresholds and costs under each preset**")
-        st.dataframe(costs.by_group)
+        st.table(markup.markdown_table(costs.by_group))
         if need_table is not None:
             st.markdown("**The same table against true need** (synthetic only)")
-            st.dataframe(need_table)
+            st.table(markup.markdown_table(need_table))
 
 save_view.save_my_view(
     "fairness",

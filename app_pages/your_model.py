@@ -7,8 +7,8 @@ never passed to a cached function, so no other session can see it.
 import pandas as pd
 import streamlit as st
 
+from csc_dash import atrs, config, markup, tradeoffs, transparency
 from csc_dash import cohort as cohort_mod
-from csc_dash import config, markup, tradeoffs, transparency
 from csc_dash.ui import loaders, shell, state
 from csc_dash.ui.tradeoffs_widgets import line_words
 
@@ -168,14 +168,16 @@ else:
         cols[1].metric("Went on to a plan or care", f"{facts['escalated']:,}")
         cols[2].metric("Per 1,000 referrals", tradeoffs.per_1000(facts["escalated"], facts["referrals"]))
         cols[3].metric("Months spanned", f"{facts['months']:g}")
-        # A table shows column names as plain text, whatever characters they hold.
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "Column": [*candidate.models, *map(candidate.label, candidate.group_columns)],
-                    "Used as": ["score"] * len(candidate.models)
-                    + ["group"] * len(candidate.group_columns),
-                }
+        # A real table; its cells read Markdown, so each column name is escaped to show as typed.
+        st.table(
+            markup.markdown_table(
+                pd.DataFrame(
+                    {
+                        "Column": [*candidate.models, *map(candidate.label, candidate.group_columns)],
+                        "Used as": ["score"] * len(candidate.models)
+                        + ["group"] * len(candidate.group_columns),
+                    }
+                )
             ),
             hide_index=True,
         )
@@ -211,3 +213,47 @@ st.download_button(
     icon=":material/download:",
     key="your_model_summary",
 )
+
+st.header("4. A draft record for the UK transparency standard", anchor=False)
+st.markdown(
+    "Councils in the UK can say in public which tools they use, and how. The form for this is "
+    "the Algorithmic Transparency Recording Standard. We fill in what this test set can tell: "
+    "how well the tool does, for each group, and the line now in use. A person at the council "
+    "must write the rest."
+)
+rationale = st.text_area(
+    "Why this line? (optional, goes into the record)",
+    key="your_model_atrs_rationale",
+    max_chars=2000,
+    placeholder="For example: this is how many referrals two workers can look at again each week.",
+)
+
+
+def _atrs_record() -> tuple[dict, transparency.TransparencyFigures]:
+    figures = transparency.transparency_figures(
+        cohort, model=model, threshold=threshold, n_boot=transparency.suggested_n_boot(len(cohort))
+    )
+    return atrs.atrs_record(figures, rationale=rationale), figures
+
+
+columns = st.columns(2)
+columns[0].download_button(
+    "Download the draft record (web page)",
+    data=lambda: atrs.atrs_html(*_atrs_record()),
+    file_name="transparency-record-draft.html",
+    mime="text/html",
+    on_click="ignore",
+    icon=":material/download:",
+    key="your_model_atrs_html",
+)
+columns[1].download_button(
+    "Download the draft record (JSON)",
+    data=lambda: atrs.atrs_json(_atrs_record()[0]),
+    file_name="transparency-record-draft.json",
+    mime="application/json",
+    on_click="ignore",
+    icon=":material/download:",
+    key="your_model_atrs_json",
+)
+st.markdown("**Still to be written by the council:**")
+st.markdown("\n".join(f"- {prompt}" for prompt in atrs.prompts_left(rationale)))
