@@ -7,7 +7,7 @@ never passed to a cached function, so no other session can see it.
 import pandas as pd
 import streamlit as st
 
-from csc_dash import atrs, config, markup, tradeoffs, transparency
+from csc_dash import atrs, config, markup, tables, tradeoffs, transparency
 from csc_dash import cohort as cohort_mod
 from csc_dash.ui import loaders, shell, state
 from csc_dash.ui.tradeoffs_widgets import line_words
@@ -169,18 +169,16 @@ else:
         cols[2].metric("Per 1,000 referrals", tradeoffs.per_1000(facts["escalated"], facts["referrals"]))
         cols[3].metric("Months spanned", f"{facts['months']:g}")
         # A real table; its cells read Markdown, so each column name is escaped to show as typed.
-        st.table(
-            markup.markdown_table(
-                pd.DataFrame(
-                    {
-                        "Column": [*candidate.models, *map(candidate.label, candidate.group_columns)],
-                        "Used as": ["score"] * len(candidate.models)
-                        + ["group"] * len(candidate.group_columns),
-                    }
-                )
-            ),
-            hide_index=True,
+        ((_title, used_as),) = tables.narrow_tables(
+            pd.DataFrame(
+                {
+                    "Column": [*candidate.models, *map(candidate.label, candidate.group_columns)],
+                    "Used as": ["score"] * len(candidate.models)
+                    + ["group"] * len(candidate.group_columns),
+                }
+            )
         )
+        st.table(used_as, hide_index=True)
         for notice in candidate.notices:
             st.info(markup.markdown_text(notice), icon=":material/info:")
         st.button(

@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from csc_dash.cohort import GROUP_LABELS
 from csc_dash.transparency import (
     CANNOT_TELL,
     GROUPS_LEGEND,
@@ -194,7 +195,7 @@ def atrs_record(
     """
     rationale = (rationale or "").strip() or None
     log = [_decision(d) for d in (decisions or ())]
-    groups = list(fig.groups)
+    groups = [GROUP_LABELS.get(name, name) for name in fig.groups]  # plain names, as typed
     return {
         "metadata": {
             "standard": "Algorithmic Transparency Recording Standard",
@@ -341,6 +342,7 @@ def _decisions_html(log: Sequence[Mapping[str, str]]) -> str:
 
 _EXTRA_CSS = """
 .fields col.name { width: 32%; }
+@media (max-width: 500px) { .fields col.name { width: 42%; } }
 .draft { border: 2px dashed #A35200; padding: .3rem .6rem; }
 """
 

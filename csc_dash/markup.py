@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
-__all__ = ["MARKDOWN_SPECIAL", "WORD_JOINER", "chart_text", "markdown_table", "markdown_text"]
+__all__ = ["MARKDOWN_SPECIAL", "WORD_JOINER", "chart_text", "markdown_text"]
 
 #: Every ASCII character that Markdown, GitHub's extensions or Streamlit's own (``:red[x]``,
 #: ``:material/icon:``, ``$math$``) can read as markup somewhere.
@@ -85,26 +83,3 @@ def chart_text(text: object) -> str:
     """
     return _one_line(text).translate(_CHART_ENTITIES)
 
-
-def _cell(value: object, digits: int) -> str:
-    if isinstance(value, tuple):
-        return ", ".join(_cell(v, digits) for v in value)
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
-def markdown_table(frame: pd.DataFrame, *, digits: int = 3) -> pd.DataFrame:
-    """``frame`` ready for ``st.table``, whose header, index and cells all read Markdown: every
-    value as text (decimals to ``digits`` places, missing as blank) escaped with
-    :func:`markdown_text`, so a group or column name shows exactly as typed."""
-
-    def text(value: object) -> str:
-        return markdown_text(_cell(value, digits))
-
-    out = frame.map(text)
-    out.index = pd.Index([text(v) for v in frame.index], name=text(frame.index.name or ""))
-    out.columns = pd.Index([text(v) for v in frame.columns])
-    return out

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csc_dash import atrs, metrics, transparency
-from csc_dash.cohort import load_sample_cohort, load_scored_csv
+from csc_dash.cohort import GROUP_LABELS, load_sample_cohort, load_scored_csv
 
 N_BOOT = 60
 
@@ -121,6 +121,9 @@ def test_the_record_has_the_standards_sections_and_fields(fig):
     _check_shape(record, SHAPE)
     assert record["metadata"]["standard_version"] == atrs.STANDARD_VERSION == "3.0"
     assert "draft" in record["metadata"]["status"]
+    # The characteristics checked, by their plain names.
+    assert record["tier_2"]["data"]["sensitive_attributes"] == [GROUP_LABELS[c] for c in fig.groups]
+    assert "Ethnicity" in record["tier_2"]["data"]["sensitive_attributes"]
     # Every leaf is JSON's own kind of value; free text is a string or None.
     for path, value in _leaves(record):
         assert value is None or isinstance(value, str | int | float | list | dict), path

@@ -14,13 +14,12 @@ import importlib.util
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import streamlit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csc_dash import cohort, markup, models, synthetic, transparency
+from csc_dash import cohort, models, synthetic, transparency
 from csc_dash.markup import WORD_JOINER, chart_text, markdown_text
 
 # Text heavy in markup characters, addresses and the patterns Streamlit rewrites.
@@ -255,18 +254,3 @@ def test_chart_text_is_the_html_escape_plotly_can_read():
     text = "<b>&</b>"
     assert chart_text(text) == html.escape(text, quote=False)
 
-
-def test_markdown_table_escapes_every_label_and_cell():
-    hostile = "<b>x</b> **bold** [a](http://x.example) :red[y]"
-    frame = pd.DataFrame(
-        {hostile: [0.123456, float("nan")], "n": [3, 4], "group": [hostile, None]},
-        index=pd.Index([hostile, ("A", "B")], name=hostile),
-    )
-    table = markup.markdown_table(frame, digits=2)
-    escaped = markdown_text(hostile)
-    assert list(table.columns) == [escaped, "n", "group"]
-    assert list(table.index) == [escaped, "A, B"] and table.index.name == escaped
-    assert list(table[escaped]) == [markdown_text("0.12"), ""]
-    assert list(table["n"]) == ["3", "4"]
-    assert list(table["group"]) == [escaped, ""]
-    assert frame.iloc[0, 0] == 0.123456  # the frame itself is left as it was
