@@ -37,6 +37,9 @@ OKABE_ITO = MappingProxyType(
         # Orange darkened to 5.6:1 on white: the four kinds of referral are marks a person must
         # see (WCAG 1.4.11 asks 3:1), and plain orange is 2.2:1.
         "dark_orange": "#A35200",
+        # Vermillion darkened to 4.6:1 on white (4.0:1 at worst for red-green colour blindness;
+        # plain vermillion falls to 3.4:1 there).
+        "dark_vermillion": "#C75000",
         "light_grey": "#BBBBBB",
     }
 )
@@ -62,7 +65,7 @@ KIND_STYLE = MappingProxyType(
         "missed": {
             "label": "Child missed: not flagged, but went on to a plan or care",
             "short": "Child missed",
-            "colour": OKABE_ITO["vermillion"],
+            "colour": OKABE_ITO["dark_vermillion"],
             "symbol": "x-thin-open",
             "glyph": "✕",
         },
