@@ -3,13 +3,21 @@ per-group lines would cost, and what changes when the records themselves are bia
 
 import streamlit as st
 
-from csc_dash import fairness, markup
+from csc_dash import fairness, markup, tables
 from csc_dash.charts import KIND_STYLE
 from csc_dash.charts import fairness as charts
 from csc_dash.synthetic import BIAS_LEVELS
 from csc_dash.ui import chart, loaders, save_view, shell, state
 from csc_dash.ui import fairness_cache as cache
 from csc_dash.ui.tradeoffs_widgets import line_caption
+
+
+def _narrow_tables(frame, **options) -> None:
+    """A wide frame as narrow real tables, each under its (escaped) title."""
+    for title, part in tables.narrow_tables(frame, **options):
+        if title:
+            st.markdown(f"*{title}*")
+        st.table(part)
 
 BAND = fairness.DEFAULT_BAND
 
@@ -238,15 +246,17 @@ if shell.analyst_view():
             "flagged among those who did not escalate equal. Overall per-1,000 figures are whole "
             "people (largest remainder), as on the Trade-offs page."
         )
-        st.dataframe(table)
+        # Real tables (not canvas grids, which a screen reader hears as toolbar buttons), cut
+        # into a few columns each so that they fit a phone without a scrolling box.
+        _narrow_tables(table)
         st.markdown("**Disparity against the largest group** (false alarms, then children missed)")
-        st.dataframe(d_fdr)
-        st.dataframe(d_fnr)
+        _narrow_tables(d_fdr)
+        _narrow_tables(d_fnr)
         st.markdown("**Per-group thresholds and costs under each preset**")
-        st.dataframe(costs.by_group)
+        _narrow_tables(costs.by_group, keep=("preset",), width=2, digits=4)
         if need_table is not None:
             st.markdown("**The same table against true need** (synthetic only)")
-            st.dataframe(need_table)
+            _narrow_tables(need_table)
 
 save_view.save_my_view(
     "fairness",

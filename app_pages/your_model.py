@@ -7,8 +7,8 @@ never passed to a cached function, so no other session can see it.
 import pandas as pd
 import streamlit as st
 
+from csc_dash import atrs, config, markup, tables, tradeoffs, transparency
 from csc_dash import cohort as cohort_mod
-from csc_dash import config, markup, report, tradeoffs
 from csc_dash.ui import loaders, shell, state
 from csc_dash.ui.tradeoffs_widgets import line_words
 
@@ -71,17 +71,18 @@ if current.source == "upload":
 
 st.header("1. Choose a file", anchor=False)
 st.markdown(
-    "A CSV file with one row per referral, from a test set your model did not learn from:\n"
-    "- an **outcome** column: 1, yes or true if the case went on to a child protection plan or "
-    "care; 0, no or false if not;\n"
-    "- one or more **score** columns: higher means more concern. Scores from 0 to 1 are used as "
-    "they are; other scales (such as bands 1 to 20) are turned into ranks;\n"
-    f"- up to {cohort_mod.MAX_GROUP_COLUMNS} **group** columns, such as age band or ethnicity "
-    f"(at most {cohort_mod.MAX_GROUP_VALUES} groups each);\n"
-    "- a **date** column if you have one, to count the months the referrals span.\n\n"
-    f"Commas or semicolons between columns, UTF-8 text, at least "
-    f"{cohort_mod.MIN_EACH_OUTCOME} referrals that went on to a plan or care and "
-    f"{cohort_mod.MIN_EACH_OUTCOME} that did not."
+    "Choose a CSV file with one row for each referral. Use a test set that your model did not "
+    "learn from. The file needs:\n"
+    "- an **outcome** column. Put 1, yes or true if the child went on to a child protection plan "
+    "or care. Put 0, no or false if not.\n"
+    "- one or more **score** columns. A higher score means more worry. Scores from 0 to 1 are "
+    "used as they are. Other scales, such as bands 1 to 20, are turned into ranks.\n"
+    f"- up to {cohort_mod.MAX_GROUP_COLUMNS} **group** columns, such as age band or ethnicity. "
+    f"Each can have up to {cohort_mod.MAX_GROUP_VALUES} groups.\n"
+    "- a **date** column, if you have one. We use it to count the months.\n\n"
+    "Put commas or semicolons between the columns, and save the text as UTF-8. At least "
+    f"{cohort_mod.MIN_EACH_OUTCOME} referrals must have gone on to a plan or care, and at least "
+    f"{cohort_mod.MIN_EACH_OUTCOME} must not."
 )
 st.caption(LIMITS)
 uploaded = st.file_uploader(
@@ -167,17 +168,17 @@ else:
         cols[1].metric("Went on to a plan or care", f"{facts['escalated']:,}")
         cols[2].metric("Per 1,000 referrals", tradeoffs.per_1000(facts["escalated"], facts["referrals"]))
         cols[3].metric("Months spanned", f"{facts['months']:g}")
-        # A table shows column names as plain text, whatever characters they hold.
-        st.dataframe(
+        # A real table; its cells read Markdown, so each column name is escaped to show as typed.
+        ((_title, used_as),) = tables.narrow_tables(
             pd.DataFrame(
                 {
                     "Column": [*candidate.models, *map(candidate.label, candidate.group_columns)],
                     "Used as": ["score"] * len(candidate.models)
                     + ["group"] * len(candidate.group_columns),
                 }
-            ),
-            hide_index=True,
+            )
         )
+        st.table(used_as, hide_index=True)
         for notice in candidate.notices:
             st.info(markup.markdown_text(notice), icon=":material/info:")
         st.button(
@@ -193,15 +194,16 @@ cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)
 threshold = loaders.current_threshold(cohort, model)
 st.markdown(
-    f"A printable page in plain words for the tool chosen in the sidebar "
-    f"(**{shell.model_label(cohort, model)}**) at the line now in use "
-    f"({line_words(cohort, model)}): how many families are flagged, false alarms and children missed "
-    "per 1,000 referrals, on whom the mistakes fall, and what the numbers cannot tell."
+    f"A page in plain words that you can print. It is for the tool chosen in the side bar "
+    f"(**{shell.model_label(cohort, model)}**). Now {line_words(cohort, model)}. "
+    "The page says how many of every 1,000 referrals are flagged. It says how many of them are "
+    "false alarms, and how many children are missed. It says on whom the mistakes fall, and "
+    "what the numbers cannot tell."
 )
 st.download_button(
     "Download the summary (HTML)",
-    data=lambda: report.transparency_summary_html(
-        cohort, model=model, threshold=threshold, n_boot=report.suggested_n_boot(len(cohort))
+    data=lambda: transparency.transparency_summary_html(
+        cohort, model=model, threshold=threshold, n_boot=transparency.suggested_n_boot(len(cohort))
     ),
     file_name="transparency-summary.html",
     mime="text/html",
@@ -209,3 +211,47 @@ st.download_button(
     icon=":material/download:",
     key="your_model_summary",
 )
+
+st.header("4. A draft record for the UK transparency standard", anchor=False)
+st.markdown(
+    "Councils in the UK can say in public which tools they use, and how. The form for this is "
+    "the Algorithmic Transparency Recording Standard. We fill in what this test set can tell: "
+    "how well the tool does, for each group, and the line now in use. A person at the council "
+    "must write the rest."
+)
+rationale = st.text_area(
+    "Why this line? (optional, goes into the record)",
+    key="your_model_atrs_rationale",
+    max_chars=2000,
+    placeholder="For example: this is how many referrals two workers can look at again each week.",
+)
+
+
+def _atrs_record() -> tuple[dict, transparency.TransparencyFigures]:
+    figures = transparency.transparency_figures(
+        cohort, model=model, threshold=threshold, n_boot=transparency.suggested_n_boot(len(cohort))
+    )
+    return atrs.atrs_record(figures, rationale=rationale), figures
+
+
+columns = st.columns(2)
+columns[0].download_button(
+    "Download the draft record (web page)",
+    data=lambda: atrs.atrs_html(*_atrs_record()),
+    file_name="transparency-record-draft.html",
+    mime="text/html",
+    on_click="ignore",
+    icon=":material/download:",
+    key="your_model_atrs_html",
+)
+columns[1].download_button(
+    "Download the draft record (JSON)",
+    data=lambda: atrs.atrs_json(_atrs_record()[0]),
+    file_name="transparency-record-draft.json",
+    mime="application/json",
+    on_click="ignore",
+    icon=":material/download:",
+    key="your_model_atrs_json",
+)
+st.markdown("**Still to be written by the council:**")
+st.markdown("\n".join(f"- {prompt}" for prompt in atrs.prompts_left(rationale)))

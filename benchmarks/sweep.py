@@ -85,7 +85,7 @@ def transparency_rows(n: int = 1_000_000) -> list[dict]:
     """
     import pandas as pd
 
-    from csc_dash import report
+    from csc_dash import transparency
     from csc_dash.cohort import ScoredCohort
     from csc_dash.fairness import group_error_rates
 
@@ -94,9 +94,9 @@ def transparency_rows(n: int = 1_000_000) -> list[dict]:
     frame = pd.DataFrame({"outcome": y, "score_a": s, "region": rng.choice(list("NSEW"), n)})
     cohort = ScoredCohort(frame=frame, score_columns={"a": "score_a"}, model_labels={"a": "A"},
                           group_columns=("region",), source="upload", months=12.0)
-    n_boot = report.suggested_n_boot(n)
+    n_boot = transparency.suggested_n_boot(n)
     t = metrics.threshold_for_top_share(s, 0.1)
-    after = _best_of(lambda: report.transparency_figures(cohort, model="a", threshold=t, groups=[], n_boot=n_boot), 1)
+    after = _best_of(lambda: transparency.transparency_figures(cohort, model="a", threshold=t, groups=[], n_boot=n_boot), 1)
 
     def before():
         flagged = s >= t

@@ -19,7 +19,7 @@ import streamlit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csc_dash import cohort, models, report, synthetic
+from csc_dash import cohort, models, synthetic, transparency
 from csc_dash.markup import WORD_JOINER, chart_text, markdown_text
 
 # Text heavy in markup characters, addresses and the patterns Streamlit rewrites.
@@ -172,8 +172,8 @@ def test_markdown_text_against_a_commonmark_parser(text):
 
 def test_one_markdown_escaper():
     assert workshop_plain("**x** [y](z)") == markdown_text("**x** [y](z)")
-    # The report's older escaper is gone: the upload page's messages use markdown_text too.
-    assert not hasattr(report, "escape_markdown")
+    # The transparency summary's older escaper is gone: the upload page's messages use markdown_text too.
+    assert not hasattr(transparency, "escape_markdown")
 
 
 def workshop_plain(text):
@@ -253,3 +253,4 @@ def test_chart_text_twice_is_still_safe(text):
 def test_chart_text_is_the_html_escape_plotly_can_read():
     text = "<b>&</b>"
     assert chart_text(text) == html.escape(text, quote=False)
+

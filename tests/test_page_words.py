@@ -27,9 +27,7 @@ REFERENCE_STARTS = ("Source:", "Contains public sector information")
 #: The Glossary is where the technical words are explained, so they appear there by design.
 JARGON_FREE_PAGES_EXCEPT = {"Glossary"}
 #: Long texts owned by other engineers that still read above grade 8 (reported, not hidden).
-KNOWN_HARD = {
-    "Your own model": 2,  # the file format description, the report button's description
-}
+KNOWN_HARD: dict[str, int] = {}
 
 #: Extra screens beyond a page's first view: Root causes' other parts, a child's story open.
 SCREENS = [(spec.title, spec.path, {}) for spec in pw.demo_pages()] + [

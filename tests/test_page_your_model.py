@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from csc_dash import atrs, markup
 from csc_dash import cohort as cohort_mod
-from csc_dash import markup
 from csc_dash.ui import navigation, shell, state
 from tests.helpers import assert_no_exception, page_text
 from tests.workshop_helpers import fast_bcrypt  # noqa: F401 - a fixture
@@ -185,6 +185,34 @@ def test_summary_download_is_offered(app_test):
     assert buttons and buttons[0].proto.label == "Download the summary (HTML)"
 
 
+def test_the_draft_transparency_record_is_offered_with_what_is_left_to_write(app_test):
+    at = _open(app_test)
+    labels = [el.proto.label for el in at.get("download_button")]
+    assert "Download the draft record (web page)" in labels
+    assert "Download the draft record (JSON)" in labels
+    text = page_text(at)
+    for prompt in atrs.FIELD_PROMPTS.values():
+        assert prompt in text
+    # A rationale typed in the box is the record's; its prompt leaves the list.
+    box = at.text_area(key="your_model_atrs_rationale")
+    box.input("*Two* workers can look again <b>each week</b>.").run()
+    assert_no_exception(at)
+    text = page_text(at)
+    assert atrs.FIELD_PROMPTS[atrs.RATIONALE_FIELD] not in text
+    assert "*Two*" not in text and "<b>" not in text  # what was typed is not shown as Markdown
+    assert at.text_area(key="your_model_atrs_rationale").value.startswith("*Two*")
+
+
+def test_the_column_list_is_a_real_table_with_names_as_typed(app_test):
+    at = _upload(_open(app_test), _csv())
+    _button(at, "Check this file").click().run()
+    assert_no_exception(at)
+    assert not at.dataframe
+    table = next(el.value for el in at.table if markup.markdown_text("Used as") in el.value.columns)
+    names = list(table[markup.markdown_text("Column")])
+    assert markup.markdown_text("<b>team</b>") in names and "<b>team</b>" not in names
+
+
 def test_the_upload_stays_in_the_session_only(app_test):
     at = _upload(_open(app_test), _csv())
     _button(at, "Check this file").click().run()
@@ -207,7 +235,12 @@ def test_size_setting_reaches_the_uploader(app_test, monkeypatch):
     assert at.file_uploader(key="your_model_file").proto.max_upload_size_mb == 3
 
 
-STEPS = ["1. Choose a file", "2. Which column is which?", "3. A one-page summary to share"]
+STEPS = [
+    "1. Choose a file",
+    "2. Which column is which?",
+    "3. A one-page summary to share",
+    "4. A draft record for the UK transparency standard",
+]
 
 
 def test_the_steps_are_numbered_in_order_before_and_after_a_file(app_test):

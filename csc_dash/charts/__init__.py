@@ -1,7 +1,9 @@
 """Plotly figure builders: frames in, ``go.Figure`` out, no computing.
 
 Shared here: the colour-blind-safe palette (Okabe–Ito) and the four kinds of outcome, each with
-a colour *and* a shape so colour is never the only cue.
+a colour *and* a shape so colour is never the only cue. Each kind's colour is at least 3:1 against
+white for everyone: tests/test_people_picture_colours.py simulates protanopia, deuteranopia and
+tritanopia (Machado et al. 2009) and greyscale, for these colours and the people picture's.
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ OKABE_ITO = MappingProxyType(
         "reddish_purple": "#CC79A7",
         "black": "#000000",
         "grey": "#767676",  # 4.5:1 on white, for text-like marks
+        # Orange darkened to 5.6:1 on white: the four kinds of referral are marks a person must
+        # see (WCAG 1.4.11 asks 3:1), and plain orange is 2.2:1.
+        "dark_orange": "#A35200",
+        # Vermillion darkened to 4.6:1 on white (4.0:1 at worst for red-green colour blindness;
+        # plain vermillion falls to 3.4:1 there).
+        "dark_vermillion": "#C75000",
         "light_grey": "#BBBBBB",
     }
 )
@@ -50,21 +58,21 @@ KIND_STYLE = MappingProxyType(
         "false_alarm": {
             "label": "False alarm: flagged, but did not go on to a plan or care",
             "short": "False alarm",
-            "colour": OKABE_ITO["orange"],
+            "colour": OKABE_ITO["dark_orange"],
             "symbol": "triangle-up",
             "glyph": "▲",
         },
         "missed": {
             "label": "Child missed: not flagged, but went on to a plan or care",
             "short": "Child missed",
-            "colour": OKABE_ITO["vermillion"],
+            "colour": OKABE_ITO["dark_vermillion"],
             "symbol": "x-thin-open",
             "glyph": "✕",
         },
         "not_flagged": {
             "label": "Not flagged, and did not go on to a plan or care",
             "short": "Not flagged, no plan",
-            "colour": OKABE_ITO["light_grey"],
+            "colour": OKABE_ITO["grey"],
             "symbol": "circle-open",
             "glyph": "○",
         },

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from csc_dash.charts import OKABE_ITO, base_layout
+from csc_dash.charts import KIND_STYLE, OKABE_ITO, base_layout
 from csc_dash.markup import chart_text
 
 __all__ = ["TOO_FEW", "change_bars", "comparison_dots", "disparity_dots", "rate_dots"]
@@ -180,8 +180,8 @@ def disparity_dots(
     import plotly.graph_objects as go
 
     styles = [
-        {"colour": OKABE_ITO["orange"], "symbol": "triangle-up"},
-        {"colour": OKABE_ITO["vermillion"], "symbol": "x"},
+        {"colour": KIND_STYLE["false_alarm"]["colour"], "symbol": "triangle-up"},
+        {"colour": KIND_STYLE["missed"]["colour"], "symbol": "x"},
         {"colour": OKABE_ITO["blue"], "symbol": "circle"},
     ]
     first = next(iter(frames.values()))
@@ -323,8 +323,8 @@ def change_bars(frame: pd.DataFrame):
         for label, few in zip(frame["label"], frame["too_few"], strict=True)
     ]
     series = [
-        ("change_false_alarms_per_1000", "Change in false alarms", OKABE_ITO["orange"], "/"),
-        ("change_missed_per_1000", "Change in children missed", OKABE_ITO["vermillion"], "x"),
+        ("change_false_alarms_per_1000", "Change in false alarms", KIND_STYLE["false_alarm"]["colour"], "/"),
+        ("change_missed_per_1000", "Change in children missed", KIND_STYLE["missed"]["colour"], "x"),
     ]
     fig = go.Figure()
     for column, name, colour, pattern in series:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.accessibility import JOINED_PAGES, PageAudit, audit_app
+from benchmarks.accessibility import JOINED_PAGES, PageAudit, audit, audit_app
+from tests.browser import flows, st
 
 pytestmark = pytest.mark.browser
 
@@ -37,4 +38,41 @@ def test_joined_participant_pages(browser, demo_server):
 def test_every_page_signed_in_as_facilitator(browser, staff_server):
     audits = audit_app(browser, staff_server.url, "facilitator", sign_in=True)
     assert "Facilitator" in {a.page for a in audits}
+    check(audits)
+
+
+#: Every real table's own box: wider inside than outside means a sideways scroll.
+_OVERFLOWING_TABLES = """() => [...document.querySelectorAll('.stTable')]
+  .map(t => t.firstElementChild)
+  .filter(box => box.scrollWidth > box.clientWidth + 1)
+  .map(box => box.innerText.slice(0, 60))"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_analyst_tables_and_an_uploaded_file(new_page, demo_server, tmp_path, width):
+    # The analyst tables (Fairness in "All the numbers") and the list of an uploaded file's
+    # columns are real tables that fit: nothing for axe to find, and no table scrolls sideways.
+    csv = tmp_path / "scores.csv"
+    rows = ["outcome,<b>my score</b>,*team* :red[x]"]
+    rows += [f"{i % 5 == 0:d},{(i * 37 % 100) / 100},{'North' if i % 2 else 'South'}" for i in range(300)]
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    page = new_page(demo_server, width=width, height=900)
+    flows.goto(page, "Your own model")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv))
+    st.settle(page)
+    page.get_by_role("button", name="Check this file").click()
+    st.settle(page)
+    st.expect_text(page, "This file can be used.")
+    assert page.locator(".stTable").count() >= 1
+    audits = [audit(page, f"upload, {width}px", "Your own model")]
+    assert page.evaluate(_OVERFLOWING_TABLES) == []
+    flows.open_sidebar(page)
+    page.get_by_text("All the numbers").click()
+    st.settle(page)
+    flows.goto(page, "Fairness")
+    st.expect_text(page, "For analysts: the full table")
+    assert page.locator('[data-testid="stDataFrame"]').count() == 0
+    assert page.locator(".stTable").count() > 10
+    audits.append(audit(page, f"analyst, {width}px", "Fairness"))
+    assert page.evaluate(_OVERFLOWING_TABLES) == []
     check(audits)

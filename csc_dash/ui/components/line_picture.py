@@ -28,13 +28,24 @@ from csc_dash.charts import KIND_STYLE
 
 _HERE = Path(__file__).parent
 
-#: Colours of the people: each at least 3:1 against white (WCAG 1.4.11), and each kind with its
-#: own look in grey as well (solid, striped, hollow with a cross, hollow and thin).
-PERSON_COLOURS = {
-    "true_alarm": "#0072B2",  # 5.2:1
-    "false_alarm": "#A35200",  # 5.6:1
-    "missed": "#C75000",  # 4.6:1
-    "not_flagged": "#767676",  # 4.5:1
+#: Colours of the people: the palette's, each at least 3:1 against white (WCAG 1.4.11) for every
+#: kind of colour vision (tests/test_people_picture_colours.py).
+PERSON_COLOURS = {kind: KIND_STYLE[kind]["colour"] for kind in tradeoffs.KIND_ORDER}
+
+#: Each kind's look, so that no two kinds differ by colour alone (in grey, or for a person who
+#: does not see red or green, the look still tells them apart): a look is a list of
+#: (part of the person, CSS declarations). The parts are in ``_PERSON``.
+PERSON_LOOKS = {
+    "true_alarm": ("solid", ()),
+    "false_alarm": ("striped", ((".stripes", "stroke: #fff; visibility: visible;"),)),
+    "missed": (
+        "hollow, with a cross",
+        (
+            (".head, .body", "fill: #fff; stroke-width: 3;"),
+            (".cross", "stroke: var(--ink); visibility: visible;"),
+        ),
+    ),
+    "not_flagged": ("hollow, thin", ((".head, .body", "fill: #fff; stroke-width: 1.5;"),)),
 }
 
 _PERSON = (
@@ -98,6 +109,11 @@ def _css() -> str:
     rules = []
     for kind, colour in PERSON_COLOURS.items():
         rules.append(f'[data-kind="{kind}"] {{ --ink: {colour}; }}')
+        for part, declarations in PERSON_LOOKS[kind][1]:
+            selector = ", ".join(
+                f'.csc-line g[data-kind="{kind}"] {p.strip()}' for p in part.split(",")
+            )
+            rules.append(f"{selector} {{ {declarations} }}")
     return (_HERE / "line_picture.css").read_text(encoding="utf-8") + "\n".join(rules)
 
 

@@ -1,4 +1,4 @@
-"""Exports for people outside the app: the one-page transparency summary.
+"""The one-page transparency summary: how well one tool works at one line, for people outside the app.
 
 The transparency summary says, for one model and one threshold, how many families per 1,000
 referrals would be flagged, how many of those would be false alarms, how many children would be
@@ -23,6 +23,8 @@ import pandas as pd
 
 from csc_dash import metrics
 from csc_dash.cohort import GROUP_LABELS, ScoredCohort
+from csc_dash.fairness import group_error_rates
+from csc_dash.tradeoffs import average_precision_from_table, people_counts, per_1000_intervals
 
 __all__ = [
     "CANNOT_TELL",
@@ -31,11 +33,17 @@ __all__ = [
     "NO_GROUPS_LINE",
     "PER_1000_ROWS",
     "TransparencyFigures",
+    "PAGE_CSS",
+    "SUMMARY_CSP",
+    "TOO_FEW",
     "average_precision_interval",
+    "group_table_html",
+    "per_1000_table_html",
     "render_summary",
     "suggested_n_boot",
     "transparency_figures",
     "transparency_summary_html",
+    "whole_people_range",
 ]
 
 #: The four per-1,000 figures, in the order the summary shows them, with their plain names.
@@ -79,6 +87,7 @@ GROUPS_LEGEND = (
     "went on to a plan or care. The likely range is in brackets. When a group is small, we say so."
 )
 TOO_FEW = "Too few to tell"
+
 
 @dataclass(frozen=True)
 class TransparencyFigures:
@@ -233,9 +242,6 @@ def transparency_figures(
     precision's interval comes from :func:`average_precision_interval` (score cells, not rows);
     groups come from :func:`csc_dash.fairness.group_error_rates`.
     """
-    from csc_dash.fairness import group_error_rates  # sibling modules, imported when needed
-    from csc_dash.tradeoffs import average_precision_from_table, people_counts, per_1000_intervals
-
     y, s = metrics.check_inputs(cohort.y, cohort.scores(model))
     threshold = float(threshold)
     table = metrics.threshold_table(y, s)  # one sort for the row, average precision, ties
@@ -284,7 +290,7 @@ def transparency_figures(
 
 # --- Writing ----------------------------------------------------------------------------------
 
-_CSS = """
+PAGE_CSS = """
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #1a1a1a;
@@ -326,13 +332,6 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _number(value: float) -> str:
-    """A per-1,000 or per-100 figure: whole numbers, one decimal below 10."""
-    if value is None or not np.isfinite(value):
-        return TOO_FEW
-    return f"{value:,.0f}" if abs(value) >= 10 or value == 0 else f"{value:.1f}"
-
-
 def _per_100(value: float) -> str:
     """An 'out of 100' figure: whole numbers, one decimal below 1 (so 0.4 does not read as 0)."""
     if not np.isfinite(value):
@@ -340,21 +339,20 @@ def _per_100(value: float) -> str:
     return f"{value:.0f}" if abs(value) >= 1 or value == 0 else f"{value:.1f}"
 
 
-def _range(low: float, high: float) -> str:
+def whole_people_range(low: float, high: float) -> tuple[int, int] | None:
+    """A per-1,000 range rounded outwards to whole people, as the Trade-offs page says it
+    (:func:`csc_dash.tradeoffs.interval_text`); ``None`` when there is none (too few to tell)."""
     if not (np.isfinite(low) and np.isfinite(high)):
-        return TOO_FEW
-    return f"{_number(low)} to {_number(high)}"
+        return None
+    return int(np.floor(low + 1e-9)), int(np.ceil(high - 1e-9))
 
 
 def _outward(low: float, high: float) -> str:
-    """A per-1,000 range rounded outwards to whole people, as the Trade-offs page says it
-    (:func:`csc_dash.tradeoffs.interval_text`)."""
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return TOO_FEW
-    return f"{int(np.floor(low + 1e-9)):,} to {int(np.ceil(high - 1e-9)):,}"
+    whole = whole_people_range(low, high)
+    return TOO_FEW if whole is None else f"{whole[0]:,} to {whole[1]:,}"
 
 
-def _per_1000_table(fig: TransparencyFigures) -> str:
+def per_1000_table_html(fig: TransparencyFigures) -> str:
     rows = []
     for column, label in PER_1000_ROWS:
         low, high = fig.intervals[column]
@@ -385,7 +383,7 @@ SUMMARY_CSP = (
 )
 
 
-def _group_table(column: str, table: pd.DataFrame) -> str:
+def group_table_html(column: str, table: pd.DataFrame) -> str:
     name = GROUP_LABELS.get(column, column)
     head = "".join(f'<th scope="col">{_e(label)}</th>' for _rate, label in _GROUP_RATES)
     rows = []
@@ -459,7 +457,7 @@ def render_summary(fig: TransparencyFigures) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta http-equiv="Content-Security-Policy" content="{SUMMARY_CSP}">',
         f"<title>How well does this tool work? {_e(fig.model_label)}</title>",
-        f"<style>{_CSS}</style></head><body><main>",
+        f"<style>{PAGE_CSS}</style></head><body><main>",
         "<h1>How well does this tool work?</h1>",
         f'<p class="lead">Tool: <strong>{_e(fig.model_label)}</strong>. '
         f"It was tested on {fig.referrals:,} referrals from {_e(where)}. "
@@ -468,7 +466,7 @@ def render_summary(fig: TransparencyFigures) -> str:
         '<p class="never">The tool helps people think. It never decides what happens to a '
         "family. People do.</p>",
         "<section><h2>What the tool gets right and wrong</h2>",
-        _per_1000_table(fig),
+        per_1000_table_html(fig),
         (
             f"<p>Of the families it flags, {_e(_in_10(row['precision']))} went on to a plan or "
             f"care. Of the children who went on to a plan or care, it flags "
@@ -493,7 +491,7 @@ def render_summary(fig: TransparencyFigures) -> str:
     if fig.groups:
         parts.append(f"<p>{_e(GROUPS_LEGEND)}</p>")
         parts.append('<div class="groups">')
-        parts.extend(_group_table(column, table) for column, table in fig.groups.items())
+        parts.extend(group_table_html(column, table) for column, table in fig.groups.items())
         parts.append("</div>")
     else:
         parts.append(f"<p>{_e(NO_GROUPS_LINE)}</p>")

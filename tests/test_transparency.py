@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import average_precision_score
 
-from csc_dash import markup, metrics, report, tradeoffs
+from csc_dash import markup, metrics, tradeoffs, transparency
 from csc_dash.cohort import ScoredCohort, load_sample_cohort
 from csc_dash.fairness import group_error_rates
 from csc_dash.tradeoffs import people_counts
@@ -98,9 +98,9 @@ def _plain_text(page: str) -> str:
 def test_figures_equal_threshold_table_and_group_error_rates(sample, model, share):
     y, s = sample.y, sample.scores(model)
     threshold = metrics.threshold_for_top_share(s, share)
-    fig = report.transparency_figures(sample, model=model, threshold=threshold, n_boot=N_BOOT)
+    fig = transparency.transparency_figures(sample, model=model, threshold=threshold, n_boot=N_BOOT)
     expected = metrics.lookup(metrics.threshold_table(y, s), threshold)
-    for column, _label in report.PER_1000_ROWS:
+    for column, _label in transparency.PER_1000_ROWS:
         assert fig.row[column] == pytest.approx(expected[column], rel=1e-12)
     for column in ("precision", "recall", "flagged", "tp", "fp", "fn"):
         assert fig.row[column] == pytest.approx(expected[column], rel=1e-12, nan_ok=True)
@@ -118,10 +118,10 @@ def test_ranges_are_the_ones_trade_offs_shows_at_the_same_line(sample):
     function gives both, whatever the number of draws asked for."""
     y, s = sample.y, sample.scores("structured")
     t = metrics.threshold_for_top_share(s, 0.1)
-    fig = report.transparency_figures(sample, model="structured", threshold=t, groups=[], n_boot=N_BOOT, random_state=7)
+    fig = transparency.transparency_figures(sample, model="structured", threshold=t, groups=[], n_boot=N_BOOT, random_state=7)
     on_screen = tradeoffs.per_1000_intervals(metrics.lookup(metrics.threshold_table(y, s), t))
-    page = report.render_summary(fig)
-    for column, label in report.PER_1000_ROWS:
+    page = transparency.render_summary(fig)
+    for column, label in transparency.PER_1000_ROWS:
         key = {"flagged_per_1000": "flagged", "true_alarms_per_1000": "true_alarm",
                "false_alarms_per_1000": "false_alarm", "missed_per_1000": "missed"}[column]
         assert fig.intervals[column] == on_screen[key]
@@ -140,7 +140,7 @@ def _close_intervals(a, b, *, share):
 def test_average_precision_interval_matches_the_row_bootstrap(sample):
     """Drawing cell counts from a multinomial is resampling rows: the same distribution."""
     y, s = sample.y, sample.scores("structured")
-    cells = report.average_precision_interval(y, s, n_boot=600, random_state=3)
+    cells = transparency.average_precision_interval(y, s, n_boot=600, random_state=3)
     rows = metrics.bootstrap_interval(metrics.average_precision, y, s, n_boot=600, random_state=4)
     _close_intervals(cells, rows, share=0.2)
     assert cells[0] <= metrics.average_precision(y, s) <= cells[1]
@@ -152,8 +152,8 @@ def test_average_precision_interval_on_many_distinct_scores_matches_the_row_boot
     n = 40_000
     y = (rng.random(n) < 0.05).astype(int)
     s = np.clip(rng.beta(2, 6, n) + 0.15 * y, 0, 1)
-    assert len(np.unique(s)) > report.MAX_AP_CELLS
-    cells = report.average_precision_interval(y, s, n_boot=400, random_state=1)
+    assert len(np.unique(s)) > transparency.MAX_AP_CELLS
+    cells = transparency.average_precision_interval(y, s, n_boot=400, random_state=1)
     rows = metrics.bootstrap_interval(metrics.average_precision, y, s, n_boot=400, random_state=2)
     _close_intervals(cells, rows, share=0.25)
     assert cells[0] <= average_precision_score(y, s) <= cells[1]
@@ -162,15 +162,15 @@ def test_average_precision_interval_on_many_distinct_scores_matches_the_row_boot
 def test_average_precision_interval_is_too_few_to_tell_without_positives_in_most_draws():
     y = np.zeros(400, dtype=int)
     s = np.linspace(0, 1, 400)
-    low, high = report.average_precision_interval(y, s, n_boot=200)
+    low, high = transparency.average_precision_interval(y, s, n_boot=200)
     assert np.isnan(low) and np.isnan(high)
 
 
 def test_summary_shows_the_figures(sample):
     t = metrics.threshold_for_top_share(sample.scores("structured"), 0.1)
-    page = report.transparency_summary_html(sample, model="structured", threshold=t, n_boot=N_BOOT)
-    fig = report.transparency_figures(sample, model="structured", threshold=t, n_boot=N_BOOT)
-    for column, label in report.PER_1000_ROWS:
+    page = transparency.transparency_summary_html(sample, model="structured", threshold=t, n_boot=N_BOOT)
+    fig = transparency.transparency_figures(sample, model="structured", threshold=t, n_boot=N_BOOT)
+    for column, label in transparency.PER_1000_ROWS:
         low, high = fig.intervals[column]
         shown = people_counts(fig.row)[{
             "flagged_per_1000": "flagged",
@@ -200,10 +200,10 @@ def test_summary_shows_the_figures(sample):
 
 def test_groups_come_in_the_fairness_pages_order(sample):
     """"<1" first, "5-9" before "10-15": the natural order of group_error_rates, as on Fairness."""
-    fig = report.transparency_figures(
+    fig = transparency.transparency_figures(
         sample, model="structured", threshold=0.1, groups=["age_band", "deprivation_decile"], n_boot=20
     )
-    page = report.render_summary(fig)
+    page = transparency.render_summary(fig)
     blocks = _blocks(page)
     for column, table in fig.groups.items():
         labels = [str(v) for v in table["label"]]
@@ -214,24 +214,24 @@ def test_groups_come_in_the_fairness_pages_order(sample):
 
 
 def test_nobody_flagged_is_said_plainly(sample):
-    page = report.transparency_summary_html(sample, model="rule", threshold=2.0, n_boot=N_BOOT)
-    assert report.NOBODY_FLAGGED in page
+    page = transparency.transparency_summary_html(sample, model="rule", threshold=2.0, n_boot=N_BOOT)
+    assert transparency.NOBODY_FLAGGED in page
 
 
 def test_too_few_to_tell_and_no_groups():
     small = _upload(200, values=("A",) * 20 + ("tiny",))
-    page = report.transparency_summary_html(small, model="my score", threshold=0.5, n_boot=N_BOOT)
-    fig = report.transparency_figures(small, model="my score", threshold=0.5, n_boot=N_BOOT)
+    page = transparency.transparency_summary_html(small, model="my score", threshold=0.5, n_boot=N_BOOT)
+    fig = transparency.transparency_figures(small, model="my score", threshold=0.5, n_boot=N_BOOT)
     assert bool(fig.groups["team"].loc["tiny", "too_few"])
-    assert report.TOO_FEW in page
+    assert transparency.TOO_FEW in page
     bare = ScoredCohort(
         frame=small.frame[["outcome", "my score"]],
         score_columns={"my score": "my score"},
         model_labels={"my score": "my score"},
         source="upload",
     )
-    page = report.transparency_summary_html(bare, model="my score", threshold=0.5, n_boot=N_BOOT)
-    assert report.NO_GROUPS_LINE in page
+    page = transparency.transparency_summary_html(bare, model="my score", threshold=0.5, n_boot=N_BOOT)
+    assert transparency.NO_GROUPS_LINE in page
 
 
 # --------------------------------------------------------------------------------------------
@@ -258,7 +258,7 @@ def test_hostile_names_and_values_are_escaped(hostile):
         source="upload",
         notices=(f"The scores in '{hostile}' were turned into ranks.",),
     )
-    page = report.transparency_summary_html(cohort, model=hostile, threshold=0.5, n_boot=50)
+    page = transparency.transparency_summary_html(cohort, model=hostile, threshold=0.5, n_boot=50)
     assert hostile not in page
     assert html.escape(hostile) in page
     assert "<script" not in page.lower()
@@ -270,7 +270,7 @@ def test_hostile_names_and_values_are_escaped(hostile):
 
 
 def test_self_contained_and_printable(sample):
-    page = report.transparency_summary_html(sample, model="text", threshold=0.1, n_boot=N_BOOT)
+    page = transparency.transparency_summary_html(sample, model="text", threshold=0.1, n_boot=N_BOOT)
     assert page.startswith("<!DOCTYPE html>")
     assert '<meta charset="utf-8">' in page
     assert "@media print" in page and "@page" in page
@@ -281,8 +281,8 @@ def test_self_contained_and_printable(sample):
 
 
 def test_same_inputs_same_page(sample):
-    a = report.transparency_summary_html(sample, model="rule", threshold=0.5, n_boot=100, random_state=3)
-    b = report.transparency_summary_html(sample, model="rule", threshold=0.5, n_boot=100, random_state=3)
+    a = transparency.transparency_summary_html(sample, model="rule", threshold=0.5, n_boot=100, random_state=3)
+    b = transparency.transparency_summary_html(sample, model="rule", threshold=0.5, n_boot=100, random_state=3)
     assert a == b
 
 
@@ -295,7 +295,7 @@ def test_same_inputs_same_page(sample):
 def test_reading_level(sample, which):
     cohort = sample if which == "sample" else _upload()
     model = "structured" if which == "sample" else "my score"
-    page = report.transparency_summary_html(cohort, model=model, threshold=0.2, n_boot=N_BOOT)
+    page = transparency.transparency_summary_html(cohort, model=model, threshold=0.2, n_boot=N_BOOT)
     text = _plain_text(page)
     assert textstat.flesch_kincaid_grade(text) <= 8
     for block in _blocks(page):
@@ -307,11 +307,11 @@ def test_reading_level(sample, which):
     ("referrals", "draws"), [(0, 1000), (9_611, 1000), (100_000, 1000), (400_000, 250), (10**7, 200)]
 )
 def test_suggested_draws(referrals, draws):
-    assert report.suggested_n_boot(referrals) == draws
+    assert transparency.suggested_n_boot(referrals) == draws
 
 
 @pytest.mark.parametrize(
-    "line", [*report.CANNOT_TELL, report.NO_GROUPS_LINE, report.NOBODY_FLAGGED, report.GROUPS_LEGEND]
+    "line", [*transparency.CANNOT_TELL, transparency.NO_GROUPS_LINE, transparency.NOBODY_FLAGGED, transparency.GROUPS_LEGEND]
 )
 def test_fixed_lines_are_plain(line):
     assert textstat.flesch_kincaid_grade(line) <= 8
@@ -324,9 +324,9 @@ def test_fixed_lines_are_plain(line):
 INLINE_MARKUP = set("`*_[]~|$:@>\\")
 
 
-def test_the_report_has_no_escaper_of_its_own():
+def test_the_summary_has_no_escaper_of_its_own():
     # One escaper for Markdown in the whole app: csc_dash.markup.markdown_text.
-    assert not hasattr(report, "escape_markdown")
+    assert not hasattr(transparency, "escape_markdown")
 
 
 @settings(max_examples=200, deadline=None)

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from csc_dash import report
+from csc_dash import transparency
 from csc_dash.cohort import load_sample_cohort
 
 
@@ -30,7 +30,7 @@ class _Metas(HTMLParser):
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    return report.transparency_summary_html(
+    return transparency.transparency_summary_html(
         load_sample_cohort("moderate"), model="structured", threshold=0.3, n_boot=50
     )
 
@@ -38,8 +38,8 @@ def page() -> str:
 def test_the_summary_has_one_strict_csp_in_its_head(page):
     metas = _Metas()
     metas.feed(page)
-    assert metas.csp == [report.SUMMARY_CSP]
-    policy = {d.split()[0]: d.split()[1:] for d in report.SUMMARY_CSP.split("; ")}
+    assert metas.csp == [transparency.SUMMARY_CSP]
+    policy = {d.split()[0]: d.split()[1:] for d in transparency.SUMMARY_CSP.split("; ")}
     assert policy["default-src"] == ["'none'"]  # no scripts, frames, fonts, fetches
     assert "script-src" not in policy
     assert policy["base-uri"] == ["'none'"] and policy["form-action"] == ["'none'"]
