@@ -10,7 +10,11 @@ The bootstrap resamples referrals *within each group* (so every group keeps its 
 vectorised: the referrals of a group are sorted by score once and collapsed into cells of equal
 score and outcome; each draw is a vector of cell counts (``bincount`` of resampled rows, or one
 multinomial draw when there are few distinct cells), and every count and the average precision
-come from cumulative sums over those cells. No confusion matrix is built in a Python loop.
+come from cumulative sums over those cells. No confusion matrix is built in a Python loop. On a
+big upload (more than 25 million draws x referrals) a group with many distinct scores is drawn
+over coarse cells (its score range in 1,000 steps, flagged and not flagged apart): every count
+and rate at the threshold keeps its exact bootstrap distribution and only average precision's
+draws see ties within a step merged; the point estimates are always exact.
 
 The tests check every rate against fairlearn's ``MetricFrame`` and scikit-learn.
 """
@@ -124,9 +128,7 @@ LABEL_SEPARATOR = ", "
 
 # Plain messages for bad input, asserted exactly in the tests.
 NO_GROUPS = "Choose a characteristic to split by: the group column is missing or empty."
-TOO_MANY_GROUP_COLUMNS = (
-    "Choose one characteristic or a pair of them; got {n} columns ({columns})."
-)
+TOO_MANY_GROUP_COLUMNS = "Choose one characteristic or a pair of them; got {n} columns ({columns})."
 GROUPS_LENGTH_MISMATCH = (
     "The characteristic has {n_groups} rows but the outcome has {n_true}; they must match."
 )
@@ -147,6 +149,10 @@ DEFAULT_BAND = (0.8, 1.25)
 _CONFIDENCE = 0.95
 _CELLS_FOR_MULTINOMIAL = 256  # below this many distinct cells, draw cell counts directly
 _CHUNK_ELEMENTS = 2_000_000  # draws x cells per block, to keep memory near 16 MB
+#: Up to this many draws x referrals (all groups), rows are resampled one by one; above it, a
+#: group with many distinct scores is resampled over coarse cells (:func:`_coarse_cells`).
+_EXACT_ROW_DRAWS = 25_000_000
+_COARSE_LEVELS = 1000  # coarse cells: the scores' range in this many steps
 
 
 # --------------------------------------------------------------------------------------------
@@ -177,7 +183,9 @@ def _group_frame(groups, n_true: int) -> pd.DataFrame:
     if isinstance(groups, pd.DataFrame):
         frame = groups.reset_index(drop=True)
     elif isinstance(groups, pd.Series):
-        frame = groups.reset_index(drop=True).to_frame(name=groups.name if groups.name is not None else "group")
+        frame = groups.reset_index(drop=True).to_frame(
+            name=groups.name if groups.name is not None else "group"
+        )
     else:
         arr = np.asarray(groups, dtype=object)
         if arr.ndim == 2:
@@ -188,7 +196,9 @@ def _group_frame(groups, n_true: int) -> pd.DataFrame:
         raise ValueError(NO_GROUPS)
     if frame.shape[1] > 2:
         raise ValueError(
-            TOO_MANY_GROUP_COLUMNS.format(n=frame.shape[1], columns=", ".join(map(str, frame.columns)))
+            TOO_MANY_GROUP_COLUMNS.format(
+                n=frame.shape[1], columns=", ".join(map(str, frame.columns))
+            )
         )
     if len(frame) != n_true:
         raise ValueError(GROUPS_LENGTH_MISMATCH.format(n_groups=len(frame), n_true=n_true))
@@ -292,11 +302,39 @@ def _cells(y: np.ndarray, s: np.ndarray, threshold: float) -> _Cells:
     new_cell = np.ones(len(ys), dtype=bool)
     new_cell[1:] = (ss[1:] != ss[:-1]) | (ys[1:] != ys[:-1])
     first = np.flatnonzero(new_cell)
-    k = len(first)
     cell_y = ys[first].astype(np.int64)
     count = np.diff(np.append(first, len(ys)))
-    row_cell = None if k == len(ys) else np.cumsum(new_cell) - 1
-    m = int(np.sum(ss[first] >= threshold))
+    row_cell = None if len(first) == len(ys) else np.cumsum(new_cell) - 1
+    return _segmented(cell_y, count, row_cell, int(np.sum(ss[first] >= threshold)))
+
+
+def _coarse_cells(
+    y: np.ndarray, s: np.ndarray, threshold: float, low: float, step: float
+) -> _Cells:
+    """Cells of scores rounded down to ``step`` (from ``low``), flagged and not flagged apart.
+
+    The flagged referrals keep their own cells, so every count at the threshold (and every
+    rate from them) is exactly what the referrals give; only average precision sees ties
+    within ``step`` merged. One ``bincount``, no sort.
+    """
+    top = _COARSE_LEVELS + 1
+    flagged = s >= threshold
+    with np.errstate(invalid="ignore"):
+        level = np.clip(((s - low) / step).astype(np.int64), 0, _COARSE_LEVELS)
+    # Ascending key = descending score: flagged first, then the highest level first.
+    key = np.where(flagged, 0, top) + (_COARSE_LEVELS - level)
+    count = np.bincount(key * 2 + y.astype(np.int64), minlength=4 * top)
+    cells = np.flatnonzero(count)
+    return _segmented(
+        (cells % 2).astype(np.int64), count[cells], None, int(np.sum(cells < 2 * top))
+    )
+
+
+def _segmented(
+    cell_y: np.ndarray, count: np.ndarray, row_cell: np.ndarray | None, m: int
+) -> _Cells:
+    """The cells' segments: the ``m`` first cells are flagged; a segment ends at each positive cell."""
+    k = len(cell_y)
     pos_cells = np.flatnonzero(cell_y)
     cuts = np.concatenate([[0], pos_cells + 1, [m]])
     starts = np.unique(cuts[(cuts >= 0) & (cuts < k)])
@@ -337,16 +375,22 @@ def _counts_and_ap(cells: _Cells, weights: np.ndarray) -> tuple[np.ndarray, ...]
     return n, positives, flagged, tp, ap
 
 
-def _bootstrap_draws(cells: _Cells, n_boot: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Rates on ``n_boot`` resamples of the group's referrals (with replacement, same size)."""
+def _bootstrap_draws(
+    cells: _Cells, n_boot: int, rng: np.random.Generator, *, by_cells: bool
+) -> dict[str, np.ndarray]:
+    """Rates on ``n_boot`` resamples of the group's referrals (with replacement, same size).
+
+    ``by_cells``: each draw is one multinomial over the cells (the same distribution as
+    resampling rows, at a cost of the cells, not the rows); otherwise rows are drawn.
+    """
     k = len(cells.count)
     n = int(cells.count.sum())
-    chunk = max(1, min(n_boot, _CHUNK_ELEMENTS // max(k, n)))
+    chunk = max(1, min(n_boot, _CHUNK_ELEMENTS // (k if by_cells else max(k, n))))
     parts: list[dict[str, np.ndarray]] = []
     done = 0
     while done < n_boot:
         b = min(chunk, n_boot - done)
-        if k <= _CELLS_FOR_MULTINOMIAL:
+        if by_cells:
             weights = rng.multinomial(n, cells.count / n, size=b)
         else:
             rows = rng.integers(0, n, size=(b, n))
@@ -475,6 +519,9 @@ def group_error_rates(
     frame = _group_frame(groups, len(y))
     codes, keys = _codes(frame)
     rng = np.random.default_rng(random_state)
+    rows_affordable = len(y) * n_boot <= _EXACT_ROW_DRAWS
+    low = float(s.min())
+    step = (float(s.max()) - low) / _COARSE_LEVELS or 1.0
 
     # One stable sort by group; each group's rows are then a contiguous slice.
     order = np.argsort(codes, kind="stable")
@@ -483,10 +530,18 @@ def group_error_rates(
     all_draws: list[dict[str, np.ndarray]] = []
     for g in range(len(keys)):
         idx = order[bounds[g] : bounds[g + 1]]
-        cells = _cells(y[idx], s[idx], t)
+        y_g, s_g = y[idx], s[idx]
+        cells = _cells(y_g, s_g, t)
         n, positives, flagged, tp, ap = (v[0] for v in _counts_and_ap(cells, cells.count[None, :]))
         point = {k: float(v) for k, v in _rates_from_counts(n, positives, flagged, tp, ap).items()}
-        all_draws.append(_bootstrap_draws(cells, n_boot, rng))
+        by_cells = len(cells.count) <= _CELLS_FOR_MULTINOMIAL
+        if not by_cells and not rows_affordable:
+            # Too many draws x referrals to resample rows: draw cell counts, over coarse cells
+            # when they are fewer (every count at the threshold stays exact).
+            coarse = _coarse_cells(y_g, s_g, t, low, step)
+            cells = coarse if len(coarse.count) < len(cells.count) else cells
+            by_cells = True
+        all_draws.append(_bootstrap_draws(cells, n_boot, rng, by_cells=by_cells))
         row: dict[str, Any] = {
             "n": int(n),
             "positives": int(positives),
@@ -1064,5 +1119,7 @@ def preset_changes(costs: PresetCosts, preset: Preset) -> pd.DataFrame:
     _check_preset(preset)
     rows = costs.by_group[costs.by_group["preset"] == preset]
     if rows.empty:
-        raise ValueError(UNKNOWN_PRESET.format(preset=preset, choices=", ".join(costs.overall.index)))
+        raise ValueError(
+            UNKNOWN_PRESET.format(preset=preset, choices=", ".join(costs.overall.index))
+        )
     return rows
