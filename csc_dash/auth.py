@@ -232,15 +232,39 @@ def _path(path: str | os.PathLike | None) -> Path:
     return Path(path) if path is not None else users_file()
 
 
+#: The last parse of each users file, keyed by its path, with the file's identity when read
+#: (device, inode, size, modification time in ns): a script run reads the file many times.
+_parsed: dict[Path, tuple[tuple[int, int, int, int], Any]] = {}
+
+
+def _read_users_file(path: Path) -> Any:
+    """The users file parsed, from :data:`_parsed` while the file is unchanged on disk.
+
+    Every save replaces the file (a new inode), and an edit changes its size or time, so a
+    changed file is always read again.
+    """
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    identity = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    cached = _parsed.get(path)
+    if cached is not None and cached[0] == identity:
+        return copy.deepcopy(cached[1])
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    _parsed[path] = (identity, data)
+    return copy.deepcopy(data)
+
+
 def load_users(path: str | os.PathLike | None = None) -> dict[str, dict[str, Any]]:
     """Every account as ``username -> {name, email, password, roles}``; empty if no file."""
     path = _path(path)
-    if not path.exists():
-        return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = _read_users_file(path)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise AccountError(ERR_BAD_FILE.format(path=path, reason=type(exc).__name__)) from exc
+    if data is None:
+        return {}
     if not isinstance(data, dict):
         raise AccountError(ERR_BAD_FILE.format(path=path, reason="not a mapping"))
     users = (data.get("credentials") or {}).get("usernames") or {}

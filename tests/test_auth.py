@@ -196,6 +196,33 @@ def test_a_name_cannot_be_added_twice():
     assert str(err.value) == auth.ERR_EXISTS.format(username="fay")
 
 
+def test_the_users_file_is_parsed_once_until_it_changes(monkeypatch):
+    """Every script run asks for the accounts many times: the file is parsed again only when
+    it changed on disk (a save replaces it; an edit changes its size or time)."""
+    auth.add_user("fay", PASSWORD, role="facilitator")
+    parses = []
+    real = yaml.safe_load
+    monkeypatch.setattr(auth.yaml, "safe_load", lambda text: parses.append(1) or real(text))
+    first = auth.load_users()
+    for _ in range(5):
+        assert auth.load_users() == first
+        assert auth.accounts_configured() and auth.list_users()[0].username == "fay"
+    assert len(parses) <= 1
+    first["fay"]["roles"].append("admin")  # a caller's change never reaches the next reader
+    assert auth.load_users()["fay"]["roles"] == ["facilitator"]
+    auth.add_user("bea", PASSWORD, role="admin")
+    assert sorted(auth.load_users()) == ["bea", "fay"]
+    path = auth.users_file()
+    text = path.read_text().replace("name: fay", "name: Fey")  # an edit in place, same size
+    assert "name: Fey" in text
+    stamp = path.stat().st_mtime_ns
+    path.write_text(text)
+    os.utime(path, ns=(stamp + 10**9, stamp + 10**9))
+    assert auth.load_users()["fay"]["name"] == "Fey"
+    path.unlink()
+    assert auth.load_users() == {} and not auth.accounts_configured()
+
+
 def test_credentials_are_a_fresh_copy():
     auth.add_user("fay", PASSWORD, role="facilitator")
     first = auth.credentials()
