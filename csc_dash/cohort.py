@@ -7,6 +7,7 @@ council's test period; an analyst can bring their own (see ``load_scored_csv``).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
@@ -339,6 +340,13 @@ GUESS_SAMPLE_ROWS = 20_000
 MISSING_GROUP_VALUE = "Not recorded"
 
 _MISSING_TOKENS = ("", "na", "n/a", "nan", "null", "none", "#n/a", "missing")
+#: Gaps a number column may hold, as Arrow's reader matches them (exact case); any other
+#: spelling of a gap is read as text and found by :data:`_MISSING_TOKENS`.
+_NUMBER_GAPS = tuple(
+    sorted(
+        {"NaN", *(form for token in _MISSING_TOKENS for form in (token, token.upper(), token.title()))}
+    )
+)
 _OUTCOME_TOKENS = {"1": 1, "0": 0, "true": 1, "false": 0, "yes": 1, "no": 0}
 _OUTCOME_NAMES = ("outcome", "escalated", "escalation", "label", "y", "target")
 _OUTCOME_PREFIXES = ("outcome", "escalat")
@@ -440,12 +448,15 @@ def _first_record(text: str, delimiter: str) -> list[str]:
 _FIELDS_MISMATCH = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
-def _check_text(data) -> None:
-    """Refuse what is plainly not UTF-8 text; Arrow checks the UTF-8 of every column it reads."""
+def _check_text(data: bytes, bom: int) -> None:
+    """Refuse what is plainly not UTF-8 text; Arrow checks the UTF-8 of every column it reads.
+
+    ``bom``: the length of the byte-order mark at the start of ``data`` (0 or 3).
+    """
     # UTF-16 without a byte-order mark reads as text full of NULs; no CSV holds them.
-    if re.search(rb"\x00", data):
+    if data.find(b"\x00", bom) >= 0:  # memchr: a few ms for 50 MB
         raise CohortError(NOT_TEXT)
-    first_line = bytes(data[: 1 << 20]).split(b"\n", 1)[0]
+    first_line = data[bom : bom + (1 << 20)].split(b"\n", 1)[0]
     try:
         first_line.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -497,6 +508,12 @@ class _Table:
     def column(self, name: str):
         return self.table.column(name)
 
+    def take(self, name: str):
+        """A column, let go of by the table: its memory is freed once the caller is done."""
+        column = self.table.column(name)
+        self.table = self.table.drop_columns([name])
+        return column
+
     def series(self, name: str, rows: int | None = None) -> pd.Series:
         """A column (or its first ``rows``) as a pandas Series of text, for small samples."""
         col = self.table.column(name)
@@ -506,12 +523,19 @@ class _Table:
 
 
 def _read_table(
-    source, max_bytes: int | None, include: list[str] | None = None, coded: tuple[str, ...] = ()
+    source,
+    max_bytes: int | None,
+    include: list[str] | None = None,
+    coded: tuple[str, ...] = (),
+    numeric: tuple[str, ...] = (),
 ) -> tuple[_Table, str]:
     """The file's cells as text (header row as column names) and the separator.
 
     ``include``: read only these columns (the others are only counted); ``coded``: columns
-    with few distinct values (outcome, groups, dates), read straight into codes. Arrow's CSV reader
+    with few distinct values (outcome, groups, dates), read straight into codes; ``numeric``:
+    score columns, read straight into numbers when every cell is a number or a plain gap
+    (:data:`_NUMBER_GAPS`) in a comma-separated file, else as text like the rest (the caller
+    then parses them with the fuller rules of :func:`_score_numbers`). Arrow's CSV reader
     does the work in C++ threads without holding the GIL, so other sessions keep running;
     a file whose rows and header do not line up is read again by pandas, which says which row.
     """
@@ -520,8 +544,9 @@ def _read_table(
 
     limit = config.max_upload_bytes() if max_bytes is None else int(max_bytes)
     data = _read_bytes(source, limit)
-    view = memoryview(data)[3:] if data.startswith(b"\xef\xbb\xbf") else memoryview(data)
-    _check_text(view)
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    view = memoryview(data)[bom:]
+    _check_text(data, bom)
     if not re.search(rb"\S", data):
         raise CohortError(EMPTY_FILE)
     header, sep, start = _header_and_separator(view)
@@ -532,9 +557,10 @@ def _read_table(
     text_type, code_type = pa.string(), pa.dictionary(pa.int32(), pa.string())
     types = {name: code_type if name in coded else text_type for name in header}
     # A value can hold a line break only inside quote marks; without any, the faster parse.
-    quoted = re.search(rb'"', view) is not None
-    try:
-        table = pacsv.read_csv(
+    quoted = data.find(b'"', bom) >= 0
+
+    def read(types):
+        return pacsv.read_csv(
             pa.py_buffer(view[start:]),
             read_options=pacsv.ReadOptions(
                 column_names=header, skip_rows=1, use_threads=True, block_size=1 << 22
@@ -545,11 +571,22 @@ def _read_table(
             convert_options=pacsv.ConvertOptions(
                 column_types=types,
                 include_columns=wanted,
-                null_values=[],
+                # Only number columns can hold a gap (null); text keeps every cell as written.
+                null_values=list(_NUMBER_GAPS),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
+            # malloc's pool: memory goes back to the system when the read is done.
+            memory_pool=pa.system_memory_pool(),
         )
+
+    try:
+        table = None
+        if sep == "," and numeric:
+            with contextlib.suppress(pa.ArrowInvalid):  # a cell that is no plain number
+                table = read({**types, **dict.fromkeys(numeric, pa.float64())})
+        if table is None:
+            table = read(types)
     except (pa.ArrowInvalid, pa.ArrowException) as error:
         if "UTF8" in str(error) or "UTF-8" in str(error):
             raise CohortError(NOT_TEXT) from None
@@ -673,7 +710,7 @@ def _guess_date(table: _Table, exclude) -> str | None:
 
 
 def _encoded(column) -> tuple[np.ndarray, pd.Series]:
-    """A text column as (index of each row's value, the distinct values); -1 for a gap.
+    """A text column as (index of each row's value, int32, the distinct values); -1 for a gap.
 
     The distinct values are few for outcomes, groups and dates, so the per-value work (trim,
     lower, parse) is done once per value in pandas, and per row only in numpy.
@@ -682,17 +719,18 @@ def _encoded(column) -> tuple[np.ndarray, pd.Series]:
     import pyarrow.compute as pc
 
     if isinstance(column, pa.ChunkedArray) and pa.types.is_dictionary(column.type):
-        unified = column.unify_dictionaries()  # read as codes: one dictionary for all chunks
+        # Read as codes: one dictionary for all chunks.
+        unified = column.unify_dictionaries(memory_pool=pa.system_memory_pool())
         if unified.num_chunks == 0:
-            return np.zeros(0, dtype=np.int64), pd.Series([], dtype=object)
+            return np.zeros(0, dtype=np.int32), pd.Series([], dtype=object)
         dictionary = unified.chunk(0).dictionary
         index = np.concatenate(
-            [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in unified.chunks]
-        ).astype(np.int64)
+            [(c.indices.fill_null(-1) if c.null_count else c.indices).to_numpy() for c in unified.chunks]
+        ).astype(np.int32, copy=False)
         return index, pd.Series(dictionary.to_pylist(), dtype=object)
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     encoded = pc.dictionary_encode(array)
-    index = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    index = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
     values = pd.Series(encoded.dictionary.to_pylist(), dtype=object)
     return index, values
 
@@ -707,7 +745,9 @@ def _text_column(labels, row_ids: np.ndarray) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pc.take(pa.array(list(labels), type=pa.string()), pa.array(row_ids))
+    text = pc.take(
+        pa.array(list(labels), type=pa.string()), pa.array(row_ids), memory_pool=pa.system_memory_pool()
+    )
     return pd.Series(text.to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow", na_value=np.nan)))
 
 
@@ -770,12 +810,22 @@ def _as_names(value, what: str) -> list[str] | None:
     return names
 
 
+class _NotPlainNumbers(Exception):
+    """A score column read as numbers holds an infinity: read it again as text, to say which."""
+
+
 def _score_numbers(table: _Table, name: str, sep: str) -> tuple[np.ndarray, np.ndarray]:
     """A score column as floats (NaN in gaps) and its gaps; :data:`SCORES_NOT_NUMBERS` if not."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     column = table.column(name)
+    if pa.types.is_floating(column.type):  # read as numbers; a gap is null
+        numbers = column.to_numpy()  # NaN for a gap
+        if np.isinf(numbers).any():
+            raise _NotPlainNumbers
+        table.take(name)  # the table lets go of it
+        return numbers, np.isnan(numbers)
     try:  # the usual file: plain numbers, no gaps
         numbers = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
         if np.isfinite(numbers).all():
@@ -864,8 +914,29 @@ def load_scored_csv(
     everything = outcome_names is None or score_names is None or group_names is None
     coded = tuple(n for n in [*(outcome_names or []), *(group_names or []), *(date_names or [])])
     table, sep = _read_table(
-        source, max_bytes, include=None if everything else named, coded=() if everything else coded
+        source,
+        max_bytes,
+        include=None if everything else named,
+        coded=() if everything else coded,
+        numeric=() if everything else tuple(score_names or ()),
     )
+    try:
+        return _cohort_from_table(table, sep, outcome_names, score_names, group_names, date_names)
+    except _NotPlainNumbers:  # rare: read the scores as text to show what is wrong
+        table, sep = _read_table(source, max_bytes, include=named, coded=coded)
+        return _cohort_from_table(table, sep, outcome_names, score_names, group_names, date_names)
+
+
+def _cohort_from_table(
+    table: _Table,
+    sep: str,
+    outcome_names: list[str] | None,
+    score_names: list[str] | None,
+    group_names: list[str] | None,
+    date_names: list[str] | None,
+) -> ScoredCohort:
+    """The cohort from the file's table: columns checked, values parsed, rows kept."""
+    named = [*(outcome_names or []), *(score_names or []), *(group_names or []), *(date_names or [])]
     columns = table.columns
 
     for name in named:
@@ -903,7 +974,7 @@ def load_scored_csv(
         raise CohortError(OUTCOME_NAME_TAKEN.format(job=jobs["outcome"][0], name=_shown(outcome_col)))
 
     # The outcome: 0/1, true/false or yes/no in any case; blanks are dropped below.
-    index, values = _encoded(table.column(outcome_col))
+    index, values = _encoded(table.take(outcome_col))
     value_missing = _missing(values).to_numpy(dtype=bool)
     value_y = values.str.strip().str.lower().map(_OUTCOME_TOKENS).to_numpy(dtype=float)
     bad = ~value_missing & np.isnan(value_y)
@@ -923,7 +994,7 @@ def load_scored_csv(
 
     dates = None
     if date_col is not None:
-        index, values = _encoded(table.column(date_col))
+        index, values = _encoded(table.take(date_col))
         parsed = _to_dates(values).to_numpy()
         value_missing = _missing(values).to_numpy(dtype=bool)
         unreadable_values = ~value_missing & pd.isna(parsed)
@@ -935,7 +1006,9 @@ def load_scored_csv(
 
     total = len(table)
     dropped = int(total - keep.sum())
-    y = y_all[keep].astype(np.int8)
+    # Most files keep every row: a slice then selects them without copying.
+    kept_rows = slice(None) if dropped == 0 else np.flatnonzero(keep)
+    y = y_all[kept_rows].astype(np.int8)
     positives = int(y.sum())
     negatives = len(y) - positives
     if positives < MIN_EACH_OUTCOME or negatives < MIN_EACH_OUTCOME:
@@ -952,7 +1025,7 @@ def load_scored_csv(
     if dropped:
         notices.append(DROPPED_ROWS_NOTICE.format(dropped=dropped, total=total))
     for i, (name, numbers) in enumerate(score_values.items(), start=1):
-        values = numbers[keep]
+        values = numbers[kept_rows]
         low, high = float(values.min()), float(values.max())
         if low < 0 or high > 1:
             # Average rank / n keeps the order and keeps ties tied; the result is in (0, 1].
@@ -963,13 +1036,12 @@ def load_scored_csv(
         labels_of[internal] = name
         score_columns[name] = internal
     group_columns = []
-    kept_rows = np.flatnonzero(keep)
     for i, name in enumerate(group_names, start=1):
-        index, text = _encoded(table.column(name))
+        index, text = _encoded(table.take(name))
         shown = text.str.strip().where(~_missing(text), MISSING_GROUP_VALUE).to_numpy(dtype=object)
         shown = np.append(shown, np.array([MISSING_GROUP_VALUE], dtype=object))  # index -1
         label_ids, labels = pd.factorize(shown)
-        row_ids = label_ids[index][kept_rows]
+        row_ids = label_ids.astype(np.int32)[index[kept_rows]]
         count = int(np.count_nonzero(np.bincount(row_ids, minlength=len(labels))))
         if count > MAX_GROUP_VALUES:
             raise CohortError(
@@ -983,7 +1055,7 @@ def load_scored_csv(
     if dates is None:
         notices.append(NO_DATE_NOTICE)
     else:
-        kept = pd.Series(dates[keep])
+        kept = pd.Series(dates[kept_rows])
         if kept.isna().any():
             notices.append(UNDATED_ROWS_NOTICE.format(count=int(kept.isna().sum())))
         present = kept.dropna()
@@ -994,7 +1066,7 @@ def load_scored_csv(
         labels_of["upload_date"] = date_col
 
     return ScoredCohort(
-        frame=pd.DataFrame(out),
+        frame=pd.DataFrame(out, copy=False),  # the arrays are this frame's alone: no copy
         score_columns=score_columns,
         model_labels={name: name for name in score_names},
         group_columns=tuple(group_columns),
