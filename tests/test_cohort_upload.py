@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from scipy.stats import rankdata
 
 from csc_dash import cohort, config
+from csc_dash.cohort import csv_table, upload
 from csc_dash.cohort import CohortError, guess_columns, load_scored_csv, message_pattern
 
 PATTERNS = {name: message_pattern(template) for name, template in cohort.UPLOAD_ERRORS.items()}
@@ -554,7 +555,7 @@ def test_too_many_columns_are_refused_before_reading_the_rows():
 
 
 def test_too_many_cells_are_refused(monkeypatch):
-    monkeypatch.setattr(cohort, "MAX_CELLS", 60)
+    monkeypatch.setattr(csv_table, "MAX_CELLS", 60)
     data = (HEADER + BODY).encode()  # 31 lines of 3 columns: 93 cells
     with pytest.raises(CohortError) as info:
         load_scored_csv(data)
@@ -660,8 +661,8 @@ ODD_SCORES = [
 
 def _as_text_only(monkeypatch):
     """Every score column read as text: the reader's slower path, the reference."""
-    read = cohort._read_table
-    monkeypatch.setattr(cohort, "_read_table", lambda *a, **k: read(*a, **{**k, "numeric": ()}))
+    read = csv_table._read_table
+    monkeypatch.setattr(upload, "_read_table", lambda *a, **k: read(*a, **{**k, "numeric": ()}))
 
 
 def _outcome(data: bytes, kwargs: dict):
@@ -693,7 +694,7 @@ def test_scores_read_as_numbers_match_the_text_reading(monkeypatch, odd, sep):
 def test_scores_are_read_as_numbers_when_every_job_is_named():
     """The fast path is taken (else the test above compares the slow path with itself)."""
     data = _csv(_rows(Y, S)).encode()
-    table, _sep = cohort._read_table(data, None, include=["score"], numeric=("score",))
+    table, _sep = csv_table._read_table(data, None, include=["score"], numeric=("score",))
     assert str(table.column("score").type) == "double"
-    table, _sep = cohort._read_table(_csv(_rows(Y, ["x", *S[1:]])).encode(), None, numeric=("score",))
+    table, _sep = csv_table._read_table(_csv(_rows(Y, ["x", *S[1:]])).encode(), None, numeric=("score",))
     assert str(table.column("score").type) == "string"  # "x" is no number: read as text
