@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import average_precision_score, confusion_matrix, precision_score, recall_score
 
 from csc_dash import fairness, tradeoffs
+from csc_dash.fairness import bootstrap, group_rates
 from csc_dash.cohort import load_sample_cohort
 from csc_dash.metrics import threshold_table
 from tests.conftest import ROOT
@@ -250,9 +251,9 @@ def test_coarse_cells_hold_the_exact_counts_at_the_threshold():
     y = (rng.random(5000) < 0.3).astype(np.int8)
     s = rng.beta(2, 5, 5000) + 0.2 * y
     t = float(np.quantile(s, 0.83))
-    cells = fairness._coarse_cells(y, s, t, float(s.min()), (s.max() - s.min()) / 1000)
+    cells = bootstrap._coarse_cells(y, s, t, float(s.min()), (s.max() - s.min()) / 1000)
     n, positives, flagged, tp, _ = (
-        v[0] for v in fairness._counts_and_ap(cells, cells.count[None, :])
+        v[0] for v in bootstrap._counts_and_ap(cells, cells.count[None, :])
     )
     tn_, fp_, fn_, tp_ = confusion_matrix(y, s >= t, labels=[0, 1]).ravel()
     assert (n, positives, flagged, tp) == (5000, y.sum(), tp_ + fp_, tp_)
@@ -269,9 +270,9 @@ def test_big_uploads_draw_coarse_cells_with_the_distribution_of_rows(monkeypatch
     t = 0.6
     exact = fairness.group_error_rates(y, s, np.zeros(n), threshold=t, n_boot=1000)
     used = []
-    coarse_cells = fairness._coarse_cells
-    monkeypatch.setattr(fairness, "_coarse_cells", lambda *a: used.append(1) or coarse_cells(*a))
-    monkeypatch.setattr(fairness, "_EXACT_ROW_DRAWS", 0)
+    coarse_cells = bootstrap._coarse_cells
+    monkeypatch.setattr(group_rates, "_coarse_cells", lambda *a: used.append(1) or coarse_cells(*a))
+    monkeypatch.setattr(group_rates, "_EXACT_ROW_DRAWS", 0)
     table = fairness.group_error_rates(y, s, np.zeros(n), threshold=t, n_boot=1000)
     assert used  # the coarse path was taken
     points = [*fairness.COUNT_COLUMNS, *fairness.RATES]
@@ -289,8 +290,8 @@ def test_coarse_draws_keep_fairlearns_figures_and_hold_the_estimate(data, pair):
     y, s, groups, t = data
     groups = groups if pair else groups["g"]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fairness, "_EXACT_ROW_DRAWS", 0)
-        patch.setattr(fairness, "_CELLS_FOR_MULTINOMIAL", 0)
+        patch.setattr(group_rates, "_EXACT_ROW_DRAWS", 0)
+        patch.setattr(group_rates, "_CELLS_FOR_MULTINOMIAL", 0)
         table = fairness.group_error_rates(y, s, groups, threshold=t, n_boot=40, random_state=3)
     assert_matches_peer(table, peer_table(y, s, groups, t))
     for rate in fairness.RATES:

@@ -136,9 +136,7 @@ def _check_header(header: list[str], data) -> None:
         raise CohortError(DUPLICATE_COLUMNS.format(names=_shown_list(duplicates)))
     rows = data.count(b"\n")  # counted in C; close enough to say why a file is refused
     if rows * len(header) > MAX_CELLS:
-        raise CohortError(
-            TOO_MANY_CELLS.format(rows=rows, columns=len(header), maximum=MAX_CELLS)
-        )
+        raise CohortError(TOO_MANY_CELLS.format(rows=rows, columns=len(header), maximum=MAX_CELLS))
 
 
 class _Table:
@@ -273,14 +271,18 @@ def _read_table_pandas(text: str, sep: str, header: list[str], wanted: list[str]
     if raw.empty:
         raise CohortError(EMPTY_FILE)
     if raw.shape[1] != len(header):
-        raise CohortError(NOT_A_TABLE.format(detail="the rows, commas and quote marks do not line up"))
+        raise CohortError(
+            NOT_A_TABLE.format(detail="the rows, commas and quote marks do not line up")
+        )
     frame = raw.iloc[1:].reset_index(drop=True)
     frame.columns = header
     columns = {
         name: pa.array([None if pd.isna(v) else str(v) for v in frame[name]], type=pa.string())
         for name in wanted
     }
-    return pa.table(columns) if columns else pa.table({"": pa.array([None] * len(frame))}).select([])
+    return (
+        pa.table(columns) if columns else pa.table({"": pa.array([None] * len(frame))}).select([])
+    )
 
 
 def _missing(values: pd.Series) -> pd.Series:
@@ -320,7 +322,6 @@ def _to_dates(values: pd.Series) -> pd.Series:
     return dates
 
 
-
 def _encoded(column) -> tuple[np.ndarray, pd.Series]:
     """A text column as (index of each row's value, int32, the distinct values); -1 for a gap.
 
@@ -337,12 +338,17 @@ def _encoded(column) -> tuple[np.ndarray, pd.Series]:
             return np.zeros(0, dtype=np.int32), pd.Series([], dtype=object)
         dictionary = unified.chunk(0).dictionary
         index = np.concatenate(
-            [(c.indices.fill_null(-1) if c.null_count else c.indices).to_numpy() for c in unified.chunks]
+            [
+                (c.indices.fill_null(-1) if c.null_count else c.indices).to_numpy()
+                for c in unified.chunks
+            ]
         ).astype(np.int32, copy=False)
         return index, pd.Series(dictionary.to_pylist(), dtype=object)
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     encoded = pc.dictionary_encode(array)
-    index = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    index = (
+        encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    )
     values = pd.Series(encoded.dictionary.to_pylist(), dtype=object)
     return index, values
 
@@ -358,6 +364,10 @@ def _text_column(labels, row_ids: np.ndarray) -> pd.Series:
     import pyarrow.compute as pc
 
     text = pc.take(
-        pa.array(list(labels), type=pa.string()), pa.array(row_ids), memory_pool=pa.system_memory_pool()
+        pa.array(list(labels), type=pa.string()),
+        pa.array(row_ids),
+        memory_pool=pa.system_memory_pool(),
     )
-    return pd.Series(text.to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow", na_value=np.nan)))
+    return pd.Series(
+        text.to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow", na_value=np.nan))
+    )

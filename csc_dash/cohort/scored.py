@@ -147,7 +147,9 @@ def _check_bias(bias: str) -> None:
         raise ValueError(f"bias must be one of {', '.join(BIAS_LEVELS)}; got {bias!r}.")
 
 
-def load_sample_referrals(bias: BiasLevel = "moderate", *, data_dir: Path = SAMPLE_DIR) -> pd.DataFrame:
+def load_sample_referrals(
+    bias: BiasLevel = "moderate", *, data_dir: Path = SAMPLE_DIR
+) -> pd.DataFrame:
     """Every synthetic referral over the five years (train, gap and test), with scores."""
     _check_bias(bias)
     path = Path(data_dir) / f"cohort_{bias}.csv.gz"
@@ -163,7 +165,9 @@ def load_sample_referrals(bias: BiasLevel = "moderate", *, data_dir: Path = SAMP
     return frame
 
 
-def load_sample_cohort(bias: BiasLevel = "moderate", *, data_dir: Path = SAMPLE_DIR) -> ScoredCohort:
+def load_sample_cohort(
+    bias: BiasLevel = "moderate", *, data_dir: Path = SAMPLE_DIR
+) -> ScoredCohort:
     """The synthetic council's test period, scored by both models and the current rule."""
     frame = load_sample_referrals(bias, data_dir=data_dir)
     test = frame[frame["split"] == "test"].reset_index(drop=True)
@@ -179,7 +183,9 @@ def load_sample_cohort(bias: BiasLevel = "moderate", *, data_dir: Path = SAMPLE_
     )
 
 
-def load_structured_model(bias: BiasLevel = "moderate", *, data_dir: Path = SAMPLE_DIR) -> LinearExplanation:
+def load_structured_model(
+    bias: BiasLevel = "moderate", *, data_dir: Path = SAMPLE_DIR
+) -> LinearExplanation:
     """The structured model's coefficients, saved by ``make sample-data``."""
     _check_bias(bias)
     data = json.loads((Path(data_dir) / f"structured_model_{bias}.json").read_text())

@@ -97,8 +97,6 @@ def _guess_date(table: _Table, exclude) -> str | None:
     return None
 
 
-
-
 def _distinct_present(column) -> int:
     _index, values = _encoded(column)
     return int(values[~_missing(values)].str.strip().nunique())
@@ -257,7 +255,12 @@ def load_scored_csv(
     score_names = _as_names(scores, "scores")
     group_names = _as_names(groups, "groups")
     date_names = _as_names(date, "date")
-    named = [*(outcome_names or []), *(score_names or []), *(group_names or []), *(date_names or [])]
+    named = [
+        *(outcome_names or []),
+        *(score_names or []),
+        *(group_names or []),
+        *(date_names or []),
+    ]
     # With every job named, only those columns are read; otherwise all, to guess the rest.
     everything = outcome_names is None or score_names is None or group_names is None
     coded = tuple(n for n in [*(outcome_names or []), *(group_names or []), *(date_names or [])])
@@ -284,12 +287,19 @@ def _cohort_from_table(
     date_names: list[str] | None,
 ) -> ScoredCohort:
     """The cohort from the file's table: columns checked, values parsed, rows kept."""
-    named = [*(outcome_names or []), *(score_names or []), *(group_names or []), *(date_names or [])]
+    named = [
+        *(outcome_names or []),
+        *(score_names or []),
+        *(group_names or []),
+        *(date_names or []),
+    ]
     columns = table.columns
 
     for name in named:
         if name not in columns:
-            raise CohortError(UNKNOWN_COLUMN.format(name=_shown(name), columns=_shown_list(columns)))
+            raise CohortError(
+                UNKNOWN_COLUMN.format(name=_shown(name), columns=_shown_list(columns))
+            )
 
     outcome_col = outcome_names[0] if outcome_names else _guess_outcome(columns)
     if outcome_col is None:
@@ -317,9 +327,13 @@ def _cohort_from_table(
             jobs.setdefault(name, []).append(job)
     for name, its_jobs in jobs.items():
         if len(its_jobs) > 1:
-            raise CohortError(COLUMN_TWO_JOBS.format(name=_shown(name), jobs=" and ".join(its_jobs)))
+            raise CohortError(
+                COLUMN_TWO_JOBS.format(name=_shown(name), jobs=" and ".join(its_jobs))
+            )
     if outcome_col != "outcome" and "outcome" in jobs:
-        raise CohortError(OUTCOME_NAME_TAKEN.format(job=jobs["outcome"][0], name=_shown(outcome_col)))
+        raise CohortError(
+            OUTCOME_NAME_TAKEN.format(job=jobs["outcome"][0], name=_shown(outcome_col))
+        )
 
     # The outcome: 0/1, true/false or yes/no in any case; blanks are dropped below.
     index, values = _encoded(table.take(outcome_col))
@@ -350,7 +364,9 @@ def _cohort_from_table(
         unreadable = _per_row(unreadable_values, index, False)
         if (~pd.isna(dates)).sum() == 0 or unreadable.mean() > 0.5:
             shown = values[unreadable_values] if unreadable_values.any() else values
-            raise CohortError(DATES_NOT_DATES.format(name=_shown(date_col), examples=_examples(shown)))
+            raise CohortError(
+                DATES_NOT_DATES.format(name=_shown(date_col), examples=_examples(shown))
+            )
 
     total = len(table)
     dropped = int(total - keep.sum())
@@ -393,7 +409,9 @@ def _cohort_from_table(
         count = int(np.count_nonzero(np.bincount(row_ids, minlength=len(labels))))
         if count > MAX_GROUP_VALUES:
             raise CohortError(
-                TOO_MANY_GROUP_VALUES.format(name=_shown(name), count=count, maximum=MAX_GROUP_VALUES)
+                TOO_MANY_GROUP_VALUES.format(
+                    name=_shown(name), count=count, maximum=MAX_GROUP_VALUES
+                )
             )
         internal = f"upload_group_{i}"
         out[internal] = _text_column(labels, row_ids)

@@ -26,7 +26,9 @@ NOT_TEXT = (
     "The file could not be read as text. Save it as CSV in UTF-8 "
     "(in Excel: Save as, then 'CSV UTF-8') and try again."
 )
-EMPTY_FILE = "The file is empty. It needs a first row of column names and then one row per referral."
+EMPTY_FILE = (
+    "The file is empty. It needs a first row of column names and then one row per referral."
+)
 NOT_A_TABLE = (
     "The file could not be read as a table: {detail}. Save it as CSV with a comma or a "
     "semicolon between columns and try again."
@@ -135,7 +137,10 @@ _MISSING_TOKENS = ("", "na", "n/a", "nan", "null", "none", "#n/a", "missing")
 #: spelling of a gap is read as text and found by :data:`_MISSING_TOKENS`.
 _NUMBER_GAPS = tuple(
     sorted(
-        {"NaN", *(form for token in _MISSING_TOKENS for form in (token, token.upper(), token.title()))}
+        {
+            "NaN",
+            *(form for token in _MISSING_TOKENS for form in (token, token.upper(), token.title())),
+        }
     )
 )
 _OUTCOME_TOKENS = {"1": 1, "0": 0, "true": 1, "false": 0, "yes": 1, "no": 0}
@@ -179,7 +184,6 @@ def _shown_list(names, limit: int = 12) -> str:
 def _examples(values: pd.Series, limit: int = 3) -> str:
     distinct = pd.unique(values.astype(str))[:limit]
     return ", ".join(_shown(v, _SHOWN_VALUE_CHARS) for v in distinct)
-
 
 
 def message_pattern(template: str) -> re.Pattern[str]:
