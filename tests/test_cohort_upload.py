@@ -13,8 +13,14 @@ from hypothesis import strategies as st
 from scipy.stats import rankdata
 
 from csc_dash import cohort, config
-from csc_dash.cohort import csv_table, upload
-from csc_dash.cohort import CohortError, guess_columns, load_scored_csv, message_pattern
+from csc_dash.cohort import (
+    CohortError,
+    csv_table,
+    guess_columns,
+    load_scored_csv,
+    message_pattern,
+    upload,
+)
 
 PATTERNS = {name: message_pattern(template) for name, template in cohort.UPLOAD_ERRORS.items()}
 

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from sklearn.metrics import average_precision_score, confusion_matrix, precision_score, recall_score
 
 from csc_dash import fairness, tradeoffs
-from csc_dash.fairness import bootstrap, group_rates
 from csc_dash.cohort import load_sample_cohort
+from csc_dash.fairness import bootstrap, group_rates
 from csc_dash.metrics import threshold_table
 from tests.conftest import ROOT
 
@@ -299,6 +299,28 @@ def test_coarse_draws_keep_fairlearns_figures_and_hold_the_estimate(data, pair):
         defined = low.notna()
         assert (low[defined] <= point[defined] + 1e-12).all(), rate
         assert (point[defined] <= high[defined] + 1e-12).all(), rate
+
+
+@pytest.mark.parametrize("coarse", [False, True])
+def test_average_precision_interval_has_the_distribution_of_resampling_rows(monkeypatch, coarse):
+    """Everyone's average precision range: exact cells when cheap, coarse cells on a big upload;
+    both statistically equivalent to resampling rows with scikit-learn's average precision."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    y = (rng.random(n) < 0.2).astype(int)
+    s = np.clip(rng.random(n) * 0.7 + 0.3 * y, 0, 1)
+    if coarse:
+        monkeypatch.setattr(bootstrap, "_EXACT_ROW_DRAWS", 0)
+    low, high = fairness.average_precision_interval(y, s, n_boot=1000)
+    naive = [average_precision_score(y[i], s[i]) for i in rng.integers(0, n, (1000, n))]
+    peer_low, peer_high = np.quantile(naive, [0.025, 0.975])
+    assert low == pytest.approx(peer_low, abs=0.012)
+    assert high == pytest.approx(peer_high, abs=0.012)
+    assert low <= average_precision_score(y, s) <= high
+
+
+def test_average_precision_interval_without_escalations_is_unknown():
+    assert np.isnan(fairness.average_precision_interval(np.zeros(50), np.linspace(0, 1, 50))).all()
 
 
 # ---- too few to tell ---------------------------------------------------------------------

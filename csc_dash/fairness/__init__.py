@@ -17,6 +17,7 @@ The tests check every rate against fairlearn's ``MetricFrame`` and scikit-learn.
 
 from __future__ import annotations
 
+from csc_dash.fairness.bootstrap import average_precision_interval
 from csc_dash.fairness.group_rates import (
     MAX_PAIR_GROUPS,
     MAX_PAIRS,
@@ -96,6 +97,7 @@ __all__ = [
     "UNKNOWN_REFERENCE",
     "VERDICTS",
     "apply_thresholds",
+    "average_precision_interval",
     "describe_disparity",
     "describe_label_comparison",
     "describe_preset",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from csc_dash.fairness.rates import RATES
+from csc_dash.metrics import average_precision, check_inputs
 
 _CONFIDENCE = 0.95
 _CELLS_FOR_MULTINOMIAL = 256  # below this many distinct cells, draw cell counts directly
@@ -230,3 +231,34 @@ def _ratio_intervals(
     ratio[np.isnan(draws) | np.isnan(ref)] = np.nan
     low, high = _intervals(np.minimum(ratio, _HUGE), points)
     return low, np.where(high >= _HUGE / 2, np.inf, high)
+
+
+def average_precision_interval(
+    y_true, scores, *, n_boot: int = 1000, random_state: int = 0, exact: float | None = None
+) -> tuple[float, float]:
+    """95% bootstrap interval of average precision for everyone, by the cells above.
+
+    The same draws as :func:`csc_dash.fairness.group_error_rates` makes for one group: cell
+    counts from a multinomial (or rows resampled, when that is cheap), over coarse cells (the
+    scores' range in 1,000 steps) when the referrals times the draws pass
+    :data:`_EXACT_ROW_DRAWS`; no sort of the referrals then, one ``bincount``. The interval
+    is widened if need be to hold ``exact`` (default :func:`csc_dash.metrics.average_precision`).
+    ``(nan, nan)`` when nobody went on to a plan or care, or when fewer than half the draws
+    have anyone who did. Tested against resampling rows one by one.
+    """
+    y, s = check_inputs(y_true, scores)
+    if not y.any():
+        return (np.nan, np.nan)
+    if exact is None:
+        exact = average_precision(y, s)
+    rng = np.random.default_rng(random_state)
+    if len(y) * n_boot <= _EXACT_ROW_DRAWS:
+        cells = _cells(y, s, np.inf)
+        by_cells = len(cells.count) <= _CELLS_FOR_MULTINOMIAL
+    else:
+        low = float(s.min())
+        cells = _coarse_cells(y, s, np.inf, low, (float(s.max()) - low) / _COARSE_LEVELS or 1.0)
+        by_cells = True
+    draws = _bootstrap_draws(cells, n_boot, rng, by_cells=by_cells)["average_precision"]
+    low_, high_ = _intervals(draws[None, :], np.array([exact]))
+    return (float(low_[0]), float(high_[0]))
