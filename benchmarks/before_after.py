@@ -82,11 +82,24 @@ def main(argv: list[str] | None = None) -> int:
                 load = os.getloadavg()[0]
                 figures = _run([sys.executable, "-c", CORE], cwd)
                 for figure, (best, median) in figures.items():
-                    print(f"{name:6} | {figure} | best {best:.1f} ms, median {median:.1f} ms | load {load:.1f}")
+                    print(
+                        f"{name:6} | {figure} | best {best:.1f} ms, median {median:.1f} ms | load {load:.1f}"
+                    )
             for name, cwd in checkouts.items():
                 for mode, mapping in (("load", upload.MAPPING), ("guess", {})):
                     load = os.getloadavg()[0]
-                    r = _run([sys.executable, "-c", upload._CHILD, handle.name, mode, json.dumps(mapping)], cwd, env)
+                    r = _run(
+                        [
+                            sys.executable,
+                            "-c",
+                            upload._CHILD,
+                            handle.name,
+                            mode,
+                            json.dumps(mapping),
+                        ],
+                        cwd,
+                        env,
+                    )
                     print(
                         f"{name:6} | upload {mode} | {r['seconds']:.2f} s, peak {r['peak_mb'] / r['file_mb']:.2f}x"
                         f" the file, longest gap {r['max_gap_ms']:.0f} ms | load {load:.1f}",

@@ -64,7 +64,6 @@ MSG_TOO_MANY_SIGN_INS = (
 )
 
 
-
 # -- failed sign-ins ----------------------------------------------------------------------------
 #
 # Every attempt is recorded *before* its password is checked, in the same transaction that reads
@@ -118,14 +117,14 @@ def pause_message(until: datetime, now: datetime) -> str:
 def _lock_user_name(conn, key: str) -> None:
     """Serialise attempts on one user name for the rest of this transaction."""
     if conn.dialect.name == "postgresql":
-
-        number = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big", signed=True)
+        number = int.from_bytes(
+            hashlib.sha256(key.encode("utf-8")).digest()[:8], "big", signed=True
+        )
         conn.execute(text("SELECT pg_advisory_xact_lock(:n)"), {"n": number})
     # SQLite: the write transaction began with BEGIN IMMEDIATE, which already excludes writers.
 
 
 def _failures(conn, key: str, now: datetime) -> list[datetime]:
-
 
     return list(
         conn.execute(
@@ -150,7 +149,6 @@ def begin_sign_in(engine, username: str, *, now: datetime | None = None) -> str 
     Raises :class:`csc_dash.store.StoreUnavailable` if the store cannot be reached or is busy:
     the caller must then refuse the sign-in.
     """
-
 
     now = now or store.utcnow()
     key = sign_in_key(username)
@@ -178,7 +176,6 @@ def finish_sign_in(engine, username: str, *, ok: bool, now: datetime | None = No
     :func:`begin_sign_in`.
     """
 
-
     now = now or store.utcnow()
     key = sign_in_key(username)
     try:
@@ -199,13 +196,10 @@ def unlock(engine, username: str) -> int:
     Returns how many were forgotten. Raises ``StoreUnavailable`` if the store cannot be reached.
     """
 
-
     try:
         with store.transaction(engine, write=True) as conn:
             result = conn.execute(
-                delete(sign_in_failures).where(
-                    sign_in_failures.c.username == sign_in_key(username)
-                )
+                delete(sign_in_failures).where(sign_in_failures.c.username == sign_in_key(username))
             )
     except _store_errors() as error:
         raise store.StoreUnavailable(store.STORE_UNREACHABLE) from error
@@ -266,7 +260,6 @@ def record_sign_out(engine, username: str, *, now: datetime | None = None) -> No
     Raises :class:`csc_dash.store.StoreUnavailable` if the store cannot be reached.
     """
 
-
     now = now or store.utcnow()
     key = sign_in_key(username)
     try:
@@ -280,7 +273,6 @@ def record_sign_out(engine, username: str, *, now: datetime | None = None) -> No
 
 def last_sign_out(engine, username: str) -> datetime | None:
     """When ``username`` last signed out, or ``None``. Raises ``StoreUnavailable``."""
-
 
     try:
         _ensure_sign_outs(engine)
