@@ -12,7 +12,7 @@ import argparse
 import getpass
 import sys
 
-from csc_dash import auth
+from csc_dash import auth, sign_ins
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -98,10 +98,10 @@ def _users(args: argparse.Namespace) -> int:
 
         engine = store.make_engine()
         try:
-            count = auth.unlock(engine, args.name)
+            count = sign_ins.unlock(engine, args.name)
         finally:
             engine.dispose()
-        print(MSG_UNLOCKED.format(name=auth.sign_in_key(args.name), count=count))
+        print(MSG_UNLOCKED.format(name=sign_ins.sign_in_key(args.name), count=count))
         return EXIT_OK
     return EXIT_USAGE  # pragma: no cover - argparse enforces the choices
 

@@ -149,28 +149,34 @@ def _grid_counts(y: np.ndarray, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarra
     A score's bin is how many thresholds are at or below it. Arithmetic finds it; a score
     within :data:`_GRID_TOLERANCE` of a grid line, where rounding could put it one bin off, is
     placed by an exact comparison (``searchsorted``), so the counts are exactly those of
-    ``score >= threshold``.
+    ``score >= threshold``. Everyone and the positives are counted by one ``bincount`` of
+    ``2 * bin + outcome``; the temporary arrays are reused in place (each pass over a million
+    scores costs about a millisecond, so the passes are what is counted here).
     """
     m = len(t)
     step = _grid_step(t)
     q = s * (1.0 / step) if t[0] == 0 else (s - t[0]) * (1.0 / step)
-    code = np.floor(q)  # bin - 1: the grid line at or below the score
-    q -= code  # the fraction of a step above that line
+    inside = s.min() >= t[0] and s.max() < t[-1]
+    if inside:  # q >= 0: truncation is the floor
+        code = q.astype(np.intp)
+    else:
+        code = np.floor(q)
+        np.clip(code, -1, m - 1, out=code)
+        code = code.astype(np.intp)
+    # The fraction of a step above the line at or below the score (in place in q); near a
+    # line if within the tolerance of either end.
+    q -= code
     near = q < _GRID_TOLERANCE
     near |= q > 1 - _GRID_TOLERANCE
     near = np.flatnonzero(near)
-    inside = s.min() >= t[0] and s.max() < t[-1]
-    if not inside:
-        np.clip(code, -1, m - 1, out=code)
-    bins = code.astype(np.intp)
-    bins[near] = np.searchsorted(t, s[near], side="right") - 1
-    if not inside:
-        bins += 1
-    every = np.bincount(bins, minlength=m + 1)
-    positive = np.bincount(bins[y.astype(bool, copy=False)], minlength=m + 1)
-    if inside:  # bins were one low: shift
-        every = np.concatenate([[0], every[:m]])
-        positive = np.concatenate([[0], positive[:m]])
+    code[near] = np.clip(np.searchsorted(t, s[near], side="right") - 1, -1, m - 1)
+    # code is bin - 1 (-1 below the first threshold): key = 2 * bin + outcome.
+    code += 1
+    code <<= 1
+    code += y
+    both = np.bincount(code, minlength=2 * (m + 1)).reshape(m + 1, 2)
+    every = both.sum(axis=1)
+    positive = both[:, 1]
     flagged = len(s) - np.cumsum(every)[:m]
     tp = int(positive.sum()) - np.cumsum(positive)[:m]
     return flagged.astype(np.int64), tp.astype(np.int64)

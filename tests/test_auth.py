@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine
 
-from csc_dash import auth, config
+from csc_dash import auth, config, sign_ins
 from tests.conftest import ROOT
 from tests.pg import row_counts
 from tests.workshop_helpers import GOOD_KEY, fast_bcrypt  # noqa: F401
@@ -196,6 +196,33 @@ def test_a_name_cannot_be_added_twice():
     assert str(err.value) == auth.ERR_EXISTS.format(username="fay")
 
 
+def test_the_users_file_is_parsed_once_until_it_changes(monkeypatch):
+    """Every script run asks for the accounts many times: the file is parsed again only when
+    it changed on disk (a save replaces it; an edit changes its size or time)."""
+    auth.add_user("fay", PASSWORD, role="facilitator")
+    parses = []
+    real = yaml.safe_load
+    monkeypatch.setattr(auth.yaml, "safe_load", lambda text: parses.append(1) or real(text))
+    first = auth.load_users()
+    for _ in range(5):
+        assert auth.load_users() == first
+        assert auth.accounts_configured() and auth.list_users()[0].username == "fay"
+    assert len(parses) <= 1
+    first["fay"]["roles"].append("admin")  # a caller's change never reaches the next reader
+    assert auth.load_users()["fay"]["roles"] == ["facilitator"]
+    auth.add_user("bea", PASSWORD, role="admin")
+    assert sorted(auth.load_users()) == ["bea", "fay"]
+    path = auth.users_file()
+    text = path.read_text().replace("name: fay", "name: Fey")  # an edit in place, same size
+    assert "name: Fey" in text
+    stamp = path.stat().st_mtime_ns
+    path.write_text(text)
+    os.utime(path, ns=(stamp + 10**9, stamp + 10**9))
+    assert auth.load_users()["fay"]["name"] == "Fey"
+    path.unlink()
+    assert auth.load_users() == {} and not auth.accounts_configured()
+
+
 def test_credentials_are_a_fresh_copy():
     auth.add_user("fay", PASSWORD, role="facilitator")
     first = auth.credentials()
@@ -291,21 +318,21 @@ def seconds(*offsets: float) -> list[datetime]:
     [(0, 0), (4, 0), (5, 30), (6, 60), (7, 120), (9, 480), (10, 900), (11, 900), (500, 900)],
 )
 def test_backoff_doubles_after_five_and_is_capped(failures, wait):
-    assert auth.backoff(failures) == timedelta(seconds=wait)
-    assert timedelta(minutes=15) == auth.BACKOFF_MAX  # never a longer pause than the old lock
+    assert sign_ins.backoff(failures) == timedelta(seconds=wait)
+    assert timedelta(minutes=15) == sign_ins.BACKOFF_MAX  # never a longer pause than the old lock
 
 
 @settings(max_examples=150, deadline=None)
 @given(offsets=st.lists(st.floats(min_value=0, max_value=7200, allow_nan=False), max_size=30))
 def test_next_attempt_invariants(offsets):
     failures = seconds(*offsets)
-    until = auth.next_attempt_at(failures)
-    if len(failures) < auth.MAX_FAILED_SIGN_INS:
+    until = sign_ins.next_attempt_at(failures)
+    if len(failures) < sign_ins.MAX_FAILED_SIGN_INS:
         assert until is None  # five free tries
     else:
-        assert max(failures) < until <= max(failures) + auth.BACKOFF_MAX
+        assert max(failures) < until <= max(failures) + sign_ins.BACKOFF_MAX
         # Another failure never shortens the wait.
-        more = auth.next_attempt_at([*failures, max(failures)])
+        more = sign_ins.next_attempt_at([*failures, max(failures)])
         assert more >= until
 
 
@@ -316,61 +343,61 @@ def test_next_attempt_invariants(offsets):
      (timedelta(seconds=61), "2 minutes"), (timedelta(minutes=15), "15 minutes")],
 )
 def test_wait_words(wait, words):
-    assert auth.wait_words(wait) == words
+    assert sign_ins.wait_words(wait) == words
 
 
 def test_sign_in_key_matches_the_authenticator():
-    assert auth.sign_in_key("  Fay ") == "fay"
-    assert len(auth.sign_in_key("x" * 10_000)) == auth.MAX_USERNAME_KEY
+    assert sign_ins.sign_in_key("  Fay ") == "fay"
+    assert len(sign_ins.sign_in_key("x" * 10_000)) == sign_ins.MAX_USERNAME_KEY
 
 
 def test_five_free_attempts_then_back_off_in_the_store(engine):
-    for i in range(auth.MAX_FAILED_SIGN_INS - 1):
-        assert auth.begin_sign_in(engine, "fay", now=T0 + timedelta(seconds=i)) is None
-        assert auth.finish_sign_in(engine, "fay", ok=False, now=T0 + timedelta(seconds=i)) is None
+    for i in range(sign_ins.MAX_FAILED_SIGN_INS - 1):
+        assert sign_ins.begin_sign_in(engine, "fay", now=T0 + timedelta(seconds=i)) is None
+        assert sign_ins.finish_sign_in(engine, "fay", ok=False, now=T0 + timedelta(seconds=i)) is None
     fifth = T0 + timedelta(seconds=4)
-    assert auth.begin_sign_in(engine, " FAY ", now=fifth) is None
-    assert auth.finish_sign_in(engine, "fay", ok=False, now=fifth) == (
+    assert sign_ins.begin_sign_in(engine, " FAY ", now=fifth) is None
+    assert sign_ins.finish_sign_in(engine, "fay", ok=False, now=fifth) == (
         "Too many wrong passwords for this user name. Sign-in for it is paused for 30 seconds. "
         "Please wait, then try again."
     )
     # Refused without a check, whatever the password; refusals are not recorded.
-    assert auth.begin_sign_in(engine, "Fay", now=fifth + timedelta(seconds=10)) == (
-        auth.pause_message(fifth + timedelta(seconds=30), fifth + timedelta(seconds=10))
+    assert sign_ins.begin_sign_in(engine, "Fay", now=fifth + timedelta(seconds=10)) == (
+        sign_ins.pause_message(fifth + timedelta(seconds=30), fifth + timedelta(seconds=10))
     )
     assert row_counts(engine)["sign_in_failures"] == 5
-    assert auth.begin_sign_in(engine, "gus", now=fifth) is None  # per user name
+    assert sign_ins.begin_sign_in(engine, "gus", now=fifth) is None  # per user name
     # After the wait one more try; its failure doubles the wait.
     sixth = fifth + timedelta(seconds=30)
-    assert auth.begin_sign_in(engine, "fay", now=sixth) is None
-    assert auth.finish_sign_in(engine, "fay", ok=False, now=sixth) == auth.pause_message(
+    assert sign_ins.begin_sign_in(engine, "fay", now=sixth) is None
+    assert sign_ins.finish_sign_in(engine, "fay", ok=False, now=sixth) == sign_ins.pause_message(
         sixth + timedelta(minutes=1), sixth
     )
-    assert auth.begin_sign_in(engine, "fay", now=sixth + timedelta(seconds=59)) is not None
-    assert auth.begin_sign_in(engine, "fay", now=sixth + timedelta(seconds=60)) is None
+    assert sign_ins.begin_sign_in(engine, "fay", now=sixth + timedelta(seconds=59)) is not None
+    assert sign_ins.begin_sign_in(engine, "fay", now=sixth + timedelta(seconds=60)) is None
 
 
 def test_a_success_clears_the_count_and_old_attempts_are_pruned(engine):
     for i in range(4):
-        auth.begin_sign_in(engine, "fay", now=T0 + timedelta(minutes=i))
-    auth.begin_sign_in(engine, "gus", now=T0)
+        sign_ins.begin_sign_in(engine, "fay", now=T0 + timedelta(minutes=i))
+    sign_ins.begin_sign_in(engine, "gus", now=T0)
     at = T0 + timedelta(minutes=5)
-    assert auth.begin_sign_in(engine, "fay", now=at) is None
-    assert auth.finish_sign_in(engine, "fay", ok=True, now=at) is None
+    assert sign_ins.begin_sign_in(engine, "fay", now=at) is None
+    assert sign_ins.finish_sign_in(engine, "fay", ok=True, now=at) is None
     assert row_counts(engine)["sign_in_failures"] == 1  # gus's stays
     # Much later, a new attempt prunes everything too old to matter.
-    late = T0 + auth.FAILURE_MEMORY + timedelta(minutes=7)
-    auth.begin_sign_in(engine, "ann", now=late)
+    late = T0 + sign_ins.FAILURE_MEMORY + timedelta(minutes=7)
+    sign_ins.begin_sign_in(engine, "ann", now=late)
     assert row_counts(engine)["sign_in_failures"] == 1
 
 
 def test_unlock_forgets_the_failures(engine):
     for i in range(8):
-        auth.begin_sign_in(engine, "fay", now=T0 + timedelta(hours=i))
-    assert auth.begin_sign_in(engine, "fay", now=T0 + timedelta(hours=7, minutes=1)) is not None
-    assert auth.unlock(engine, " Fay ") == 8
-    assert auth.begin_sign_in(engine, "fay", now=T0 + timedelta(hours=7, minutes=1)) is None
-    assert auth.unlock(engine, "nobody") == 0
+        sign_ins.begin_sign_in(engine, "fay", now=T0 + timedelta(hours=i))
+    assert sign_ins.begin_sign_in(engine, "fay", now=T0 + timedelta(hours=7, minutes=1)) is not None
+    assert sign_ins.unlock(engine, " Fay ") == 8
+    assert sign_ins.begin_sign_in(engine, "fay", now=T0 + timedelta(hours=7, minutes=1)) is None
+    assert sign_ins.unlock(engine, "nobody") == 0
 
 
 def test_a_burst_of_sessions_gets_exactly_five_checks(store_url):
@@ -385,7 +412,7 @@ def test_a_burst_of_sessions_gets_exactly_five_checks(store_url):
 
     def attempt(i: int) -> None:
         barrier.wait()
-        if auth.begin_sign_in(engines[i % 4], "fay", now=T0) is None:
+        if sign_ins.begin_sign_in(engines[i % 4], "fay", now=T0) is None:
             allowed.append(i)  # this session's password would be checked (and be wrong)
 
     threads = [threading.Thread(target=attempt, args=(i,)) for i in range(40)]
@@ -394,7 +421,7 @@ def test_a_burst_of_sessions_gets_exactly_five_checks(store_url):
             t.start()
         for t in threads:
             t.join()
-        assert len(allowed) == auth.MAX_FAILED_SIGN_INS
+        assert len(allowed) == sign_ins.MAX_FAILED_SIGN_INS
     finally:
         for e in engines:
             e.dispose()
@@ -405,10 +432,10 @@ def test_limiter_on_a_second_engine_of_the_same_store(store_url):
 
     first, second = store.make_engine(store_url), store.make_engine(store_url)
     try:
-        for i in range(auth.MAX_FAILED_SIGN_INS):
-            auth.begin_sign_in(first, "fay", now=T0 + timedelta(seconds=i))
-        assert auth.begin_sign_in(second, "fay", now=T0 + timedelta(seconds=20)) == (
-            auth.pause_message(T0 + timedelta(seconds=34), T0 + timedelta(seconds=20))
+        for i in range(sign_ins.MAX_FAILED_SIGN_INS):
+            sign_ins.begin_sign_in(first, "fay", now=T0 + timedelta(seconds=i))
+        assert sign_ins.begin_sign_in(second, "fay", now=T0 + timedelta(seconds=20)) == (
+            sign_ins.pause_message(T0 + timedelta(seconds=34), T0 + timedelta(seconds=20))
         )
     finally:
         first.dispose()
@@ -421,11 +448,11 @@ def test_an_unreachable_store_fails_closed():
     engine = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none",
                            connect_args={"connect_timeout": 2})
     for call in (
-        lambda: auth.begin_sign_in(engine, "fay"),
-        lambda: auth.finish_sign_in(engine, "fay", ok=False),
-        lambda: auth.unlock(engine, "fay"),
-        lambda: auth.record_sign_out(engine, "fay"),
-        lambda: auth.last_sign_out(engine, "fay"),
+        lambda: sign_ins.begin_sign_in(engine, "fay"),
+        lambda: sign_ins.finish_sign_in(engine, "fay", ok=False),
+        lambda: sign_ins.unlock(engine, "fay"),
+        lambda: sign_ins.record_sign_out(engine, "fay"),
+        lambda: sign_ins.last_sign_out(engine, "fay"),
     ):
         with pytest.raises(store.StoreUnavailable):
             call()
@@ -449,7 +476,7 @@ def test_a_busy_store_fails_closed(tmp_path):
 
         event.listen(engine, "connect", lambda dbapi, _rec: dbapi.execute("PRAGMA busy_timeout = 50"))
         with pytest.raises(store.StoreUnavailable):
-            auth.begin_sign_in(engine, "fay")
+            sign_ins.begin_sign_in(engine, "fay")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -459,7 +486,7 @@ def test_a_busy_store_fails_closed(tmp_path):
 def test_the_pause_message_is_plain():
     import textstat
 
-    message = auth.pause_message(T0 + auth.BACKOFF_MAX, T0)
+    message = sign_ins.pause_message(T0 + sign_ins.BACKOFF_MAX, T0)
     assert textstat.flesch_kincaid_grade(message) <= 8
     assert "15 minutes" in message
 
@@ -471,7 +498,7 @@ def test_unknown_user_names_cost_a_real_password_check(monkeypatch):
     calls: list[bytes] = []
     real = bcrypt.checkpw
     monkeypatch.setattr(bcrypt, "checkpw", lambda pw, hashed: calls.append(hashed) or real(pw, hashed))
-    assert auth.spend_a_password_check("anything at all") is False
+    assert sign_ins.spend_a_password_check("anything at all") is False
     assert len(calls) == 1
     # The throw-away hash costs what a real one costs (same bcrypt rounds).
     assert calls[0][:7] == auth.hash_password("kite river lamp").encode()[:7]
@@ -502,7 +529,7 @@ def none_token() -> str:
 
 
 def test_a_sound_token_is_accepted():
-    assert auth.verify_token(token(), KEY, ["fay"], now=NOW) == {"username": "fay", "exp_date": EXPIRES}
+    assert sign_ins.verify_token(token(), KEY, ["fay"], now=NOW) == {"username": "fay", "exp_date": EXPIRES}
 
 
 @pytest.mark.parametrize(
@@ -526,20 +553,20 @@ def test_a_sound_token_is_accepted():
 )
 def test_bad_tokens_are_refused_without_raising(bad):
     """Issue 13.6: alg none/HS512 or a removed user raised on every page."""
-    assert auth.verify_token(bad(), KEY, ["fay"], now=NOW) is None
+    assert sign_ins.verify_token(bad(), KEY, ["fay"], now=NOW) is None
 
 
 def test_a_token_made_before_sign_out_is_refused():
     made = EXPIRES - auth.COOKIE_EXPIRY_DAYS * 86_400
     before = datetime.fromtimestamp(made - 1, tz=UTC)
     after = datetime.fromtimestamp(made + 1, tz=UTC)
-    assert auth.verify_token(token(), KEY, ["fay"], now=NOW, signed_out_at=lambda _n: before) is not None
-    assert auth.verify_token(token(), KEY, ["fay"], now=NOW, signed_out_at=lambda _n: after) is None
+    assert sign_ins.verify_token(token(), KEY, ["fay"], now=NOW, signed_out_at=lambda _n: before) is not None
+    assert sign_ins.verify_token(token(), KEY, ["fay"], now=NOW, signed_out_at=lambda _n: after) is None
 
 
 def test_sign_outs_are_kept_in_the_store(engine):
     name = f"fay{os.getpid()}{id(engine)}"[:40]  # the PostgreSQL schema is shared by tests
-    assert auth.last_sign_out(engine, name) is None
-    auth.record_sign_out(engine, name, now=NOW)
-    auth.record_sign_out(engine, name.upper(), now=NOW + timedelta(minutes=1))
-    assert auth.last_sign_out(engine, name) == NOW + timedelta(minutes=1)
+    assert sign_ins.last_sign_out(engine, name) is None
+    sign_ins.record_sign_out(engine, name, now=NOW)
+    sign_ins.record_sign_out(engine, name.upper(), now=NOW + timedelta(minutes=1))
+    assert sign_ins.last_sign_out(engine, name) == NOW + timedelta(minutes=1)

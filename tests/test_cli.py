@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from csc_dash import __main__ as cli
-from csc_dash import auth
+from csc_dash import auth, sign_ins
 from tests.conftest import ROOT
 from tests.workshop_helpers import fast_bcrypt  # noqa: F401
 
@@ -126,14 +126,14 @@ def test_unlock_forgets_failed_sign_ins():
     try:
         now = store.utcnow()
         for i in range(7):
-            auth.begin_sign_in(engine, "fay", now=now - timedelta(hours=1) + timedelta(minutes=5 * i))
-        assert auth.begin_sign_in(engine, "fay", now=now - timedelta(minutes=30)) is not None  # paused
+            sign_ins.begin_sign_in(engine, "fay", now=now - timedelta(hours=1) + timedelta(minutes=5 * i))
+        assert sign_ins.begin_sign_in(engine, "fay", now=now - timedelta(minutes=30)) is not None  # paused
         done = run("users", "unlock", "Fay")
         assert (done.returncode, done.stdout) == (
             cli.EXIT_OK, cli.MSG_UNLOCKED.format(name="fay", count=7) + "\n"
         )
         assert cli.MSG_UNLOCKED == "Sign-in for {name} is open again ({count} failed attempts forgotten)."
-        assert auth.begin_sign_in(engine, "fay", now=now - timedelta(minutes=30)) is None  # open at once
+        assert sign_ins.begin_sign_in(engine, "fay", now=now - timedelta(minutes=30)) is None  # open at once
     finally:
         engine.dispose()
 

@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 from scipy.stats import rankdata
 
 from csc_dash import cohort, config
-from csc_dash.cohort import CohortError, guess_columns, load_scored_csv, message_pattern
+from csc_dash.cohort import (
+    CohortError,
+    csv_table,
+    guess_columns,
+    load_scored_csv,
+    message_pattern,
+    upload,
+)
 
 PATTERNS = {name: message_pattern(template) for name, template in cohort.UPLOAD_ERRORS.items()}
 
@@ -554,7 +561,7 @@ def test_too_many_columns_are_refused_before_reading_the_rows():
 
 
 def test_too_many_cells_are_refused(monkeypatch):
-    monkeypatch.setattr(cohort, "MAX_CELLS", 60)
+    monkeypatch.setattr(csv_table, "MAX_CELLS", 60)
     data = (HEADER + BODY).encode()  # 31 lines of 3 columns: 93 cells
     with pytest.raises(CohortError) as info:
         load_scored_csv(data)
@@ -623,3 +630,77 @@ def test_the_arrow_reader_agrees_with_pandas_on_outcomes(cells):
         return
     assert None not in expected
     assert result.y.tolist() == expected
+
+
+# --------------------------------------------------------------------------------------------
+# Scores read straight into numbers give exactly what reading them as text gives
+# --------------------------------------------------------------------------------------------
+
+ODD_SCORES = [
+    "",
+    "NA",
+    "na",
+    "NaN",
+    "nan",
+    "N/A",
+    "#N/A",
+    "null",
+    "None",
+    "Missing",
+    "mIsSiNg",
+    " 0.5",
+    "0.5 ",
+    "+0.25",
+    ".5",
+    "-0.0",
+    "1e-3",
+    "1E2",
+    "inf",
+    "-Infinity",
+    "1e400",
+    "high",
+    "=1+1",
+    '"0,5"',
+    "0x10",
+]
+
+
+def _as_text_only(monkeypatch):
+    """Every score column read as text: the reader's slower path, the reference."""
+    read = csv_table._read_table
+    monkeypatch.setattr(upload, "_read_table", lambda *a, **k: read(*a, **{**k, "numeric": ()}))
+
+
+def _outcome(data: bytes, kwargs: dict):
+    try:
+        result = load_scored_csv(data, **kwargs)
+    except CohortError as exc:
+        return str(exc)
+    return result.frame, result.notices, result.months
+
+
+@pytest.mark.parametrize("odd", ODD_SCORES)
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_scores_read_as_numbers_match_the_text_reading(monkeypatch, odd, sep):
+    rows = _rows(Y, S)
+    rows[5][1] = odd
+    rows[9][1] = odd if sep == "," else "0,75"
+    data = _csv(rows, sep=sep).encode()
+    kwargs = {"outcome": "outcome", "scores": ["score"], "groups": ["group"]}
+    fast = _outcome(data, kwargs)
+    _as_text_only(monkeypatch)
+    slow = _outcome(data, kwargs)
+    if isinstance(slow, str):
+        assert fast == slow
+    else:
+        pd.testing.assert_frame_equal(fast[0], slow[0])
+        assert fast[1:] == slow[1:]
+
+
+def test_scores_are_read_as_numbers_when_every_job_is_named():
+    """The fast path is taken (else the test above compares the slow path with itself)."""
+    data = _csv(_rows(Y, S)).encode()
+    table, _sep = csv_table._read_table(data, None, include=["score"], numeric=("score",))
+    assert str(table.column("score").type) == "double"
+    table, _sep = csv_table._read_table(_csv(_rows(Y, ["x", *S[1:]])).encode(), None, numeric=("score",))
+    assert str(table.column("score").type) == "string"  # "x" is no number: read as text

@@ -20,10 +20,11 @@ from fairlearn.metrics import (
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sklearn.metrics import average_precision_score, precision_score, recall_score
+from sklearn.metrics import average_precision_score, confusion_matrix, precision_score, recall_score
 
 from csc_dash import fairness, tradeoffs
 from csc_dash.cohort import load_sample_cohort
+from csc_dash.fairness import bootstrap, group_rates
 from csc_dash.metrics import threshold_table
 from tests.conftest import ROOT
 
@@ -86,7 +87,9 @@ def peer_table(y, scores, groups, threshold) -> pd.DataFrame:
             metrics=PEER_METRICS, y_true=y, y_pred=flagged, sensitive_features=groups
         ).by_group
         ap = MetricFrame(
-            metrics={"average_precision": _ap}, y_true=y, y_pred=np.asarray(scores),
+            metrics={"average_precision": _ap},
+            y_true=y,
+            y_pred=np.asarray(scores),
             sensitive_features=groups,
         ).by_group
     return by_group.join(ap)
@@ -100,8 +103,12 @@ def assert_matches_peer(table: pd.DataFrame, peer: pd.DataFrame) -> None:
     assert table["n"].tolist() == peer["n"].tolist()
     for rate in fairness.RATES:
         np.testing.assert_allclose(
-            table[rate].to_numpy(dtype=float), peer[rate].to_numpy(dtype=float),
-            rtol=1e-9, atol=1e-12, equal_nan=True, err_msg=rate,
+            table[rate].to_numpy(dtype=float),
+            peer[rate].to_numpy(dtype=float),
+            rtol=1e-9,
+            atol=1e-12,
+            equal_nan=True,
+            err_msg=rate,
         )
 
 
@@ -136,7 +143,9 @@ def scored_groups(draw, min_size=1, max_size=120):
     n = draw(st.integers(min_size, max_size))
     y = draw(st.lists(st.integers(0, 1), min_size=n, max_size=n))
     # A coarse score grid makes ties common, which is where off-by-one errors live.
-    s = draw(st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.5001, 0.75, 1.0]), min_size=n, max_size=n))
+    s = draw(
+        st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.5001, 0.75, 1.0]), min_size=n, max_size=n)
+    )
     g = draw(st.lists(st.sampled_from(["a", "b", "c"]), min_size=n, max_size=n))
     h = draw(st.lists(st.sampled_from(["x", "y"]), min_size=n, max_size=n))
     t = draw(st.sampled_from([0.0, 0.1, 0.3, 0.5, 0.75, 1.0, 1.5]))
@@ -215,12 +224,103 @@ def test_bootstrap_matches_resampling_rows_one_by_one():
     for _ in range(1000):
         i = rng.integers(0, n, n)
         flagged = s[i] >= 0.5
-        naive.append([(flagged & (y[i] == 0)).sum() / flagged.sum(), average_precision_score(y[i], s[i])])
+        naive.append(
+            [(flagged & (y[i] == 0)).sum() / flagged.sum(), average_precision_score(y[i], s[i])]
+        )
     naive = np.array(naive)
     for j, rate in enumerate(["fdr", "average_precision"]):
         low, high = np.quantile(naive[:, j], [0.025, 0.975])
         assert table[f"{rate}_low"].iloc[0] == pytest.approx(low, abs=0.025)
         assert table[f"{rate}_high"].iloc[0] == pytest.approx(high, abs=0.025)
+
+
+def _row_bootstrap(y, s, t, n_boot, rng):
+    """The peer, one draw at a time: resample rows, rates from sklearn's confusion matrix."""
+    out = []
+    for _ in range(n_boot):
+        i = rng.integers(0, len(y), len(y))
+        tn, fp, fn, tp = confusion_matrix(y[i], s[i] >= t, labels=[0, 1]).ravel()
+        out.append([(tp + fp) / len(i), fp / (tp + fp), tp / (tp + fn), fp / (fp + tn),
+                    average_precision_score(y[i], s[i])])  # fmt: skip
+    return np.array(out)
+
+
+def test_coarse_cells_hold_the_exact_counts_at_the_threshold():
+    """Coarse cells merge nearby scores for the draws but never across the threshold."""
+    rng = np.random.default_rng(4)
+    y = (rng.random(5000) < 0.3).astype(np.int8)
+    s = rng.beta(2, 5, 5000) + 0.2 * y
+    t = float(np.quantile(s, 0.83))
+    cells = bootstrap._coarse_cells(y, s, t, float(s.min()), (s.max() - s.min()) / 1000)
+    n, positives, flagged, tp, _ = (
+        v[0] for v in bootstrap._counts_and_ap(cells, cells.count[None, :])
+    )
+    tn_, fp_, fn_, tp_ = confusion_matrix(y, s >= t, labels=[0, 1]).ravel()
+    assert (n, positives, flagged, tp) == (5000, y.sum(), tp_ + fp_, tp_)
+    assert len(cells.count) < len(np.unique(s))  # merged: far fewer cells than scores
+
+
+def test_big_uploads_draw_coarse_cells_with_the_distribution_of_rows(monkeypatch):
+    """Above the row budget a group with many distinct scores is resampled over coarse cells:
+    the same point estimates, and intervals statistically equivalent to resampling rows."""
+    rng = np.random.default_rng(5)
+    n = 3000
+    y = (rng.random(n) < 0.25).astype(int)
+    s = np.clip(rng.random(n) * 0.7 + 0.3 * y, 0, 1)  # every score distinct
+    t = 0.6
+    exact = fairness.group_error_rates(y, s, np.zeros(n), threshold=t, n_boot=1000)
+    used = []
+    coarse_cells = bootstrap._coarse_cells
+    monkeypatch.setattr(group_rates, "_coarse_cells", lambda *a: used.append(1) or coarse_cells(*a))
+    monkeypatch.setattr(group_rates, "_EXACT_ROW_DRAWS", 0)
+    table = fairness.group_error_rates(y, s, np.zeros(n), threshold=t, n_boot=1000)
+    assert used  # the coarse path was taken
+    points = [*fairness.COUNT_COLUMNS, *fairness.RATES]
+    pd.testing.assert_frame_equal(table[points], exact[points])
+    naive = _row_bootstrap(y, s, t, 1000, rng)
+    for j, rate in enumerate(["share_flagged", "fdr", "recall", "fpr", "average_precision"]):
+        low, high = np.quantile(naive[:, j], [0.025, 0.975])
+        assert table[f"{rate}_low"].iloc[0] == pytest.approx(low, abs=0.012), rate
+        assert table[f"{rate}_high"].iloc[0] == pytest.approx(high, abs=0.012), rate
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scored_groups(min_size=5), st.booleans())
+def test_coarse_draws_keep_fairlearns_figures_and_hold_the_estimate(data, pair):
+    y, s, groups, t = data
+    groups = groups if pair else groups["g"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(group_rates, "_EXACT_ROW_DRAWS", 0)
+        patch.setattr(group_rates, "_CELLS_FOR_MULTINOMIAL", 0)
+        table = fairness.group_error_rates(y, s, groups, threshold=t, n_boot=40, random_state=3)
+    assert_matches_peer(table, peer_table(y, s, groups, t))
+    for rate in fairness.RATES:
+        point, low, high = table[rate], table[f"{rate}_low"], table[f"{rate}_high"]
+        defined = low.notna()
+        assert (low[defined] <= point[defined] + 1e-12).all(), rate
+        assert (point[defined] <= high[defined] + 1e-12).all(), rate
+
+
+@pytest.mark.parametrize("coarse", [False, True])
+def test_average_precision_interval_has_the_distribution_of_resampling_rows(monkeypatch, coarse):
+    """Everyone's average precision range: exact cells when cheap, coarse cells on a big upload;
+    both statistically equivalent to resampling rows with scikit-learn's average precision."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    y = (rng.random(n) < 0.2).astype(int)
+    s = np.clip(rng.random(n) * 0.7 + 0.3 * y, 0, 1)
+    if coarse:
+        monkeypatch.setattr(bootstrap, "_EXACT_ROW_DRAWS", 0)
+    low, high = fairness.average_precision_interval(y, s, n_boot=1000)
+    naive = [average_precision_score(y[i], s[i]) for i in rng.integers(0, n, (1000, n))]
+    peer_low, peer_high = np.quantile(naive, [0.025, 0.975])
+    assert low == pytest.approx(peer_low, abs=0.012)
+    assert high == pytest.approx(peer_high, abs=0.012)
+    assert low <= average_precision_score(y, s) <= high
+
+
+def test_average_precision_interval_without_escalations_is_unknown():
+    assert np.isnan(fairness.average_precision_interval(np.zeros(50), np.linspace(0, 1, 50))).all()
 
 
 # ---- too few to tell ---------------------------------------------------------------------
@@ -266,7 +366,9 @@ def test_undefined_rates_are_nan_not_errors():
     g = np.array(["none_escalated"] * 3 + ["all_escalated"] * 3)
     table = fairness.group_error_rates(y, s, g, threshold=0.9, n_boot=30)
     none, every = table.loc["none_escalated"], table.loc["all_escalated"]
-    assert np.isnan(none["recall"]) and np.isnan(none["fnr"]) and np.isnan(none["average_precision"])
+    assert (
+        np.isnan(none["recall"]) and np.isnan(none["fnr"]) and np.isnan(none["average_precision"])
+    )
     assert np.isnan(none["precision"]) and np.isnan(none["fdr"])  # nobody flagged
     assert np.isnan(every["fpr"])
     assert every["fnr"] == 1.0
@@ -275,7 +377,9 @@ def test_undefined_rates_are_nan_not_errors():
 
 def test_missing_group_values_form_their_own_group():
     g = pd.Series(["a", None, "a", np.nan, "b", "b"], name="gender")
-    table = fairness.group_error_rates([0, 1, 0, 1, 0, 1], [0.1, 0.9, 0.2, 0.8, 0.3, 0.7], g, threshold=0.5, n_boot=5)
+    table = fairness.group_error_rates(
+        [0, 1, 0, 1, 0, 1], [0.1, 0.9, 0.2, 0.8, 0.3, 0.7], g, threshold=0.5, n_boot=5
+    )
     assert list(table.index) == ["a", "b", "Not recorded"]
     assert table.loc["Not recorded", "n"] == 2
     assert table.index.name == "gender"
@@ -283,7 +387,9 @@ def test_missing_group_values_form_their_own_group():
 
 def test_groups_come_in_natural_order():
     c = sample()
-    table = fairness.group_error_rates(c.y, c.scores("rule"), c.frame["age_band"], threshold=0.5, n_boot=5)
+    table = fairness.group_error_rates(
+        c.y, c.scores("rule"), c.frame["age_band"], threshold=0.5, n_boot=5
+    )
     assert list(table.index) == ["<1", "1-4", "5-9", "10-15", "16+"]
     table = fairness.group_error_rates(
         c.y, c.scores("rule"), c.frame["deprivation_decile"], threshold=0.5, n_boot=5
@@ -388,7 +494,10 @@ def test_disparity_with_an_undefined_or_zero_reference_is_missing():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"rate": "accuracy"}, fairness.UNKNOWN_RATE.format(rate="accuracy", choices=", ".join(fairness.RATES))),
+        (
+            {"rate": "accuracy"},
+            fairness.UNKNOWN_RATE.format(rate="accuracy", choices=", ".join(fairness.RATES)),
+        ),
         ({"reference": "zzz"}, fairness.UNKNOWN_REFERENCE.format(reference="zzz", choices="a, b")),
         ({"band": (1.2, 0.8)}, fairness.BAD_BAND.format(band=(1.2, 0.8))),
         ({"band": (0, 1.25)}, fairness.BAD_BAND.format(band=(0, 1.25))),
@@ -423,8 +532,12 @@ def test_ratio_intervals_contain_the_ratio(data, pair):
     for rate in fairness.RATES:
         out = fairness.disparity(table, rate)
         defined = out["ratio_low"].notna()
-        assert (out.loc[defined, "ratio_low"] <= out.loc[defined, "ratio"] * (1 + 1e-12)).all(), rate
-        assert (out.loc[defined, "ratio"] <= out.loc[defined, "ratio_high"] * (1 + 1e-12)).all(), rate
+        assert (out.loc[defined, "ratio_low"] <= out.loc[defined, "ratio"] * (1 + 1e-12)).all(), (
+            rate
+        )
+        assert (out.loc[defined, "ratio"] <= out.loc[defined, "ratio_high"] * (1 + 1e-12)).all(), (
+            rate
+        )
         assert (out.loc[defined, "ratio_low"] >= 0).all(), rate
         # No interval without a ratio.
         assert out.loc[out["ratio"].isna(), "ratio_low"].isna().all(), rate
@@ -441,11 +554,16 @@ def test_ratio_intervals_contain_the_ratio_on_the_sample():
     for rate in ("fdr", "fnr", "fpr", "share_flagged"):
         out = fairness.disparity(table, rate)
         assert out["ratio_low"].notna().all() and np.isfinite(out["ratio_high"]).all()
-        assert (out["ratio_low"] <= out["ratio"]).all() and (out["ratio"] <= out["ratio_high"]).all()
+        assert (out["ratio_low"] <= out["ratio"]).all() and (
+            out["ratio"] <= out["ratio_high"]
+        ).all()
         # Each group's ratio interval is wider than the spread of its own rate alone.
         others = ~out["is_reference"]
         width = (out["ratio_high"] - out["ratio_low"])[others]
-        own = ((table[f"{rate}_high"] - table[f"{rate}_low"]) / table.loc[out["is_reference"], rate].iloc[0])[others]
+        own = (
+            (table[f"{rate}_high"] - table[f"{rate}_low"])
+            / table.loc[out["is_reference"], rate].iloc[0]
+        )[others]
         assert (width >= own * 0.9).all(), rate
 
 
@@ -488,7 +606,9 @@ def test_ratio_interval_reaches_infinity_when_the_reference_rate_can_be_zero():
 
 def test_another_reference_has_no_interval_and_makes_no_claim():
     c = sample()
-    table = fairness.group_error_rates(c.y, c.scores("text"), c.frame["ethnicity"], threshold=0.082, n_boot=50)
+    table = fairness.group_error_rates(
+        c.y, c.scores("text"), c.frame["ethnicity"], threshold=0.082, n_boot=50
+    )
     out = fairness.disparity(table, "fdr", reference="Asian")
     assert out["ratio_low"].isna().all()
     assert set(out["verdict"].dropna()) <= {"inside", "unclear"}
@@ -536,9 +656,15 @@ def test_a_group_is_outside_only_when_its_whole_interval_is(ratio, low, high, ve
     assert bool(out.loc["g", "within_band"]) is (verdict == "inside")
     text = fairness.describe_disparity(out)
     if verdict == "inside":
-        assert text == "Compared with ref, every group with enough referrals is inside the shaded band."
+        assert (
+            text
+            == "Compared with ref, every group with enough referrals is inside the shaded band."
+        )
     elif verdict == "outside":
-        assert text == "Compared with ref, this group is outside the shaded band, even allowing for chance: g."
+        assert (
+            text
+            == "Compared with ref, this group is outside the shaded band, even allowing for chance: g."
+        )
     else:
         assert text == (
             "Compared with ref, no group is clearly outside the shaded band. g looks outside it at "
@@ -608,8 +734,13 @@ def test_fewest_and_most_say_whether_the_gap_could_be_chance(rows, says):
 
 @pytest.mark.parametrize(
     ("a", "b", "overlap"),
-    [((0, 1), (1, 2), True), ((0, 1), (1.01, 2), False), ((2, 3), (0, 1), False),
-     ((0, 5), (1, 2), True), ((np.nan, 1), (0, 1), None)],
+    [
+        ((0, 1), (1, 2), True),
+        ((0, 1), (1.01, 2), False),
+        ((2, 3), (0, 1), False),
+        ((0, 5), (1, 2), True),
+        ((np.nan, 1), (0, 1), None),
+    ],
 )
 def test_intervals_overlap(a, b, overlap):
     assert fairness.intervals_overlap(a, b) is overlap
@@ -668,7 +799,9 @@ def assert_preset_equalises(y, s, groups, preset, threshold, *, adjust_small_gro
     return achieved
 
 
-@pytest.mark.parametrize("preset", ["equal_false_alarm_rate", "equal_miss_rate", "equal_share_flagged"])
+@pytest.mark.parametrize(
+    "preset", ["equal_false_alarm_rate", "equal_miss_rate", "equal_share_flagged"]
+)
 @pytest.mark.parametrize("column", ["ethnicity", "deprivation_quintile"])
 def test_presets_equalise_on_the_sample(preset, column):
     c = sample()
@@ -694,7 +827,10 @@ def test_presets_leave_small_groups_on_the_common_line():
 
 
 @settings(max_examples=40, deadline=None)
-@given(scored_groups(min_size=3), st.sampled_from(["equal_false_alarm_rate", "equal_miss_rate", "equal_share_flagged"]))
+@given(
+    scored_groups(min_size=3),
+    st.sampled_from(["equal_false_alarm_rate", "equal_miss_rate", "equal_share_flagged"]),
+)
 def test_presets_equalise_on_random_data(data, preset):
     y, s, groups, t = data
     assert_preset_equalises(y, s, groups["g"].to_numpy(), preset, t, adjust_small_groups=True)
@@ -703,7 +839,9 @@ def test_presets_equalise_on_random_data(data, preset):
 
 def test_single_preset_keeps_the_threshold_for_everyone():
     c = sample()
-    out = fairness.preset_thresholds(c.y, c.scores("text"), c.frame["gender"], preset="single", threshold=0.2)
+    out = fairness.preset_thresholds(
+        c.y, c.scores("text"), c.frame["gender"], preset="single", threshold=0.2
+    )
     assert (out == 0.2).all() and list(out.index) == ["Boy", "Girl"]
 
 
@@ -733,12 +871,18 @@ def test_preset_costs_add_up():
         )
         # The change is the change in the whole people shown.
         for column in ("flagged_per_1000", "false_alarms_per_1000", "missed_per_1000"):
-            assert o.loc[preset, f"change_{column}"] == o.loc[preset, column] - o.loc["single", column]
+            assert (
+                o.loc[preset, f"change_{column}"] == o.loc[preset, column] - o.loc["single", column]
+            )
         # Group changes per 1,000, weighted by group size, add up to the exact overall change.
         weighted = (rows["change_false_alarms_per_1000"] * rows["n"]).sum() / len(y)
-        assert weighted == pytest.approx(1000 * (o.loc[preset, "fp"] - o.loc["single", "fp"]) / len(y))
+        assert weighted == pytest.approx(
+            1000 * (o.loc[preset, "fp"] - o.loc["single", "fp"]) / len(y)
+        )
         weighted = (rows["change_missed_per_1000"] * rows["n"]).sum() / len(y)
-        assert weighted == pytest.approx(1000 * (o.loc[preset, "fn"] - o.loc["single", "fn"]) / len(y))
+        assert weighted == pytest.approx(
+            1000 * (o.loc[preset, "fn"] - o.loc["single", "fn"]) / len(y)
+        )
 
 
 @pytest.mark.parametrize(
@@ -760,7 +904,9 @@ def test_one_line_figures_are_the_trade_offs_figures(model, threshold):
     assert single["missed_per_1000"] == people["missed"]
     overview = fairness.preset_overview(costs).loc["single"]
     assert (overview["Flagged"], overview["False alarms"], overview["Children missed"]) == (
-        people["flagged"], people["false_alarm"], people["missed"]
+        people["flagged"],
+        people["false_alarm"],
+        people["missed"],
     )
 
 
@@ -784,12 +930,16 @@ def test_whole_people_on_random_data(data, preset):
 
 def test_preset_costs_for_a_subset_and_bad_preset():
     c = sample()
-    costs = fairness.preset_costs(c.y, c.scores("rule"), c.frame["gender"], threshold=0.5, presets=["equal_miss_rate"])
+    costs = fairness.preset_costs(
+        c.y, c.scores("rule"), c.frame["gender"], threshold=0.5, presets=["equal_miss_rate"]
+    )
     assert list(costs.overall.index) == ["equal_miss_rate"]
     assert set(costs.by_group["preset"]) == {"equal_miss_rate"}
     with pytest.raises(ValueError) as err:
         fairness.preset_thresholds([0, 1], [0.1, 0.2], ["a", "b"], preset="fair", threshold=0.5)
-    assert str(err.value) == fairness.UNKNOWN_PRESET.format(preset="fair", choices=", ".join(fairness.PRESETS))
+    assert str(err.value) == fairness.UNKNOWN_PRESET.format(
+        preset="fair", choices=", ".join(fairness.PRESETS)
+    )
 
 
 # ---- plain words -------------------------------------------------------------------------
@@ -811,7 +961,9 @@ def test_label_comparison_is_long_and_per_100():
 def test_plain_summaries_are_readable():
     c = sample()
     s = c.scores("structured")
-    table = fairness.group_error_rates(c.y, s, c.frame[["ethnicity", "age_band"]], threshold=0.1, n_boot=20)
+    table = fairness.group_error_rates(
+        c.y, s, c.frame[["ethnicity", "age_band"]], threshold=0.1, n_boot=20
+    )
     costs = fairness.preset_costs(c.y, s, c.frame["ethnicity"], threshold=0.1)
     texts = [
         fairness.describe_rate(table, "fdr", what="false alarms"),

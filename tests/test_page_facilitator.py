@@ -263,14 +263,14 @@ def test_a_right_password_clears_the_count(monkeypatch):
 
 
 def test_no_sign_in_when_the_limit_cannot_be_checked(monkeypatch):
-    from csc_dash import auth
+    from csc_dash import sign_ins
 
     add_staff(monkeypatch, "fay")
 
     def down(*args, **kwargs):
         raise feedback.StoreUnavailable(feedback.READ_UNAVAILABLE)
 
-    monkeypatch.setattr(auth, "begin_sign_in", down)
+    monkeypatch.setattr(sign_ins, "begin_sign_in", down)
     at = sign_in(new_app(), "fay")
     assert_no_exception(at)
     assert errors(at) == [accounts.MSG_CANNOT_CHECK]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from csc_dash import auth
+from csc_dash import auth, sign_ins, store
 from csc_dash.store import StoreUnavailable
 from csc_dash.ui import state, upload_gate, workshop
 from csc_dash.ui.workshop import plain
@@ -54,24 +54,20 @@ def make_authenticator():
 def _signed_out_at(name: str):
     """When ``name`` last signed out; on a store fault, "now" (every token refused: fail closed)."""
     try:
-        return auth.last_sign_out(workshop.engine(), name)
+        return sign_ins.last_sign_out(workshop.engine(), name)
     except StoreUnavailable:
-        from csc_dash import store
-
         log.warning("sign-outs cannot be read: the store is unreachable; cookies refused")
         return store.utcnow()
 
 
 def check_cookies_strictly(authenticator, key: str, usernames) -> None:
-    """Replace the authenticator's cookie reader with :func:`csc_dash.auth.verify_token`.
+    """Replace the authenticator's cookie reader with :func:`csc_dash.sign_ins.verify_token`.
 
     A cookie that is not sound (another algorithm, a bad signature, a removed user, garbage, or
     made before its user signed out) counts as no cookie, and is deleted from the browser.
     The cookie is written by a browser-side component (extra-streamlit-components), so it
     cannot be HttpOnly; it is SameSite=Strict, and Secure when the page is served over HTTPS.
     """
-    from csc_dash import store
-
     controller = authenticator.cookie_controller  # AttributeError if the library changed
     model = controller.cookie_model
 
@@ -81,7 +77,7 @@ def check_cookies_strictly(authenticator, key: str, usernames) -> None:
         raw = st.context.cookies.get(auth.COOKIE_NAME)
         if raw is None:
             return None
-        claims = auth.verify_token(
+        claims = sign_ins.verify_token(
             raw, key, usernames, now=store.utcnow(), signed_out_at=_signed_out_at
         )
         if claims is None and not signed_in():
@@ -123,7 +119,7 @@ LOGIN_FIELDS = {
 }
 MSG_BAD_LOGIN = "That user name and password do not match. Please try again."
 MSG_SIGNED_IN = "You are signed in."
-MSG_TOO_MANY = auth.MSG_TOO_MANY_SIGN_INS  # a template: {wait} is filled in (auth.pause_message)
+MSG_TOO_MANY = sign_ins.MSG_TOO_MANY_SIGN_INS  # a template: {wait} is filled in (sign_ins.pause_message)
 MSG_CANNOT_CHECK = (
     "We cannot check sign-ins just now, so no one can sign in. Please try again in a moment."
 )
@@ -191,7 +187,7 @@ def _on_sign_out(details: dict) -> None:
     name = (details or {}).get("username")
     if name:
         try:
-            auth.record_sign_out(workshop.engine(), name)
+            sign_ins.record_sign_out(workshop.engine(), name)
         except StoreUnavailable:
             log.warning("a sign-out could not be recorded: the store is unreachable")
     forget_staff_work()
@@ -264,7 +260,7 @@ def limit_sign_ins(authenticator) -> None:
     """Put the sign-in limiter in front of ``authenticator``'s password check.
 
     Each attempt is recorded in the store before its password is checked
-    (:func:`csc_dash.auth.begin_sign_in`); a paused user name is refused without a check; a user
+    (:func:`csc_dash.sign_ins.begin_sign_in`); a paused user name is refused without a check; a user
     name with no account costs one bcrypt check all the same, so timing does not tell which
     names exist. If the store cannot be reached or is busy, no one is signed in (fail closed).
     Why an attempt was refused is kept in ``state.SIGN_IN_REFUSAL`` until the next attempt.
@@ -279,17 +275,17 @@ def limit_sign_ins(authenticator) -> None:
         state.put(state.SIGN_IN_REFUSAL, None)
         try:
             engine = workshop.engine()
-            refusal = auth.begin_sign_in(engine, username)
+            refusal = sign_ins.begin_sign_in(engine, username)
         except StoreUnavailable:
             refusal = MSG_CANNOT_CHECK
         if refusal is not None:
             state.put(state.SIGN_IN_REFUSAL, refusal)
             return None
-        if auth.sign_in_key(username) not in known:
-            auth.spend_a_password_check(password)
+        if sign_ins.sign_in_key(username) not in known:
+            sign_ins.spend_a_password_check(password)
         ok = check(username, password, *args, **kwargs)
         try:
-            paused = auth.finish_sign_in(engine, username, ok=bool(ok))
+            paused = sign_ins.finish_sign_in(engine, username, ok=bool(ok))
         except StoreUnavailable:
             log.warning("a sign-in's outcome could not be recorded: the store is unreachable")
             paused = None

@@ -1,0 +1,203 @@
+"""Plain sentences for the fairness charts, and the preset tables shown beside them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from csc_dash.fairness.group_rates import per_100
+from csc_dash.fairness.presets import PresetCosts, _check_preset
+from csc_dash.fairness.rates import UNKNOWN_PRESET, Preset
+from csc_dash.markup import markdown_text
+
+# --------------------------------------------------------------------------------------------
+# Plain sentences for chart summaries (the page shows them beside each chart)
+# --------------------------------------------------------------------------------------------
+# They are Markdown: group labels come from the data (an upload's own values), so each one is
+# escaped with :func:`_shown` where it enters a sentence.
+
+
+def _shown(label: object) -> str:
+    return markdown_text(label)
+
+
+def _count_phrase(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def intervals_overlap(a: tuple[float, float], b: tuple[float, float]) -> bool | None:
+    """Whether two intervals ``(low, high)`` share any value; None when either is unknown (NaN)."""
+    values = np.asarray([*a, *b], dtype=float)
+    if np.isnan(values).any():
+        return None
+    return bool(a[0] <= b[1] and b[0] <= a[1])
+
+
+def _join(names) -> str:
+    """Group names in a sentence; "; " between them, since a pair's label holds a comma."""
+    return "; ".join(map(_shown, names))
+
+
+def describe_rate(table: pd.DataFrame, rate: str, *, what: str) -> str:
+    """A short summary of one rate across groups, e.g. for a chart's text alternative.
+
+    ``what`` names the count in plain words, e.g. ``"false alarms"``; values are "in 100". When
+    there are two or more groups it names the fewest and the most and says whether their
+    intervals overlap (then the gap could be chance).
+    """
+    frame = per_100(table, rate)
+    known = frame[~frame["too_few"] & frame["value"].notna()]
+    few = int(frame["too_few"].sum())
+    tail = (
+        f" {_count_phrase(few, 'group has', 'groups have')} too few referrals to tell."
+        if few
+        else ""
+    )
+    if known.empty:
+        return f"Every group has too few referrals to tell how many {what} there are."
+    if len(known) == 1:
+        row = known.iloc[0]
+        return f"{_shown(row['label'])}: about {row['value']:.0f} {what} in 100.{tail}"
+    low = known.loc[known["value"].idxmin()]
+    high = known.loc[known["value"].idxmax()]
+    overlap = intervals_overlap((low["low"], low["high"]), (high["low"], high["high"]))
+    if overlap is None:
+        chance = ""
+    elif overlap:
+        chance = " Their likely ranges overlap, so the gap between them could be chance."
+    else:
+        chance = " Their likely ranges do not overlap, so the gap is not likely to be chance alone."
+    return (
+        f"Fewest {what}: about {low['value']:.0f} in 100, for {_shown(low['label'])}. "
+        f"Most {what}: about {high['value']:.0f} in 100, for {_shown(high['label'])}."
+        f"{chance}{tail}"
+    )
+
+
+def describe_disparity(table: pd.DataFrame) -> str:
+    """A short summary of a :func:`disparity` table.
+
+    A group is called outside the shaded band only when its whole likely range is outside it;
+    a group whose best guess is outside but whose range reaches into the band "could be chance".
+    """
+    ref = table[table["is_reference"]].iloc[0]
+    reference = _shown(ref["label"])
+    judged = table[~table["too_few"] & ~table["is_reference"] & table["verdict"].notna()]
+    if judged.empty:
+        return f"Compared with {reference}, no other group has enough referrals to tell."
+    verdict = judged["verdict"].astype(str)
+    outside = judged.loc[verdict == "outside", "label"].tolist()
+    unclear = judged.loc[verdict == "unclear", "label"].tolist()
+    if not outside and not unclear:
+        return (
+            f"Compared with {reference}, every group with enough referrals is inside the "
+            "shaded band."
+        )
+    parts = [f"Compared with {reference},"]
+    if outside:
+        parts.append(
+            f"{'this group is' if len(outside) == 1 else 'these groups are'} outside the shaded "
+            f"band, even allowing for chance: {_join(outside)}."
+        )
+    else:
+        parts.append("no group is clearly outside the shaded band.")
+    if unclear:
+        one = len(unclear) == 1
+        parts.append(
+            f"{_join(unclear)} {'looks' if one else 'look'} outside it at the best guess, but "
+            f"{'its' if one else 'their'} likely range reaches into the band, so this could be "
+            "chance."
+        )
+    return " ".join(parts)
+
+
+def describe_preset(costs: PresetCosts, preset: Preset) -> str:
+    """What a preset changes, in plain words, against one threshold for everyone."""
+    _check_preset(preset)
+    if preset == "single":
+        return "Everyone is judged against the same line. This is the starting point."
+    row = costs.overall.loc[preset]
+
+    def change(value: float, one: str, many: str) -> str:
+        if value == 0:
+            return f"the same number of {many}"
+        if abs(value) < 0.5:
+            return f"about the same number of {many}"
+        word = "more" if value > 0 else "fewer"
+        return f"{abs(value):.0f} {word} {one if round(abs(value)) == 1 else many}"
+
+    parts = [
+        change(row["change_flagged_per_1000"], "family flagged", "families flagged"),
+        change(row["change_false_alarms_per_1000"], "false alarm", "false alarms"),
+        change(row["change_missed_per_1000"], "child missed", "children missed"),
+    ]
+    text = f"For every 1,000 referrals, this means {parts[0]}, {parts[1]} and {parts[2]}."
+    groups = costs.by_group[(costs.by_group["preset"] == preset) & ~costs.by_group["too_few"]]
+    if not groups.empty:
+        missed = groups["change_missed_per_1000"]
+        alarms = groups["change_false_alarms_per_1000"]
+        if missed.min() <= -0.5:
+            best = groups.loc[missed.idxmin()]
+            text += (
+                f" {_shown(best['label'])} gains most: "
+                f"{change(best['change_missed_per_1000'], 'child missed', 'children missed')} "
+                "per 1,000."
+            )
+        if alarms.max() >= 0.5:
+            worst = groups.loc[alarms.idxmax()]
+            text += (
+                f" {_shown(worst['label'])} pays most: "
+                f"{change(worst['change_false_alarms_per_1000'], 'false alarm', 'false alarms')} "
+                "per 1,000."
+            )
+    return text
+
+
+def describe_label_comparison(frame: pd.DataFrame, *, what: str) -> str:
+    """Where the recorded outcome and true need disagree most, from :func:`label_comparison`."""
+    rec = frame[frame["against"] == "recorded"]
+    need = frame[frame["against"] == "need"]
+    both = pd.DataFrame(
+        {
+            "label": rec["label"].to_numpy(),
+            "recorded": rec["value"].to_numpy(),
+            "need": need["value"].to_numpy(),
+            "too_few": rec["too_few"].to_numpy() | need["too_few"].to_numpy(),
+        }
+    )
+    both = both[~both["too_few"] & both["recorded"].notna() & both["need"].notna()]
+    if both.empty:
+        return "No group has enough referrals to tell."
+    gap = (both["recorded"] - both["need"]).abs()
+    row = both.loc[gap.idxmax()]
+    if round(row["recorded"]) == round(row["need"]):
+        return f"The records and true need give about the same number of {what} for every group."
+    return (
+        f"The biggest gap is for {_shown(row['label'])}: about {row['recorded']:.0f} {what} when we "
+        f"check against the records, but {row['need']:.0f} when we check against true need."
+    )
+
+
+def preset_overview(costs: PresetCosts) -> pd.DataFrame:
+    """The overall cost of each preset as a small table with plain column names (per 1,000)."""
+    o = costs.overall
+    return pd.DataFrame(
+        {
+            "Choice": o["label"].to_numpy(),
+            "Flagged": o["flagged_per_1000"].round(0).astype(int).to_numpy(),
+            "False alarms": o["false_alarms_per_1000"].round(0).astype(int).to_numpy(),
+            "Children missed": o["missed_per_1000"].round(0).astype(int).to_numpy(),
+        },
+        index=o.index,
+    )
+
+
+def preset_changes(costs: PresetCosts, preset: Preset) -> pd.DataFrame:
+    """One preset's rows of ``costs.by_group``: who gains or loses against one threshold."""
+    _check_preset(preset)
+    rows = costs.by_group[costs.by_group["preset"] == preset]
+    if rows.empty:
+        raise ValueError(
+            UNKNOWN_PRESET.format(preset=preset, choices=", ".join(costs.overall.index))
+        )
+    return rows
