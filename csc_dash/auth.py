@@ -51,7 +51,7 @@ import yaml
 from sqlalchemy import Column, MetaData, String, Table
 
 from csc_dash import config
-from csc_dash.store import UTCDateTime as _UTCTime
+from csc_dash.workshop.store import UTCDateTime as _UTCTime
 
 __all__ = [
     "COOKIE_KEY_ENV",
@@ -528,7 +528,7 @@ def _lock_user_name(conn, key: str) -> None:
 def _failures(conn, key: str, now: datetime) -> list[datetime]:
     from sqlalchemy import select
 
-    from csc_dash.store import sign_in_failures
+    from csc_dash.workshop.store import sign_in_failures
 
     return list(
         conn.execute(
@@ -551,13 +551,13 @@ def begin_sign_in(engine, username: str, *, now: datetime | None = None) -> str 
 
     Returns a pause message (the password must not be checked) or ``None`` (check it, then call
     :func:`finish_sign_in`). Refused attempts are not recorded, so they never lengthen the wait.
-    Raises :class:`csc_dash.store.StoreUnavailable` if the store cannot be reached or is busy:
+    Raises :class:`csc_dash.workshop.StoreUnavailable` if the store cannot be reached or is busy:
     the caller must then refuse the sign-in.
     """
     from sqlalchemy import delete, insert
 
-    from csc_dash import store
-    from csc_dash.store import sign_in_failures
+    from csc_dash.workshop import store
+    from csc_dash.workshop.store import sign_in_failures
 
     now = now or store.utcnow()
     key = sign_in_key(username)
@@ -586,8 +586,8 @@ def finish_sign_in(engine, username: str, *, ok: bool, now: datetime | None = No
     """
     from sqlalchemy import delete
 
-    from csc_dash import store
-    from csc_dash.store import sign_in_failures
+    from csc_dash.workshop import store
+    from csc_dash.workshop.store import sign_in_failures
 
     now = now or store.utcnow()
     key = sign_in_key(username)
@@ -610,8 +610,8 @@ def unlock(engine, username: str) -> int:
     """
     from sqlalchemy import delete
 
-    from csc_dash import store
-    from csc_dash.store import sign_in_failures
+    from csc_dash.workshop import store
+    from csc_dash.workshop.store import sign_in_failures
 
     try:
         with store.transaction(engine, write=True) as conn:
@@ -667,7 +667,7 @@ def _ensure_sign_outs(engine) -> None:
     """Create ``staff_sign_outs`` if missing (a table of its own: no workshop data, no migration)."""
     if engine in _READY_ENGINES:
         return
-    from csc_dash import store
+    from csc_dash.workshop import store
 
     with store.transaction(engine, write=True) as conn:
         staff_sign_outs.create(conn, checkfirst=True)
@@ -677,11 +677,11 @@ def _ensure_sign_outs(engine) -> None:
 def record_sign_out(engine, username: str, *, now: datetime | None = None) -> None:
     """Revoke every sign-in token of ``username`` made up to ``now``.
 
-    Raises :class:`csc_dash.store.StoreUnavailable` if the store cannot be reached.
+    Raises :class:`csc_dash.workshop.StoreUnavailable` if the store cannot be reached.
     """
     from sqlalchemy import delete, insert
 
-    from csc_dash import store
+    from csc_dash.workshop import store
 
     now = now or store.utcnow()
     key = sign_in_key(username)
@@ -698,7 +698,7 @@ def last_sign_out(engine, username: str) -> datetime | None:
     """When ``username`` last signed out, or ``None``. Raises ``StoreUnavailable``."""
     from sqlalchemy import select
 
-    from csc_dash import store
+    from csc_dash.workshop import store
 
     try:
         _ensure_sign_outs(engine)

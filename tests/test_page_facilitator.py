@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from csc_dash import exports, feedback
+from csc_dash import workshop as feedback
 from csc_dash.cohort import message_pattern
 from csc_dash.ui import accounts, state, workshop
 from tests.conftest import ROOT
@@ -131,16 +131,16 @@ def test_the_room_live_and_in_the_downloads(monkeypatch):
 
     # The downloads are built by these calls; they hold exactly the room's answers.
     eng = engine()
-    rows = list(csv.DictReader(io.StringIO(exports.responses_csv(feedback.responses(eng, room.id)).decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(feedback.responses_csv(feedback.responses(eng, room.id)).decode("utf-8-sig"))))
     assert sorted((r["pseudonym"], r["question_id"]) for r in rows) == sorted(
         [("Kite", "reaction"), ("Kite", "should_use"), ("Kite", "accepted_per_1000"),
          (XSS[:40], "reaction"), (XSS[:40], "should_use"), (XSS[:40], "accepted_per_1000")]
     )
     assert all(not r["pseudonym"].startswith(("=", "+", "-", "@")) for r in rows)
-    data = json.loads(exports.workshop_json(eng, room.id))
+    data = json.loads(feedback.workshop_json(eng, room.id))
     assert sorted(p["pseudonym"] for p in data["participants"]) == sorted(["Kite", XSS[:40]])
     assert len(data["responses"]) == 6
-    report = exports.workshop_report_html(eng, room.id, page_titles=workshop.page_titles())
+    report = feedback.workshop_report_html(eng, room.id, page_titles=workshop.page_titles())
     assert "<script>alert" not in report and "&lt;script&gt;alert" in report
 
 

@@ -21,9 +21,9 @@ from pathlib import Path
 import streamlit as st
 
 from csc_dash import auth
-from csc_dash.store import StoreUnavailable
 from csc_dash.ui import state, upload_gate, workshop
 from csc_dash.ui.workshop import plain
+from csc_dash.workshop.store import StoreUnavailable
 
 
 def make_authenticator():
@@ -56,7 +56,7 @@ def _signed_out_at(name: str):
     try:
         return auth.last_sign_out(workshop.engine(), name)
     except StoreUnavailable:
-        from csc_dash import store
+        from csc_dash.workshop import store
 
         log.warning("sign-outs cannot be read: the store is unreachable; cookies refused")
         return store.utcnow()
@@ -70,7 +70,7 @@ def check_cookies_strictly(authenticator, key: str, usernames) -> None:
     The cookie is written by a browser-side component (extra-streamlit-components), so it
     cannot be HttpOnly; it is SameSite=Strict, and Secure when the page is served over HTTPS.
     """
-    from csc_dash import store
+    from csc_dash.workshop import store
 
     controller = authenticator.cookie_controller  # AttributeError if the library changed
     model = controller.cookie_model

@@ -155,7 +155,7 @@ def test_the_workshop_holds(start_app, new_page, browser):
     the number answer and the line as they were; a person who lost their link comes back with
     their code. Acknowledged answers are counted per person and compared with the export.
     """
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     server = start_app("holds", staff=True)
     fac = new_page(server)

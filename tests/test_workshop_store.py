@@ -6,14 +6,16 @@ import socket
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, insert, inspect, select, text
+from sqlalchemy import create_engine, func, insert, inspect, select, text
 
-from csc_dash import config, store
+from csc_dash import config
+from csc_dash import workshop as fb
+from csc_dash.workshop import store
 
-pytest.register_assert_rewrite("tests.pg")
+pytest.register_assert_rewrite("tests.pg", "tests.store_helpers")
 from tests.pg import row_counts  # noqa: E402
 
-pytest_plugins = ["tests.pg"]  # fixtures: engine, store_url, pg_url
+pytest_plugins = ["tests.pg", "tests.store_helpers"]  # fixtures: engine, store_url, pg_url, workshop
 
 TABLES = {
     "schema_version",
@@ -391,8 +393,6 @@ def test_a_version_1_store_migrates_to_3_without_losing_rows(store_url):
 def test_a_version_2_store_gains_rejoin_codes_and_settings(store_url):
     """A store left by version 2 (people already in a workshop) upgrades in place: the people
     already there keep everything, and new joiners get rejoin codes and kept settings."""
-    from csc_dash import feedback as fb
-
     raw = create_engine(store_url)
     now = store.utcnow()
     with raw.begin() as conn:
@@ -434,3 +434,7 @@ def test_a_version_2_store_gains_rejoin_codes_and_settings(store_url):
         assert versions(engine) == [1, 2, 3]
     finally:
         engine.dispose()
+def test_count_helper_sees_every_table(engine):
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(store.schema_version)) == 1
+    assert set(row_counts(engine)) == {t.name for t in store.metadata.sorted_tables}

@@ -1,184 +1,34 @@
-"""Exports of a workshop: CSV for spreadsheets, JSON for analysis, a self-contained HTML report.
+"""The workshop's HTML report: one self-contained page, safe to open anywhere and to print.
 
-Everything a participant typed is treated as hostile: CSV cells that a spreadsheet would run as
-a formula are neutralised (:func:`safe_cell`), and every text in the HTML report is escaped.
-The report needs no network: its charts are inline SVG, and a content security policy forbids
-scripts and outside resources altogether.
+Every text in it is escaped, and it needs no network: its charts are inline SVG, and a content
+security policy forbids scripts and outside resources altogether. Its numbers come from
+:mod:`csc_dash.workshop.results`, as the facilitator's screen does.
 """
 
 from __future__ import annotations
 
-import csv
 import html
-import io
-import json
 import math
-import numbers
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from csc_dash import feedback, store
 from csc_dash.charts import OKABE_ITO
-from csc_dash.store import participants, responses, statements, transaction, votes, workshops
+from csc_dash.content.questions import REACTION_LABELS
+from csc_dash.workshop.results import (
+    MIN_ROLE_VOTES,
+    QUESTIONS,
+    live_summary,
+    role_order,
+    statement_results,
+)
+from csc_dash.workshop.rules import REACTIONS, READ_UNAVAILABLE, UNKNOWN_WORKSHOP, FeedbackError
+from csc_dash.workshop.store import unavailable_as, utcnow
+from csc_dash.workshop.workshops import get_workshop
 
-__all__ = ["responses_csv", "safe_cell", "workshop_json", "workshop_report_html"]
-
-#: First characters that make a spreadsheet read a cell as a formula (with their full-width forms).
-FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
-#: Control characters that some spreadsheets skip before looking for a formula.
-CONTROL_STARTS = frozenset("\t\r\n")
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).isoformat()
-
-
-def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-def safe_cell(value: Any) -> str:
-    """The text of one CSV cell, neutralised against spreadsheet formula injection.
-
-    A text starting with ``= + - @`` (after any leading spaces; full-width forms too) or with a
-    tab, carriage return or line feed gets a leading apostrophe, so spreadsheets show it as text.
-    Numbers are written as numbers; lists and dicts as compact JSON; ``None`` as an empty cell.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        if math.isnan(number):
-            return ""
-        return str(value.item() if hasattr(value, "item") else value)
-    if isinstance(value, datetime):
-        return _iso(value) if value.tzinfo else value.isoformat()
-    text = _compact(value) if isinstance(value, (Mapping, list, tuple)) else str(value)
-    if text[:1] in CONTROL_STARTS or text.lstrip()[:1] in FORMULA_STARTS:
-        return "'" + text
-    return text
-
-
-def responses_csv(frame: pd.DataFrame) -> bytes:
-    """The frame (e.g. :func:`csc_dash.feedback.responses`) as CSV: UTF-8 with a BOM so
-    spreadsheets read accents right, every cell through :func:`safe_cell`."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(column) for column in frame.columns])
-    for row in frame.itertuples(index=False, name=None):
-        writer.writerow([safe_cell(_unpandas(value)) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _unpandas(value: Any) -> Any:
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if value is pd.NaT:
-        return None
-    return value
-
-
-# --------------------------------------------------------------------------- JSON
-
-
-def _export(engine: Engine, workshop_id: int) -> dict[str, Any]:
-    with transaction(engine) as conn:
-        workshop = conn.execute(select(workshops).where(workshops.c.id == workshop_id)).first()
-        if workshop is None:
-            raise feedback.FeedbackError(feedback.UNKNOWN_WORKSHOP)
-        people = conn.execute(
-            select(participants)
-            .where(participants.c.workshop_id == workshop_id)
-            .order_by(participants.c.id)
-        ).all()
-        answers = conn.execute(
-            select(responses).where(responses.c.workshop_id == workshop_id).order_by(responses.c.id)
-        ).all()
-        said = conn.execute(
-            select(statements)
-            .where(statements.c.workshop_id == workshop_id)
-            .order_by(statements.c.id)
-        ).all()
-        cast = conn.execute(
-            select(votes)
-            .join(statements, statements.c.id == votes.c.statement_id)
-            .where(statements.c.workshop_id == workshop_id)
-            .order_by(votes.c.id)
-        ).all()
-    return {
-        "format": "csc-dash workshop export",
-        "schema_version": store.SCHEMA_VERSION,
-        "exported_at": _iso(store.utcnow()),
-        "workshop": {
-            "id": workshop.id,
-            "code": workshop.code,
-            "title": workshop.title,
-            "status": workshop.status,
-            "created_by": workshop.created_by,
-            "created_at": _iso(workshop.created_at),
-            "closed_at": _iso(workshop.closed_at),
-        },
-        "participants": [
-            {
-                "id": row.id,
-                "pseudonym": row.pseudonym,
-                "role_tag": row.role_tag,
-                "consented_at": _iso(row.consented_at),
-            }
-            for row in people
-        ],
-        "responses": [
-            {
-                "id": row.id,
-                "participant_id": row.participant_id,
-                "page": row.page,
-                "question_id": row.question_id,
-                "value": json.loads(row.value_json),
-                "screen_state": json.loads(row.screen_state_json),
-                "created_at": _iso(row.created_at),
-            }
-            for row in answers
-        ],
-        "statements": [
-            {
-                "id": row.id,
-                "text": row.text,
-                "source": row.source,
-                "bank_id": row.bank_id,
-                "proposed_by": row.proposed_by,
-                "author": feedback.author_label(row.source, row.proposed_by),
-                "approved": bool(row.approved),
-                "created_at": _iso(row.created_at),
-            }
-            for row in said
-        ],
-        "votes": [
-            {
-                "id": row.id,
-                "statement_id": row.statement_id,
-                "participant_id": row.participant_id,
-                "choice": row.choice,
-                "created_at": _iso(row.created_at),
-            }
-            for row in cast
-        ],
-    }
-
-
-@store.unavailable_as(store.STORE_UNREACHABLE)
-def workshop_json(engine: Engine, workshop_id: int) -> bytes:
-    """Everything of one workshop as UTF-8 JSON: the workshop, participants (pseudonym, role tag,
-    consent time), responses with their screen states, statements and votes."""
-    return json.dumps(_export(engine, workshop_id), ensure_ascii=False, indent=2).encode("utf-8")
-
-
-# --------------------------------------------------------------------------- HTML report
+__all__ = ["workshop_report_html"]
 
 _E = html.escape
 
@@ -192,11 +42,6 @@ LABEL_WORDS = {
     "divisive": "People are split",
     "mixed": "Mixed views",
     "too few votes": "Too few votes to tell",
-}
-_REACTION_FALLBACK = {
-    "acceptable": "I could accept this",
-    "unsure": "I am not sure",
-    "not_acceptable": "I could not accept this",
 }
 
 _STYLE = """
@@ -297,7 +142,7 @@ def _section_reactions(summary, reaction_labels, page_titles) -> str:
         out.append("<p>No one has saved a view of a screen yet.</p>")
         return "".join(out)
     counts = frame.groupby("reaction")["count"].sum()
-    most = max(feedback.REACTIONS, key=lambda r: (counts.get(r, 0), -feedback.REACTIONS.index(r)))
+    most = max(REACTIONS, key=lambda r: (counts.get(r, 0), -REACTIONS.index(r)))
     total = int(counts.sum())
     out.append(
         f'<p class="summary">People saved {total:,} {"view" if total == 1 else "views"} of '
@@ -313,7 +158,7 @@ def _section_reactions(summary, reaction_labels, page_titles) -> str:
         part = frame[frame["page"] == page]
         name = _page_name(str(page), page_titles)
         rows.append((name, None, None))
-        for reaction in feedback.REACTIONS:
+        for reaction in REACTIONS:
             count = int(part.loc[part["reaction"] == reaction, "count"].sum())
             label = reaction_labels.get(reaction, reaction)
             rows.append((label, count, REACTION_COLOURS[reaction]))
@@ -372,7 +217,7 @@ def _section_thresholds(summary) -> str:
         rows.append(("No line would be acceptable", none, OKABE_ITO["vermillion"]))
     out.append(_bars_svg(rows, title="Lines people would accept"))
     by_role = []
-    roles = sorted(dict.fromkeys(frame["role_tag"]), key=feedback._role_order)
+    roles = sorted(dict.fromkeys(frame["role_tag"]), key=role_order)
     for role in roles:
         part = frame[frame["role_tag"] == role]
         given = sorted(
@@ -443,7 +288,7 @@ def _section_scales(summary, questions) -> str:
 
 
 def _role_share(role: str, share: float, votes: int) -> str:
-    if votes < feedback.MIN_ROLE_VOTES:
+    if votes < MIN_ROLE_VOTES:
         return f"{role}: too few to tell ({votes} vote)"
     return f"{role}: {share:.0%} of {votes}"
 
@@ -529,7 +374,7 @@ def _section_free_text(summary, page_titles, questions) -> str:
     return "".join(out)
 
 
-@store.unavailable_as(store.STORE_UNREACHABLE)
+@unavailable_as(READ_UNAVAILABLE)
 def workshop_report_html(
     engine: Engine, workshop_id: int, *, page_titles: Mapping[str, str] | None = None
 ) -> str:
@@ -537,17 +382,13 @@ def workshop_report_html(
 
     ``page_titles`` optionally maps page ids (as stored with each reaction) to their titles.
     """
-    workshop = feedback.get_workshop(engine, workshop_id)
+    workshop = get_workshop(engine, workshop_id)
     if workshop is None:
-        raise feedback.FeedbackError(feedback.UNKNOWN_WORKSHOP)
-    summary = feedback.live_summary(engine, workshop_id)
-    results = feedback.statement_results(engine, workshop_id)
-    questions = feedback._questions()
-    try:
-        from csc_dash.content.questions import REACTION_LABELS
-    except ImportError:  # pragma: no cover - the content module ships with the app
-        REACTION_LABELS = _REACTION_FALLBACK  # noqa: N806
-    made = store.utcnow()
+        raise FeedbackError(UNKNOWN_WORKSHOP)
+    summary = live_summary(engine, workshop_id)
+    results = statement_results(engine, workshop_id)
+    questions = QUESTIONS
+    made = utcnow()
     title = f"Workshop report: {workshop.title}"
     header = (
         f"<h1>{_E(title)}</h1>"
