@@ -1,5 +1,6 @@
 """Helpers for the workshop package's tests on the store (no app): a workshop, joining,
-answering, reading rows. Fixtures are imported by name into the test modules."""
+answering, reading rows, hostile input. Its fixtures come through ``pytest_plugins``; it holds no
+assertions (PYTEST_DONT_REWRITE)."""
 
 from __future__ import annotations
 

@@ -111,11 +111,14 @@ def test_the_room_live_and_in_the_downloads(monkeypatch):
     text = page_text(fac)
     assert "2 people have joined: 1 family member, 1 social worker." in text
     assert "2 views saved so far, most on The question (2). In 1 of them the person could not accept what the screen showed." in text
-    assert "1 person gave a line, from " in text  # the score line 40 in every 1,000 maps to
-    assert "1 person said no line would be acceptable." in text
+    assert "1 person named a line: 40 flagged in every 1,000 referrals." in text  # as asked
+    assert "1 person would not accept any line." in text
     specs = plotly_specs(fac)
     people = next(s for s in specs if "Who has joined" in json.dumps(s["layout"].get("title")))
     assert people["data"][0]["y"] == ["Family member", "Social worker"]
+    lines = next(s for s in specs if "The line each person would accept" in json.dumps(s["layout"].get("title")))
+    assert lines["layout"]["xaxis"]["title"]["text"] == "Referrals flagged in every 1,000"
+    assert [trace["name"] for trace in lines["data"]] == ["Family member"]  # Kite's 40 in every 1,000
     free = next(t.value for t in fac.table if "What they wrote" in t.value.columns)
     assert free["What they wrote"].tolist() == [workshop.plain(XSS)]  # whole, escaped for Markdown
     assert free["Made-up name"].tolist() == ["Kite"]

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from csc_dash import workshop as fb
 from csc_dash.workshop import store
 
-pytest.register_assert_rewrite("tests.pg", "tests.store_helpers")
+pytest.register_assert_rewrite("tests.pg")
 from tests.pg import TcpProxy, isolated_schema, postgres_url, row_counts  # noqa: E402
 from tests.store_helpers import answer, join  # noqa: E402
 

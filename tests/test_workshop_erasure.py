@@ -11,7 +11,7 @@ from csc_dash import workshop as fb
 from csc_dash.content.statements import STATEMENT_BANK
 from csc_dash.workshop import erasure, store
 
-pytest.register_assert_rewrite("tests.pg", "tests.store_helpers")
+pytest.register_assert_rewrite("tests.pg")
 from tests.pg import row_counts  # noqa: E402
 from tests.store_helpers import EMPTY, answer, join, rows_of  # noqa: E402
 

@@ -7,9 +7,11 @@ import json
 import re
 from html.parser import HTMLParser
 
+import pytest
 import textstat
 
 from csc_dash import workshop as fb
+from csc_dash.charts import workshop as charts
 from tests.store_helpers import FORMULAS, XSS
 
 pytest_plugins = ["tests.pg", "tests.store_helpers"]  # fixtures: engine, store_url, hostile
@@ -133,9 +135,9 @@ def test_report_content(engine):
         "2",
     ]
     assert "the most common answer was “I could not accept this”" in text
-    assert (
-        "2 people named a line they could accept; the middle answer was 0.30. 1 person would not accept any line."
-        in text
+    assert (  # these answers were given on the older form, as score lines: said, not converted
+        "1 person would not accept any line. 2 people gave a line as a score, on an older form. "
+        "It cannot be shown as a number in every 1,000, so it is left out." in text
     )
     assert "Councils should use tools like this" in text
     assert "Strongly disagree" in text and "Agree" in text
@@ -202,3 +204,29 @@ def test_the_report_says_lines_per_1000_first(engine):
                      value=95, screen_state={fb.ANSWER_LINE: 0.1764}, client_token=fb.new_client_token())
     page = fb.workshop_report_html(engine, room.id)
     assert "95 in every 1,000 (score 0.176)" in page
+
+
+def test_the_report_and_the_facilitators_chart_say_the_same_about_the_lines(engine):
+    """The lines are summed up once (csc_dash.workshop.results): the report's sentence is the
+    chart's, and its marks sit where the chart's do, on the same 0 to 1,000 scale."""
+    room = fb.create_workshop(engine, title="Room", created_by="ann")
+    lines = {"Ann": ("Other", 40), "Bo": ("Manager", 95), "Cy": ("Manager", 300), "Di": ("Other", None)}
+    for name, (role, per) in lines.items():
+        person = fb.join_workshop(engine, code=room.code, pseudonym=name, role_tag=role,
+                                  client_token=fb.new_client_token())
+        fb.save_response(engine, participant_id=person.id, page="your_views",
+                         question_id=fb.LINE_QUESTION, value=per,
+                         screen_state={fb.ANSWER_LINE: None if per is None else per / 1000},
+                         client_token=fb.new_client_token())
+    frame = fb.live_summary(engine, room.id)["accepted_thresholds"]
+    page = fb.workshop_report_html(engine, room.id)
+    text = " ".join("".join(parse_html(page).text).split())
+    assert charts.thresholds_summary(frame) in text
+    assert "3 people named a line: from 40 to 300 flagged in every 1,000 referrals." in text
+    assert "The middle answer was 95 in every 1,000. 1 person would not accept any line." in text
+    strip = re.search(r"<svg.*?</svg>", page.split("Where people would draw the line", 1)[1]).group(0)
+    figure = charts.thresholds_figure(frame, fb.ROLE_TAGS)
+    drawn = [float(x) for x in re.findall(r'<circle cx="([\d.]+)"', strip)]
+    chart_marks = [x for trace in figure.data for x in trace.x]
+    # the strip starts 200 px in and is 350 px long (csc_dash.workshop.report._strip_svg)
+    assert drawn == pytest.approx([200 + 350 * x / 1000 for x in chart_marks], abs=0.06)

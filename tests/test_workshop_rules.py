@@ -8,7 +8,7 @@ import pytest
 
 from csc_dash import workshop as fb
 
-pytest.register_assert_rewrite("tests.pg", "tests.store_helpers")
+pytest.register_assert_rewrite("tests.pg")
 
 pytest_plugins = ["tests.pg", "tests.store_helpers"]  # fixtures: engine, store_url, pg_url, workshop
 

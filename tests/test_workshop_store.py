@@ -12,7 +12,7 @@ from csc_dash import config
 from csc_dash import workshop as fb
 from csc_dash.workshop import store
 
-pytest.register_assert_rewrite("tests.pg", "tests.store_helpers")
+pytest.register_assert_rewrite("tests.pg")
 from tests.pg import row_counts  # noqa: E402
 
 pytest_plugins = ["tests.pg", "tests.store_helpers"]  # fixtures: engine, store_url, pg_url, workshop

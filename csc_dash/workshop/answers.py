@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select
 from sqlalchemy import exc as sa_exc
 
-from csc_dash.workshop.participants import get_participant
+from csc_dash.workshop.participants import get_participant, home_of
 from csc_dash.workshop.rules import (
     CLOSED_FOR_ANSWERS,
     NOT_A_PARTICIPANT,
@@ -35,7 +35,6 @@ from csc_dash.workshop.store import (
     transaction,
     unavailable_as,
     utcnow,
-    workshops,
 )
 
 __all__ = [
@@ -106,13 +105,7 @@ def save_response(
         return False
     try:
         with transaction(engine, write=True) as conn:
-            home = conn.execute(
-                select(participants.c.workshop_id, workshops.c.status)
-                .join(workshops, workshops.c.id == participants.c.workshop_id)
-                .where(participants.c.id == participant_id, participants.c.withdrawn_at.is_(None))
-            ).first()
-            if home is None:
-                raise FeedbackError(NOT_A_PARTICIPANT)
+            home = home_of(conn, participant_id)
             if home.status != "open":
                 raise WorkshopClosed(CLOSED_FOR_ANSWERS)
             conn.execute(

@@ -62,6 +62,7 @@ __all__ = [
     "Participant",
     "find_participant_by_token",
     "get_participant",
+    "home_of",
     "join_workshop",
     "list_participants",
     "participant_settings",
@@ -91,14 +92,30 @@ def rejoin_subject(workshop_id: int, pseudonym_key: str) -> str:
     return hashlib.sha256(f"{workshop_id}\x00{pseudonym_key}".encode()).hexdigest()
 
 
-def _participant_by_token(engine: Engine, token: str) -> Participant | None:
+def _present(engine: Engine, where) -> Participant | None:
+    """The participant matching ``where`` who has not withdrawn or been erased, or ``None``."""
     with transaction(engine) as conn:
         row = conn.execute(
-            select(participants).where(
-                participants.c.client_token == token, participants.c.withdrawn_at.is_(None)
-            )
+            select(participants).where(where, participants.c.withdrawn_at.is_(None))
         ).first()
     return None if row is None else Participant.from_row(row)
+
+
+def _participant_by_token(engine: Engine, token: str) -> Participant | None:
+    return _present(engine, participants.c.client_token == token)
+
+
+def home_of(conn, participant_id: int):
+    """Inside a write: the workshop a participant is in and its status (``workshop_id``,
+    ``status``), or :class:`FeedbackError` (:data:`NOT_A_PARTICIPANT`) once they have left."""
+    home = conn.execute(
+        select(participants.c.workshop_id, workshops.c.status)
+        .join(workshops, workshops.c.id == participants.c.workshop_id)
+        .where(participants.c.id == participant_id, participants.c.withdrawn_at.is_(None))
+    ).first()
+    if home is None:
+        raise FeedbackError(NOT_A_PARTICIPANT)
+    return home
 
 
 @unavailable_as(SAVE_UNAVAILABLE)
@@ -175,13 +192,7 @@ def join_workshop(
 @unavailable_as(READ_UNAVAILABLE)
 def get_participant(engine: Engine, participant_id: int) -> Participant | None:
     """The participant, or ``None`` once they have withdrawn or been erased."""
-    with transaction(engine) as conn:
-        row = conn.execute(
-            select(participants).where(
-                participants.c.id == participant_id, participants.c.withdrawn_at.is_(None)
-            )
-        ).first()
-    return None if row is None else Participant.from_row(row)
+    return _present(engine, participants.c.id == participant_id)
 
 
 @unavailable_as(READ_UNAVAILABLE)

@@ -16,12 +16,18 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from csc_dash.charts import OKABE_ITO
-from csc_dash.content.questions import REACTION_LABELS
 from csc_dash.workshop.results import (
-    MIN_ROLE_VOTES,
+    LABEL_WORDS,
     QUESTIONS,
+    agreement_words,
+    lines_by_role,
+    lines_sentence,
     live_summary,
-    role_order,
+    most_common,
+    people,
+    reaction_label,
+    reaction_totals,
+    scale_totals,
     statement_results,
 )
 from csc_dash.workshop.rules import REACTIONS, READ_UNAVAILABLE, UNKNOWN_WORKSHOP, FeedbackError
@@ -36,12 +42,6 @@ REACTION_COLOURS = {
     "acceptable": OKABE_ITO["bluish_green"],
     "unsure": OKABE_ITO["grey"],
     "not_acceptable": OKABE_ITO["vermillion"],
-}
-LABEL_WORDS = {
-    "consensus": "Most people, in every group, are on the same side",
-    "divisive": "People are split",
-    "mixed": "Mixed views",
-    "too few votes": "Too few votes to tell",
 }
 
 _STYLE = """
@@ -94,6 +94,11 @@ def _count(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
+def _nothing(heading: str, sentence: str) -> str:
+    """A section of the report that has nothing to show yet: its heading and why."""
+    return f"<h2>{_E(heading)}</h2><p>{_E(sentence)}</p>"
+
+
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, numeric=()) -> str:
     head = "".join(f'<th scope="col">{_E(str(h))}</th>' for h in headers)
     body = []
@@ -106,10 +111,6 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, numeric=())
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _people(n: int) -> str:
-    return f"{n:,} {'person' if n == 1 else 'people'}"
-
-
 def _page_name(page: str, page_titles: Mapping[str, str] | None) -> str:
     if page_titles and page in page_titles:
         return str(page_titles[page])
@@ -120,11 +121,11 @@ def _section_people(summary: dict[str, pd.DataFrame]) -> str:
     frame = summary["participants_by_role"]
     total = int(frame["participants"].sum()) if len(frame) else 0
     if not total:
-        return "<h2>Who took part</h2><p>No one has joined this workshop yet.</p>"
+        return _nothing("Who took part", "No one has joined this workshop yet.")
     biggest = frame.sort_values("participants", ascending=False, kind="stable").iloc[0]
     sentence = (
-        f"{_people(total)} took part; the largest group was {biggest['role_tag'].lower()} "
-        f"({_people(int(biggest['participants']))})."
+        f"{people(total)} took part; the largest group was {biggest['role_tag'].lower()} "
+        f"({people(int(biggest['participants']))})."
     )
     rows = [(r.role_tag, int(r.participants), OKABE_ITO["blue"]) for r in frame.itertuples()]
     return (
@@ -135,18 +136,17 @@ def _section_people(summary: dict[str, pd.DataFrame]) -> str:
     )
 
 
-def _section_reactions(summary, reaction_labels, page_titles) -> str:
+def _section_reactions(summary, page_titles) -> str:
     frame = summary["reactions_by_page"]
-    out = ["<h2>Reactions to each screen</h2>"]
     if not len(frame):
-        out.append("<p>No one has saved a view of a screen yet.</p>")
-        return "".join(out)
-    counts = frame.groupby("reaction")["count"].sum()
-    most = max(REACTIONS, key=lambda r: (counts.get(r, 0), -REACTIONS.index(r)))
-    total = int(counts.sum())
+        return _nothing("Reactions to each screen", "No one has saved a view of a screen yet.")
+    out = ["<h2>Reactions to each screen</h2>"]
+    counts = reaction_totals(frame)
+    most = most_common(counts)
+    total = sum(counts.values())
     out.append(
         f'<p class="summary">People saved {total:,} {"view" if total == 1 else "views"} of '
-        f"screens; the most common answer was “{_E(reaction_labels.get(most, most))}”.</p>"
+        f"screens; the most common answer was “{_E(reaction_label(most))}”.</p>"
         '<p class="note">Each person counts once per screen: their latest answer.</p>'
     )
     order = list(page_titles or ())
@@ -160,7 +160,7 @@ def _section_reactions(summary, reaction_labels, page_titles) -> str:
         rows.append((name, None, None))
         for reaction in REACTIONS:
             count = int(part.loc[part["reaction"] == reaction, "count"].sum())
-            label = reaction_labels.get(reaction, reaction)
+            label = reaction_label(reaction)
             rows.append((label, count, REACTION_COLOURS[reaction]))
             table.append((name, label, count))
     out.append(_bars_svg(rows, title="Reactions to each screen"))
@@ -168,83 +168,85 @@ def _section_reactions(summary, reaction_labels, page_titles) -> str:
     return "".join(out)
 
 
-def _threshold_bins(values: list[float]) -> list[tuple[str, int]]:
-    if all(0 <= v <= 1 for v in values):
-        edges = [i / 10 for i in range(11)]
-    else:
-        low, high = min(values), max(values)
-        step = (high - low) / 10 or 1.0
-        edges = [low + i * step for i in range(11)]
-    counts = [0] * 10
-    for v in values:
-        index = min(int((v - edges[0]) / (edges[1] - edges[0])), 9)
-        counts[index] += 1
-    return [(f"{edges[i]:.2f} to {edges[i + 1]:.2f}", counts[i]) for i in range(10) if counts[i]]
+#: The scale of the lines people would accept: flagged referrals in every 1,000.
+LINE_SCALE = 1000
+LINE_TICKS = (0, 250, 500, 750, 1000)
 
 
-def _line_words(score: float, per_1000: Any) -> str:
-    """A line someone named: in every 1,000 first (as they were asked), the score beside it."""
-    if per_1000 is None or (isinstance(per_1000, float) and math.isnan(per_1000)):
-        return f"{score:.2f}"
-    return f"{int(per_1000)} in every 1,000 (score {score:.3f})"
+def _strip_svg(rows, *, title: str) -> str:
+    """Each group's lines as marks along 0 to 1,000 flagged in every 1,000, the same picture as
+    the facilitator's chart; beside each row its counts as text, so colour is never the only cue."""
+    width, label_w, row_h, pad, right = 720, 200, 34, 12, 170
+    span = width - label_w - right
+    height = (len(rows) + 1) * row_h + 2 * pad
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-size="14" font-family="system-ui,sans-serif">',
+        f"<title>{_E(title)}</title>",
+    ]
+    for i, row in enumerate(rows):
+        y = pad + i * row_h + row_h / 2
+        parts.append(
+            f'<text x="{label_w - 10}" y="{y + 5:.1f}" text-anchor="end">{_E(row.role_tag)}</text>'
+            f'<line x1="{label_w}" y1="{y:.1f}" x2="{label_w + span}" y2="{y:.1f}" stroke="#999"/>'
+        )
+        for per in row.per_1000:
+            x = label_w + span * min(max(per, 0), LINE_SCALE) / LINE_SCALE
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{OKABE_ITO["blue"]}" '
+                'fill-opacity="0.75" stroke="#1a1a1a"/>'
+            )
+        parts.append(f'<text x="{label_w + span + 12}" y="{y + 5:.1f}">{_E(row.counts)}</text>')
+    axis = pad + len(rows) * row_h + 8
+    for tick in LINE_TICKS:
+        x = label_w + span * tick / LINE_SCALE
+        parts.append(f'<text x="{x:.1f}" y="{axis + 6}" text-anchor="middle">{tick:,}</text>')
+    parts.append(
+        f'<text x="{label_w + span / 2:.1f}" y="{axis + 24}" text-anchor="middle">'
+        "flagged in every 1,000 referrals</text></svg>"
+    )
+    return "".join(parts)
+
+
+def _line_words(per_1000: int, score: float | None) -> str:
+    """A line someone named: in every 1,000 (as they were asked), the score beside it."""
+    if score is None:
+        return f"{per_1000:,} in every 1,000"
+    return f"{per_1000:,} in every 1,000 (score {score:.3f})"
 
 
 def _section_thresholds(summary) -> str:
     frame = summary["accepted_thresholds"]
-    out = ["<h2>Where people would draw the line</h2>"]
     if not len(frame):
-        out.append("<p>No one has answered this question yet.</p>")
-        return "".join(out)
-    numbers_ = [float(v) for v in frame["value"] if v is not None]
-    none = len(frame) - len(numbers_)
-    if numbers_:
-        ordered = sorted(numbers_)
-        mid = len(ordered) // 2
-        median = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-        sentence = (
-            f"{_people(len(numbers_))} named a line they could accept; the middle answer was "
-            f"{median:.2f}. {_people(none)} would not accept any line."
+        return _nothing("Where people would draw the line", "No one has answered this question yet.")
+    out = ["<h2>Where people would draw the line</h2>"]
+    rows = lines_by_role(frame)
+    out.append(f'<p class="summary">{_E(lines_sentence(frame))}</p>')
+    out.append(_strip_svg(rows, title="Lines people would accept, in every 1,000 referrals"))
+    table = [
+        (
+            row.role_tag,
+            ", ".join(_line_words(per, score) for per, score in row.lines) or "none",
+            row.no_line,
+            row.score_only,
         )
-    else:
-        sentence = f"None of the {_people(none)} who answered would accept any line."
-    out.append(f'<p class="summary">{_E(sentence)}</p>')
-    rows = (
-        [(label, count, OKABE_ITO["blue"]) for label, count in _threshold_bins(numbers_)]
-        if numbers_
-        else []
-    )
-    if none:
-        rows.append(("No line would be acceptable", none, OKABE_ITO["vermillion"]))
-    out.append(_bars_svg(rows, title="Lines people would accept"))
-    by_role = []
-    roles = sorted(dict.fromkeys(frame["role_tag"]), key=role_order)
-    for role in roles:
-        part = frame[frame["role_tag"] == role]
-        given = sorted(
-            (
-                (float(v), per)
-                for v, per in zip(part["value"], part.get("per_1000", [None] * len(part)), strict=True)
-                if v is not None
-            ),
-            key=lambda pair: pair[0],
-        )
-        by_role.append(
-            (
-                role,
-                ", ".join(_line_words(v, per) for v, per in given) or "none",
-                int(sum(v is None for v in part["value"])),
-            )
-        )
-    out.append(_table(["Role", "Lines named", "Would accept no line"], by_role, numeric=(2,)))
+        for row in rows
+    ]
+    headers = [
+        "Role",
+        "Lines named (flagged in every 1,000)",
+        "Would accept no line",
+        "Older score lines, not shown",
+    ]
+    out.append(_table(headers, table, numeric=(2, 3)))
     return "".join(out)
 
 
 def _section_scales(summary, questions) -> str:
     frame = summary["scale_by_role"]
-    out = ["<h2>Answers on a five-point scale</h2>"]
     if not len(frame):
-        out.append("<p>No one has answered these questions yet.</p>")
-        return "".join(out)
+        return _nothing("Answers on a five-point scale", "No one has answered these questions yet.")
+    out = ["<h2>Answers on a five-point scale</h2>"]
     for qid, part in frame.groupby("question_id", sort=False):
         question = questions.get(qid)
         prompt = question.prompt if question is not None else str(qid)
@@ -259,18 +261,18 @@ def _section_scales(summary, questions) -> str:
                 return options[value - 1]
             return str(value)
 
-        total = part.groupby("value", sort=False)["count"].sum()
-        values = sorted(total.index, key=lambda v: (str(type(v)), v))
-        answered = int(total.sum())
-        top = max(values, key=lambda v: total[v])
+        total = scale_totals(part)
+        values = list(total)
+        answered = sum(total.values())
+        top = most_common(total)
         out.append(f"<h3>{_E(prompt)}</h3>")
         out.append(
-            f'<p class="summary">{_E(_people(answered))} answered; the most common answer was '
+            f'<p class="summary">{_E(people(answered))} answered; the most common answer was '
             f"“{_E(label(top))}”.</p>"
         )
         out.append(
             _bars_svg(
-                [(label(v), int(total[v]), OKABE_ITO["sky_blue"]) for v in values],
+                [(label(v), total[v], OKABE_ITO["sky_blue"]) for v in values],
                 title=prompt,
             )
         )
@@ -287,18 +289,11 @@ def _section_scales(summary, questions) -> str:
     return "".join(out)
 
 
-def _role_share(role: str, share: float, votes: int) -> str:
-    if votes < MIN_ROLE_VOTES:
-        return f"{role}: too few to tell ({votes} vote)"
-    return f"{role}: {share:.0%} of {votes}"
-
-
 def _section_statements(results: pd.DataFrame) -> str:
-    out = ["<h2>Statements</h2>"]
     voted = results[results["votes"] > 0] if len(results) else results
     if not len(voted):
-        out.append("<p>No one has voted on a statement yet.</p>")
-        return "".join(out)
+        return _nothing("Statements", "No one has voted on a statement yet.")
+    out = ["<h2>Statements</h2>"]
     labels = voted["label"].value_counts()
     out.append(
         f'<p class="summary">{len(voted)} statements had votes: '
@@ -309,10 +304,7 @@ def _section_statements(results: pd.DataFrame) -> str:
     table = []
     for row in voted.to_dict("records"):
         share = "" if math.isnan(row["agree_share"]) else f"{row['agree_share']:.0%}"
-        by_role = "; ".join(
-            _role_share(role, share, row["by_role_votes"].get(role, 0))
-            for role, share in row["by_role"].items()
-        )
+        by_role = agreement_words(row["by_role"], row["by_role_votes"])
         table.append(
             (
                 row["text"],
@@ -346,14 +338,13 @@ def _section_statements(results: pd.DataFrame) -> str:
 
 def _section_free_text(summary, page_titles, questions) -> str:
     frame = summary["free_text"]
-    out = ["<h2>In people’s own words</h2>"]
     if not len(frame):
-        out.append("<p>No one has written anything yet.</p>")
-        return "".join(out)
+        return _nothing("In people’s own words", "No one has written anything yet.")
+    out = ["<h2>In people’s own words</h2>"]
     writers = frame["pseudonym"].nunique()
     out.append(
         f'<p class="summary">{len(frame):,} written {"answer" if len(frame) == 1 else "answers"} '
-        f"from {_people(writers)}.</p>"
+        f"from {people(writers)}.</p>"
         '<p class="note">Shown exactly as typed, under the names people chose.</p>'
     )
     groups: dict[str, list] = {}
@@ -402,7 +393,7 @@ def workshop_report_html(
         [
             header,
             _section_people(summary),
-            _section_reactions(summary, REACTION_LABELS, page_titles),
+            _section_reactions(summary, page_titles),
             _section_thresholds(summary),
             _section_scales(summary, questions),
             _section_statements(results),

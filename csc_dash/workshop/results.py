@@ -1,20 +1,25 @@
 """What the room has said: the live results the facilitator's screen and every export read.
 
-The one place where answers are counted: one voice per person per question (their latest
-answer), role tags in one order, the statements' agree shares and labels.
+The one place where answers are counted and summed up: one voice per person per question (their
+latest answer), role tags in one order, the statements' agree shares and labels and their plain
+words, reactions and five-point answers added up, and the lines people would accept (read per
+1,000 referrals; the middle one is the median). :mod:`csc_dash.charts.workshop` and
+:mod:`csc_dash.workshop.report` only draw and lay out what this module returns.
 """
 
 from __future__ import annotations
 
 import math
+import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from csc_dash.content.questions import QUESTIONNAIRE
+from csc_dash.content.questions import QUESTIONNAIRE, REACTION_LABELS
 from csc_dash.workshop.answers import (
     ANSWER_LINE,
     LEGACY_LINE_QUESTION,
@@ -28,11 +33,22 @@ from csc_dash.workshop.store import participants, statements, transaction, unava
 
 __all__ = [
     "LABELS",
+    "LABEL_WORDS",
+    "REACTION_LABELS",
     "STATEMENT_RESULT_COLUMNS",
+    "RoleLines",
+    "agreement_words",
     "classify_statement",
+    "lines_by_role",
+    "lines_sentence",
     "live_summary",
+    "most_common",
+    "people",
+    "reaction_label",
+    "reaction_totals",
     "responses",
     "role_order",
+    "scale_totals",
     "statement_results",
 ]
 
@@ -261,3 +277,140 @@ def live_summary(engine: Engine, workshop_id: int) -> dict[str, pd.DataFrame]:
         "scale_by_role": _frame(scale_rows, ["question_id", "role_tag", "value", "count"], ("value",)),
         "free_text": _frame(free_text, ["page", "question_id", "pseudonym", "role_tag", "text"]),
     }
+
+
+# --------------------------------------------------------------------------- words and summaries
+# What the facilitator's charts (csc_dash.charts.workshop) and the HTML report both say, said once.
+
+#: Plain words for the statement labels of :func:`classify_statement`.
+LABEL_WORDS = {
+    "consensus": "Most people, in every group, are on the same side",
+    "divisive": "People are split",
+    "mixed": "Mixed views",
+    "too few votes": "Too few votes to tell",
+}
+
+
+def people(n: int) -> str:
+    """ "1 person", "3 people"."""
+    return f"{n:,} {'person' if n == 1 else 'people'}"
+
+
+def reaction_label(reaction: str) -> str:
+    """The words a participant chose a reaction by (one set: :data:`REACTION_LABELS`)."""
+    return REACTION_LABELS.get(reaction, str(reaction))
+
+
+def reaction_totals(frame: pd.DataFrame) -> dict[str, int]:
+    """Reactions of ``reactions_by_page`` added over pages, in the order of :data:`REACTIONS`."""
+    return {
+        reaction: int(frame.loc[frame["reaction"] == reaction, "count"].sum()) for reaction in REACTIONS
+    }
+
+
+def scale_totals(frame: pd.DataFrame) -> dict[Any, int]:
+    """Answers to one five-point question (rows of ``scale_by_role``) added over roles, by
+    answer, lowest first."""
+    totals = frame.groupby("value", sort=False)["count"].sum()
+    return {value: int(totals[value]) for value in sorted(totals.index, key=lambda v: (str(type(v)), v))}
+
+
+def most_common(totals: Mapping[Any, int]) -> Any:
+    """The answer given most often (the first of them in a tie)."""
+    return max(totals, key=lambda answer: totals[answer])
+
+
+def agreement_words(by_role: Mapping[str, float], by_role_votes: Mapping[str, int]) -> str:
+    """A statement's agree share by group in words, "too few to tell" under
+    :data:`MIN_ROLE_VOTES` agree + disagree votes."""
+    said = []
+    for role, share in by_role.items():
+        votes_ = int(by_role_votes.get(role, 0))
+        if votes_ < MIN_ROLE_VOTES:
+            said.append(f"{role}: too few to tell ({votes_} {'vote' if votes_ == 1 else 'votes'})")
+        else:
+            said.append(f"{role}: {share:.0%} of {votes_}")
+    return "; ".join(said)
+
+
+@dataclass(frozen=True)
+class RoleLines:
+    """The lines people in one group would accept, as flagged referrals in every 1,000."""
+
+    role_tag: str
+    #: (flagged in every 1,000, the score line it mapped to or None), lowest first.
+    lines: tuple[tuple[int, float | None], ...]
+    no_line: int  # would accept no line at all
+    score_only: int  # answered before version 3 with a score line, not a number per 1,000
+
+    @property
+    def per_1000(self) -> tuple[int, ...]:
+        return tuple(per for per, _score in self.lines)
+
+    @property
+    def counts(self) -> str:
+        """The group's answers as counts, beside its row in a chart: "2 named, 1 none, 1 older"."""
+        said = [f"{len(self.lines)} named"]
+        said += [f"{self.no_line} none"] if self.no_line else []
+        said += [f"{self.score_only} older"] if self.score_only else []
+        return ", ".join(said)
+
+
+def _whole(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def lines_by_role(frame: pd.DataFrame, roles: Sequence[str] = ()) -> list[RoleLines]:
+    """``accepted_thresholds`` by group, in the order of ``roles`` (default :data:`ROLE_TAGS`;
+    others last). A line is read per 1,000 only: an older answer that gave a score line has no
+    number per 1,000 here (turning it into one needs the tool and the referrals it was read on),
+    so it is counted apart."""
+    order = list(roles or ROLE_TAGS)
+    rows = []
+    for role in sorted(dict.fromkeys(frame["role_tag"]), key=lambda r: order.index(r) if r in order else len(order)):
+        part = frame[frame["role_tag"] == role]
+        pairs = list(zip(part["value"], part["per_1000"], strict=True))
+        rows.append(
+            RoleLines(
+                role_tag=role,
+                lines=tuple(
+                    sorted((int(per), float(value) if _whole(value) else None)
+                           for value, per in pairs if _whole(per))
+                ),
+                no_line=sum(1 for value, per in pairs if not _whole(value) and not _whole(per)),
+                score_only=sum(1 for value, per in pairs if _whole(value) and not _whole(per)),
+            )
+        )
+    return rows
+
+
+def lines_sentence(frame: pd.DataFrame) -> str:
+    """Where the room would draw the line, in words: how many named one, from where to where in
+    every 1,000, the middle answer (the median), and how many would accept none."""
+    rows = lines_by_role(frame)
+    named = sorted(per for row in rows for per in row.per_1000)
+    none = sum(row.no_line for row in rows)
+    older = sum(row.score_only for row in rows)
+    if not rows:
+        return "No one has said where they would draw the line yet."
+    said = []
+    if named and named[0] == named[-1]:
+        said.append(f"{people(len(named))} named a line: {named[0]:,} flagged in every 1,000 referrals.")
+    elif named:
+        said.append(
+            f"{people(len(named))} named a line: from {named[0]:,} to {named[-1]:,} flagged in "
+            f"every 1,000 referrals. The middle answer was {_number(statistics.median(named))} in "
+            "every 1,000."
+        )
+    if none:
+        said.append(f"{people(none)} would not accept any line.")
+    if older:
+        said.append(
+            f"{people(older)} gave a line as a score, on an older form. It cannot be shown as a "
+            "number in every 1,000, so it is left out."
+        )
+    return " ".join(said)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"

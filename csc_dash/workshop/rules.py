@@ -260,22 +260,21 @@ def clean_statement(text: str) -> str:
         for ch in str(text)
         if ch.isspace() or not (unicodedata.category(ch) in ("Cc", "Cs") or ch in _BIDI)
     )
-    cleaned = clean_spaces(cleaned)
-    if not cleaned:
-        raise FeedbackError(EMPTY_STATEMENT)
-    if len(cleaned) > MAX_STATEMENT:
-        raise FeedbackError(LONG_STATEMENT)
-    return cleaned
+    return _within(clean_spaces(cleaned), MAX_STATEMENT, empty=EMPTY_STATEMENT, long=LONG_STATEMENT)
 
 
 def clean_title(title: str) -> str:
     """A workshop title as stored, or :class:`FeedbackError`."""
-    title = clean_spaces(title)
-    if not title:
-        raise FeedbackError(EMPTY_TITLE)
-    if len(title) > MAX_TITLE:
-        raise FeedbackError(LONG_TITLE)
-    return title
+    return _within(clean_spaces(title), MAX_TITLE, empty=EMPTY_TITLE, long=LONG_TITLE)
+
+
+def _within(text: str, limit: int, *, empty: str, long: str) -> str:
+    """``text`` if it is neither empty nor longer than ``limit``, else :class:`FeedbackError`."""
+    if not text:
+        raise FeedbackError(empty)
+    if len(text) > limit:
+        raise FeedbackError(long)
+    return text
 
 
 def check_key(value: str) -> str:

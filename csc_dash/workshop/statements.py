@@ -14,6 +14,7 @@ from typing import Literal
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy import exc as sa_exc
 
+from csc_dash.workshop.participants import home_of
 from csc_dash.workshop.rules import (
     AUTHOR_LEFT,
     CHOICES,
@@ -177,13 +178,7 @@ def _vote_once(engine, participant_id, statement_id, choice, client_token) -> No
         ).first()
         if row is None:
             raise FeedbackError(UNKNOWN_STATEMENT)
-        home = conn.execute(
-            select(participants.c.workshop_id, workshops.c.status)
-            .join(workshops, workshops.c.id == participants.c.workshop_id)
-            .where(participants.c.id == participant_id, participants.c.withdrawn_at.is_(None))
-        ).first()
-        if home is None:
-            raise FeedbackError(NOT_A_PARTICIPANT)
+        home = home_of(conn, participant_id)
         if home.workshop_id != row.workshop_id:
             raise FeedbackError(STATEMENT_ELSEWHERE)
         if home.status != "open":

@@ -120,7 +120,7 @@ def test_workshop_journey(start_app, new_page):
     # Live results arrive on the facilitator's open page by themselves (no reload).
     st.expect_text(facilitator, "3 people have joined", timeout=30_000)
     st.expect_text(facilitator, "3 views saved so far", timeout=30_000)
-    st.expect_text(facilitator, "3 people gave a line", timeout=30_000)
+    st.expect_text(facilitator, "3 people named a line", timeout=30_000)
     st.assert_no_exception(facilitator)
 
     rows = flows.read_csv(flows.download(facilitator, "Answers (CSV spreadsheet)"))
