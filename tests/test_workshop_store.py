@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, func, insert, inspect, select, text
 
 from csc_dash import config
 from csc_dash import workshop as fb
-from csc_dash.workshop import store
+from csc_dash.workshop import rules, store
 
 pytest.register_assert_rewrite("tests.pg")
 from tests.pg import row_counts  # noqa: E402
@@ -438,3 +438,16 @@ def test_count_helper_sees_every_table(engine):
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(store.schema_version)) == 1
     assert set(row_counts(engine)) == {t.name for t in store.metadata.sorted_tables}
+
+
+def test_column_sizes_are_the_rules_limits():
+    """Each limit lives once, in rules: the columns are as wide as what a person may type."""
+    assert store.participants.c.pseudonym.type.length == rules.MAX_PSEUDONYM == 40
+    assert store.statements.c.text.type.length == rules.MAX_STATEMENT == 280
+    assert store.workshops.c.title.type.length == rules.MAX_TITLE == 200
+    assert store.responses.c.client_token.type.length == rules.MAX_TOKEN
+    assert store.votes.c.client_token.type.length == rules.MAX_TOKEN
+    assert store.responses.c.page.type.length == store.responses.c.question_id.type.length == rules.MAX_KEY
+    assert f"{rules.MAX_PSEUDONYM} characters" in rules.LONG_PSEUDONYM
+    assert f"{rules.MAX_STATEMENT} characters" in rules.LONG_STATEMENT
+    assert f"{rules.MAX_FREE_TEXT:,} characters" in rules.LONG_TEXT
