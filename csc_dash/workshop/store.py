@@ -437,6 +437,7 @@ def _initialise(engine: Engine) -> None:
     with transaction(engine, write=True) as conn:
         if conn.dialect.name == "postgresql":
             # Several app replicas may start at once: one creates, the others wait, per schema.
+            # (The lock's name is kept from before the store moved into the package.)
             conn.execute(
                 text(
                     "SELECT pg_advisory_xact_lock(hashtext('csc_dash.store:' || coalesce(current_schema(), '')))"
