@@ -6,7 +6,7 @@ facilitator sees only their own workshops; an admin sees all.
 
 import streamlit as st
 
-from csc_dash import exports, feedback
+from csc_dash import workshop as feedback
 from csc_dash.charts import workshop as charts
 from csc_dash.content.questions import QUESTIONNAIRE
 from csc_dash.ui import accounts, chart, shell, state, workshop
@@ -202,7 +202,7 @@ stem = f"workshop-{current.code}"
 downloads = st.container(horizontal=True)
 downloads.download_button(
     "Answers (CSV spreadsheet)",
-    data=lambda: exports.responses_csv(feedback.responses(engine, current.id)),
+    data=lambda: feedback.responses_csv(feedback.responses(engine, current.id)),
     file_name=f"{stem}-answers.csv",
     mime="text/csv",
     key="dl_csv",
@@ -211,7 +211,7 @@ downloads.download_button(
 )
 downloads.download_button(
     "Everything (JSON)",
-    data=lambda: exports.workshop_json(engine, current.id),
+    data=lambda: feedback.workshop_json(engine, current.id),
     file_name=f"{stem}.json",
     mime="application/json",
     key="dl_json",
@@ -220,7 +220,7 @@ downloads.download_button(
 )
 downloads.download_button(
     "Report (HTML)",
-    data=lambda: exports.workshop_report_html(engine, current.id, page_titles=TITLES),
+    data=lambda: feedback.workshop_report_html(engine, current.id, page_titles=TITLES),
     file_name=f"{stem}-report.html",
     mime="text/html",
     key="dl_html",

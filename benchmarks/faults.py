@@ -241,7 +241,7 @@ async def _outage_participant(url: str, code: str, index: int, pg: ThrowawayPost
                               down: asyncio.Event, up: asyncio.Event, ready: list) -> dict:  # fmt: skip
     """Join, save once, wait for the outage, save again (must say 'Not saved yet'),
     wait for PostgreSQL to return, press Retry (must say 'Saved')."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     out: dict[str, Any] = {
         "acknowledged": [],

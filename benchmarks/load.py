@@ -301,7 +301,8 @@ async def come_back(session: StreamlitSession, result: SessionResult, *,
 
 def make_workshop(url: str, title: str = "Load test", created_by: str = "proof") -> tuple[int, str]:
     """A fresh workshop in the store at ``url``; (id, join code)."""
-    from csc_dash import feedback, store
+    from csc_dash import workshop as feedback
+    from csc_dash.workshop import store
 
     engine = store.make_engine(url)
     try:
@@ -313,7 +314,8 @@ def make_workshop(url: str, title: str = "Load test", created_by: str = "proof")
 
 def stored_answers(url: str, workshop_id: int, *, page: str = PAGE_ID) -> list[str]:
     """The reason text of every stored 'save my view' answer of the workshop (one per row)."""
-    from csc_dash import feedback, store
+    from csc_dash import workshop as feedback
+    from csc_dash.workshop import store
 
     engine = store.make_engine(url)
     try:
@@ -365,7 +367,7 @@ async def drive(
     sessions); RSS samples are then the sum over the ``pid`` list. ``cookies[i]``, if given,
     are participant ``i``'s cookies from the start (e.g. a proxy's sticky-session cookie).
     """
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     urls = [url] if isinstance(url, str) else list(url)
     codes = code if isinstance(code, list) else [code]  # participant i joins room i mod rooms

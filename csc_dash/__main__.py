@@ -13,6 +13,7 @@ import getpass
 import sys
 
 from csc_dash import auth, sign_ins
+from csc_dash.workshop import store
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -94,8 +95,6 @@ def _users(args: argparse.Namespace) -> int:
         print(f"Removed {args.name.strip().lower()} from {path}.")
         return EXIT_OK
     if args.action == "unlock":
-        from csc_dash import store
-
         engine = store.make_engine()
         try:
             count = sign_ins.unlock(engine, args.name)
@@ -115,8 +114,6 @@ def main(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
     except RuntimeError as exc:  # the store: StoreUnavailable, SchemaVersionError
-        from csc_dash import store
-
         if not isinstance(exc, store.StoreUnavailable | store.SchemaVersionError):
             raise
         print(str(exc), file=sys.stderr)

@@ -25,9 +25,9 @@ import bcrypt
 from sqlalchemy import Column, MetaData, String, Table, delete, insert, select, text
 from sqlalchemy import exc as sa_exc
 
-from csc_dash import store
 from csc_dash.auth import COOKIE_EXPIRY_DAYS, MAX_PASSWORD_BYTES
-from csc_dash.store import UTCDateTime, sign_in_failures
+from csc_dash.workshop import store
+from csc_dash.workshop.store import UTCDateTime, sign_in_failures
 
 __all__ = [
     "BACKOFF_MAX",
@@ -146,7 +146,7 @@ def begin_sign_in(engine, username: str, *, now: datetime | None = None) -> str 
 
     Returns a pause message (the password must not be checked) or ``None`` (check it, then call
     :func:`finish_sign_in`). Refused attempts are not recorded, so they never lengthen the wait.
-    Raises :class:`csc_dash.store.StoreUnavailable` if the store cannot be reached or is busy:
+    Raises :class:`csc_dash.workshop.StoreUnavailable` if the store cannot be reached or is busy:
     the caller must then refuse the sign-in.
     """
 
@@ -257,7 +257,7 @@ def _ensure_sign_outs(engine) -> None:
 def record_sign_out(engine, username: str, *, now: datetime | None = None) -> None:
     """Revoke every sign-in token of ``username`` made up to ``now``.
 
-    Raises :class:`csc_dash.store.StoreUnavailable` if the store cannot be reached.
+    Raises :class:`csc_dash.workshop.StoreUnavailable` if the store cannot be reached.
     """
 
     now = now or store.utcnow()

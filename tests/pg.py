@@ -32,7 +32,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from csc_dash import store
+from csc_dash.workshop import store
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 IN_CI = os.environ.get("CSC_DASH_CI") == "1"
@@ -127,7 +127,7 @@ def _empty(engine) -> None:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request, tmp_path):
-    """An engine from :func:`csc_dash.store.make_engine` on an empty store (both databases).
+    """An engine from :func:`csc_dash.workshop.store.make_engine` on an empty store (both databases).
 
     SQLite: a new file per test. PostgreSQL: a schema of this test session, emptied first
     (creating tables for every test would cost a third of a second each). For a test that needs

@@ -404,7 +404,7 @@ def test_a_burst_of_sessions_gets_exactly_five_checks(store_url):
     """Issue 13.5: 30-100 sessions at once got 11-21 passwords checked (check, then record)."""
     import threading
 
-    from csc_dash import store
+    from csc_dash.workshop import store
 
     engines = [store.make_engine(store_url) for _ in range(4)]  # like four app replicas
     barrier = threading.Barrier(40)
@@ -428,7 +428,7 @@ def test_a_burst_of_sessions_gets_exactly_five_checks(store_url):
 
 
 def test_limiter_on_a_second_engine_of_the_same_store(store_url):
-    from csc_dash import store
+    from csc_dash.workshop import store
 
     first, second = store.make_engine(store_url), store.make_engine(store_url)
     try:
@@ -443,7 +443,7 @@ def test_limiter_on_a_second_engine_of_the_same_store(store_url):
 
 
 def test_an_unreachable_store_fails_closed():
-    from csc_dash import store
+    from csc_dash.workshop import store
 
     engine = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none",
                            connect_args={"connect_timeout": 2})
@@ -462,7 +462,7 @@ def test_a_busy_store_fails_closed(tmp_path):
     """Another writer holds SQLite's lock past the busy timeout: the attempt is refused."""
     import sqlite3
 
-    from csc_dash import store
+    from csc_dash.workshop import store
 
     path = tmp_path / "busy.sqlite"
     engine = store.make_engine(f"sqlite:///{path}")

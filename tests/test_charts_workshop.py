@@ -6,13 +6,23 @@ import pandas as pd
 import pytest
 
 from csc_dash.charts import workshop as charts
-from csc_dash.content.questions import AGREE_SCALE
+from csc_dash.content.questions import AGREE_SCALE, REACTION_LABELS
+from csc_dash.workshop import lines_sentence
 
 PEOPLE = pd.DataFrame({"role_tag": ["Family member", "Social worker"], "participants": [3, 1]})
 REACTIONS = pd.DataFrame(
     {"page": ["tradeoffs", "tradeoffs", "fairness"], "reaction": ["acceptable", "not_acceptable", "unsure"], "count": [2, 3, 1]}
 )
-THRESHOLDS = pd.DataFrame({"role_tag": ["Family member", "Family member", "Manager"], "value": [0.2, None, 0.6]}, dtype=object)
+#: Lines people would accept: per 1,000 (with the score line it mapped to), none, and one older
+#: answer that gave only a score line.
+THRESHOLDS = pd.DataFrame(
+    {
+        "role_tag": ["Manager", "Family member", "Family member", "Manager", "Other"],
+        "value": [0.6, 0.2, None, 0.31, 0.5],
+        "per_1000": [40, 120, None, 95, None],
+    },
+    dtype=object,
+)
 SCALE = pd.DataFrame({"role_tag": ["Family member", "Family member", "Manager"], "value": [1, 4, 4], "count": [2, 1, 3]})
 
 
@@ -26,6 +36,7 @@ def test_participants_figure_and_sentence():
 def test_reactions_have_colour_pattern_and_count():
     fig = charts.reactions_figure(REACTIONS, {"tradeoffs": "Trade-offs", "fairness": "Fairness"})
     assert [t.name for t in fig.data] == [s["label"] for s in charts.REACTION_STYLE.values()]
+    assert [t.name for t in fig.data] == list(REACTION_LABELS.values())  # one set of words
     assert len({t.marker.pattern.shape for t in fig.data}) == 3
     against = fig.data[2]
     assert list(against.y) == ["Trade-offs", "Fairness"] and list(against.x) == [3, 0]
@@ -35,15 +46,25 @@ def test_reactions_have_colour_pattern_and_count():
     )
 
 
-def test_thresholds_marks_and_no_line():
-    fig = charts.thresholds_figure(THRESHOLDS, ("Family member", "Manager"))
-    assert [list(t.x) for t in fig.data] == [[0.2], [0.6]]
+def test_thresholds_marks_lines_per_1000_and_counts_the_rest():
+    fig = charts.thresholds_figure(THRESHOLDS, ("Family member", "Manager", "Other"))
+    assert [t.name for t in fig.data] == ["Family member", "Manager"]  # roles in the given order
+    assert [list(t.x) for t in fig.data] == [[120], [40, 95]]  # per 1,000, never the score
     assert fig.data[0].marker.symbol != fig.data[1].marker.symbol
-    assert "1 person: no line would be acceptable" in fig.layout.title.text
+    assert fig.layout.xaxis.title.text == "Referrals flagged in every 1,000"
+    assert list(fig.layout.xaxis.range) == [-20, 1020]
+    assert fig.layout.title.text == "The line each person would accept"
+    # every group has its row, also one with no line named, and its counts beside it as text
+    assert list(fig.layout.yaxis.categoryarray) == ["Family member", "Manager", "Other"]
+    assert [(a.y, a.text) for a in fig.layout.annotations] == [
+        ("Family member", "1 named, 1 none"), ("Manager", "2 named"), ("Other", "0 named, 1 older")]
     assert charts.thresholds_summary(THRESHOLDS) == (
-        "2 people gave a line, from 0.20 to 0.60; the middle answer is 0.40. "
-        "1 person said no line would be acceptable."
+        "3 people named a line: from 40 to 120 flagged in every 1,000 referrals. The middle "
+        "answer was 95 in every 1,000. 1 person would not accept any line. 1 person gave a line "
+        "as a score, on an older form. It cannot be shown as a number in every 1,000, so it is "
+        "left out."
     )
+    assert charts.thresholds_summary(THRESHOLDS) == lines_sentence(THRESHOLDS)  # said once
 
 
 def test_scale_by_role():

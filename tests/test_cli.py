@@ -9,6 +9,7 @@ import pytest
 
 from csc_dash import __main__ as cli
 from csc_dash import auth, sign_ins
+from csc_dash.workshop import store
 from tests.conftest import ROOT
 from tests.workshop_helpers import fast_bcrypt  # noqa: F401
 
@@ -120,8 +121,6 @@ def test_unlock_forgets_failed_sign_ins():
     """Issue 13.5: a facilitator kept locked out had no unlock command."""
     from datetime import timedelta
 
-    from csc_dash import store
-
     engine = store.make_engine()
     try:
         now = store.utcnow()
@@ -139,8 +138,6 @@ def test_unlock_forgets_failed_sign_ins():
 
 
 def test_unlock_with_the_store_down_says_so(monkeypatch):
-    from csc_dash import store
-
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:1/none")
     done = run("users", "unlock", "fay")
     assert done.returncode == cli.EXIT_REFUSED

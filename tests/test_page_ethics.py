@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from csc_dash import feedback
+from csc_dash import workshop as feedback
 from csc_dash.content import framework
 from csc_dash.ui import state
 from tests.helpers import assert_no_exception, page_text

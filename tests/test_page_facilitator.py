@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from csc_dash import exports, feedback
+from csc_dash import workshop as feedback
 from csc_dash.cohort import message_pattern
 from csc_dash.ui import accounts, state, workshop
 from tests.conftest import ROOT
@@ -111,11 +111,14 @@ def test_the_room_live_and_in_the_downloads(monkeypatch):
     text = page_text(fac)
     assert "2 people have joined: 1 family member, 1 social worker." in text
     assert "2 views saved so far, most on The question (2). In 1 of them the person could not accept what the screen showed." in text
-    assert "1 person gave a line, from " in text  # the score line 40 in every 1,000 maps to
-    assert "1 person said no line would be acceptable." in text
+    assert "1 person named a line: 40 flagged in every 1,000 referrals." in text  # as asked
+    assert "1 person would not accept any line." in text
     specs = plotly_specs(fac)
     people = next(s for s in specs if "Who has joined" in json.dumps(s["layout"].get("title")))
     assert people["data"][0]["y"] == ["Family member", "Social worker"]
+    lines = next(s for s in specs if "The line each person would accept" in json.dumps(s["layout"].get("title")))
+    assert lines["layout"]["xaxis"]["title"]["text"] == "Referrals flagged in every 1,000"
+    assert [trace["name"] for trace in lines["data"]] == ["Family member"]  # Kite's 40 in every 1,000
     free = next(t.value for t in fac.table if "What they wrote" in t.value.columns)
     assert free["What they wrote"].tolist() == [workshop.plain(XSS)]  # whole, escaped for Markdown
     assert free["Made-up name"].tolist() == ["Kite"]
@@ -131,16 +134,16 @@ def test_the_room_live_and_in_the_downloads(monkeypatch):
 
     # The downloads are built by these calls; they hold exactly the room's answers.
     eng = engine()
-    rows = list(csv.DictReader(io.StringIO(exports.responses_csv(feedback.responses(eng, room.id)).decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(feedback.responses_csv(feedback.responses(eng, room.id)).decode("utf-8-sig"))))
     assert sorted((r["pseudonym"], r["question_id"]) for r in rows) == sorted(
         [("Kite", "reaction"), ("Kite", "should_use"), ("Kite", "accepted_per_1000"),
          (XSS[:40], "reaction"), (XSS[:40], "should_use"), (XSS[:40], "accepted_per_1000")]
     )
     assert all(not r["pseudonym"].startswith(("=", "+", "-", "@")) for r in rows)
-    data = json.loads(exports.workshop_json(eng, room.id))
+    data = json.loads(feedback.workshop_json(eng, room.id))
     assert sorted(p["pseudonym"] for p in data["participants"]) == sorted(["Kite", XSS[:40]])
     assert len(data["responses"]) == 6
-    report = exports.workshop_report_html(eng, room.id, page_titles=workshop.page_titles())
+    report = feedback.workshop_report_html(eng, room.id, page_titles=workshop.page_titles())
     assert "<script>alert" not in report and "&lt;script&gt;alert" in report
 
 

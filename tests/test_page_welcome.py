@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import textstat
 
-from csc_dash import auth, feedback
+from csc_dash import auth
+from csc_dash import workshop as feedback
 from csc_dash.ui import state, workshop
 from tests.helpers import assert_no_exception, page_text
 from tests.workshop_helpers import (  # noqa: F401
@@ -326,7 +327,7 @@ def test_a_code_to_come_back_is_shown_after_joining_and_on_every_page():
     # Only a hash of it is in the store.
     from sqlalchemy import select
 
-    from csc_dash import store
+    from csc_dash.workshop import store
 
     with engine().connect() as conn:
         stored = conn.execute(select(store.participants.c.rejoin_hash)).scalar_one()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from csc_dash import feedback
+from csc_dash import workshop as feedback
 from csc_dash.content.questions import PRIORITY_LEVELS, QUESTIONNAIRE, SAFEGUARDS, by_id
 from csc_dash.ui import state, workshop
 from tests.helpers import assert_no_exception, page_text

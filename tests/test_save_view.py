@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import textstat
 
-from csc_dash import feedback
+from csc_dash import workshop as feedback
 from csc_dash.ui import save_view, state, workshop
 from tests.helpers import assert_no_exception, page_text
 from tests.workshop_helpers import engine, join, new_app, save_view_on

@@ -61,7 +61,8 @@ def join(at, pseudonym: str, role: str = "Family member", *, code: str | None = 
 
 
 def engine():
-    from csc_dash import config, store
+    from csc_dash import config
+    from csc_dash.workshop import store
 
     return store.make_engine(config.database_url())
 

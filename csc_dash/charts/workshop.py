@@ -1,8 +1,9 @@
-"""Charts of a workshop's live results (the facilitator page and the HTML report can share them).
+"""Charts of a workshop's live results, for the facilitator's screen.
 
-Frames in (from :func:`csc_dash.feedback.live_summary`), figures out; each figure has a
-one-sentence summary beside it (``*_summary``). Colour is never the only cue: bars carry their
-counts as text and a fill pattern, markers carry a shape.
+Frames in (from :func:`csc_dash.workshop.live_summary`), figures out; each figure has a
+one-sentence summary beside it (``*_summary``). What the numbers add up to, and the words for
+them, come from :mod:`csc_dash.workshop.results`, as the HTML report's do. Colour is never the
+only cue: bars carry their counts as text and a fill pattern, markers carry a shape.
 """
 
 from __future__ import annotations
@@ -12,6 +13,15 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from csc_dash.charts import OKABE_ITO, base_layout
+from csc_dash.workshop.results import (
+    lines_by_role,
+    lines_sentence,
+    most_common,
+    people,
+    reaction_label,
+    reaction_totals,
+    scale_totals,
+)
 
 __all__ = [
     "REACTION_STYLE",
@@ -26,11 +36,14 @@ __all__ = [
     "thresholds_summary",
 ]
 
-#: The three reactions of "save my view": colour, fill pattern and plain label.
+#: The three reactions of "save my view": colour, fill pattern and the words people chose them by.
 REACTION_STYLE: Mapping[str, Mapping[str, str]] = {
-    "acceptable": {"colour": OKABE_ITO["bluish_green"], "pattern": "", "label": "Could accept"},
-    "unsure": {"colour": OKABE_ITO["light_grey"], "pattern": ".", "label": "Not sure"},
-    "not_acceptable": {"colour": OKABE_ITO["vermillion"], "pattern": "x", "label": "Could not accept"},
+    reaction: {"colour": colour, "pattern": pattern, "label": reaction_label(reaction)}
+    for reaction, colour, pattern in (
+        ("acceptable", OKABE_ITO["bluish_green"], ""),
+        ("unsure", OKABE_ITO["light_grey"], "."),
+        ("not_acceptable", OKABE_ITO["vermillion"], "x"),
+    )
 }
 #: Five-point answers, lowest first: a diverging scale with the middle in grey.
 SCALE_COLOURS: tuple[str, ...] = (
@@ -83,10 +96,6 @@ def _whole_numbers(fig, most: int) -> None:
         fig.update_xaxes(dtick=1)
 
 
-def _people(n: int) -> str:
-    return f"{n:,} {'person' if n == 1 else 'people'}"
-
-
 # -- who is in the room -------------------------------------------------------------------------
 
 
@@ -119,7 +128,7 @@ def participants_summary(frame: pd.DataFrame) -> str:
         return "No one has joined yet."
     total = int(frame["participants"].sum())
     parts = ", ".join(f"{int(n)} {role.lower()}" for role, n in zip(frame["role_tag"], frame["participants"], strict=True))
-    return f"{_people(total)} {'has' if total == 1 else 'have'} joined: {parts}."
+    return f"{people(total)} {'has' if total == 1 else 'have'} joined: {parts}."
 
 
 # -- save my view -------------------------------------------------------------------------------
@@ -177,14 +186,14 @@ def reactions_summary(frame: pd.DataFrame, page_titles: Mapping[str, str] | None
     if frame.empty:
         return "No one has saved a view of a page yet."
     titles = dict(page_titles or {})
-    total = int(frame["count"].sum())
+    totals = reaction_totals(frame)
+    total = sum(totals.values())
     by_page = frame.groupby("page", sort=False)["count"].sum()
     top = by_page.idxmax()
-    against = frame[frame["reaction"] == "not_acceptable"]["count"].sum()
     return (
         f"{total:,} {'view' if total == 1 else 'views'} saved so far, most on "
         f"{titles.get(top, top)} ({int(by_page[top])}). "
-        f"In {int(against)} of them the person could not accept what the screen showed."
+        f"In {totals['not_acceptable']} of them the person could not accept what the screen showed."
     )
 
 
@@ -192,29 +201,29 @@ def reactions_summary(frame: pd.DataFrame, page_titles: Mapping[str, str] | None
 
 
 def thresholds_figure(frame: pd.DataFrame, roles: Sequence[str] = ()):
-    """Each person's accepted line as a mark on the 0–1 score scale, one row per group.
+    """Each person's accepted line as a mark on the scale of flagged referrals in every 1,000,
+    one row per group (in the order of ``roles``; see :func:`csc_dash.workshop.results.lines_by_role`).
 
-    ``frame``: ``role_tag, value`` (``None``: no line would be acceptable; counted in the title).
+    ``frame``: ``accepted_thresholds`` (``role_tag, value, per_1000``). People who would accept
+    no line, and older answers that gave only a score line, are counted in the title.
     """
     import plotly.graph_objects as go
 
     title = "The line each person would accept"
     if frame.empty:
         return _empty(title)
-    given = frame[frame["value"].notna()]
-    none = int(frame["value"].isna().sum())
-    order = [r for r in roles if r in set(frame["role_tag"])] or list(dict.fromkeys(frame["role_tag"]))
+    rows = lines_by_role(frame, roles)
+    order = [row.role_tag for row in rows]
     fig = go.Figure()
-    for i, role in enumerate(order):
-        part = given[given["role_tag"] == role]
-        if part.empty:
+    for i, row in enumerate(rows):
+        if not row.per_1000:
             continue
         fig.add_trace(
             go.Scatter(
-                x=part["value"].astype(float),
-                y=[role] * len(part),
+                x=list(row.per_1000),
+                y=[row.role_tag] * len(row.per_1000),
                 mode="markers",
-                name=role,
+                name=row.role_tag,
                 marker={
                     "symbol": ROLE_SYMBOLS[i % len(ROLE_SYMBOLS)],
                     "size": 16,
@@ -222,32 +231,29 @@ def thresholds_figure(frame: pd.DataFrame, roles: Sequence[str] = ()):
                     "opacity": 0.75,
                     "line": {"width": 1, "color": "#1a1a1a"},
                 },
-                hovertemplate=f"{role}: line at %{{x:.2f}}<extra></extra>",
+                hovertemplate=f"{row.role_tag}: %{{x}} flagged in every 1,000<extra></extra>",
             )
         )
-    suffix = f" ({_people(none)}: no line would be acceptable)" if none else ""
+    for row in rows:  # the counts beside each row, as the report has them: "2 named, 1 none"
+        fig.add_annotation(
+            text=row.counts, x=1.01, xref="paper", xanchor="left", y=row.role_tag, showarrow=False
+        )
     fig.update_layout(
-        **base_layout(title=title + suffix, height=140 + 40 * max(1, len(order)), showlegend=False)
+        **base_layout(
+            title=title,
+            height=140 + 40 * max(1, len(order)),
+            showlegend=False,
+            margin={"l": 10, "r": 130, "t": 40, "b": 40},
+        )
     )
-    fig.update_xaxes(title="Score line (flag when the score is at or above it)", range=[-0.02, 1.02])
-    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=order)
+    fig.update_xaxes(title="Referrals flagged in every 1,000", range=[-20, 1020])
+    # Every group that answered has a row, also one whose people would accept no line.
+    fig.update_yaxes(categoryorder="array", categoryarray=order, range=[len(order) - 0.5, -0.5])
     return fig
 
 
 def thresholds_summary(frame: pd.DataFrame) -> str:
-    if frame.empty:
-        return "No one has said where they would draw the line yet."
-    values = frame["value"].dropna().astype(float)
-    none = int(frame["value"].isna().sum())
-    if values.empty:
-        return f"{_people(none)} said no line would be acceptable."
-    text = (
-        f"{_people(len(values))} gave a line, from {values.min():.2f} to {values.max():.2f}; "
-        f"the middle answer is {values.median():.2f}."
-    )
-    if none:
-        text += f" {_people(none)} said no line would be acceptable."
-    return text
+    return lines_sentence(frame)
 
 
 # -- five-point answers by group ------------------------------------------------------------------
@@ -305,8 +311,7 @@ def scale_figure(frame: pd.DataFrame, *, labels: Sequence[str], title: str | Non
 def scale_summary(frame: pd.DataFrame, *, labels: Sequence[str]) -> str:
     if frame.empty:
         return "No answers yet."
-    total = int(frame["count"].sum())
-    counts = frame.groupby("value")["count"].sum()
-    top = int(counts.idxmax())
-    label = labels[top - 1] if 1 <= top <= len(labels) else str(top)
-    return f"{_people(total)} answered; the most common answer was '{label}' ({int(counts.max())})."
+    totals = scale_totals(frame)
+    top = most_common(totals)
+    label = labels[top - 1] if isinstance(top, int) and 1 <= top <= len(labels) else str(top)
+    return f"{people(sum(totals.values()))} answered; the most common answer was '{label}' ({totals[top]})."

@@ -20,10 +20,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from csc_dash import auth, sign_ins, store
-from csc_dash.store import StoreUnavailable
+from csc_dash import auth, sign_ins
 from csc_dash.ui import state, upload_gate, workshop
 from csc_dash.ui.workshop import plain
+from csc_dash.workshop import store
+from csc_dash.workshop.store import StoreUnavailable
 
 
 def make_authenticator():

@@ -62,7 +62,7 @@ def _signature(value: Any, screen_state: dict[str, Any]) -> str:
 
 def form_token(page: str, question_id: str) -> str:
     """The client token of the answer form on screen, made when it is first drawn."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     tokens = workshop.session_dict(state.SAVE_TOKENS)
     if (page, question_id) not in tokens:
@@ -109,7 +109,7 @@ def with_line(screen_state: dict[str, Any]) -> dict[str, Any]:
 
 def retry(page: str, question_id: str) -> bool:
     """Try to store the pending answer for ``(page, question_id)`` again, with its own token."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     key = (page, question_id)
     pending = workshop.session_dict(state.PENDING).get(key)
@@ -255,7 +255,7 @@ def _on_save_view(page: str, screen_state: dict[str, Any] | Callable[[], dict[st
 
 def save_my_view(page: str, screen_state: dict[str, Any] | Callable[[], dict[str, Any]]) -> None:
     """Draw the 'save my view' form for ``page``; the answer is stored with ``screen_state``."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
     from csc_dash.content.questions import FREE_TEXT_REMINDER, REACTION_LABELS, screen_question
 
     st.divider()
@@ -301,7 +301,7 @@ def save_my_view(page: str, screen_state: dict[str, Any] | Callable[[], dict[str
 
 def _prefill(page: str, stored: Any) -> None:
     """Show the person's saved view of this page (after a reload too) in the form's widgets."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     if not isinstance(stored, dict):
         return

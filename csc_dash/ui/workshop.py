@@ -116,7 +116,7 @@ _SAFE_CODE = re.compile(r"^[A-Z0-9]{1,12}$")
 
 def plain_texts() -> dict[str, str]:
     """Every plain block of this module, for the reading-level test."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     texts = {f"consent_{title}": body for title, body in CONSENT_BLOCKS}
     texts.update(
@@ -151,7 +151,7 @@ def plain_texts() -> dict[str, str]:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _engine(url: str):
-    from csc_dash import store
+    from csc_dash.workshop import store
 
     return store.make_engine(url)
 
@@ -239,7 +239,7 @@ def leave_this_device() -> None:
     The join token this browser held is revoked in the store first, so the ``?p=`` link left in
     the browser's history leads nowhere; the person keeps their code to come back.
     """
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     person = participant()
     token = state.get(state.PARTICIPANT_TOKEN)
@@ -282,7 +282,7 @@ def sidebar_identity() -> None:
 
 def rejoin_code_note(*, short: bool = False) -> None:
     """The person's code to come back (if this session knows it), or a button for a new one."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     code = state.get(state.REJOIN_CODE)
     if code:
@@ -303,7 +303,7 @@ def rejoin_code_note(*, short: bool = False) -> None:
 
 
 def _new_rejoin_code() -> None:
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     person = participant()
     if person is None:
@@ -329,14 +329,14 @@ SETTING_KEYS = {"threshold": state.THRESHOLD, "model": state.MODEL, "view": stat
 
 def current_settings() -> dict[str, Any]:
     """This session's line, tool, view and bias, as they are kept in the store."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
-    return feedback._clean_settings({name: state.get(key) for name, key in SETTING_KEYS.items()})
+    return feedback.clean_settings({name: state.get(key) for name, key in SETTING_KEYS.items()})
 
 
 def restore_settings(participant_id: int) -> None:
     """Put back the person's kept settings (after a reload, a restart or coming back)."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     try:
         kept = feedback.participant_settings(engine(), participant_id)
@@ -350,7 +350,7 @@ def restore_settings(participant_id: int) -> None:
 
 def sync_settings() -> None:
     """Write the joined person's settings to the store if they changed since last written."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     person = participant()
     if person is None:
@@ -384,7 +384,7 @@ def keep_rejoin_link() -> None:
 
 
 def _keep_rejoin_link() -> None:
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     linked = st.query_params.get(REJOIN_PARAM)
     if participant() is not None:
@@ -418,7 +418,7 @@ def joined() -> bool:
 
 def still_joined() -> bool:
     """Whether the joined participant still exists; forgets them if a facilitator erased them."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     person = participant()
     if person is None:
@@ -444,7 +444,7 @@ def consent_screen() -> None:
 
 def _join(demo: bool) -> None:
     """``on_click`` of the join form: join with the session's join token."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     notice = session_dict(state.NOTICES)
     notice.pop("join", None)
@@ -489,7 +489,7 @@ def _join(demo: bool) -> None:
 
 def join_panel(*, demo: bool) -> None:
     """Consent in plain words, then code (not in demo mode), a made-up name and a role tag."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     consent_screen()
     with st.form("join_form", border=True):
@@ -525,7 +525,7 @@ def join_panel(*, demo: bool) -> None:
 
 def _rejoin(demo: bool) -> None:
     """``on_click`` of "Come back with your code"."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     notice = session_dict(state.NOTICES)
     notice.pop("rejoin", None)
@@ -595,7 +595,7 @@ def show_notice(name: str, *, toast: bool = False) -> None:
 
 
 def _withdraw() -> None:
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     person = participant()
     notice = session_dict(state.NOTICES)
@@ -779,7 +779,7 @@ def _on_answer(question_id: str, screen: dict[str, Any]) -> None:
         return
     screen = {**screen, "question_id": question_id}
     if question.kind == "number":
-        from csc_dash import feedback
+        from csc_dash import workshop as feedback
 
         # The box's number is stored exactly; the score line it maps to goes beside it.
         screen[feedback.ANSWER_LINE] = None if value is None else line_for_per_1000(value)
@@ -954,7 +954,7 @@ def _number_question(question, previous, screen, *, enabled: bool, answered: boo
 
 def latest_answers() -> dict[tuple[str, str], Any]:
     """The joined participant's saved answers (to fill the forms again); empty if unreachable."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     person = participant()
     if person is None:
@@ -983,7 +983,7 @@ MSG_PROPOSED_AGAIN = "You have already sent this statement."
 
 
 def _on_vote(statement_id: int) -> None:
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     person = participant()
     choice = st.session_state.get(f"vote_{statement_id}")
@@ -997,7 +997,7 @@ def _on_vote(statement_id: int) -> None:
 
 
 def _send_vote(statement_id: int) -> None:
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     person = participant()
     pending = session_dict(state.PENDING)
@@ -1057,7 +1057,7 @@ def statement_card(statement, stored: str | None = None) -> None:
 
 
 def _on_propose() -> None:
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     person = participant()
     text = str(st.session_state.get("propose_text") or "").strip()
@@ -1110,7 +1110,7 @@ def propose_form() -> None:
 def statements_section(*, not_joined: str = STATEMENTS_LOCKED, link: bool = False) -> None:
     """The workshop's open statements with Agree / Disagree / Pass, and the box to propose one;
     for someone who has not joined, ``not_joined`` (and a link to Welcome if ``link``)."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     st.header(STATEMENTS_TITLE, anchor=False)
     if not joined():
@@ -1140,7 +1140,7 @@ _VERSIONS = {"statements": state.STATEMENTS_VERSION, "live": state.LIVE_VERSION}
 
 
 def _version(kind: str, workshop_id: int):
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     if kind == "live":
         return feedback.workshop_version(engine(), workshop_id)
@@ -1150,7 +1150,7 @@ def _version(kind: str, workshop_id: int):
 def mark_drawn(kind: str, workshop_id: int) -> None:
     """Remember the fingerprint of the data a section is about to draw (before reading it, so a
     change in between makes one more redraw, never a missed one)."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     try:
         state.put(_VERSIONS[kind], _version(kind, workshop_id))
@@ -1163,7 +1163,7 @@ def watch_for_changes(kind: str, workshop_id: int) -> None:
     """Every few seconds, a cheap look at a fingerprint of the workshop's data; only when it
     changed is the page drawn again (``st.rerun``). Otherwise nothing on screen is touched:
     this fragment draws no element, so a projector shows no flicker."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     try:
         now = _version(kind, workshop_id)
@@ -1185,7 +1185,7 @@ LIVE_NOTE = (
 
 def erasure_note() -> str:
     """What the database keeps for a while after an erase, for this store's kind of database."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     return feedback.ERASURE_REMAINS.get(engine().dialect.name, feedback.ERASURE_REMAINS["postgresql"])
 
@@ -1218,7 +1218,7 @@ def workshop_label(item, *, show_owner: bool) -> str:
 
 def guarded(action, *args, success: str | None = None, notice: str = "facilitator", **kwargs) -> None:
     """Run a store action from a button callback; plain messages instead of tracebacks."""
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     notices = session_dict(state.NOTICES)
     try:

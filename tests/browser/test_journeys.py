@@ -120,7 +120,7 @@ def test_workshop_journey(start_app, new_page):
     # Live results arrive on the facilitator's open page by themselves (no reload).
     st.expect_text(facilitator, "3 people have joined", timeout=30_000)
     st.expect_text(facilitator, "3 views saved so far", timeout=30_000)
-    st.expect_text(facilitator, "3 people gave a line", timeout=30_000)
+    st.expect_text(facilitator, "3 people named a line", timeout=30_000)
     st.assert_no_exception(facilitator)
 
     rows = flows.read_csv(flows.download(facilitator, "Answers (CSV spreadsheet)"))
@@ -155,7 +155,7 @@ def test_the_workshop_holds(start_app, new_page, browser):
     the number answer and the line as they were; a person who lost their link comes back with
     their code. Acknowledged answers are counted per person and compared with the export.
     """
-    from csc_dash import feedback
+    from csc_dash import workshop as feedback
 
     server = start_app("holds", staff=True)
     fac = new_page(server)

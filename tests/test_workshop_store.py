@@ -6,14 +6,16 @@ import socket
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, insert, inspect, select, text
+from sqlalchemy import create_engine, func, insert, inspect, select, text
 
-from csc_dash import config, store
+from csc_dash import config
+from csc_dash import workshop as fb
+from csc_dash.workshop import rules, store
 
 pytest.register_assert_rewrite("tests.pg")
 from tests.pg import row_counts  # noqa: E402
 
-pytest_plugins = ["tests.pg"]  # fixtures: engine, store_url, pg_url
+pytest_plugins = ["tests.pg", "tests.store_helpers"]  # fixtures: engine, store_url, pg_url, workshop
 
 TABLES = {
     "schema_version",
@@ -391,8 +393,6 @@ def test_a_version_1_store_migrates_to_3_without_losing_rows(store_url):
 def test_a_version_2_store_gains_rejoin_codes_and_settings(store_url):
     """A store left by version 2 (people already in a workshop) upgrades in place: the people
     already there keep everything, and new joiners get rejoin codes and kept settings."""
-    from csc_dash import feedback as fb
-
     raw = create_engine(store_url)
     now = store.utcnow()
     with raw.begin() as conn:
@@ -434,3 +434,20 @@ def test_a_version_2_store_gains_rejoin_codes_and_settings(store_url):
         assert versions(engine) == [1, 2, 3]
     finally:
         engine.dispose()
+def test_count_helper_sees_every_table(engine):
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(store.schema_version)) == 1
+    assert set(row_counts(engine)) == {t.name for t in store.metadata.sorted_tables}
+
+
+def test_column_sizes_are_the_rules_limits():
+    """Each limit lives once, in rules: the columns are as wide as what a person may type."""
+    assert store.participants.c.pseudonym.type.length == rules.MAX_PSEUDONYM == 40
+    assert store.statements.c.text.type.length == rules.MAX_STATEMENT == 280
+    assert store.workshops.c.title.type.length == rules.MAX_TITLE == 200
+    assert store.responses.c.client_token.type.length == rules.MAX_TOKEN
+    assert store.votes.c.client_token.type.length == rules.MAX_TOKEN
+    assert store.responses.c.page.type.length == store.responses.c.question_id.type.length == rules.MAX_KEY
+    assert f"{rules.MAX_PSEUDONYM} characters" in rules.LONG_PSEUDONYM
+    assert f"{rules.MAX_STATEMENT} characters" in rules.LONG_STATEMENT
+    assert f"{rules.MAX_FREE_TEXT:,} characters" in rules.LONG_TEXT

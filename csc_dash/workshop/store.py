@@ -6,7 +6,8 @@
 version, so a later version of the code can migrate the data in place without loss; it refuses
 to run on a database written by a newer version.
 
-The functions the app calls live in :mod:`csc_dash.feedback`; this module only knows tables.
+The functions the app calls live in the other modules of :mod:`csc_dash.workshop`; this module
+only knows tables. Column sizes are the limits of :mod:`csc_dash.workshop.rules`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    exists,
     func,
     insert,
     select,
@@ -44,8 +46,25 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
+from csc_dash import config
+from csc_dash.workshop.rules import (
+    CHOICES,
+    MAX_CODE,
+    MAX_CREATOR,
+    MAX_KEY,
+    MAX_PSEUDONYM,
+    MAX_ROLE_TAG,
+    MAX_STATEMENT,
+    MAX_TITLE,
+    MAX_TOKEN,
+    SOURCES,
+    STATUSES,
+    STORE_UNREACHABLE,
+)
+
 __all__ = [
     "SCHEMA_VERSION",
+    "STORE_UNREACHABLE",
     "SchemaVersionError",
     "StoreUnavailable",
     "make_engine",
@@ -56,6 +75,7 @@ __all__ = [
     "schema_version",
     "sign_in_failures",
     "statements",
+    "token_stored",
     "transaction",
     "unavailable_as",
     "votes",
@@ -72,7 +92,6 @@ SCHEMA_VERSION = 3
 #: Seconds a writer waits for another writer (SQLite) or for a connection (both).
 BUSY_TIMEOUT_S = 10
 
-STORE_UNREACHABLE = "We cannot reach the workshop store just now. Please try again in a moment."
 SCHEMA_TOO_NEW = (
     "This database was written by a newer version of csc-dash (schema version {found}; this "
     "version knows up to {known}). Nothing was changed. Update csc-dash before using this "
@@ -130,13 +149,13 @@ workshops = Table(
     "workshops",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("code", String(16), nullable=False, unique=True),
-    Column("title", String(200), nullable=False),
+    Column("code", String(MAX_CODE), nullable=False, unique=True),
+    Column("title", String(MAX_TITLE), nullable=False),
     Column("status", String(8), nullable=False, default="open"),
-    Column("created_by", String(100), nullable=False),
+    Column("created_by", String(MAX_CREATOR), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),
-    CheckConstraint("status IN ('open', 'closed')", name="ck_workshops_status"),
+    CheckConstraint(f"status IN {STATUSES}", name="ck_workshops_status"),
     **_AUTO,
 )
 
@@ -151,13 +170,13 @@ participants = Table(
         nullable=False,
         index=True,
     ),
-    Column("pseudonym", String(40), nullable=False),
+    Column("pseudonym", String(MAX_PSEUDONYM), nullable=False),
     # Case-folded pseudonym: one "Sam" per workshop whatever the case, on every database.
-    Column("pseudonym_key", String(160), nullable=False),
-    Column("role_tag", String(40), nullable=False),
+    Column("pseudonym_key", String(4 * MAX_PSEUDONYM), nullable=False),
+    Column("role_tag", String(MAX_ROLE_TAG), nullable=False),
     Column("consented_at", UTCDateTime, nullable=False),
     Column("withdrawn_at", UTCDateTime, nullable=True),
-    Column("client_token", String(64), nullable=False, unique=True),
+    Column("client_token", String(MAX_TOKEN), nullable=False, unique=True),
     # A salted, slow hash of the participant's rejoin code (never the code itself), or NULL.
     Column("rejoin_hash", String(200), nullable=True),
     # The person's line, tool, view and bias as JSON, restored when they come back, or NULL.
@@ -183,11 +202,11 @@ responses = Table(
         nullable=False,
         index=True,
     ),
-    Column("page", String(100), nullable=False),
-    Column("question_id", String(100), nullable=False),
+    Column("page", String(MAX_KEY), nullable=False),
+    Column("question_id", String(MAX_KEY), nullable=False),
     Column("value_json", Text, nullable=False),
     Column("screen_state_json", Text, nullable=False),
-    Column("client_token", String(64), nullable=False, unique=True),
+    Column("client_token", String(MAX_TOKEN), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_responses_participant_question", "participant_id", "page", "question_id"),
     **_AUTO,
@@ -204,9 +223,9 @@ statements = Table(
         nullable=False,
         index=True,
     ),
-    Column("text", String(280), nullable=False),
+    Column("text", String(MAX_STATEMENT), nullable=False),
     Column("source", String(16), nullable=False),
-    Column("bank_id", String(100), nullable=True),
+    Column("bank_id", String(MAX_KEY), nullable=True),
     Column(
         "proposed_by",
         Integer,
@@ -216,9 +235,7 @@ statements = Table(
     ),
     Column("approved", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
-    CheckConstraint(
-        "source IN ('bank', 'participant', 'facilitator')", name="ck_statements_source"
-    ),
+    CheckConstraint(f"source IN {SOURCES}", name="ck_statements_source"),
     UniqueConstraint("workshop_id", "bank_id", name="uq_statements_bank"),
     **_AUTO,
 )
@@ -241,9 +258,9 @@ votes = Table(
         index=True,
     ),
     Column("choice", String(16), nullable=False),
-    Column("client_token", String(64), nullable=False, unique=True),
+    Column("client_token", String(MAX_TOKEN), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
-    CheckConstraint("choice IN ('agree', 'disagree', 'pass')", name="ck_votes_choice"),
+    CheckConstraint(f"choice IN {CHOICES}", name="ck_votes_choice"),
     UniqueConstraint("statement_id", "participant_id", name="uq_votes_statement_participant"),
     **_AUTO,
 )
@@ -261,9 +278,10 @@ sign_in_failures = Table(
     **_AUTO,
 )
 
-# Tries to come back with a rejoin code (see csc_dash.feedback.rejoin), recorded before the code
-# is checked so a burst of guesses is counted in full. ``subject`` is a hash of the workshop and
-# the case-folded name, so no name is kept here. Rows older than the window are pruned.
+# Tries to come back with a rejoin code (see csc_dash.workshop.participants.rejoin), recorded
+# before the code is checked so a burst of guesses is counted in full. ``subject`` is a hash of
+# the workshop and the case-folded name, so no name is kept here. Rows older than the window are
+# pruned.
 rejoin_attempts = Table(
     "rejoin_attempts",
     metadata,
@@ -369,6 +387,12 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Connection]:
             yield conn
 
 
+def token_stored(engine: Engine, table: Table, token: str) -> bool:
+    """Whether an answer or vote with this client token is already in ``table``."""
+    with transaction(engine) as conn:
+        return bool(conn.scalar(select(exists().where(table.c.client_token == token))))
+
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine on the store at ``url`` (default :func:`csc_dash.config.database_url`).
 
@@ -382,8 +406,6 @@ def make_engine(url: str | None = None) -> Engine:
         If the database was written by a newer version of the code.
     """
     if url is None:
-        from csc_dash import config
-
         url = config.database_url()
     parsed = make_url(url)
     backend = parsed.get_backend_name()
@@ -415,6 +437,7 @@ def _initialise(engine: Engine) -> None:
     with transaction(engine, write=True) as conn:
         if conn.dialect.name == "postgresql":
             # Several app replicas may start at once: one creates, the others wait, per schema.
+            # (The lock's name is kept from before the store moved into the package.)
             conn.execute(
                 text(
                     "SELECT pg_advisory_xact_lock(hashtext('csc_dash.store:' || coalesce(current_schema(), '')))"

@@ -1,0 +1,138 @@
+"""Withdrawing and erasing: a participant leaves, or a facilitator erases a person or a workshop.
+
+Everything that is the person's goes (answers, votes, waiting proposals, rejoin tries, their
+record), explicitly and in one transaction, never by relying on cascades. A statement they
+proposed that the room could already vote on stays, its author no longer named, with the other
+people's votes: those are the other people's answers. On SQLite the journal is then folded into
+the file and emptied, so no copy of erased rows remains (:func:`reclaim_space`); what each
+database keeps elsewhere for a while is said in :data:`ERASURE_REMAINS`.
+"""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import Engine, delete, select, update
+
+from csc_dash.workshop.participants import rejoin_subject
+from csc_dash.workshop.rules import ERASURE_REMAINS, SAVE_UNAVAILABLE
+from csc_dash.workshop.store import (
+    BUSY_TIMEOUT_S,
+    log,
+    participants,
+    rejoin_attempts,
+    responses,
+    statements,
+    transaction,
+    unavailable_as,
+    votes,
+    workshops,
+)
+
+__all__ = ["ERASURE_REMAINS", "erase_participant", "erase_workshop", "reclaim_space", "withdraw"]
+
+#: Checkpoint tries after an erase. Each try waits up to CHECKPOINT_WAIT_MS for readers (SQLite's
+#: busy handler); a reader's snapshot lasts only as long as one page's read.
+CHECKPOINT_TRIES = 10
+CHECKPOINT_WAIT_MS = 1000
+CHECKPOINT_PAUSE_S = 0.1
+
+
+def reclaim_space(engine: Engine, *, tries: int | None = None, pause: float | None = None) -> bool:
+    """After an erase on SQLite, fold the WAL into the file and empty it, so no copy of erased
+    rows remains (``secure_delete`` already overwrote them in the file).
+
+    ``PRAGMA wal_checkpoint(TRUNCATE)`` returns ``(busy, log, checkpointed)``; ``busy`` is 1 when
+    a reader still held a snapshot that needs the log. Then it is tried again, up to
+    :data:`CHECKPOINT_TRIES` times. Returns whether it completed (always ``True`` on other
+    databases, which keep no such file beside the tables: see :data:`ERASURE_REMAINS`).
+    """
+    if engine.dialect.name != "sqlite":
+        return True
+    tries = CHECKPOINT_TRIES if tries is None else tries
+    pause = CHECKPOINT_PAUSE_S if pause is None else pause
+    for attempt in range(tries):
+        raw = engine.raw_connection()
+        try:
+            driver = raw.driver_connection
+            driver.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+            busy, _log, _done = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except Exception:  # noqa: BLE001 - a locked database: try again like a busy reader
+            log.info("checkpoint after erase failed", exc_info=True)
+            busy = 1
+        finally:
+            try:
+                raw.driver_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+            finally:
+                raw.close()
+        if not busy:
+            return True
+        if attempt + 1 < tries:
+            time.sleep(pause)
+    log.warning("checkpoint after erase still busy after %d tries", tries)
+    return False
+
+
+def _delete_participants(conn, participant_ids) -> None:
+    """Delete participants and everything that is theirs (explicitly: no reliance on cascades).
+
+    A statement one of them proposed that the room could vote on (approved) stays, with other
+    people's votes, its author no longer named (``proposed_by`` NULL). A proposal still waiting
+    for the facilitator goes.
+    """
+    conn.execute(
+        update(statements)
+        .where(statements.c.proposed_by.in_(participant_ids), statements.c.approved.is_(True))
+        .values(proposed_by=None)
+    )
+    proposed = select(statements.c.id).where(statements.c.proposed_by.in_(participant_ids))
+    conn.execute(delete(votes).where(votes.c.statement_id.in_(proposed)))
+    conn.execute(delete(votes).where(votes.c.participant_id.in_(participant_ids)))
+    conn.execute(delete(responses).where(responses.c.participant_id.in_(participant_ids)))
+    conn.execute(delete(statements).where(statements.c.proposed_by.in_(participant_ids)))
+    gone = conn.execute(
+        select(participants.c.workshop_id, participants.c.pseudonym_key).where(
+            participants.c.id.in_(participant_ids)
+        )
+    ).all()
+    subjects = [rejoin_subject(row.workshop_id, row.pseudonym_key) for row in gone]
+    if subjects:
+        conn.execute(delete(rejoin_attempts).where(rejoin_attempts.c.subject.in_(subjects)))
+    conn.execute(delete(participants).where(participants.c.id.in_(participant_ids)))
+
+
+@unavailable_as(SAVE_UNAVAILABLE)
+def withdraw(engine: Engine, participant_id: int) -> bool:
+    """A participant leaves: their answers, votes, waiting proposals and record are deleted.
+
+    A statement they proposed that the room could already vote on stays, without their name,
+    with the other people's votes.
+
+    Returns whether no copy of the deleted rows is left in the database's journal (SQLite: the
+    checkpoint completed; always ``True`` on PostgreSQL, see :data:`ERASURE_REMAINS`).
+    """
+    with transaction(engine, write=True) as conn:
+        _delete_participants(conn, [participant_id])
+    return reclaim_space(engine)
+
+
+@unavailable_as(SAVE_UNAVAILABLE)
+def erase_participant(engine: Engine, participant_id: int) -> bool:
+    """A facilitator erases one participant: the same as their withdrawing."""
+    return withdraw(engine, participant_id)
+
+
+@unavailable_as(SAVE_UNAVAILABLE)
+def erase_workshop(engine: Engine, workshop_id: int) -> bool:
+    """Erase a workshop and everything in it; nothing is left in the tables (what the database
+    keeps elsewhere for a while: :data:`ERASURE_REMAINS`). Returns as :func:`withdraw`."""
+    with transaction(engine, write=True) as conn:
+        members = select(participants.c.id).where(participants.c.workshop_id == workshop_id)
+        _delete_participants(conn, members)
+        owned = select(statements.c.id).where(statements.c.workshop_id == workshop_id)
+        conn.execute(delete(votes).where(votes.c.statement_id.in_(owned)))
+        conn.execute(delete(statements).where(statements.c.workshop_id == workshop_id))
+        conn.execute(delete(responses).where(responses.c.workshop_id == workshop_id))
+        conn.execute(delete(rejoin_attempts).where(rejoin_attempts.c.workshop_id == workshop_id))
+        conn.execute(delete(workshops).where(workshops.c.id == workshop_id))
+    return reclaim_space(engine)

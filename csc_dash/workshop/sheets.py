@@ -1,0 +1,183 @@
+"""Exports of a workshop as data: CSV for spreadsheets, JSON for analysis.
+
+Everything a participant typed is treated as hostile: a CSV cell that a spreadsheet would run as
+a formula is neutralised (:func:`safe_cell`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import numbers
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from csc_dash.workshop.rules import READ_UNAVAILABLE, UNKNOWN_WORKSHOP, FeedbackError
+from csc_dash.workshop.statements import author_label
+from csc_dash.workshop.store import (
+    SCHEMA_VERSION,
+    participants,
+    responses,
+    statements,
+    transaction,
+    unavailable_as,
+    utcnow,
+    votes,
+    workshops,
+)
+
+__all__ = ["responses_csv", "safe_cell", "workshop_json"]
+
+#: First characters that make a spreadsheet read a cell as a formula (with their full-width forms).
+FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+#: Control characters that some spreadsheets skip before looking for a formula.
+CONTROL_STARTS = frozenset("\t\r\n")
+
+
+def iso(value: datetime | None) -> str | None:
+    """A time as ISO 8601 in UTC, or ``None``."""
+    return None if value is None else value.astimezone(UTC).isoformat()
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def safe_cell(value: Any) -> str:
+    """The text of one CSV cell, neutralised against spreadsheet formula injection.
+
+    A text starting with ``= + - @`` (after any leading spaces; full-width forms too) or with a
+    tab, carriage return or line feed gets a leading apostrophe, so spreadsheets show it as text.
+    Numbers are written as numbers; lists and dicts as compact JSON; ``None`` as an empty cell.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isnan(number):
+            return ""
+        return str(value.item() if hasattr(value, "item") else value)
+    if isinstance(value, datetime):
+        return iso(value) if value.tzinfo else value.isoformat()
+    text = _compact(value) if isinstance(value, (Mapping, list, tuple)) else str(value)
+    if text[:1] in CONTROL_STARTS or text.lstrip()[:1] in FORMULA_STARTS:
+        return "'" + text
+    return text
+
+
+def _unpandas(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if value is pd.NaT:
+        return None
+    return value
+
+
+def responses_csv(frame: pd.DataFrame) -> bytes:
+    """The frame (e.g. :func:`csc_dash.workshop.responses`) as CSV: UTF-8 with a BOM so
+    spreadsheets read accents right, every cell through :func:`safe_cell`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(column) for column in frame.columns])
+    for row in frame.itertuples(index=False, name=None):
+        writer.writerow([safe_cell(_unpandas(value)) for value in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _export(engine: Engine, workshop_id: int) -> dict[str, Any]:
+    with transaction(engine) as conn:
+        workshop = conn.execute(select(workshops).where(workshops.c.id == workshop_id)).first()
+        if workshop is None:
+            raise FeedbackError(UNKNOWN_WORKSHOP)
+        people = conn.execute(
+            select(participants)
+            .where(participants.c.workshop_id == workshop_id)
+            .order_by(participants.c.id)
+        ).all()
+        answers = conn.execute(
+            select(responses).where(responses.c.workshop_id == workshop_id).order_by(responses.c.id)
+        ).all()
+        said = conn.execute(
+            select(statements)
+            .where(statements.c.workshop_id == workshop_id)
+            .order_by(statements.c.id)
+        ).all()
+        cast = conn.execute(
+            select(votes)
+            .join(statements, statements.c.id == votes.c.statement_id)
+            .where(statements.c.workshop_id == workshop_id)
+            .order_by(votes.c.id)
+        ).all()
+    return {
+        "format": "csc-dash workshop export",
+        "schema_version": SCHEMA_VERSION,
+        "exported_at": iso(utcnow()),
+        "workshop": {
+            "id": workshop.id,
+            "code": workshop.code,
+            "title": workshop.title,
+            "status": workshop.status,
+            "created_by": workshop.created_by,
+            "created_at": iso(workshop.created_at),
+            "closed_at": iso(workshop.closed_at),
+        },
+        "participants": [
+            {
+                "id": row.id,
+                "pseudonym": row.pseudonym,
+                "role_tag": row.role_tag,
+                "consented_at": iso(row.consented_at),
+            }
+            for row in people
+        ],
+        "responses": [
+            {
+                "id": row.id,
+                "participant_id": row.participant_id,
+                "page": row.page,
+                "question_id": row.question_id,
+                "value": json.loads(row.value_json),
+                "screen_state": json.loads(row.screen_state_json),
+                "created_at": iso(row.created_at),
+            }
+            for row in answers
+        ],
+        "statements": [
+            {
+                "id": row.id,
+                "text": row.text,
+                "source": row.source,
+                "bank_id": row.bank_id,
+                "proposed_by": row.proposed_by,
+                "author": author_label(row.source, row.proposed_by),
+                "approved": bool(row.approved),
+                "created_at": iso(row.created_at),
+            }
+            for row in said
+        ],
+        "votes": [
+            {
+                "id": row.id,
+                "statement_id": row.statement_id,
+                "participant_id": row.participant_id,
+                "choice": row.choice,
+                "created_at": iso(row.created_at),
+            }
+            for row in cast
+        ],
+    }
+
+
+@unavailable_as(READ_UNAVAILABLE)
+def workshop_json(engine: Engine, workshop_id: int) -> bytes:
+    """Everything of one workshop as UTF-8 JSON: the workshop, participants (pseudonym, role tag,
+    consent time), responses with their screen states, statements and votes."""
+    return json.dumps(_export(engine, workshop_id), ensure_ascii=False, indent=2).encode("utf-8")

@@ -1,0 +1,232 @@
+"""csc_dash.workshop.report: an escaped, self-contained HTML report drawn from the results."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+import textstat
+
+from csc_dash import workshop as fb
+from csc_dash.charts import workshop as charts
+from tests.store_helpers import FORMULAS, XSS
+
+pytest_plugins = ["tests.pg", "tests.store_helpers"]  # fixtures: engine, store_url, hostile
+
+
+# --------------------------------------------------------------------------- HTML report
+
+
+class Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse_html(page: str) -> Collector:
+    parser = Collector()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+def test_report_escapes_everything_and_needs_no_network(engine, hostile):
+    workshop, _ = hostile
+    page = fb.workshop_report_html(engine, workshop.id)
+    parsed = parse_html(page)
+    assert "script" not in parsed.tags
+    assert {"img", "iframe", "object", "embed", "link", "a"}.isdisjoint(parsed.tags)
+    names = {name for name, _ in parsed.attrs}
+    assert not any(name.startswith("on") for name in names)
+    assert {"src", "href"}.isdisjoint(names)
+    assert "<script" not in page.lower()
+    for payload in XSS:
+        assert payload not in page or payload == "javascript:alert(1)"
+    text = "".join(parsed.text)
+    for payload in XSS + [p for p in FORMULAS if p.strip()]:
+        assert payload.strip() in text  # shown as text, exactly as typed
+    assert "<b>Title</b> =1+1" in text
+    fetchable = [v for name, v in parsed.attrs if v and "http" in v and name != "xmlns"]
+    assert fetchable == []  # typed links appear only as text
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+
+
+def test_report_content(engine):
+    workshop = fb.create_workshop(engine, title="Spring", created_by="ann")
+
+    def person(name, role):
+        return fb.join_workshop(
+            engine,
+            code=workshop.code,
+            pseudonym=name,
+            role_tag=role,
+            client_token=fb.new_client_token(),
+        )
+
+    def say(who, page, question_id, value):
+        fb.save_response(
+            engine,
+            participant_id=who.id,
+            page=page,
+            question_id=question_id,
+            value=value,
+            screen_state={},
+            client_token=fb.new_client_token(),
+        )
+
+    sam, kim, lee = (
+        person("Sam", "Family member"),
+        person("Kim", "Social worker"),
+        person("Lee", "Social worker"),
+    )
+    say(
+        sam,
+        "tradeoffs",
+        "reaction",
+        {"reaction": "not_acceptable", "reason": "Too many false alarms"},
+    )
+    say(kim, "tradeoffs", "reaction", {"reaction": "not_acceptable", "reason": ""})
+    say(lee, "tradeoffs", "reaction", {"reaction": "acceptable", "reason": ""})
+    say(sam, "your_views", "accepted_threshold", None)
+    say(kim, "your_views", "accepted_threshold", 0.4)
+    say(lee, "your_views", "accepted_threshold", 0.2)
+    say(sam, "your_views", "should_use", 1)
+    say(kim, "your_views", "should_use", 4)
+    statement = fb.list_statements(engine, workshop.id)[0]
+    for who in (sam, kim, lee):
+        fb.vote(
+            engine,
+            participant_id=who.id,
+            statement_id=statement.id,
+            choice="agree",
+            client_token=fb.new_client_token(),
+        )
+
+    page = fb.workshop_report_html(
+        engine, workshop.id, page_titles={"tradeoffs": "Trade-offs"}
+    )
+    text = " ".join("".join(parse_html(page).text).split())
+    assert "Workshop report: Spring" in text
+    assert "3 people took part; the largest group was social worker (2 people)." in text
+    assert "People saved 3 views of screens" in text
+    reactions_chart = re.search(
+        r"<svg.*?</svg>", page.split("Reactions to each screen", 1)[1]
+    ).group(0)
+    assert parse_html(reactions_chart).text == [
+        "Reactions to each screen",  # the chart's title
+        "Trade-offs",
+        "I could accept this",
+        "1",
+        "I am not sure",
+        "0",
+        "I could not accept this",
+        "2",
+    ]
+    assert "the most common answer was “I could not accept this”" in text
+    assert (  # these answers were given on the older form, as score lines: said, not converted
+        "1 person would not accept any line. 2 people gave a line as a score, on an older form. "
+        "It cannot be shown as a number in every 1,000, so it is left out." in text
+    )
+    assert "Councils should use tools like this" in text
+    assert "Strongly disagree" in text and "Agree" in text
+    assert statement.text in text and "Too few votes to tell" in text
+    assert "Too many false alarms" in text and "Sam (Family member)" in text
+    assert "Family member: too few to tell (1 vote); Social worker: 100% of 2" in text
+    assert "3 written answers" not in text and "1 written answer from 1 person." in text
+    summaries = re.findall(r'<p class="(?:summary|note)">(.*?)</p>', page)
+    assert len(summaries) >= 6
+    plain = " ".join(html.unescape(re.sub(r"\d[\d.,]*", "some", s)) for s in summaries)
+    assert textstat.flesch_kincaid_grade(plain) <= 8, plain
+    assert page.count("<svg") == 4  # people, reactions, lines, one scale question
+    assert page.count("<title>") == 1 + 4  # the page and every chart have a title
+
+
+def test_report_of_an_empty_workshop(engine):
+    workshop = fb.create_workshop(engine, title="Empty", created_by="ann")
+    page = fb.workshop_report_html(engine, workshop.id)
+    text = "".join(parse_html(page).text)
+    for sentence in (
+        "No one has joined this workshop yet.",
+        "No one has saved a view of a screen yet.",
+        "No one has answered this question yet.",
+        "No one has voted on a statement yet.",
+        "No one has written anything yet.",
+    ):
+        assert sentence in text
+    assert "<svg" not in page
+
+
+def test_a_withdrawn_proposers_statement_and_others_votes_stay_in_every_export(engine):
+    """Issue 12.1: withdrawing deleted other people's votes from the fb."""
+    room = fb.create_workshop(engine, title="Room", created_by="ann")
+    people = [
+        fb.join_workshop(engine, code=room.code, pseudonym=name, role_tag="Other",
+                         client_token=fb.new_client_token())
+        for name in ("Proposer", "Ann", "Bo")
+    ]
+    idea = fb.add_statement(engine, workshop_id=room.id, text="Tell families first.",
+                            source="participant", proposed_by=people[0].id)
+    fb.approve_statement(engine, idea.id)
+    for person in people:
+        fb.vote(engine, participant_id=person.id, statement_id=idea.id, choice="agree",
+                client_token=fb.new_client_token())
+    fb.withdraw(engine, people[0].id)
+
+    data = json.loads(fb.workshop_json(engine, room.id))
+    (kept,) = [s for s in data["statements"] if s["id"] == idea.id]
+    assert (kept["text"], kept["proposed_by"], kept["author"]) == (
+        "Tell families first.", None, fb.AUTHOR_LEFT)
+    assert sorted(v["participant_id"] for v in data["votes"] if v["statement_id"] == idea.id) == [
+        people[1].id, people[2].id]
+    assert "Proposer" not in json.dumps(data)
+    page = fb.workshop_report_html(engine, room.id)
+    assert "Tell families first." in page and fb.AUTHOR_LEFT in page
+    assert "Proposer" not in page
+
+
+def test_the_report_says_lines_per_1000_first(engine):
+    room = fb.create_workshop(engine, title="Room", created_by="ann")
+    sam = fb.join_workshop(engine, code=room.code, pseudonym="Sam", role_tag="Other",
+                           client_token=fb.new_client_token())
+    fb.save_response(engine, participant_id=sam.id, page="your_views", question_id=fb.LINE_QUESTION,
+                     value=95, screen_state={fb.ANSWER_LINE: 0.1764}, client_token=fb.new_client_token())
+    page = fb.workshop_report_html(engine, room.id)
+    assert "95 in every 1,000 (score 0.176)" in page
+
+
+def test_the_report_and_the_facilitators_chart_say_the_same_about_the_lines(engine):
+    """The lines are summed up once (csc_dash.workshop.results): the report's sentence is the
+    chart's, and its marks sit where the chart's do, on the same 0 to 1,000 scale."""
+    room = fb.create_workshop(engine, title="Room", created_by="ann")
+    lines = {"Ann": ("Other", 40), "Bo": ("Manager", 95), "Cy": ("Manager", 300), "Di": ("Other", None)}
+    for name, (role, per) in lines.items():
+        person = fb.join_workshop(engine, code=room.code, pseudonym=name, role_tag=role,
+                                  client_token=fb.new_client_token())
+        fb.save_response(engine, participant_id=person.id, page="your_views",
+                         question_id=fb.LINE_QUESTION, value=per,
+                         screen_state={fb.ANSWER_LINE: None if per is None else per / 1000},
+                         client_token=fb.new_client_token())
+    frame = fb.live_summary(engine, room.id)["accepted_thresholds"]
+    page = fb.workshop_report_html(engine, room.id)
+    text = " ".join("".join(parse_html(page).text).split())
+    assert charts.thresholds_summary(frame) in text
+    assert "3 people named a line: from 40 to 300 flagged in every 1,000 referrals." in text
+    assert "The middle answer was 95 in every 1,000. 1 person would not accept any line." in text
+    strip = re.search(r"<svg.*?</svg>", page.split("Where people would draw the line", 1)[1]).group(0)
+    figure = charts.thresholds_figure(frame, fb.ROLE_TAGS)
+    drawn = [float(x) for x in re.findall(r'<circle cx="([\d.]+)"', strip)]
+    chart_marks = [x for trace in figure.data for x in trace.x]
+    # the strip starts 200 px in and is 350 px long (csc_dash.workshop.report._strip_svg)
+    assert drawn == pytest.approx([200 + 350 * x / 1000 for x in chart_marks], abs=0.06)

@@ -1,0 +1,216 @@
+"""csc_dash.workshop.statements: statements, approval, votes, on both databases."""
+
+from __future__ import annotations
+
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from csc_dash import workshop as fb
+from csc_dash.workshop import store
+
+pytest.register_assert_rewrite("tests.pg")
+from tests.pg import row_counts  # noqa: E402
+from tests.store_helpers import join, rows_of  # noqa: E402
+
+pytest_plugins = ["tests.pg", "tests.store_helpers"]  # fixtures: engine, store_url, pg_url, workshop
+
+
+def test_concurrent_votes_keep_one_per_person(engine, workshop):
+    people = [join(engine, workshop, f"v{i}") for i in range(8)]
+    statement = fb.list_statements(engine, workshop.id)[0]
+    barrier = threading.Barrier(len(people) * 2)
+
+    def go(args):
+        person, choice = args
+        barrier.wait()
+        return fb.vote(
+            engine,
+            participant_id=person.id,
+            statement_id=statement.id,
+            choice=choice,
+            client_token=fb.new_client_token(),
+        )
+
+    jobs = [(p, c) for p in people for c in ("agree", "disagree")]
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        assert all(pool.map(go, jobs))
+    assert row_counts(engine)["votes"] == len(people)
+
+
+def test_same_vote_token_from_two_threads_at_once_counts_once(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    statement = fb.list_statements(engine, workshop.id)[0]
+    for round_ in range(6):
+        token = fb.new_client_token()
+        barrier = threading.Barrier(2)
+        choice = ("agree", "disagree")[round_ % 2]
+
+        def go(_, token=token, barrier=barrier, choice=choice):
+            barrier.wait()
+            return fb.vote(
+                engine,
+                participant_id=person.id,
+                statement_id=statement.id,
+                choice=choice,
+                client_token=token,
+            )
+
+        with ThreadPoolExecutor(2) as pool:
+            assert sorted(pool.map(go, range(2))) == [False, True]
+        assert [(v.choice, v.client_token) for v in rows_of(engine, store.votes)] == [
+            (choice, token)
+        ]
+
+
+def test_statements_round_trip_and_approval(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    proposed = fb.add_statement(
+        engine,
+        workshop_id=workshop.id,
+        text="  Families\nshould see\tthe score. ",
+        source="participant",
+        proposed_by=person.id,
+    )
+    assert proposed.text == "Families should see the score."
+    assert (proposed.approved, proposed.proposed_by, proposed.source) == (
+        False,
+        person.id,
+        "participant",
+    )
+    assert proposed not in fb.list_statements(engine, workshop.id)
+    assert proposed in fb.list_statements(engine, workshop.id, approved_only=False)
+    with pytest.raises(fb.FeedbackError) as raised:
+        fb.vote(
+            engine,
+            participant_id=person.id,
+            statement_id=proposed.id,
+            choice="agree",
+            client_token="t0",
+        )
+    assert str(raised.value) == fb.STATEMENT_NOT_OPEN
+    fb.approve_statement(engine, proposed.id)
+    listed = fb.list_statements(engine, workshop.id)
+    assert listed[-1].id == proposed.id and listed[-1].approved
+    fb.approve_statement(engine, proposed.id, approved=False)
+    assert proposed.id not in [s.id for s in fb.list_statements(engine, workshop.id)]
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "message"),
+    [
+        ("", "facilitator", fb.EMPTY_STATEMENT),
+        (" \n ", "facilitator", fb.EMPTY_STATEMENT),
+        ("x" * 281, "facilitator", fb.LONG_STATEMENT),
+        ("fine", "robot", fb.UNKNOWN_SOURCE),
+    ],
+)
+def test_add_statement_errors(engine, workshop, text, source, message):
+    with pytest.raises(fb.FeedbackError) as raised:
+        fb.add_statement(engine, workshop_id=workshop.id, text=text, source=source)
+    assert str(raised.value) == message
+
+
+def test_statement_other_errors(engine, workshop):
+    other = fb.create_workshop(engine, title="Other", created_by="ann")
+    outsider = join(engine, other, "Out")
+    with pytest.raises(fb.FeedbackError, match=re.escape(fb.NOT_A_PARTICIPANT)):
+        fb.add_statement(
+            engine, workshop_id=workshop.id, text="x", source="participant", proposed_by=outsider.id
+        )
+    with pytest.raises(fb.FeedbackError, match=re.escape(fb.UNKNOWN_WORKSHOP)):
+        fb.add_statement(engine, workshop_id=10**6, text="x", source="facilitator")
+    with pytest.raises(fb.FeedbackError, match=re.escape(fb.UNKNOWN_STATEMENT)):
+        fb.approve_statement(engine, 10**6)
+    statement = fb.list_statements(engine, workshop.id)[0]
+    with pytest.raises(fb.FeedbackError, match=re.escape(fb.STATEMENT_ELSEWHERE)):
+        fb.vote(
+            engine,
+            participant_id=outsider.id,
+            statement_id=statement.id,
+            choice="agree",
+            client_token="t1",
+        )
+    with pytest.raises(fb.FeedbackError, match=re.escape(fb.UNKNOWN_CHOICE)):
+        fb.vote(
+            engine,
+            participant_id=outsider.id,
+            statement_id=statement.id,
+            choice="maybe",
+            client_token="t2",
+        )
+    assert (
+        fb.add_statement(engine, workshop_id=workshop.id, text="y" * 280, source="facilitator").text
+        == "y" * 280
+    )
+
+
+def test_vote_upsert_and_idempotence(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    statement = fb.list_statements(engine, workshop.id)[0]
+    first, second = fb.new_client_token(), fb.new_client_token()
+    kwargs = dict(participant_id=person.id, statement_id=statement.id)
+    assert fb.vote(engine, **kwargs, choice="agree", client_token=first) is True
+    assert fb.vote(engine, **kwargs, choice="agree", client_token=first) is False
+    assert fb.vote(engine, **kwargs, choice="disagree", client_token=second) is True
+    assert fb.vote(engine, **kwargs, choice="disagree", client_token=second) is False
+    stored = rows_of(engine, store.votes)
+    assert [(v.choice, v.client_token) for v in stored] == [("disagree", second)]
+    results = fb.statement_results(engine, workshop.id)
+    row = results[results["statement_id"] == statement.id].iloc[0]
+    assert (row["agree"], row["disagree"], row["pass"], row["votes"]) == (0, 1, 0, 1)
+
+
+ROLES = ("Family member", "Social worker", "Manager")
+
+
+def test_reject_statement_removes_it_and_its_votes(engine, workshop):
+    person, friend = join(engine, workshop, "Sam"), join(engine, workshop, "Ann")
+    proposed = fb.add_statement(
+        engine, workshop_id=workshop.id, text="Rude words", source="participant", proposed_by=person.id
+    )
+    kept = fb.add_statement(
+        engine, workshop_id=workshop.id, text="Kept", source="participant", proposed_by=friend.id
+    )
+    fb.approve_statement(engine, proposed.id)  # approved by mistake, and voted on
+    bank = fb.list_statements(engine, workshop.id)[0]
+    for who in (person, friend):
+        for statement in (proposed, bank):
+            fb.vote(engine, participant_id=who.id, statement_id=statement.id, choice="agree",
+                    client_token=fb.new_client_token())
+    before = row_counts(engine)
+    fb.reject_statement(engine, proposed.id)
+    assert row_counts(engine) == {**before, "statements": before["statements"] - 1, "votes": before["votes"] - 2}
+    assert rows_of(engine, store.votes, statement_id=proposed.id) == []
+    listed = fb.list_statements(engine, workshop.id, approved_only=False)
+    assert proposed.id not in {s.id for s in listed}
+    assert {kept.id, bank.id} <= {s.id for s in listed}
+    assert proposed.id not in set(fb.statement_results(engine, workshop.id)["statement_id"])
+    assert fb.get_participant(engine, person.id) == person  # the proposer stays
+    with pytest.raises(fb.FeedbackError) as raised:
+        fb.reject_statement(engine, proposed.id)  # twice, e.g. from two facilitator tabs
+    assert str(raised.value) == fb.UNKNOWN_STATEMENT
+
+
+def test_participant_votes_are_the_latest(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    first, second = fb.list_statements(engine, workshop.id)[:2]
+    for statement, choice in ((first, "agree"), (second, "pass"), (first, "disagree")):
+        fb.vote(engine, participant_id=person.id, statement_id=statement.id, choice=choice,
+                client_token=fb.new_client_token())
+    assert fb.participant_votes(engine, person.id) == {first.id: "disagree", second.id: "pass"}
+
+
+def test_statements_version_changes_on_approval_and_removal(engine, workshop):
+    sam = join(engine, workshop, "Sam")
+    first = fb.statements_version(engine, workshop.id)
+    idea = fb.add_statement(engine, workshop_id=workshop.id, text="Idea", source="participant",
+                            proposed_by=sam.id)
+    assert fb.statements_version(engine, workshop.id) == first  # waiting: not open to the room
+    fb.approve_statement(engine, idea.id)
+    second = fb.statements_version(engine, workshop.id)
+    assert second != first
+    fb.reject_statement(engine, idea.id)
+    assert fb.statements_version(engine, workshop.id) == first
