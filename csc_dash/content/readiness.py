@@ -11,7 +11,7 @@ Question ids are stable: answers are stored under them. Kinds:
 - ``level``: one of :data:`LEVELS` (how far along), or "Don't know".
 - ``choice``: one of ``options``.
 - ``many``: any of ``options`` (none is an answer too).
-- ``text``: free text, at most :data:`csc_dash.readiness.MAX_TEXT` characters.
+- ``text``: free text, at most :data:`csc_dash.workshop.readiness.MAX_TEXT` characters.
 """
 
 from __future__ import annotations

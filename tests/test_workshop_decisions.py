@@ -9,8 +9,8 @@ import textstat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csc_dash import decisions
-from csc_dash.decisions import Link
+from csc_dash.workshop import decisions
+from csc_dash.workshop.decisions import Link
 
 
 def _decision(decision_id, status, links, at, title="Keep a person reviewing every flag"):

@@ -8,8 +8,8 @@ import textstat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csc_dash import readiness
 from csc_dash.content import readiness as content
+from csc_dash.workshop import readiness
 
 LEVEL_IDS = [q.id for q in content.QUESTIONS if q.kind == "level"]
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csc_dash import room_lines
+from csc_dash.workshop import room_lines
 
 ROLES = ("parent", "social_worker", "researcher")
 

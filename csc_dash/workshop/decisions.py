@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from csc_dash.workshop import rules
+
 #: Stored status -> what it is called on screen.
 STATUSES: dict[str, str] = {
     "considered": "We talked about it",
@@ -35,8 +37,8 @@ LINK_KINDS: dict[str, str] = {
     "answer": "an answer to a question",
 }
 
-MAX_TITLE = 200
-MAX_REASON = 2000
+MAX_TITLE = rules.MAX_TITLE
+MAX_REASON = rules.MAX_FREE_TEXT
 
 EMPTY_TITLE = "Please say in a few words what was decided."
 LONG_TITLE = f"Please keep the title to {MAX_TITLE} characters or fewer."

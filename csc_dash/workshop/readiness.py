@@ -18,8 +18,9 @@ from typing import Any
 import pandas as pd
 
 from csc_dash.content.readiness import DONT_KNOW, LEVELS, QUESTIONS, SECTIONS, ReadinessQuestion
+from csc_dash.workshop import rules
 
-MAX_TEXT = 2000
+MAX_TEXT = rules.MAX_FREE_TEXT
 
 BY_ID: dict[str, ReadinessQuestion] = {question.id: question for question in QUESTIONS}
 

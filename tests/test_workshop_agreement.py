@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csc_dash import agreement
+from csc_dash.workshop import agreement
 
 ROLES = ("parent", "social_worker", "researcher")
 
