@@ -23,7 +23,7 @@ import pandas as pd
 
 from csc_dash import metrics
 from csc_dash.cohort import GROUP_LABELS, ScoredCohort
-from csc_dash.fairness import group_error_rates
+from csc_dash.fairness import average_precision_interval, group_error_rates
 from csc_dash.tradeoffs import average_precision_from_table, people_counts, per_1000_intervals
 
 __all__ = [
@@ -36,7 +36,6 @@ __all__ = [
     "PAGE_CSS",
     "SUMMARY_CSP",
     "TOO_FEW",
-    "average_precision_interval",
     "group_table_html",
     "per_1000_table_html",
     "render_summary",
@@ -110,99 +109,6 @@ class TransparencyFigures:
     notices: tuple[str, ...] = ()
 
 
-#: Above this many cells (distinct score and outcome pairs) the average precision's bootstrap
-#: runs on scores rounded to :data:`AP_GRID` (see :func:`average_precision_interval`).
-MAX_AP_CELLS = 20_000
-AP_GRID = 1e-4
-
-
-def _ap_cells(y: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Referrals collapsed into cells of equal score and outcome, highest score first:
-    the count in each cell, its outcome, and its block of tied scores (blocks may skip)."""
-    values, inverse = np.unique(s, return_inverse=True)
-    return _cells_from_levels(len(values) - 1 - inverse, len(values), y)
-
-
-def _cells_from_levels(level: np.ndarray, n_levels: int, y: np.ndarray):
-    """Cells from each referral's score level (0 = highest) and outcome, in one bincount."""
-    count = np.bincount(level * 2 + y, minlength=2 * n_levels)
-    cells = np.flatnonzero(count)
-    return count[cells], (cells % 2).astype(float), cells // 2
-
-
-def _rounded_cells(y: np.ndarray, s: np.ndarray):
-    """As :func:`_ap_cells` on scores rounded to :data:`AP_GRID`; one pass when they span
-    less than 5,000,000 grid steps (scores between 0 and 1 span 10,001)."""
-    q = np.rint(s * (1.0 / AP_GRID))
-    low, high = q.min(), q.max()
-    if high - low < 5_000_000:
-        return _cells_from_levels((high - q).astype(np.intp), int(high - low) + 1, y)
-    return _ap_cells(y, q)
-
-
-def _ap_of_weights(weights: np.ndarray, y_cell: np.ndarray, block: np.ndarray) -> np.ndarray:
-    """Average precision for each row of cell counts (draws x cells); ties flagged together, as
-    in scikit-learn. NaN where a draw has nobody who went on to a plan or care."""
-    n_blocks = int(block[-1]) + 1
-    draws = len(weights)
-    offsets = (np.arange(draws) * n_blocks)[:, None]
-    index = (block[None, :] + offsets).ravel()
-    all_ = np.bincount(index, weights=weights.ravel(), minlength=draws * n_blocks)
-    tp = np.bincount(index, weights=(weights * y_cell[None, :]).ravel(), minlength=draws * n_blocks)
-    all_, tp = all_.reshape(draws, n_blocks), tp.reshape(draws, n_blocks)
-    positives = tp.sum(axis=1)
-    cum_tp, cum_all = np.cumsum(tp, axis=1), np.cumsum(all_, axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        precision = np.where(cum_all > 0, cum_tp / np.maximum(cum_all, 1), 0.0)
-        return np.where(positives > 0, (tp * precision).sum(axis=1) / positives, np.nan)
-
-
-def average_precision_interval(
-    y: np.ndarray,
-    s: np.ndarray,
-    *,
-    n_boot: int = 1000,
-    confidence: float = 0.95,
-    random_state: int = 0,
-    exact: float | None = None,
-    distinct: int | None = None,
-) -> tuple[float, float]:
-    """95% percentile-bootstrap interval of average precision, resampling score cells.
-
-    Resampling referrals with replacement is the same as drawing how many fall in each cell
-    (equal score and outcome) from a multinomial with the cells' shares, so each draw is a
-    vector of cell counts, not a million row numbers. With more than :data:`MAX_AP_CELLS`
-    cells the scores are first rounded to :data:`AP_GRID` (ties within 0.0001 merge, which
-    moves average precision by far less than the interval's width); the interval is widened
-    if need be to hold the exact average precision. The tests check it against
-    :func:`csc_dash.metrics.bootstrap_interval` resampling rows. Draws with nobody who went on
-    to a plan or care are left out; if more than half are, the interval is ``(nan, nan)``.
-    """
-    y = np.asarray(y).astype(np.intp)
-    if distinct is None:
-        distinct = len(np.unique(s))
-    if 2 * distinct > MAX_AP_CELLS:
-        count, y_cell, block = _rounded_cells(y, s)
-    else:
-        count, y_cell, block = _ap_cells(y, s)
-    n = int(count.sum())
-    rng = np.random.default_rng(random_state)
-    chunk = max(1, 4_000_000 // max(len(count), 1))
-    values = []
-    for start in range(0, n_boot, chunk):
-        weights = rng.multinomial(n, count / n, size=min(chunk, n_boot - start))
-        values.append(_ap_of_weights(weights.astype(float), y_cell, block))
-    draws = np.concatenate(values)
-    ok = draws[~np.isnan(draws)]
-    if len(ok) < n_boot / 2:
-        return (np.nan, np.nan)
-    alpha = (1 - confidence) / 2
-    low, high = np.quantile(ok, [alpha, 1 - alpha])
-    if exact is None:
-        exact = metrics.average_precision(y, s)
-    return (float(min(low, exact)), float(max(high, exact)))
-
-
 def suggested_n_boot(referrals: int, *, most: int = 1000, least: int = 200) -> int:
     """Bootstrap draws for a summary of ``referrals``: ``most`` up to 100,000 referrals, fewer
     above (intervals on so many referrals are narrow), never below ``least``."""
@@ -239,7 +145,8 @@ def transparency_figures(
     threshold, shown as whole people that add up (:func:`csc_dash.tradeoffs.people_counts`,
     the same numbers as the Trade-offs page) with the same ranges as that page
     (:func:`csc_dash.tradeoffs.per_1000_intervals`, whatever ``n_boot``); the average
-    precision's interval comes from :func:`average_precision_interval` (score cells, not rows);
+    precision's interval comes from :func:`csc_dash.fairness.average_precision_interval` (score
+    cells, not rows: the same draws as the groups');
     groups come from :func:`csc_dash.fairness.group_error_rates`.
     """
     y, s = metrics.check_inputs(cohort.y, cohort.scores(model))
@@ -254,9 +161,7 @@ def transparency_figures(
     if y.sum() == 0:
         raise ValueError(metrics.NO_POSITIVES)
     ap = average_precision_from_table(table)
-    ap_interval = average_precision_interval(
-        y, s, n_boot=n_boot, random_state=random_state, exact=ap, distinct=len(table) - 1
-    )
+    ap_interval = average_precision_interval(y, s, n_boot=n_boot, random_state=random_state, exact=ap)
     columns = cohort.group_columns if groups is None else tuple(groups)
     tables = {  # keyed by the name as typed for an upload (uploads use internal column names)
         cohort.column_labels.get(column, column): group_error_rates(
