@@ -11,7 +11,9 @@ import pytest
 
 from csc_dash import exports, feedback
 from csc_dash.cohort import message_pattern
-from csc_dash.ui import accounts, state, workshop
+from csc_dash.ui import accounts, state
+from csc_dash.ui.workshop import facilitator as facilitator_ui
+from csc_dash.ui.workshop import session
 from tests.conftest import ROOT
 from tests.helpers import assert_no_exception, page_text, plotly_specs
 from tests.workshop_helpers import (  # noqa: F401
@@ -117,9 +119,9 @@ def test_the_room_live_and_in_the_downloads(monkeypatch):
     people = next(s for s in specs if "Who has joined" in json.dumps(s["layout"].get("title")))
     assert people["data"][0]["y"] == ["Family member", "Social worker"]
     free = next(t.value for t in fac.table if "What they wrote" in t.value.columns)
-    assert free["What they wrote"].tolist() == [workshop.plain(XSS)]  # whole, escaped for Markdown
+    assert free["What they wrote"].tolist() == [session.plain(XSS)]  # whole, escaped for Markdown
     assert free["Made-up name"].tolist() == ["Kite"]
-    assert free["Question"].tolist() == [workshop.REACTION_REASON]  # what was asked, not its id
+    assert free["Question"].tolist() == [facilitator_ui.REACTION_REASON]  # what was asked, not its id
     for element in fac.markdown:
         assert "<script>" not in element.value or not element.proto.allow_html
     assert [b.proto.label for b in fac.get("download_button")] == [
@@ -140,7 +142,7 @@ def test_the_room_live_and_in_the_downloads(monkeypatch):
     data = json.loads(exports.workshop_json(eng, room.id))
     assert sorted(p["pseudonym"] for p in data["participants"]) == sorted(["Kite", XSS[:40]])
     assert len(data["responses"]) == 6
-    report = exports.workshop_report_html(eng, room.id, page_titles=workshop.page_titles())
+    report = exports.workshop_report_html(eng, room.id, page_titles=facilitator_ui.page_titles())
     assert "<script>alert" not in report and "&lt;script&gt;alert" in report
 
 
@@ -191,7 +193,7 @@ def test_close_reopen_approve_and_erase(monkeypatch):
     fac.checkbox(key="erase_who_sure").check().run()
     fac.button(key="erase_participant").click().run()
     assert_no_exception(fac)
-    assert workshop.MSG_ERASED_PARTICIPANT in [s.value for s in fac.success]
+    assert facilitator_ui.MSG_ERASED_PARTICIPANT in [s.value for s in fac.success]
     assert feedback.get_participant(engine(), pid) is None
     assert feedback.responses(engine(), room.id).empty
 
@@ -293,7 +295,7 @@ def test_reject_a_proposed_statement_and_erase_from_the_list_of_people(monkeypat
     ]
     fac.button(key=f"reject_{rude.id}").click().run()
     assert_no_exception(fac)
-    assert [t.value for t in fac.toast] == [workshop.MSG_REJECTED]
+    assert [t.value for t in fac.toast] == [facilitator_ui.MSG_REJECTED]
     assert "Something rude" not in [t.value for t in fac.text]
     assert not [b for b in fac.button if b.key == f"reject_{rude.id}"]
     left = feedback.list_statements(engine(), room.id, approved_only=False)
@@ -323,11 +325,11 @@ def test_statements_table_shows_every_statement_in_full(monkeypatch):
     assert_no_exception(fac)
     table = next(t for t in fac.table if "Statement" in t.value.columns)
     frame = table.value
-    assert list(frame.columns) == list(workshop.STATEMENT_COLUMNS.values())
+    assert list(frame.columns) == list(facilitator_ui.STATEMENT_COLUMNS.values())
     shown = frame["Statement"].tolist()
     texts = [s.text for s in feedback.list_statements(engine(), room.id)]
-    assert shown == [workshop.plain(t) for t in texts]  # whole, escaped for the table's Markdown
-    assert workshop.plain(made.text) in shown
+    assert shown == [session.plain(t) for t in texts]  # whole, escaped for the table's Markdown
+    assert session.plain(made.text) in shown
     assert all("Statement" not in d.value.columns for d in fac.dataframe)
 
 

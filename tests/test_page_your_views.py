@@ -7,7 +7,9 @@ import pytest
 
 from csc_dash import feedback
 from csc_dash.content.questions import PRIORITY_LEVELS, QUESTIONNAIRE, SAFEGUARDS, by_id
-from csc_dash.ui import state, workshop
+from csc_dash.ui import state
+from csc_dash.ui.workshop import answers as answer_machine
+from csc_dash.ui.workshop import question_forms, session, voting
 from tests.helpers import assert_no_exception, page_text
 from tests.workshop_helpers import engine, join, new_app
 
@@ -30,7 +32,7 @@ def save_buttons(at):
 def answers(at) -> dict[str, object]:
     person = at.session_state[state.PARTICIPANT]
     frame = feedback.responses(engine(), person["workshop_id"])
-    assert set(frame["page"]) <= {workshop.YOUR_VIEWS}
+    assert set(frame["page"]) <= {question_forms.YOUR_VIEWS}
     return dict(zip(frame["question_id"], frame["value"], strict=True))
 
 
@@ -143,7 +145,7 @@ def workshop_line(at) -> int:
 def test_saving_an_empty_answer_is_refused_plainly(joined, question_id):
     at = submit(joined, question_id)
     assert_no_exception(at)
-    assert workshop.MSG_NO_ANSWER in [w.value for w in at.warning]
+    assert question_forms.MSG_NO_ANSWER in [w.value for w in at.warning]
     assert answers(at) == {}
 
 
@@ -162,7 +164,7 @@ def test_statements_vote_and_change_vote(joined):
     at = joined
     person = at.session_state[state.PARTICIPANT]
     first = feedback.list_statements(engine(), person["workshop_id"])[0]
-    assert first.text in page_text(at) or workshop.plain(first.text) in page_text(at)
+    assert first.text in page_text(at) or session.plain(first.text) in page_text(at)
     at.button_group(key=f"vote_{first.id}").set_value("agree").run()
     assert_no_exception(at)
     row = feedback.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
@@ -181,10 +183,10 @@ def test_a_failed_vote_can_be_retried(joined, monkeypatch):
     def down(*args, **kwargs):
         raise feedback.StoreUnavailable(feedback.SAVE_UNAVAILABLE)
 
-    monkeypatch.setattr(feedback, "vote", down)
+    monkeypatch.setattr(answer_machine, "vote", down)
     at.button_group(key=f"vote_{first.id}").set_value("pass").run()
-    assert workshop.MSG_STORE_DOWN in [w.value for w in at.warning]
-    monkeypatch.setattr(feedback, "vote", real)
+    assert answer_machine.MSG_NOT_SAVED in [w.value for w in at.warning]
+    monkeypatch.setattr(answer_machine, "vote", real)
     at.button(key=f"retry_vote_{first.id}").click().run()
     assert_no_exception(at)
     row = feedback.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
@@ -196,9 +198,9 @@ def test_propose_a_statement_waits_for_the_facilitator(joined):
     person = at.session_state[state.PARTICIPANT]
     at.text_area(key="propose_text").input("Families should see their own score.")
     at.button(key="FormSubmitter:propose_form-Send to the facilitator").click().run()
-    assert workshop.MSG_PROPOSED in [s.value for s in at.success]
+    assert voting.MSG_PROPOSED in [s.value for s in at.success]
     at.button(key="FormSubmitter:propose_form-Send to the facilitator").click().run()  # again
-    assert workshop.MSG_PROPOSED_AGAIN in [i.value for i in at.info]
+    assert voting.MSG_PROPOSED_AGAIN in [i.value for i in at.info]
     waiting = [
         s for s in feedback.list_statements(engine(), person["workshop_id"], approved_only=False)
         if s.source == "participant"
@@ -247,7 +249,7 @@ def saved_marks(at) -> list[str]:
     marked = []
     for form in at.get("form"):
         texts = [str(getattr(node, "value", "")) for node in form]
-        if any(workshop.MSG_SAVED_MARK in t and "check_circle" in t for t in texts):
+        if any(answer_machine.MSG_SAVED_MARK in t and "check_circle" in t for t in texts):
             marked.append(form.proto.form.form_id.removeprefix("q_"))
     return marked
 
@@ -277,8 +279,6 @@ def test_every_saved_answer_is_marked_and_filled_in(joined):
 
 
 def test_a_failed_save_is_not_marked_saved_and_keeps_retry(joined, monkeypatch):
-    from csc_dash.ui import save_view
-
     at = joined
     at.radio(key="qa_should_use").set_value(2)
     submit(at, "should_use")
@@ -287,13 +287,13 @@ def test_a_failed_save_is_not_marked_saved_and_keeps_retry(joined, monkeypatch):
     def down(*args, **kwargs):
         raise feedback.StoreUnavailable(feedback.SAVE_UNAVAILABLE)
 
-    monkeypatch.setattr(feedback, "save_response", down)
+    monkeypatch.setattr(answer_machine, "save_response", down)
     at.radio(key="qa_should_use").set_value(5)
     submit(at, "should_use")
     assert_no_exception(at)
-    assert save_view.MSG_NOT_SAVED in [w.value for w in at.warning]
+    assert answer_machine.MSG_NOT_SAVED in [w.value for w in at.warning]
     assert "should_use" not in saved_marks(at)
-    monkeypatch.setattr(feedback, "save_response", real)
+    monkeypatch.setattr(answer_machine, "save_response", real)
     at.button(key="retry_your_views_should_use").click().run()
     assert "should_use" in saved_marks(at)
     assert answers(at) == {"should_use": 5}
@@ -310,11 +310,11 @@ def test_the_ranking_shows_every_check_and_its_places_without_a_drop_down():
     assert not [m for m in at.multiselect if m.key and m.key.startswith("qa_safeguards_rank")]
     rows = [r for r in at.radio if r.key and r.key.startswith("qa_safeguards_rank_")]
     assert [r.label for r in rows] == list(SAFEGUARDS)
-    assert all(list(r.options) == list(workshop.RANK_PLACES[: len(SAFEGUARDS)]) for r in rows)
+    assert all(list(r.options) == list(question_forms.RANK_PLACES[: len(SAFEGUARDS)]) for r in rows)
     assert all(r.value is None for r in rows)
     text = page_text(at)
     assert text.count(by_id("safeguards_rank").help) == 1
-    assert f"{workshop.RANK_LABEL}. {workshop.RANK_NOTE}" in text
+    assert f"{question_forms.RANK_LABEL}. {question_forms.RANK_NOTE}" in text
 
 
 def test_two_checks_in_the_same_place_are_not_saved_and_say_why(joined):
@@ -322,7 +322,7 @@ def test_two_checks_in_the_same_place_are_not_saved_and_say_why(joined):
     rank(at, {0: "1st", 3: "1st"})
     submit(at, "safeguards_rank")
     assert_no_exception(at)
-    assert workshop.MSG_RANK_SAME_PLACE in [w.value for w in at.warning]
+    assert question_forms.MSG_RANK_SAME_PLACE in [w.value for w in at.warning]
     assert "safeguards_rank" not in answers(at)
     rank(at, {3: "2nd"})
     submit(at, "safeguards_rank")
@@ -366,4 +366,4 @@ def test_a_statement_whose_author_left_stays_with_the_votes(joined):
     at.run()
     assert_no_exception(at)
     assert at.button_group(key=f"vote_{idea.id}").value == "agree"
-    assert workshop.AUTHOR_LEFT_NOTE in [c.value for c in at.caption]
+    assert voting.AUTHOR_LEFT_NOTE in [c.value for c in at.caption]
