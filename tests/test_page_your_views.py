@@ -367,3 +367,53 @@ def test_a_statement_whose_author_left_stays_with_the_votes(joined):
     assert_no_exception(at)
     assert at.button_group(key=f"vote_{idea.id}").value == "agree"
     assert voting.AUTHOR_LEFT_NOTE in [c.value for c in at.caption]
+
+
+def test_a_statement_that_could_not_be_sent_stays_on_screen_with_a_retry(joined, monkeypatch):
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    real = answer_machine.add_statement
+
+    def down(*args, **kwargs):
+        raise feedback.StoreUnavailable(feedback.SAVE_UNAVAILABLE)
+
+    monkeypatch.setattr(answer_machine, "add_statement", down)
+    at.text_area(key="propose_text").input("Tell families when a tool is used.")
+    at.button(key="FormSubmitter:propose_form-Send to the facilitator").click().run()
+    assert_no_exception(at)
+    assert answer_machine.MSG_NOT_SAVED in [w.value for w in at.warning]
+    assert "Tell families when a tool is used." in [t.value for t in at.text]  # kept, as typed
+    assert voting.MSG_PROPOSED not in [s.value for s in at.success]
+    monkeypatch.setattr(answer_machine, "add_statement", real)
+    at.button(key="retry_propose_statement").click().run()
+    assert voting.MSG_PROPOSED in [s.value for s in at.success]
+    waiting = [
+        s.text for s in feedback.list_statements(engine(), person["workshop_id"], approved_only=False)
+        if s.source == "participant"
+    ]
+    assert waiting == ["Tell families when a tool is used."]
+
+
+def test_answers_votes_and_statements_wait_in_one_shape(joined, monkeypatch):
+    at = joined
+    first = feedback.list_statements(engine(), at.session_state[state.PARTICIPANT]["workshop_id"])[0]
+
+    def down(*args, **kwargs):
+        raise feedback.StoreUnavailable(feedback.SAVE_UNAVAILABLE)
+
+    for name in ("save_response", "vote", "add_statement"):
+        monkeypatch.setattr(answer_machine, name, down)
+    at.radio(key="qa_should_use").set_value(2)
+    submit(at, "should_use")
+    at.button_group(key=f"vote_{first.id}").set_value("agree").run()
+    at.text_area(key="propose_text").input("A statement.")
+    at.button(key="FormSubmitter:propose_form-Send to the facilitator").click().run()
+    assert_no_exception(at)
+    waiting = at.session_state[state.PENDING]
+    assert {place: type(record).__name__ for place, record in waiting.items()} == {
+        ("your_views", "should_use"): "Pending",
+        ("vote", first.id): "Pending",
+        ("propose", "statement"): "Pending",
+    }
+    assert {record.kind for record in waiting.values()} == {"answer", "vote", "statement"}
+    assert all(record.retry and record.message == answer_machine.MSG_NOT_SAVED for record in waiting.values())
