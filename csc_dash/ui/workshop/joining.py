@@ -254,6 +254,14 @@ def leave_button(*, key: str, short: bool = False) -> None:
 # -- joining ---------------------------------------------------------------------------------------------------
 
 
+def _start(person, room, *, token: str, rejoin_code: str, message: str) -> None:
+    """Start the person who joined or came back in this session, and greet them by name."""
+    set_participant(person, room, token=token, rejoin_code=rejoin_code)
+    notify(
+        "joined", "success", message.format(name=plain(person.pseudonym), title=plain(room.title))
+    )
+
+
 def _join(demo: bool) -> None:
     """``on_click`` of the join form: join with the session's join token."""
     drop_notice("join")
@@ -289,12 +297,7 @@ def _join(demo: bool) -> None:
         return
     state.put(state.JOIN_TOKEN, None)
     state.put(state.JOIN_REJOIN_CODE, None)
-    set_participant(person, workshop, token=token, rejoin_code=rejoin_code)
-    notify(
-        "joined",
-        "success",
-        MSG_JOINED.format(name=plain(person.pseudonym), title=plain(workshop.title)),
-    )
+    _start(person, workshop, token=token, rejoin_code=rejoin_code, message=MSG_JOINED)
 
 
 def join_panel(*, demo: bool) -> None:
@@ -380,12 +383,7 @@ def _rejoin(demo: bool) -> None:
         notify("rejoin", "warning", MSG_STORE_DOWN)
         return
     st.session_state["rejoin_secret"] = ""
-    set_participant(person, room, token=token, rejoin_code=secret)
-    notify(
-        "joined",
-        "success",
-        MSG_REJOINED.format(name=plain(person.pseudonym), title=plain(room.title)),
-    )
+    _start(person, room, token=token, rejoin_code=secret, message=MSG_REJOINED)
 
 
 def rejoin_panel(*, demo: bool) -> None:

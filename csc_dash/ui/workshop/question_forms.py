@@ -99,6 +99,21 @@ def _on_answer(question_id: str, screen: dict[str, Any]) -> None:
     answers.submit(ANSWER, YOUR_VIEWS, question_id, value, screen, announce=MSG_SAVED)
 
 
+def _save_row(button, question, screen, *, enabled: bool, saved: bool, **options) -> None:
+    """ "Save this answer" (``button``: a form's submit button, or a plain button) and, beside
+    it, the mark that the store holds the answer."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        button(
+            "Save this answer",
+            disabled=not enabled,
+            on_click=_on_answer,
+            args=(question.id, screen),
+            **options,
+        )
+        if saved:
+            answers.saved_mark()
+
+
 def _index(options, previous) -> int | None:
     return list(options).index(previous) if previous in options else None
 
@@ -180,16 +195,7 @@ def question_form(
                 help=FREE_TEXT_REMINDER,
             )
             st.caption(FREE_TEXT_REMINDER)
-        row = st.container(horizontal=True, vertical_alignment="center")
-        with row:
-            st.form_submit_button(
-                "Save this answer",
-                disabled=not enabled,
-                on_click=_on_answer,
-                args=(question.id, screen),
-            )
-            if saved:
-                answers.saved_mark()
+        _save_row(st.form_submit_button, question, screen, enabled=enabled, saved=saved)
     answers.messages(YOUR_VIEWS, question.id)
 
 
@@ -244,17 +250,9 @@ def _number_question(
         st.caption(LINE_NOW.format(n=now["flagged_per_1000"]))
         if shell.analyst_view() and value is not None:
             st.caption(LINE_AS_SCORE.format(n=int(value), score=line_for_per_1000(int(value))))
-        row = st.container(horizontal=True, vertical_alignment="center")
-        with row:
-            st.button(
-                "Save this answer",
-                key=f"save_{question.id}",
-                disabled=not enabled,
-                on_click=_on_answer,
-                args=(question.id, screen),
-            )
-            if saved:
-                answers.saved_mark()
+        _save_row(
+            st.button, question, screen, enabled=enabled, saved=saved, key=f"save_{question.id}"
+        )
     answers.messages(YOUR_VIEWS, question.id)
 
 
