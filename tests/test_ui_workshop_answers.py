@@ -30,13 +30,18 @@ def test_one_record_shape_for_every_kind():
 
 
 def test_signature_ignores_key_order_and_tells_values_apart():
-    assert answers.signature({"a": 1, "b": 2}, {"x": 1}) == answers.signature({"b": 2, "a": 1}, {"x": 1})
+    assert answers.signature({"a": 1, "b": 2}, {"x": 1}) == answers.signature(
+        {"b": 2, "a": 1}, {"x": 1}
+    )
     assert answers.signature("agree") != answers.signature("disagree")
     assert answers.signature(1, {"threshold": 0.1}) != answers.signature(1, {"threshold": 0.2})
 
 
 def test_describe_writes_each_kind_of_answer_as_plain_text():
-    assert answers.describe({"reaction": "unsure", "reason": "Why?"}) == f"{REACTION_LABELS['unsure']}. Why?"
+    assert (
+        answers.describe({"reaction": "unsure", "reason": "Why?"})
+        == f"{REACTION_LABELS['unsure']}. Why?"
+    )
     assert answers.describe({"reaction": "unsure", "reason": ""}) == REACTION_LABELS["unsure"]
     assert answers.describe(["Human review", "Appeals"]) == "1. Human review\n2. Appeals"
     assert answers.describe({"Appeals": "High"}) == "Appeals: High"
@@ -46,7 +51,13 @@ def test_describe_writes_each_kind_of_answer_as_plain_text():
 
 def test_jsonable_turns_numpy_tuples_and_sets_into_json():
     value = {"n": np.int64(3), "x": np.float64(0.5), "t": ("a", "b"), "s": {"b", "a"}, 1: None}
-    assert answers.jsonable(value) == {"n": 3, "x": 0.5, "t": ["a", "b"], "s": ["a", "b"], "1": None}
+    assert answers.jsonable(value) == {
+        "n": 3,
+        "x": 0.5,
+        "t": ["a", "b"],
+        "s": ["a", "b"],
+        "1": None,
+    }
 
 
 @given(

@@ -57,14 +57,32 @@ def test_free_text_table_shows_titles_and_prompts_not_ids():
     question = next(q for q in QUESTIONNAIRE if q.kind == "text")
     frame = pd.DataFrame(
         [
-            {"pseudonym": "Owl", "role_tag": "Other", "page": "your_views", "question_id": question.id, "text": XSS},
-            {"pseudonym": "Kite", "role_tag": "Other", "page": "fairness", "question_id": "reaction", "text": "ok"},
+            {
+                "pseudonym": "Owl",
+                "role_tag": "Other",
+                "page": "your_views",
+                "question_id": question.id,
+                "text": XSS,
+            },
+            {
+                "pseudonym": "Kite",
+                "role_tag": "Other",
+                "page": "fairness",
+                "question_id": "reaction",
+                "text": "ok",
+            },
         ]
     )
     table = facilitator.free_text_table(frame)
     titles = facilitator.page_titles()
-    assert table["Page"].tolist() == [markdown_text(titles["your_views"]), markdown_text(titles["fairness"])]
-    assert table["Question"].tolist() == [markdown_text(question.prompt), markdown_text(facilitator.REACTION_REASON)]
+    assert table["Page"].tolist() == [
+        markdown_text(titles["your_views"]),
+        markdown_text(titles["fairness"]),
+    ]
+    assert table["Question"].tolist() == [
+        markdown_text(question.prompt),
+        markdown_text(facilitator.REACTION_REASON),
+    ]
     assert table.loc[0, "What they wrote"] == markdown_text(XSS)
 
 

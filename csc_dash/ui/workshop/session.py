@@ -183,12 +183,15 @@ def forget_participant() -> None:
 
 def end_participant() -> None:
     """End the person of this session completely, so the next person on this device starts
-    afresh: :func:`forget_participant`, plus every form they typed into, a join in progress and
-    "explore on my own". Nothing is deleted from the store."""
+    afresh: :func:`forget_participant`, plus every form they typed into, a join in progress,
+    "explore on my own" and their kept settings (the next person starts from the defaults).
+    Nothing is deleted from the store."""
     forget_participant()
     state.put(state.JOIN_TOKEN, None)
     state.put(state.JOIN_REJOIN_CODE, None)
     state.put(state.EXPLORE_ALONE, False)
+    for key in SETTING_KEYS.values():  # their line, tool, view and bias stay theirs
+        state.put(key, state.DEFAULTS[key])
     for key in list(st.session_state.keys()):
         if isinstance(key, str) and key.startswith(PERSONAL_KEY_PREFIXES):
             del st.session_state[key]
