@@ -52,18 +52,7 @@ if not mine:
     st.info("You have no workshops yet. Start one above.")
     st.stop()
 
-ids = [w.id for w in mine]
-if state.get(state.WORKSHOP_PICK) not in ids:
-    state.put(state.WORKSHOP_PICK, ids[0])
-chosen_id = st.selectbox(
-    "Workshop",
-    ids,
-    format_func=lambda i: facilitator.workshop_label(
-        next(w for w in mine if w.id == i), show_owner=admin
-    ),
-    **state.bound(state.WORKSHOP_PICK),
-)
-current = next(w for w in mine if w.id == chosen_id)
+current = facilitator.workshop_picker(mine, show_owner=admin)
 
 # -- the join code, and open / closed ------------------------------------------------------------
 code_col, status_col = st.columns([3, 2], vertical_alignment="center")

@@ -27,7 +27,7 @@ from csc_dash.feedback import (
     reject_statement,
     statement_results,
 )
-from csc_dash.ui import chart, navigation
+from csc_dash.ui import chart, navigation, state
 from csc_dash.ui.workshop.live import mark_drawn
 from csc_dash.ui.workshop.save_view import QUESTION_REACTION
 from csc_dash.ui.workshop.session import MSG_STORE_DOWN, engine, notify, plain, show_notice
@@ -79,6 +79,21 @@ def workshop_label(item, *, show_owner: bool) -> str:
     status = "open" if item.status == "open" else "closed"
     owner = f" · by {item.created_by}" if show_owner else ""
     return f"{item.title} · {item.code} · {status}{owner}"
+
+
+def workshop_picker(workshops, *, show_owner: bool):
+    """Choose the workshop on screen (kept across pages in ``state.WORKSHOP_PICK``; the first
+    one if the kept one is gone); returns it."""
+    by_id = {item.id: item for item in workshops}
+    if state.get(state.WORKSHOP_PICK) not in by_id:
+        state.put(state.WORKSHOP_PICK, workshops[0].id)
+    chosen = st.selectbox(
+        "Workshop",
+        list(by_id),
+        format_func=lambda i: workshop_label(by_id[i], show_owner=show_owner),
+        **state.bound(state.WORKSHOP_PICK),
+    )
+    return by_id[chosen]
 
 
 def guarded(
