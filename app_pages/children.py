@@ -6,8 +6,9 @@ import streamlit as st
 from csc_dash import tradeoffs, vignettes
 from csc_dash.charts import children as charts
 from csc_dash.cohort import GROUP_LABELS
-from csc_dash.ui import chart, loaders, save_view, shell, state
+from csc_dash.ui import chart, loaders, shell, state
 from csc_dash.ui import tradeoffs_widgets as widgets
+from csc_dash.ui.workshop import save_view
 
 FILTER_COLUMNS = ("age_band", "ethnicity", "disability_status", "deprivation_quintile")
 

@@ -5,7 +5,8 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from csc_dash.content import framework
-from csc_dash.ui import navigation, save_view, shell, workshop
+from csc_dash.ui import navigation, shell, workshop
+from csc_dash.ui.workshop import save_view
 
 TALK = "**Talk about it:**"
 

@@ -6,10 +6,9 @@ facilitator sees only their own workshops; an admin sees all.
 
 import streamlit as st
 
-from csc_dash import workshop as feedback
-from csc_dash.charts import workshop as charts
-from csc_dash.content.questions import QUESTIONNAIRE
-from csc_dash.ui import accounts, chart, shell, state, workshop
+from csc_dash import workshop
+from csc_dash.ui import accounts, shell, state
+from csc_dash.ui.workshop import facilitator, joining, live, session
 
 shell.page_header(
     "Facilitator",
@@ -23,25 +22,27 @@ if not roles & {"facilitator", "admin"} or not user:
     st.error("This page is for facilitators. Please sign in first.")
     st.stop()
 
-engine = workshop.engine()
+engine = session.engine()
 admin = "admin" in roles
-workshop.show_notice("facilitator")
+session.show_notice("facilitator")
 
 # -- pick or start a workshop --------------------------------------------------------------------
 try:
-    mine = feedback.list_workshops(engine, created_by=None if admin else user)
-except feedback.StoreUnavailable:
-    st.warning(workshop.MSG_STORE_DOWN)
+    mine = workshop.list_workshops(engine, created_by=None if admin else user)
+except workshop.StoreUnavailable:
+    st.warning(session.MSG_STORE_DOWN)
     st.stop()
 
 with st.expander("Start a new workshop", expanded=not mine, icon=":material/add:"):
     with st.form("new_workshop", border=False):
-        title = st.text_input("Title", max_chars=200, placeholder="For example: Parents' group, 12 May")
+        title = st.text_input(
+            "Title", max_chars=workshop.MAX_TITLE, placeholder="For example: Parents' group, 12 May"
+        )
         created = st.form_submit_button("Start the workshop", type="primary")
     if created:
         try:
-            new = feedback.create_workshop(engine, title=title, created_by=user)
-        except (feedback.FeedbackError, feedback.StoreUnavailable) as exc:
+            new = workshop.create_workshop(engine, title=title, created_by=user)
+        except (workshop.FeedbackError, workshop.StoreUnavailable) as exc:
             st.error(str(exc))
         else:
             state.put(state.WORKSHOP_PICK, new.id)
@@ -51,30 +52,21 @@ if not mine:
     st.info("You have no workshops yet. Start one above.")
     st.stop()
 
-ids = [w.id for w in mine]
-if state.get(state.WORKSHOP_PICK) not in ids:
-    state.put(state.WORKSHOP_PICK, ids[0])
-chosen_id = st.selectbox(
-    "Workshop",
-    ids,
-    format_func=lambda i: workshop.workshop_label(next(w for w in mine if w.id == i), show_owner=admin),
-    **state.bound(state.WORKSHOP_PICK),
-)
-current = next(w for w in mine if w.id == chosen_id)
+current = facilitator.workshop_picker(mine, show_owner=admin)
 
 # -- the join code, and open / closed ------------------------------------------------------------
 code_col, status_col = st.columns([3, 2], vertical_alignment="center")
 with code_col:
     st.markdown("**Join code** (people type it on the Welcome page)")
-    workshop.join_code_banner(current.code)
+    facilitator.join_code_banner(current.code)
 with status_col:
     if current.status == "open":
         st.success("Open: people can join.", icon=":material/lock_open:")
         st.button(
             "Close the workshop",
             key="close_workshop",
-            on_click=workshop.guarded,
-            args=(feedback.set_workshop_status, current.id, "closed"),
+            on_click=facilitator.guarded,
+            args=(workshop.set_workshop_status, current.id, "closed"),
             help="No one new can join. Answers already saved are kept.",
         )
     else:
@@ -82,114 +74,14 @@ with status_col:
         st.button(
             "Reopen the workshop",
             key="reopen_workshop",
-            on_click=workshop.guarded,
-            args=(feedback.set_workshop_status, current.id, "open"),
+            on_click=facilitator.guarded,
+            args=(workshop.set_workshop_status, current.id, "open"),
         )
 
-# -- live results ----------------------------------------------------------------------------------
-TITLES = workshop.page_titles()
-SCALES = [q for q in QUESTIONNAIRE if q.kind == "scale5"]
-
-
-def waiting_proposals(waiting) -> None:
-    """Statements people proposed, waiting for the facilitator: shown first, above the results."""
-    # A toast: the live part redraws by itself, which would wipe a message in the page.
-    workshop.show_notice("statements", toast=True)
-    if not waiting:
-        return
-    st.subheader(f"Proposed by participants, waiting for you ({len(waiting)})", anchor=False)
-    for item in waiting:
-        with st.container(border=True):
-            st.text(item.text)
-            row = st.container(horizontal=True)
-            row.button(
-                "Approve: show it to the room",
-                key=f"approve_{item.id}",
-                on_click=workshop.guarded,
-                args=(feedback.approve_statement, item.id),
-                kwargs={"notice": "statements"},
-            )
-            row.button(
-                "Reject: remove it",
-                key=f"reject_{item.id}",
-                on_click=workshop.guarded,
-                args=(feedback.reject_statement, item.id),
-                kwargs={"success": workshop.MSG_REJECTED, "notice": "statements"},
-            )
-
-
-def live_results(workshop_id: int) -> None:
-    """The room's answers so far. Drawn again only when the workshop's data changed
-    (``workshop.watch_for_changes``), so nothing flickers while nothing happens."""
-    workshop.mark_drawn("live", workshop_id)
-    try:
-        summary = feedback.live_summary(engine, workshop_id)
-        results = feedback.statement_results(engine, workshop_id)
-        waiting = [s for s in feedback.list_statements(engine, workshop_id, approved_only=False) if not s.approved]
-    except feedback.StoreUnavailable:
-        st.warning(workshop.MSG_STORE_DOWN)
-        return
-    st.header("Live results", anchor=False)
-    st.caption(workshop.LIVE_NOTE)
-    waiting_proposals(waiting)
-
-    people = summary["participants_by_role"]
-    left, right = st.columns(2)
-    with left:
-        chart.show(
-            charts.participants_figure(people),
-            key="fig_people",
-            summary=charts.participants_summary(people),
-        )
-    with right:
-        reactions = summary["reactions_by_page"]
-        chart.show(
-            charts.reactions_figure(reactions, TITLES),
-            key="fig_reactions",
-            summary=charts.reactions_summary(reactions, TITLES),
-        )
-
-    thresholds = summary["accepted_thresholds"]
-    chart.show(
-        charts.thresholds_figure(thresholds, feedback.ROLE_TAGS),
-        key="fig_thresholds",
-        summary=charts.thresholds_summary(thresholds),
-    )
-
-    scale = summary["scale_by_role"]
-    for question in SCALES:
-        part = scale[scale["question_id"] == question.id]
-        if part.empty:
-            continue
-        st.markdown(f"**{question.prompt}**")
-        chart.show(
-            charts.scale_figure(part, labels=question.options),
-            key=f"fig_scale_{question.id}",
-            summary=charts.scale_summary(part, labels=question.options),
-        )
-
-    st.subheader("Statements", anchor=False)
-    if results.empty:
-        st.markdown("No statements are open to the room yet.")
-    else:
-        # A static table, so every statement is shown in full (wrapped), never cut off.
-        st.table(
-            workshop.statement_table(results, for_markdown=True),
-            hide_index=True,
-            alt="How the room voted on each statement",
-        )
-
-    st.subheader("What people wrote", anchor=False)
-    free_text = summary["free_text"]
-    if free_text.empty:
-        st.markdown("Nothing written yet.")
-    else:
-        # A static table, so every answer is shown in full (wrapped), never cut off.
-        st.table(workshop.free_text_table(free_text), hide_index=True, alt="What people wrote")
-
-
-live_results(current.id)
-workshop.watch_for_changes("live", current.id)
+# -- live results (drawn again only when something changed) ----------------------------------------
+TITLES = facilitator.page_titles()
+facilitator.live_results(current.id)
+live.watch_for_changes("live", current.id)
 
 # -- downloads ---------------------------------------------------------------------------------------
 st.header("Download the answers", anchor=False)
@@ -202,7 +94,7 @@ stem = f"workshop-{current.code}"
 downloads = st.container(horizontal=True)
 downloads.download_button(
     "Answers (CSV spreadsheet)",
-    data=lambda: feedback.responses_csv(feedback.responses(engine, current.id)),
+    data=lambda: workshop.responses_csv(workshop.responses(engine, current.id)),
     file_name=f"{stem}-answers.csv",
     mime="text/csv",
     key="dl_csv",
@@ -211,7 +103,7 @@ downloads.download_button(
 )
 downloads.download_button(
     "Everything (JSON)",
-    data=lambda: feedback.workshop_json(engine, current.id),
+    data=lambda: workshop.workshop_json(engine, current.id),
     file_name=f"{stem}.json",
     mime="application/json",
     key="dl_json",
@@ -220,7 +112,7 @@ downloads.download_button(
 )
 downloads.download_button(
     "Report (HTML)",
-    data=lambda: feedback.workshop_report_html(engine, current.id, page_titles=TITLES),
+    data=lambda: workshop.workshop_report_html(engine, current.id, page_titles=TITLES),
     file_name=f"{stem}-report.html",
     mime="text/html",
     key="dl_html",
@@ -232,10 +124,10 @@ downloads.download_button(
 st.header("Delete answers", anchor=False)
 with st.expander("Delete one person's answers"):
     try:
-        people = {p.id: p for p in feedback.list_participants(engine, current.id)}
-    except feedback.StoreUnavailable:
+        people = {p.id: p for p in workshop.list_participants(engine, current.id)}
+    except workshop.StoreUnavailable:
         people = {}
-        st.warning(workshop.MSG_STORE_DOWN)
+        st.warning(session.MSG_STORE_DOWN)
     if not people:
         st.markdown("No one has joined this workshop.")
     else:
@@ -245,15 +137,15 @@ with st.expander("Delete one person's answers"):
             format_func=lambda i: f"{people[i].pseudonym} ({people[i].role_tag})",
             key="erase_who",
         )
-        st.caption(workshop.erasure_note())
+        st.caption(facilitator.erasure_note())
         sure = st.checkbox("Yes, delete everything this person saved", key="erase_who_sure")
         st.button(
             "Delete this person's answers",
             key="erase_participant",
             disabled=not sure,
-            on_click=workshop.guarded,
-            args=(feedback.erase_participant, who),
-            kwargs={"success": workshop.MSG_ERASED_PARTICIPANT},
+            on_click=facilitator.guarded,
+            args=(workshop.erase_participant, who),
+            kwargs={"success": facilitator.MSG_ERASED_PARTICIPANT},
         )
 
 with st.expander("Delete the whole workshop"):
@@ -261,14 +153,18 @@ with st.expander("Delete the whole workshop"):
         "This deletes the workshop, everyone in it and all their answers. It cannot be undone. "
         "Download what you need first."
     )
-    st.caption(workshop.erasure_note())
-    typed = st.text_input(f"Type the code {current.code} to confirm", key="erase_code", max_chars=12)
+    st.caption(facilitator.erasure_note())
+    typed = st.text_input(
+        f"Type the code {current.code} to confirm",
+        key="erase_code",
+        max_chars=joining.CODE_BOX_CHARS,
+    )
     st.button(
         "Delete the whole workshop",
         key="erase_workshop",
         type="primary",
-        disabled=feedback.normalise_code(typed or "") != current.code,
-        on_click=workshop.guarded,
-        args=(feedback.erase_workshop, current.id),
-        kwargs={"success": workshop.MSG_ERASED_WORKSHOP},
+        disabled=workshop.normalise_code(typed or "") != current.code,
+        on_click=facilitator.guarded,
+        args=(workshop.erase_workshop, current.id),
+        kwargs={"success": facilitator.MSG_ERASED_WORKSHOP},
     )

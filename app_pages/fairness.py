@@ -7,9 +7,10 @@ from csc_dash import fairness, markup, tables
 from csc_dash.charts import KIND_STYLE
 from csc_dash.charts import fairness as charts
 from csc_dash.synthetic import BIAS_LEVELS
-from csc_dash.ui import chart, loaders, save_view, shell, state
+from csc_dash.ui import chart, loaders, shell, state
 from csc_dash.ui import fairness_cache as cache
 from csc_dash.ui.tradeoffs_widgets import line_caption
+from csc_dash.ui.workshop import save_view
 
 
 def _narrow_tables(frame, **options) -> None:

@@ -5,8 +5,9 @@ import streamlit as st
 
 from csc_dash import tradeoffs
 from csc_dash.content import question as text
-from csc_dash.ui import loaders, save_view, shell
+from csc_dash.ui import loaders, shell
 from csc_dash.ui import tradeoffs_widgets as widgets
+from csc_dash.ui.workshop import save_view
 
 cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)

@@ -6,8 +6,9 @@ import streamlit as st
 from csc_dash import population as pop
 from csc_dash import root_causes as words
 from csc_dash.charts import population as charts
-from csc_dash.ui import chart, save_view, shell, state
+from csc_dash.ui import chart, shell, state
 from csc_dash.ui import population_cache as cache
+from csc_dash.ui.workshop import save_view
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 CAUSE_WORDS = (

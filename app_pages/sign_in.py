@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from csc_dash.ui import accounts, shell, workshop
+from csc_dash.ui import accounts, shell
+from csc_dash.ui.workshop.session import plain
 
 shell.page_header(
     "Staff sign-in",
@@ -12,12 +13,16 @@ shell.page_header(
 
 already = accounts.signed_in()
 if accounts.login_form() and already:
-    st.success(f"{accounts.MSG_SIGNED_IN} Welcome, {workshop.plain(st.session_state.get('name') or '')}.")
+    st.success(f"{accounts.MSG_SIGNED_IN} Welcome, {plain(st.session_state.get('name') or '')}.")
     roles = accounts.current_roles()
     if roles & {"facilitator", "admin"}:
-        st.page_link("app_pages/facilitator.py", label="Open the Facilitator page", icon=":material/co_present:")
+        st.page_link(
+            "app_pages/facilitator.py",
+            label="Open the Facilitator page",
+            icon=":material/co_present:",
+        )
     st.caption("Use Sign out in the side bar when you are done, above all on a shared computer.")
 elif accounts.signed_in():
     # Signed in during this run: the menu is rebuilt on the next run.
-    st.success(f"{accounts.MSG_SIGNED_IN} Welcome, {workshop.plain(st.session_state.get('name') or '')}.")
+    st.success(f"{accounts.MSG_SIGNED_IN} Welcome, {plain(st.session_state.get('name') or '')}.")
     st.button("Continue", key="sign_in_continue", type="primary")

@@ -12,9 +12,10 @@ import streamlit as st
 
 from csc_dash import tradeoffs
 from csc_dash.charts import tradeoffs as charts
-from csc_dash.ui import chart, loaders, save_view, shell, state
+from csc_dash.ui import chart, loaders, shell, state
 from csc_dash.ui import tradeoffs_widgets as widgets
 from csc_dash.ui.components.line_picture import line_picture, line_settle
+from csc_dash.ui.workshop import save_view
 
 LINE_KEY = "tradeoffs_line"
 SETTLE_KEY = "tradeoffs_line_settle"

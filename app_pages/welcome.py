@@ -4,7 +4,8 @@ import streamlit as st
 
 from csc_dash import auth, tradeoffs
 from csc_dash.content import welcome as text
-from csc_dash.ui import loaders, shell, state, workshop
+from csc_dash.ui import loaders, shell
+from csc_dash.ui.workshop import consent, joining, session
 
 shell.page_header(
     "Welcome",
@@ -37,29 +38,21 @@ else:
     )
 
 st.header("Taking part", anchor=False)
-demo = workshop.demo_mode()
-workshop.show_notice("withdraw")
-workshop.show_notice("joined")
-if workshop.participant() is not None and workshop.still_joined():
+demo = session.demo_mode()
+session.show_notice("withdraw")
+session.show_notice("joined")
+if session.joined():
     st.success(text.JOINED_NEXT_STEP, icon=":material/arrow_forward:")
     st.page_link("app_pages/question.py", label=text.JOINED_NEXT_LINK, icon=":material/help:")
-    workshop.withdraw_panel()
+    joining.withdraw_panel()
 else:
-    join, back, alone = st.tabs(["Join a workshop", workshop.REJOIN_TITLE, "Explore on my own"])
+    join, back, alone = st.tabs(["Join a workshop", joining.REJOIN_TITLE, "Explore on my own"])
     with join:
-        workshop.join_panel(demo=demo)
+        joining.join_panel(demo=demo)
     with back:
-        workshop.rejoin_panel(demo=demo)
+        joining.rejoin_panel(demo=demo)
     with alone:
-        st.markdown(workshop.EXPLORE_ALONE_NOTE)
-        st.button(
-            "Explore on my own",
-            key="explore_alone_btn",
-            on_click=state.put,
-            args=(state.EXPLORE_ALONE, True),
-        )
-        if state.get(state.EXPLORE_ALONE):
-            st.info("You are exploring on your own. Use the menu to open any page.")
+        consent.explore_alone_panel()
 
 if demo:
     with st.expander("Running a workshop?"):

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from csc_dash.content.questions import QUESTIONNAIRE, TIER_TITLES, TIERS
-from csc_dash.ui import save_view, shell, workshop
+from csc_dash.ui import shell
+from csc_dash.ui.workshop import joining, question_forms, session, voting
 
 shell.page_header(
     "Your views",
@@ -12,22 +12,10 @@ shell.page_header(
     "tool and the line you last looked at.",
 )
 
-joined = workshop.joined()
+joined = session.joined()
 if not joined:
-    save_view.join_prompt()
-    st.caption(workshop.MSG_LOCKED + " You can still read the questions.")
+    joining.join_prompt()
+    st.caption(question_forms.MSG_LOCKED + " You can still read the questions.")
 
-answers = workshop.latest_answers() if joined else {}
-screen = workshop.screen_state()
-for tier in TIERS:
-    questions = [q for q in QUESTIONNAIRE if q.tier == tier]
-    if not questions:
-        continue
-    st.header(TIER_TITLES[tier], anchor=False)
-    for question in questions:
-        key = (workshop.YOUR_VIEWS, question.id)
-        workshop.question_form(
-            question, answers.get(key), screen, enabled=joined, answered=key in answers
-        )
-
-workshop.statements_section()
+question_forms.questionnaire(enabled=joined)
+voting.statements_section()

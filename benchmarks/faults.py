@@ -241,7 +241,7 @@ async def _outage_participant(url: str, code: str, index: int, pg: ThrowawayPost
                               down: asyncio.Event, up: asyncio.Event, ready: list) -> dict:  # fmt: skip
     """Join, save once, wait for the outage, save again (must say 'Not saved yet'),
     wait for PostgreSQL to return, press Retry (must say 'Saved')."""
-    from csc_dash import workshop as feedback
+    from csc_dash import workshop
 
     out: dict[str, Any] = {
         "acknowledged": [],
@@ -253,7 +253,7 @@ async def _outage_participant(url: str, code: str, index: int, pg: ThrowawayPost
     async with StreamlitSession(url, timeout=90) as session:
         try:
             ok, text = await join(
-                session, code=code, pseudonym=name, role=feedback.ROLE_TAGS[index % 3]
+                session, code=code, pseudonym=name, role=workshop.ROLE_TAGS[index % 3]
             )
             if not ok:
                 out["errors"].append(f"{name} could not join: {text[:300]}")

@@ -6,9 +6,10 @@ import dataclasses
 
 import pytest
 
-from csc_dash import workshop as feedback
+from csc_dash import workshop
 from csc_dash.content import framework
 from csc_dash.ui import state
+from csc_dash.ui.workshop import session, voting
 from tests.helpers import assert_no_exception, page_text
 from tests.workshop_helpers import engine, fast_bcrypt  # noqa: F401
 
@@ -87,7 +88,7 @@ def test_a_participant_gets_no_dead_link_to_a_staff_page(monkeypatch):
     from tests.workshop_helpers import add_staff, join, new_app
 
     add_staff(monkeypatch, "fay")
-    room = feedback.create_workshop(engine(), title="Room", created_by="fay")
+    room = workshop.create_workshop(engine(), title="Room", created_by="fay")
     at = join(new_app(), "Kite", code=room.code).switch_page(PAGE).run()
     assert_no_exception(at)
     links = [el.proto.label for el in at.get("page_link")]
@@ -136,26 +137,24 @@ def test_a_page_in_the_app_gets_a_live_link(monkeypatch):
 
 
 def test_without_joining_statements_point_to_welcome(pages):
-    from csc_dash.ui import workshop
 
     at = pages["plain"]
-    assert workshop.STATEMENTS_JOIN in page_text(at)
+    assert voting.STATEMENTS_JOIN in page_text(at)
     assert "Go to Welcome to join" in [el.proto.label for el in at.get("page_link")]
     assert not at.get("button_group")
-    assert [h.value for h in at.header][-1] == workshop.STATEMENTS_TITLE
+    assert [h.value for h in at.header][-1] == voting.STATEMENTS_TITLE
 
 
 def test_joined_people_vote_and_propose_on_the_ethics_page():
-    from csc_dash.ui import workshop
     from tests.workshop_helpers import join, new_app
 
     at = join(new_app(), "Kite", "Social worker").switch_page(PAGE).run()
     assert_no_exception(at)
     person = at.session_state[state.PARTICIPANT]
-    listed = feedback.list_statements(engine(), person["workshop_id"])
+    listed = workshop.list_statements(engine(), person["workshop_id"])
     text = page_text(at)
-    assert workshop.STATEMENTS_INTRO in text
-    assert all(workshop.plain(s.text) in text for s in listed)
+    assert voting.STATEMENTS_INTRO in text
+    assert all(session.plain(s.text) in text for s in listed)
     assert [g.key for g in at.button_group] == [f"vote_{s.id}" for s in listed]
     # The rest of the page is unchanged: the three questions first, the save form last.
     assert at.title[0].value == "Ethics and what is to be done"
@@ -168,10 +167,10 @@ def test_joined_people_vote_and_propose_on_the_ethics_page():
     at.text_area(key="propose_text").input("Ask families first.")
     at.button(key="FormSubmitter:propose_form-Send to the facilitator").click().run()
     assert_no_exception(at)
-    assert workshop.MSG_PROPOSED in [s.value for s in at.success]
-    row = feedback.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[listed[1].id]
+    assert voting.MSG_PROPOSED in [s.value for s in at.success]
+    row = workshop.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[listed[1].id]
     assert (row["agree"], row["disagree"]) == (0, 1)
-    waiting = [s for s in feedback.list_statements(engine(), person["workshop_id"], approved_only=False)
+    waiting = [s for s in workshop.list_statements(engine(), person["workshop_id"], approved_only=False)
                if not s.approved]
     assert [(s.text, s.proposed_by) for s in waiting] == [("Ask families first.", person["participant_id"])]
 

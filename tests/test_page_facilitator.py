@@ -9,9 +9,11 @@ import json
 
 import pytest
 
-from csc_dash import workshop as feedback
+from csc_dash import workshop
 from csc_dash.cohort import message_pattern
-from csc_dash.ui import accounts, state, workshop
+from csc_dash.ui import accounts, state
+from csc_dash.ui.workshop import facilitator as facilitator_ui
+from csc_dash.ui.workshop import session
 from tests.conftest import ROOT
 from tests.helpers import assert_no_exception, page_text, plotly_specs
 from tests.workshop_helpers import (  # noqa: F401
@@ -60,7 +62,7 @@ def test_login_through_the_real_form(monkeypatch):
 
 def test_a_participant_cannot_reach_the_facilitator_page(monkeypatch):
     add_staff(monkeypatch, "fay")
-    room = feedback.create_workshop(engine(), title="Room", created_by="fay")
+    room = workshop.create_workshop(engine(), title="Room", created_by="fay")
     at = join(new_app(), "Kite", code=room.code)
     assert at.session_state[state.PARTICIPANT] is not None
     with pytest.raises(ValueError):
@@ -74,7 +76,7 @@ def test_the_page_itself_refuses_anyone_not_signed_in():
     """Defence in depth: even run on its own, the page shows nothing to a participant."""
     from streamlit.testing.v1 import AppTest
 
-    feedback.create_workshop(engine(), title="Secret room", created_by="fay")
+    workshop.create_workshop(engine(), title="Secret room", created_by="fay")
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60).run()
     assert_no_exception(at)
     assert [e.value for e in at.error] == ["This page is for facilitators. Please sign in first."]
@@ -85,7 +87,7 @@ def test_the_room_live_and_in_the_downloads(monkeypatch):
     fac = facilitator(monkeypatch)
     fac = start_workshop(fac, "Spring workshop")
     assert_no_exception(fac)
-    (room,) = feedback.list_workshops(engine(), created_by="fay")
+    (room,) = workshop.list_workshops(engine(), created_by="fay")
     assert fac.get("image")[0].proto.imgs[0].alt == "Join code " + " ".join(room.code)
 
     kite = join(new_app(), "Kite", "Family member", code=room.code)
@@ -120,9 +122,9 @@ def test_the_room_live_and_in_the_downloads(monkeypatch):
     assert lines["layout"]["xaxis"]["title"]["text"] == "Referrals flagged in every 1,000"
     assert [trace["name"] for trace in lines["data"]] == ["Family member"]  # Kite's 40 in every 1,000
     free = next(t.value for t in fac.table if "What they wrote" in t.value.columns)
-    assert free["What they wrote"].tolist() == [workshop.plain(XSS)]  # whole, escaped for Markdown
+    assert free["What they wrote"].tolist() == [session.plain(XSS)]  # whole, escaped for Markdown
     assert free["Made-up name"].tolist() == ["Kite"]
-    assert free["Question"].tolist() == [workshop.REACTION_REASON]  # what was asked, not its id
+    assert free["Question"].tolist() == [facilitator_ui.REACTION_REASON]  # what was asked, not its id
     for element in fac.markdown:
         assert "<script>" not in element.value or not element.proto.allow_html
     assert [b.proto.label for b in fac.get("download_button")] == [
@@ -134,23 +136,23 @@ def test_the_room_live_and_in_the_downloads(monkeypatch):
 
     # The downloads are built by these calls; they hold exactly the room's answers.
     eng = engine()
-    rows = list(csv.DictReader(io.StringIO(feedback.responses_csv(feedback.responses(eng, room.id)).decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(workshop.responses_csv(workshop.responses(eng, room.id)).decode("utf-8-sig"))))
     assert sorted((r["pseudonym"], r["question_id"]) for r in rows) == sorted(
         [("Kite", "reaction"), ("Kite", "should_use"), ("Kite", "accepted_per_1000"),
          (XSS[:40], "reaction"), (XSS[:40], "should_use"), (XSS[:40], "accepted_per_1000")]
     )
     assert all(not r["pseudonym"].startswith(("=", "+", "-", "@")) for r in rows)
-    data = json.loads(feedback.workshop_json(eng, room.id))
+    data = json.loads(workshop.workshop_json(eng, room.id))
     assert sorted(p["pseudonym"] for p in data["participants"]) == sorted(["Kite", XSS[:40]])
     assert len(data["responses"]) == 6
-    report = feedback.workshop_report_html(eng, room.id, page_titles=workshop.page_titles())
+    report = workshop.workshop_report_html(eng, room.id, page_titles=facilitator_ui.page_titles())
     assert "<script>alert" not in report and "&lt;script&gt;alert" in report
 
 
 def test_own_workshops_only_and_admin_sees_all(monkeypatch):
     add_staff(monkeypatch, "gus")
     eng = engine()
-    feedback.create_workshop(eng, title="Gus's room", created_by="gus")
+    workshop.create_workshop(eng, title="Gus's room", created_by="gus")
     fay = facilitator(monkeypatch, "fay")
     assert "Gus's room" not in page_text(fay) and not picker(fay)
     fay = start_workshop(fay, "Fay's room")
@@ -169,41 +171,41 @@ def picker(at) -> list[list[str]]:
 
 def test_close_reopen_approve_and_erase(monkeypatch):
     fac = start_workshop(facilitator(monkeypatch), "Room")
-    (room,) = feedback.list_workshops(engine(), created_by="fay")
+    (room,) = workshop.list_workshops(engine(), created_by="fay")
 
     fac.button(key="close_workshop").click().run()
-    assert feedback.get_workshop(engine(), room.id).status == "closed"
+    assert workshop.get_workshop(engine(), room.id).status == "closed"
     refused = join(new_app(), "Late", code=room.code)
-    assert [e.value for e in refused.error] == [feedback.CLOSED_WORKSHOP]
+    assert [e.value for e in refused.error] == [workshop.CLOSED_WORKSHOP]
     fac.button(key="reopen_workshop").click().run()
-    assert feedback.get_workshop(engine(), room.id).status == "open"
+    assert workshop.get_workshop(engine(), room.id).status == "open"
 
     kite = join(new_app(), "Kite", code=room.code)
     pid = kite.session_state[state.PARTICIPANT]["participant_id"]
-    proposed = feedback.add_statement(engine(), workshop_id=room.id, text="Tell families.",
+    proposed = workshop.add_statement(engine(), workshop_id=room.id, text="Tell families.",
                                       source="participant", proposed_by=pid)
     save_view_on(kite, "app_pages/question.py", "question", "unsure")
     fac.run()
     assert "Tell families." in [t.value for t in fac.text]
     fac.button(key=f"approve_{proposed.id}").click().run()
     assert_no_exception(fac)
-    assert proposed.id in {s.id for s in feedback.list_statements(engine(), room.id)}
+    assert proposed.id in {s.id for s in workshop.list_statements(engine(), room.id)}
 
     fac.selectbox(key="erase_who").select(pid)
     assert fac.button(key="erase_participant").disabled
     fac.checkbox(key="erase_who_sure").check().run()
     fac.button(key="erase_participant").click().run()
     assert_no_exception(fac)
-    assert workshop.MSG_ERASED_PARTICIPANT in [s.value for s in fac.success]
-    assert feedback.get_participant(engine(), pid) is None
-    assert feedback.responses(engine(), room.id).empty
+    assert facilitator_ui.MSG_ERASED_PARTICIPANT in [s.value for s in fac.success]
+    assert workshop.get_participant(engine(), pid) is None
+    assert workshop.responses(engine(), room.id).empty
 
     fac.text_input(key="erase_code").input("WRONG").run()
     assert fac.button(key="erase_workshop").disabled
     fac.text_input(key="erase_code").input(room.code.lower()).run()
     fac.button(key="erase_workshop").click().run()
     assert_no_exception(fac)
-    assert feedback.get_workshop(engine(), room.id) is None
+    assert workshop.get_workshop(engine(), room.id) is None
     assert "You have no workshops yet. Start one above." in page_text(fac)
 
 
@@ -271,7 +273,7 @@ def test_no_sign_in_when_the_limit_cannot_be_checked(monkeypatch):
     add_staff(monkeypatch, "fay")
 
     def down(*args, **kwargs):
-        raise feedback.StoreUnavailable(feedback.READ_UNAVAILABLE)
+        raise workshop.StoreUnavailable(workshop.READ_UNAVAILABLE)
 
     monkeypatch.setattr(sign_ins, "begin_sign_in", down)
     at = sign_in(new_app(), "fay")
@@ -282,13 +284,13 @@ def test_no_sign_in_when_the_limit_cannot_be_checked(monkeypatch):
 
 def test_reject_a_proposed_statement_and_erase_from_the_list_of_people(monkeypatch):
     fac = start_workshop(facilitator(monkeypatch), "Room")
-    (room,) = feedback.list_workshops(engine(), created_by="fay")
+    (room,) = workshop.list_workshops(engine(), created_by="fay")
     kite = join(new_app(), "Kite", "Young person", code=room.code)
     owl = join(new_app(), XSS[:40], "Manager", code=room.code)
     pid = kite.session_state[state.PARTICIPANT]["participant_id"]
-    rude = feedback.add_statement(engine(), workshop_id=room.id, text="Something rude",
+    rude = workshop.add_statement(engine(), workshop_id=room.id, text="Something rude",
                                   source="participant", proposed_by=pid)
-    fine = feedback.add_statement(engine(), workshop_id=room.id, text="Ask families first.",
+    fine = workshop.add_statement(engine(), workshop_id=room.id, text="Ask families first.",
                                   source="participant", proposed_by=pid)
     fac.run()
     assert [t.value for t in fac.text if t.value in ("Something rude", "Ask families first.")] == [
@@ -296,20 +298,20 @@ def test_reject_a_proposed_statement_and_erase_from_the_list_of_people(monkeypat
     ]
     fac.button(key=f"reject_{rude.id}").click().run()
     assert_no_exception(fac)
-    assert [t.value for t in fac.toast] == [workshop.MSG_REJECTED]
+    assert [t.value for t in fac.toast] == [facilitator_ui.MSG_REJECTED]
     assert "Something rude" not in [t.value for t in fac.text]
     assert not [b for b in fac.button if b.key == f"reject_{rude.id}"]
-    left = feedback.list_statements(engine(), room.id, approved_only=False)
+    left = workshop.list_statements(engine(), room.id, approved_only=False)
     assert rude.id not in {s.id for s in left} and fine.id in {s.id for s in left}
-    assert feedback.get_participant(engine(), pid) is not None  # the proposer stays
+    assert workshop.get_participant(engine(), pid) is not None  # the proposer stays
     fac.button(key=f"approve_{fine.id}").click()
-    feedback.reject_statement(engine(), fine.id)  # meanwhile, in another tab
+    workshop.reject_statement(engine(), fine.id)  # meanwhile, in another tab
     fac.run()
     assert_no_exception(fac)
-    assert [t.value for t in fac.toast] == [feedback.UNKNOWN_STATEMENT]
+    assert [t.value for t in fac.toast] == [workshop.UNKNOWN_STATEMENT]
 
     # The erase list is everyone in the workshop, in the order they joined, names as typed.
-    people = feedback.list_participants(engine(), room.id)
+    people = workshop.list_participants(engine(), room.id)
     who = fac.selectbox(key="erase_who")
     assert who.options == ["Kite (Young person)", f"{XSS[:40]} (Manager)"]
     assert [p.id for p in people] == [pid, owl.session_state[state.PARTICIPANT]["participant_id"]]
@@ -317,20 +319,20 @@ def test_reject_a_proposed_statement_and_erase_from_the_list_of_people(monkeypat
 
 def test_statements_table_shows_every_statement_in_full(monkeypatch):
     fac = start_workshop(facilitator(monkeypatch), "Room")
-    (room,) = feedback.list_workshops(engine(), created_by="fay")
+    (room,) = workshop.list_workshops(engine(), created_by="fay")
     long = "A tool should be judged against what workers do now, not against being perfect, " * 2
     typed = f"{long.strip()} **not bold** {XSS}"
-    made = feedback.add_statement(engine(), workshop_id=room.id, text=typed, source="facilitator",
+    made = workshop.add_statement(engine(), workshop_id=room.id, text=typed, source="facilitator",
                                   approved=True)
     fac.run()
     assert_no_exception(fac)
     table = next(t for t in fac.table if "Statement" in t.value.columns)
     frame = table.value
-    assert list(frame.columns) == list(workshop.STATEMENT_COLUMNS.values())
+    assert list(frame.columns) == list(facilitator_ui.STATEMENT_COLUMNS.values())
     shown = frame["Statement"].tolist()
-    texts = [s.text for s in feedback.list_statements(engine(), room.id)]
-    assert shown == [workshop.plain(t) for t in texts]  # whole, escaped for the table's Markdown
-    assert workshop.plain(made.text) in shown
+    texts = [s.text for s in workshop.list_statements(engine(), room.id)]
+    assert shown == [session.plain(t) for t in texts]  # whole, escaped for the table's Markdown
+    assert session.plain(made.text) in shown
     assert all("Statement" not in d.value.columns for d in fac.dataframe)
 
 
@@ -347,9 +349,9 @@ def test_proposals_waiting_come_first_and_erasing_says_what_remains(monkeypatch)
     """Issue 12.6: proposals waited below a 25-row table. Issue 13.8: the confirmation says
     honestly what the database keeps for a while."""
     fac = start_workshop(facilitator(monkeypatch), "Spring workshop")
-    (room,) = feedback.list_workshops(engine(), created_by="fay")
+    (room,) = workshop.list_workshops(engine(), created_by="fay")
     kite = join(new_app(), "Kite", code=room.code)
-    feedback.add_statement(engine(), workshop_id=room.id, text="Families should see the score.",
+    workshop.add_statement(engine(), workshop_id=room.id, text="Families should see the score.",
                            source="participant", proposed_by=kite.session_state[state.PARTICIPANT]["participant_id"])
     fac.run()
     assert_no_exception(fac)
@@ -359,15 +361,15 @@ def test_proposals_waiting_come_first_and_erasing_says_what_remains(monkeypatch)
     assert waiting < order.index("Statements")  # above the big tables
     assert waiting < order.index("What people wrote")
     notes = [c.value for c in fac.caption]
-    assert feedback.ERASURE_REMAINS["sqlite"] in notes
+    assert workshop.ERASURE_REMAINS["sqlite"] in notes
 
 
 def test_the_live_section_remembers_what_it_drew(monkeypatch):
     """The watcher compares this fingerprint every few seconds and redraws only on a change."""
     fac = start_workshop(facilitator(monkeypatch), "Spring workshop")
-    (room,) = feedback.list_workshops(engine(), created_by="fay")
-    assert fac.session_state[state.LIVE_VERSION] == feedback.workshop_version(engine(), room.id)
+    (room,) = workshop.list_workshops(engine(), created_by="fay")
+    assert fac.session_state[state.LIVE_VERSION] == workshop.workshop_version(engine(), room.id)
     join(new_app(), "Kite", code=room.code)
-    assert fac.session_state[state.LIVE_VERSION] != feedback.workshop_version(engine(), room.id)
+    assert fac.session_state[state.LIVE_VERSION] != workshop.workshop_version(engine(), room.id)
     fac.run()
-    assert fac.session_state[state.LIVE_VERSION] == feedback.workshop_version(engine(), room.id)
+    assert fac.session_state[state.LIVE_VERSION] == workshop.workshop_version(engine(), room.id)

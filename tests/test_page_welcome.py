@@ -8,6 +8,7 @@ import textstat
 from csc_dash import auth
 from csc_dash import workshop as feedback
 from csc_dash.ui import state, workshop
+from csc_dash.ui.workshop import consent, joining, session
 from tests.helpers import assert_no_exception, page_text
 from tests.workshop_helpers import (  # noqa: F401
     add_staff,
@@ -31,9 +32,9 @@ def test_demo_mode_without_accounts_has_no_staff_pages():
     at = new_app()
     assert_no_exception(at)
     text = page_text(at)
-    for _title, body in workshop.CONSENT_BLOCKS:
+    for _title, body in consent.CONSENT_BLOCKS:
         assert body in text
-    assert workshop.DEMO_NOTE in text
+    assert consent.DEMO_NOTE in text
     assert not [t for t in at.text_input if t.key == "join_code"]  # no code in demo mode
     assert "python -m csc_dash users add NAME --role facilitator" in at.code[0].value
     for page in ("app_pages/facilitator.py", "app_pages/sign_in.py"):
@@ -44,7 +45,7 @@ def test_demo_mode_without_accounts_has_no_staff_pages():
 def test_joining_needs_consent_and_records_nothing_before():
     at = join(new_app(), "Blue Kite", agree=False)
     assert_no_exception(at)
-    assert workshop.MSG_NO_AGREE in [w.value for w in at.warning]
+    assert joining.MSG_NO_AGREE in [w.value for w in at.warning]
     assert at.session_state[state.PARTICIPANT] is None
     demo = feedback.find_workshop(engine(), feedback.DEMO_CODE)
     assert demo is None or feedback.live_summary(engine(), demo.id)["participants_by_role"].empty
@@ -92,7 +93,7 @@ def test_withdraw_deletes_the_answers():
     at.checkbox(key="withdraw_confirm").check().run()
     at.button(key="withdraw_btn").click().run()
     assert_no_exception(at)
-    assert workshop.MSG_WITHDRAWN in [s.value for s in at.success]
+    assert joining.MSG_WITHDRAWN in [s.value for s in at.success]
     assert at.session_state[state.PARTICIPANT] is None
     assert feedback.responses(eng, person["workshop_id"]).empty
     assert feedback.get_participant(eng, person["participant_id"]) is None
@@ -106,7 +107,7 @@ def test_a_pseudonym_with_html_comes_back_as_text():
     assert shown, "the pseudonym is shown"
     for element in shown:
         assert XSS not in element.value  # escaped for markdown, so it reads as text
-        assert workshop.plain(XSS) in element.value
+        assert session.plain(XSS) in element.value
         assert not getattr(element.proto, "allow_html", False)
 
 
@@ -175,20 +176,20 @@ def test_a_reload_comes_back_as_the_same_person(caplog):
     caplog.set_level("DEBUG")
     at = join(new_app(), "Blue Kite", "Young person")
     person = at.session_state[state.PARTICIPANT]
-    token = at.query_params[workshop.REJOIN_PARAM]
+    token = at.query_params[session.REJOIN_PARAM]
     assert len(token) >= feedback.MIN_JOIN_TOKEN
     assert feedback.find_participant_by_token(engine(), token).id == person["participant_id"]
     at.switch_page("app_pages/question.py").run()  # the link survives a change of page
-    assert at.query_params[workshop.REJOIN_PARAM] == token
+    assert at.query_params[session.REJOIN_PARAM] == token
 
-    again = reload_with({workshop.REJOIN_PARAM: token})
+    again = reload_with({session.REJOIN_PARAM: token})
     assert_no_exception(again)
     assert again.session_state[state.PARTICIPANT] == person
     assert [t.value for t in again.toast] == [
-        workshop.MSG_REJOINED.format(name="Blue Kite", title=workshop.plain("Demo workshop"))
+        joining.MSG_REJOINED.format(name="Blue Kite", title=session.plain("Demo workshop"))
     ]
     assert "Blue Kite" in page_text(again) and not again.get("tabs")  # the withdraw panel
-    assert again.query_params[workshop.REJOIN_PARAM] == token
+    assert again.query_params[session.REJOIN_PARAM] == token
     for shown in (at, again):
         assert token not in everything_shown(shown)
     assert token not in caplog.text
@@ -196,17 +197,17 @@ def test_a_reload_comes_back_as_the_same_person(caplog):
 
 def test_withdrawing_removes_the_link_and_an_old_link_leads_nowhere():
     at = join(new_app(), "Blue Kite")
-    token = at.query_params[workshop.REJOIN_PARAM]
+    token = at.query_params[session.REJOIN_PARAM]
     at.checkbox(key="withdraw_confirm").check().run()
     at.button(key="withdraw_btn").click().run()
-    assert workshop.REJOIN_PARAM not in at.query_params
+    assert session.REJOIN_PARAM not in at.query_params
     assert at.session_state[state.PARTICIPANT_TOKEN] is None
 
-    stale = reload_with({workshop.REJOIN_PARAM: token})
+    stale = reload_with({session.REJOIN_PARAM: token})
     assert_no_exception(stale)
     assert stale.session_state[state.PARTICIPANT] is None
-    assert workshop.REJOIN_PARAM not in stale.query_params
-    assert [t.value for t in stale.toast] == [workshop.MSG_LINK_DEAD]
+    assert session.REJOIN_PARAM not in stale.query_params
+    assert [t.value for t in stale.toast] == [joining.MSG_LINK_DEAD]
     assert stale.get("tabs")  # the join form again
 
 
@@ -215,13 +216,13 @@ def test_an_erased_person_loses_the_link_on_their_next_page():
     feedback.erase_participant(engine(), at.session_state[state.PARTICIPANT]["participant_id"])
     at.switch_page("app_pages/your_views.py").run()
     assert at.session_state[state.PARTICIPANT] is None
-    assert workshop.REJOIN_PARAM not in at.query_params
+    assert session.REJOIN_PARAM not in at.query_params
 
 
 @pytest.mark.parametrize("link", ["", "guess", "x" * 43, "<script>alert(1)</script>" * 3])
 def test_a_made_up_link_rejoins_no_one(link):
     join(new_app(), "Blue Kite")
-    at = reload_with({workshop.REJOIN_PARAM: link})
+    at = reload_with({session.REJOIN_PARAM: link})
     assert_no_exception(at)
     assert at.session_state[state.PARTICIPANT] is None
 
@@ -231,7 +232,7 @@ def test_a_reload_in_a_closed_workshop_still_comes_back(monkeypatch):
     room = feedback.create_workshop(engine(), title="Room", created_by="fay")
     at = join(new_app(), "Kite", code=room.code)
     feedback.set_workshop_status(engine(), room.id, "closed")
-    again = reload_with({workshop.REJOIN_PARAM: at.query_params[workshop.REJOIN_PARAM]})
+    again = reload_with({session.REJOIN_PARAM: at.query_params[session.REJOIN_PARAM]})
     assert again.session_state[state.PARTICIPANT]["workshop_id"] == room.id
 
 
@@ -254,7 +255,7 @@ def test_headings_go_down_one_level_at_a_time():
 def test_leave_this_laptop_forgets_the_person_but_keeps_their_answers():
     at = join(new_app(), "Blue Kite")
     person = at.session_state[state.PARTICIPANT]
-    token = at.query_params[workshop.REJOIN_PARAM]
+    token = at.query_params[session.REJOIN_PARAM]
     eng = engine()
     feedback.save_response(
         eng, participant_id=person["participant_id"], page="question", question_id="reaction",
@@ -267,25 +268,25 @@ def test_leave_this_laptop_forgets_the_person_but_keeps_their_answers():
     at.session_state[state.PENDING] = {("your_views", "should_use"): {"value": 4, "retry": True}}
     at.switch_page("app_pages/welcome.py").run()
 
-    assert workshop.LEAVE_NOTE in page_text(at)
-    assert "withdraw" not in workshop.LEAVE_LABEL.lower()
+    assert joining.LEAVE_NOTE in page_text(at)
+    assert "withdraw" not in joining.LEAVE_LABEL.lower()
     at.button(key="leave_device").click().run()
     assert_no_exception(at)
     assert at.session_state[state.PARTICIPANT] is None
     assert at.session_state[state.PARTICIPANT_TOKEN] is None
-    assert workshop.REJOIN_PARAM not in at.query_params
+    assert session.REJOIN_PARAM not in at.query_params
     assert not at.session_state[state.PENDING] and not at.session_state[state.LAST_SAVED]
     assert "qa_should_reasons" not in at.session_state
-    assert [t.value for t in at.toast] == [workshop.MSG_LEFT]
+    assert [t.value for t in at.toast] == [joining.MSG_LEFT]
     assert at.get("tabs")  # the join form again, for the next person
     # Nothing was deleted: the person and their answer are still in the workshop ...
     assert feedback.get_participant(eng, person["participant_id"]) is not None
     assert len(feedback.responses(eng, person["workshop_id"])) == 1
     # ... but the link left in this browser's history no longer brings anyone back (issue 13.1):
-    again = reload_with({workshop.REJOIN_PARAM: token})
+    again = reload_with({session.REJOIN_PARAM: token})
     assert again.session_state[state.PARTICIPANT] is None
-    assert workshop.REJOIN_PARAM not in again.query_params
-    assert workshop.MSG_LINK_DEAD in [t.value for t in again.toast]
+    assert session.REJOIN_PARAM not in again.query_params
+    assert joining.MSG_LINK_DEAD in [t.value for t in again.toast]
     # ... while the person's code to come back still does.
     assert feedback.find_participant_by_token(eng, token) is None
 
@@ -299,13 +300,13 @@ def test_the_side_bar_says_who_this_browser_is_and_can_leave_too():
     assert not [b for b in at.sidebar.button if b.key == "leave_device_sidebar"]
     at = join(at, "Blue Kite").switch_page("app_pages/question.py").run()
     assert any("Blue Kite" in c.value for c in at.sidebar.caption)
-    assert workshop.LEAVE_NOTE_SHORT in [c.value for c in at.sidebar.caption]
+    assert joining.LEAVE_NOTE_SHORT in [c.value for c in at.sidebar.caption]
     person = at.session_state[state.PARTICIPANT]
     at.sidebar.button(key="leave_device_sidebar").click().run()
     assert_no_exception(at)
     assert at.session_state[state.PARTICIPANT] is None
-    assert workshop.REJOIN_PARAM not in at.query_params
-    assert [t.value for t in at.toast] == [workshop.MSG_LEFT]
+    assert session.REJOIN_PARAM not in at.query_params
+    assert [t.value for t in at.toast] == [joining.MSG_LEFT]
     assert not [b for b in at.sidebar.button if b.key == "leave_device_sidebar"]
     assert feedback.get_participant(engine(), person["participant_id"]) is not None
 
@@ -320,10 +321,10 @@ def test_a_code_to_come_back_is_shown_after_joining_and_on_every_page():
     code = at.session_state[state.REJOIN_CODE]
     assert code and len(code) == feedback.REJOIN_LENGTH
     shown = feedback.format_rejoin_code(code)
-    assert workshop.REJOIN_CODE_NOTE.format(code=shown) in [i.value for i in at.info]
+    assert joining.REJOIN_CODE_NOTE.format(code=shown) in [i.value for i in at.info]
     for page in ("app_pages/question.py", "app_pages/your_views.py", "app_pages/ethics.py"):
         at.switch_page(page).run()
-        assert workshop.REJOIN_CODE_SHORT.format(code=shown) in [c.value for c in at.sidebar.caption]
+        assert joining.REJOIN_CODE_SHORT.format(code=shown) in [c.value for c in at.sidebar.caption]
     # Only a hash of it is in the store.
     from sqlalchemy import select
 
@@ -346,9 +347,9 @@ def test_a_code_to_come_back_is_shown_after_joining_and_on_every_page():
     assert_no_exception(back)
     assert back.session_state[state.PARTICIPANT]["participant_id"] == at.session_state[state.PARTICIPANT]["participant_id"]
     assert back.session_state[state.REJOIN_CODE] == code
-    assert back.query_params[workshop.REJOIN_PARAM] != at.query_params[workshop.REJOIN_PARAM]
+    assert back.query_params[session.REJOIN_PARAM] != at.query_params[session.REJOIN_PARAM]
     # The old link (lost, maybe in someone's history) no longer leads anywhere.
-    old = reload_with({workshop.REJOIN_PARAM: at.query_params[workshop.REJOIN_PARAM]})
+    old = reload_with({session.REJOIN_PARAM: at.query_params[session.REJOIN_PARAM]})
     assert old.session_state[state.PARTICIPANT] is None
 
 
@@ -374,7 +375,7 @@ def test_after_a_reload_the_code_can_be_renewed_and_settings_come_back():
     at.switch_page("app_pages/question.py").run()  # the next run keeps them in the store
     assert feedback.participant_settings(engine(), pid) == {
         "threshold": 0.2345, "model": at.session_state[state.MODEL], "view": "analyst", "bias": "strong"}
-    again = reload_with({workshop.REJOIN_PARAM: at.query_params[workshop.REJOIN_PARAM]})
+    again = reload_with({session.REJOIN_PARAM: at.query_params[session.REJOIN_PARAM]})
     assert_no_exception(again)
     assert again.session_state[state.THRESHOLD] == 0.2345
     assert (again.session_state[state.VIEW], again.session_state[state.BIAS]) == ("analyst", "strong")
@@ -394,10 +395,10 @@ def test_leaving_the_laptop_revokes_the_link_but_not_the_code(monkeypatch):
     from tests.workshop_helpers import come_back
 
     at = join(new_app(), "Blue Kite")
-    code, token = at.session_state[state.REJOIN_CODE], at.query_params[workshop.REJOIN_PARAM]
+    code, token = at.session_state[state.REJOIN_CODE], at.query_params[session.REJOIN_PARAM]
     at.button(key="leave_device").click().run()
     assert feedback.find_participant_by_token(engine(), token) is None
-    assert reload_with({workshop.REJOIN_PARAM: token}).session_state[state.PARTICIPANT] is None
+    assert reload_with({session.REJOIN_PARAM: token}).session_state[state.PARTICIPANT] is None
     assert come_back(new_app(), "Blue Kite", code).session_state[state.PARTICIPANT] is not None
 
 
@@ -407,8 +408,8 @@ def test_leaving_when_the_store_is_down_is_not_claimed_done(monkeypatch):
     def down(*args, **kwargs):
         raise feedback.StoreUnavailable(feedback.SAVE_UNAVAILABLE)
 
-    monkeypatch.setattr(feedback, "revoke_join_token", down)
+    monkeypatch.setattr(joining, "revoke_join_token", down)
     at.button(key="leave_device").click().run()
     assert_no_exception(at)
     assert at.session_state[state.PARTICIPANT] is not None  # still here: nothing half-done
-    assert workshop.MSG_LEAVE_NOT_DONE in [t.value for t in at.toast]
+    assert joining.MSG_LEAVE_NOT_DONE in [t.value for t in at.toast]

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from csc_dash import workshop as feedback
+from csc_dash import workshop
 from csc_dash.content.questions import PRIORITY_LEVELS, QUESTIONNAIRE, SAFEGUARDS, by_id
-from csc_dash.ui import state, workshop
+from csc_dash.ui import state
+from csc_dash.ui.workshop import answers as answer_machine
+from csc_dash.ui.workshop import question_forms, session, voting
 from tests.helpers import assert_no_exception, page_text
 from tests.workshop_helpers import engine, join, new_app
 
 PAGE = "app_pages/your_views.py"
 
 
-LINE = feedback.LINE_QUESTION
+LINE = workshop.LINE_QUESTION
 
 
 def submit(at, question_id):
@@ -29,8 +31,8 @@ def save_buttons(at):
 
 def answers(at) -> dict[str, object]:
     person = at.session_state[state.PARTICIPANT]
-    frame = feedback.responses(engine(), person["workshop_id"])
-    assert set(frame["page"]) <= {workshop.YOUR_VIEWS}
+    frame = workshop.responses(engine(), person["workshop_id"])
+    assert set(frame["page"]) <= {question_forms.YOUR_VIEWS}
     return dict(zip(frame["question_id"], frame["value"], strict=True))
 
 
@@ -72,13 +74,13 @@ def test_every_kind_is_saved_with_the_screen_state(joined):
         "recommendations_priority": {options[0]: "High", options[3]: "Low"},
         LINE: 95,
     }
-    frame = feedback.responses(engine(), at.session_state[state.PARTICIPANT]["workshop_id"])
+    frame = workshop.responses(engine(), at.session_state[state.PARTICIPANT]["workshop_id"])
     for qid, screen in zip(frame["question_id"], frame["screen_state"], strict=True):
         assert screen["question_id"] == qid
         assert screen["model"] == at.session_state[state.MODEL]
         assert isinstance(screen["threshold"], float)  # the line in force, never blank
         assert isinstance(screen["flagged_per_1000"], int)
-        extra = {feedback.ANSWER_LINE} if qid == LINE else set()
+        extra = {workshop.ANSWER_LINE} if qid == LINE else set()
         assert set(screen) == {"model", "threshold", "flagged_per_1000", "bias", "view", "question_id"} | extra
     line_answer = frame[frame["question_id"] == LINE].iloc[0]
     assert line_answer["value"] == 95 and isinstance(line_answer["value"], int)
@@ -88,7 +90,7 @@ def test_every_kind_is_saved_with_the_screen_state(joined):
 
     c = loaders.sample_cohort(at.session_state[state.BIAS])
     table = loaders.sweep(c, at.session_state[state.MODEL])
-    row = tradeoffs.threshold_row(table, line_answer["screen_state"][feedback.ANSWER_LINE])
+    row = tradeoffs.threshold_row(table, line_answer["screen_state"][workshop.ANSWER_LINE])
     assert int(row["flagged"]) <= 95 * len(c) // 1000
     assert PRIORITY_LEVELS == ("Low", "Medium", "High")
 
@@ -102,7 +104,7 @@ def test_no_line_is_an_answer_too_and_empties_the_box(joined):
     assert at.number_input(key=f"qa_{LINE}").disabled
     submit(at, LINE)
     assert answers(at) == {LINE: None}
-    summary = feedback.live_summary(engine(), at.session_state[state.PARTICIPANT]["workshop_id"])
+    summary = workshop.live_summary(engine(), at.session_state[state.PARTICIPANT]["workshop_id"])
     assert summary["accepted_thresholds"]["value"].isna().all()
     assert summary["accepted_thresholds"]["per_1000"].isna().all()
     fresh = new_app()
@@ -143,7 +145,7 @@ def workshop_line(at) -> int:
 def test_saving_an_empty_answer_is_refused_plainly(joined, question_id):
     at = submit(joined, question_id)
     assert_no_exception(at)
-    assert workshop.MSG_NO_ANSWER in [w.value for w in at.warning]
+    assert question_forms.MSG_NO_ANSWER in [w.value for w in at.warning]
     assert answers(at) == {}
 
 
@@ -161,33 +163,33 @@ def test_saved_answers_fill_the_form_again():
 def test_statements_vote_and_change_vote(joined):
     at = joined
     person = at.session_state[state.PARTICIPANT]
-    first = feedback.list_statements(engine(), person["workshop_id"])[0]
-    assert first.text in page_text(at) or workshop.plain(first.text) in page_text(at)
+    first = workshop.list_statements(engine(), person["workshop_id"])[0]
+    assert first.text in page_text(at) or session.plain(first.text) in page_text(at)
     at.button_group(key=f"vote_{first.id}").set_value("agree").run()
     assert_no_exception(at)
-    row = feedback.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
+    row = workshop.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
     assert (row["agree"], row["disagree"]) == (1, 0)
     at.button_group(key=f"vote_{first.id}").set_value("disagree").run()
-    row = feedback.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
+    row = workshop.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
     assert (row["agree"], row["disagree"], row["votes"]) == (0, 1, 1)
 
 
 def test_a_failed_vote_can_be_retried(joined, monkeypatch):
     at = joined
     person = at.session_state[state.PARTICIPANT]
-    first = feedback.list_statements(engine(), person["workshop_id"])[0]
-    real = feedback.vote
+    first = workshop.list_statements(engine(), person["workshop_id"])[0]
+    real = workshop.vote
 
     def down(*args, **kwargs):
-        raise feedback.StoreUnavailable(feedback.SAVE_UNAVAILABLE)
+        raise workshop.StoreUnavailable(workshop.SAVE_UNAVAILABLE)
 
-    monkeypatch.setattr(feedback, "vote", down)
+    monkeypatch.setattr(answer_machine, "vote", down)
     at.button_group(key=f"vote_{first.id}").set_value("pass").run()
-    assert workshop.MSG_STORE_DOWN in [w.value for w in at.warning]
-    monkeypatch.setattr(feedback, "vote", real)
+    assert answer_machine.MSG_NOT_SAVED in [w.value for w in at.warning]
+    monkeypatch.setattr(answer_machine, "vote", real)
     at.button(key=f"retry_vote_{first.id}").click().run()
     assert_no_exception(at)
-    row = feedback.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
+    row = workshop.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
     assert row["pass"] == 1
 
 
@@ -196,11 +198,11 @@ def test_propose_a_statement_waits_for_the_facilitator(joined):
     person = at.session_state[state.PARTICIPANT]
     at.text_area(key="propose_text").input("Families should see their own score.")
     at.button(key="FormSubmitter:propose_form-Send to the facilitator").click().run()
-    assert workshop.MSG_PROPOSED in [s.value for s in at.success]
+    assert voting.MSG_PROPOSED in [s.value for s in at.success]
     at.button(key="FormSubmitter:propose_form-Send to the facilitator").click().run()  # again
-    assert workshop.MSG_PROPOSED_AGAIN in [i.value for i in at.info]
+    assert voting.MSG_PROPOSED_AGAIN in [i.value for i in at.info]
     waiting = [
-        s for s in feedback.list_statements(engine(), person["workshop_id"], approved_only=False)
+        s for s in workshop.list_statements(engine(), person["workshop_id"], approved_only=False)
         if s.source == "participant"
     ]
     assert [(s.text, s.approved, s.proposed_by) for s in waiting] == [
@@ -211,31 +213,31 @@ def test_propose_a_statement_waits_for_the_facilitator(joined):
 def test_a_closed_workshop_keeps_answers_votes_and_statements_on_screen(joined):
     at = joined
     person = at.session_state[state.PARTICIPANT]
-    first = feedback.list_statements(engine(), person["workshop_id"])[0]
-    feedback.set_workshop_status(engine(), person["workshop_id"], "closed")
+    first = workshop.list_statements(engine(), person["workshop_id"])[0]
+    workshop.set_workshop_status(engine(), person["workshop_id"], "closed")
 
     at.radio(key="qa_should_use").set_value(4)
     submit(at, "should_use")
     assert_no_exception(at)
-    assert feedback.CLOSED_FOR_ANSWERS in [e.value for e in at.error]
+    assert workshop.CLOSED_FOR_ANSWERS in [e.value for e in at.error]
     assert at.radio(key="qa_should_use").value == 4
     at.button_group(key=f"vote_{first.id}").set_value("agree").run()
-    assert feedback.CLOSED_FOR_ANSWERS in [w.value for w in at.warning]
+    assert workshop.CLOSED_FOR_ANSWERS in [w.value for w in at.warning]
     assert at.button(key=f"retry_vote_{first.id}")  # the vote is kept for a retry
     at.text_area(key="propose_text").input("Let families see the score.")
     at.button(key="FormSubmitter:propose_form-Send to the facilitator").click().run()
-    assert feedback.CLOSED_FOR_ANSWERS in [e.value for e in at.error]
+    assert workshop.CLOSED_FOR_ANSWERS in [e.value for e in at.error]
     assert at.text_area(key="propose_text").value == "Let families see the score."
     assert not at.success
     assert answers(at) == {}
-    assert feedback.statement_results(engine(), person["workshop_id"])["votes"].sum() == 0
+    assert workshop.statement_results(engine(), person["workshop_id"])["votes"].sum() == 0
 
-    feedback.set_workshop_status(engine(), person["workshop_id"], "open")
+    workshop.set_workshop_status(engine(), person["workshop_id"], "open")
     at.button(key=f"retry_vote_{first.id}").click().run()
     submit(at, "should_use")
     assert_no_exception(at)
     assert answers(at) == {"should_use": 4}
-    row = feedback.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
+    row = workshop.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
     assert row["agree"] == 1
 
 
@@ -247,7 +249,7 @@ def saved_marks(at) -> list[str]:
     marked = []
     for form in at.get("form"):
         texts = [str(getattr(node, "value", "")) for node in form]
-        if any(workshop.MSG_SAVED_MARK in t and "check_circle" in t for t in texts):
+        if any(answer_machine.MSG_SAVED_MARK in t and "check_circle" in t for t in texts):
             marked.append(form.proto.form.form_id.removeprefix("q_"))
     return marked
 
@@ -277,23 +279,21 @@ def test_every_saved_answer_is_marked_and_filled_in(joined):
 
 
 def test_a_failed_save_is_not_marked_saved_and_keeps_retry(joined, monkeypatch):
-    from csc_dash.ui import save_view
-
     at = joined
     at.radio(key="qa_should_use").set_value(2)
     submit(at, "should_use")
-    real = feedback.save_response
+    real = workshop.save_response
 
     def down(*args, **kwargs):
-        raise feedback.StoreUnavailable(feedback.SAVE_UNAVAILABLE)
+        raise workshop.StoreUnavailable(workshop.SAVE_UNAVAILABLE)
 
-    monkeypatch.setattr(feedback, "save_response", down)
+    monkeypatch.setattr(answer_machine, "save_response", down)
     at.radio(key="qa_should_use").set_value(5)
     submit(at, "should_use")
     assert_no_exception(at)
-    assert save_view.MSG_NOT_SAVED in [w.value for w in at.warning]
+    assert answer_machine.MSG_NOT_SAVED in [w.value for w in at.warning]
     assert "should_use" not in saved_marks(at)
-    monkeypatch.setattr(feedback, "save_response", real)
+    monkeypatch.setattr(answer_machine, "save_response", real)
     at.button(key="retry_your_views_should_use").click().run()
     assert "should_use" in saved_marks(at)
     assert answers(at) == {"should_use": 5}
@@ -310,11 +310,11 @@ def test_the_ranking_shows_every_check_and_its_places_without_a_drop_down():
     assert not [m for m in at.multiselect if m.key and m.key.startswith("qa_safeguards_rank")]
     rows = [r for r in at.radio if r.key and r.key.startswith("qa_safeguards_rank_")]
     assert [r.label for r in rows] == list(SAFEGUARDS)
-    assert all(list(r.options) == list(workshop.RANK_PLACES[: len(SAFEGUARDS)]) for r in rows)
+    assert all(list(r.options) == list(question_forms.RANK_PLACES[: len(SAFEGUARDS)]) for r in rows)
     assert all(r.value is None for r in rows)
     text = page_text(at)
     assert text.count(by_id("safeguards_rank").help) == 1
-    assert f"{workshop.RANK_LABEL}. {workshop.RANK_NOTE}" in text
+    assert f"{question_forms.RANK_LABEL}. {question_forms.RANK_NOTE}" in text
 
 
 def test_two_checks_in_the_same_place_are_not_saved_and_say_why(joined):
@@ -322,7 +322,7 @@ def test_two_checks_in_the_same_place_are_not_saved_and_say_why(joined):
     rank(at, {0: "1st", 3: "1st"})
     submit(at, "safeguards_rank")
     assert_no_exception(at)
-    assert workshop.MSG_RANK_SAME_PLACE in [w.value for w in at.warning]
+    assert question_forms.MSG_RANK_SAME_PLACE in [w.value for w in at.warning]
     assert "safeguards_rank" not in answers(at)
     rank(at, {3: "2nd"})
     submit(at, "safeguards_rank")
@@ -341,7 +341,7 @@ def test_votes_show_as_cast_after_a_reload(joined):
     """Issue 12.3: after a reload, earlier votes looked uncast."""
     at = joined
     person = at.session_state[state.PARTICIPANT]
-    first, second = feedback.list_statements(engine(), person["workshop_id"])[:2]
+    first, second = workshop.list_statements(engine(), person["workshop_id"])[:2]
     at.button_group(key=f"vote_{first.id}").set_value("agree").run()
     at.button_group(key=f"vote_{second.id}").set_value("pass").run()
     fresh = new_app()
@@ -355,15 +355,65 @@ def test_votes_show_as_cast_after_a_reload(joined):
 def test_a_statement_whose_author_left_stays_with_the_votes(joined):
     at = joined
     person = at.session_state[state.PARTICIPANT]
-    leaver = feedback.join_workshop(engine(), code=feedback.DEMO_CODE, pseudonym="Leaver",
-                                    role_tag="Other", client_token=feedback.new_client_token())
-    idea = feedback.add_statement(engine(), workshop_id=person["workshop_id"], text="Ask us first.",
+    leaver = workshop.join_workshop(engine(), code=workshop.DEMO_CODE, pseudonym="Leaver",
+                                    role_tag="Other", client_token=workshop.new_client_token())
+    idea = workshop.add_statement(engine(), workshop_id=person["workshop_id"], text="Ask us first.",
                                   source="participant", proposed_by=leaver.id)
-    feedback.approve_statement(engine(), idea.id)
+    workshop.approve_statement(engine(), idea.id)
     at.run()
     at.button_group(key=f"vote_{idea.id}").set_value("agree").run()
-    feedback.withdraw(engine(), leaver.id)
+    workshop.withdraw(engine(), leaver.id)
     at.run()
     assert_no_exception(at)
     assert at.button_group(key=f"vote_{idea.id}").value == "agree"
-    assert workshop.AUTHOR_LEFT_NOTE in [c.value for c in at.caption]
+    assert voting.AUTHOR_LEFT_NOTE in [c.value for c in at.caption]
+
+
+def test_a_statement_that_could_not_be_sent_stays_on_screen_with_a_retry(joined, monkeypatch):
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    real = answer_machine.add_statement
+
+    def down(*args, **kwargs):
+        raise workshop.StoreUnavailable(workshop.SAVE_UNAVAILABLE)
+
+    monkeypatch.setattr(answer_machine, "add_statement", down)
+    at.text_area(key="propose_text").input("Tell families when a tool is used.")
+    at.button(key="FormSubmitter:propose_form-Send to the facilitator").click().run()
+    assert_no_exception(at)
+    assert answer_machine.MSG_NOT_SAVED in [w.value for w in at.warning]
+    assert "Tell families when a tool is used." in [t.value for t in at.text]  # kept, as typed
+    assert voting.MSG_PROPOSED not in [s.value for s in at.success]
+    monkeypatch.setattr(answer_machine, "add_statement", real)
+    at.button(key="retry_propose_statement").click().run()
+    assert voting.MSG_PROPOSED in [s.value for s in at.success]
+    waiting = [
+        s.text for s in workshop.list_statements(engine(), person["workshop_id"], approved_only=False)
+        if s.source == "participant"
+    ]
+    assert waiting == ["Tell families when a tool is used."]
+
+
+def test_answers_votes_and_statements_wait_in_one_shape(joined, monkeypatch):
+    at = joined
+    first = workshop.list_statements(engine(), at.session_state[state.PARTICIPANT]["workshop_id"])[0]
+
+    def down(*args, **kwargs):
+        raise workshop.StoreUnavailable(workshop.SAVE_UNAVAILABLE)
+
+    for name in ("save_response", "vote", "add_statement"):
+        monkeypatch.setattr(answer_machine, name, down)
+    at.radio(key="qa_should_use").set_value(2)
+    submit(at, "should_use")
+    at.button_group(key=f"vote_{first.id}").set_value("agree").run()
+    at.text_area(key="propose_text").input("A statement.")
+    at.button(key="FormSubmitter:propose_form-Send to the facilitator").click().run()
+    assert_no_exception(at)
+    waiting = at.session_state[state.PENDING]
+    assert {place: type(record).__name__ for place, record in waiting.items()} == {
+        ("your_views", "should_use"): "Pending",
+        ("vote", first.id): "Pending",
+        ("propose", "statement"): "Pending",
+    }
+    assert {record.kind for record in waiting.values()} == {"answer", "vote", "statement"}
+    assert all(record.retry and record.message == answer_machine.MSG_NOT_SAVED for record in waiting.values())

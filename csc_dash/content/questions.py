@@ -87,7 +87,7 @@ REACTION_LABELS: dict[str, str] = {
 }
 
 #: "Save my view of this screen": the question names what "this" is on each page (the form is
-#: drawn by csc_dash.ui.save_view; pages not listed use SCREEN_QUESTION_DEFAULT).
+#: drawn by csc_dash.ui.workshop.save_view; pages not listed use SCREEN_QUESTION_DEFAULT).
 SCREEN_QUESTIONS: dict[str, str] = {
     "question": "Is it acceptable to you that a tool guesses about families in this way?",
     "tradeoffs": "Is the line you chose, with its false alarms and children missed, acceptable to you?",

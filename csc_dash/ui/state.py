@@ -22,9 +22,12 @@ UPLOAD = "csc_upload"  # the uploaded ScoredCohort of this browser session, or N
 PARTICIPANT = "csc_participant"  # dict for a participant who joined a workshop, or None
 EXPLORE_ALONE = "csc_explore_alone"  # True once a person chose to explore without joining
 JOIN_TOKEN = "csc_join_token"  # noqa: S105 - client token of the join form, kept until the join succeeds
-SAVE_TOKENS = "csc_save_tokens"  # {(page, question_id): token of the answer form on screen} or None
-PENDING = "csc_pending"  # {(page, question_id): answer not saved yet, kept for a retry} or None
-LAST_SAVED = "csc_last_saved"  # {(page, question_id): {"signature", "token", ...}} of saved answers, or None
+# The answer machine (ui/workshop/answers.py) keeps everything a person sends under its place
+# (where, what): (page, question_id) for answers and saved views, ("vote", statement_id),
+# ("propose", "statement").
+SAVE_TOKENS = "csc_save_tokens"  # {place: client token of the form on screen} or None
+PENDING = "csc_pending"  # {place: answers.Pending, sent but not yet held by the store} or None
+LAST_SAVED = "csc_last_saved"  # {place: answers.Saved, what the store last acknowledged} or None
 WORKSHOP_PICK = "csc_workshop_pick"  # Facilitator: id of the workshop on screen, or None
 NOTICES = "csc_notices"  # {name: (kind, text)}: messages a callback leaves for the next draw, or None
 AUTHENTICATOR = "csc_authenticator"  # this run's streamlit-authenticator object (staff sign-in), or None

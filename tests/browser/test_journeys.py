@@ -155,7 +155,7 @@ def test_the_workshop_holds(start_app, new_page, browser):
     the number answer and the line as they were; a person who lost their link comes back with
     their code. Acknowledged answers are counted per person and compared with the export.
     """
-    from csc_dash import workshop as feedback
+    from csc_dash import workshop
 
     server = start_app("holds", staff=True)
     fac = new_page(server)
@@ -259,7 +259,7 @@ def test_the_workshop_holds(start_app, new_page, browser):
         exported[names[item["participant_id"]]] += 1
     assert exported == acknowledged, (exported, acknowledged)
     (kept,) = [s for s in data["statements"] if s["text"] == idea]
-    assert kept["author"] == feedback.AUTHOR_LEFT
+    assert kept["author"] == workshop.AUTHOR_LEFT
     assert sorted(names[v["participant_id"]] for v in data["votes"] if v["statement_id"] == kept["id"]) == [
         "Worker", "Young"]
     lines = [r for r in data["responses"] if r["question_id"] == "accepted_per_1000"]
