@@ -214,3 +214,54 @@ def test_statements_version_changes_on_approval_and_removal(engine, workshop):
     assert second != first
     fb.reject_statement(engine, idea.id)
     assert fb.statements_version(engine, workshop.id) == first
+
+
+def test_a_proposal_sent_again_with_its_token_is_stored_once(engine, workshop):
+    """A Retry after a lost reply (or a double click) sends the same token: one statement."""
+    person = join(engine, workshop, "Sam")
+    token = fb.new_client_token()
+    before = row_counts(engine)["statements"]
+    first = fb.add_statement(
+        engine, workshop_id=workshop.id, text="Ask families first.", source="participant",
+        proposed_by=person.id, client_token=token,
+    )  # fmt: skip
+    again = fb.add_statement(
+        engine, workshop_id=workshop.id, text="Ask families first.", source="participant",
+        proposed_by=person.id, client_token=token,
+    )  # fmt: skip
+    assert again == first
+    assert row_counts(engine)["statements"] == before + 1
+    other = fb.add_statement(
+        engine, workshop_id=workshop.id, text="Ask families first.", source="participant",
+        proposed_by=person.id, client_token=fb.new_client_token(),
+    )  # fmt: skip
+    assert other.id != first.id  # the same words sent on purpose twice are two proposals
+
+
+def test_the_same_proposal_token_from_two_threads_at_once_is_stored_once(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    before = row_counts(engine)["statements"]
+    for round_ in range(4):
+        token = fb.new_client_token()
+        barrier = threading.Barrier(2)
+
+        def go(_, token=token, barrier=barrier, round_=round_):
+            barrier.wait()
+            return fb.add_statement(
+                engine, workshop_id=workshop.id, text=f"Proposal {round_}", source="participant",
+                proposed_by=person.id, client_token=token,
+            )  # fmt: skip
+
+        with ThreadPoolExecutor(2) as pool:
+            made = list(pool.map(go, range(2)))
+        assert made[0] == made[1]
+    assert row_counts(engine)["statements"] == before + 4
+
+
+def test_a_proposal_token_must_fit_the_store(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    with pytest.raises(fb.FeedbackError):
+        fb.add_statement(
+            engine, workshop_id=workshop.id, text="x", source="participant",
+            proposed_by=person.id, client_token="x" * 65,
+        )  # fmt: skip

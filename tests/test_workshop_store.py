@@ -29,13 +29,21 @@ TABLES = {
 }
 
 #: Columns and tables each version added (to build a store as an older version left it).
-ADDED_COLUMNS = {3: {"participants": ("rejoin_hash", "settings_json")}}
+ADDED_COLUMNS = {
+    3: {"participants": ("rejoin_hash", "settings_json")},
+    4: {"statements": ("client_token",)},
+}
+ADDED_INDEXES = {4: ("uq_statements_client_token",)}  # dropped before their columns
 ADDED_TABLES = {2: ("sign_in_failures",), 3: ("rejoin_attempts",)}
 
 
 def create_old_schema(conn, version: int) -> None:
     """The tables exactly as ``version`` of the code left them: today's, less what came later."""
     store.metadata.create_all(conn)
+    for v, names in ADDED_INDEXES.items():
+        if v > version:
+            for name in names:
+                conn.execute(text(f"DROP INDEX {name}"))
     for v, tables in ADDED_COLUMNS.items():
         if v > version:
             for table, columns in tables.items():
@@ -308,7 +316,7 @@ def test_every_data_table_is_known():
 
 
 def test_every_version_has_a_migration_step():
-    assert store.SCHEMA_VERSION == 3
+    assert store.SCHEMA_VERSION == 4
     assert sorted(store.MIGRATIONS) == list(range(2, store.SCHEMA_VERSION + 1))
 
 
@@ -353,7 +361,7 @@ def version_1_store(url: str) -> None:
     raw.dispose()
 
 
-def test_a_version_1_store_migrates_to_3_without_losing_rows(store_url):
+def test_a_version_1_store_migrates_to_the_newest_without_losing_rows(store_url):
     version_1_store(store_url)
     raw = create_engine(store_url)
     with raw.connect() as conn:
@@ -365,7 +373,7 @@ def test_a_version_1_store_migrates_to_3_without_losing_rows(store_url):
 
     engine = store.make_engine(store_url)
     try:
-        assert versions(engine) == [1, 2, 3]
+        assert versions(engine) == [1, 2, 3, 4]
         assert "sign_in_failures" in inspect(engine).get_table_names()
         with engine.connect() as conn:
             after = {
@@ -377,6 +385,8 @@ def test_a_version_1_store_migrates_to_3_without_losing_rows(store_url):
             ).all()
         assert after == before
         assert added == [(None, None)]  # people who joined before version 3 have neither
+        with engine.connect() as conn:  # statements stored before version 4 have no token
+            assert conn.execute(select(store.statements.c.client_token)).scalars().all() == [None]
         assert all(len(rows) == 1 for rows in after.values())
         # The new table works, and the migrated store opens again without another step.
         with engine.begin() as conn:
@@ -384,7 +394,7 @@ def test_a_version_1_store_migrates_to_3_without_losing_rows(store_url):
                 insert(store.sign_in_failures).values(username="fay", failed_at=store.utcnow())
             )
         store.make_engine(store_url).dispose()
-        assert versions(engine) == [1, 2, 3]
+        assert versions(engine) == [1, 2, 3, 4]
         assert row_counts(engine)["sign_in_failures"] == 1
     finally:
         engine.dispose()
@@ -415,7 +425,7 @@ def test_a_version_2_store_gains_rejoin_codes_and_settings(store_url):
 
     engine = store.make_engine(store_url)
     try:
-        assert versions(engine) == [1, 2, 3]
+        assert versions(engine) == [1, 2, 3, 4]
         assert {"rejoin_hash", "settings_json"} <= {
             c["name"] for c in inspect(engine).get_columns("participants")
         }
@@ -431,7 +441,7 @@ def test_a_version_2_store_gains_rejoin_codes_and_settings(store_url):
         fb.save_settings(engine, sam.id, {"threshold": 0.2, "model": "text"})
         assert fb.participant_settings(engine, sam.id) == {"threshold": 0.2, "model": "text"}
         store.make_engine(store_url).dispose()  # opens again without another step
-        assert versions(engine) == [1, 2, 3]
+        assert versions(engine) == [1, 2, 3, 4]
     finally:
         engine.dispose()
 def test_count_helper_sees_every_table(engine):

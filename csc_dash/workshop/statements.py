@@ -98,15 +98,58 @@ def add_statement(
     source: str,
     proposed_by: int | None = None,
     approved: bool = False,
+    client_token: str | None = None,
 ) -> Statement:
     """Add a statement to vote on (a participant's waits for the facilitator's approval).
 
     A participant (``proposed_by``) cannot add one once the workshop is closed
-    (:data:`CLOSED_FOR_ANSWERS`); the facilitator still can.
+    (:data:`CLOSED_FOR_ANSWERS`); the facilitator still can. With a ``client_token`` (a
+    participant's proposal), sending it again (a Retry after a lost reply, a double click)
+    returns the statement stored the first time and stores nothing new.
     """
     if source not in SOURCES:
         raise FeedbackError(UNKNOWN_SOURCE)
     cleaned = clean_statement(text)
+    if client_token is not None:
+        check_token(client_token)
+        earlier = _statement_with_token(engine, client_token)
+        if earlier is not None:
+            return earlier
+    try:
+        return _insert_statement(
+            engine, workshop_id, cleaned, source, proposed_by, approved, client_token
+        )
+    except sa_exc.IntegrityError:
+        earlier = _statement_with_token(engine, client_token) if client_token else None
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _statement_with_token(engine: Engine, client_token: str) -> Statement | None:
+    with transaction(engine) as conn:
+        row = conn.execute(
+            select(
+                statements.c.id,
+                statements.c.workshop_id,
+                statements.c.text,
+                statements.c.source,
+                statements.c.approved,
+                statements.c.proposed_by,
+            ).where(statements.c.client_token == client_token)
+        ).first()
+    return None if row is None else Statement(row[0], row[1], row[2], row[3], bool(row[4]), row[5])
+
+
+def _insert_statement(
+    engine: Engine,
+    workshop_id: int,
+    cleaned: str,
+    source: str,
+    proposed_by: int | None,
+    approved: bool,
+    client_token: str | None,
+) -> Statement:
     with transaction(engine, write=True) as conn:
         status = conn.scalar(select(workshops.c.status).where(workshops.c.id == workshop_id))
         if status is None:
@@ -130,6 +173,7 @@ def add_statement(
                 proposed_by=proposed_by,
                 approved=bool(approved),
                 created_at=utcnow(),
+                client_token=client_token,
             )
         )
         statement_id = result.inserted_primary_key[0]

@@ -87,7 +87,8 @@ log = logging.getLogger(__name__)
 #: The version of the tables this code writes. Bump it and add a step to ``MIGRATIONS``.
 #: 1: workshops, participants, responses, statements, votes. 2: adds sign_in_failures.
 #: 3: participants gain rejoin_hash and settings_json; adds rejoin_attempts.
-SCHEMA_VERSION = 3
+#: 4: statements gain client_token (a proposal sent twice is stored once).
+SCHEMA_VERSION = 4
 
 #: Seconds a writer waits for another writer (SQLite) or for a connection (both).
 BUSY_TIMEOUT_S = 10
@@ -235,7 +236,9 @@ statements = Table(
     ),
     Column("approved", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("client_token", String(MAX_TOKEN), nullable=True),  # NULL: bank, facilitator, before v4
     CheckConstraint(f"source IN {SOURCES}", name="ck_statements_source"),
+    Index("uq_statements_client_token", "client_token", unique=True),
     UniqueConstraint("workshop_id", "bank_id", name="uq_statements_bank"),
     **_AUTO,
 )
@@ -323,11 +326,28 @@ def _add_rejoin_and_settings(conn: Connection) -> None:
     rejoin_attempts.create(conn, checkfirst=True)
 
 
+def _add_statement_tokens(conn: Connection) -> None:
+    """3 -> 4: statements gain client_token (NULL for every statement stored before), unique
+    where given, so a participant's proposal sent again after a lost reply is stored once."""
+    from sqlalchemy import inspect as sa_inspect
+
+    have = {column["name"] for column in sa_inspect(conn).get_columns(statements.name)}
+    if "client_token" not in have:
+        kind = statements.c.client_token.type.compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE statements ADD COLUMN client_token {kind}"))
+    indexes = {index["name"] for index in sa_inspect(conn).get_indexes(statements.name)}
+    if "uq_statements_client_token" not in indexes:
+        conn.execute(
+            text("CREATE UNIQUE INDEX uq_statements_client_token ON statements (client_token)")
+        )
+
+
 #: version -> step that takes a database from ``version - 1`` to ``version`` inside one
 #: transaction. Steps run before missing tables are created, so each makes what it needs.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_sign_in_failures,
     3: _add_rejoin_and_settings,
+    4: _add_statement_tokens,
 }
 
 

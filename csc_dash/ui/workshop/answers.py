@@ -256,15 +256,14 @@ def _store(record: Pending) -> None:
             client_token=record.token,
         )
     else:
-        # TODO(lead): add_statement takes no client token yet; a reply lost after the store
-        # kept it makes a Retry add the statement twice (the facilitator can reject one).
-        add_statement(
+        add_statement(  # the token makes a Retry after a lost reply store it once
             engine(),
             workshop_id=record.workshop_id,
             text=record.value,
             source="participant",
             proposed_by=record.participant_id,
             approved=False,
+            client_token=record.token,
         )
 
 
