@@ -125,7 +125,6 @@ FUNCTION_LEVEL_IMPORTS_LEFT = {
     "csc_dash/tradeoffs.py": 2,
     "csc_dash/ui/loaders.py": 1,
     "csc_dash/ui/tradeoffs_widgets.py": 8,
-    "csc_dash/ui/upload_gate.py": 1,
 }
 
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 import logging
 import threading
 
+from csc_dash import config
+
 log = logging.getLogger(__name__)
 
 _LOCK = threading.Lock()
@@ -94,8 +96,6 @@ def install() -> bool:
 def _cap_server_upload_size() -> None:
     """``server.maxUploadSize`` no larger than the app's own cap (CSC_DASH_MAX_UPLOAD_MB)."""
     from streamlit import config as st_config
-
-    from csc_dash import config
 
     cap = config.max_upload_mb()
     if int(st_config.get_option("server.maxUploadSize")) > cap:
