@@ -3,7 +3,7 @@ their story, see their score and what pushed it, and what would have changed the
 
 import streamlit as st
 
-from csc_dash import tradeoffs, vignettes
+from csc_dash import line, tradeoffs, vignettes
 from csc_dash.charts import children as charts
 from csc_dash.cohort import GROUP_LABELS
 from csc_dash.ui import chart, loaders, save_view, shell, state
@@ -16,9 +16,9 @@ model = loaders.current_model(cohort)
 name = shell.model_name(cohort, model)  # raw: sentence builders and charts escape it
 label = shell.model_label(cohort, model)  # Markdown-ready
 table = loaders.sweep(cohort, model)
-yes_no = tradeoffs.is_yes_no(table)  # the rule, or an uploaded 0/1 flag: no line to move
+yes_no = line.is_yes_no(table)  # the rule, or an uploaded 0/1 flag: no line to move
 is_rule = cohort.source == "sample" and model == "rule"
-threshold = widgets.current_line(cohort, model, table)
+threshold = loaders.current_threshold(cohort, model)
 frame = cohort.frame
 scores = cohort.scores(model)
 kinds = tradeoffs.assign_kinds(cohort.y, scores, threshold)

@@ -234,7 +234,7 @@ def transparency_figures(
     groups come from :func:`csc_dash.fairness.group_error_rates`.
     """
     from csc_dash.fairness import group_error_rates  # sibling modules, imported when needed
-    from csc_dash.tradeoffs import average_precision_from_table, people_counts, per_1000_intervals
+    from csc_dash.tradeoffs import people_counts, per_1000_intervals
 
     y, s = metrics.check_inputs(cohort.y, cohort.scores(model))
     threshold = float(threshold)
@@ -247,7 +247,7 @@ def transparency_figures(
     }
     if y.sum() == 0:
         raise ValueError(metrics.NO_POSITIVES)
-    ap = average_precision_from_table(table)
+    ap = metrics.average_precision(y, s)
     ap_interval = average_precision_interval(
         y, s, n_boot=n_boot, random_state=random_state, exact=ap, distinct=len(table) - 1
     )

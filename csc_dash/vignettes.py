@@ -19,11 +19,12 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from csc_dash.content.tradeoff_words import tool_phrase
 from csc_dash.facts import ASSESSMENT_FACTOR_LABELS
 from csc_dash.markup import markdown_text
 from csc_dash.models import LinearExplanation
 from csc_dash.synthetic import FACTORS
-from csc_dash.tradeoffs import KIND_ORDER, largest_remainder, tool_phrase
+from csc_dash.tradeoffs import KIND_ORDER, largest_remainder
 
 __all__ = [
     "yes_no_score_sentence",

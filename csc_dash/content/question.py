@@ -5,8 +5,8 @@ carry the technical detail and are not.
 
 from __future__ import annotations
 
+from csc_dash.content.tradeoff_words import tool_phrase
 from csc_dash.models import OUTCOME_WINDOW, TEST_START
-from csc_dash.tradeoffs import tool_phrase
 
 __all__ = [
     "ANALYST_DATA",

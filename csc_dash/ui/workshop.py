@@ -698,7 +698,7 @@ def line_in_force() -> dict[str, Any]:
     cohort = loaders.current_cohort()
     model = loaders.current_model(cohort)
     table = loaders.sweep(cohort, model)
-    line = tradeoffs.line_for(table, loaders.current_threshold(cohort, model))
+    line = loaders.current_threshold(cohort, model)
     row = tradeoffs.threshold_row(table, line)
     total = float(row["tp"] + row["fp"] + row["fn"] + row["tn"])
     return {
@@ -711,12 +711,12 @@ def line_in_force() -> dict[str, Any]:
 def line_for_per_1000(per_1000: int) -> float:
     """The score line that flags (at most) ``per_1000`` of every 1,000 referrals with the tool
     in force (kept with a "Where would you draw the line?" answer, for analysts)."""
-    from csc_dash import tradeoffs
+    from csc_dash import line
     from csc_dash.ui import loaders
 
     cohort = loaders.current_cohort()
     table = loaders.sweep(cohort, loaders.current_model(cohort))
-    return float(tradeoffs.threshold_for_top_share_from_table(table, int(per_1000) / 1000))
+    return line.threshold_for_per_1000(table, int(per_1000))
 
 
 def screen_state(**extra: Any) -> dict[str, Any]:

@@ -25,6 +25,7 @@ import streamlit as st
 
 from csc_dash import tradeoffs
 from csc_dash.charts import KIND_STYLE
+from csc_dash.content import tradeoff_words
 
 _HERE = Path(__file__).parent
 
@@ -115,7 +116,7 @@ def _component():
 def marks() -> dict[str, tuple[str, str, str, str]]:
     """Each kind's person in words (one, many, verb for one, for many): see
     :func:`csc_dash.tradeoffs.picture_sentence`."""
-    return dict(tradeoffs.PERSON_WORDS)
+    return dict(tradeoff_words.PERSON_WORDS)
 
 
 def line_picture(
@@ -127,7 +128,7 @@ def line_picture(
     on_step_change: Callable[[], None],
     on_story_change: Callable[[], None],
 ):
-    """Mount the component: ``table_for_browser`` from :func:`tradeoffs.client_table`, the
+    """Mount the component: ``table_for_browser`` from :func:`line.client_table`, the
     settled ``step``, and the interval words at that step (shown under each figure)."""
     return _component()(
         key=key,
