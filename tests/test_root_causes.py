@@ -8,19 +8,20 @@ from types import SimpleNamespace
 import pytest
 import textstat
 
-from csc_dash import population, root_causes
+from csc_dash import council_table, neighbourhoods, population, root_causes
+from csc_dash.content.root_causes import COUNTY_2025, LEFT_OUT
 
 BIRMINGHAM = "E08000025"
 
 
 @pytest.fixture(scope="module")
 def councils():
-    return population.load_councils()
+    return council_table.load_councils()
 
 
 @pytest.fixture(scope="module")
 def england():
-    return population.load_england()
+    return council_table.load_england()
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def test_council_rate_sentence_has_the_councils_and_englands_figures(summary):
     text = root_causes.council_rate_sentence(summary, council_name="Birmingham", rate="cla_rate")
     assert f"({summary.value:.0f} per 10,000)" in text
     assert f"({summary.england:.0f} per 10,000)" in text
-    assert population.describe_rate("cla_rate", summary.value) in text
+    assert root_causes.rate_words("cla_rate", summary.value) in text
     assert textstat.flesch_kincaid_grade(plain(text)) <= 8
 
 
@@ -136,9 +137,91 @@ def test_sentences_read_at_grade_8(text):
 
 
 def test_association_rows_match_population_association(councils):
-    year = population.latest_year(councils)
+    year = council_table.latest_year(councils)
     rows = root_causes.association_rows(councils, "imd2019_score", year=year)
-    assert [r["rate per 10,000"] for r in rows] == list(population.RATE_LABELS.values())
+    assert [r["rate per 10,000"] for r in rows] == list(council_table.RATE_LABELS.values())
     cla = population.association(councils, "imd2019_score", "cla_rate", year=year)
-    row = rows[list(population.RATE_LABELS).index("cla_rate")]
+    row = rows[list(council_table.RATE_LABELS).index("cla_rate")]
     assert row["n"] == cla.n and row["Pearson r"] == round(cla.pearson_r, 3)
+
+
+# -- the page's sentences, moved out of app_pages/root_causes.py ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def gradient():
+    from csc_dash.cohort import load_council_population, load_sample_referrals
+
+    return neighbourhoods.cohort_gradient(load_sample_referrals("moderate"), load_council_population())
+
+
+def test_link_summary_and_titles_say_the_link_in_words(councils):
+    link = population.association(councils, "imd2019_score", "cla_rate")
+    subject = root_causes.deprivation_subject("imd2019_score")
+    summary = root_causes.link_summary(link, subject=subject, rate="cla_rate")
+    direction = "more" if link.pearson_r > 0 else "fewer"
+    assert summary.startswith(f"Councils with more deprivation had {direction} children in care")
+    assert summary.endswith(root_causes.link_scale(link))
+    plain_title = root_causes.scatter_title(link, subject=subject, rate="cla_rate", analyst=False)
+    analyst_title = root_causes.scatter_title(link, subject=subject, rate="cla_rate", analyst=True)
+    assert "r =" not in plain_title and analyst_title == (
+        f"{plain_title}\n({root_causes.link_numbers(link, brief=True)})"
+    )
+    assert root_causes.too_few_councils(dataclasses.replace(link, n=4)) == (
+        "Too few councils have both figures (4), so it is too few to tell."
+    )
+
+
+def test_england_notes_name_who_is_left_out_and_why(councils):
+    missing = council_table.missing_measure(councils, "imd2019_score")
+    notes = root_causes.england_notes(missing, deprivation="imd2025_score", analyst=False)
+    assert notes.startswith(LEFT_OUT) and notes.endswith(COUNTY_2025)
+    none = root_causes.england_notes(missing.iloc[:0], deprivation="imd2019_score", analyst=False)
+    assert none == LEFT_OUT
+
+
+def test_council_rank_finds_the_picked_council_or_none(councils):
+    residuals = population.deprivation_residuals(councils, "cla_rate")
+    row = population.council_rank(residuals, BIRMINGHAM)
+    assert row["new_la_code"] == BIRMINGHAM and row["rank"] >= 1
+    assert population.council_rank(residuals, None) is None
+    assert population.council_rank(residuals, "E99999999") is None
+
+
+def test_made_up_council_sentences_use_its_own_figures(gradient):
+    ratio = neighbourhoods.decile_ratio(gradient, "referrals_per_10k")
+    assert f"about **{ratio:.0f} times as often**" in root_causes.referral_ratio_sentence(gradient)
+    first = gradient[gradient["deprivation_decile"] == 1].iloc[0]
+    need = root_causes.need_sentence(gradient)
+    assert f"**{first['need_per_10k']:.0f} in every 10,000" in need
+    assert f"Only about **{first['recorded_per_10k']:.0f}**" in need
+    without_least = gradient[gradient["deprivation_decile"] != 10]
+    assert "too few" in root_causes.referral_ratio_sentence(without_least)
+
+
+def test_what_if_sum_writes_out_the_arithmetic():
+    what = SimpleNamespace(reduction=0.2, with_factor=1234, recorded_with=0.081, recorded_without=0.032)
+    what.recorded_fewer = what.reduction * what.with_factor * (what.recorded_with - what.recorded_without)
+    assert root_causes.what_if_sum(what).endswith(
+        "Here: 0.20 × 1,234 × (0.081 − 0.032) = 12.1."
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        root_causes.link_summary(
+            population.Association("imd2019_score", "cla_rate", 2025, 150, 0.7, 0.6, 0.8, 0.7, 1.0, 2.0),
+            subject="Councils with more deprivation",
+            rate="cla_rate",
+        ),
+        root_causes.chosen_council_sentence("Birmingham"),
+        root_causes.scatter_summary("cla_rate"),
+        root_causes.neighbour_bars_summary("cla_rate", "Birmingham"),
+        root_causes.series_summary("cla_rate", "Birmingham"),
+        root_causes.factor_bars_summary("Birmingham"),
+        root_causes.ranking_lead("cla_rate", 150),
+    ],
+)
+def test_page_sentences_read_at_grade_8(text):
+    assert textstat.flesch_kincaid_grade(plain(text)) <= 8
