@@ -4,7 +4,7 @@ guess is against guessing at random."""
 import streamlit as st
 
 from csc_dash import tradeoffs
-from csc_dash.content import question as text
+from csc_dash.content import the_question as text
 from csc_dash.content import tradeoff_words
 from csc_dash.ui import loaders, save_view, shell
 from csc_dash.ui import tradeoffs_widgets as widgets

@@ -385,7 +385,7 @@ def test_analyst_row_matches_the_sweep():
 
 def test_core_modules_do_not_import_streamlit():
     code = (
-        "import sys; import csc_dash.tradeoffs, csc_dash.vignettes, csc_dash.content.question, "
+        "import sys; import csc_dash.tradeoffs, csc_dash.vignettes, csc_dash.content.the_question, "
         "csc_dash.charts.tradeoffs, csc_dash.charts.children; "
         "sys.exit(1 if 'streamlit' in sys.modules else 0)"
     )
