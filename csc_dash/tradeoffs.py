@@ -366,7 +366,6 @@ def analyst_row(
     With ``intervals`` (from :func:`per_1000_intervals`) the per-1,000 figures carry their 95%
     bootstrap interval in brackets.
     """
-    pct = _decimal
     intervals = intervals or {}
 
     def per(column: str, figure: str) -> str:
@@ -384,9 +383,9 @@ def analyst_row(
         ("False positives (false alarms)", f"{int(row['fp']):,}"),
         ("False negatives (children missed)", f"{int(row['fn']):,}"),
         ("True negatives", f"{int(row['tn']):,}"),
-        ("Precision (PPV)", pct(float(row["precision"]))),
-        ("Recall (sensitivity)", pct(float(row["recall"]))),
-        ("False positive rate", pct(float(row["fpr"]))),
+        ("Precision (PPV)", _decimal(float(row["precision"]))),
+        ("Recall (sensitivity)", _decimal(float(row["recall"]))),
+        ("False positive rate", _decimal(float(row["fpr"]))),
         ("Flagged per 1,000", per("flagged_per_1000", "flagged")),
         ("True alarms per 1,000", per("true_alarms_per_1000", "true_alarm")),
         ("False alarms per 1,000", per("false_alarms_per_1000", "false_alarm")),

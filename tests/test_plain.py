@@ -40,7 +40,6 @@ EXEMPT: dict[str, str] = {
     "content.framework.LIFECYCLE[[]*][[]2]": "the report's own wording, quoted beside the plain one",
     "content.root_causes.SOURCES": "a citation: the names of the departments that publish the data",
     "content.root_causes.OGL": "the licence's required wording",
-    "facts.DFE_*": "citations of published tables, in the source notes",
     "models.MODEL_LABELS[[]*]": "the tools' analyst names (plain names in content.tools)",
     "root_causes._DEPRIVATION_PARTS[[]*][[]2]": "the index's own name, for the analyst view",
     "neighbourhoods.BAD_DECILES": "a programming error (a bad argument), never on screen",

@@ -355,7 +355,6 @@ def test_found_sentence_and_summary_for_a_yes_no_tool_name_no_line():
     assert tradeoff_words.found_sentence(nobody, yes_no=True) == "This tool flags nobody."
     assert "cannot be drawn" in tradeoff_words.ranking_sentence(average_precision=float("nan"), base_rate=0.0)
     assert "one point, not a curve" in tradeoff_words.yes_no_pr_summary(row)
-    assert "diamond is your line (45%" in tradeoff_words.pr_summary(row)
 
 
 def test_line_button_labels_tell_two_lines_apart_in_the_words_of_the_sentence():

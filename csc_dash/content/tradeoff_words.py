@@ -162,20 +162,6 @@ def pr_curve_summary() -> str:
         "plan or care are found. Up: how often a flag is right. The dashed line is a random guess."
     )
 
-def pr_summary(row: Mapping) -> str:
-    """The precision–recall chart in one sentence (its text version)."""
-    found, right = float(row["recall"]), float(row["precision"])
-    where = (
-        "nobody is flagged at your line"
-        if found != found or right != right
-        else f"the diamond is your line ({found:.0%} of children found, right {right:.0%} of the time)"
-    )
-    return (
-        "The chart shows every line at once. Across: how many of the children who went on to a "
-        f"plan or care are found. Up: how often a flag is right. {where[:1].upper() + where[1:]}. "
-        "The dashed line is a random guess."
-    )
-
 def yes_no_pr_summary(row: Mapping) -> str:
     """The precision–recall chart of a yes/no tool in one sentence: one point, no curve."""
     return (
