@@ -84,27 +84,29 @@ council_name = choices.get(council) if council else None
 
 # ----------------------------------------------------------------------------- all councils
 if view == "england":
-    st.header(words.england_heading(rate, year))
+    st.header(words.page_words(text.ENGLAND_HEADING, rate=rate, year=year))
     link = population.association(councils, deprivation, rate, year=year)
     points = population.scatter_points(councils, deprivation, rate, year=year, council=council)
     subject = words.deprivation_subject(deprivation)
     if not link.enough:
-        st.warning(words.too_few_councils(link))
+        st.warning(words.page_words(text.TOO_FEW_COUNCILS, n=link.n))
     else:
         fig = charts.scatter_with_line(
             points,
             slope=link.slope,
             intercept=link.intercept,
             x_label=words.deprivation_axis(deprivation, analyst=analyst),
-            y_label=words.rate_axis(rate),
+            y_label=words.page_words(text.RATE_AXIS, rate=rate),
             title=words.scatter_title(link, subject=subject, rate=rate, analyst=analyst),
         )
         st.markdown(words.link_summary(link, subject=subject, rate=rate))
         if analyst:
             st.caption(words.link_numbers(link))
         if council:
-            st.markdown(words.chosen_council_sentence(council_name))
-        chart.show(fig, key="root_scatter", summary=words.scatter_summary(rate))
+            st.markdown(words.page_words(text.CHOSEN_COUNCIL, council_name=council_name))
+        chart.show(
+            fig, key="root_scatter", summary=words.page_words(text.SCATTER_SUMMARY, rate=rate)
+        )
         st.markdown(f"**{text.CAUSE_WORDS}**")
         st.markdown(text.CAUSE_WHY)
         missing = council_table.missing_measure(councils, deprivation, year=year)
@@ -121,7 +123,7 @@ elif view == "council":
         st.info(text.PICK_A_COUNCIL)
     else:
         summary = population.council_summary(councils, england, council, rate, year=year)
-        st.header(words.council_heading(council_name, year))
+        st.header(words.page_words(text.COUNCIL_HEADING, council_name=council_name, year=year))
         st.markdown(words.council_rate_sentence(summary, council_name=council_name, rate=rate))
         st.subheader(text.NEIGHBOURS_HEADING)
         st.markdown(text.NEIGHBOURS_ARE)
@@ -130,21 +132,25 @@ elif view == "council":
             st.markdown(neighbours)
         near = population.neighbour_comparison(councils, england, council, rate, year=year)
         chart.show(
-            charts.neighbour_bars(near, x_label=words.rate_axis(rate)),
+            charts.neighbour_bars(near, x_label=words.page_words(text.RATE_AXIS, rate=rate)),
             key="root_neighbours",
-            summary=words.neighbour_bars_summary(rate, council_name),
+            summary=words.page_words(
+                text.NEIGHBOUR_BARS_SUMMARY, rate=rate, council_name=council_name
+            ),
         )
 
-        st.subheader(words.series_heading(rate))
+        st.subheader(words.page_words(text.SERIES_HEADING, rate=rate))
         series = population.council_series(councils, england, council, rate)
         change = population.series_change(series, council_name)
         eng_change = population.series_change(series, council_table.ENGLAND)
         st.markdown(words.series_sentence(change, eng_change, council_name=council_name))
         st.caption(text.SERIES_NOTE)
         chart.show(
-            charts.rate_series(series, council=council_name, y_label=words.rate_axis(rate)),
+            charts.rate_series(
+                series, council=council_name, y_label=words.page_words(text.RATE_AXIS, rate=rate)
+            ),
             key="root_series",
-            summary=words.series_summary(rate, council_name),
+            summary=words.page_words(text.SERIES_SUMMARY, rate=rate, council_name=council_name),
         )
 
         st.subheader(text.FACTORS_HEADING)
@@ -158,7 +164,7 @@ elif view == "council":
         chart.show(
             charts.factor_bars(factors, council=council_name),
             key="root_factors",
-            summary=words.factor_bars_summary(council_name),
+            summary=words.page_words(text.FACTOR_BARS_SUMMARY, council_name=council_name),
         )
 
         st.subheader(text.SPEND_HEADING)
@@ -174,22 +180,22 @@ elif view == "council":
                 slope=spend_link.slope,
                 intercept=spend_link.intercept,
                 x_label=text.SPEND_AXIS,
-                y_label=words.rate_axis(rate),
+                y_label=words.page_words(text.RATE_AXIS, rate=rate),
                 title=words.scatter_title(
                     spend_link, subject=text.SPEND_SUBJECT, rate=rate, analyst=analyst
                 ),
             ),
             key="root_spend",
-            summary=words.scatter_summary(rate, across="more spent per child"),
+            summary=words.page_words(text.SCATTER_SUMMARY, rate=rate, across=text.SPEND_ACROSS),
         )
 
 # ----------------------------------------------------------------------------- ranking
 elif view == "ranking":
-    st.header(words.ranking_heading(rate, year))
+    st.header(words.page_words(text.RANKING_HEADING, rate=rate, year=year))
     st.warning(text.RANKING_CAREFUL, icon=":material/warning:")
     residuals = population.deprivation_residuals(councils, rate, deprivation=deprivation, year=year)
     shown = population.residual_extremes(residuals, n=8, council=council)
-    st.markdown(words.ranking_lead(rate, len(residuals)))
+    st.markdown(words.page_words(text.RANKING_LEAD, rate=rate, n=len(residuals)))
     if council:
         st.markdown(
             words.ranking_position_sentence(
@@ -256,9 +262,7 @@ else:
             st.markdown(sentence)
     with st.expander(text.WHAT_IF_HOW):
         st.markdown(words.what_if_sum(what))
-    chart.show(
-        charts.what_if_bars(what.table()), key="root_what_if", summary=text.WHAT_IF_SUMMARY
-    )
+    chart.show(charts.what_if_bars(what.table()), key="root_what_if", summary=text.WHAT_IF_SUMMARY)
 
 st.divider()
 st.caption(f"{text.OGL} {text.SOURCES}")

@@ -311,17 +311,27 @@ def association_rows(councils, deprivation: str, *, year: int) -> list[dict]:
 # --------------------------------------------------------------------------- the page's sentences
 
 
-def rate_axis(rate: str) -> str:
-    """An axis title for a rate: "Children in care, in every 10,000 children"."""
-    return f"{RATE_LABELS[rate]}, in every 10,000 children"
-
-
-def england_heading(rate: str, year: int) -> str:
-    return f"Deprivation and {RATE_LABELS[rate].lower()}, {year}"
-
-
-def too_few_councils(link: Association) -> str:
-    return f"Too few councils have both figures ({link.n}), so it is too few to tell."
+def page_words(
+    template: str,
+    *,
+    rate: str | None = None,
+    council_name: str | None = None,
+    year: int | None = None,
+    n: int | None = None,
+    across: str = "more deprived",
+) -> str:
+    """A template of :mod:`csc_dash.content.root_causes` filled in: ``{rate}`` (the rate's short
+    name, ``{rate_lower}`` in a sentence), ``{council}`` (escaped for Markdown), ``{year}``,
+    ``{n}`` and ``{across}`` (what further right means on a scatter)."""
+    label = RATE_LABELS[rate] if rate else ""
+    return template.format(
+        rate=label,
+        rate_lower=label.lower(),
+        council=markdown_text(council_name) if council_name else "",
+        year=year,
+        n=n,
+        across=across,
+    )
 
 
 def scatter_title(link: Association, *, subject: str, rate: str, analyst: bool) -> str:
@@ -336,21 +346,6 @@ def link_summary(link: Association, *, subject: str, rate: str) -> str:
     return f"{subject} had {direction} {RATE_PLAIN[rate]}, on average. {link_scale(link)}"
 
 
-def chosen_council_sentence(council_name: str) -> str:
-    return (
-        f"**{markdown_text(council_name)}** is the red star. Its statistical neighbours (councils "
-        "most like it) are the blue diamonds."
-    )
-
-
-def scatter_summary(rate: str, *, across: str = "more deprived") -> str:
-    """The text version of a scatter of councils (``across``: what further right means)."""
-    return (
-        f"Each dot is a council. Further right is {across}; higher up is more "
-        f"{RATE_LABELS[rate].lower()} in every 10,000 children."
-    )
-
-
 def england_notes(missing: pd.DataFrame, *, deprivation: str, analyst: bool) -> str:
     """Under the scatter: who is left out, who has no figure, and how the 2025 score was made."""
     notes = [LEFT_OUT]
@@ -359,47 +354,6 @@ def england_notes(missing: pd.DataFrame, *, deprivation: str, analyst: bool) -> 
     if deprivation.endswith("2025_score"):
         notes.append(COUNTY_2025)
     return " ".join(notes)
-
-
-def council_heading(council_name: str, year: int) -> str:
-    return f"{council_name}, {year}"
-
-
-def neighbour_bars_summary(rate: str, council_name: str) -> str:
-    return (
-        f"{RATE_LABELS[rate]} in every 10,000 children: {council_name} (striped, at the top), "
-        "its neighbours (blue) and England (black)."
-    )
-
-
-def series_heading(rate: str) -> str:
-    return f"{RATE_LABELS[rate]} over time"
-
-
-def series_summary(rate: str, council_name: str) -> str:
-    return (
-        f"{RATE_LABELS[rate]} in every 10,000 children, each year. {council_name}: red stars on a "
-        "solid line. England: black squares on a dashed line."
-    )
-
-
-def factor_bars_summary(council_name: str) -> str:
-    return (
-        f"For each thing found, {council_name} (striped red) is next to England (solid black), "
-        "out of every 100 assessments."
-    )
-
-
-def ranking_heading(rate: str, year: int) -> str:
-    return f"{RATE_LABELS[rate]}: higher or lower than expected, {year}"
-
-
-def ranking_lead(rate: str, councils_ranked: int) -> str:
-    return (
-        f"We drew the straight line that best fits {RATE_LABELS[rate].lower()} against deprivation "
-        f"across {councils_ranked} councils. The bars show the councils furthest above the line "
-        "(striped orange) and furthest below it (solid blue)."
-    )
 
 
 #: The columns of every council's residual, for analysts.

@@ -10,6 +10,7 @@ import pytest
 from csc_dash import cohort as cohort_mod
 from csc_dash import explanations, metrics, tradeoffs, vignettes
 from csc_dash.synthetic import FACTORS
+from tests.helpers import referral_row
 
 
 @pytest.fixture(scope="module")
@@ -27,24 +28,6 @@ def threshold(sample):
     return metrics.threshold_for_top_share(sample.scores("structured"), 0.10)
 
 
-def _row(**changes):
-    base = {
-        "age_band": "5-9",
-        "gender": "Girl",
-        "ethnicity": "White",
-        "disability": False,
-        "deprivation_decile": 5,
-        "referral_source": "School",
-        "previous_referrals": 0,
-        "previous_plan": False,
-        **{f: False for f in FACTORS},
-        "outcome": 0,
-        "need": 0,
-    }
-    base.update(changes)
-    return pd.Series(base)
-
-
 def test_contributions_sum_to_the_logit(sample, explanation):
     rows = sample.frame.sample(60, random_state=1)
     for i in range(len(rows)):
@@ -58,7 +41,7 @@ def test_contributions_sum_to_the_logit(sample, explanation):
 
 
 def test_contributions_are_coefficients_for_one_referral(explanation):
-    row = _row(neglect=True, previous_referrals=3, age_band="<1").to_frame().T
+    row = referral_row(neglect=True, previous_referrals=3, age_band="<1").to_frame().T
     pushes = explanations.contributions(explanation, row).set_index("feature")
     assert pushes.loc["neglect", "contribution"] == pytest.approx(explanation.coefficients["neglect"])
     assert pushes.loc["previous_referrals", "contribution"] == pytest.approx(
@@ -145,7 +128,7 @@ def test_smallest_change_really_flips_the_flag_and_is_smallest(sample, explanati
 
 
 def test_smallest_change_none_when_nothing_small_crosses(explanation):
-    row = _row().to_frame().T
+    row = referral_row().to_frame().T
     assert explanations.smallest_change(explanation, row, 0.999) is None
     assert "No small change" in explanations.counterfactual_sentence(None, model_name="X")
 

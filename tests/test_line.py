@@ -13,15 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csc_dash import line, metrics, tradeoffs
-
-
-def _data(seed: int, n: int = 2000, *, ties: bool = False, rate: float = 0.05):
-    rng = np.random.default_rng(seed)
-    y = (rng.random(n) < rate).astype(int)
-    s = rng.random(n) * 0.6 + 0.3 * y * rng.random(n)
-    if ties:
-        s = np.round(s, 2)
-    return y, s
+from tests.helpers import random_scores
 
 
 def _table(n=3000, seed=0, scores=None):
@@ -34,7 +26,7 @@ def _table(n=3000, seed=0, scores=None):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("ties", [False, True])
 def test_thresholds_from_table_equal_metrics(seed, ties):
-    y, s = _data(seed, ties=ties)
+    y, s = random_scores(seed, ties=ties)
     table = metrics.threshold_table(y, s)
     for per_1000 in (0, 10, 100, 333, 1000):
         assert line.threshold_for_per_1000(table, per_1000) == metrics.threshold_for_top_share(
@@ -52,7 +44,7 @@ def test_thresholds_from_table_equal_metrics(seed, ties):
 
 @pytest.mark.parametrize("seed", [0, 3])
 def test_capacity_threshold_flags_at_most_capacity(seed):
-    y, s = _data(seed, ties=True)
+    y, s = random_scores(seed, ties=True)
     table = metrics.threshold_table(y, s)
     for per_month in (0, 5, 17, 80):
         t = line.threshold_for_capacity_from_table(table, per_month=per_month, months=12)
@@ -60,7 +52,7 @@ def test_capacity_threshold_flags_at_most_capacity(seed):
 
 
 def test_threshold_helpers_reject_bad_input():
-    y, s = _data(0)
+    y, s = random_scores(0)
     table = metrics.threshold_table(y, s)
     with pytest.raises(ValueError):
         line.threshold_for_per_1000(table, 1001)

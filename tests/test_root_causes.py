@@ -9,6 +9,7 @@ import pytest
 import textstat
 
 from csc_dash import council_table, neighbourhoods, population, root_causes
+from csc_dash.content import root_causes as text
 from csc_dash.content.root_causes import COUNTY_2025, LEFT_OUT
 
 BIRMINGHAM = "E08000025"
@@ -113,8 +114,8 @@ def test_what_if_sentences_follow_the_arithmetic():
         "Say 20% of them had no domestic abuse. Then we would expect about **12 fewer recorded "
         "plans or care** in five years. And 21 fewer children would truly need one."
     )
-    for text in (first, second):
-        assert textstat.flesch_kincaid_grade(plain(text)) <= 8
+    for sentence in (first, second):
+        assert textstat.flesch_kincaid_grade(plain(sentence)) <= 8
 
 
 def test_names_are_escaped_for_markdown(summary):
@@ -123,7 +124,7 @@ def test_names_are_escaped_for_markdown(summary):
 
 
 @pytest.mark.parametrize(
-    "text",
+    "sentence",
     [
         root_causes.series_sentence((2021, 66.0, 2025, 79.0), (2021, 69.0, 2025, 67.0), council_name="Birmingham"),
         root_causes.factor_gap_sentence(
@@ -132,8 +133,8 @@ def test_names_are_escaped_for_markdown(summary):
         ),
     ],
 )
-def test_sentences_read_at_grade_8(text):
-    assert textstat.flesch_kincaid_grade(plain(text)) <= 8
+def test_sentences_read_at_grade_8(sentence):
+    assert textstat.flesch_kincaid_grade(plain(sentence)) <= 8
 
 
 def test_association_rows_match_population_association(councils):
@@ -167,9 +168,23 @@ def test_link_summary_and_titles_say_the_link_in_words(councils):
     assert "r =" not in plain_title and analyst_title == (
         f"{plain_title}\n({root_causes.link_numbers(link, brief=True)})"
     )
-    assert root_causes.too_few_councils(dataclasses.replace(link, n=4)) == (
+    assert root_causes.page_words(text.TOO_FEW_COUNCILS, n=4) == (
         "Too few councils have both figures (4), so it is too few to tell."
     )
+
+
+def test_page_words_fill_in_the_rate_the_council_and_the_year():
+    assert root_causes.page_words(text.ENGLAND_HEADING, rate="cla_rate", year=2025) == (
+        "Deprivation and children in care, 2025"
+    )
+    assert root_causes.page_words(text.RATE_AXIS, rate="cpp_rate") == (
+        "Child protection plans, in every 10,000 children"
+    )
+    named = root_causes.page_words(text.CHOSEN_COUNCIL, council_name="St *Helens*")
+    assert "*Helens*" not in named and "Helens" in named
+    spend = root_causes.page_words(text.SCATTER_SUMMARY, rate="cla_rate", across=text.SPEND_ACROSS)
+    assert spend.startswith("Each dot is a council. Further right is more spent per child;")
+    assert "more children in care in every 10,000" in spend
 
 
 def test_england_notes_name_who_is_left_out_and_why(councils):
@@ -208,20 +223,21 @@ def test_what_if_sum_writes_out_the_arithmetic():
 
 
 @pytest.mark.parametrize(
-    "text",
+    "sentence",
     [
         root_causes.link_summary(
             population.Association("imd2019_score", "cla_rate", 2025, 150, 0.7, 0.6, 0.8, 0.7, 1.0, 2.0),
             subject="Councils with more deprivation",
             rate="cla_rate",
         ),
-        root_causes.chosen_council_sentence("Birmingham"),
-        root_causes.scatter_summary("cla_rate"),
-        root_causes.neighbour_bars_summary("cla_rate", "Birmingham"),
-        root_causes.series_summary("cla_rate", "Birmingham"),
-        root_causes.factor_bars_summary("Birmingham"),
-        root_causes.ranking_lead("cla_rate", 150),
+        *(
+            root_causes.page_words(template, rate="cla_rate", council_name="Birmingham", year=2025, n=150)
+            for template in (
+                text.CHOSEN_COUNCIL, text.SCATTER_SUMMARY, text.NEIGHBOUR_BARS_SUMMARY,
+                text.SERIES_SUMMARY, text.FACTOR_BARS_SUMMARY, text.RANKING_LEAD,
+            )
+        ),
     ],
 )
-def test_page_sentences_read_at_grade_8(text):
-    assert textstat.flesch_kincaid_grade(plain(text)) <= 8
+def test_page_sentences_read_at_grade_8(sentence):
+    assert textstat.flesch_kincaid_grade(plain(sentence)) <= 8

@@ -21,16 +21,7 @@ from csc_dash import markup, metrics, tradeoffs
 from csc_dash.charts import KINDS
 from csc_dash.content import tradeoff_words
 from csc_dash.models import MODEL_LABELS
-
-
-def _data(seed: int, n: int = 2000, *, ties: bool = False, rate: float = 0.05):
-    rng = np.random.default_rng(seed)
-    y = (rng.random(n) < rate).astype(int)
-    s = rng.random(n) * 0.6 + 0.3 * y * rng.random(n)
-    if ties:
-        s = np.round(s, 2)
-    return y, s
-
+from tests.helpers import random_scores
 
 # --- rounding ------------------------------------------------------------------------------
 
@@ -121,7 +112,7 @@ def test_people_counts_picture_matches_the_headline_of_who_went_on():
 
 
 def test_people_counts_match_threshold_table_per_1000():
-    y, s = _data(1)
+    y, s = random_scores(1)
     table = metrics.threshold_table(y, s)
     for t in (0.1, 0.4, 0.6, 0.8):
         row = tradeoffs.threshold_row(table, t)
@@ -138,7 +129,7 @@ def test_kind_order_matches_charts():
 
 @pytest.mark.parametrize("threshold", [0.0, 0.25, 0.5, 0.75, 2.0])
 def test_assign_kinds_matches_sklearn_confusion_matrix(threshold):
-    y, s = _data(2)
+    y, s = random_scores(2)
     kinds = tradeoffs.assign_kinds(y, s, threshold)
     tn, fp, fn, tp = confusion_matrix(y, s >= threshold, labels=[0, 1]).ravel()
     got = pd.Series(kinds).value_counts()
@@ -151,12 +142,12 @@ def test_assign_kinds_matches_sklearn_confusion_matrix(threshold):
 
 @pytest.mark.parametrize("seed", [0, 1, 4])
 def test_base_rate_is_the_share_that_went_on(seed):
-    y, s = _data(seed, ties=seed == 4)
+    y, s = random_scores(seed, ties=seed == 4)
     assert tradeoffs.base_rate(metrics.threshold_table(y, s)) == pytest.approx(y.mean())
 
 
 def test_pr_curve_points_lie_on_sklearns_curve_and_are_thinned():
-    y, s = _data(5, n=5000)
+    y, s = random_scores(5, n=5000)
     table = metrics.threshold_table(y, s)
     points = tradeoffs.pr_curve_points(table, max_points=300)
     assert len(points) <= 300
@@ -208,7 +199,7 @@ def _figure_statistic(figure: str, threshold: float):
 def test_per_1000_intervals_agree_with_bootstrap_interval_over_rows(seed, threshold):
     """Drawing the four counts from a multinomial is the row bootstrap: both give the same
     interval up to Monte Carlo error (checked at 0.12 of the interval's width)."""
-    y, s = _data(seed, n=3000, rate=0.08)
+    y, s = random_scores(seed, n=3000, rate=0.08)
     row = metrics.row_at_threshold(y, s, threshold)
     ours = tradeoffs.per_1000_intervals(row, n_boot=4000, random_state=seed)
     for figure, interval in ours.items():
@@ -268,7 +259,7 @@ def test_per_1000_intervals_reject_bad_options():
 
 
 def _tables(seed: int = 0):
-    y, s = _data(seed, n=3000)
+    y, s = random_scores(seed, n=3000)
     rng = np.random.default_rng(seed + 10)
     other = np.clip(s + rng.normal(0, 0.1, len(s)), 0, 1)
     rule = (rng.random(len(s)) < 0.2).astype(float)
@@ -371,7 +362,7 @@ def test_line_button_labels_tell_two_lines_apart_in_the_words_of_the_sentence():
 
 
 def test_analyst_row_matches_the_sweep():
-    y, s = _data(0)
+    y, s = random_scores(0)
     row = metrics.row_at_threshold(y, s, 0.5)
     table = tradeoffs.analyst_row(row, n=len(y)).set_index("Figure")["Value"]
     assert table["Flagged"] == f"{int(row['flagged']):,}"

@@ -9,7 +9,7 @@ import textstat
 
 from csc_dash import cohort as cohort_mod
 from csc_dash import explanations, markup, metrics, tradeoffs, vignettes
-from csc_dash.synthetic import FACTORS
+from tests.helpers import referral_row
 
 
 @pytest.fixture(scope="module")
@@ -18,31 +18,8 @@ def sample():
 
 
 @pytest.fixture(scope="module")
-def explanation():
-    return cohort_mod.load_structured_model("moderate")
-
-
-@pytest.fixture(scope="module")
 def threshold(sample):
     return metrics.threshold_for_top_share(sample.scores("structured"), 0.10)
-
-
-def _row(**changes):
-    base = {
-        "age_band": "5-9",
-        "gender": "Girl",
-        "ethnicity": "White",
-        "disability": False,
-        "deprivation_decile": 5,
-        "referral_source": "School",
-        "previous_referrals": 0,
-        "previous_plan": False,
-        **{f: False for f in FACTORS},
-        "outcome": 0,
-        "need": 0,
-    }
-    base.update(changes)
-    return pd.Series(base)
 
 
 # --- stories ---------------------------------------------------------------------------------
@@ -77,14 +54,14 @@ def _row(**changes):
     ],
 )
 def test_story_sentences(changes, expected):
-    assert expected in vignettes.story(_row(**changes))
+    assert expected in vignettes.story(referral_row(**changes))
 
 
 def test_story_leaves_out_what_does_not_apply():
-    lines = vignettes.story(_row(deprivation_decile=5))
+    lines = vignettes.story(referral_row(deprivation_decile=5))
     assert not any("poorest" in line or "best-off" in line for line in lines)
     assert not any("disability" in line for line in lines)
-    assert not any("never written down" in line for line in vignettes.story(_row(outcome=1, need=1)))
+    assert not any("never written down" in line for line in vignettes.story(referral_row(outcome=1, need=1)))
 
 
 def test_stories_are_plain(sample):
@@ -190,7 +167,7 @@ def test_filter_mask(filters, expected):
 
 
 def test_filter_options_in_natural_order(sample):
-    frame = pd.concat([sample.frame, _row(age_band="<1").to_frame().T], ignore_index=True)
+    frame = pd.concat([sample.frame, referral_row(age_band="<1").to_frame().T], ignore_index=True)
     options = vignettes.filter_options(frame, ["age_band", "deprivation_quintile", "missing"])
     assert options["age_band"] == ["<1", "1-4", "5-9", "10-15", "16+"]
     assert options["deprivation_quintile"][0].startswith("1") and options["deprivation_quintile"][-1].startswith("5")

@@ -1,6 +1,7 @@
-"""The words of the Root causes page that carry no number (the sentences with figures are built
-in :mod:`csc_dash.root_causes`). Plain words, reading grade 8 or below; names with ``ANALYST``
-are for the analyst view."""
+"""The words of the Root causes page (the sentences that carry a council's figures are built in
+:mod:`csc_dash.root_causes`). Plain words, reading grade 8 or below; names with ``ANALYST`` are
+for the analyst view. A ``{rate}``, ``{council}``, ``{year}``, ``{n}`` or ``{across}`` is filled
+in by :func:`csc_dash.root_causes.page_words`."""
 
 from __future__ import annotations
 
@@ -40,7 +41,20 @@ DEPRIVATION_HELP_ANALYST = (
 COUNCIL_PICKER = "Pick a council"
 COUNCIL_PLACEHOLDER = "Type a council's name"
 
+#: An axis title for a rate.
+RATE_AXIS = "{rate}, in every 10,000 children"
+
 # -- all councils
+ENGLAND_HEADING = "Deprivation and {rate_lower}, {year}"
+TOO_FEW_COUNCILS = "Too few councils have both figures ({n}), so it is too few to tell."
+CHOSEN_COUNCIL = (
+    "**{council}** is the red star. Its statistical neighbours (councils most like it) are the "
+    "blue diamonds."
+)
+SCATTER_SUMMARY = (
+    "Each dot is a council. Further right is {across}; higher up is more {rate_lower} in every "
+    "10,000 children."
+)
 CAUSE_WORDS = (
     "Councils with more deprivation have more children in care. This shows association, not cause."
 )
@@ -65,6 +79,20 @@ ASSOCIATIONS_NOTE_ANALYST = (
 
 # -- one council
 ONE_COUNCIL = "One council"
+COUNCIL_HEADING = "{council}, {year}"
+NEIGHBOUR_BARS_SUMMARY = (
+    "{rate} in every 10,000 children: {council} (striped, at the top), its neighbours (blue) and "
+    "England (black)."
+)
+SERIES_HEADING = "{rate} over time"
+SERIES_SUMMARY = (
+    "{rate} in every 10,000 children, each year. {council}: red stars on a solid line. England: "
+    "black squares on a dashed line."
+)
+FACTOR_BARS_SUMMARY = (
+    "For each thing found, {council} (striped red) is next to England (solid black), out of every "
+    "100 assessments."
+)
 PICK_A_COUNCIL = "Pick a council above to see its figures next to England's and its neighbours'."
 NEIGHBOURS_HEADING = "Next to its statistical neighbours"
 NEIGHBOURS_ARE = (
@@ -87,8 +115,15 @@ SPEND_FOLLOWS_NEED = (
 )
 SPEND_AXIS = "Spending per child, £ (2024-25)"
 SPEND_SUBJECT = "Councils that spend more per child"
+SPEND_ACROSS = "more spent per child"
 
 # -- higher or lower than expected
+RANKING_HEADING = "{rate}: higher or lower than expected, {year}"
+RANKING_LEAD = (
+    "We drew the straight line that best fits {rate_lower} against deprivation across {n} "
+    "councils. The bars show the councils furthest above the line (striped orange) and furthest "
+    "below it (solid blue)."
+)
 RANKING_CAREFUL = (
     "Be careful with this list. Councils record things in different ways and set different bars "
     "for when to step in. A council high on this list is not doing worse, and one low on it is "
