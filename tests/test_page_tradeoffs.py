@@ -20,7 +20,7 @@ from csc_dash import line, metrics, tradeoffs
 from csc_dash.cohort import ScoredCohort, load_sample_cohort
 from csc_dash.content import tradeoff_words
 from csc_dash.content.tools import PLAIN_MODEL_NAMES
-from csc_dash.ui import state
+from csc_dash.ui import accounts, state, tradeoffs_widgets
 from tests.helpers import assert_no_exception, page_text, plotly_specs
 
 PAGE = "app_pages/tradeoffs.py"
@@ -433,3 +433,10 @@ def test_a_decile_tool_keeps_its_own_scale(app_test):
     at.run()
     assert data["table"]["labels"][_component(at, "tradeoffs_line")["step"]] == "5 or above"
     assert _shown(at) == tradeoffs.people_counts(metrics.lookup(table, 5.0))
+
+
+def test_every_cache_of_an_upload_is_dropped_with_the_staff_work():
+    """Sign-out (accounts.forget_staff_work) drops session keys by prefix: the line's steps, the
+    average precision and its interval of an upload are derived from it, so they go too."""
+    for key in (state.UPLOAD_STEPS, state.UPLOAD_AP, tradeoffs_widgets.UPLOAD_AP_INTERVALS):
+        assert key.startswith(accounts.STAFF_ONLY_WIDGET_PREFIXES), key

@@ -14,6 +14,9 @@ from csc_dash.ui import loaders, shell, state, workshop
 #: Above this many referrals an uploaded cohort gets no bootstrap interval (it would be slow).
 BOOTSTRAP_MAX_ROWS = 200_000
 N_BOOT = 200
+#: This session's upload's intervals: {(cohort id, model): interval}; named so that
+#: ``accounts.forget_staff_work`` drops it with the upload's sweeps.
+UPLOAD_AP_INTERVALS = "csc_upload_sweeps_ap_intervals"
 
 
 @st.cache_resource(max_entries=12, show_spinner=False)
@@ -30,7 +33,7 @@ def ap_interval(cohort: ScoredCohort, model: str) -> tuple[float, float] | None:
         return _sample_ap_interval(cohort.bias, model)
     if len(cohort) > BOOTSTRAP_MAX_ROWS:
         return None
-    cache = st.session_state.setdefault("csc_upload_ap_intervals", {})
+    cache = st.session_state.setdefault(UPLOAD_AP_INTERVALS, {})
     key = (id(cohort), model)
     if key not in cache:
         if len(cache) > 8:
