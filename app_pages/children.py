@@ -126,7 +126,11 @@ else:
                 )
             st.subheader("What would have changed the flag?", anchor=False)
             change = explanations.smallest_change(explanation, row, threshold)
-            st.markdown(explanations.counterfactual_sentence(change, model_name=shell.model_name(cohort, "structured")))
+            st.markdown(
+                explanations.counterfactual_sentence(
+                    change, model_name=shell.model_name(cohort, "structured")
+                )
+            )
 
 save_view.save_my_view(
     "children",

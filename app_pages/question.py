@@ -42,7 +42,9 @@ st.header("How good is the guess?", anchor=False)
 ap = loaders.average_precision(cohort, model)
 rate = tradeoffs.base_rate(table)
 if ap != ap:
-    st.warning("None of these referrals went on to a plan or care, so we cannot say how good the guess is.")
+    st.warning(
+        "None of these referrals went on to a plan or care, so we cannot say how good the guess is."
+    )
 else:
     st.markdown(
         text.ap_sentence(

@@ -75,7 +75,9 @@ def at_the_line() -> None:
     if shell.analyst_view():
         with st.expander("For analysts: the exact figures at this line", expanded=True):
             st.markdown(tradeoff_words.score_line_text(here))
-            st.table(tradeoffs.analyst_row(row, n=len(cohort), intervals=intervals), hide_index=True)
+            st.table(
+                tradeoffs.analyst_row(row, n=len(cohort), intervals=intervals), hide_index=True
+            )
             st.caption(tradeoff_words.INTERVAL_ANALYST)
 
 
@@ -143,7 +145,9 @@ chart.show(
         yes_no=yes_no,
     ),
     key="tradeoffs_pr",
-    summary=tradeoff_words.yes_no_pr_summary(fixed_row) if yes_no else tradeoff_words.pr_curve_summary(),
+    summary=tradeoff_words.yes_no_pr_summary(fixed_row)
+    if yes_no
+    else tradeoff_words.pr_curve_summary(),
 )
 if shell.analyst_view():
     st.caption(tradeoff_words.YES_NO_PR_ANALYST if yes_no else tradeoff_words.PR_ANALYST)

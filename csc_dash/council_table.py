@@ -45,7 +45,9 @@ EXCLUDED_FROM_COMPARISONS = ("E09000001", "E06000053")
 
 ENGLAND = "England"
 
-MISSING_COLUMNS = "The council table has no column named {missing}; rebuild it with `make sample-data`."
+MISSING_COLUMNS = (
+    "The council table has no column named {missing}; rebuild it with `make sample-data`."
+)
 
 UNKNOWN_COUNCIL = "There is no council with code {code!r} in the table."
 
@@ -72,11 +74,18 @@ def _read_table(path: Path) -> pd.DataFrame:
     missing = [c for c in _REQUIRED if c not in frame.columns]
     if missing:
         raise ValueError(MISSING_COLUMNS.format(missing=", ".join(missing)))
-    for column in ("region_name", "iod2019_code", "iod2019_note", "iod2025_method", "stat_neighbours"):
+    for column in (
+        "region_name",
+        "iod2019_code",
+        "iod2019_note",
+        "iod2025_method",
+        "stat_neighbours",
+    ):
         if column in frame.columns:
             frame[column] = frame[column].fillna("")
     frame["old_la_code"] = frame["old_la_code"].astype("Int64")
     return frame
+
 
 def load_councils(path: Path | str = COUNCILS_CSV) -> pd.DataFrame:
     """The tidy council table: one row per upper-tier council per year (2013–2025).
@@ -85,22 +94,27 @@ def load_councils(path: Path | str = COUNCILS_CSV) -> pd.DataFrame:
     """
     return _read_table(Path(path))
 
+
 def load_england(path: Path | str = ENGLAND_CSV) -> pd.DataFrame:
     """England as a whole, one row per year, with the same columns as the council table."""
     return _read_table(Path(path))
 
+
 def latest_year(councils: pd.DataFrame) -> int:
     return int(councils["year"].max())
+
 
 def councils_in_year(councils: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     """The rows of one year (default: the latest)."""
     year = latest_year(councils) if year is None else int(year)
     return councils[councils["year"] == year].reset_index(drop=True)
 
+
 def council_choices(councils: pd.DataFrame, year: int | None = None) -> dict[str, str]:
     """Council code -> name for one year, ordered by name (for a picker)."""
     rows = councils_in_year(councils, year).sort_values(["la_name", "new_la_code"])
     return dict(zip(rows["new_la_code"], rows["la_name"], strict=True))
+
 
 def council_row(councils: pd.DataFrame, code: str, year: int | None) -> pd.Series:
     """One council's row in ``year`` (default: the latest); ``ValueError`` if it is not there."""
@@ -110,16 +124,19 @@ def council_row(councils: pd.DataFrame, code: str, year: int | None) -> pd.Serie
         raise ValueError(UNKNOWN_COUNCIL.format(code=code))
     return match.iloc[0]
 
+
 def check_measure(name: str, choices: Iterable[str]) -> None:
     """Raise ``ValueError`` (:data:`UNKNOWN_MEASURE`) unless ``name`` is one of ``choices``."""
     choices = tuple(choices)
     if name not in choices:
         raise ValueError(UNKNOWN_MEASURE.format(name=name, choices=", ".join(choices)))
 
+
 def neighbours_of(councils: pd.DataFrame, code: str, *, year: int | None = None) -> list[str]:
     """A council's ten statistical neighbours (DfE model 2025), closest first."""
     text = council_row(councils, code, year)["stat_neighbours"]
     return [c for c in str(text).split(";") if c]
+
 
 def missing_measure(
     councils: pd.DataFrame, column: str, *, year: int | None = None
@@ -130,7 +147,11 @@ def missing_measure(
     if column.startswith("imd2019") or column.startswith("idaci2019"):
         reason = gone["iod2019_note"].replace("", "no figure published")
     elif column in RATE_LABELS or column == "csc_spend_per_child":
-        reason = pd.Series("not published (numbers too small, or no complete return)", index=gone.index)
+        reason = pd.Series(
+            "not published (numbers too small, or no complete return)", index=gone.index
+        )
     else:
         reason = pd.Series("no figure published", index=gone.index)
-    return pd.DataFrame({"new_la_code": gone["new_la_code"], "la_name": gone["la_name"], "reason": reason}).reset_index(drop=True)
+    return pd.DataFrame(
+        {"new_la_code": gone["new_la_code"], "la_name": gone["la_name"], "reason": reason}
+    ).reset_index(drop=True)

@@ -54,10 +54,14 @@ def _value_words(feature: str, value) -> str:
         return f"{int(value)} of 10 (1 = poorest)"
     return str(value)
 
+
 def _group(name: str) -> str:
     return name.split("=", 1)[0]
 
-def contributions(explanation: LinearExplanation, row: pd.DataFrame, *, drop_zero: bool = True) -> pd.DataFrame:
+
+def contributions(
+    explanation: LinearExplanation, row: pd.DataFrame, *, drop_zero: bool = True
+) -> pd.DataFrame:
     """Each feature's push on the structured model's log-odds for one referral.
 
     ``intercept + contributions.sum() == explanation.logit(row)``: the starting point plus every
@@ -101,22 +105,27 @@ def contributions(explanation: LinearExplanation, row: pd.DataFrame, *, drop_zer
     )
     return frame.sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
 
+
 def push_size(contribution: float) -> str:
-    """"big", "medium" or "small": the size of a push on the log-odds scale, in words."""
+    """ "big", "medium" or "small": the size of a push on the log-odds scale, in words."""
     size = abs(float(contribution))
     return "big" if size >= BIG_PUSH else "medium" if size >= MEDIUM_PUSH else "small"
+
 
 def push_words(contribution: float) -> str:
     """A push in words, e.g. "big push up" or "small push down" (no numbers)."""
     return f"{push_size(contribution)} push {'up' if contribution > 0 else 'down'}"
+
 
 def _named(item: Mapping) -> str:
     label = str(item["label"]).lower()
     value = str(item.get("value", ""))
     return f"{label} ({value})" if value else label
 
+
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
 
 def contribution_sentence(frame: pd.DataFrame) -> str:
     """Name the biggest push up and the biggest push down, and how big each was in words."""
@@ -125,13 +134,18 @@ def contribution_sentence(frame: pd.DataFrame) -> str:
     parts = []
     if len(up):
         top = up.iloc[0]
-        parts.append(f"The biggest push up came from {_named(top)}. It was a {push_size(top['contribution'])} push.")
+        parts.append(
+            f"The biggest push up came from {_named(top)}. It was a {push_size(top['contribution'])} push."
+        )
     if len(down):
         low = down.iloc[-1]
-        parts.append(f"The biggest push down came from {_named(low)}. It was a {push_size(low['contribution'])} push.")
+        parts.append(
+            f"The biggest push down came from {_named(low)}. It was a {push_size(low['contribution'])} push."
+        )
     if not parts:
         return "Nothing about this referral pushed the score up or down."
     return " ".join(parts)
+
 
 def push_summary(frame: pd.DataFrame) -> str:
     """The push chart in words (its text version): every push, one short sentence each, no
@@ -167,6 +181,7 @@ class Change:
     def label(self) -> str:
         return ASSESSMENT_FACTOR_LABELS.get(self.feature, self.feature)
 
+
 @dataclass(frozen=True)
 class Counterfactual:
     """The smallest edit found that moves a referral across the line."""
@@ -184,6 +199,7 @@ class Counterfactual:
     def flagged_after(self) -> bool:
         return self.score_after >= self.threshold
 
+
 def _edited(row: pd.DataFrame, candidates: Sequence[tuple[Change, ...]]) -> pd.DataFrame:
     """One copy of ``row`` per candidate, with that candidate's changes applied."""
     out = row.iloc[np.zeros(len(candidates), dtype=int)].reset_index(drop=True)
@@ -195,6 +211,7 @@ def _edited(row: pd.DataFrame, candidates: Sequence[tuple[Change, ...]]) -> pd.D
     for f, v in values.items():
         out[f] = v
     return out
+
 
 def smallest_change(
     explanation: LinearExplanation,
@@ -247,6 +264,7 @@ def smallest_change(
     idx = np.flatnonzero(flips)
     best = idx[np.lexsort((np.abs(logits[idx] - before_logit), costs[idx]))[0]]
     return Counterfactual(candidates[best][0], float(before), float(after[best]), float(threshold))
+
 
 def counterfactual_sentence(cf: Counterfactual | None, *, model_name: str) -> str:
     """The smallest change in words, or that no small change would do it (Markdown;

@@ -58,6 +58,7 @@ def threshold_for_capacity_from_table(
         raise ValueError(f"The referrals must span a positive number of months; got {months}.")
     return threshold_for_count_from_table(table, int(np.floor(per_month * months + 1e-9)))
 
+
 def threshold_for_cost_from_table(table: pd.DataFrame, *, false_alarms_per_child: float) -> float:
     """As :func:`csc_dash.metrics.threshold_for_cost`, read from a full sweep."""
     if false_alarms_per_child < 0:
@@ -69,11 +70,13 @@ def threshold_for_cost_from_table(table: pd.DataFrame, *, false_alarms_per_child
     best = np.flatnonzero(cost == cost.min())[-1]
     return float(table["threshold"].iloc[best])
 
+
 def count_for_per_1000(table: pd.DataFrame, per_1000: int) -> int:
     """How many referrals "``per_1000`` in every 1,000" is for this sweep (rounded down)."""
     check_sweep(table)
     n = int(table["flagged"].iloc[0])
     return int(np.floor(min(max(per_1000, 0), 1000) * n / 1000.0 + 1e-9))
+
 
 def threshold_bounds(table: pd.DataFrame) -> tuple[float, float]:
     """Slider ends: 0 to 1, widened if a sweep reaches beyond (the 'nobody flagged' line)."""
@@ -81,10 +84,12 @@ def threshold_bounds(table: pd.DataFrame) -> tuple[float, float]:
     t = table["threshold"].to_numpy()
     return (float(min(0.0, t[0])), float(max(1.0, t[-1])))
 
+
 def clamp_threshold(threshold: float, bounds: tuple[float, float]) -> float:
     """``threshold`` moved inside the slider's ends, if it was outside."""
     low, high = bounds
     return float(min(max(threshold, low), high))
+
 
 def is_yes_no(table: pd.DataFrame) -> bool:
     """Whether a tool only says yes or no: its scores take fewer than three distinct values.
@@ -96,6 +101,7 @@ def is_yes_no(table: pd.DataFrame) -> bool:
     check_sweep(table)
     return len(table) <= 3
 
+
 def yes_no_threshold(table: pd.DataFrame) -> float:
     """The one line a yes/no tool has: its higher score (flags the referrals it says yes to).
 
@@ -104,6 +110,7 @@ def yes_no_threshold(table: pd.DataFrame) -> float:
     if not is_yes_no(table):
         raise ValueError("This tool has more than two scores, so it has a line to move.")
     return float(table["threshold"].iloc[-2])
+
 
 def line_for(table: pd.DataFrame, threshold: float) -> float:
     """The line a tool is read at: ``threshold`` (clamped to the slider's ends), or the one
@@ -137,6 +144,7 @@ MAX_SCORE_STEPS = 101
 #: Steps of the plain line on the per-1,000 scale: 0, 1, ..., 1,000 flagged in every 1,000.
 PER_1000_STEPS = 1001
 
+
 @dataclass(frozen=True)
 class LineSteps:
     """Every place the plain line can stop, from flagging fewest (step 0) to flagging most.
@@ -157,8 +165,10 @@ class LineSteps:
     def __len__(self) -> int:
         return len(self.thresholds)
 
+
 def _score_label(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+
 
 def line_steps(table: pd.DataFrame) -> LineSteps:
     """The steps of the plain line for a full sweep (:func:`csc_dash.metrics.threshold_table`)."""
@@ -196,20 +206,24 @@ def line_steps(table: pd.DataFrame) -> LineSteps:
         labels=labels,
     )
 
+
 def step_for_threshold(steps: LineSteps, table: pd.DataFrame, threshold: float) -> int:
     """The step nearest a score line: the one flagging the number of referrals nearest to
     what ``threshold`` flags (the lower step when two are as near)."""
     flagged = int(threshold_row(table, threshold)["flagged"])
     return int(np.argmin(np.abs(steps.flagged - flagged)))
 
+
 def snap_threshold(steps: LineSteps, table: pd.DataFrame, threshold: float) -> float:
     """``threshold`` moved onto the nearest step, so the plain line and the score line agree."""
     return float(steps.thresholds[step_for_threshold(steps, table, threshold)])
+
 
 def step_at_most(steps: LineSteps, count: int) -> int:
     """The step flagging the most referrals without flagging more than ``count``."""
     ok = np.flatnonzero(steps.flagged <= count)
     return int(ok[np.argmax(steps.flagged[ok])]) if len(ok) else 0
+
 
 def line_words(steps: LineSteps, step: int) -> str:
     """The line at ``step`` in plain words, for any page that shows it."""
@@ -253,6 +267,7 @@ _CODE = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 
 _CODE_OFFSET = 8  # changes from -8 to 55 take one character
 
+
 def encode_changes(values: Sequence[int]) -> str:
     """Whole numbers as their changes, one character each (``~d;`` for a big change).
 
@@ -265,6 +280,7 @@ def encode_changes(values: Sequence[int]) -> str:
         previous = int(v)
         out.append(_CODE[d + _CODE_OFFSET] if 0 <= d + _CODE_OFFSET < len(_CODE) else f"~{d};")
     return "".join(out)
+
 
 def decode_changes(text: str) -> list[int]:
     """The inverse of :func:`encode_changes`."""
@@ -281,6 +297,7 @@ def decode_changes(text: str) -> list[int]:
         values.append(current)
     return values
 
+
 def client_table(steps: LineSteps) -> dict:
     """What the browser needs to redraw the figures and the picture at every step, without
     asking the server: flagged and true alarms (people of 1,000) per step, and how many went on
@@ -296,6 +313,7 @@ def client_table(steps: LineSteps) -> dict:
     if steps.mode != "per_1000":
         out["labels"] = list(steps.labels)
     return out
+
 
 def people_from_client_table(data: Mapping) -> list[dict[str, int]]:
     """The people at every step as the browser works them out from :func:`client_table`."""

@@ -29,8 +29,10 @@ def cohort_years(referrals: pd.DataFrame) -> float:
     dates = pd.to_datetime(referrals["referral_date"])
     return ((dates.max() - dates.min()).days + 1) / 365.25
 
+
 def _children_by_decile(population: pd.DataFrame) -> pd.Series:
     return population.groupby("deprivation_decile")["children"].sum().astype(float)
+
 
 def cohort_gradient(
     referrals: pd.DataFrame, population: pd.DataFrame, *, years: float | None = None
@@ -60,12 +62,14 @@ def cohort_gradient(
     out["unrecorded_need_per_10k"] = out["need_per_10k"] - out["recorded_per_10k"]
     return out.reset_index().astype({"referrals": int, "recorded": int, "need": int})
 
+
 def decile_ratio(gradient: pd.DataFrame, column: str) -> float:
     """How many times higher ``column`` is in decile 1 (most deprived) than in decile 10."""
     by = gradient.set_index("deprivation_decile")[column]
     if 1 not in by.index or 10 not in by.index or by[10] == 0:
         return float("nan")
     return float(by[1] / by[10])
+
 
 def factors_by_decile(
     referrals: pd.DataFrame, population: pd.DataFrame, *, years: float | None = None
@@ -87,6 +91,7 @@ def factors_by_decile(
     long["per_10k"] = 10_000 * long["count"] / (long["deprivation_decile"].map(children) * years)
     long["count"] = long["count"].astype(int)
     return long[["deprivation_decile", "factor", "label", "count", "pct_of_referrals", "per_10k"]]
+
 
 @dataclass(frozen=True)
 class WhatIf:
@@ -156,6 +161,7 @@ class WhatIf:
         out = pd.DataFrame(rows, columns=["measure", "when", "count"])
         out["per_10k"] = [self.per_10k_a_year(c) for c in out["count"]]
         return out
+
 
 def prevention_what_if(
     referrals: pd.DataFrame,

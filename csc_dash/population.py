@@ -72,6 +72,7 @@ class Association:
     def enough(self) -> bool:
         return self.n >= MIN_COUNCILS and not math.isnan(self.pearson_r)
 
+
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     dx, dy = x - x.mean(), y - y.mean()
     denom = math.sqrt(float(dx @ dx) * float(dy @ dy))
@@ -79,9 +80,11 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
         return float("nan")
     return float(np.clip((dx @ dy) / denom, -1.0, 1.0))
 
+
 def _ranks(values: np.ndarray) -> np.ndarray:
     """Average ranks for ties, as Spearman's rho needs."""
     return pd.Series(values).rank(method="average").to_numpy()
+
 
 def _fit_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     dx = x - x.mean()
@@ -90,6 +93,7 @@ def _fit_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         return float("nan"), float("nan")
     slope = float(dx @ (y - y.mean())) / sxx
     return slope, float(y.mean() - slope * x.mean())
+
 
 def _paired(
     councils: pd.DataFrame, x: str, y: str, year: int | None, exclude: Iterable[str]
@@ -101,6 +105,7 @@ def _paired(
     keep = (councils["year"] == year) & ~councils["new_la_code"].isin(tuple(exclude))
     rows = councils.loc[keep, list(dict.fromkeys(["new_la_code", "la_name", x, y]))]
     return rows.dropna(subset=[x, y]).reset_index(drop=True)
+
 
 def association(
     councils: pd.DataFrame,
@@ -132,6 +137,7 @@ def association(
     slope, intercept = _fit_line(xs, ys)
     return Association(x, y, year, n, r, low, high, rho, slope, intercept)
 
+
 def scatter_points(
     councils: pd.DataFrame,
     x: str,
@@ -161,6 +167,7 @@ def scatter_points(
     )
     return out.sort_values(["role", "new_la_code"], ignore_index=True)
 
+
 def deprivation_residuals(
     councils: pd.DataFrame,
     rate: str,
@@ -189,14 +196,19 @@ def deprivation_residuals(
             "observed": observed,
             "predicted": predicted,
             "residual": observed - predicted,
-            "residual_pct": np.where(predicted > 0, 100 * (observed - predicted) / predicted, np.nan),
+            "residual_pct": np.where(
+                predicted > 0, 100 * (observed - predicted) / predicted, np.nan
+            ),
         }
     )
     out = out.sort_values(["residual", "new_la_code"], ascending=[False, True], ignore_index=True)
     out["rank"] = np.arange(1, len(out) + 1)
     return out
 
-def residual_extremes(residuals: pd.DataFrame, *, n: int = 8, council: str | None = None) -> pd.DataFrame:
+
+def residual_extremes(
+    residuals: pd.DataFrame, *, n: int = 8, council: str | None = None
+) -> pd.DataFrame:
     """The ``n`` councils furthest above and below prediction, plus ``council`` wherever it sits."""
     keep = set(residuals["new_la_code"].head(n)) | set(residuals["new_la_code"].tail(n))
     if council:
@@ -254,6 +266,7 @@ def neighbour_comparison(
     )
     return pd.DataFrame(parts)
 
+
 def council_series(
     councils: pd.DataFrame, england: pd.DataFrame, code: str, rate: str
 ) -> pd.DataFrame:
@@ -274,6 +287,7 @@ def council_series(
     known_years = out.loc[out["value"].notna(), "year"].unique()
     out = out[out["year"].isin(known_years)]
     return out.sort_values(["area", "year"], ignore_index=True)
+
 
 def factor_comparison(
     councils: pd.DataFrame, england: pd.DataFrame, code: str, *, year: int | None = None
@@ -297,6 +311,7 @@ def factor_comparison(
     out["difference"] = out["council_pct"] - out["england_pct"]
     return out.sort_values(["england_pct", "factor"], ascending=[False, True], ignore_index=True)
 
+
 @dataclass(frozen=True)
 class CouncilSummary:
     """One council's figures for the sentences beside the charts (per 10,000 and per 1,000)."""
@@ -316,6 +331,7 @@ class CouncilSummary:
     @property
     def per_1000(self) -> float:
         return self.value / 10
+
 
 def council_summary(
     councils: pd.DataFrame, england: pd.DataFrame, code: str, rate: str, *, year: int | None = None
@@ -342,6 +358,7 @@ def council_summary(
         england_spend_per_child=float(eng["csc_spend_per_child"]),
     )
 
+
 def series_change(series: pd.DataFrame, area: str) -> tuple[int, float, int, float] | None:
     """First and last year with a value for ``area``: ``(year, value, year, value)``, or None."""
     part = series[(series["area"] == area)].dropna(subset=["value"]).sort_values("year")
@@ -349,6 +366,7 @@ def series_change(series: pd.DataFrame, area: str) -> tuple[int, float, int, flo
         return None
     first, last = part.iloc[0], part.iloc[-1]
     return int(first["year"]), float(first["value"]), int(last["year"]), float(last["value"])
+
 
 def biggest_factor_difference(comparison: pd.DataFrame) -> pd.Series | None:
     """The factor where the council differs most from England (percentage points), or None."""

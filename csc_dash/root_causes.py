@@ -42,6 +42,7 @@ _RATE_SENTENCE = MappingProxyType(
     }
 )
 
+
 def rate_words(rate: str, per_10k: float) -> str:
     """A rate per 10,000 in plain words, per 1,000 first (e.g. 'about 6.7 in every 1,000 ...')."""
     check_measure(rate, RATE_LABELS)
@@ -50,6 +51,7 @@ def rate_words(rate: str, per_10k: float) -> str:
     per_1000 = per_10k / 10
     shown = f"{per_1000:.0f}" if per_1000 >= 10 else f"{per_1000:.1f}"
     return _RATE_SENTENCE[rate].format(v=shown)
+
 
 #: Each deprivation measure as (what it measures in plain words, its year, the index's own name).
 _DEPRIVATION_PARTS = MappingProxyType(
@@ -81,6 +83,7 @@ MADE_UP_NOTICE = (
     "other parts. No real child or family is shown."
 )
 
+
 def deprivation_label(measure: str, *, analyst: bool = False) -> str:
     """A short name for a deprivation measure that fits a narrow picker.
 
@@ -91,17 +94,24 @@ def deprivation_label(measure: str, *, analyst: bool = False) -> str:
     what, year, index = _DEPRIVATION_PARTS[measure]
     return f"{what} ({index})" if analyst else f"{what}, {year}"
 
+
 def deprivation_axis(measure: str, *, analyst: bool = False) -> str:
     """An axis title for a deprivation measure, short enough for a chart on a tablet."""
     check_measure(measure, DEPRIVATION_LABELS)
     what, year, index = _DEPRIVATION_PARTS[measure]
     return f"{index} score → more deprived" if analyst else f"{what}, {year} → more deprived"
 
+
 def deprivation_subject(measure: str) -> str:
     """The start of a sentence about councils high on a deprivation measure."""
     check_measure(measure, DEPRIVATION_LABELS)
     what = _DEPRIVATION_PARTS[measure][0]
-    return "Councils with more child poverty" if what == "Child poverty" else "Councils with more deprivation"
+    return (
+        "Councils with more child poverty"
+        if what == "Child poverty"
+        else "Councils with more deprivation"
+    )
+
 
 def strength_word(r: float) -> str:
     """A plain word for the size of a correlation (by its absolute value)."""
@@ -115,6 +125,7 @@ def strength_word(r: float) -> str:
     if a >= 0.2:
         return "weak"
     return "little or no"
+
 
 def link_sentence(link: Association, *, subject: str, outcome: str) -> str:
     """An association in words, without r or n symbols.
@@ -134,6 +145,7 @@ def link_sentence(link: Association, *, subject: str, outcome: str) -> str:
     direction = "more" if link.pearson_r > 0 else "fewer"
     return f"{subject} tend to have {direction} {outcome} — a {word} link across {link.n} councils"
 
+
 def link_scale(link: Association) -> str:
     """The size of a correlation in plain words, the number beside its meaning (no symbols)."""
     if not link.enough:
@@ -142,6 +154,7 @@ def link_scale(link: Association) -> str:
         f"The link is **{strength_word(link.pearson_r)}**. On a scale from 0 (no link) to 1 "
         f"(all dots on one line), it scores {abs(link.pearson_r):.2f}."
     )
+
 
 def link_numbers(link: Association, *, brief: bool = False) -> str:
     """The statistics of an association for analysts: r with its interval, rho and n.
@@ -157,14 +170,18 @@ def link_numbers(link: Association, *, brief: bool = False) -> str:
         f"Spearman rho = {link.spearman_rho:.2f}, n = {link.n} councils"
     )
 
+
 def missing_note(missing: pd.DataFrame, *, analyst: bool = False) -> str:
     """Councils without a figure, each with its reason; plain words unless ``analyst``."""
     if missing.empty:
         return ""
     parts = []
     for name, reason in zip(missing["la_name"], missing["reason"], strict=True):
-        parts.append(f"{name} ({reason if analyst else reason.replace('IoD2019', 'the 2019 index')})")
+        parts.append(
+            f"{name} ({reason if analyst else reason.replace('IoD2019', 'the 2019 index')})"
+        )
     return "These have no figure for how poor the area is. " + " ".join(f"{p}." for p in parts)
+
 
 RANKING_COLUMNS = (
     "Council",
@@ -173,6 +190,7 @@ RANKING_COLUMNS = (
     "Expected from deprivation",
     "Above or below",
 )
+
 
 def ranking_table(shown: pd.DataFrame, *, measure: str) -> pd.DataFrame:
     """The councils on the ranking chart with their deprivation figure beside them (a council is
@@ -189,15 +207,14 @@ def ranking_table(shown: pd.DataFrame, *, measure: str) -> pd.DataFrame:
             cols[1]: [f"{v:.1f}" for v in shown["deprivation"]],
             cols[2]: [f"{v:.0f}" for v in shown["observed"]],
             cols[3]: [f"{v:.0f}" for v in shown["predicted"]],
-            cols[4]: [
-                f"{abs(r):.0f} {'above' if r >= 0 else 'below'}" for r in shown["residual"]
-            ],
+            cols[4]: [f"{abs(r):.0f} {'above' if r >= 0 else 'below'}" for r in shown["residual"]],
         }
     ).set_index(cols[0])
 
 
 def _known(value: float) -> bool:
     return value == value  # NaN is not equal to itself
+
 
 def council_rate_sentence(summary: CouncilSummary, *, council_name: str, rate: str) -> str:
     """One council's figure next to England's, per 1,000 first (Markdown)."""
@@ -213,6 +230,7 @@ def council_rate_sentence(summary: CouncilSummary, *, council_name: str, rate: s
         f"{rate_words(rate, summary.england)} ({summary.england:.0f} per 10,000)."
     )
 
+
 def neighbours_sentence(summary: CouncilSummary) -> str | None:
     """How many of the council's statistical neighbours had a higher figure, or ``None``."""
     if not summary.neighbours_known or not _known(summary.value):
@@ -221,6 +239,7 @@ def neighbours_sentence(summary: CouncilSummary) -> str | None:
         f"{summary.neighbours_higher} of its {summary.neighbours_known} neighbours had a higher "
         f"figure. The middle neighbour had {summary.neighbour_median:.0f} in every 10,000."
     )
+
 
 def series_sentence(
     change: tuple[int, float, int, float] | None,
@@ -239,6 +258,7 @@ def series_sentence(
         text += f" England went from {england_change[1]:.0f} to {england_change[3]:.0f} (black squares)."
     return text
 
+
 def factor_gap_sentence(biggest: Mapping | None, *, council_name: str) -> str:
     """The factor found at assessment where the council differs most from England."""
     if biggest is None:
@@ -250,17 +270,17 @@ def factor_gap_sentence(biggest: Mapping | None, *, council_name: str) -> str:
         f"assessments. England found it in {biggest['england_pct']:.0f}."
     )
 
+
 def spend_sentence(summary: CouncilSummary, *, council_name: str) -> str:
     """What the council spent per child on children's social care, against England."""
     name = markdown_text(council_name)
     if not _known(summary.spend_per_child):
-        return (
-            f"{name} did not send a complete spending return for 2024-25, so we have no figure."
-        )
+        return f"{name} did not send a complete spending return for 2024-25, so we have no figure."
     return (
         f"{name} spent about **£{summary.spend_per_child:,.0f} per child** on children's social "
         f"care in 2024-25. England: £{summary.england_spend_per_child:,.0f}."
     )
+
 
 def ranking_position_sentence(row: Mapping | None, *, council_name: str, total: int) -> str:
     """Where the picked council sits against what deprivation predicts (a row of
@@ -278,6 +298,7 @@ def ranking_position_sentence(row: Mapping | None, *, council_name: str, total: 
         f"we would expect {row['predicted']:.0f}. That is {abs(row['residual']):.0f} {side} the line."
     )
 
+
 def what_if_sentences(what: WhatIf, *, reduction_percent: int) -> list[str]:
     """The prevention what-if in words: what was found, then what the sum gives (Markdown)."""
     return [
@@ -288,6 +309,7 @@ def what_if_sentences(what: WhatIf, *, reduction_percent: int) -> list[str]:
         f"**{what.recorded_fewer:.0f} fewer recorded plans or care** in five years. "
         f"And {what.need_fewer:.0f} fewer children would truly need one.",
     ]
+
 
 def association_rows(councils, deprivation: str, *, year: int) -> list[dict]:
     """For analysts: each of the four rates against one deprivation measure (n, Pearson r with
@@ -357,7 +379,15 @@ def england_notes(missing: pd.DataFrame, *, deprivation: str, analyst: bool) -> 
 
 
 #: The columns of every council's residual, for analysts.
-RESIDUAL_COLUMNS = ("rank", "la_name", "deprivation", "observed", "predicted", "residual", "residual_pct")
+RESIDUAL_COLUMNS = (
+    "rank",
+    "la_name",
+    "deprivation",
+    "observed",
+    "predicted",
+    "residual",
+    "residual_pct",
+)
 
 
 def residual_table(residuals: pd.DataFrame) -> pd.DataFrame:

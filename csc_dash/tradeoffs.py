@@ -24,6 +24,7 @@ from csc_dash import metrics
 #: The four kinds of referral at a threshold (same order as ``csc_dash.charts.KINDS``).
 KIND_ORDER = ("true_alarm", "false_alarm", "missed", "not_flagged")
 
+
 def largest_remainder(values: Sequence[float], total: int) -> np.ndarray:
     """Whole numbers in proportion to ``values`` that add up to exactly ``total``.
 
@@ -57,6 +58,7 @@ def largest_remainder(values: Sequence[float], total: int) -> np.ndarray:
         base[np.argsort(remainder, kind="stable")[:-left]] -= 1
     return base
 
+
 def per_1000(count: float, total: float, *, n: int = 1000) -> int:
     """``count`` out of ``total`` as whole people out of ``n``: the nearest whole number
     (halves round up).
@@ -70,6 +72,7 @@ def per_1000(count: float, total: float, *, n: int = 1000) -> int:
     if not 0 <= count <= total:
         raise ValueError(f"The count must be between 0 and the total ({total}); got {count}.")
     return int(largest_remainder([count, total - count], n)[0])
+
 
 def people_counts(row: Mapping, *, n: int = 1000) -> dict[str, int]:
     """How many of ``n`` people fall in each of the four kinds at one threshold.
@@ -116,6 +119,7 @@ def people_counts(row: Mapping, *, n: int = 1000) -> dict[str, int]:
         "escalated": true_alarm + missed,
     }
 
+
 #: The four per-1,000 figures on Trade-offs and the cells of the 2 x 2 table each one counts.
 FIGURE_CELLS = {
     "flagged": ("tp", "fp"),
@@ -126,6 +130,7 @@ FIGURE_CELLS = {
 
 #: Fewer referrals than this in a figure's own cells, or in the rest: too few to tell how sure.
 MIN_FOR_INTERVAL = 5
+
 
 def per_1000_intervals(
     row: Mapping,
@@ -174,12 +179,14 @@ def per_1000_intervals(
         out[figure] = (float(min(low, exact)), float(max(high, exact)))
     return out
 
+
 def interval_text(interval: tuple[float, float] | None) -> str:
     """An interval in words, rounded outwards to whole people: "Likely between 88 and 105"."""
     if interval is None:
         return "Too few to tell how sure we are."
     low, high = interval
     return f"Likely between {int(np.floor(low + 1e-9)):,} and {int(np.ceil(high - 1e-9)):,}."
+
 
 def assign_kinds(y_true, scores, threshold: float) -> np.ndarray:
     """The kind of each referral at ``threshold`` (flagged when score >= threshold)."""
@@ -191,10 +198,12 @@ def assign_kinds(y_true, scores, threshold: float) -> np.ndarray:
         default="not_flagged",
     )
 
+
 #: People in the picture; each stands for this many of every 1,000 referrals.
 PICTURE_PEOPLE = 100
 
 PICTURE_EACH = 10
+
 
 def picture_counts(counts: Mapping[str, int]) -> dict[str, int]:
     """The four kinds as :data:`PICTURE_PEOPLE` people, each standing for
@@ -212,6 +221,7 @@ def check_sweep(table: pd.DataFrame) -> None:
     if len(table) == 0:
         raise ValueError("The threshold table is empty.")
 
+
 def threshold_for_count_from_table(table: pd.DataFrame, count: int) -> float:
     """The lowest threshold in a full sweep that flags at most ``count`` referrals."""
     check_sweep(table)
@@ -219,10 +229,12 @@ def threshold_for_count_from_table(table: pd.DataFrame, count: int) -> float:
     i = int(np.searchsorted(-flagged, -count, side="left"))
     return float(table["threshold"].iloc[min(i, len(table) - 1)])
 
+
 def threshold_row(table: pd.DataFrame, threshold: float) -> pd.Series:
     """The sweep's figures at ``threshold`` (see :func:`csc_dash.metrics.lookup`)."""
     check_sweep(table)
     return metrics.lookup(table, threshold)
+
 
 def base_rate(table: pd.DataFrame) -> float:
     """Share of referrals that went on to a plan or care (what a random guess would score)."""
@@ -230,6 +242,7 @@ def base_rate(table: pd.DataFrame) -> float:
     first = table.iloc[0]
     n = float(first["tp"] + first["fp"] + first["fn"] + first["tn"])
     return float(first["tp"] + first["fn"]) / n
+
 
 def escalated_per_1000(table: pd.DataFrame) -> int:
     """How many in every 1,000 referrals went on to a plan or care, as whole people
@@ -239,10 +252,12 @@ def escalated_per_1000(table: pd.DataFrame) -> int:
     n = float(first["tp"] + first["fp"] + first["fn"] + first["tn"])
     return per_1000(float(first["tp"] + first["fn"]), n)
 
+
 def share_flagged(row: Mapping) -> float:
     """Per cent of referrals flagged at a row of the sweep."""
     n = float(row["tp"] + row["fp"] + row["fn"] + row["tn"])
     return 100.0 * float(row["flagged"]) / n if n else float("nan")
+
 
 def fixed_flag_count(table: pd.DataFrame) -> int | None:
     """For a yes/no tool (two distinct scores, like the current-practice rule), how many it flags.
@@ -254,6 +269,7 @@ def fixed_flag_count(table: pd.DataFrame) -> int | None:
     if len(table) != 3:  # two distinct scores plus the 'nobody flagged' line
         return None
     return int(table["flagged"].iloc[1])
+
 
 def pr_curve_points(table: pd.DataFrame, *, max_points: int = 400) -> pd.DataFrame:
     """Recall and precision along the sweep, thinned to at most ``max_points`` for drawing.
@@ -311,6 +327,7 @@ def compare_at_flagged(
     frame = pd.DataFrame(rows)
     return frame[front + [c for c in frame.columns if c not in front]]
 
+
 def comparison(
     tables: Mapping[str, pd.DataFrame],
     *,
@@ -331,6 +348,7 @@ def comparison(
             break
     return compare_at_flagged(tables, flagged=flagged, labels=labels), flagged, fixed_by
 
+
 def comparison_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The comparison for analysts, one column per tool (so it fits a narrow screen): the
     threshold, counts, rates and per-1,000 figures to one decimal."""
@@ -346,6 +364,7 @@ def comparison_table(frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame.from_dict(rows, orient="index", columns=_unique(frame["label"].astype(str)))
     return out.rename_axis("Figure").reset_index()
 
+
 def _unique(names) -> list[str]:
     """Column names for the tools, numbered if two share a name (a table needs unique ones)."""
     seen: dict[str, int] = {}
@@ -355,8 +374,10 @@ def _unique(names) -> list[str]:
         out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
     return out
 
+
 def _decimal(v: float) -> str:
     return "undefined" if v != v else f"{v:.3f}"
+
 
 def analyst_row(
     row: Mapping, *, n: int, intervals: Mapping[str, tuple[float, float] | None] | None = None

@@ -85,6 +85,7 @@ def has_stories(frame: pd.DataFrame) -> bool:
     """Whether a cohort has the columns needed to tell stories (the synthetic sample does)."""
     return all(c in frame.columns for c in STORY_COLUMNS)
 
+
 def filter_mask(frame: pd.DataFrame, filters: Mapping[str, Sequence]) -> np.ndarray:
     """Rows whose value in each filtered column is one of the chosen values.
 
@@ -96,6 +97,7 @@ def filter_mask(frame: pd.DataFrame, filters: Mapping[str, Sequence]) -> np.ndar
             values = frame[column]
             mask &= values.astype(str).isin([str(c) for c in chosen]).to_numpy()
     return mask
+
 
 def choose_children(
     kinds: np.ndarray,
@@ -131,6 +133,7 @@ def choose_children(
     order = np.lexsort((chosen, [rank.get(k, len(rank)) for k in kinds[chosen]]))
     return chosen[order]
 
+
 def filter_options(frame: pd.DataFrame, columns: Sequence[str]) -> dict[str, list[str]]:
     """The values each filter column can take (as text, in a natural order), for the columns
     the frame has."""
@@ -141,6 +144,7 @@ def filter_options(frame: pd.DataFrame, columns: Sequence[str]) -> dict[str, lis
             out[column] = [str(v) for v in sorted(values, key=_natural)]
     return out
 
+
 def _natural(value) -> tuple:
     text = str(value)
     order = ("<1", "1-4", "5-9", "10-15", "16+")
@@ -148,6 +152,7 @@ def _natural(value) -> tuple:
         return (0, order.index(text), text)
     digits = "".join(ch for ch in text.split(" ")[0] if ch.isdigit())
     return (1, int(digits) if digits else 10**6, text)
+
 
 def child_grid(
     positions: np.ndarray, kinds: np.ndarray, ids: Sequence[str], *, columns: int = 10
@@ -169,9 +174,13 @@ def child_grid(
             "number": number,
             "referral_id": ids,
             "position": positions,
-            "label": [f"Child {k}: {_KIND_WORDS.get(str(t), t)}" for k, t in zip(number, kind, strict=True)],
+            "label": [
+                f"Child {k}: {_KIND_WORDS.get(str(t), t)}"
+                for k, t in zip(number, kind, strict=True)
+            ],
         }
     )
+
 
 def referral_ids(frame: pd.DataFrame) -> np.ndarray:
     """Each row's referral id as text (the row number for uploads without ``referral_id``)."""
@@ -179,12 +188,14 @@ def referral_ids(frame: pd.DataFrame) -> np.ndarray:
         return frame["referral_id"].astype(str).to_numpy()
     return np.arange(len(frame)).astype(str)
 
+
 def position_of(grid: pd.DataFrame, referral_id: str) -> int:
     """The cohort row position of a child in the grid."""
     match = grid.loc[grid["referral_id"] == referral_id, "position"]
     if len(match) == 0:
         raise KeyError(f"No child {referral_id!r} in the grid.")
     return int(match.iloc[0])
+
 
 def grid_sentence(grid: pd.DataFrame) -> str:
     """The grid in short sentences: how many children of each kind."""
@@ -195,6 +206,7 @@ def grid_sentence(grid: pd.DataFrame) -> str:
         f"or care. {n['false_alarm']} were false alarms. {n['missed']} were missed. "
         f"{n['not_flagged']} were not flagged and did not go on to a plan or care."
     )
+
 
 def scale_sentence(row: Mapping) -> str:
     """Why the grid is not to scale, with the real mix of flags at this line.
@@ -217,6 +229,7 @@ def scale_sentence(row: Mapping) -> str:
         f"or care and {false_alarms} were false alarms."
     )
 
+
 _KIND_WORDS = {
     "true_alarm": "flagged, went on to a plan or care",
     "false_alarm": "false alarm",
@@ -230,14 +243,16 @@ _KIND_WORDS = {
 
 
 def join_words(items: Sequence[str]) -> str:
-    """"a", "a and b", "a, b and c"."""
+    """ "a", "a and b", "a, b and c"."""
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
 
+
 def _times(n: int) -> str:
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
 
 def story(row: Mapping) -> list[str]:
     """The plain-words story of one synthetic referral, as a list of short sentences (Markdown).
@@ -291,6 +306,7 @@ def story(row: Mapping) -> list[str]:
             )
     return lines
 
+
 def score_sentence(score: float, threshold: float, *, model_name: str) -> str:
     """The score against the line, in words (Markdown; ``model_name`` is the tool's raw name,
     escaped here)."""
@@ -302,6 +318,7 @@ def score_sentence(score: float, threshold: float, *, model_name: str) -> str:
         "A flag only means a person should look again."
     )
 
+
 def yes_no_score_sentence(flagged: bool, *, model_name: str) -> str:
     """What a yes/no tool (the current-practice rule, or an uploaded 0/1 flag) said about one
     referral: it has no score to set against a line (Markdown; raw name, escaped here)."""
@@ -310,6 +327,7 @@ def yes_no_score_sentence(flagged: bool, *, model_name: str) -> str:
         f"{tool_phrase(model_name, start=True)} only says yes or no. It has no score and no line. "
         f"For this child it said {said}. A flag only means a person should look again."
     )
+
 
 def tick_box_note(score: float, threshold: float) -> str:
     """Said when the tool chosen is not the tick-box model: the pushes below explain the
@@ -321,6 +339,7 @@ def tick_box_note(score: float, threshold: float) -> str:
         "cannot be split up like this. The tick-box data model gave this child a score of "
         f"{score:.3f}. That is {side} the same line ({threshold:.3f}), so it {result} them."
     )
+
 
 def rule_sentence(previous_referrals: int) -> str:
     """Why the current-practice rule did or did not flag this child."""

@@ -43,11 +43,15 @@ def test_contributions_sum_to_the_logit(sample, explanation):
 def test_contributions_are_coefficients_for_one_referral(explanation):
     row = referral_row(neglect=True, previous_referrals=3, age_band="<1").to_frame().T
     pushes = explanations.contributions(explanation, row).set_index("feature")
-    assert pushes.loc["neglect", "contribution"] == pytest.approx(explanation.coefficients["neglect"])
+    assert pushes.loc["neglect", "contribution"] == pytest.approx(
+        explanation.coefficients["neglect"]
+    )
     assert pushes.loc["previous_referrals", "contribution"] == pytest.approx(
         3 * explanation.coefficients["previous_referrals"]
     )
-    assert pushes.loc["age_band", "contribution"] == pytest.approx(explanation.coefficients["age_band=<1"])
+    assert pushes.loc["age_band", "contribution"] == pytest.approx(
+        explanation.coefficients["age_band=<1"]
+    )
     assert pushes.loc["age_band", "value"] == "under one year old"
     assert "domestic_abuse" not in pushes.index  # not found, so no push
     scores = pushes["contribution"].to_numpy()
@@ -56,7 +60,11 @@ def test_contributions_are_coefficients_for_one_referral(explanation):
 
 def test_contribution_sentence():
     frame = pd.DataFrame(
-        {"label": ["Worker found neglect", "Age"], "value": ["yes", "aged 10 to 15"], "contribution": [0.9, -0.3]}
+        {
+            "label": ["Worker found neglect", "Age"],
+            "value": ["yes", "aged 10 to 15"],
+            "contribution": [0.9, -0.3],
+        }
     )
     text = explanations.contribution_sentence(frame)
     assert "push up came from worker found neglect (yes). It was a big push." in text
@@ -66,9 +74,15 @@ def test_contribution_sentence():
 
 @pytest.mark.parametrize(
     ("value", "size", "words"),
-    [(0.83, "big", "big push up"), (0.5, "big", "big push up"), (-0.56, "big", "big push down"),
-     (0.26, "medium", "medium push up"), (-0.2, "medium", "medium push down"), (0.19, "small", "small push up"),
-     (-0.08, "small", "small push down")],
+    [
+        (0.83, "big", "big push up"),
+        (0.5, "big", "big push up"),
+        (-0.56, "big", "big push down"),
+        (0.26, "medium", "medium push up"),
+        (-0.2, "medium", "medium push down"),
+        (0.19, "small", "small push up"),
+        (-0.08, "small", "small push down"),
+    ],
 )
 def test_push_size_in_words(value, size, words):
     assert explanations.push_size(value) == size and explanations.push_words(value) == words
@@ -81,14 +95,20 @@ def test_pushes_in_words_carry_no_log_odds_numbers(sample, explanation):
         row = sample.frame.iloc[[i]]
         pushes = explanations.contributions(explanation, row)
         assert set(pushes["size"]) <= {"big", "medium", "small"}
-        assert pushes["words"].tolist() == [explanations.push_words(v) for v in pushes["contribution"]]
+        assert pushes["words"].tolist() == [
+            explanations.push_words(v) for v in pushes["contribution"]
+        ]
         text = explanations.push_summary(pushes) + " " + explanations.contribution_sentence(pushes)
         for v in pushes["contribution"]:
-            assert f"{abs(v):.2f}" not in text and f"{abs(v):.1f}" not in text.replace("1 = poorest", "")
+            assert f"{abs(v):.2f}" not in text and f"{abs(v):.1f}" not in text.replace(
+                "1 = poorest", ""
+            )
 
 
 def _cost(change: explanations.Change) -> int:
-    return abs(int(change.after) - int(change.before)) if change.feature == "previous_referrals" else 1
+    return (
+        abs(int(change.after) - int(change.before)) if change.feature == "previous_referrals" else 1
+    )
 
 
 def test_smallest_change_really_flips_the_flag_and_is_smallest(sample, explanation, threshold):
@@ -123,7 +143,9 @@ def test_smallest_change_really_flips_the_flag_and_is_smallest(sample, explanati
                 moved["previous_referrals"] = v
                 assert (float(explanation.score(moved)[0]) >= threshold) == (before >= threshold)
         text = explanations.counterfactual_sentence(cf, model_name="Tick-box data model")
-        assert text.startswith("If ") and ("would have been flagged" in text or "would not have been flagged" in text)
+        assert text.startswith("If ") and (
+            "would have been flagged" in text or "would not have been flagged" in text
+        )
     assert found >= 12
 
 

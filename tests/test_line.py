@@ -217,7 +217,9 @@ def test_the_two_ways_to_choose_the_line_land_on_whole_steps():
     for k in (0, 1, 10, 100):
         t = line.line_for_cost(steps, table, false_alarms_per_child=k)
         assert t in steps.thresholds
-        assert t == line.snap_threshold(steps, table, metrics.threshold_for_cost(y, s, false_alarms_per_child=k))
+        assert t == line.snap_threshold(
+            steps, table, metrics.threshold_for_cost(y, s, false_alarms_per_child=k)
+        )
     for per_month in (0, 5, 40, 10_000):
         t = line.line_for_capacity(steps, table, per_month=per_month, months=12)
         assert t in steps.thresholds and (s >= t).sum() <= per_month * 12

@@ -69,7 +69,9 @@ def exempt(where: str) -> str | None:
     name = where.split("[", 1)[0].rsplit(".", 1)[-1]
     if "ANALYST" in name.upper():
         return "shown in the analyst view only"
-    return next((why for pattern, why in EXEMPT.items() if fnmatch.fnmatchcase(where, pattern)), None)
+    return next(
+        (why for pattern, why in EXEMPT.items() if fnmatch.fnmatchcase(where, pattern)), None
+    )
 
 
 PLAIN = [(where, pt.as_read(text)) for where, text in TEXTS if not exempt(where)]
@@ -100,8 +102,16 @@ def failure(where: str, text: str) -> str | None:
 
 def test_the_walk_finds_text_in_every_part_of_the_package():
     modules = {_module(where) for where, _ in TEXTS}
-    for expected in ("content.glossary", "content.root_causes", "content.tradeoff_words",
-                     "ui.workshop", "ui.save_view", "root_causes", "feedback", "cohort"):
+    for expected in (
+        "content.glossary",
+        "content.root_causes",
+        "content.tradeoff_words",
+        "ui.workshop",
+        "ui.save_view",
+        "root_causes",
+        "feedback",
+        "cohort",
+    ):
         assert expected in modules, expected
     # messages kept in code, not only content: the UI's MSG_* constants are walked
     assert any(re.search(r"\.MSG_[A-Z_]+$", where) for where, _ in TEXTS)

@@ -75,7 +75,10 @@ def test_factor_gap_sentence(councils, england):
     text = root_causes.factor_gap_sentence(biggest, council_name="Birmingham")
     assert f"**{biggest['label']}**" in text
     assert ("more often" in text) == (biggest["difference"] > 0)
-    assert root_causes.factor_gap_sentence(None, council_name="X") == "These figures are not published for this council."
+    assert (
+        root_causes.factor_gap_sentence(None, council_name="X")
+        == "These figures are not published for this council."
+    )
 
 
 def test_spend_sentence(summary):
@@ -85,13 +88,17 @@ def test_spend_sentence(summary):
         "Leeds spent about **£1,234 per child** on children's social care in 2024-25. England: £1,000."
     )
     missing = dataclasses.replace(summary, spend_per_child=float("nan"))
-    assert "did not send a complete spending return" in root_causes.spend_sentence(missing, council_name="B")
+    assert "did not send a complete spending return" in root_causes.spend_sentence(
+        missing, council_name="B"
+    )
 
 
 def test_ranking_sentence_puts_deprivation_beside_the_place(councils):
     residuals = population.deprivation_residuals(councils, "cla_rate", deprivation="imd2019_score")
     row = residuals[residuals["new_la_code"] == BIRMINGHAM].iloc[0]
-    text = root_causes.ranking_position_sentence(row, council_name="Birmingham", total=len(residuals))
+    text = root_causes.ranking_position_sentence(
+        row, council_name="Birmingham", total=len(residuals)
+    )
     assert f"number {row['rank']} of {len(residuals)}" in text
     assert f"its deprivation is {row['deprivation']:.1f}" in text
     side = "above" if row["residual"] >= 0 else "below"
@@ -126,9 +133,16 @@ def test_names_are_escaped_for_markdown(summary):
 @pytest.mark.parametrize(
     "sentence",
     [
-        root_causes.series_sentence((2021, 66.0, 2025, 79.0), (2021, 69.0, 2025, 67.0), council_name="Birmingham"),
+        root_causes.series_sentence(
+            (2021, 66.0, 2025, 79.0), (2021, 69.0, 2025, 67.0), council_name="Birmingham"
+        ),
         root_causes.factor_gap_sentence(
-            {"label": "domestic abuse", "difference": 4.0, "council_pct": 40.0, "england_pct": 36.0},
+            {
+                "label": "domestic abuse",
+                "difference": 4.0,
+                "council_pct": 40.0,
+                "england_pct": 36.0,
+            },
             council_name="Birmingham",
         ),
     ],
@@ -153,7 +167,9 @@ def test_association_rows_match_population_association(councils):
 def gradient():
     from csc_dash.cohort import load_council_population, load_sample_referrals
 
-    return neighbourhoods.cohort_gradient(load_sample_referrals("moderate"), load_council_population())
+    return neighbourhoods.cohort_gradient(
+        load_sample_referrals("moderate"), load_council_population()
+    )
 
 
 def test_link_summary_and_titles_say_the_link_in_words(councils):
@@ -215,26 +231,36 @@ def test_made_up_council_sentences_use_its_own_figures(gradient):
 
 
 def test_what_if_sum_writes_out_the_arithmetic():
-    what = SimpleNamespace(reduction=0.2, with_factor=1234, recorded_with=0.081, recorded_without=0.032)
-    what.recorded_fewer = what.reduction * what.with_factor * (what.recorded_with - what.recorded_without)
-    assert root_causes.what_if_sum(what).endswith(
-        "Here: 0.20 × 1,234 × (0.081 − 0.032) = 12.1."
+    what = SimpleNamespace(
+        reduction=0.2, with_factor=1234, recorded_with=0.081, recorded_without=0.032
     )
+    what.recorded_fewer = (
+        what.reduction * what.with_factor * (what.recorded_with - what.recorded_without)
+    )
+    assert root_causes.what_if_sum(what).endswith("Here: 0.20 × 1,234 × (0.081 − 0.032) = 12.1.")
 
 
 @pytest.mark.parametrize(
     "sentence",
     [
         root_causes.link_summary(
-            population.Association("imd2019_score", "cla_rate", 2025, 150, 0.7, 0.6, 0.8, 0.7, 1.0, 2.0),
+            population.Association(
+                "imd2019_score", "cla_rate", 2025, 150, 0.7, 0.6, 0.8, 0.7, 1.0, 2.0
+            ),
             subject="Councils with more deprivation",
             rate="cla_rate",
         ),
         *(
-            root_causes.page_words(template, rate="cla_rate", council_name="Birmingham", year=2025, n=150)
+            root_causes.page_words(
+                template, rate="cla_rate", council_name="Birmingham", year=2025, n=150
+            )
             for template in (
-                text.CHOSEN_COUNCIL, text.SCATTER_SUMMARY, text.NEIGHBOUR_BARS_SUMMARY,
-                text.SERIES_SUMMARY, text.FACTOR_BARS_SUMMARY, text.RANKING_LEAD,
+                text.CHOSEN_COUNCIL,
+                text.SCATTER_SUMMARY,
+                text.NEIGHBOUR_BARS_SUMMARY,
+                text.SERIES_SUMMARY,
+                text.FACTOR_BARS_SUMMARY,
+                text.RANKING_LEAD,
             )
         ),
     ],

@@ -80,7 +80,7 @@ ANALYST_DATA = (
 )
 
 ANALYST_METHOD = (
-    f"Time-ordered split (\"learning only from earlier cases\"): test = referrals from "
+    f'Time-ordered split ("learning only from earlier cases"): test = referrals from '
     f"{TEST_START:%d %B %Y}; train = referrals before {TEST_START - OUTCOME_WINDOW:%d %B %Y} "
     "(so the 12-month outcome was known when testing began) from families with no referral in "
     "the test period; the year between is used for neither. Scores in this app are the test "

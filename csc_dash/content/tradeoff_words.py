@@ -19,6 +19,7 @@ from csc_dash.tradeoffs import KIND_ORDER, PICTURE_EACH, share_flagged
 def _people(n: int, one: str, many: str) -> str:
     return f"{n:,} {one if n == 1 else many}"
 
+
 def summary_sentence(counts: Mapping[str, int], *, n: int = 1000) -> str:
     """One plain sentence for the four kinds out of ``n`` referrals (from :func:`people_counts`)."""
     flagged = counts["true_alarm"] + counts["false_alarm"]
@@ -36,17 +37,18 @@ def summary_sentence(counts: Mapping[str, int], *, n: int = 1000) -> str:
         "who did go on to a plan or care."
     )
 
+
 def yes_no_sentence(row: Mapping, *, rule: bool) -> str:
     """Why a yes/no tool has no line, and what it flags (``rule``: the current-practice rule)."""
     flagged, n = int(row["flagged"]), int(row["tp"] + row["fp"] + row["fn"] + row["tn"])
     what = (
-        "This rule has no line to move: it flags every referral with two or more earlier "
-        "referrals."
+        "This rule has no line to move: it flags every referral with two or more earlier referrals."
         if rule
         else "This tool has no line to move: it only says yes or no, and it flags every "
         "referral it says yes to."
     )
     return f"{what} Here that is {flagged:,} of {n:,} referrals ({share_flagged(row):.1f}%)."
+
 
 def cost_sentence(false_alarms_per_child: float, counts: Mapping[str, int]) -> str:
     """What the line chosen by the cost question would mean, per 1,000 referrals."""
@@ -57,6 +59,7 @@ def cost_sentence(false_alarms_per_child: float, counts: Mapping[str, int]) -> s
         f"{counts['true_alarm']:,} went on to a plan or care and {counts['false_alarm']:,} are "
         f"false alarms. {_people(counts['missed'], 'child is', 'children are')} missed."
     )
+
 
 def capacity_sentence(per_month: float, months: float, row: Mapping) -> str:
     """What a capacity of ``per_month`` families means over the referrals shown.
@@ -69,6 +72,7 @@ def capacity_sentence(per_month: float, months: float, row: Mapping) -> str:
         f"families. The line that fits flags {flagged:,} referrals, "
         f"about {flagged / months:,.0f} a month."
     )
+
 
 def comparison_sentence(frame: pd.DataFrame, *, flagged: int, fixed_by: str | None) -> str:
     """Say how tools compare at the same number flagged, naming the one that finds most.
@@ -93,6 +97,7 @@ def comparison_sentence(frame: pd.DataFrame, *, flagged: int, fixed_by: str | No
         f"{int(top['true_alarm'].iloc[0]):,} in every 1,000 referrals."
     )
 
+
 def comparison_lines(frame: pd.DataFrame) -> str:
     """Which line each tool is at in the comparison, as a Markdown list (names escaped)."""
     return "\n".join(
@@ -100,6 +105,7 @@ def comparison_lines(frame: pd.DataFrame) -> str:
         "1,000 referrals."
         for _, r in frame.iterrows()
     )
+
 
 def comparison_summary(frame: pd.DataFrame) -> str:
     """The side-by-side bars in one sentence: each tool's people per 1,000 (names escaped)."""
@@ -109,6 +115,7 @@ def comparison_summary(frame: pd.DataFrame) -> str:
         for _, r in frame.iterrows()
     ]
     return "In every 1,000 referrals. " + " ".join(parts)
+
 
 def tool_phrase(name: str, *, start: bool = False) -> str:
     """A tool's raw name as it reads inside a sentence (Markdown, escaped here).
@@ -123,10 +130,12 @@ def tool_phrase(name: str, *, start: bool = False) -> str:
         phrase = f'the tool "{markdown_text(name)}"'
     return "The" + phrase[3:] if start else phrase
 
+
 def line_button_label(counts: Mapping[str, int]) -> str:
     """The label of a "use this line" button, in the words of the sentence beside it
     (``counts`` from :func:`people_counts` at that line): "Flag 95 in every 1,000"."""
     return f"Flag {int(counts['flagged']):,} in every 1,000"
+
 
 def line_button_help(counts: Mapping[str, int]) -> str:
     """The tooltip of a "use this line" button."""
@@ -134,6 +143,7 @@ def line_button_help(counts: Mapping[str, int]) -> str:
         f"Moves the line so that it flags {int(counts['flagged']):,} in every 1,000 referrals, "
         "on this page and on every other page."
     )
+
 
 def found_sentence(row: Mapping, *, yes_no: bool = False) -> str:
     """At the line: the share of children found and how often a flag is right, in words."""
@@ -145,6 +155,7 @@ def found_sentence(row: Mapping, *, yes_no: bool = False) -> str:
         f"children who went on to a plan or care, and is right {right:.0%} of the times it flags."
     )
 
+
 def ranking_sentence(*, average_precision: float, base_rate: float) -> str:
     """How well the scores put referrals in order, at every line at once."""
     if average_precision != average_precision:
@@ -155,12 +166,14 @@ def ranking_sentence(*, average_precision: float, base_rate: float) -> str:
         "referrals that went on to a plan or care."
     )
 
+
 def pr_curve_summary() -> str:
     """The precision–recall chart in one sentence (it shows every line, not one)."""
     return (
         "The chart shows every line at once. Across: how many of the children who went on to a "
         "plan or care are found. Up: how often a flag is right. The dashed line is a random guess."
     )
+
 
 def yes_no_pr_summary(row: Mapping) -> str:
     """The precision–recall chart of a yes/no tool in one sentence: one point, no curve."""
@@ -170,9 +183,10 @@ def yes_no_pr_summary(row: Mapping) -> str:
         f"{float(row['precision']):.0%} of the times it flags; the dashed line is a random guess."
     )
 
+
 #: Under the four figures: what "likely between" means, in plain words.
 INTERVAL_NOTE = (
-    "\"Likely between\" is the range we would expect if we looked at other referrals like these."
+    '"Likely between" is the range we would expect if we looked at other referrals like these.'
 )
 
 #: The same, for analysts.
@@ -199,17 +213,32 @@ YES_NO_PR_ANALYST = (
 
 #: Each kind's person in the picture (one, many) and what it means (for one, for many).
 PERSON_WORDS = {
-    "true_alarm": ("solid blue person", "solid blue people",
-                   "stands for referrals that were flagged and went on to a plan or care",
-                   "stand for referrals that were flagged and went on to a plan or care"),
-    "false_alarm": ("striped brown person", "striped brown people",
-                    "stands for false alarms", "stand for false alarms"),
-    "missed": ("hollow person with a cross", "hollow people with a cross",
-               "stands for children missed", "stand for children missed"),
-    "not_flagged": ("thin grey outline", "thin grey outlines",
-                    "stands for referrals not flagged that had no plan or care",
-                    "stand for referrals not flagged that had no plan or care"),
+    "true_alarm": (
+        "solid blue person",
+        "solid blue people",
+        "stands for referrals that were flagged and went on to a plan or care",
+        "stand for referrals that were flagged and went on to a plan or care",
+    ),
+    "false_alarm": (
+        "striped brown person",
+        "striped brown people",
+        "stands for false alarms",
+        "stand for false alarms",
+    ),
+    "missed": (
+        "hollow person with a cross",
+        "hollow people with a cross",
+        "stands for children missed",
+        "stand for children missed",
+    ),
+    "not_flagged": (
+        "thin grey outline",
+        "thin grey outlines",
+        "stands for referrals not flagged that had no plan or care",
+        "stand for referrals not flagged that had no plan or care",
+    ),
 }
+
 
 def picture_sentence(picture: Mapping[str, int]) -> str:
     """The people picture in words (``picture`` from :func:`picture_counts`); the browser
@@ -220,6 +249,7 @@ def picture_sentence(picture: Mapping[str, int]) -> str:
         k = int(picture[kind])
         parts.append(f"{k:,} {one if k == 1 else many} {is_ if k == 1 else are}.")
     return f"Each person stands for {PICTURE_EACH} of the 1,000 referrals. " + " ".join(parts)
+
 
 def score_line_text(threshold: float) -> str:
     """The score line, for the analyst view only (the plain view speaks of people per 1,000)."""
