@@ -99,14 +99,7 @@ if not yes_no:
         t_cost = line.line_for_cost(steps, table, false_alarms_per_child=cost)
         cost_counts = tradeoffs.people_counts(tradeoffs.threshold_row(table, t_cost))
         st.markdown(tradeoff_words.cost_sentence(cost, cost_counts))
-        st.button(
-            tradeoff_words.line_button_label(cost_counts),
-            key="tradeoffs_apply_cost",
-            help=tradeoff_words.line_button_help(cost_counts),
-            on_click=widgets.set_threshold,
-            args=(t_cost,),
-            icon=":material/tune:",
-        )
+        widgets.use_line_button(cost_counts, t_cost, key="tradeoffs_apply_cost")
     with capacity_col:
         st.number_input(
             "We can look again at this many families a month:",
@@ -120,14 +113,7 @@ if not yes_no:
         capacity_row = tradeoffs.threshold_row(table, t_capacity)
         capacity_counts = tradeoffs.people_counts(capacity_row)
         st.markdown(tradeoff_words.capacity_sentence(per_month, cohort.months, capacity_row))
-        st.button(
-            tradeoff_words.line_button_label(capacity_counts),
-            key="tradeoffs_apply_capacity",
-            help=tradeoff_words.line_button_help(capacity_counts),
-            on_click=widgets.set_threshold,
-            args=(t_capacity,),
-            icon=":material/tune:",
-        )
+        widgets.use_line_button(capacity_counts, t_capacity, key="tradeoffs_apply_capacity")
 
 st.header("How good is this tool at every line?", anchor=False)
 ap = loaders.average_precision(cohort, model)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from csc_dash import line, metrics, tradeoffs, vignettes
 from csc_dash.cohort import ScoredCohort
+from csc_dash.content import tradeoff_words
 from csc_dash.ui import loaders, shell, state, workshop
 
 #: Above this many referrals an uploaded cohort gets no bootstrap interval (it would be slow).
@@ -47,6 +48,19 @@ def ap_interval(cohort: ScoredCohort, model: str) -> tuple[float, float] | None:
 def set_threshold(value: float) -> None:
     """``on_click`` callback: move the shared line (every page reads it)."""
     state.put(state.THRESHOLD, float(value))
+
+
+def use_line_button(counts, threshold: float, *, key: str) -> None:
+    """A "Flag 95 in every 1,000" button that moves the shared line to ``threshold`` (``counts``:
+    the people there, :func:`csc_dash.tradeoffs.people_counts`)."""
+    st.button(
+        tradeoff_words.line_button_label(counts),
+        key=key,
+        help=tradeoff_words.line_button_help(counts),
+        on_click=set_threshold,
+        args=(threshold,),
+        icon=":material/tune:",
+    )
 
 
 def show_other_children() -> None:
