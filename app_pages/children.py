@@ -3,7 +3,7 @@ their story, see their score and what pushed it, and what would have changed the
 
 import streamlit as st
 
-from csc_dash import tradeoffs, vignettes
+from csc_dash import explanations, line, tradeoffs, vignettes
 from csc_dash.charts import children as charts
 from csc_dash.cohort import GROUP_LABELS
 from csc_dash.ui import chart, loaders, shell, state
@@ -17,9 +17,9 @@ model = loaders.current_model(cohort)
 name = shell.model_name(cohort, model)  # raw: sentence builders and charts escape it
 label = shell.model_label(cohort, model)  # Markdown-ready
 table = loaders.sweep(cohort, model)
-yes_no = tradeoffs.is_yes_no(table)  # the rule, or an uploaded 0/1 flag: no line to move
+yes_no = line.is_yes_no(table)  # the rule, or an uploaded 0/1 flag: no line to move
 is_rule = cohort.source == "sample" and model == "rule"
-threshold = widgets.current_line(cohort, model, table)
+threshold = loaders.current_threshold(cohort, model)
 frame = cohort.frame
 scores = cohort.scores(model)
 kinds = tradeoffs.assign_kinds(cohort.y, scores, threshold)
@@ -107,13 +107,13 @@ else:
             st.subheader("What pushed the score up or down", anchor=False)
             if model != "structured":
                 st.markdown(vignettes.tick_box_note(float(explanation.score(row)[0]), threshold))
-            pushes = vignettes.contributions(explanation, row)
-            st.info(vignettes.PUSH_MEANING, icon=":material/info:")
-            st.markdown(vignettes.contribution_sentence(pushes))
+            pushes = explanations.contributions(explanation, row)
+            st.info(explanations.PUSH_MEANING, icon=":material/info:")
+            st.markdown(explanations.contribution_sentence(pushes))
             chart.show(
                 charts.contribution_bars(pushes, analyst=shell.analyst_view()),
                 key="children_pushes",
-                summary=vignettes.push_summary(pushes),
+                summary=explanations.push_summary(pushes),
             )
             if shell.analyst_view():
                 st.caption(
@@ -122,12 +122,16 @@ else:
                     f"({explanation.intercept:.2f}) plus these gives "
                     f"{float(explanation.logit(row)[0]):.3f}, and the score is "
                     "1 / (1 + exp(−that)). In plain words: big ≥ "
-                    f"{vignettes.BIG_PUSH}, medium ≥ {vignettes.MEDIUM_PUSH} points. They describe "
+                    f"{explanations.BIG_PUSH}, medium ≥ {explanations.MEDIUM_PUSH} points. They describe "
                     "the model, not causes."
                 )
             st.subheader("What would have changed the flag?", anchor=False)
-            change = vignettes.smallest_change(explanation, row, threshold)
-            st.markdown(vignettes.counterfactual_sentence(change, model_name=shell.model_name(cohort, "structured")))
+            change = explanations.smallest_change(explanation, row, threshold)
+            st.markdown(
+                explanations.counterfactual_sentence(
+                    change, model_name=shell.model_name(cohort, "structured")
+                )
+            )
 
 save_view.save_my_view(
     "children",

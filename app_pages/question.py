@@ -4,7 +4,8 @@ guess is against guessing at random."""
 import streamlit as st
 
 from csc_dash import tradeoffs
-from csc_dash.content import question as text
+from csc_dash.content import the_question as text
+from csc_dash.content import tradeoff_words
 from csc_dash.ui import loaders, shell
 from csc_dash.ui import tradeoffs_widgets as widgets
 from csc_dash.ui.workshop import save_view
@@ -39,10 +40,12 @@ if shell.analyst_view() and cohort.source == "sample":
     st.caption(text.ANALYST_METHOD)
 
 st.header("How good is the guess?", anchor=False)
-ap = tradeoffs.average_precision_from_table(table)
+ap = loaders.average_precision(cohort, model)
 rate = tradeoffs.base_rate(table)
 if ap != ap:
-    st.warning("None of these referrals went on to a plan or care, so we cannot say how good the guess is.")
+    st.warning(
+        "None of these referrals went on to a plan or care, so we cannot say how good the guess is."
+    )
 else:
     st.markdown(
         text.ap_sentence(
@@ -60,7 +63,7 @@ else:
     left.metric(
         "Average precision" if shell.analyst_view() else text.METRIC_THIS_TOOL,
         f"{ap:.2f}",
-        help=f"Of {tradeoffs.tool_phrase(name)}.",
+        help=f"Of {tradeoff_words.tool_phrase(name)}.",
     )
     right.metric(text.METRIC_RANDOM, f"{rate:.2f}")
 if shell.analyst_view():

@@ -10,8 +10,9 @@ from functools import partial
 
 import streamlit as st
 
-from csc_dash import tradeoffs
+from csc_dash import line, tradeoffs
 from csc_dash.charts import tradeoffs as charts
+from csc_dash.content import tradeoff_words
 from csc_dash.ui import chart, loaders, shell, state
 from csc_dash.ui import tradeoffs_widgets as widgets
 from csc_dash.ui.components.line_picture import line_picture, line_settle
@@ -25,8 +26,8 @@ model = loaders.current_model(cohort)
 name = shell.model_name(cohort, model)  # raw: sentence builders and charts escape it
 label = shell.model_label(cohort, model)  # Markdown-ready
 table = loaders.sweep(cohort, model)
-yes_no = tradeoffs.is_yes_no(table)  # the rule, or an uploaded 0/1 flag: no line to move
-steps, _, threshold = widgets.current_step(cohort, model, table)
+yes_no = line.is_yes_no(table)  # the rule, or an uploaded 0/1 flag: no line to move
+steps, step, threshold = loaders.current_step(cohort, model)
 if not yes_no:  # a yes/no tool leaves the models' shared line alone
     state.put(state.THRESHOLD, threshold)  # on a whole step, so every figure agrees
 
@@ -38,32 +39,30 @@ shell.page_header(
 )
 st.caption(f"Tool: **{label}** (change it in the menu on the left).")
 
-
-steps, step, _ = widgets.current_step(cohort, model, table)
 row = tradeoffs.threshold_row(table, threshold)
 intervals = tradeoffs.per_1000_intervals(row)
 if yes_no:
     st.info(
-        tradeoffs.yes_no_sentence(row, rule=cohort.source == "sample" and model == "rule"),
+        tradeoff_words.yes_no_sentence(row, rule=cohort.source == "sample" and model == "rule"),
         icon=":material/rule:",
     )
 # Drawn once per page run: the browser redraws it at every step by itself.
-line = line_picture(
-    widgets.line_steps(cohort, model)[1],
+picture = line_picture(
+    loaders.line_steps(cohort, model)[1],
     step=step,
     intervals={k: tradeoffs.interval_text(v) for k, v in intervals.items()},
     key=LINE_KEY,
     on_step_change=partial(widgets.on_line_step, LINE_KEY, tuple(steps.thresholds)),
     on_story_change=lambda: None,
 )
-if getattr(line, "story", None) and widgets.open_story_of_kind(cohort, model, line.story):
+if getattr(picture, "story", None) and widgets.open_story_of_kind(cohort, model, picture.story):
     st.switch_page("app_pages/children.py")
 
 
 @st.fragment
 def at_the_line() -> None:
     """What is worked out on the server at the settled line; reruns alone when it settles."""
-    steps, step, here = widgets.current_step(cohort, model, table)
+    steps, step, here = loaders.current_step(cohort, model)
     row = tradeoffs.threshold_row(table, here)
     intervals = tradeoffs.per_1000_intervals(row)
     line_settle(
@@ -72,13 +71,15 @@ def at_the_line() -> None:
         key=SETTLE_KEY,
         on_step_change=partial(widgets.on_line_step, SETTLE_KEY, tuple(steps.thresholds)),
     )
-    st.caption(tradeoffs.INTERVAL_NOTE)
-    st.markdown(tradeoffs.found_sentence(row, yes_no=yes_no))
+    st.caption(tradeoff_words.INTERVAL_NOTE)
+    st.markdown(tradeoff_words.found_sentence(row, yes_no=yes_no))
     if shell.analyst_view():
         with st.expander("For analysts: the exact figures at this line", expanded=True):
-            st.markdown(tradeoffs.score_line_text(here))
-            st.table(tradeoffs.analyst_row(row, n=len(cohort), intervals=intervals), hide_index=True)
-            st.caption(tradeoffs.INTERVAL_ANALYST)
+            st.markdown(tradeoff_words.score_line_text(here))
+            st.table(
+                tradeoffs.analyst_row(row, n=len(cohort), intervals=intervals), hide_index=True
+            )
+            st.caption(tradeoff_words.INTERVAL_ANALYST)
 
 
 at_the_line()
@@ -96,19 +97,10 @@ if not yes_no:
             **state.bound(state.COST),
         )
         cost = state.get(state.COST)
-        t_cost = tradeoffs.snap_threshold(
-            steps, table, tradeoffs.threshold_for_cost_from_table(table, false_alarms_per_child=cost)
-        )
+        t_cost = line.line_for_cost(steps, table, false_alarms_per_child=cost)
         cost_counts = tradeoffs.people_counts(tradeoffs.threshold_row(table, t_cost))
-        st.markdown(tradeoffs.cost_sentence(cost, cost_counts))
-        st.button(
-            tradeoffs.line_button_label(cost_counts),
-            key="tradeoffs_apply_cost",
-            help=tradeoffs.line_button_help(cost_counts),
-            on_click=widgets.set_threshold,
-            args=(t_cost,),
-            icon=":material/tune:",
-        )
+        st.markdown(tradeoff_words.cost_sentence(cost, cost_counts))
+        widgets.use_line_button(cost_counts, t_cost, key="tradeoffs_apply_cost")
     with capacity_col:
         st.number_input(
             "We can look again at this many families a month:",
@@ -118,30 +110,16 @@ if not yes_no:
             **state.bound(state.CAPACITY),
         )
         per_month = state.get(state.CAPACITY)
-        fits = tradeoffs.threshold_for_capacity_from_table(
-            table, per_month=per_month, months=cohort.months
-        )
-        t_capacity = float(
-            steps.thresholds[
-                tradeoffs.step_at_most(steps, int(tradeoffs.threshold_row(table, fits)["flagged"]))
-            ]
-        )
+        t_capacity = line.line_for_capacity(steps, table, per_month=per_month, months=cohort.months)
         capacity_row = tradeoffs.threshold_row(table, t_capacity)
         capacity_counts = tradeoffs.people_counts(capacity_row)
-        st.markdown(tradeoffs.capacity_sentence(per_month, cohort.months, capacity_row))
-        st.button(
-            tradeoffs.line_button_label(capacity_counts),
-            key="tradeoffs_apply_capacity",
-            help=tradeoffs.line_button_help(capacity_counts),
-            on_click=widgets.set_threshold,
-            args=(t_capacity,),
-            icon=":material/tune:",
-        )
+        st.markdown(tradeoff_words.capacity_sentence(per_month, cohort.months, capacity_row))
+        widgets.use_line_button(capacity_counts, t_capacity, key="tradeoffs_apply_capacity")
 
 st.header("How good is this tool at every line?", anchor=False)
-ap = tradeoffs.average_precision_from_table(table)
+ap = loaders.average_precision(cohort, model)
 rate = tradeoffs.base_rate(table)
-st.markdown(tradeoffs.ranking_sentence(average_precision=ap, base_rate=rate))
+st.markdown(tradeoff_words.ranking_sentence(average_precision=ap, base_rate=rate))
 fixed_row = tradeoffs.threshold_row(table, threshold)
 chart.show(
     charts.pr_curve(
@@ -154,10 +132,12 @@ chart.show(
         yes_no=yes_no,
     ),
     key="tradeoffs_pr",
-    summary=tradeoffs.yes_no_pr_summary(fixed_row) if yes_no else tradeoffs.pr_curve_summary(),
+    summary=tradeoff_words.yes_no_pr_summary(fixed_row)
+    if yes_no
+    else tradeoff_words.pr_curve_summary(),
 )
 if shell.analyst_view():
-    st.caption(tradeoffs.YES_NO_PR_ANALYST if yes_no else tradeoffs.PR_ANALYST)
+    st.caption(tradeoff_words.YES_NO_PR_ANALYST if yes_no else tradeoff_words.PR_ANALYST)
 
 st.header("Tools side by side", anchor=False)
 sweeps = {m: loaders.sweep(cohort, m) for m in cohort.models}
@@ -173,14 +153,14 @@ if not any(tradeoffs.fixed_flag_count(t) is not None for t in sweeps.values()):
 compared, flagged, fixed_by = tradeoffs.comparison(
     sweeps,
     labels={m: shell.model_name(cohort, m) for m in cohort.models},
-    current_flagged=tradeoffs.count_for_per_1000(table, int(state.get(state.COMPARE_AT))),
+    current_flagged=line.count_for_per_1000(table, int(state.get(state.COMPARE_AT))),
 )
-st.markdown(tradeoffs.comparison_sentence(compared, flagged=flagged, fixed_by=fixed_by))
-st.markdown(tradeoffs.comparison_lines(compared))
+st.markdown(tradeoff_words.comparison_sentence(compared, flagged=flagged, fixed_by=fixed_by))
+st.markdown(tradeoff_words.comparison_lines(compared))
 chart.show(
     charts.comparison_bars(compared),
     key="tradeoffs_compare",
-    summary=tradeoffs.comparison_summary(compared),
+    summary=tradeoff_words.comparison_summary(compared),
 )
 if shell.analyst_view():
     st.table(tradeoffs.comparison_table(compared), hide_index=True)
@@ -188,11 +168,11 @@ if shell.analyst_view():
 
 def _screen_state() -> dict:
     """What is on screen when the view is saved (read then: the line may have moved since)."""
-    line = widgets.current_line(cohort, model, table)
-    counts = tradeoffs.people_counts(tradeoffs.threshold_row(table, line))
+    here = loaders.current_threshold(cohort, model)
+    counts = tradeoffs.people_counts(tradeoffs.threshold_row(table, here))
     return {
         "model": model,
-        "threshold": line,
+        "threshold": here,
         "yes_no": yes_no,
         "cost": cost,
         "capacity_per_month": per_month,

@@ -128,20 +128,21 @@ def fragment_work_ms(repeats: int = 300) -> float:
     Streamlit): find the step, read the sweep there, bootstrap the four ranges, say them."""
     import numpy as np
 
-    from csc_dash import cohort, metrics, tradeoffs
+    from csc_dash import cohort, line, metrics, tradeoffs
+    from csc_dash.content import tradeoff_words
 
     c = cohort.load_sample_cohort("moderate")
     table = metrics.threshold_table(c.y, c.scores("structured"))
-    steps = tradeoffs.line_steps(table)
+    steps = line.line_steps(table)
     rng = np.random.default_rng(0)
     times = []
     for k in rng.integers(20, 600, repeats):
         start = time.perf_counter()
-        t = steps.thresholds[tradeoffs.step_for_threshold(steps, table, steps.thresholds[k])]
+        t = steps.thresholds[line.step_for_threshold(steps, table, steps.thresholds[k])]
         row = tradeoffs.threshold_row(table, t)
         ranges = tradeoffs.per_1000_intervals(row)
         [tradeoffs.interval_text(v) for v in ranges.values()]
-        tradeoffs.found_sentence(row)
+        tradeoff_words.found_sentence(row)
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1000
 

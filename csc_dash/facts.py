@@ -6,25 +6,10 @@ them; the calibration tests in ``tests/test_synthetic.py`` check how close it la
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from types import MappingProxyType
 
-
-@dataclass(frozen=True)
-class Fact:
-    """One published figure and where it comes from."""
-
-    value: float
-    source: str
-
-
-DFE_CIN_2020 = "DfE, Characteristics of children in need 2020, table C2 (source of referral)"
-DFE_CIN_2024 = "DfE, Characteristics of children in need 2024, table C3 (factors at assessment)"
-DFE_CIN_2025 = "DfE, Children in need 2025"
-DFE_CLA_2025 = "DfE, Children looked after in England including adoptions 2025"
-CWIP = "Bywaters et al., Child Welfare Inequalities Project"
-
-#: Share of referrals by who referred, England 2020 (per cent of referrals).
+#: Share of referrals by who referred, England 2020 (per cent of referrals; DfE, Characteristics
+#: of children in need 2020, table C2).
 REFERRAL_SOURCE_SHARES = MappingProxyType(
     {
         "Police": 28.7,
@@ -41,7 +26,8 @@ REFERRAL_SOURCE_SHARES = MappingProxyType(
     }
 )
 
-#: Factors found at the end of assessment, England 2024 (per cent; one assessment can have several).
+#: Factors found at the end of assessment, England 2024 (per cent; one assessment can have
+#: several; DfE, Characteristics of children in need 2024, table C3).
 ASSESSMENT_FACTOR_SHARES = MappingProxyType(
     {
         "parental_mental_health": 32.7,
@@ -68,20 +54,6 @@ ASSESSMENT_FACTOR_LABELS = MappingProxyType(
         "parental_drug_misuse": "a parent using drugs",
         "child_learning_disability": "the child's learning disability",
         "physical_abuse": "physical abuse",
-    }
-)
-
-NATIONAL = MappingProxyType(
-    {
-        "referrals_2025": Fact(632_830, DFE_CIN_2025),
-        "referrals_per_10k": Fact(520, DFE_CIN_2025),
-        "rereferral_within_12_months_pct": Fact(22.6, DFE_CIN_2025),
-        "cpp_at_31_march": Fact(49_420, DFE_CIN_2025),
-        "cpp_starts": Fact(61_840, DFE_CIN_2025),
-        "cpp_second_or_later_pct": Fact(24.5, DFE_CIN_2025),
-        "cla_at_31_march": Fact(81_770, DFE_CLA_2025),
-        "cla_per_10k": Fact(67, DFE_CLA_2025),
-        "care_ratio_most_vs_least_deprived_decile": Fact(10, CWIP),
     }
 )
 

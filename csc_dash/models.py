@@ -22,8 +22,6 @@ from csc_dash.synthetic import FACTORS
 __all__ = [
     "CATEGORICAL_FEATURES",
     "MODEL_LABELS",
-    "MODELS",
-    "NUMERIC_FEATURES",
     "BOOLEAN_FEATURES",
     "FittedModels",
     "LinearExplanation",
@@ -32,8 +30,7 @@ __all__ = [
     "time_ordered_split",
 ]
 
-#: Model keys, the score column each writes, and plain labels for screens.
-MODELS = ("structured", "text", "rule")
+#: The analyst's names of the three tools (plain names: csc_dash.content.tools).
 MODEL_LABELS = {
     "structured": "Tick-box data model",
     "text": "Tick-box data + case notes model",
@@ -42,7 +39,6 @@ MODEL_LABELS = {
 
 CATEGORICAL_FEATURES = ("age_band", "gender", "ethnicity", "referral_source", "deprivation_decile")
 BOOLEAN_FEATURES = ("disability", "previous_plan", *FACTORS)
-NUMERIC_FEATURES = ("previous_referrals",)
 _PREVIOUS_CAP = 10
 
 TEST_START = pd.Timestamp("2023-04-01")  # the last two of the five years are the test period

@@ -1,34 +1,222 @@
-"""The sentences of the Root causes page, written from figures :mod:`csc_dash.population` computes.
+"""The words of the Root causes page, written from figures :mod:`csc_dash.population` and
+:mod:`csc_dash.neighbourhoods` compute: names of the rates and measures, the links between them
+in plain words, and every sentence that carries a number.
 
 Pure functions (no Streamlit): the page calls them and only renders. Every sentence is plain
-words at reading grade 8 or below (tests/test_root_causes.py). Council names come from the
-published council table, never from a user; they are escaped for Markdown all the same.
+words at reading grade 8 or below (tests/test_root_causes.py); the words without numbers are in
+:mod:`csc_dash.content.root_causes`. Council names come from the published council table, never
+from a user; they are escaped for Markdown all the same.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from types import MappingProxyType
 
-from csc_dash import population as pop
+import pandas as pd
+
+from csc_dash.content.root_causes import COUNTY_2025, LEFT_OUT
+from csc_dash.council_table import DEPRIVATION_LABELS, RATE_LABELS, check_measure
 from csc_dash.markup import markdown_text
+from csc_dash.neighbourhoods import WhatIf, decile_ratio
+from csc_dash.population import Association, CouncilSummary, association
 
-__all__ = [
-    "association_rows",
-    "council_rate_sentence",
-    "factor_gap_sentence",
-    "neighbours_sentence",
-    "ranking_position_sentence",
-    "series_sentence",
-    "spend_sentence",
-    "what_if_sentences",
-]
+#: What each rate counts, in plain words.
+RATE_PLAIN = MappingProxyType(
+    {
+        "referral_rate": "referrals to children's social care in the year",
+        "cin_rate": "children getting help as a child in need on 31 March",
+        "cpp_rate": "children on a child protection plan on 31 March",
+        "cla_rate": "children in care (looked after by the council) on 31 March",
+    }
+)
+
+#: A council's rate as a plain sentence ending, given the number per 1,000 children.
+_RATE_SENTENCE = MappingProxyType(
+    {
+        "referral_rate": "there were about {v} referrals to children's social care for every 1,000 children in the year to 31 March",
+        "cin_rate": "about {v} in every 1,000 children were getting help as a child in need on 31 March",
+        "cpp_rate": "about {v} in every 1,000 children were on a child protection plan on 31 March",
+        "cla_rate": "about {v} in every 1,000 children were in care on 31 March",
+    }
+)
+
+
+def rate_words(rate: str, per_10k: float) -> str:
+    """A rate per 10,000 in plain words, per 1,000 first (e.g. 'about 6.7 in every 1,000 ...')."""
+    check_measure(rate, RATE_LABELS)
+    if per_10k != per_10k:
+        return "the figure is not published"
+    per_1000 = per_10k / 10
+    shown = f"{per_1000:.0f}" if per_1000 >= 10 else f"{per_1000:.1f}"
+    return _RATE_SENTENCE[rate].format(v=shown)
+
+
+#: Each deprivation measure as (what it measures in plain words, its year, the index's own name).
+_DEPRIVATION_PARTS = MappingProxyType(
+    {
+        "imd2019_score": ("Overall deprivation", 2019, "IMD 2019"),
+        "idaci2019_score": ("Child poverty", 2019, "IDACI 2019"),
+        "imd2025_score": ("Overall deprivation", 2025, "IMD 2025"),
+        "idaci2025_score": ("Child poverty", 2025, "IDACI 2025"),
+    }
+)
+
+#: Where the page's figures come from: the real published ones, and the one made-up part.
+DATA_NOTICE = (
+    "**The council figures on this page are real.** The government publishes them: the Department "
+    "for Education (DfE), the Office for National Statistics (ONS) and the housing ministry "
+    "(MHCLG). Anyone may use them under the Open Government Licence. Only the part called **Our "
+    "made-up council** is made up (synthetic). No real child or family is shown."
+)
+
+#: Said beside what assessments found by neighbourhood: a box counts what was written down.
+RECORDING_CAVEAT = (
+    "Careful: these boxes count what workers wrote down, not what families lived with. "
+    "Families in poorer areas are seen more by services, so more of their worries get written "
+    "down. Part of the gap may be who gets seen, not who needs help."
+)
+
+MADE_UP_NOTICE = (
+    "Everything in this part is **made up** (synthetic), unlike the real council figures in the "
+    "other parts. No real child or family is shown."
+)
+
+
+def deprivation_label(measure: str, *, analyst: bool = False) -> str:
+    """A short name for a deprivation measure that fits a narrow picker.
+
+    Plain words by default ("Child poverty, 2019"); with ``analyst`` the index's own name beside
+    them ("Child poverty (IDACI 2019)").
+    """
+    check_measure(measure, DEPRIVATION_LABELS)
+    what, year, index = _DEPRIVATION_PARTS[measure]
+    return f"{what} ({index})" if analyst else f"{what}, {year}"
+
+
+def deprivation_axis(measure: str, *, analyst: bool = False) -> str:
+    """An axis title for a deprivation measure, short enough for a chart on a tablet."""
+    check_measure(measure, DEPRIVATION_LABELS)
+    what, year, index = _DEPRIVATION_PARTS[measure]
+    return f"{index} score → more deprived" if analyst else f"{what}, {year} → more deprived"
+
+
+def deprivation_subject(measure: str) -> str:
+    """The start of a sentence about councils high on a deprivation measure."""
+    check_measure(measure, DEPRIVATION_LABELS)
+    what = _DEPRIVATION_PARTS[measure][0]
+    return (
+        "Councils with more child poverty"
+        if what == "Child poverty"
+        else "Councils with more deprivation"
+    )
+
+
+def strength_word(r: float) -> str:
+    """A plain word for the size of a correlation (by its absolute value)."""
+    if r is None or math.isnan(r):
+        return "too few to tell"
+    a = abs(r)
+    if a >= 0.6:
+        return "strong"
+    if a >= 0.4:
+        return "moderate"
+    if a >= 0.2:
+        return "weak"
+    return "little or no"
+
+
+def link_sentence(link: Association, *, subject: str, outcome: str) -> str:
+    """An association in words, without r or n symbols.
+
+    ``link_sentence(a, subject="Councils with more deprivation", outcome="children in care")`` ->
+    "Councils with more deprivation tend to have more children in care — a strong link across 147
+    councils".
+    """
+    if not link.enough:
+        return f"Too few councils ({link.n}) have both figures, so it is too few to tell"
+    word = strength_word(link.pearson_r)
+    if word == "little or no":
+        return (
+            f"{subject} do not clearly have more or fewer {outcome} — little or no link across "
+            f"{link.n} councils"
+        )
+    direction = "more" if link.pearson_r > 0 else "fewer"
+    return f"{subject} tend to have {direction} {outcome} — a {word} link across {link.n} councils"
+
+
+def link_scale(link: Association) -> str:
+    """The size of a correlation in plain words, the number beside its meaning (no symbols)."""
+    if not link.enough:
+        return "There are too few councils to tell how strong the link is."
+    return (
+        f"The link is **{strength_word(link.pearson_r)}**. On a scale from 0 (no link) to 1 "
+        f"(all dots on one line), it scores {abs(link.pearson_r):.2f}."
+    )
+
+
+def link_numbers(link: Association, *, brief: bool = False) -> str:
+    """The statistics of an association for analysts: r with its interval, rho and n.
+
+    ``brief`` gives only "r = 0.70, n = 147 councils" (for a chart title).
+    """
+    if not link.enough:
+        return f"n = {link.n} councils: too few to tell"
+    if brief:
+        return f"r = {link.pearson_r:.2f}, n = {link.n} councils"
+    return (
+        f"r = {link.pearson_r:.2f} (95% interval {link.pearson_low:.2f} to {link.pearson_high:.2f}), "
+        f"Spearman rho = {link.spearman_rho:.2f}, n = {link.n} councils"
+    )
+
+
+def missing_note(missing: pd.DataFrame, *, analyst: bool = False) -> str:
+    """Councils without a figure, each with its reason; plain words unless ``analyst``."""
+    if missing.empty:
+        return ""
+    parts = []
+    for name, reason in zip(missing["la_name"], missing["reason"], strict=True):
+        parts.append(
+            f"{name} ({reason if analyst else reason.replace('IoD2019', 'the 2019 index')})"
+        )
+    return "These have no figure for how poor the area is. " + " ".join(f"{p}." for p in parts)
+
+
+RANKING_COLUMNS = (
+    "Council",
+    "How deprived ({measure})",
+    "Its figure",
+    "Expected from deprivation",
+    "Above or below",
+)
+
+
+def ranking_table(shown: pd.DataFrame, *, measure: str) -> pd.DataFrame:
+    """The councils on the ranking chart with their deprivation figure beside them (a council is
+    never ranked without it), in the chart's order, plain column names, whole numbers as text.
+
+    ``shown`` is a slice of :func:`deprivation_residuals`; ``measure`` a deprivation measure key.
+    """
+    check_measure(measure, DEPRIVATION_LABELS)
+    name = deprivation_label(measure)
+    cols = [c.format(measure=name) for c in RANKING_COLUMNS]
+    return pd.DataFrame(
+        {
+            cols[0]: shown["la_name"].astype(str).to_numpy(),
+            cols[1]: [f"{v:.1f}" for v in shown["deprivation"]],
+            cols[2]: [f"{v:.0f}" for v in shown["observed"]],
+            cols[3]: [f"{v:.0f}" for v in shown["predicted"]],
+            cols[4]: [f"{abs(r):.0f} {'above' if r >= 0 else 'below'}" for r in shown["residual"]],
+        }
+    ).set_index(cols[0])
 
 
 def _known(value: float) -> bool:
     return value == value  # NaN is not equal to itself
 
 
-def council_rate_sentence(summary: pop.CouncilSummary, *, council_name: str, rate: str) -> str:
+def council_rate_sentence(summary: CouncilSummary, *, council_name: str, rate: str) -> str:
     """One council's figure next to England's, per 1,000 first (Markdown)."""
     name = markdown_text(council_name)
     if not _known(summary.value):
@@ -37,13 +225,13 @@ def council_rate_sentence(summary: pop.CouncilSummary, *, council_name: str, rat
             "hidden to protect privacy."
         )
     return (
-        f"In {name} ({summary.year}), **{pop.describe_rate(rate, summary.value)}** "
+        f"In {name} ({summary.year}), **{rate_words(rate, summary.value)}** "
         f"({summary.value:.0f} per 10,000). In England, "
-        f"{pop.describe_rate(rate, summary.england)} ({summary.england:.0f} per 10,000)."
+        f"{rate_words(rate, summary.england)} ({summary.england:.0f} per 10,000)."
     )
 
 
-def neighbours_sentence(summary: pop.CouncilSummary) -> str | None:
+def neighbours_sentence(summary: CouncilSummary) -> str | None:
     """How many of the council's statistical neighbours had a higher figure, or ``None``."""
     if not summary.neighbours_known or not _known(summary.value):
         return None
@@ -83,13 +271,11 @@ def factor_gap_sentence(biggest: Mapping | None, *, council_name: str) -> str:
     )
 
 
-def spend_sentence(summary: pop.CouncilSummary, *, council_name: str) -> str:
+def spend_sentence(summary: CouncilSummary, *, council_name: str) -> str:
     """What the council spent per child on children's social care, against England."""
     name = markdown_text(council_name)
     if not _known(summary.spend_per_child):
-        return (
-            f"{name} did not send a complete spending return for 2024-25, so we have no figure."
-        )
+        return f"{name} did not send a complete spending return for 2024-25, so we have no figure."
     return (
         f"{name} spent about **£{summary.spend_per_child:,.0f} per child** on children's social "
         f"care in 2024-25. England: £{summary.england_spend_per_child:,.0f}."
@@ -113,7 +299,7 @@ def ranking_position_sentence(row: Mapping | None, *, council_name: str, total: 
     )
 
 
-def what_if_sentences(what: pop.WhatIf, *, reduction_percent: int) -> list[str]:
+def what_if_sentences(what: WhatIf, *, reduction_percent: int) -> list[str]:
     """The prevention what-if in words: what was found, then what the sum gives (Markdown)."""
     return [
         f"In these neighbourhoods, {what.with_factor:,} of {what.referrals:,} referrals found "
@@ -129,8 +315,8 @@ def association_rows(councils, deprivation: str, *, year: int) -> list[dict]:
     """For analysts: each of the four rates against one deprivation measure (n, Pearson r with
     its 95% interval, Spearman rho, slope), one row per rate, rounded for the screen."""
     rows = []
-    for key, label in pop.RATE_LABELS.items():
-        a = pop.association(councils, deprivation, key, year=year)
+    for key, label in RATE_LABELS.items():
+        a = association(councils, deprivation, key, year=year)
         rows.append(
             {
                 "rate per 10,000": label,
@@ -142,3 +328,99 @@ def association_rows(councils, deprivation: str, *, year: int) -> list[dict]:
             }
         )
     return rows
+
+
+# --------------------------------------------------------------------------- the page's sentences
+
+
+def page_words(
+    template: str,
+    *,
+    rate: str | None = None,
+    council_name: str | None = None,
+    year: int | None = None,
+    n: int | None = None,
+    across: str = "more deprived",
+) -> str:
+    """A template of :mod:`csc_dash.content.root_causes` filled in: ``{rate}`` (the rate's short
+    name, ``{rate_lower}`` in a sentence), ``{council}`` (escaped for Markdown), ``{year}``,
+    ``{n}`` and ``{across}`` (what further right means on a scatter)."""
+    label = RATE_LABELS[rate] if rate else ""
+    return template.format(
+        rate=label,
+        rate_lower=label.lower(),
+        council=markdown_text(council_name) if council_name else "",
+        year=year,
+        n=n,
+        across=across,
+    )
+
+
+def scatter_title(link: Association, *, subject: str, rate: str, analyst: bool) -> str:
+    """The title of a scatter of councils: the link in words, its numbers for analysts."""
+    title = link_sentence(link, subject=subject, outcome=RATE_LABELS[rate].lower())
+    return title + (f"\n({link_numbers(link, brief=True)})" if analyst else "")
+
+
+def link_summary(link: Association, *, subject: str, rate: str) -> str:
+    """What the scatter shows, in words: which way the link goes and how strong it is."""
+    direction = "more" if link.pearson_r > 0 else "fewer"
+    return f"{subject} had {direction} {RATE_PLAIN[rate]}, on average. {link_scale(link)}"
+
+
+def england_notes(missing: pd.DataFrame, *, deprivation: str, analyst: bool) -> str:
+    """Under the scatter: who is left out, who has no figure, and how the 2025 score was made."""
+    notes = [LEFT_OUT]
+    if len(missing):
+        notes.append(missing_note(missing, analyst=analyst))
+    if deprivation.endswith("2025_score"):
+        notes.append(COUNTY_2025)
+    return " ".join(notes)
+
+
+#: The columns of every council's residual, for analysts.
+RESIDUAL_COLUMNS = (
+    "rank",
+    "la_name",
+    "deprivation",
+    "observed",
+    "predicted",
+    "residual",
+    "residual_pct",
+)
+
+
+def residual_table(residuals: pd.DataFrame) -> pd.DataFrame:
+    """Every council ranked by residual, for analysts (the columns of :data:`RESIDUAL_COLUMNS`)."""
+    return residuals[list(RESIDUAL_COLUMNS)]
+
+
+def referral_ratio_sentence(gradient: pd.DataFrame) -> str:
+    """How many times as often the most deprived tenth was referred as the least deprived."""
+    ratio = decile_ratio(gradient, "referrals_per_10k")
+    if ratio != ratio:
+        return "There are too few referrals in the least deprived tenth to compare the two."
+    return (
+        f"Children in the most deprived tenth were referred about **{ratio:.0f} times as often** "
+        "as children in the least deprived tenth."
+    )
+
+
+def need_sentence(gradient: pd.DataFrame) -> str:
+    """True need against what was recorded, in the most deprived tenth."""
+    first = gradient.sort_values("deprivation_decile").iloc[0]
+    return (
+        f"In the most deprived tenth, about **{first['need_per_10k']:.0f} in every 10,000 "
+        f"children a year** truly needed a plan or care. Only about "
+        f"**{first['recorded_per_10k']:.0f}** had one recorded."
+    )
+
+
+def what_if_sum(what: WhatIf) -> str:
+    """The what-if's arithmetic written out, with its own numbers."""
+    return (
+        "Fewer = (share who fell) × (referrals with domestic abuse) × "
+        "(rate with it − rate without it). "
+        f"Here: {what.reduction:.2f} × {what.with_factor:,} × "
+        f"({what.recorded_with:.3f} − {what.recorded_without:.3f}) = {what.recorded_fewer:.1f}."
+    )

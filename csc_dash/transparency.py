@@ -24,7 +24,7 @@ import pandas as pd
 from csc_dash import metrics
 from csc_dash.cohort import GROUP_LABELS, ScoredCohort
 from csc_dash.fairness import average_precision_interval, group_error_rates
-from csc_dash.tradeoffs import average_precision_from_table, people_counts, per_1000_intervals
+from csc_dash.tradeoffs import people_counts, per_1000_intervals
 
 __all__ = [
     "CANNOT_TELL",
@@ -160,7 +160,7 @@ def transparency_figures(
     }
     if y.sum() == 0:
         raise ValueError(metrics.NO_POSITIVES)
-    ap = average_precision_from_table(table)
+    ap = metrics.average_precision(y, s)
     ap_interval = average_precision_interval(y, s, n_boot=n_boot, random_state=random_state, exact=ap)
     columns = cohort.group_columns if groups is None else tuple(groups)
     tables = {  # keyed by the name as typed for an upload (uploads use internal column names)

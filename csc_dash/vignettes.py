@@ -1,59 +1,24 @@
-"""Plain-language stories for synthetic children, and what pushed each one's score.
+"""Plain-language stories for synthetic children: which children are shown, in what order, and
+each one's story and score in words.
 
 A *vignette* is one synthetic referral told in plain words: how old the child is, who got in
 touch, what the worker found, earlier contacts and what happened next. Nothing here describes a
-real child: every row comes from :mod:`csc_dash.synthetic`.
-
-For the tick-box (structured) model a score is a sum on the log-odds scale, so each feature's
-push up or down is exact: :func:`contributions` splits the log-odds into one part per feature,
-and :func:`smallest_change` searches a few features for the smallest edit that moves the
-referral across the line.
+real child: every row comes from :mod:`csc_dash.synthetic`. What pushed a score, and what would
+have changed the flag, are in :mod:`csc_dash.explanations`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from itertools import combinations
 
 import numpy as np
 import pandas as pd
 
+from csc_dash.content.tradeoff_words import tool_phrase
 from csc_dash.facts import ASSESSMENT_FACTOR_LABELS
 from csc_dash.markup import markdown_text
-from csc_dash.models import LinearExplanation
 from csc_dash.synthetic import FACTORS
-from csc_dash.tradeoffs import KIND_ORDER, largest_remainder, tool_phrase
-
-__all__ = [
-    "yes_no_score_sentence",
-    "tick_box_note",
-    "scale_sentence",
-    "push_words",
-    "push_summary",
-    "push_size",
-    "MEDIUM_PUSH",
-    "BIG_PUSH",
-    "FEATURE_LABELS",
-    "STORY_COLUMNS",
-    "Change",
-    "Counterfactual",
-    "child_grid",
-    "choose_children",
-    "contribution_sentence",
-    "contributions",
-    "counterfactual_sentence",
-    "filter_mask",
-    "filter_options",
-    "grid_sentence",
-    "has_stories",
-    "position_of",
-    "referral_ids",
-    "rule_sentence",
-    "score_sentence",
-    "smallest_change",
-    "story",
-]
+from csc_dash.tradeoffs import KIND_ORDER, largest_remainder
 
 #: Columns a frame needs before the app can tell stories from it.
 STORY_COLUMNS = (
@@ -80,15 +45,17 @@ FEATURE_LABELS = {
     **{f: f"Worker found {label}" for f, label in ASSESSMENT_FACTOR_LABELS.items()},
 }
 
-_AGE_WORDS = {
+AGE_WORDS = {
     "<1": ("a baby", "under one year old"),
     "1-4": ("a young", "aged 1 to 4"),
     "5-9": ("a", "aged 5 to 9"),
     "10-15": ("a", "aged 10 to 15"),
     "16+": ("a", "aged 16 or 17"),
 }
+
 _GENDER_WORDS = {"Girl": "girl", "Boy": "boy"}
-_SOURCE_WORDS = {
+
+SOURCE_WORDS = {
     "Police": "The police",
     "School": "The child's school",
     "Health services": "A health worker",
@@ -101,9 +68,17 @@ _SOURCE_WORDS = {
     "Housing": "A housing officer",
 }
 
+#: Said before any child's story: the stories are made up but may still be hard to read.
+CONTENT_NOTE = (
+    "Some of these stories talk about abuse, neglect or harm at home. They are made up, but "
+    "they may still be hard to read. Each story stays closed until you choose to open it."
+)
+
+STORY_LABEL = "Read this child's story (it may talk about abuse or neglect)"
+
 
 # ---------------------------------------------------------------------------------------------
-# Which children to show
+# Which children, in what order
 
 
 def has_stories(frame: pd.DataFrame) -> bool:
@@ -199,7 +174,10 @@ def child_grid(
             "number": number,
             "referral_id": ids,
             "position": positions,
-            "label": [f"Child {k}: {_KIND_WORDS.get(str(t), t)}" for k, t in zip(number, kind, strict=True)],
+            "label": [
+                f"Child {k}: {_KIND_WORDS.get(str(t), t)}"
+                for k, t in zip(number, kind, strict=True)
+            ],
         }
     )
 
@@ -261,10 +239,11 @@ _KIND_WORDS = {
 
 
 # ---------------------------------------------------------------------------------------------
-# The story
+# A child's story and score in words
 
 
-def _join(items: Sequence[str]) -> str:
+def join_words(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
@@ -280,7 +259,7 @@ def story(row: Mapping) -> list[str]:
 
     An uploaded file with the same columns may hold any age group: it is escaped to show as typed.
     """
-    article, age = _AGE_WORDS.get(
+    article, age = AGE_WORDS.get(
         str(row["age_band"]), ("a", f"in the age group {markdown_text(row['age_band'])}")
     )
     who = _GENDER_WORDS.get(str(row["gender"]), "child")
@@ -293,14 +272,14 @@ def story(row: Mapping) -> list[str]:
     lines = [f"This is {person}."]
     if bool(row["disability"]):
         lines.append("The child has a disability.")
-    source = _SOURCE_WORDS.get(str(row["referral_source"]))
+    source = SOURCE_WORDS.get(str(row["referral_source"]))
     if source is None:
         lines.append("We do not know who got in touch with children's services.")
     else:
         lines.append(f"{source} got in touch with children's services.")
     found = [ASSESSMENT_FACTOR_LABELS[f] for f in FACTORS if bool(row[f])]
     if found:
-        lines.append(f"The worker who looked into it was worried about {_join(found)}.")
+        lines.append(f"The worker who looked into it was worried about {join_words(found)}.")
     else:
         lines.append("The worker who looked into it found none of the usual worries.")
     previous = int(row["previous_referrals"])
@@ -326,10 +305,6 @@ def story(row: Mapping) -> list[str]:
                 "but it was never written down."
             )
     return lines
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def score_sentence(score: float, threshold: float, *, model_name: str) -> str:
@@ -376,266 +351,4 @@ def rule_sentence(previous_referrals: int) -> str:
     return (
         f"The rule flags a child with 2 or more earlier referrals. This child had "
         f"{previous_referrals}, so the rule does not flag them. With 2, it would."
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# What pushed the score
-
-
-def _value_words(feature: str, value) -> str:
-    """This referral's value of a feature, in words."""
-    if feature in FACTORS or feature in ("previous_plan", "disability"):
-        return "yes" if bool(value) else "no"
-    if feature == "age_band":
-        return _AGE_WORDS.get(str(value), ("", str(value)))[1]
-    if feature == "referral_source":
-        return _SOURCE_WORDS.get(str(value), "not known").rstrip(",").lower()
-    if feature == "deprivation_decile":
-        return f"{int(value)} of 10 (1 = poorest)"
-    return str(value)
-
-
-def _group(name: str) -> str:
-    return name.split("=", 1)[0]
-
-
-def contributions(explanation: LinearExplanation, row: pd.DataFrame, *, drop_zero: bool = True) -> pd.DataFrame:
-    """Each feature's push on the structured model's log-odds for one referral.
-
-    ``intercept + contributions.sum() == explanation.logit(row)``: the starting point plus every
-    push gives the score (on the log-odds scale). One-hot columns are summed into their feature,
-    so "Age" is one push, not five.
-
-    Parameters
-    ----------
-    explanation
-        The structured model (:class:`csc_dash.models.LinearExplanation`).
-    row
-        A one-row frame with the model's input columns.
-    drop_zero
-        Leave out features that do not push at all (a factor not found).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``feature``, ``label`` (plain name), ``value`` (this referral's value in words)
-        and ``contribution``, largest push up first.
-    """
-    if len(row) != 1:
-        raise ValueError(f"Give one referral at a time; got {len(row)} rows.")
-    x = explanation.encode(row).iloc[0]
-    coef = pd.Series(explanation.coefficients)
-    parts = (x * coef).groupby([_group(c) for c in coef.index], sort=False).sum()
-    first = row.iloc[0]
-    frame = pd.DataFrame(
-        {
-            "feature": parts.index,
-            "label": [FEATURE_LABELS.get(f, f) for f in parts.index],
-            "value": [_value_words(f, first[f]) if f in row.columns else "" for f in parts.index],
-            "contribution": parts.to_numpy(dtype=float),
-        }
-    )
-    if drop_zero:
-        frame = frame[frame["contribution"] != 0]
-    frame = frame.assign(
-        size=[push_size(v) for v in frame["contribution"]],
-        words=[push_words(v) for v in frame["contribution"]],
-    )
-    return frame.sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
-
-
-#: Said before any child's story: the stories are made up but may still be hard to read.
-CONTENT_NOTE = (
-    "Some of these stories talk about abuse, neglect or harm at home. They are made up, but "
-    "they may still be hard to read. Each story stays closed until you choose to open it."
-)
-STORY_LABEL = "Read this child's story (it may talk about abuse or neglect)"
-#: What a push means, and what it does not, said beside every "what pushed the score" chart.
-PUSH_MEANING = (
-    "A push shows how this tool's sums moved the score. It tells you about the tool, not about "
-    "the family. Being poor, a family's ethnic group or a parent's health are not reasons a "
-    "family needs help. A push only shows what the tool picked up from old records, and old "
-    "records can be unfair."
-)
-
-
-#: A push of at least this many points on the log-odds scale is "big" (it multiplies the odds
-#: by about 1.65 or more) ...
-BIG_PUSH = 0.5
-#: ... and of at least this many "medium" (odds times about 1.2); smaller ones are "small".
-MEDIUM_PUSH = 0.2
-
-
-def push_size(contribution: float) -> str:
-    """"big", "medium" or "small": the size of a push on the log-odds scale, in words."""
-    size = abs(float(contribution))
-    return "big" if size >= BIG_PUSH else "medium" if size >= MEDIUM_PUSH else "small"
-
-
-def push_words(contribution: float) -> str:
-    """A push in words, e.g. "big push up" or "small push down" (no numbers)."""
-    return f"{push_size(contribution)} push {'up' if contribution > 0 else 'down'}"
-
-
-def _named(item: Mapping) -> str:
-    label = str(item["label"]).lower()
-    value = str(item.get("value", ""))
-    return f"{label} ({value})" if value else label
-
-
-def contribution_sentence(frame: pd.DataFrame) -> str:
-    """Name the biggest push up and the biggest push down, and how big each was in words."""
-    up = frame[frame["contribution"] > 0]
-    down = frame[frame["contribution"] < 0]
-    parts = []
-    if len(up):
-        top = up.iloc[0]
-        parts.append(f"The biggest push up came from {_named(top)}. It was a {push_size(top['contribution'])} push.")
-    if len(down):
-        low = down.iloc[-1]
-        parts.append(f"The biggest push down came from {_named(low)}. It was a {push_size(low['contribution'])} push.")
-    if not parts:
-        return "Nothing about this referral pushed the score up or down."
-    return " ".join(parts)
-
-
-def push_summary(frame: pd.DataFrame) -> str:
-    """The push chart in words (its text version): every push, one short sentence each, no
-    numbers beyond the record's own (a list joined by semicolons read at grade 25+)."""
-    if len(frame) == 0:
-        return "Nothing about this referral pushed the score up or down."
-
-    def listed(part: pd.DataFrame, way: str) -> list[str]:
-        return [
-            f"{_capital(str(r['label']).lower())}{': ' + str(r['value']) if r['value'] else ''}. "
-            f"A {r['size']} push {way}."
-            for _, r in part.iterrows()
-        ]
-
-    up = frame[frame["contribution"] > 0]
-    down = frame[frame["contribution"] < 0].iloc[::-1]
-    return markdown_text(" ".join(listed(up, "up") + listed(down, "down")))
-
-
-@dataclass(frozen=True)
-class Change:
-    """One feature set to a new value."""
-
-    feature: str
-    before: int | bool
-    after: int | bool
-
-    @property
-    def label(self) -> str:
-        return ASSESSMENT_FACTOR_LABELS.get(self.feature, self.feature)
-
-
-@dataclass(frozen=True)
-class Counterfactual:
-    """The smallest edit found that moves a referral across the line."""
-
-    changes: tuple[Change, ...]
-    score_before: float
-    score_after: float
-    threshold: float
-
-    @property
-    def flagged_before(self) -> bool:
-        return self.score_before >= self.threshold
-
-    @property
-    def flagged_after(self) -> bool:
-        return self.score_after >= self.threshold
-
-
-def _edited(row: pd.DataFrame, candidates: Sequence[tuple[Change, ...]]) -> pd.DataFrame:
-    """One copy of ``row`` per candidate, with that candidate's changes applied."""
-    out = row.iloc[np.zeros(len(candidates), dtype=int)].reset_index(drop=True)
-    columns = {c.feature for changes in candidates for c in changes}
-    values = {f: out[f].to_numpy().copy() for f in columns}
-    for i, changes in enumerate(candidates):
-        for c in changes:
-            values[c.feature][i] = c.after
-    for f, v in values.items():
-        out[f] = v
-    return out
-
-
-def smallest_change(
-    explanation: LinearExplanation,
-    row: pd.DataFrame,
-    threshold: float,
-    *,
-    features: Sequence[str] = ("previous_referrals", *FACTORS),
-    max_changes: int = 2,
-    max_previous: int = 10,
-) -> Counterfactual | None:
-    """The smallest change to a few features that would have moved the referral across the line.
-
-    A factor switched on or off costs 1; earlier referrals changed by ``d`` cost ``d``. Up to
-    ``max_changes`` features change at once. Among edits of equal cost, the one that moves the
-    score least is chosen. Scores come from ``explanation`` (the structured model), so
-    ``counterfactual.flagged_after != counterfactual.flagged_before`` always holds.
-
-    Returns ``None`` when no edit of this size crosses the line.
-    """
-    if len(row) != 1:
-        raise ValueError(f"Give one referral at a time; got {len(row)} rows.")
-    first = row.iloc[0]
-    options: list[list[tuple[Change, int]]] = []
-    for f in features:
-        if f == "previous_referrals":
-            now = int(first[f])
-            opts = [(Change(f, now, v), abs(v - now)) for v in range(max_previous + 1) if v != now]
-        else:
-            now = bool(first[f])
-            opts = [(Change(f, now, not now), 1)]
-        options.append(opts)
-    candidates: list[tuple[tuple[Change, ...], int]] = []
-    for k in range(1, max_changes + 1):
-        for group in combinations(range(len(options)), k):
-            picks: list[list[tuple[Change, int]]] = [[]]
-            for g in group:
-                picks = [p + [o] for p in picks for o in options[g]]
-            candidates.extend((tuple(c for c, _ in p), sum(cost for _, cost in p)) for p in picks)
-    if not candidates:
-        return None
-    before_logit = float(explanation.logit(row)[0])
-    before = 1.0 / (1.0 + np.exp(-before_logit))
-    edited = _edited(row, [c for c, _ in candidates])
-    logits = explanation.logit(edited)
-    after = 1.0 / (1.0 + np.exp(-logits))
-    flips = (after >= threshold) != (before >= threshold)
-    if not flips.any():
-        return None
-    costs = np.array([cost for _, cost in candidates], dtype=float)
-    idx = np.flatnonzero(flips)
-    best = idx[np.lexsort((np.abs(logits[idx] - before_logit), costs[idx]))[0]]
-    return Counterfactual(candidates[best][0], float(before), float(after[best]), float(threshold))
-
-
-def counterfactual_sentence(cf: Counterfactual | None, *, model_name: str) -> str:
-    """The smallest change in words, or that no small change would do it (Markdown;
-    ``model_name`` is the tool's raw name, escaped here)."""
-    if cf is None:
-        return (
-            "No small change to earlier referrals or to what the worker found would have "
-            "moved this referral across the line."
-        )
-    parts = []
-    for c in cf.changes:
-        if c.feature == "previous_referrals":
-            parts.append(f"the child had had {c.after} earlier referrals instead of {c.before}")
-    added = [c.label for c in cf.changes if c.feature != "previous_referrals" and c.after]
-    removed = [c.label for c in cf.changes if c.feature != "previous_referrals" and not c.after]
-    if added:
-        parts.append(f"the worker had also been worried about {_join(added)}")
-    if removed:
-        parts.append(f"the worker had not been worried about {_join(removed)}")
-    outcome = "would have been flagged" if cf.flagged_after else "would not have been flagged"
-    condition = parts[0] + "".join(f", and if {p}" for p in parts[1:])
-    return (
-        f"If {condition}, {tool_phrase(model_name)} would have given a score of "
-        f"{cf.score_after:.3f}, not {cf.score_before:.3f}. The referral {outcome}."
     )

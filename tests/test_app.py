@@ -26,7 +26,7 @@ def test_glossary_is_reachable_from_the_sidebar_and_runs(app_test):
 
 def test_choosing_the_rule_first_leaves_the_models_line_alone(app_test):
     """The rule has one line of its own; the shared line is set from a real model later."""
-    from csc_dash import tradeoffs
+    from csc_dash import line
     from csc_dash.ui import state
 
     at = app_test(**{state.MODEL: "rule"})
@@ -38,7 +38,7 @@ def test_choosing_the_rule_first_leaves_the_models_line_alone(app_test):
     at.switch_page("app_pages/tradeoffs.py").run()
     cohort = load_sample_cohort("moderate")
     table = metrics.threshold_table(cohort.y, cohort.scores("structured"))
-    assert at.session_state[state.THRESHOLD] == tradeoffs.threshold_for_top_share_from_table(table, 0.10)
+    assert at.session_state[state.THRESHOLD] == line.threshold_for_per_1000(table, 100)
 
 
 def test_home_page_per_1000_matches_the_icon_array_rounding(app_test):

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from csc_dash import population
+from csc_dash import council_table, population
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC = ROOT / "data" / "public"  # the repo carries its own copy (Open Government Licence v3.0)
@@ -30,12 +30,12 @@ def num(value: str) -> float:
 
 @pytest.fixture(scope="module")
 def councils() -> pd.DataFrame:
-    return population.load_councils()
+    return council_table.load_councils()
 
 
 @pytest.fixture(scope="module")
 def england() -> pd.DataFrame:
-    return population.load_england()
+    return council_table.load_england()
 
 
 def cell(frame: pd.DataFrame, code: str, year: int, column: str, *, level="Local authority", extra=None):
@@ -131,8 +131,8 @@ def test_suppressed_cells_are_missing_never_zero(file, column, ours):
 def test_every_upper_tier_council_of_the_latest_year_is_present(councils):
     spine = raw("ons_mid-year_population_estimates_2012_to_2024.csv")
     spine = spine[(spine["geographic_level"] == "Local authority") & (spine["time_period"] == "2024")]
-    latest = population.councils_in_year(councils)
-    assert population.latest_year(councils) == 2025
+    latest = council_table.councils_in_year(councils)
+    assert council_table.latest_year(councils) == 2025
     assert set(latest["new_la_code"]) == set(spine["new_la_code"])
     assert len(latest) == 153
     assert latest["new_la_code"].is_unique
@@ -141,10 +141,10 @@ def test_every_upper_tier_council_of_the_latest_year_is_present(councils):
 def test_councils_without_deprivation_data_are_the_four_new_ones(councils):
     """North and West Northamptonshire (2021), Cumberland and Westmorland and Furness (2023)
     have no IoD2019 upper-tier figure; every council has an IoD2025 figure (counties flagged)."""
-    missing = population.missing_measure(councils, "imd2019_score")
+    missing = council_table.missing_measure(councils, "imd2019_score")
     assert set(missing["new_la_code"]) == {"E06000061", "E06000062", "E06000063", "E06000064"}
     assert missing["reason"].str.contains("IoD2019 has no figure").all()
-    latest = population.councils_in_year(councils)
+    latest = council_table.councils_in_year(councils)
     assert latest["imd2025_score"].notna().all()
     assert latest["idaci2025_score"].notna().all()
     counties = latest[latest["new_la_code"].str.startswith("E10")]
@@ -160,7 +160,7 @@ def test_councils_without_deprivation_data_are_the_four_new_ones(councils):
 )
 def test_iod2019_joins_through_the_three_recodes(councils, code, iod_code):
     iod = raw("iod2019_file11_upper_tier_la_summaries.csv").set_index("Upper Tier Local Authority District code (2019)")
-    row = population.councils_in_year(councils).set_index("new_la_code").loc[code]
+    row = council_table.councils_in_year(councils).set_index("new_la_code").loc[code]
     assert row["iod2019_code"] == iod_code
     assert row["imd2019_score"] == pytest.approx(float(iod.at[iod_code, "IMD - Average score"]), abs=5e-4)
     assert row["idaci2019_score"] == pytest.approx(float(iod.at[iod_code, "IDACI - Average score"]), abs=5e-4)
@@ -173,7 +173,7 @@ def test_iod2025_single_tier_value_and_county_simple_mean(councils, code):
     lookup = raw("LTLA-UTLA_Apr23_Lookup_England-Wales.csv")
     districts = lookup.loc[lookup["UTLA23CD"] == code, "LTLA23CD"]
     expected = iod[iod["area_code"].isin(districts)]["average_score"].astype(float).mean()
-    row = population.councils_in_year(councils).set_index("new_la_code").loc[code]
+    row = council_table.councils_in_year(councils).set_index("new_la_code").loc[code]
     assert row["idaci2025_score"] == pytest.approx(expected, abs=5e-5)
 
 
@@ -181,7 +181,7 @@ def test_iod2025_single_tier_value_and_county_simple_mean(councils, code):
 def test_spending_per_child(councils, code):
     spend = raw("mhclg_revenue_outturn_2024_25_childrens_social_care_by_la.csv").set_index("ONS Code")
     column = "RO3: TOTAL CHILDREN SOCIAL CARE - Total Expenditure (C3 = C1 + C2)"
-    row = population.councils_in_year(councils).set_index("new_la_code").loc[code]
+    row = council_table.councils_in_year(councils).set_index("new_la_code").loc[code]
     value = num(spend.at[code, column])
     if np.isnan(value):
         assert np.isnan(row["csc_spend_per_child"])
@@ -192,7 +192,7 @@ def test_spending_per_child(councils, code):
 
 
 def test_spending_missing_for_the_three_without_a_return(councils):
-    missing = population.missing_measure(councils, "csc_spend_per_child")
+    missing = council_table.missing_measure(councils, "csc_spend_per_child")
     assert set(missing["la_name"]) == {"Birmingham", "Cumberland", "Slough"}
 
 
@@ -213,7 +213,7 @@ def test_white_british_share_and_retired_county_sums(councils):
 
 
 def test_statistical_neighbours_are_ten_current_councils(councils):
-    latest = population.councils_in_year(councils)
+    latest = council_table.councils_in_year(councils)
     codes = set(latest["new_la_code"])
     for code, text in zip(latest["new_la_code"], latest["stat_neighbours"], strict=True):
         near = text.split(";")

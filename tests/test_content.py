@@ -1,151 +1,22 @@
-"""Content: reading level of every plain text, ids, links and the questionnaire's shape."""
+"""Content: ids, links and the questionnaire's shape (reading level: tests/test_plain.py)."""
 
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import re
 import subprocess
 import sys
-import textwrap
 
 import pytest
-import textstat
 
-from csc_dash import content
-from csc_dash.content import framework, glossary, questions, statements
-
-MAX_GRADE = 8.0
-MIN_WORDS_ALONE = 12  # shorter items are scored together, as one passage per module
-
-PLAIN = content.plain_texts()
-LONG = [(where, text) for where, text in PLAIN if len(text.split()) >= MIN_WORDS_ALONE]
-
-
-def as_sentence(text: str) -> str:
-    text = text.strip()
-    return text if text[-1] in ".?!:" else text + "."
-
-
-def short_passages() -> dict[str, str]:
-    passages: dict[str, list[str]] = {}
-    for where, text in PLAIN:
-        if len(text.split()) < MIN_WORDS_ALONE:
-            passages.setdefault(where.split(".", 1)[0], []).append(as_sentence(text))
-    return {module: " ".join(texts) for module, texts in passages.items()}
-
-
-# -- reading level ---------------------------------------------------------------------------
-
-
-def test_textstat_is_the_pinned_version():
-    # 0.7.4 counts syllables offline with pyphen; later versions score differently.
-    from importlib.metadata import version
-
-    assert version("textstat") == "0.7.4"
-
-
-def test_registry_covers_every_content_module():
-    modules = {m.__name__.rsplit(".", 1)[-1] for m in content.content_modules()}
-    assert {"framework", "glossary", "questions", "statements"} <= modules
-    found = {where.split(".", 1)[0] for where, _ in PLAIN}
-    assert modules == found, f"modules with no plain text found: {modules - found}"
-
-
-def test_registry_wheres_are_unique():
-    wheres = [where for where, _ in PLAIN]
-    assert len(wheres) == len(set(wheres))
-
-
-@pytest.mark.parametrize(("where", "text"), LONG, ids=[where for where, _ in LONG])
-def test_long_item_reads_at_grade_8_or_below(where, text):
-    grade = textstat.flesch_kincaid_grade(text)
-    assert grade <= MAX_GRADE, f"{where} scores grade {grade}: {text!r}"
-
-
-@pytest.mark.parametrize("module", sorted(short_passages()))
-def test_short_items_read_at_grade_8_or_below_together(module):
-    passage = short_passages()[module]
-    assert textstat.flesch_kincaid_grade(passage) <= MAX_GRADE, passage
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Practitioners should interrogate algorithmic recommendations using considered professional judgement.",
-        "Average precision, the area under the precision-recall curve, summarises discrimination.",
-    ],
-)
-def test_the_check_catches_hard_text(text):
-    # The bar is not so loose that anything passes.
-    assert textstat.flesch_kincaid_grade(text) > MAX_GRADE
-
-
-def test_glossary_plain_meanings_are_all_registered():
-    registered = {text for _, text in PLAIN}
-    assert {plain for _, plain, _ in glossary.GLOSSARY} <= registered
-
-
-def test_analyst_wording_is_not_held_to_the_plain_bar():
-    registered = {text for _, text in PLAIN}
-    assert not {technical for _, _, technical in glossary.GLOSSARY} & registered
-    assert not {rec.source for rec in framework.RECOMMENDATIONS} & registered
-
-
-# -- the registry's rules, on a throwaway module ---------------------------------------------
-
-FAKE_MODULE = textwrap.dedent(
-    '''
-    from dataclasses import dataclass
-    from csc_dash.content.framework import INTRO
-
-    @dataclass(frozen=True)
-    class Item:
-        id: str
-        text: str
-        source: str
-
-    LEAD = "A plain lead for families."
-    ANALYST_NOTE = "Technical words for analysts only."
-    ITEMS = (Item("a_b", "Plain words in an item.", "Source wording."),)
-    LABELS = {"key_one": "A plain label here", "key_two": "single"}
-    _PRIVATE = "Hidden text here."
-    '''
-)
-
-
-@pytest.fixture
-def fake_module(tmp_path):
-    path = tmp_path / "fake_content.py"
-    path.write_text(FAKE_MODULE)
-    spec = importlib.util.spec_from_file_location("csc_dash.content.fake_content", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_walker_keeps_plain_text_and_leaves_out_the_rest(fake_module):
-    found = dict(content.module_texts(fake_module))
-    assert found == {
-        "fake_content.LEAD": "A plain lead for families.",
-        "fake_content.ITEMS[0].text": "Plain words in an item.",
-        "fake_content.LABELS['key_one']": "A plain label here",
-    }
-
-
-def test_walker_uses_a_module_s_own_plain_texts(fake_module):
-    fake_module.plain_texts = lambda: [("X", "Only this one.")]
-    assert content.module_texts(fake_module) == [("fake_content.X", "Only this one.")]
-
-
-def test_walker_uses_plain_blocks(fake_module):
-    fake_module.PLAIN_BLOCKS = ("Block one here.", "Block two here.")
-    assert [t for _, t in content.module_texts(fake_module)] == list(fake_module.PLAIN_BLOCKS)
+from csc_dash.content import framework, questions, statements
+from tests import plain_texts
 
 
 def test_content_does_not_import_streamlit():
     code = (
-        "import sys, csc_dash.content as c; c.plain_texts(); "
+        "import sys, pkgutil, importlib, csc_dash.content as c; "
+        "[importlib.import_module('csc_dash.content.' + m.name) for m in pkgutil.iter_modules(c.__path__)]; "
         "print('streamlit' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -357,7 +228,8 @@ def test_decides_check(sentence, bad):
 
 
 def test_no_text_says_a_tool_decides():
-    for where, text in PLAIN:
+    """Every text of the package (found by walking it, tests/plain_texts.py)."""
+    for where, text in plain_texts.all_texts():
         for sentence in re.split(r"(?<=[.?!])\s+", text):
             if DECIDES.search(sentence):
                 assert NEGATION.search(sentence), f"{where}: {sentence!r}"

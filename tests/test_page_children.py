@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from csc_dash import metrics, tradeoffs, vignettes
+from csc_dash import explanations, metrics, tradeoffs, vignettes
 from csc_dash.charts import KIND_STYLE
 from csc_dash.cohort import ScoredCohort, load_sample_cohort, load_structured_model
 from csc_dash.content.tools import PLAIN_MODEL_NAMES
@@ -100,23 +100,23 @@ def test_a_childs_story_opens_with_score_pushes_and_change(app_test, sample):
     story_box = next(el for el in at.expander if el.label == vignettes.STORY_LABEL)
     assert story_box.proto.expanded is False
     assert " ".join(vignettes.story(row.iloc[0])) in [m.value for m in story_box.markdown]
-    assert vignettes.PUSH_MEANING in [el.value for el in at.info]
+    assert explanations.PUSH_MEANING in [el.value for el in at.info]
     threshold = at.session_state[state.THRESHOLD]
     score = float(row["score_structured"].iloc[0])
     assert vignettes.score_sentence(score, threshold, model_name=PLAIN_MODEL_NAMES["structured"]) in text
     assert "What pushed the score up or down" in [h.value for h in at.subheader]
     assert "explains the tick-box model only" not in text  # the chosen tool is the tick-box model
     explanation = load_structured_model("moderate")
-    change = vignettes.smallest_change(explanation, row, threshold)
-    assert vignettes.counterfactual_sentence(change, model_name=PLAIN_MODEL_NAMES["structured"]) in text
+    change = explanations.smallest_change(explanation, row, threshold)
+    assert explanations.counterfactual_sentence(change, model_name=PLAIN_MODEL_NAMES["structured"]) in text
     bars = plotly_specs(at)[1]["data"][0]
-    pushes = vignettes.contributions(explanation, row)
+    pushes = explanations.contributions(explanation, row)
     assert len(bars["y"]) == len(pushes)
     # plain words: big / medium / small with arrows, no numbers on the bars or the axis
     assert bars["text"] == [("▲ " if v > 0 else "▼ ") + w for v, w in zip(pushes["contribution"], pushes["words"], strict=True)]
     assert not any(ch.isdigit() for t in bars["text"] for ch in t)
     assert plotly_specs(at)[1]["layout"]["xaxis"]["showticklabels"] is False
-    assert vignettes.push_summary(pushes) in [c.value for c in at.caption]
+    assert explanations.push_summary(pushes) in [c.value for c in at.caption]
 
 
 @pytest.mark.parametrize("kind", ["true_alarm", "false_alarm", "missed", "not_flagged"])
@@ -131,7 +131,7 @@ def test_counterfactual_on_the_page_really_flips_the_flag(app_test, sample, kind
     assert_no_exception(at)
     explanation = load_structured_model("moderate")
     row = frame.loc[[rid]].reset_index()
-    change = vignettes.smallest_change(explanation, row, threshold)
+    change = explanations.smallest_change(explanation, row, threshold)
     if change is None:
         assert "No small change" in page_text(at)
         return
@@ -148,7 +148,7 @@ def test_analyst_view_labels_pushes_as_log_odds_points(app_test, sample):
     at = _open(app_test, **{state.VIEW: "analyst"})
     rid = _select(at, 7)
     row = sample.frame[sample.frame["referral_id"] == rid]
-    pushes = vignettes.contributions(load_structured_model("moderate"), row)
+    pushes = explanations.contributions(load_structured_model("moderate"), row)
     spec = plotly_specs(at)[1]
     assert spec["data"][0]["text"][0].endswith(f"{abs(pushes['contribution'].iloc[0]):.2f} points")
     assert "log-odds" in spec["layout"]["xaxis"]["title"]["text"]
@@ -170,8 +170,8 @@ def test_case_notes_model_says_which_model_each_score_comes_from(app_test, sampl
     tick = float(explanation.score(row)[0])
     assert vignettes.tick_box_note(tick, threshold) in text
     assert "The 'what pushed it' part explains the tick-box model only." in text
-    change = vignettes.smallest_change(explanation, row, threshold)
-    assert vignettes.counterfactual_sentence(change, model_name=PLAIN_MODEL_NAMES["structured"]) in text
+    change = explanations.smallest_change(explanation, row, threshold)
+    assert explanations.counterfactual_sentence(change, model_name=PLAIN_MODEL_NAMES["structured"]) in text
 
 
 def test_rule_model_explains_the_rule(app_test, sample):

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import textstat
 
-from csc_dash import fairness, tables, tradeoffs
+from csc_dash import fairness, line, tables, tradeoffs
 from csc_dash.cohort import SAMPLE_GROUP_COLUMNS, ScoredCohort, load_sample_cohort
 from csc_dash.markup import markdown_text
 from csc_dash.metrics import row_at_threshold, threshold_for_top_share, threshold_table
@@ -59,11 +59,18 @@ def _expected_table(bias, characteristic, model="structured", threshold=None):
     )
 
 
+def _read_line(bias: str, kept: float, model: str = "structured") -> float:
+    """The score line every page reads from the ``kept`` line in world ``bias``."""
+    c = load_sample_cohort(bias)
+    sweep = threshold_table(c.y, c.scores(model))
+    return line.read_line(line.line_steps(sweep), sweep, kept)[1]
+
+
 def _line(model: str, shared: float) -> float:
     """The line the page reads a tool at: a yes/no tool (the rule) has its own, others share one."""
     c = load_sample_cohort("moderate")
     sweep = threshold_table(c.y, c.scores(model))
-    return tradeoffs.yes_no_threshold(sweep) if tradeoffs.is_yes_no(sweep) else shared
+    return line.yes_no_threshold(sweep) if line.is_yes_no(sweep) else shared
 
 
 def test_every_characteristic_and_pair_renders(app_test):
@@ -111,9 +118,10 @@ def test_switching_the_bias_level_changes_the_figures(app_test):
     assert_no_exception(at)
     assert at.session_state[state.BIAS] == "strong"
     after = _fdr_dots(at)
-    # The line stays where the participant put it; only the world changes.
-    threshold = at.session_state[state.THRESHOLD]
-    expected = _expected_table("strong", ("ethnicity",), threshold=threshold)
+    # The line stays where the participant put it; only the world changes. (It is read on the
+    # new world's whole steps, as Trade-offs reads it: one rule, csc_dash.line.read_line.)
+    kept = at.session_state[state.THRESHOLD]
+    expected = _expected_table("strong", ("ethnicity",), threshold=_read_line("strong", kept))
     np.testing.assert_allclose(after, 100 * expected.loc[~expected["too_few"], "fdr"].to_numpy())
     assert not np.allclose(before, after)
     # And back through the sidebar. AppTest drops the sidebar's elements after switch_page, so
@@ -122,7 +130,8 @@ def test_switching_the_bias_level_changes_the_figures(app_test):
     at.run()
     assert_no_exception(at)
     assert at.radio(key=state.FAIRNESS_BIAS).value == "none"
-    expected = _expected_table("none", ("ethnicity",), threshold=threshold)
+    assert at.session_state[state.THRESHOLD] == kept
+    expected = _expected_table("none", ("ethnicity",), threshold=_read_line("none", kept))
     np.testing.assert_allclose(_fdr_dots(at), 100 * expected.loc[~expected["too_few"], "fdr"].to_numpy())
 
 
@@ -262,7 +271,7 @@ def test_the_same_line_shows_the_same_people_as_trade_offs(app_test, model, thre
     # Trade-offs puts the line on its nearest whole step (per 1,000) and shows it in the browser
     threshold = at.session_state[state.THRESHOLD]
     data = next(json.loads(el.proto.json) for el in at.get("bidi_component") if el.key == "tradeoffs_line")
-    shown = tradeoffs.people_from_client_table(data["table"])[data["step"]]
+    shown = line.people_from_client_table(data["table"])[data["step"]]
     on_tradeoffs = {"Flagged": shown["flagged"], "False alarms": shown["false_alarm"], "Children missed": shown["missed"]}
     at.switch_page(PAGE).run()
     assert_no_exception(at)
@@ -270,8 +279,8 @@ def test_the_same_line_shows_the_same_people_as_trade_offs(app_test, model, thre
     for label in ("Flagged", "False alarms", "Children missed"):
         assert on_fairness[label] == f"{on_tradeoffs[label]:,}", label
     c = load_sample_cohort("moderate")
-    line = _line(model, threshold)
-    people = tradeoffs.people_counts(row_at_threshold(c.y, c.scores(model), line), n=1000)
+    score_line = _line(model, threshold)
+    people = tradeoffs.people_counts(row_at_threshold(c.y, c.scores(model), score_line), n=1000)
     assert on_fairness["False alarms"] == f"{people['false_alarm']:,}"
     # And the table of all four choices says the same for "one line for everyone".
     # A real table (st.table), not a canvas grid, so a tablet shows the numbers.

@@ -6,7 +6,7 @@ import pytest
 
 from csc_dash import metrics, tradeoffs
 from csc_dash.cohort import load_sample_cohort
-from csc_dash.content import question
+from csc_dash.content import the_question
 from csc_dash.content.tools import PLAIN_MODEL_NAMES
 from csc_dash.ui import state
 from tests.helpers import assert_no_exception, page_text
@@ -30,16 +30,16 @@ def test_page_shows_the_tools_real_average_precision(app_test, sample, model):
     rate = sample.y.mean()
     per_1000 = tradeoffs.per_1000(int(sample.y.sum()), len(sample.y))
     assert per_1000 == 39  # the same whole number as the Trade-offs picture and Welcome
-    assert question.ap_sentence(
+    assert the_question.ap_sentence(
         model_name=PLAIN_MODEL_NAMES[model], ap=ap, base_rate=rate, escalated_per_1000=per_1000
     ) in text
     shown = {m.label: m.value for m in at.metric}
-    assert shown[question.METRIC_THIS_TOOL] == f"{ap:.2f}"
-    assert shown[question.METRIC_RANDOM] == f"{rate:.2f}"
+    assert shown[the_question.METRIC_THIS_TOOL] == f"{ap:.2f}"
+    assert shown[the_question.METRIC_RANDOM] == f"{rate:.2f}"
     low, high = metrics.bootstrap_interval(
         metrics.average_precision, sample.y, sample.scores(model), n_boot=200, random_state=0
     )
-    assert question.ap_range_sentence(low, high) in text
+    assert the_question.ap_range_sentence(low, high) in text
     assert low <= ap <= high
 
 
@@ -47,9 +47,9 @@ def test_plain_view_has_the_blocks_and_no_analyst_detail(app_test):
     at = app_test()
     at.switch_page(PAGE).run()
     text = page_text(at)
-    for block in (question.WHAT, question.TESTED, *(body for _, body in question.TOOLS)):
+    for block in (the_question.WHAT, the_question.TESTED, *(body for _, body in the_question.TOOLS)):
         assert block in text
-    assert question.ANALYST_METHOD not in text
+    assert the_question.ANALYST_METHOD not in text
 
 
 def test_analyst_view_adds_the_technical_detail(app_test):
@@ -57,7 +57,7 @@ def test_analyst_view_adds_the_technical_detail(app_test):
     at.switch_page(PAGE).run()
     assert_no_exception(at)
     text = page_text(at)
-    assert question.ANALYST_METHOD in text and question.ANALYST_DATA in text and question.AP_ANALYST in text
+    assert the_question.ANALYST_METHOD in text and the_question.ANALYST_DATA in text and the_question.AP_ANALYST in text
 
 
 def test_headings_go_down_one_level_at_a_time(app_test):

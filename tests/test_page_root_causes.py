@@ -8,6 +8,7 @@ import pytest
 import textstat
 from streamlit.testing.v1.element_tree import Block
 
+from csc_dash import root_causes
 from csc_dash.ui import state
 from tests.helpers import assert_no_exception, page_text, plotly_specs
 
@@ -177,7 +178,7 @@ def test_missing_deprivation_is_named_with_the_reason(app_test):
     text = page_text(at)
     assert "Cumberland (formed in 2023 from part of Cumbria" in text
     at = open_page(app_test, ROOT_VIEW="england", ROOT_DEPRIVATION="imd2025_score")
-    assert "only an approximation" in page_text(at)
+    assert "only a rough guide" in page_text(at)
 
 
 def test_cohort_view_and_what_if(app_test):
@@ -186,9 +187,7 @@ def test_cohort_view_and_what_if(app_test):
     assert "illustration of the arithmetic, not a forecast" in text
     assert "fewer recorded plans or care" in text
     # The factor heatmap says it counts what was written down (recording bias).
-    from csc_dash import population
-
-    assert population.RECORDING_CAVEAT in [w.value for w in at.warning]
+    assert root_causes.RECORDING_CAVEAT in [w.value for w in at.warning]
     assert len(plotly_specs(at)) == 4
     at.slider(key=state.widget_key(state.ROOT_REDUCTION)).set_value(50).run()
     assert_no_exception(at)

@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from csc_dash import metrics, tradeoffs
+from csc_dash import line, metrics, tradeoffs
 from csc_dash.cohort import ScoredCohort, load_sample_cohort
+from csc_dash.content import tradeoff_words
 from csc_dash.content.tools import PLAIN_MODEL_NAMES
-from csc_dash.ui import state
+from csc_dash.ui import accounts, state, tradeoffs_widgets
 from tests.helpers import assert_no_exception, page_text, plotly_specs
 
 PAGE = "app_pages/tradeoffs.py"
@@ -50,11 +51,11 @@ def _component(at, key: str) -> dict:
 def _shown(at) -> dict[str, int]:
     """The people the browser shows at the settled step (decoded as its script decodes them)."""
     data = _component(at, "tradeoffs_line")
-    return tradeoffs.people_from_client_table(data["table"])[data["step"]]
+    return line.people_from_client_table(data["table"])[data["step"]]
 
 
 def _steps(sample, model="structured"):
-    return tradeoffs.line_steps(metrics.threshold_table(sample.y, sample.scores(model)))
+    return line.line_steps(metrics.threshold_table(sample.y, sample.scores(model)))
 
 
 def _array(value):
@@ -83,7 +84,7 @@ def _assert_figures_match(at, sample, model, threshold):
         sent = _component(at, key)["intervals"]
         for figure in ("flagged", "true_alarm", "false_alarm", "missed"):
             assert sent[figure] == tradeoffs.interval_text(intervals[figure])
-    assert tradeoffs.found_sentence(row, yes_no=model == "rule") in page_text(at)
+    assert tradeoff_words.found_sentence(row, yes_no=model == "rule") in page_text(at)
 
 
 def test_page_runs_and_starts_at_top_ten_percent(app_test, sample):
@@ -99,9 +100,9 @@ def test_page_runs_and_starts_at_top_ten_percent(app_test, sample):
 def test_the_table_sent_to_the_browser_equals_people_counts_at_every_step(app_test, sample, model):
     at = _open(app_test, **{state.MODEL: model})
     table = metrics.threshold_table(sample.y, sample.scores(model))
-    sent = tradeoffs.people_from_client_table(_component(at, "tradeoffs_line")["table"])
+    sent = line.people_from_client_table(_component(at, "tradeoffs_line")["table"])
     steps = _steps(sample, model)
-    assert len(sent) == tradeoffs.PER_1000_STEPS
+    assert len(sent) == line.PER_1000_STEPS
     for k, t in enumerate(steps.thresholds):
         assert sent[k] == tradeoffs.people_counts(metrics.lookup(table, t)), k
         assert int((sample.scores(model) >= t).sum()) <= np.floor(k * len(sample) / 1000 + 1e-9)
@@ -125,7 +126,7 @@ def test_a_line_between_steps_is_moved_onto_the_nearest_step(app_test, sample):
     at = _open(app_test, **{state.THRESHOLD: 0.321})
     steps = _steps(sample)
     table = metrics.threshold_table(sample.y, sample.scores("structured"))
-    k = tradeoffs.step_for_threshold(steps, table, 0.321)
+    k = line.step_for_threshold(steps, table, 0.321)
     assert at.session_state[state.THRESHOLD] == steps.thresholds[k]
     _assert_figures_match(at, sample, "structured", steps.thresholds[k])
 
@@ -142,7 +143,7 @@ def test_analyst_view_shows_exact_figures_and_the_score_line(app_test, sample):
     low, high = intervals["false_alarm"]
     assert table["False alarms per 1,000"] == f"{row['false_alarms_per_1000']:.1f} (95%: {low:.1f} to {high:.1f})"
     assert table["Missed per 1,000"].startswith(f"{row['missed_per_1000']:.1f} (95%: ")
-    assert tradeoffs.score_line_text(t) in page_text(at)
+    assert tradeoff_words.score_line_text(t) in page_text(at)
     compared = at.table[1].value
     assert list(compared.columns) == ["Figure", *sample.model_labels.values()]
 
@@ -158,7 +159,7 @@ def test_plain_view_never_shows_the_score_line(app_test, sample):
 def test_the_picture_says_what_each_person_looks_like(app_test):
     at = _open(app_test)
     data = _component(at, "tradeoffs_line")
-    assert data["marks"] == {k: list(v) for k, v in tradeoffs.PERSON_WORDS.items()}
+    assert data["marks"] == {k: list(v) for k, v in tradeoff_words.PERSON_WORDS.items()}
 
 
 @pytest.mark.parametrize("per_month", [10, 55, 200])
@@ -188,7 +189,7 @@ def test_cost_suggestion_and_its_button_say_the_same_line(app_test, sample):
     assert _shown(at)["flagged"] == said
     best = metrics.threshold_for_cost(sample.y, sample.scores("structured"), false_alarms_per_child=25)
     table = metrics.threshold_table(sample.y, sample.scores("structured"))
-    assert at.session_state[state.THRESHOLD] == tradeoffs.snap_threshold(_steps(sample), table, best)
+    assert at.session_state[state.THRESHOLD] == line.snap_threshold(_steps(sample), table, best)
 
 
 def test_model_picker_changes_the_curve(app_test, sample):
@@ -264,9 +265,9 @@ def _keys(at, kind) -> set:
 def test_rule_has_no_line_to_move_and_shows_its_own_figures(app_test, sample):
     """The reviewer's blocker: with the rule chosen the slider read 0.082, the suggestion boxes
     said 'flags 0' and the 'your line' marker sat off the curve."""
-    line = float(_steps(sample).thresholds[82])
-    at = _open(app_test, **{state.THRESHOLD: line})
-    assert len(tradeoffs.people_from_client_table(_component(at, "tradeoffs_line")["table"])) > 1
+    shared = float(_steps(sample).thresholds[82])
+    at = _open(app_test, **{state.THRESHOLD: shared})
+    assert len(line.people_from_client_table(_component(at, "tradeoffs_line")["table"])) > 1
     assert "tradeoffs_apply_cost" in _keys(at, "button")  # the checks below can fail
     at.session_state[state.MODEL] = "rule"  # what the sidebar radio's callback does
     at.run()
@@ -274,8 +275,8 @@ def test_rule_has_no_line_to_move_and_shows_its_own_figures(app_test, sample):
     text = page_text(at)
     assert "This rule has no line to move: it flags every referral with two or more earlier referrals." in text
     # one step (the browser hides the control), no cost or capacity suggestions
-    assert len(tradeoffs.people_from_client_table(_component(at, "tradeoffs_line")["table"])) == 1
-    assert not (_keys(at, "number_input") & {state.widget_key(k) for k in (state.TOP_SHARE, state.COST, state.CAPACITY)})
+    assert len(line.people_from_client_table(_component(at, "tradeoffs_line")["table"])) == 1
+    assert not (_keys(at, "number_input") & {state.widget_key(k) for k in (state.COST, state.CAPACITY)})
     assert not (_keys(at, "button") & {"tradeoffs_apply_share", "tradeoffs_apply_cost", "tradeoffs_apply_capacity"})
     assert "Two ways to choose the line" not in [h.value for h in at.header]
     # its own figures: exactly the referrals the rule flags
@@ -291,14 +292,14 @@ def test_rule_has_no_line_to_move_and_shows_its_own_figures(app_test, sample):
     assert _array(curve[0]["x"]).tolist() == pytest.approx([row["recall"]])
     assert _array(curve[0]["y"]).tolist() == pytest.approx([row["precision"]])
     assert all(tr.get("name") != "Your line" for tr in curve)
-    assert tradeoffs.yes_no_pr_summary(row) in text
+    assert tradeoff_words.yes_no_pr_summary(row) in text
     # the models' shared line is untouched, and switching back restores it
-    assert at.session_state[state.THRESHOLD] == line
+    assert at.session_state[state.THRESHOLD] == shared
     at.session_state[state.MODEL] = "structured"
     at.run()
     assert_no_exception(at)
     assert _component(at, "tradeoffs_line")["step"] == 82
-    _assert_figures_match(at, sample, "structured", line)
+    _assert_figures_match(at, sample, "structured", shared)
 
 
 def test_rule_first_leaves_the_models_line_unset(app_test, sample):
@@ -353,7 +354,7 @@ def _headings(node, out=None):
 def test_every_chart_has_a_summary_and_the_legend_clears_the_axis(app_test, sample):
     at = _open(app_test)
     captions = [c.value for c in at.caption]
-    assert tradeoffs.pr_curve_summary() in captions
+    assert tradeoff_words.pr_curve_summary() in captions
     assert any(c.startswith("In every 1,000 referrals. Tick-box tool: ") for c in captions)
     compare = plotly_specs(at)[COMPARE]["layout"]
     assert compare["legend"]["y"] > 1  # above the bars, clear of the axis title
@@ -390,7 +391,7 @@ def test_uploaded_cohort_without_a_rule(app_test):
     )
     assert f"same number of referrals ({int(row['flagged']):,})" in text
     assert _shown(at) == tradeoffs.people_counts(row)
-    steps = tradeoffs.line_steps(metrics.threshold_table(cohort.y, cohort.scores("a")))
+    steps = line.line_steps(metrics.threshold_table(cohort.y, cohort.scores("a")))
     at.session_state[state.THRESHOLD] = float(steps.thresholds[30])
     at.run()
     assert_no_exception(at)
@@ -432,3 +433,10 @@ def test_a_decile_tool_keeps_its_own_scale(app_test):
     at.run()
     assert data["table"]["labels"][_component(at, "tradeoffs_line")["step"]] == "5 or above"
     assert _shown(at) == tradeoffs.people_counts(metrics.lookup(table, 5.0))
+
+
+def test_every_cache_of_an_upload_is_dropped_with_the_staff_work():
+    """Sign-out (accounts.forget_staff_work) drops session keys by prefix: the line's steps, the
+    average precision and its interval of an upload are derived from it, so they go too."""
+    for key in (state.UPLOAD_STEPS, state.UPLOAD_AP, tradeoffs_widgets.UPLOAD_AP_INTERVALS):
+        assert key.startswith(accounts.STAFF_ONLY_WIDGET_PREFIXES), key

@@ -9,18 +9,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from csc_dash import cohort, population
+from csc_dash import cohort, council_table, neighbourhoods, population, root_causes
 from csc_dash.synthetic import FACTORS
 
 
 @pytest.fixture(scope="module")
 def councils() -> pd.DataFrame:
-    return population.load_councils()
+    return council_table.load_councils()
 
 
 @pytest.fixture(scope="module")
 def england() -> pd.DataFrame:
-    return population.load_england()
+    return council_table.load_england()
 
 
 @pytest.fixture(scope="module")
@@ -34,15 +34,15 @@ def children() -> pd.DataFrame:
 
 
 def _pairs(councils, x, y, year=2025):
-    rows = councils[(councils["year"] == year) & ~councils["new_la_code"].isin(population.EXCLUDED_FROM_COMPARISONS)]
+    rows = councils[(councils["year"] == year) & ~councils["new_la_code"].isin(council_table.EXCLUDED_FROM_COMPARISONS)]
     return rows.dropna(subset=[x, y])
 
 
 # --------------------------------------------------------------------------- associations
 
 
-@pytest.mark.parametrize("rate", list(population.RATE_LABELS))
-@pytest.mark.parametrize("deprivation", list(population.DEPRIVATION_LABELS))
+@pytest.mark.parametrize("rate", list(council_table.RATE_LABELS))
+@pytest.mark.parametrize("deprivation", list(council_table.DEPRIVATION_LABELS))
 def test_association_equals_scipy(councils, rate, deprivation):
     link = population.association(councils, deprivation, rate)
     pairs = _pairs(councils, deprivation, rate)
@@ -107,7 +107,7 @@ def test_too_few_councils_is_too_few_to_tell():
     assert link.n == 3
     assert not link.enough
     assert np.isnan(link.pearson_r)
-    assert population.strength_word(link.pearson_r) == "too few to tell"
+    assert root_causes.strength_word(link.pearson_r) == "too few to tell"
 
 
 @pytest.mark.parametrize(
@@ -115,7 +115,7 @@ def test_too_few_councils_is_too_few_to_tell():
     [(0.7, "strong"), (-0.65, "strong"), (0.5, "moderate"), (0.25, "weak"), (0.1, "little or no")],
 )
 def test_strength_word(r, word):
-    assert population.strength_word(r) == word
+    assert root_causes.strength_word(r) == word
 
 
 def test_unknown_measure_is_a_clear_error(councils):
@@ -128,7 +128,7 @@ def test_unknown_measure_is_a_clear_error(councils):
 # --------------------------------------------------------------------------- residuals
 
 
-@pytest.mark.parametrize("rate", list(population.RATE_LABELS))
+@pytest.mark.parametrize("rate", list(council_table.RATE_LABELS))
 def test_residuals_are_the_ols_residuals_and_the_ranking_is_reproducible(councils, rate):
     table = population.deprivation_residuals(councils, rate, deprivation="imd2019_score")
     pairs = _pairs(councils, "imd2019_score", rate)
@@ -172,7 +172,7 @@ def test_neighbour_comparison(councils, england):
     assert frame["role"].tolist() == ["chosen"] + ["neighbour"] * 10 + ["England"]
     assert frame.iloc[0]["la_name"] == "Blackpool"
     assert frame.iloc[-1]["value"] == pytest.approx(england.loc[england["year"] == 2025, "cla_rate"].iloc[0])
-    latest = population.councils_in_year(councils).set_index("new_la_code")
+    latest = council_table.councils_in_year(councils).set_index("new_la_code")
     for code, value in zip(frame["new_la_code"][:-1], frame["value"][:-1], strict=True):
         assert value == pytest.approx(latest.at[code, "cla_rate"], nan_ok=True)
 
@@ -189,10 +189,10 @@ def test_scatter_points_roles(councils):
 
 def test_council_summary(councils, england):
     s = population.council_summary(councils, england, "E06000009", "cla_rate")
-    latest = population.councils_in_year(councils).set_index("new_la_code")
+    latest = council_table.councils_in_year(councils).set_index("new_la_code")
     assert s.value == latest.at["E06000009", "cla_rate"]
     assert s.per_1000 == pytest.approx(s.value / 10)
-    near = population.neighbours_of(councils, "E06000009")
+    near = council_table.neighbours_of(councils, "E06000009")
     values = latest.loc[near, "cla_rate"].dropna()
     assert s.neighbour_median == pytest.approx(values.median())
     assert s.neighbours_higher == int((values > s.value).sum())
@@ -241,16 +241,16 @@ def test_factor_comparison(councils, england):
     ],
 )
 def test_describe_rate(rate, value, text):
-    assert text in population.describe_rate(rate, value)
+    assert text in root_causes.rate_words(rate, value)
 
 
 # --------------------------------------------------------------------------- synthetic cohort
 
 
 def test_cohort_gradient_equals_a_direct_groupby(referrals, children):
-    years = population.cohort_years(referrals)
+    years = neighbourhoods.cohort_years(referrals)
     assert years == pytest.approx(5.0, abs=0.01)
-    table = population.cohort_gradient(referrals, children).set_index("deprivation_decile")
+    table = neighbourhoods.cohort_gradient(referrals, children).set_index("deprivation_decile")
     kids = children.groupby("deprivation_decile")["children"].sum()
     direct = referrals.groupby("deprivation_decile").agg(
         referrals=("outcome", "size"), recorded=("outcome", "sum"), need=("need", "sum")
@@ -260,22 +260,22 @@ def test_cohort_gradient_equals_a_direct_groupby(referrals, children):
         expected = 10_000 * direct[column] / (kids * years)
         assert table[f"{column}_per_10k"].to_numpy() == pytest.approx(expected.to_numpy())
     assert (table["recorded"] <= table["need"]).all()  # recorded is need filtered by visibility
-    assert population.decile_ratio(table.reset_index(), "referrals_per_10k") > 2
+    assert neighbourhoods.decile_ratio(table.reset_index(), "referrals_per_10k") > 2
 
 
 def test_factors_by_decile_equals_a_direct_groupby(referrals, children):
-    table = population.factors_by_decile(referrals, children)
+    table = neighbourhoods.factors_by_decile(referrals, children)
     assert len(table) == 10 * len(FACTORS)
     row = table[(table["deprivation_decile"] == 1) & (table["factor"] == "domestic_abuse")].iloc[0]
     first = referrals[referrals["deprivation_decile"] == 1]
     assert row["count"] == first["domestic_abuse"].sum()
     assert row["pct_of_referrals"] == pytest.approx(100 * first["domestic_abuse"].mean())
     kids = children.loc[children["deprivation_decile"] == 1, "children"].sum()
-    assert row["per_10k"] == pytest.approx(10_000 * row["count"] / (kids * population.cohort_years(referrals)))
+    assert row["per_10k"] == pytest.approx(10_000 * row["count"] / (kids * neighbourhoods.cohort_years(referrals)))
 
 
 def test_what_if_arithmetic(referrals, children):
-    what = population.prevention_what_if(referrals, children, factor="domestic_abuse", reduction=0.2)
+    what = neighbourhoods.prevention_what_if(referrals, children, factor="domestic_abuse", reduction=0.2)
     rows = referrals[referrals["deprivation_decile"].isin([1, 2, 3])]
     has = rows["domestic_abuse"]
     p1, p0 = rows.loc[has, "outcome"].mean(), rows.loc[~has, "outcome"].mean()
@@ -288,7 +288,7 @@ def test_what_if_arithmetic(referrals, children):
     kids = children.loc[children["deprivation_decile"].isin([1, 2, 3]), "children"].sum()
     table = what.table().set_index(["measure", "when"])
     assert table.loc[("recorded", "now"), "per_10k"] == pytest.approx(
-        10_000 * rows["outcome"].sum() / (kids * population.cohort_years(referrals))
+        10_000 * rows["outcome"].sum() / (kids * neighbourhoods.cohort_years(referrals))
     )
     assert what.enough
 
@@ -298,9 +298,9 @@ def test_what_if_arithmetic(referrals, children):
 def test_what_if_is_linear_in_the_reduction(reduction):
     referrals = _what_if_frame()
     pop = pd.DataFrame({"deprivation_decile": [1, 2], "children": [1000, 1000]})
-    none = population.prevention_what_if(referrals, pop, reduction=0.0, deciles=(1,), years=1)
-    full = population.prevention_what_if(referrals, pop, reduction=1.0, deciles=(1,), years=1)
-    some = population.prevention_what_if(referrals, pop, reduction=reduction, deciles=(1,), years=1)
+    none = neighbourhoods.prevention_what_if(referrals, pop, reduction=0.0, deciles=(1,), years=1)
+    full = neighbourhoods.prevention_what_if(referrals, pop, reduction=1.0, deciles=(1,), years=1)
+    some = neighbourhoods.prevention_what_if(referrals, pop, reduction=reduction, deciles=(1,), years=1)
     assert none.recorded_after == none.recorded_now
     # All of the factor gone: every referral escalates at the rate of those without it.
     assert full.recorded_after == pytest.approx(full.referrals * full.recorded_without)
@@ -331,18 +331,18 @@ def _what_if_frame() -> pd.DataFrame:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"reduction": 1.5}, population.BAD_REDUCTION.format(value=1.5)),
-        ({"reduction": -0.1}, population.BAD_REDUCTION.format(value=-0.1)),
-        ({"reduction": "lots"}, population.BAD_REDUCTION.format(value="lots")),
-        ({"deciles": (0, 1)}, population.BAD_DECILES.format(value=(0, 1))),
-        ({"deciles": ()}, population.BAD_DECILES.format(value=())),
-        ({"factor": "poverty"}, population.UNKNOWN_FACTOR.format(name="poverty", choices=", ".join(FACTORS))),
+        ({"reduction": 1.5}, neighbourhoods.BAD_REDUCTION.format(value=1.5)),
+        ({"reduction": -0.1}, neighbourhoods.BAD_REDUCTION.format(value=-0.1)),
+        ({"reduction": "lots"}, neighbourhoods.BAD_REDUCTION.format(value="lots")),
+        ({"deciles": (0, 1)}, neighbourhoods.BAD_DECILES.format(value=(0, 1))),
+        ({"deciles": ()}, neighbourhoods.BAD_DECILES.format(value=())),
+        ({"factor": "poverty"}, neighbourhoods.UNKNOWN_FACTOR.format(name="poverty", choices=", ".join(FACTORS))),
     ],
 )
 def test_what_if_rejects_bad_input(kwargs, message):
     pop = pd.DataFrame({"deprivation_decile": [1, 2], "children": [1000, 1000]})
     with pytest.raises(ValueError) as err:
-        population.prevention_what_if(_what_if_frame(), pop, **kwargs)
+        neighbourhoods.prevention_what_if(_what_if_frame(), pop, **kwargs)
     assert str(err.value) == message
 
 
@@ -350,7 +350,7 @@ def test_load_councils_rejects_a_table_without_the_rates(tmp_path):
     path = tmp_path / "councils.csv"
     path.write_text("year,new_la_code\n2025,E06000001\n")
     with pytest.raises(ValueError, match="no column named old_la_code, la_name, referral_rate"):
-        population.load_councils(path)
+        council_table.load_councils(path)
 
 
 # --------------------------------------------------------------------------- words for the page
@@ -372,20 +372,20 @@ def _link(r: float, n: int = 147) -> population.Association:
 )
 def test_link_sentence(r, n, sentence):
     link = _link(r, n)
-    assert population.link_sentence(link, subject="Councils with more deprivation", outcome="children in care") == sentence
+    assert root_causes.link_sentence(link, subject="Councils with more deprivation", outcome="children in care") == sentence
 
 
 def test_link_words_keep_symbols_for_analysts():
     link = _link(0.7012)
-    assert population.link_scale(link) == (
+    assert root_causes.link_scale(link) == (
         "The link is **strong**. On a scale from 0 (no link) to 1 (all dots on one line), it scores 0.70."
     )
-    assert "=" not in population.link_scale(_link(-0.65))
-    assert population.link_numbers(link, brief=True) == "r = 0.70, n = 147 councils"
-    assert population.link_numbers(link) == (
+    assert "=" not in root_causes.link_scale(_link(-0.65))
+    assert root_causes.link_numbers(link, brief=True) == "r = 0.70, n = 147 councils"
+    assert root_causes.link_numbers(link) == (
         "r = 0.70 (95% interval 0.60 to 0.80), Spearman rho = 0.70, n = 147 councils"
     )
-    assert population.link_numbers(_link(float("nan"), 4)) == "n = 4 councils: too few to tell"
+    assert root_causes.link_numbers(_link(float("nan"), 4)) == "n = 4 councils: too few to tell"
 
 
 @pytest.mark.parametrize(
@@ -398,31 +398,31 @@ def test_link_words_keep_symbols_for_analysts():
     ],
 )
 def test_deprivation_names(measure, plain, analyst, subject):
-    assert population.deprivation_label(measure) == plain
-    assert population.deprivation_label(measure, analyst=True) == analyst
-    assert population.deprivation_subject(measure) == subject
-    assert population.deprivation_axis(measure) == f"{plain} → more deprived"
-    assert population.deprivation_axis(measure, analyst=True) == f"{analyst.split('(')[1][:-1]} score → more deprived"
+    assert root_causes.deprivation_label(measure) == plain
+    assert root_causes.deprivation_label(measure, analyst=True) == analyst
+    assert root_causes.deprivation_subject(measure) == subject
+    assert root_causes.deprivation_axis(measure) == f"{plain} → more deprived"
+    assert root_causes.deprivation_axis(measure, analyst=True) == f"{analyst.split('(')[1][:-1]} score → more deprived"
 
 
 def test_every_deprivation_measure_has_names():
-    assert {population.deprivation_label(m) for m in population.DEPRIVATION_LABELS} == {
+    assert {root_causes.deprivation_label(m) for m in council_table.DEPRIVATION_LABELS} == {
         "Overall deprivation, 2019", "Child poverty, 2019", "Overall deprivation, 2025", "Child poverty, 2025"
     }
     with pytest.raises(ValueError, match="There is no measure called 'cla_rate'"):
-        population.deprivation_label("cla_rate")
+        root_causes.deprivation_label("cla_rate")
 
 
 def test_missing_note_plain_and_for_analysts(councils):
-    missing = population.missing_measure(councils, "imd2019_score")
-    plain = population.missing_note(missing)
+    missing = council_table.missing_measure(councils, "imd2019_score")
+    plain = root_causes.missing_note(missing)
     assert plain.startswith("These have no figure for how poor the area is. North Northamptonshire (formed in 2021")
     assert "IoD2019" not in plain and "the 2019 index has no figure for it" in plain
-    assert "IoD2019 has no figure for it" in population.missing_note(missing, analyst=True)
-    assert population.missing_note(missing.iloc[0:0]) == ""
+    assert "IoD2019 has no figure for it" in root_causes.missing_note(missing, analyst=True)
+    assert root_causes.missing_note(missing.iloc[0:0]) == ""
 
 
-@pytest.mark.parametrize("text", [population.DATA_NOTICE, population.MADE_UP_NOTICE])
+@pytest.mark.parametrize("text", [root_causes.DATA_NOTICE, root_causes.MADE_UP_NOTICE])
 def test_notices_are_plain(text):
     import textstat
 
@@ -432,7 +432,7 @@ def test_notices_are_plain(text):
 def test_ranking_table_puts_deprivation_beside_each_ranked_council(councils):
     residuals = population.deprivation_residuals(councils, "cla_rate", deprivation="imd2019_score")
     shown = population.residual_extremes(residuals, n=3)
-    table = population.ranking_table(shown, measure="imd2019_score")
+    table = root_causes.ranking_table(shown, measure="imd2019_score")
     assert list(table.index) == list(shown["la_name"])
     dep = "How deprived (Overall deprivation, 2019)"
     assert list(table.columns) == [dep, "Its figure", "Expected from deprivation", "Above or below"]

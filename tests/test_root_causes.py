@@ -8,19 +8,21 @@ from types import SimpleNamespace
 import pytest
 import textstat
 
-from csc_dash import population, root_causes
+from csc_dash import council_table, neighbourhoods, population, root_causes
+from csc_dash.content import root_causes as text
+from csc_dash.content.root_causes import COUNTY_2025, LEFT_OUT
 
 BIRMINGHAM = "E08000025"
 
 
 @pytest.fixture(scope="module")
 def councils():
-    return population.load_councils()
+    return council_table.load_councils()
 
 
 @pytest.fixture(scope="module")
 def england():
-    return population.load_england()
+    return council_table.load_england()
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,7 @@ def test_council_rate_sentence_has_the_councils_and_englands_figures(summary):
     text = root_causes.council_rate_sentence(summary, council_name="Birmingham", rate="cla_rate")
     assert f"({summary.value:.0f} per 10,000)" in text
     assert f"({summary.england:.0f} per 10,000)" in text
-    assert population.describe_rate("cla_rate", summary.value) in text
+    assert root_causes.rate_words("cla_rate", summary.value) in text
     assert textstat.flesch_kincaid_grade(plain(text)) <= 8
 
 
@@ -73,7 +75,10 @@ def test_factor_gap_sentence(councils, england):
     text = root_causes.factor_gap_sentence(biggest, council_name="Birmingham")
     assert f"**{biggest['label']}**" in text
     assert ("more often" in text) == (biggest["difference"] > 0)
-    assert root_causes.factor_gap_sentence(None, council_name="X") == "These figures are not published for this council."
+    assert (
+        root_causes.factor_gap_sentence(None, council_name="X")
+        == "These figures are not published for this council."
+    )
 
 
 def test_spend_sentence(summary):
@@ -83,13 +88,17 @@ def test_spend_sentence(summary):
         "Leeds spent about **£1,234 per child** on children's social care in 2024-25. England: £1,000."
     )
     missing = dataclasses.replace(summary, spend_per_child=float("nan"))
-    assert "did not send a complete spending return" in root_causes.spend_sentence(missing, council_name="B")
+    assert "did not send a complete spending return" in root_causes.spend_sentence(
+        missing, council_name="B"
+    )
 
 
 def test_ranking_sentence_puts_deprivation_beside_the_place(councils):
     residuals = population.deprivation_residuals(councils, "cla_rate", deprivation="imd2019_score")
     row = residuals[residuals["new_la_code"] == BIRMINGHAM].iloc[0]
-    text = root_causes.ranking_position_sentence(row, council_name="Birmingham", total=len(residuals))
+    text = root_causes.ranking_position_sentence(
+        row, council_name="Birmingham", total=len(residuals)
+    )
     assert f"number {row['rank']} of {len(residuals)}" in text
     assert f"its deprivation is {row['deprivation']:.1f}" in text
     side = "above" if row["residual"] >= 0 else "below"
@@ -112,8 +121,8 @@ def test_what_if_sentences_follow_the_arithmetic():
         "Say 20% of them had no domestic abuse. Then we would expect about **12 fewer recorded "
         "plans or care** in five years. And 21 fewer children would truly need one."
     )
-    for text in (first, second):
-        assert textstat.flesch_kincaid_grade(plain(text)) <= 8
+    for sentence in (first, second):
+        assert textstat.flesch_kincaid_grade(plain(sentence)) <= 8
 
 
 def test_names_are_escaped_for_markdown(summary):
@@ -122,23 +131,139 @@ def test_names_are_escaped_for_markdown(summary):
 
 
 @pytest.mark.parametrize(
-    "text",
+    "sentence",
     [
-        root_causes.series_sentence((2021, 66.0, 2025, 79.0), (2021, 69.0, 2025, 67.0), council_name="Birmingham"),
+        root_causes.series_sentence(
+            (2021, 66.0, 2025, 79.0), (2021, 69.0, 2025, 67.0), council_name="Birmingham"
+        ),
         root_causes.factor_gap_sentence(
-            {"label": "domestic abuse", "difference": 4.0, "council_pct": 40.0, "england_pct": 36.0},
+            {
+                "label": "domestic abuse",
+                "difference": 4.0,
+                "council_pct": 40.0,
+                "england_pct": 36.0,
+            },
             council_name="Birmingham",
         ),
     ],
 )
-def test_sentences_read_at_grade_8(text):
-    assert textstat.flesch_kincaid_grade(plain(text)) <= 8
+def test_sentences_read_at_grade_8(sentence):
+    assert textstat.flesch_kincaid_grade(plain(sentence)) <= 8
 
 
 def test_association_rows_match_population_association(councils):
-    year = population.latest_year(councils)
+    year = council_table.latest_year(councils)
     rows = root_causes.association_rows(councils, "imd2019_score", year=year)
-    assert [r["rate per 10,000"] for r in rows] == list(population.RATE_LABELS.values())
+    assert [r["rate per 10,000"] for r in rows] == list(council_table.RATE_LABELS.values())
     cla = population.association(councils, "imd2019_score", "cla_rate", year=year)
-    row = rows[list(population.RATE_LABELS).index("cla_rate")]
+    row = rows[list(council_table.RATE_LABELS).index("cla_rate")]
     assert row["n"] == cla.n and row["Pearson r"] == round(cla.pearson_r, 3)
+
+
+# -- the page's sentences, moved out of app_pages/root_causes.py ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def gradient():
+    from csc_dash.cohort import load_council_population, load_sample_referrals
+
+    return neighbourhoods.cohort_gradient(
+        load_sample_referrals("moderate"), load_council_population()
+    )
+
+
+def test_link_summary_and_titles_say_the_link_in_words(councils):
+    link = population.association(councils, "imd2019_score", "cla_rate")
+    subject = root_causes.deprivation_subject("imd2019_score")
+    summary = root_causes.link_summary(link, subject=subject, rate="cla_rate")
+    direction = "more" if link.pearson_r > 0 else "fewer"
+    assert summary.startswith(f"Councils with more deprivation had {direction} children in care")
+    assert summary.endswith(root_causes.link_scale(link))
+    plain_title = root_causes.scatter_title(link, subject=subject, rate="cla_rate", analyst=False)
+    analyst_title = root_causes.scatter_title(link, subject=subject, rate="cla_rate", analyst=True)
+    assert "r =" not in plain_title and analyst_title == (
+        f"{plain_title}\n({root_causes.link_numbers(link, brief=True)})"
+    )
+    assert root_causes.page_words(text.TOO_FEW_COUNCILS, n=4) == (
+        "Too few councils have both figures (4), so it is too few to tell."
+    )
+
+
+def test_page_words_fill_in_the_rate_the_council_and_the_year():
+    assert root_causes.page_words(text.ENGLAND_HEADING, rate="cla_rate", year=2025) == (
+        "Deprivation and children in care, 2025"
+    )
+    assert root_causes.page_words(text.RATE_AXIS, rate="cpp_rate") == (
+        "Child protection plans, in every 10,000 children"
+    )
+    named = root_causes.page_words(text.CHOSEN_COUNCIL, council_name="St *Helens*")
+    assert "*Helens*" not in named and "Helens" in named
+    spend = root_causes.page_words(text.SCATTER_SUMMARY, rate="cla_rate", across=text.SPEND_ACROSS)
+    assert spend.startswith("Each dot is a council. Further right is more spent per child;")
+    assert "more children in care in every 10,000" in spend
+
+
+def test_england_notes_name_who_is_left_out_and_why(councils):
+    missing = council_table.missing_measure(councils, "imd2019_score")
+    notes = root_causes.england_notes(missing, deprivation="imd2025_score", analyst=False)
+    assert notes.startswith(LEFT_OUT) and notes.endswith(COUNTY_2025)
+    none = root_causes.england_notes(missing.iloc[:0], deprivation="imd2019_score", analyst=False)
+    assert none == LEFT_OUT
+
+
+def test_council_rank_finds_the_picked_council_or_none(councils):
+    residuals = population.deprivation_residuals(councils, "cla_rate")
+    row = population.council_rank(residuals, BIRMINGHAM)
+    assert row["new_la_code"] == BIRMINGHAM and row["rank"] >= 1
+    assert population.council_rank(residuals, None) is None
+    assert population.council_rank(residuals, "E99999999") is None
+
+
+def test_made_up_council_sentences_use_its_own_figures(gradient):
+    ratio = neighbourhoods.decile_ratio(gradient, "referrals_per_10k")
+    assert f"about **{ratio:.0f} times as often**" in root_causes.referral_ratio_sentence(gradient)
+    first = gradient[gradient["deprivation_decile"] == 1].iloc[0]
+    need = root_causes.need_sentence(gradient)
+    assert f"**{first['need_per_10k']:.0f} in every 10,000" in need
+    assert f"Only about **{first['recorded_per_10k']:.0f}**" in need
+    without_least = gradient[gradient["deprivation_decile"] != 10]
+    assert "too few" in root_causes.referral_ratio_sentence(without_least)
+
+
+def test_what_if_sum_writes_out_the_arithmetic():
+    what = SimpleNamespace(
+        reduction=0.2, with_factor=1234, recorded_with=0.081, recorded_without=0.032
+    )
+    what.recorded_fewer = (
+        what.reduction * what.with_factor * (what.recorded_with - what.recorded_without)
+    )
+    assert root_causes.what_if_sum(what).endswith("Here: 0.20 × 1,234 × (0.081 − 0.032) = 12.1.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        root_causes.link_summary(
+            population.Association(
+                "imd2019_score", "cla_rate", 2025, 150, 0.7, 0.6, 0.8, 0.7, 1.0, 2.0
+            ),
+            subject="Councils with more deprivation",
+            rate="cla_rate",
+        ),
+        *(
+            root_causes.page_words(
+                template, rate="cla_rate", council_name="Birmingham", year=2025, n=150
+            )
+            for template in (
+                text.CHOSEN_COUNCIL,
+                text.SCATTER_SUMMARY,
+                text.NEIGHBOUR_BARS_SUMMARY,
+                text.SERIES_SUMMARY,
+                text.FACTOR_BARS_SUMMARY,
+                text.RANKING_LEAD,
+            )
+        ),
+    ],
+)
+def test_page_sentences_read_at_grade_8(sentence):
+    assert textstat.flesch_kincaid_grade(plain(sentence)) <= 8

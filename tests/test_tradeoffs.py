@@ -15,21 +15,13 @@ import pytest
 import textstat
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.metrics import average_precision_score, confusion_matrix, precision_recall_curve
+from sklearn.metrics import confusion_matrix, precision_recall_curve
 
 from csc_dash import markup, metrics, tradeoffs
 from csc_dash.charts import KINDS
+from csc_dash.content import tradeoff_words
 from csc_dash.models import MODEL_LABELS
-
-
-def _data(seed: int, n: int = 2000, *, ties: bool = False, rate: float = 0.05):
-    rng = np.random.default_rng(seed)
-    y = (rng.random(n) < rate).astype(int)
-    s = rng.random(n) * 0.6 + 0.3 * y * rng.random(n)
-    if ties:
-        s = np.round(s, 2)
-    return y, s
-
+from tests.helpers import random_scores
 
 # --- rounding ------------------------------------------------------------------------------
 
@@ -120,7 +112,7 @@ def test_people_counts_picture_matches_the_headline_of_who_went_on():
 
 
 def test_people_counts_match_threshold_table_per_1000():
-    y, s = _data(1)
+    y, s = random_scores(1)
     table = metrics.threshold_table(y, s)
     for t in (0.1, 0.4, 0.6, 0.8):
         row = tradeoffs.threshold_row(table, t)
@@ -135,19 +127,9 @@ def test_kind_order_matches_charts():
     assert tradeoffs.KIND_ORDER == KINDS
 
 
-def test_icon_grid_has_one_mark_per_person_in_kind_order():
-    counts = {"true_alarm": 13, "false_alarm": 87, "missed": 22, "not_flagged": 878}
-    grid = tradeoffs.icon_grid(counts, columns=50)
-    assert len(grid) == 1000
-    assert grid["kind"].value_counts().to_dict() == counts
-    assert grid["x"].max() == 49 and grid["y"].max() == 19
-    assert grid["kind"].iloc[0] == "true_alarm" and grid["kind"].iloc[-1] == "not_flagged"
-    assert not grid.duplicated(["x", "y"]).any()
-
-
 @pytest.mark.parametrize("threshold", [0.0, 0.25, 0.5, 0.75, 2.0])
 def test_assign_kinds_matches_sklearn_confusion_matrix(threshold):
-    y, s = _data(2)
+    y, s = random_scores(2)
     kinds = tradeoffs.assign_kinds(y, s, threshold)
     tn, fp, fn, tp = confusion_matrix(y, s >= threshold, labels=[0, 1]).ravel()
     got = pd.Series(kinds).value_counts()
@@ -158,66 +140,14 @@ def test_assign_kinds_matches_sklearn_confusion_matrix(threshold):
 # --- thresholds read from a sweep ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-@pytest.mark.parametrize("ties", [False, True])
-def test_thresholds_from_table_equal_metrics(seed, ties):
-    y, s = _data(seed, ties=ties)
-    table = metrics.threshold_table(y, s)
-    for share in (0.0, 0.01, 0.1, 0.333, 1.0):
-        assert tradeoffs.threshold_for_top_share_from_table(table, share) == metrics.threshold_for_top_share(
-            s, share
-        )
-    for per_month, months in ((0, 12), (10, 24), (40, 24.0), (1000, 12)):
-        assert tradeoffs.threshold_for_capacity_from_table(
-            table, per_month=per_month, months=months
-        ) == metrics.threshold_for_capacity(s, per_month=per_month, months=months)
-    for k in (0, 1, 3.5, 10, 100):
-        assert tradeoffs.threshold_for_cost_from_table(
-            table, false_alarms_per_child=k
-        ) == metrics.threshold_for_cost(y, s, false_alarms_per_child=k)
-
-
-@pytest.mark.parametrize("seed", [0, 3])
-def test_capacity_threshold_flags_at_most_capacity(seed):
-    y, s = _data(seed, ties=True)
-    table = metrics.threshold_table(y, s)
-    for per_month in (0, 5, 17, 80):
-        t = tradeoffs.threshold_for_capacity_from_table(table, per_month=per_month, months=12)
-        assert (s >= t).sum() <= per_month * 12
-
-
-def test_threshold_helpers_reject_bad_input():
-    y, s = _data(0)
-    table = metrics.threshold_table(y, s)
-    with pytest.raises(ValueError):
-        tradeoffs.threshold_for_top_share_from_table(table, 1.5)
-    with pytest.raises(ValueError):
-        tradeoffs.threshold_for_capacity_from_table(table, per_month=-1, months=12)
-    with pytest.raises(ValueError):
-        tradeoffs.threshold_for_capacity_from_table(table, per_month=1, months=0)
-    with pytest.raises(ValueError):
-        tradeoffs.threshold_for_cost_from_table(table, false_alarms_per_child=-1)
-    with pytest.raises(ValueError):
-        tradeoffs.threshold_for_count_from_table(table.iloc[:0], 3)
-
-
 @pytest.mark.parametrize("seed", [0, 1, 4])
-def test_average_precision_from_table_equals_sklearn(seed):
-    y, s = _data(seed, ties=seed == 4)
-    table = metrics.threshold_table(y, s)
-    assert tradeoffs.average_precision_from_table(table) == pytest.approx(
-        average_precision_score(y, s), abs=1e-12
-    )
-    assert tradeoffs.base_rate(table) == pytest.approx(y.mean())
-
-
-def test_average_precision_from_table_is_nan_without_positives():
-    table = metrics.threshold_table(np.zeros(10, dtype=int), np.linspace(0, 1, 10))
-    assert np.isnan(tradeoffs.average_precision_from_table(table))
+def test_base_rate_is_the_share_that_went_on(seed):
+    y, s = random_scores(seed, ties=seed == 4)
+    assert tradeoffs.base_rate(metrics.threshold_table(y, s)) == pytest.approx(y.mean())
 
 
 def test_pr_curve_points_lie_on_sklearns_curve_and_are_thinned():
-    y, s = _data(5, n=5000)
+    y, s = random_scores(5, n=5000)
     table = metrics.threshold_table(y, s)
     points = tradeoffs.pr_curve_points(table, max_points=300)
     assert len(points) <= 300
@@ -232,43 +162,14 @@ def test_pr_curve_points_lie_on_sklearns_curve_and_are_thinned():
 # --- yes/no tools ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("scores", "yes_no", "line"),
-    [
-        ([0.0, 1.0, 1.0, 0.0], True, 1.0),  # the current-practice rule
-        ([0, 1, 0, 0], True, 1.0),  # an uploaded 0/1 flag
-        ([0.2, 0.7, 0.7, 0.2], True, 0.7),  # two values, whatever they are
-        ([0.5, 0.5, 0.5, 0.5], True, 0.5),  # one value: says yes to everyone
-        ([0.1, 0.5, 0.9, 0.5], False, None),
-    ],
-)
-def test_is_yes_no_and_its_one_line(scores, yes_no, line):
-    y = [0, 1, 1, 0]
-    table = metrics.threshold_table(y, scores)
-    assert tradeoffs.is_yes_no(table) is yes_no
-    if yes_no:
-        t = tradeoffs.yes_no_threshold(table)
-        assert t == line
-        # the line flags exactly what the tool says yes to, whatever the shared line was
-        for shared in (-1.0, 0.082, 0.5, 5.0):
-            assert tradeoffs.line_for(table, shared) == t
-        row = tradeoffs.threshold_row(table, t)
-        assert row["flagged"] == int((np.asarray(scores) >= max(scores)).sum())
-    else:
-        with pytest.raises(ValueError):
-            tradeoffs.yes_no_threshold(table)
-        assert tradeoffs.line_for(table, 0.3) == 0.3
-        assert tradeoffs.line_for(table, 7.0) == tradeoffs.threshold_bounds(table)[1]
-
-
 def test_yes_no_sentence_says_there_is_no_line():
     row = {"flagged": 2331, "tp": 174, "fp": 2157, "fn": 210, "tn": 7183}
-    rule = tradeoffs.yes_no_sentence(row, rule=True)
+    rule = tradeoff_words.yes_no_sentence(row, rule=True)
     assert rule.startswith(
         "This rule has no line to move: it flags every referral with two or more earlier referrals."
     )
     assert "2,331 of 9,724 referrals (24.0%)" in rule
-    upload = tradeoffs.yes_no_sentence(row, rule=False)
+    upload = tradeoff_words.yes_no_sentence(row, rule=False)
     assert "only says yes or no" in upload and "rule" not in upload
     for text in (rule, upload):
         assert textstat.flesch_kincaid_grade(text) <= 8, text
@@ -298,7 +199,7 @@ def _figure_statistic(figure: str, threshold: float):
 def test_per_1000_intervals_agree_with_bootstrap_interval_over_rows(seed, threshold):
     """Drawing the four counts from a multinomial is the row bootstrap: both give the same
     interval up to Monte Carlo error (checked at 0.12 of the interval's width)."""
-    y, s = _data(seed, n=3000, rate=0.08)
+    y, s = random_scores(seed, n=3000, rate=0.08)
     row = metrics.row_at_threshold(y, s, threshold)
     ours = tradeoffs.per_1000_intervals(row, n_boot=4000, random_state=seed)
     for figure, interval in ours.items():
@@ -343,7 +244,7 @@ def test_per_1000_intervals_hold_the_shown_figure(tp, fp, fn, tn, seed):
 def test_interval_text_rounds_outwards():
     assert tradeoffs.interval_text((88.2, 104.1)) == "Likely between 88 and 105."
     assert tradeoffs.interval_text((13.0, 18.0)) == "Likely between 13 and 18."
-    assert textstat.flesch_kincaid_grade(tradeoffs.INTERVAL_NOTE) <= 8
+    assert textstat.flesch_kincaid_grade(tradeoff_words.INTERVAL_NOTE) <= 8
 
 
 def test_per_1000_intervals_reject_bad_options():
@@ -354,20 +255,11 @@ def test_per_1000_intervals_reject_bad_options():
         tradeoffs.per_1000_intervals(row, n_boot=0)
 
 
-def test_threshold_bounds_and_clamp():
-    table = metrics.threshold_table([0, 1, 1], [0.0, 1.0, 1.0])
-    low, high = tradeoffs.threshold_bounds(table)
-    assert low == 0.0 and high > 1.0  # reaches 'nobody flagged' just above 1
-    assert tradeoffs.clamp_threshold(5.0, (low, high)) == high
-    assert tradeoffs.clamp_threshold(-1.0, (low, high)) == 0.0
-    assert tradeoffs.clamp_threshold(0.3, (low, high)) == 0.3
-
-
 # --- comparing tools -------------------------------------------------------------------------
 
 
 def _tables(seed: int = 0):
-    y, s = _data(seed, n=3000)
+    y, s = random_scores(seed, n=3000)
     rng = np.random.default_rng(seed + 10)
     other = np.clip(s + rng.normal(0, 0.1, len(s)), 0, 1)
     rule = (rng.random(len(s)) < 0.2).astype(float)
@@ -402,7 +294,7 @@ def test_comparison_without_a_rule_uses_the_current_number():
     frame, flagged, fixed_by = tradeoffs.comparison(tables, labels={}, current_flagged=300)
     assert fixed_by is None and flagged == 300
     assert (frame["flagged"] <= 300).all() and list(frame["label"]) == ["structured", "text"]
-    text = tradeoffs.comparison_sentence(frame, flagged=flagged, fixed_by=fixed_by)
+    text = tradeoff_words.comparison_sentence(frame, flagged=flagged, fixed_by=fixed_by)
     assert "same number of referrals (300)" in text
 
 
@@ -430,51 +322,47 @@ def test_comparison_table_has_analyst_columns():
 
 def test_summary_sentence_says_the_counts():
     counts = {"true_alarm": 13, "false_alarm": 87, "missed": 22, "not_flagged": 878, "flagged": 100}
-    text = tradeoffs.summary_sentence(counts)
+    text = tradeoff_words.summary_sentence(counts)
     assert "flag 100" in text and "13 went on" in text and "87 would be false alarms" in text
     assert "miss 22 children" in text
     none = dict(counts, true_alarm=0, false_alarm=0, missed=1, flagged=0)
-    assert "flag none" in tradeoffs.summary_sentence(none) and "1 child " in tradeoffs.summary_sentence(none)
+    assert "flag none" in tradeoff_words.summary_sentence(none) and "1 child " in tradeoff_words.summary_sentence(none)
 
 
 def test_cost_and_capacity_sentences():
     counts = {"true_alarm": 20, "false_alarm": 180, "missed": 15, "not_flagged": 785, "flagged": 200}
-    assert "worth 10 false alarms" in tradeoffs.cost_sentence(10, counts)
+    assert "worth 10 false alarms" in tradeoff_words.cost_sentence(10, counts)
     row = {"flagged": 960}
-    text = tradeoffs.capacity_sentence(40, 24.0, row)
+    text = tradeoff_words.capacity_sentence(40, 24.0, row)
     assert "up to 960 families" in text and "flags 960 referrals" in text and "about 40 a month" in text
 
 
-def test_pr_sentence_handles_nobody_flagged():
-    text = tradeoffs.pr_sentence(
-        row={"recall": 0.0, "precision": float("nan")}, average_precision=0.2, base_rate=0.03
-    )
-    assert "nobody is flagged" in text
-
-
-def test_pr_sentence_and_summary_for_a_yes_no_tool_name_no_line():
+def test_found_sentence_and_summary_for_a_yes_no_tool_name_no_line():
     row = {"recall": 0.453, "precision": 0.0746}
-    text = tradeoffs.pr_sentence(row=row, average_precision=0.06, base_rate=0.04, yes_no=True)
+    text = tradeoff_words.found_sentence(row, yes_no=True)
     assert text.startswith("This tool finds 45% of the children") and "your line" not in text
-    assert "one point, not a curve" in tradeoffs.yes_no_pr_summary(row)
-    assert "diamond is your line (45%" in tradeoffs.pr_summary(row)
+    nobody = {"recall": 0.0, "precision": float("nan")}
+    assert tradeoff_words.found_sentence(nobody) == "At your line nobody is flagged."
+    assert tradeoff_words.found_sentence(nobody, yes_no=True) == "This tool flags nobody."
+    assert "cannot be drawn" in tradeoff_words.ranking_sentence(average_precision=float("nan"), base_rate=0.0)
+    assert "one point, not a curve" in tradeoff_words.yes_no_pr_summary(row)
 
 
 def test_line_button_labels_tell_two_lines_apart_in_the_words_of_the_sentence():
     """Both buttons read '(0.076)' once; then "Use line: 924 flagged" beside "the best line
     flags 95 in every 1,000". Now the button says the sentence's own figure."""
-    a = tradeoffs.line_button_label({"flagged": 95})
-    b = tradeoffs.line_button_label({"flagged": 96})
+    a = tradeoff_words.line_button_label({"flagged": 95})
+    b = tradeoff_words.line_button_label({"flagged": 96})
     assert a == "Flag 95 in every 1,000" and a != b
-    assert len(tradeoffs.line_button_label({"flagged": 1000})) <= 25  # fits on a tablet
-    assert tradeoffs.line_button_help({"flagged": 95}) == (
+    assert len(tradeoff_words.line_button_label({"flagged": 1000})) <= 25  # fits on a tablet
+    assert tradeoff_words.line_button_help({"flagged": 95}) == (
         "Moves the line so that it flags 95 in every 1,000 referrals, on this page and on every "
         "other page."
     )
 
 
 def test_analyst_row_matches_the_sweep():
-    y, s = _data(0)
+    y, s = random_scores(0)
     row = metrics.row_at_threshold(y, s, 0.5)
     table = tradeoffs.analyst_row(row, n=len(y)).set_index("Figure")["Value"]
     assert table["Flagged"] == f"{int(row['flagged']):,}"
@@ -487,32 +375,11 @@ def test_analyst_row_matches_the_sweep():
 
 def test_core_modules_do_not_import_streamlit():
     code = (
-        "import sys; import csc_dash.tradeoffs, csc_dash.vignettes, csc_dash.content.question, "
+        "import sys; import csc_dash.tradeoffs, csc_dash.vignettes, csc_dash.content.the_question, "
         "csc_dash.charts.tradeoffs, csc_dash.charts.children; "
         "sys.exit(1 if 'streamlit' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
-
-
-@pytest.mark.parametrize(
-    "counts",
-    [
-        {"true_alarm": 13, "false_alarm": 87, "missed": 22, "not_flagged": 878},
-        {"true_alarm": 1, "false_alarm": 1, "missed": 1, "not_flagged": 997},
-        {"true_alarm": 39, "false_alarm": 961, "missed": 0, "not_flagged": 0},
-    ],
-)
-def test_icon_sentence_names_colour_shape_and_count_plainly(counts):
-    text = tradeoffs.icon_sentence(counts)
-    assert text.startswith("Each mark is one referral. There are 1,000 marks.")
-    for kind, (one, many, *_) in (
-        ("true_alarm", ("blue dot", "blue dots")),
-        ("false_alarm", ("orange triangle", "orange triangles")),
-        ("missed", ("red cross", "red crosses")),
-        ("not_flagged", ("grey ring", "grey rings")),
-    ):
-        assert f"{counts[kind]:,} {one if counts[kind] == 1 else many} " in text
-    assert textstat.flesch_kincaid_grade(text) <= 8  # was 13.4 as one long sentence
 
 
 @pytest.mark.parametrize(
@@ -524,15 +391,15 @@ def test_icon_sentence_names_colour_shape_and_count_plainly(counts):
     ],
 )
 def test_tool_phrase(name, expected):
-    assert tradeoffs.tool_phrase(name) == expected
-    assert tradeoffs.tool_phrase(name, start=True) == "T" + expected[1:]
+    assert tradeoff_words.tool_phrase(name) == expected
+    assert tradeoff_words.tool_phrase(name, start=True) == "T" + expected[1:]
 
 
 def test_tool_phrase_and_summaries_escape_an_uploaded_name():
     hostile = "<b>x</b> **bold** [l](http://e.x)"
-    assert markup.markdown_text(hostile) in tradeoffs.tool_phrase(hostile)
+    assert markup.markdown_text(hostile) in tradeoff_words.tool_phrase(hostile)
     frame = pd.DataFrame({"label": [hostile], "true_alarm": [20], "false_alarm": [80], "missed": [19]})
-    text = tradeoffs.comparison_summary(frame)
+    text = tradeoff_words.comparison_summary(frame)
     assert markup.markdown_text(hostile) in text and "**bold**" not in text
     assert text.endswith("20 found, 80 false alarms, 19 missed.")
 
@@ -541,16 +408,11 @@ def test_comparison_sentence_names_ties():
     frame = pd.DataFrame(
         {"label": ["A", "B", "Rule"], "tp": [24, 24, 18], "fp": [250, 251, 260], "true_alarm": [24, 24, 18]}
     )
-    text = tradeoffs.comparison_sentence(frame, flagged=2689, fixed_by="Rule")
+    text = tradeoff_words.comparison_sentence(frame, flagged=2689, fixed_by="Rule")
     assert "Rule can only flag one fixed number of referrals (2,689)" in text
     assert "A and B each find the most children" in text and "24 in every 1,000" in text
-    one = tradeoffs.comparison_sentence(frame.iloc[[0, 2]], flagged=10, fixed_by=None)
+    one = tradeoff_words.comparison_sentence(frame.iloc[[0, 2]], flagged=10, fixed_by=None)
     assert "A finds the most" in one
-
-
-def test_share_sentence():
-    row = {"flagged": 961, "tp": 100, "fp": 861, "fn": 200, "tn": 8450}
-    assert tradeoffs.share_sentence(row) == "This line flags 961 of 9,611 referrals (10.0%)."
 
 
 @pytest.mark.parametrize(
@@ -571,71 +433,6 @@ def test_wrap_label_escapes_then_breaks_lines(label, expected):
 # --- The line in whole steps, and the table the browser gets -----------------------------------
 
 
-def _table(n=3000, seed=0, scores=None):
-    rng = np.random.default_rng(seed)
-    y = (rng.random(n) < 0.08).astype(int)
-    s = np.clip(rng.beta(2, 6, n) + 0.2 * y, 0, 1) if scores is None else scores(rng, n, y)
-    return y, s, metrics.threshold_table(y, s)
-
-
-@pytest.mark.parametrize("n", [3000, 700, 24_000])
-def test_per_1000_steps_flag_at_most_k_in_1000_and_equal_people_counts(n):
-    y, s, table = _table(n)
-    steps = tradeoffs.line_steps(table)
-    assert steps.mode == "per_1000" and len(steps) == tradeoffs.PER_1000_STEPS
-    sent = tradeoffs.people_from_client_table(tradeoffs.client_table(steps))
-    for k, t in enumerate(steps.thresholds):
-        flagged = int((s >= t).sum())
-        assert flagged == steps.flagged[k] <= np.floor(k * n / 1000 + 1e-9)
-        row = metrics.row_at_threshold(y, s, t)
-        assert steps.people[k] == tradeoffs.people_counts(row)
-        assert sent[k] == steps.people[k]  # what the browser shows is people_counts, exactly
-        assert steps.labels[k] == f"{steps.people[k]['flagged']:,} in every 1,000"
-    # the steps agree with "flag the top k in 1,000"
-    assert steps.thresholds[100] == metrics.threshold_for_top_share(s, 0.10)
-    assert np.all(np.diff(steps.flagged) >= 0)
-
-
-def test_a_decile_tool_steps_over_its_own_scores():
-    y, s, table = _table(scores=lambda rng, n, y: np.ceil(rng.random(n) * 10).clip(1, 10))
-    steps = tradeoffs.line_steps(table)
-    assert steps.mode == "score"
-    assert steps.labels == ("nobody", *(f"{d} or above" for d in range(10, 0, -1)))
-    assert tradeoffs.line_words(steps, steps.labels.index("5 or above")) == (
-        "the line flags referrals with a score of 5 or above "
-        f"({steps.people[steps.labels.index('5 or above')]['flagged']:,} in every 1,000 referrals)"
-    )
-    for k, t in enumerate(steps.thresholds):
-        assert steps.people[k] == tradeoffs.people_counts(metrics.row_at_threshold(y, s, t))
-    assert tradeoffs.client_table(steps)["labels"] == list(steps.labels)
-
-
-def test_a_yes_no_tool_has_one_step():
-    y, s, table = _table(scores=lambda rng, n, y: (rng.random(n) < 0.2).astype(float))
-    steps = tradeoffs.line_steps(table)
-    assert steps.mode == "fixed" and len(steps) == 1 and steps.thresholds[0] == 1.0
-    assert steps.people[0] == tradeoffs.people_counts(metrics.row_at_threshold(y, s, 1.0))
-
-
-def test_snapping_moves_a_line_onto_the_step_flagging_nearest():
-    y, s, table = _table()
-    steps = tradeoffs.line_steps(table)
-    for t in (0.05, 0.2, 0.33, 0.7, 2.0):
-        k = tradeoffs.step_for_threshold(steps, table, t)
-        flagged = int((s >= t).sum())
-        assert abs(steps.flagged[k] - flagged) == np.abs(steps.flagged - flagged).min()
-        assert tradeoffs.snap_threshold(steps, table, t) == steps.thresholds[k]
-    for t in steps.thresholds[::97]:  # a step is its own snap
-        assert tradeoffs.snap_threshold(steps, table, t) == t
-    assert steps.flagged[tradeoffs.step_at_most(steps, 500)] <= 500
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(-5000, 5000), max_size=60))
-def test_change_code_round_trips(values):
-    assert tradeoffs.decode_changes(tradeoffs.encode_changes(values)) == values
-
-
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(0, 1000), min_size=4, max_size=4).filter(lambda v: sum(v) > 0))
 def test_picture_counts_add_to_100_and_stay_within_one_of_a_tenth(values):
@@ -648,7 +445,7 @@ def test_picture_counts_add_to_100_and_stay_within_one_of_a_tenth(values):
 
 
 def test_picture_sentence_names_each_kind_by_its_look():
-    text = tradeoffs.picture_sentence({"true_alarm": 1, "false_alarm": 8, "missed": 2, "not_flagged": 89})
+    text = tradeoff_words.picture_sentence({"true_alarm": 1, "false_alarm": 8, "missed": 2, "not_flagged": 89})
     assert text == (
         "Each person stands for 10 of the 1,000 referrals. 1 solid blue person stands for referrals "
         "that were flagged and went on to a plan or care. 8 striped brown people stand for false "

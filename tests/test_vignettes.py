@@ -1,4 +1,4 @@
-"""csc_dash.vignettes: stories, the choice of children, score pushes and the smallest change."""
+"""csc_dash.vignettes: stories and the choice of children."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 import textstat
 
 from csc_dash import cohort as cohort_mod
-from csc_dash import markup, metrics, tradeoffs, vignettes
-from csc_dash.synthetic import FACTORS
+from csc_dash import explanations, markup, metrics, tradeoffs, vignettes
+from tests.helpers import referral_row
 
 
 @pytest.fixture(scope="module")
@@ -18,31 +18,8 @@ def sample():
 
 
 @pytest.fixture(scope="module")
-def explanation():
-    return cohort_mod.load_structured_model("moderate")
-
-
-@pytest.fixture(scope="module")
 def threshold(sample):
     return metrics.threshold_for_top_share(sample.scores("structured"), 0.10)
-
-
-def _row(**changes):
-    base = {
-        "age_band": "5-9",
-        "gender": "Girl",
-        "ethnicity": "White",
-        "disability": False,
-        "deprivation_decile": 5,
-        "referral_source": "School",
-        "previous_referrals": 0,
-        "previous_plan": False,
-        **{f: False for f in FACTORS},
-        "outcome": 0,
-        "need": 0,
-    }
-    base.update(changes)
-    return pd.Series(base)
 
 
 # --- stories ---------------------------------------------------------------------------------
@@ -77,14 +54,14 @@ def _row(**changes):
     ],
 )
 def test_story_sentences(changes, expected):
-    assert expected in vignettes.story(_row(**changes))
+    assert expected in vignettes.story(referral_row(**changes))
 
 
 def test_story_leaves_out_what_does_not_apply():
-    lines = vignettes.story(_row(deprivation_decile=5))
+    lines = vignettes.story(referral_row(deprivation_decile=5))
     assert not any("poorest" in line or "best-off" in line for line in lines)
     assert not any("disability" in line for line in lines)
-    assert not any("never written down" in line for line in vignettes.story(_row(outcome=1, need=1)))
+    assert not any("never written down" in line for line in vignettes.story(referral_row(outcome=1, need=1)))
 
 
 def test_stories_are_plain(sample):
@@ -117,8 +94,8 @@ HOSTILE = "<b>x</b> **bold** [l](http://e.x)"
     [
         lambda name: vignettes.score_sentence(0.2, 0.1, model_name=name),
         lambda name: vignettes.yes_no_score_sentence(True, model_name=name),
-        lambda name: vignettes.counterfactual_sentence(
-            vignettes.Counterfactual((vignettes.Change("neglect", True, False),), 0.2, 0.05, 0.1),
+        lambda name: explanations.counterfactual_sentence(
+            explanations.Counterfactual((explanations.Change("neglect", True, False),), 0.2, 0.05, 0.1),
             model_name=name,
         ),
     ],
@@ -190,7 +167,7 @@ def test_filter_mask(filters, expected):
 
 
 def test_filter_options_in_natural_order(sample):
-    frame = pd.concat([sample.frame, _row(age_band="<1").to_frame().T], ignore_index=True)
+    frame = pd.concat([sample.frame, referral_row(age_band="<1").to_frame().T], ignore_index=True)
     options = vignettes.filter_options(frame, ["age_band", "deprivation_quintile", "missing"])
     assert options["age_band"] == ["<1", "1-4", "5-9", "10-15", "16+"]
     assert options["deprivation_quintile"][0].startswith("1") and options["deprivation_quintile"][-1].startswith("5")
@@ -233,118 +210,6 @@ def test_has_stories(sample):
 
 
 # --- pushes and the smallest change ----------------------------------------------------------
-
-
-def test_contributions_sum_to_the_logit(sample, explanation):
-    rows = sample.frame.sample(60, random_state=1)
-    for i in range(len(rows)):
-        row = rows.iloc[[i]]
-        pushes = vignettes.contributions(explanation, row, drop_zero=False)
-        assert explanation.intercept + pushes["contribution"].sum() == pytest.approx(
-            float(explanation.logit(row)[0]), abs=1e-9
-        )
-        # one push per plain feature, never per one-hot column
-        assert pushes["feature"].is_unique and "=" not in "".join(pushes["feature"])
-
-
-def test_contributions_are_coefficients_for_one_referral(explanation):
-    row = _row(neglect=True, previous_referrals=3, age_band="<1").to_frame().T
-    pushes = vignettes.contributions(explanation, row).set_index("feature")
-    assert pushes.loc["neglect", "contribution"] == pytest.approx(explanation.coefficients["neglect"])
-    assert pushes.loc["previous_referrals", "contribution"] == pytest.approx(
-        3 * explanation.coefficients["previous_referrals"]
-    )
-    assert pushes.loc["age_band", "contribution"] == pytest.approx(explanation.coefficients["age_band=<1"])
-    assert pushes.loc["age_band", "value"] == "under one year old"
-    assert "domestic_abuse" not in pushes.index  # not found, so no push
-    scores = pushes["contribution"].to_numpy()
-    assert np.all(np.diff(scores) <= 0)  # largest push up first
-
-
-def test_contribution_sentence():
-    frame = pd.DataFrame(
-        {"label": ["Worker found neglect", "Age"], "value": ["yes", "aged 10 to 15"], "contribution": [0.9, -0.3]}
-    )
-    text = vignettes.contribution_sentence(frame)
-    assert "push up came from worker found neglect (yes). It was a big push." in text
-    assert "push down came from age (aged 10 to 15). It was a medium push." in text
-    assert "Nothing" in vignettes.contribution_sentence(frame.iloc[:0])
-
-
-@pytest.mark.parametrize(
-    ("value", "size", "words"),
-    [(0.83, "big", "big push up"), (0.5, "big", "big push up"), (-0.56, "big", "big push down"),
-     (0.26, "medium", "medium push up"), (-0.2, "medium", "medium push down"), (0.19, "small", "small push up"),
-     (-0.08, "small", "small push down")],
-)
-def test_push_size_in_words(value, size, words):
-    assert vignettes.push_size(value) == size and vignettes.push_words(value) == words
-
-
-def test_pushes_in_words_carry_no_log_odds_numbers(sample, explanation):
-    """A push is on the log-odds scale; in plain words it is big, medium or small, never a
-    number that reads like the 0-1 score (the reviewer saw 'up 0.83' beside a score of 0.123)."""
-    for i in range(0, 40, 4):
-        row = sample.frame.iloc[[i]]
-        pushes = vignettes.contributions(explanation, row)
-        assert set(pushes["size"]) <= {"big", "medium", "small"}
-        assert pushes["words"].tolist() == [vignettes.push_words(v) for v in pushes["contribution"]]
-        text = vignettes.push_summary(pushes) + " " + vignettes.contribution_sentence(pushes)
-        for v in pushes["contribution"]:
-            assert f"{abs(v):.2f}" not in text and f"{abs(v):.1f}" not in text.replace("1 = poorest", "")
-
-
-def _cost(change: vignettes.Change) -> int:
-    return abs(int(change.after) - int(change.before)) if change.feature == "previous_referrals" else 1
-
-
-def test_smallest_change_really_flips_the_flag_and_is_smallest(sample, explanation, threshold):
-    scores = sample.scores("structured")
-    kinds = tradeoffs.assign_kinds(sample.y, scores, threshold)
-    positions = vignettes.choose_children(kinds, n=24, seed=0, min_per_kind=6)
-    found = 0
-    for p in positions:
-        row = sample.frame.iloc[[p]]
-        cf = vignettes.smallest_change(explanation, row, threshold)
-        before = float(explanation.score(row)[0])
-        if cf is None:
-            continue
-        found += 1
-        edited = row.copy()
-        for change in cf.changes:
-            edited[change.feature] = change.after
-        after = float(explanation.score(edited)[0])
-        assert (after >= threshold) != (before >= threshold)
-        assert after == pytest.approx(cf.score_after) and before == pytest.approx(cf.score_before)
-        # no single cheaper change flips it
-        cost = sum(_cost(c) for c in cf.changes)
-        for f in FACTORS:
-            if cost > 1:
-                flipped = row.copy()
-                flipped[f] = not bool(row[f].iloc[0])
-                assert (float(explanation.score(flipped)[0]) >= threshold) == (before >= threshold)
-        now = int(row["previous_referrals"].iloc[0])
-        for v in range(0, 11):
-            if 0 < abs(v - now) < cost:
-                moved = row.copy()
-                moved["previous_referrals"] = v
-                assert (float(explanation.score(moved)[0]) >= threshold) == (before >= threshold)
-        text = vignettes.counterfactual_sentence(cf, model_name="Tick-box data model")
-        assert text.startswith("If ") and ("would have been flagged" in text or "would not have been flagged" in text)
-    assert found >= 12
-
-
-def test_smallest_change_none_when_nothing_small_crosses(explanation):
-    row = _row().to_frame().T
-    assert vignettes.smallest_change(explanation, row, 0.999) is None
-    assert "No small change" in vignettes.counterfactual_sentence(None, model_name="X")
-
-
-def test_smallest_change_rejects_many_rows(sample, explanation):
-    with pytest.raises(ValueError):
-        vignettes.smallest_change(explanation, sample.frame.iloc[:2], 0.1)
-    with pytest.raises(ValueError):
-        vignettes.contributions(explanation, sample.frame.iloc[:2])
 
 
 def test_referral_ids_fall_back_to_row_numbers(sample):

@@ -74,7 +74,7 @@ def contribution_bars(frame: pd.DataFrame, *, analyst: bool = False):
     """What pushed one referral's score up (blue, to the right) or down (orange, hatched, to the
     left), each bar named in words and arrows ("▲ big push up"), so colour is never the only cue.
 
-    ``frame`` comes from :func:`csc_dash.vignettes.contributions` (with its ``size`` and
+    ``frame`` comes from :func:`csc_dash.explanations.contributions` (with its ``size`` and
     ``words`` columns). In plain words the chart shows no numbers: a push is on the model's
     internal (log-odds) scale, not in score units, so a number beside the 0-1 score would
     mislead. The analyst view adds the numbers, labelled as points on that scale.

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from csc_dash.charts import KIND_STYLE, KINDS, MODEL_COLOURS, OKABE_ITO, base_layout
+from csc_dash.charts import KIND_STYLE, MODEL_COLOURS, OKABE_ITO, base_layout
 from csc_dash.markup import chart_text
 
-__all__ = ["comparison_bars", "figure", "icon_array", "pr_curve", "wrap_label"]
+__all__ = ["comparison_bars", "figure", "pr_curve", "wrap_label"]
 
 _PATTERNS = {"true_alarm": "", "false_alarm": "/", "missed": "x", "not_flagged": "."}
 #: Legend of the comparison: what was recorded, never "needed help" (a recorded outcome is not need).
@@ -39,47 +39,6 @@ def figure(data: list[dict], layout: dict):
     if isinstance(layout.get("template"), str):
         layout["template"] = pio.templates[layout["template"]].to_plotly_json()
     return go.Figure({"data": data, "layout": layout}, _validate=False)
-
-
-def icon_array(grid: pd.DataFrame, counts: Mapping[str, int], *, title: str | None = None):
-    """People as marks, one per referral, each kind with its own colour *and* shape.
-
-    ``grid`` comes from :func:`csc_dash.tradeoffs.icon_grid` (``x, y, kind``); ``counts`` from
-    :func:`csc_dash.tradeoffs.people_counts`, used only for the legend wording.
-    """
-    rows = int(grid["y"].max()) + 1 if len(grid) else 1
-    size = 9 if len(grid) > 200 else 18
-    kinds = grid["kind"].to_numpy()
-    data = []
-    for kind in KINDS:
-        part = kinds == kind
-        style = KIND_STYLE[kind]
-        data.append(
-            {
-                "type": "scatter",
-                "x": grid["x"].to_numpy()[part],
-                "y": grid["y"].to_numpy()[part],
-                "mode": "markers",
-                "name": f"{style['label']}: {counts.get(kind, 0):,}",
-                "marker": {
-                    "symbol": style["symbol"],
-                    "color": style["colour"],
-                    "size": size,
-                    "line": {"width": 1.5, "color": style["colour"]},
-                },
-                "hovertemplate": f"{style['label']}<extra></extra>",
-            }
-        )
-    layout = base_layout(
-        height=18 * rows + 150 if size == 9 else 40 * rows + 150,
-        legend={"orientation": "v", "yanchor": "top", "y": -0.02, "x": 0},
-        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
-        xaxis={"visible": False, "range": [-1, int(grid["x"].max()) + 1 if len(grid) else 1]},
-        yaxis={"visible": False, "autorange": "reversed"},
-    )
-    if title:
-        layout["title"] = {"text": title}
-    return figure(data, layout)
 
 
 def pr_curve(

@@ -427,28 +427,3 @@ CLOSING_PROMPTS: tuple[str, ...] = (
     "After all you have seen, should a council use a tool like this? Why or why not?",
     "If a council did use one, what would you want it to promise families?",
 )
-
-
-def plain_texts() -> list[tuple[str, str]]:
-    """The plain-words texts of this module (the ``source`` wording is for analysts)."""
-    texts = [("INTRO", INTRO), ("ASSIST_NOT_DECIDE", ASSIST_NOT_DECIDE), ("COMMITMENT", COMMITMENT)]
-    texts += [("VALUES_INTRO", VALUES_INTRO)]
-    texts += [(f"EVIDENCE_PAGES[{path!r}]", title) for path, title in EVIDENCE_PAGES.items()]
-    texts += [(f"ELSEWHERE[{path!r}]", text) for path, text in ELSEWHERE.items()]
-    for tier in TIERS:
-        texts += [(f"TIERS.{tier.id}.question", tier.question), (f"TIERS.{tier.id}.view", tier.view)]
-        texts += [(f"TIERS.{tier.id}.plain", tier.plain)]
-        texts += [(f"TIERS.{tier.id}.prompts[{i}]", p) for i, p in enumerate(tier.prompts)]
-    for rec in RECOMMENDATIONS:
-        where = f"RECOMMENDATIONS[{rec.number}]"
-        texts += [(f"{where}.plain", rec.plain), (f"{where}.detail", rec.detail)]
-        texts += [(f"{where}.prompt", rec.prompt)]
-    for value in VALUES:
-        texts += [(f"VALUES.{value.name}.plain", f"{value.name} means {value.plain}.")]
-        texts += [(f"VALUES.{value.name}.prompt", value.prompt)]
-    texts += [(f"PRINCIPLES[{i}]", plain) for i, (plain, _) in enumerate(PRINCIPLES)]
-    texts += [(f"VIRTUES[{i}]", plain) for i, (plain, _) in enumerate(VIRTUES)]
-    texts += [(f"FAST.{name}", plain) for name, plain, _ in FAST]
-    texts += [(f"LIFECYCLE.{stage}", plain) for stage, plain, _ in LIFECYCLE]
-    texts += [(f"CLOSING_PROMPTS[{i}]", p) for i, p in enumerate(CLOSING_PROMPTS)]
-    return texts

@@ -128,8 +128,3 @@ GLOSSARY: tuple[tuple[str, str, str], ...] = (
         "Fewer than 30 referrals or fewer than 5 escalations in the group.",
     ),
 )
-
-
-def plain_texts() -> list[tuple[str, str]]:
-    """The plain meanings (the third item of each entry is for analysts)."""
-    return [(f"GLOSSARY[{term!r}]", plain) for term, plain, _ in GLOSSARY]

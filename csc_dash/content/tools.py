@@ -8,8 +8,3 @@ PLAIN_MODEL_NAMES: dict[str, str] = {
     "text": "Tick-box and notes tool",
     "rule": "Current rule (2 or more earlier referrals)",
 }
-
-
-def plain_texts() -> list[tuple[str, str]]:
-    """The names read as a sentence each (each is shorter than a passage)."""
-    return [(f"PLAIN_MODEL_NAMES[{key!r}]", f"We call it the {name}.") for key, name in PLAIN_MODEL_NAMES.items()]

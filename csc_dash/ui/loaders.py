@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from csc_dash import cohort as cohort_mod
-from csc_dash import metrics
+from csc_dash import line, metrics
 from csc_dash.ui import state
 
 
@@ -39,6 +39,26 @@ def council_population() -> pd.DataFrame:
 def _sample_sweep(bias: str, model: str) -> pd.DataFrame:
     c = sample_cohort(bias)
     return metrics.threshold_table(c.y, c.scores(model))
+
+
+@st.cache_resource(max_entries=12, show_spinner=False)
+def _sample_average_precision(bias: str, model: str) -> float:
+    c = sample_cohort(bias)
+    return metrics.average_precision(c.y, c.scores(model))
+
+
+def average_precision(cohort: cohort_mod.ScoredCohort, model: str) -> float:
+    """:func:`csc_dash.metrics.average_precision` of ``model`` (NaN if no referral went on to a
+    plan or care): cached per process for the sample, per session for an upload."""
+    if cohort.source == "sample":
+        return _sample_average_precision(cohort.bias, model)
+    cache = st.session_state.setdefault(state.UPLOAD_AP, {})
+    owner, value = cache.get(model, (None, None))
+    if owner is not cohort:
+        y = cohort.y
+        value = metrics.average_precision(y, cohort.scores(model)) if y.sum() else float("nan")
+        cache[model] = (cohort, value)
+    return value
 
 
 def current_cohort() -> cohort_mod.ScoredCohort:
@@ -72,21 +92,44 @@ def sweep(cohort: cohort_mod.ScoredCohort, model: str) -> pd.DataFrame:
     return table
 
 
-def current_threshold(cohort: cohort_mod.ScoredCohort, model: str) -> float:
-    """The line to read ``model`` at.
+@st.cache_resource(max_entries=12, show_spinner=False)
+def _sample_steps(bias: str, model: str) -> tuple[line.LineSteps, dict]:
+    steps = line.line_steps(_sample_sweep(bias, model))
+    return steps, line.client_table(steps)
 
-    Tools with a real score share one line (``state.THRESHOLD``; on first use, the line that flags
-    the top 10% of referrals). A yes/no tool (the current-practice rule, an uploaded 0/1 flag) has
-    one line of its own and leaves the shared line as it is, so switching back to a model gives
-    that model's line again.
+
+def line_steps(cohort: cohort_mod.ScoredCohort, model: str) -> tuple[line.LineSteps, dict]:
+    """The line's whole steps for ``model`` and the table the browser gets: cached per process
+    for the sample, per session (and per cohort object) for an upload."""
+    if cohort.source == "sample":
+        return _sample_steps(cohort.bias, model)
+    cache = st.session_state.setdefault(state.UPLOAD_STEPS, {})
+    owner, found = cache.get(model, (None, None))
+    if owner is not cohort:
+        steps = line.line_steps(sweep(cohort, model))
+        found = (steps, line.client_table(steps))
+        cache[model] = (cohort, found)
+    return found
+
+
+def current_step(cohort: cohort_mod.ScoredCohort, model: str) -> tuple[line.LineSteps, int, float]:
+    """The steps of ``model``'s line, the step the shared line is at, and its score line
+    (:func:`csc_dash.line.read_line`: every page reads the line through here).
+
+    Tools with a real score share one line (``state.THRESHOLD``; on first use, the line that
+    flags 100 in every 1,000, kept then). A yes/no tool (the current-practice rule, an uploaded
+    0/1 flag) is read at its one line and leaves the shared line as it is, so switching back to
+    a model gives that model's line again.
     """
-    from csc_dash import tradeoffs
-
     table = sweep(cohort, model)
-    if tradeoffs.is_yes_no(table):
-        return tradeoffs.yes_no_threshold(table)
-    t = state.get(state.THRESHOLD)
-    if t is None:
-        t = tradeoffs.threshold_for_top_share_from_table(table, 0.10)
-        state.put(state.THRESHOLD, t)
-    return float(t)
+    steps, _ = line_steps(cohort, model)
+    kept = state.get(state.THRESHOLD)
+    step, threshold = line.read_line(steps, table, kept)
+    if kept is None and not line.is_yes_no(table):
+        state.put(state.THRESHOLD, threshold)
+    return steps, step, threshold
+
+
+def current_threshold(cohort: cohort_mod.ScoredCohort, model: str) -> float:
+    """The score line every page reads ``model`` at (see :func:`current_step`)."""
+    return current_step(cohort, model)[2]

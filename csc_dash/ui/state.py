@@ -34,9 +34,9 @@ AUTHENTICATOR = "csc_authenticator"  # this run's streamlit-authenticator object
 COST = "csc_cost"  # Trade-offs: false alarms a participant would accept to find one more child
 CAPACITY = "csc_capacity"  # Trade-offs: families the service can assess a month
 CHILD_SEED = "csc_child_seed"  # Who is flagged or missed: which ~100 children are shown
-UPLOAD_STEPS = "csc_upload_steps"  # Trade-offs: {model: (cohort, (LineSteps, browser table))} for this session's upload
+UPLOAD_AP = "csc_upload_sweeps_ap"  # Trade-offs, The question: {model: (cohort, average precision)} of this session's upload (dropped with the sweeps)
+UPLOAD_STEPS = "csc_upload_sweeps_steps"  # Trade-offs: {model: (cohort, (LineSteps, browser table))} of this session's upload (dropped with the sweeps)
 COMPARE_AT = "csc_compare_at"  # Trade-offs: "Tools side by side" compares when each flags this many per 1,000
-TOP_SHARE = "csc_top_share"  # Trade-offs: per cent for "flag the top N%" (applied by a button)
 CHILD_FILTER = "csc_child_filter"  # Who is flagged or missed: prefix of the filter widgets' keys
 ROOT_VIEW = "csc_root_view"  # Root causes: which part of the page is shown
 ROOT_RATE = "csc_root_rate"  # Root causes: which rate per 10,000 children
@@ -77,7 +77,6 @@ DEFAULTS: dict[str, Any] = {
     CAPACITY: 40,
     CHILD_SEED: 0,
     COMPARE_AT: 100,
-    TOP_SHARE: 10,
     ROOT_VIEW: "england",
     ROOT_RATE: "cla_rate",
     ROOT_DEPRIVATION: "imd2019_score",

@@ -10,8 +10,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from csc_dash import metrics, tradeoffs
+from csc_dash import line, metrics, tradeoffs
 from csc_dash.cohort import load_sample_cohort
+from csc_dash.content import tradeoff_words
 from csc_dash.content.tools import PLAIN_MODEL_NAMES
 from tests.browser import st
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.browser
 def steps():
     c = load_sample_cohort("moderate")
     table = metrics.threshold_table(c.y, c.scores("structured"))
-    return tradeoffs.line_steps(table), table
+    return line.line_steps(table), table
 
 
 def _figures(page) -> dict[str, int]:
@@ -38,24 +39,24 @@ def _assert_step(page, steps, k):
         f"The line flags {people['flagged']:,} in every 1,000 referrals."
     )
     assert _figures(page) == {key: people[key] for key in ("flagged", "true_alarm", "false_alarm", "missed")}
-    assert page.locator(".csc-line .summary").inner_text() == tradeoffs.summary_sentence(people)
+    assert page.locator(".csc-line .summary").inner_text() == tradeoff_words.summary_sentence(people)
     picture = tradeoffs.picture_counts(people)
     for kind, count in picture.items():
         assert page.locator(f'.csc-line svg.people g[data-kind="{kind}"]').count() == count
-    assert page.locator(".csc-line .picture-text").inner_text() == tradeoffs.picture_sentence(picture)
+    assert page.locator(".csc-line .picture-text").inner_text() == tradeoff_words.picture_sentence(picture)
 
 
 def test_keyboard_and_buttons_move_the_line_in_whole_steps(demo_server, new_page, steps):
     page = new_page(demo_server, width=768, height=1000)
     st.goto_page(page, "Trade-offs")
-    line = page.locator(".csc-line input[type=range]")
-    line.wait_for()
+    slider = page.locator(".csc-line input[type=range]")
+    slider.wait_for()
     _assert_step(page, steps, 100)  # starts at the top 10%
-    line.focus()
+    slider.focus()
     for _ in range(3):
-        line.press("ArrowRight")
+        slider.press("ArrowRight")
     _assert_step(page, steps, 103)
-    expect(line).to_have_attribute("aria-valuetext", f"{steps[0].people[103]['flagged']:,} in every 1,000 flagged")
+    expect(slider).to_have_attribute("aria-valuetext", f"{steps[0].people[103]['flagged']:,} in every 1,000 flagged")
     page.get_by_role("button", name="Flag more").click()
     _assert_step(page, steps, 104)
     page.get_by_role("button", name="Flag fewer").click()
@@ -67,7 +68,7 @@ def test_keyboard_and_buttons_move_the_line_in_whole_steps(demo_server, new_page
     expect(page.locator('.csc-line [data-range="missed"]')).to_have_text(
         tradeoffs.interval_text(ranges["missed"]), timeout=30_000
     )
-    st.expect_text(page, tradeoffs.found_sentence(row))
+    st.expect_text(page, tradeoff_words.found_sentence(row))
     st.assert_no_exception(page)
     # The server's line is that step: another page says so.
     st.goto_page(page, "Who is flagged or missed")
@@ -99,7 +100,7 @@ def test_a_yes_no_tool_shows_its_figures_without_a_line_to_move(demo_server, new
     st.goto_page(page, "Trade-offs")
     page.get_by_text(PLAIN_MODEL_NAMES["rule"]).first.click()  # plain view: the plain name
     c = load_sample_cohort("moderate")
-    steps = tradeoffs.line_steps(metrics.threshold_table(c.y, c.scores("rule")))
+    steps = line.line_steps(metrics.threshold_table(c.y, c.scores("rule")))
     people = steps.people[0]
     expect(page.locator(".csc-line .line-text")).to_have_text(
         f"This tool only says yes or no: it flags {people['flagged']:,} in every 1,000 referrals.",

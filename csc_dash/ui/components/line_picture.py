@@ -2,7 +2,7 @@
 
 Made with Streamlit's components v2: inline HTML, CSS and JavaScript (``line_picture.js``),
 mounted in the page's DOM (no iframe, no build step). Python sends, once, every step's people of
-1,000 (:func:`csc_dash.tradeoffs.client_table`, about 2 KB); a key press or a drag redraws the
+1,000 (:func:`csc_dash.line.client_table`, about 2 KB); a key press or a drag redraws the
 four figures, the sentence and the picture of 100 people at once in the browser. When the line
 settles, the step goes back to Python (``on_step_change``), which runs only the fragment around
 this component. (The component itself is drawn outside the fragment: its HTML, CSS and
@@ -12,7 +12,7 @@ a person (or a "read a story" button) asks for a story of a child of
 that kind.
 
 Nothing typed by a user enters the HTML: the figures are numbers, and the words come from
-:mod:`csc_dash.tradeoffs` (set as ``textContent`` by the script).
+:mod:`csc_dash.content.tradeoff_words` (set as ``textContent`` by the script).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import streamlit as st
 
 from csc_dash import tradeoffs
 from csc_dash.charts import KIND_STYLE
+from csc_dash.content import tradeoff_words
 
 _HERE = Path(__file__).parent
 
@@ -130,8 +131,8 @@ def _component():
 
 def marks() -> dict[str, tuple[str, str, str, str]]:
     """Each kind's person in words (one, many, verb for one, for many): see
-    :func:`csc_dash.tradeoffs.picture_sentence`."""
-    return dict(tradeoffs.PERSON_WORDS)
+    :func:`csc_dash.content.tradeoff_words.picture_sentence`."""
+    return dict(tradeoff_words.PERSON_WORDS)
 
 
 def line_picture(
@@ -143,7 +144,7 @@ def line_picture(
     on_step_change: Callable[[], None],
     on_story_change: Callable[[], None],
 ):
-    """Mount the component: ``table_for_browser`` from :func:`tradeoffs.client_table`, the
+    """Mount the component: ``table_for_browser`` from :func:`line.client_table`, the
     settled ``step``, and the interval words at that step (shown under each figure)."""
     return _component()(
         key=key,

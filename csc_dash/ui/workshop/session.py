@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from csc_dash import auth, config, tradeoffs
+from csc_dash import line as line_rule
 from csc_dash.markup import markdown_text
 from csc_dash.ui import loaders, state
 from csc_dash.workshop import (
@@ -262,7 +263,7 @@ def line_in_force() -> dict[str, Any]:
     cohort = loaders.current_cohort()
     model = loaders.current_model(cohort)
     table = loaders.sweep(cohort, model)
-    line = tradeoffs.line_for(table, loaders.current_threshold(cohort, model))
+    line = loaders.current_threshold(cohort, model)
     row = tradeoffs.threshold_row(table, line)
     total = float(row["tp"] + row["fp"] + row["fn"] + row["tn"])
     return {
@@ -277,7 +278,7 @@ def line_for_per_1000(per_1000: int) -> float:
     in force (kept with a "Where would you draw the line?" answer, for analysts)."""
     cohort = loaders.current_cohort()
     table = loaders.sweep(cohort, loaders.current_model(cohort))
-    return float(tradeoffs.threshold_for_top_share_from_table(table, int(per_1000) / 1000))
+    return line_rule.threshold_for_per_1000(table, int(per_1000))
 
 
 def screen_state(**extra: Any) -> dict[str, Any]:

@@ -1,19 +1,18 @@
 """Text of 'The question' page: what the tools guess, from what, how they were tested, and how
-good a guess is. Plain blocks are tested to Flesch–Kincaid grade 8 or below; the analyst blocks
-carry the technical detail and are not.
+good a guess is. Every text here is read at Flesch–Kincaid grade 8 or below (tests/test_plain.py)
+except the ``ANALYST`` ones, which carry the technical detail for the analyst view.
 """
 
 from __future__ import annotations
 
+from csc_dash.content.tradeoff_words import tool_phrase
 from csc_dash.models import OUTCOME_WINDOW, TEST_START
-from csc_dash.tradeoffs import tool_phrase
 
 __all__ = [
     "ANALYST_DATA",
     "ANALYST_METHOD",
     "AP_ANALYST",
     "LEAD",
-    "PLAIN_BLOCKS",
     "TESTED",
     "TOOLS",
     "TOOL_KEYS",
@@ -22,7 +21,6 @@ __all__ = [
     "WHAT",
     "ap_sentence",
     "ap_range_sentence",
-    "plain_texts",
 ]
 
 LEAD = (
@@ -72,8 +70,6 @@ TESTED = (
     "tool: it can only learn from the past, and then it is used on new families."
 )
 
-PLAIN_BLOCKS: tuple[str, ...] = (LEAD, WHAT, TESTED, *(text for _, text in TOOLS))
-
 ANALYST_DATA = (
     "Outcome: a child protection plan or becoming looked after within 12 months of the "
     "referral (recorded, not true need). Structured model: logistic regression (C = 0.3) on "
@@ -84,7 +80,7 @@ ANALYST_DATA = (
 )
 
 ANALYST_METHOD = (
-    f"Time-ordered split (\"learning only from earlier cases\"): test = referrals from "
+    f'Time-ordered split ("learning only from earlier cases"): test = referrals from '
     f"{TEST_START:%d %B %Y}; train = referrals before {TEST_START - OUTCOME_WINDOW:%d %B %Y} "
     "(so the 12-month outcome was known when testing began) from families with no referral in "
     "the test period; the year between is used for neither. Scores in this app are the test "
@@ -129,16 +125,3 @@ def ap_range_sentence(low: float, high: float) -> str:
     if low != low or high != high:  # NaN: the bootstrap could not tell
         return "There are too few referrals to say how sure we are about this number."
     return f"With other, similar referrals it could be anywhere from {low:.2f} to {high:.2f}."
-
-
-def plain_texts() -> list[tuple[str, str]]:
-    """Every plain text of this page, with the sentences filled in with typical numbers."""
-    texts = [(f"PLAIN_BLOCKS[{i}]", block) for i, block in enumerate(PLAIN_BLOCKS)]
-    for ap, rate in ((0.13, 0.035), (0.03, 0.035), (0.6, 0.2)):
-        sentence = ap_sentence(
-            model_name="Tick-box tool", ap=ap, base_rate=rate, escalated_per_1000=round(1000 * rate)
-        )
-        texts.append((f"ap_sentence({ap}, {rate})", sentence))
-    texts.append(("ap_range_sentence", ap_range_sentence(0.1, 0.16)))
-    texts.append(("ap_range_sentence(nan)", ap_range_sentence(float("nan"), float("nan"))))
-    return texts
