@@ -90,14 +90,19 @@ def _dots_trace(frame: pd.DataFrame, y: np.ndarray, *, name: str, colour: str, s
 
 
 def _too_few_trace(frame: pd.DataFrame, y: np.ndarray, *, x: float):
+    hidden = frame["too_few"].to_numpy(dtype=bool) | frame["value"].isna().to_numpy()
+    return _too_few_words(y[hidden], x=x)
+
+
+def _too_few_words(y: np.ndarray, *, x: float):
+    """"Too few to tell" written at ``x`` on each row ``y`` where there is no dot to draw."""
     import plotly.graph_objects as go
 
-    hidden = frame["too_few"].to_numpy(dtype=bool) | frame["value"].isna().to_numpy()
     return go.Scatter(
-        x=np.full(int(hidden.sum()), x),
-        y=y[hidden],
+        x=np.full(len(y), x),
+        y=y,
         mode="text",
-        text=[TOO_FEW] * int(hidden.sum()),
+        text=[TOO_FEW] * len(y),
         textposition="middle right",
         textfont={"color": OKABE_ITO["grey"], "size": 14},
         showlegend=False,
@@ -261,18 +266,7 @@ def disparity_dots(
             )
         )
     hidden = first["too_few"].to_numpy(dtype=bool)
-    fig.add_trace(
-        go.Scatter(
-            x=np.full(int(hidden.sum()), low),
-            y=np.arange(len(first), dtype=float)[hidden],
-            mode="text",
-            text=[TOO_FEW] * int(hidden.sum()),
-            textposition="middle right",
-            textfont={"color": OKABE_ITO["grey"], "size": 14},
-            showlegend=False,
-            hoverinfo="skip",
-        )
-    )
+    fig.add_trace(_too_few_words(np.arange(len(first), dtype=float)[hidden], x=low))
     fig.update_layout(**base_layout(height=_height(len(labels)) + 30, showlegend=True, margin=_MARGIN))
     _y_axis(fig, labels)
     ticks = _ratio_ticks(low, high, band)
