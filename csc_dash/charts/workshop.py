@@ -90,6 +90,24 @@ def _empty(title: str):
     return fig
 
 
+
+def _stacked_people(fig, *, title: str, rows: int, most: int):
+    """Lay out a stacked bar chart of people: one bar per row, top to bottom, legend below,
+    whole numbers of people on the axis."""
+    fig.update_layout(
+        **base_layout(
+            title=title,
+            barmode="stack",
+            height=220 + 40 * rows,
+            legend=_LEGEND_BELOW,
+            margin=_MARGIN_WITH_LEGEND,
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title="People", rangemode="tozero")
+    _whole_numbers(fig, most)
+    return fig
+
 def _whole_numbers(fig, most: int) -> None:
     """Counts of people: whole-number ticks while the numbers are small."""
     if most < 10:
@@ -167,19 +185,7 @@ def reactions_figure(frame: pd.DataFrame, page_titles: Mapping[str, str] | None 
                 hovertemplate=f"%{{y}}: %{{x}} {style['label'].lower()}<extra></extra>",
             )
         )
-    fig.update_layout(
-        **base_layout(
-            title=title,
-            barmode="stack",
-            height=220 + 40 * len(pages),
-            legend=_LEGEND_BELOW,
-            margin=_MARGIN_WITH_LEGEND,
-        )
-    )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="People", rangemode="tozero")
-    _whole_numbers(fig, int(frame.groupby("page")["count"].sum().max()))
-    return fig
+    return _stacked_people(fig, title=title, rows=len(pages), most=int(frame.groupby("page")["count"].sum().max()))
 
 
 def reactions_summary(frame: pd.DataFrame, page_titles: Mapping[str, str] | None = None) -> str:
@@ -293,19 +299,7 @@ def scale_figure(frame: pd.DataFrame, *, labels: Sequence[str], title: str | Non
                 hovertemplate=f"%{{y}}: %{{x}} said {label.lower()}<extra></extra>",
             )
         )
-    fig.update_layout(
-        **base_layout(
-            title=title,
-            barmode="stack",
-            height=220 + 40 * len(roles),
-            legend=_LEGEND_BELOW,
-            margin=_MARGIN_WITH_LEGEND,
-        )
-    )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="People", rangemode="tozero")
-    _whole_numbers(fig, int(frame.groupby("role_tag")["count"].sum().max()))
-    return fig
+    return _stacked_people(fig, title=title, rows=len(roles), most=int(frame.groupby("role_tag")["count"].sum().max()))
 
 
 def scale_summary(frame: pd.DataFrame, *, labels: Sequence[str]) -> str:
