@@ -116,8 +116,8 @@ KEY_RUNS = (
 
 # Messages, kept here and asserted exactly in the tests.
 ERR_USERNAME = (
-    "A user name must be 2 to 40 characters: small letters, digits, dots, dashes or underscores, "
-    "starting with a letter or digit."
+    "A user name needs 2 to 40 characters. Use small letters, digits, dots, dashes or "
+    "underscores, and start with a letter or a digit."
 )
 ERR_ROLE = "Unknown role {role!r}. Choose one of: facilitator, analyst, admin."
 ERR_EMAIL = "That does not look like an email address: {email!r}."

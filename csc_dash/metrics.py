@@ -50,15 +50,15 @@ TABLE_COLUMNS = (
 EMPTY_INPUT = "There are no referrals to score: the outcome and the scores are empty."
 LENGTH_MISMATCH = "The outcome has {n_true} rows but the scores have {n_scores}; they must match."
 OUTCOME_NOT_BINARY = (
-    "The outcome must be 0 or 1 for every referral (1 = went on to a plan or care); "
-    "found other values such as {examples}."
+    "The outcome must be 0 or 1 for every referral. 1 means the child went on to a plan or "
+    "care. We found other values, such as {examples}."
 )
 SCORES_NOT_FINITE = (
     "{n_bad} scores are missing or not finite numbers; drop those referrals or fill the scores in."
 )
 NO_POSITIVES = (
-    "None of these referrals went on to a plan or care, so how many children are found "
-    "(recall and average precision) cannot be measured."
+    "None of these referrals went on to a plan or care. So we cannot tell how many of the "
+    "children who did the tool would find."
 )
 
 

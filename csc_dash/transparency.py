@@ -71,7 +71,7 @@ CANNOT_TELL = (
     "What a social worker should do. The tool never decides what happens to a family. People do.",
 )
 
-NOBODY_FLAGGED = "At this threshold the tool flags nobody, so it finds no child."
+NOBODY_FLAGGED = "At this line the tool flags nobody, so it finds no child."
 NO_GROUPS_LINE = "This test set has no groups, so we cannot tell on whom the mistakes fall."
 
 # The per-group rates the summary shows, as "out of every 100" (explained in GROUPS_LEGEND).

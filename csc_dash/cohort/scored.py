@@ -29,7 +29,7 @@ GROUP_LABELS = {
     "ethnicity": "Ethnicity",
     "disability_status": "Disability",
     "deprivation_quintile": "How deprived the area is",
-    "deprivation_decile": "Area deprivation decile",
+    "deprivation_decile": "Area deprivation (tenths, 1 = most deprived)",
     "referral_source": "Who referred",
 }
 SAMPLE_GROUP_COLUMNS = (
