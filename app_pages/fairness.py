@@ -3,7 +3,7 @@ per-group lines would cost, and what changes when the records themselves are bia
 
 import streamlit as st
 
-from csc_dash import fairness, markup, tables
+from csc_dash import fairness, markup
 from csc_dash.charts import KIND_STYLE
 from csc_dash.charts import fairness as charts
 from csc_dash.synthetic import BIAS_LEVELS
@@ -11,14 +11,6 @@ from csc_dash.ui import chart, loaders, shell, state
 from csc_dash.ui import fairness_cache as cache
 from csc_dash.ui.tradeoffs_widgets import line_caption
 from csc_dash.ui.workshop import save_view
-
-
-def _narrow_tables(frame, **options) -> None:
-    """A wide frame as narrow real tables, each under its (escaped) title."""
-    for title, part in tables.narrow_tables(frame, **options):
-        if title:
-            st.markdown(f"*{title}*")
-        st.table(part)
 
 BAND = fairness.DEFAULT_BAND
 
@@ -249,15 +241,15 @@ if shell.analyst_view():
         )
         # Real tables (not canvas grids, which a screen reader hears as toolbar buttons), cut
         # into a few columns each so that they fit a phone without a scrolling box.
-        _narrow_tables(table)
+        chart.tables(table)
         st.markdown("**Disparity against the largest group** (false alarms, then children missed)")
-        _narrow_tables(d_fdr)
-        _narrow_tables(d_fnr)
+        chart.tables(d_fdr)
+        chart.tables(d_fnr)
         st.markdown("**Per-group thresholds and costs under each preset**")
-        _narrow_tables(costs.by_group, keep=("preset",), width=2, digits=4)
+        chart.tables(costs.by_group, keep=("preset",), width=2, digits=4)
         if need_table is not None:
             st.markdown("**The same table against true need** (synthetic only)")
-            _narrow_tables(need_table)
+            chart.tables(need_table)
 
 save_view.save_my_view(
     "fairness",

@@ -114,7 +114,7 @@ if view == "england":
         st.caption(words.england_notes(missing, deprivation=deprivation, analyst=analyst))
         if analyst:
             st.markdown(text.ASSOCIATIONS_ANALYST)
-            st.dataframe(words.association_rows(councils, deprivation, year=year), hide_index=True)
+            chart.tables(words.association_table(councils, deprivation, year=year))
             st.caption(text.ASSOCIATIONS_NOTE_ANALYST)
 
 # ----------------------------------------------------------------------------- one council
@@ -214,7 +214,7 @@ elif view == "ranking":
     st.table(words.ranking_table(shown, measure=deprivation))
     if analyst:
         st.markdown(text.RESIDUALS_ANALYST)
-        st.dataframe(words.residual_table(residuals), hide_index=True)
+        chart.tables(words.residual_table(residuals))
         st.caption(text.RESIDUALS_NOTE_ANALYST)
 
 # ----------------------------------------------------------------------------- made-up council

@@ -330,6 +330,11 @@ def association_rows(councils, deprivation: str, *, year: int) -> list[dict]:
     return rows
 
 
+def association_table(councils, deprivation: str, *, year: int) -> pd.DataFrame:
+    """:func:`association_rows` as a frame, one row per rate (the rate is the index)."""
+    return pd.DataFrame(association_rows(councils, deprivation, year=year)).set_index("rate per 10,000")
+
+
 # --------------------------------------------------------------------------- the page's sentences
 
 
@@ -391,8 +396,9 @@ RESIDUAL_COLUMNS = (
 
 
 def residual_table(residuals: pd.DataFrame) -> pd.DataFrame:
-    """Every council ranked by residual, for analysts (the columns of :data:`RESIDUAL_COLUMNS`)."""
-    return residuals[list(RESIDUAL_COLUMNS)]
+    """Every council ranked by residual, for analysts (the columns of :data:`RESIDUAL_COLUMNS`,
+    indexed by the council's name)."""
+    return residuals[list(RESIDUAL_COLUMNS)].set_index("la_name")
 
 
 def referral_ratio_sentence(gradient: pd.DataFrame) -> str:

@@ -240,3 +240,13 @@ def test_axis_titles_fit_a_phone(app_test, view):
             if name.startswith(("xaxis", "yaxis")) and isinstance(axis.get("title"), dict):
                 for line in str(axis["title"].get("text", "")).split("<br>"):
                     assert len(line) <= 30, (name, line)
+
+
+@pytest.mark.parametrize("view", ["england", "ranking"])
+def test_analyst_tables_are_real_tables_not_canvas_grids(app_test, view):
+    """A canvas grid reads to a screen reader as toolbar buttons and scrolls sideways on a
+    phone; the analyst's figures are narrow real tables instead."""
+    at = open_page(app_test, ROOT_VIEW=view, ROOT_COUNCIL="E08000025", VIEW="analyst")
+    assert not at.dataframe
+    headers = " ".join(" ".join(map(str, el.value.columns)) for el in at.table)
+    assert ("Pearson r" if view == "england" else "residual") in headers
