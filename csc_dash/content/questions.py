@@ -167,9 +167,7 @@ QUESTIONNAIRE: tuple[Question, ...] = (
         id="false_alarms_per_child",
         tier="threshold",
         kind="number",
-        prompt=(
-            "To find one more child who needs help, how many false alarms would you accept?"
-        ),
+        prompt=("To find one more child who needs help, how many false alarms would you accept?"),
         help=(
             "A false alarm is a family the tool flags who did not need more help. Each one means "
             "a family is looked at again for no reason. Type 0 if you would accept none."
