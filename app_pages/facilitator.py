@@ -106,7 +106,7 @@ downloads.download_button(
 )
 downloads.download_button(
     "Everything (JSON)",
-    data=lambda: workshop.workshop_json(engine, current.id),
+    data=lambda: workshop.workshop_json(engine, current.id, counts_at=room_lines.counts_in_force()),
     file_name=f"{stem}.json",
     mime="application/json",
     key="dl_json",

@@ -43,6 +43,9 @@ def test_fill_in_save_and_see_it_again(monkeypatch):
         "single_view": "No",
         "tools_for": "To find records",
     }
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Readiness answers (CSV spreadsheet)"
+    ]
     counts = next(t.value for t in at.table if "Started" in t.value.columns)
     assert counts.loc["Is the system ready?", "Started"] == "1"
 

@@ -15,7 +15,7 @@ from csc_dash import tables
 from csc_dash.content.readiness import DONT_KNOW, INTRO, LEVELS, QUESTIONS, SECTIONS
 from csc_dash.markup import markdown_text
 from csc_dash.ui.workshop.session import MSG_STORE_DOWN, engine, notify, show_notice
-from csc_dash.workshop import FeedbackError, StoreUnavailable, new_client_token
+from csc_dash.workshop import FeedbackError, StoreUnavailable, new_client_token, responses_csv
 from csc_dash.workshop.readiness import MAX_TEXT, ReadinessError
 from csc_dash.workshop.readiness_answers import (
     latest_readiness,
@@ -146,6 +146,16 @@ def what_staff_said(workshop_id: int) -> None:
             st.markdown(f"**{title}**")
         st.table(part, alt="How many answers sit at each level")
     rows = readiness_rows(latest)
+    st.download_button(
+        "Readiness answers (CSV spreadsheet)",
+        data=responses_csv(rows),
+        file_name=f"readiness-{workshop_id}.csv",
+        mime="text/csv",
+        key="dl_readiness_csv",
+        icon=":material/download:",
+        on_click="ignore",
+        help="The same answers are in the workshop's JSON download on the Facilitator page.",
+    )
     for username in latest:
         mine = rows[rows["username"] == username]
         with st.expander(f"Answers from {markdown_text(username)}"):
