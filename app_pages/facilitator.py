@@ -93,6 +93,7 @@ st.caption(
     "opens in any browser without the internet."
 )
 stem = f"workshop-{current.code}"
+counts_at = room_lines.counts_in_force()  # read now: the download may run outside this page's run
 # One row that wraps: a narrow screen puts the buttons under each other, never cutting a label.
 downloads = st.container(horizontal=True)
 downloads.download_button(
@@ -106,7 +107,7 @@ downloads.download_button(
 )
 downloads.download_button(
     "Everything (JSON)",
-    data=lambda: workshop.workshop_json(engine, current.id, counts_at=room_lines.counts_in_force()),
+    data=lambda: workshop.workshop_json(engine, current.id, counts_at=counts_at),
     file_name=f"{stem}.json",
     mime="application/json",
     key="dl_json",
