@@ -9,8 +9,7 @@ from csc_dash.ui.workshop import facilitator, readiness_form, session
 
 shell.page_header(
     "Council readiness",
-    "A short form for council staff: is your council ready to use a tool that scores referrals, "
-    "and what do you use today? Your answers are kept with the workshop you choose.",
+    "A short form for council staff, kept with the workshop you choose below.",
 )
 
 roles = accounts.current_roles()

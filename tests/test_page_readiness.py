@@ -48,6 +48,7 @@ def test_fill_in_save_and_see_it_again(monkeypatch):
     ]
     counts = next(t.value for t in at.table if "Started" in t.value.columns)
     assert counts.loc["Is the system ready?", "Started"] == "1"
+    assert counts.index.name == "Part of the form"
 
     again = open_page(monkeypatch, new=False)  # a new session: the form is filled from the store
     assert again.radio(key="rd_monitoring").value == "Started"

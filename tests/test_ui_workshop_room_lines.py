@@ -134,7 +134,8 @@ def test_opinion_groups_only_with_twenty_voters_and_labelled_a_first_look(monkey
     assert mix.map(int).to_numpy().sum() == 20
     assert list(mix.index) == ["Group 1", "Group 2"]
     agreement = table_with(at, "Who agreed, by group")
-    assert agreement.iloc[0]["Typical support in each group"] != TOO_FEW_TO_SAY
+    # 12 of 20 agreed with the first statement, 6 in each role of 10: (6+1)/(10+2) per role.
+    assert agreement.iloc[0]["Typical support in each group"] == "about 58 in 100"
 
 
 def test_an_empty_room_says_so_plainly(monkeypatch):

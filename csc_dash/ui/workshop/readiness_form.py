@@ -141,6 +141,7 @@ def what_staff_said(workshop_id: int) -> None:
         return
     st.caption(COUNTS_NOTE)
     counts = readiness_section_counts(latest).set_index("section")
+    counts.index.name = "Part of the form"
     for title, part in tables.narrow_tables(counts, width=3, digits=0):
         if title:
             st.markdown(f"**{title}**")

@@ -141,7 +141,7 @@ def agreement_table(agreement: pd.DataFrame, texts: Mapping[int, str]) -> pd.Dat
                 "Who agreed, by group": markdown_text(counts),
                 "Typical support in each group": TOO_FEW_TO_SAY
                 if item.too_few
-                else f"{item.per_role_agreement:.0%}",
+                else f"about {item.per_role_agreement * 100:.0f} in 100",
                 "Group-informed agreement": "" if item.too_few else f"{item.group_agreement:.2f}",
             }
         )
