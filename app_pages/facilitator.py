@@ -8,7 +8,7 @@ import streamlit as st
 
 from csc_dash import workshop
 from csc_dash.ui import accounts, shell, state
-from csc_dash.ui.workshop import facilitator, joining, live, session
+from csc_dash.ui.workshop import facilitator, joining, live, room_lines, session
 
 shell.page_header(
     "Facilitator",
@@ -83,6 +83,9 @@ TITLES = facilitator.page_titles()
 facilitator.live_results(current.id)
 live.watch_for_changes("live", current.id)
 
+# -- the room's lines by role, agreement across groups (issue 17.3) ---------------------------------
+room_lines.room_lines_section(current.id)
+
 # -- downloads ---------------------------------------------------------------------------------------
 st.header("Download the answers", anchor=False)
 st.caption(
@@ -90,6 +93,7 @@ st.caption(
     "opens in any browser without the internet."
 )
 stem = f"workshop-{current.code}"
+counts_at = room_lines.counts_in_force()  # read now: the download may run outside this page's run
 # One row that wraps: a narrow screen puts the buttons under each other, never cutting a label.
 downloads = st.container(horizontal=True)
 downloads.download_button(
@@ -103,7 +107,7 @@ downloads.download_button(
 )
 downloads.download_button(
     "Everything (JSON)",
-    data=lambda: workshop.workshop_json(engine, current.id),
+    data=lambda: workshop.workshop_json(engine, current.id, counts_at=counts_at),
     file_name=f"{stem}.json",
     mime="application/json",
     key="dl_json",

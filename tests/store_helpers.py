@@ -12,7 +12,7 @@ from csc_dash import workshop as fb
 #: Row counts of an empty store (every table the app writes).
 EMPTY = {
     "workshops": 0, "participants": 0, "responses": 0, "statements": 0, "votes": 0,
-    "sign_in_failures": 0, "rejoin_attempts": 0,
+    "sign_in_failures": 0, "rejoin_attempts": 0, "readiness_answers": 0,
 }  # fmt: skip
 
 

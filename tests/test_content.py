@@ -106,6 +106,7 @@ def test_question_ids_unique_and_stable():
         "value_care",
         "value_protect",
         "accepted_per_1000",  # replaced "accepted_threshold" (a score line) in schema version 3
+        "false_alarms_per_child",  # issue 17: the room's lines by role
         "anything_else",
     } == set(ids)
 

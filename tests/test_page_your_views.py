@@ -131,6 +131,24 @@ def test_the_number_stored_is_the_number_in_the_box(joined):
     assert not [c for c in fresh.caption if "score line" in c.value]  # plain view: no score
 
 
+def test_false_alarms_to_find_one_more_child_is_stored_as_typed(joined):
+    """Issue 17.3: a plain whole number, no line stored beside it, shown again from the store."""
+    at = joined
+    at = submit(at, "false_alarms_per_child")
+    assert question_forms.MSG_NO_ANSWER in [w.value for w in at.warning]  # empty: refused
+    at.number_input(key="qa_false_alarms_per_child").set_value(7)
+    submit(at, "false_alarms_per_child")
+    assert_no_exception(at)
+    assert answers(at) == {"false_alarms_per_child": 7}
+    person = at.session_state[state.PARTICIPANT]
+    stored = workshop.responses(engine(), person["workshop_id"]).iloc[0]["screen_state"]
+    assert workshop.ANSWER_LINE not in stored  # only the line's answer keeps a score line
+    fresh = new_app()
+    fresh.session_state[state.PARTICIPANT] = person
+    fresh.switch_page(PAGE).run()
+    assert fresh.number_input(key="qa_false_alarms_per_child").value == 7
+
+
 def workshop_line(at) -> int:
     from csc_dash import tradeoffs
     from csc_dash.ui import loaders

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csc_dash import workshop as fb
-from tests.store_helpers import FORMULAS, XSS, dangerous
+from csc_dash.workshop.readiness_answers import save_readiness
+from tests.store_helpers import FORMULAS, XSS, answer, dangerous, join
 
 pytest_plugins = ["tests.pg", "tests.store_helpers"]  # fixtures: engine, store_url, hostile
 
@@ -141,6 +142,32 @@ def test_workshop_json_holds_everything(engine, hostile):
     assert len(data["statements"]) == len(fb.list_statements(engine, workshop.id))
     assert len(data["votes"]) == len(people)
     assert "client_token" not in json.dumps(data)
+
+
+def test_workshop_json_holds_the_rooms_lines_and_the_readiness_answers(engine, workshop):
+    """Issue 17.3 and 17.6: the blocks the facilitator sees, in the export, as strict JSON."""
+    people = [join(engine, workshop, f"P{i}", "Family member") for i in range(3)]
+    for person, line in zip(people, (40, 50, None), strict=True):
+        answer(engine, person, fb.LINE_QUESTION, line, page="your_views")
+        answer(engine, person, "false_alarms_per_child", 5, page="your_views")
+    statement = fb.list_statements(engine, workshop.id)[0]
+    fb.vote(engine, participant_id=people[0].id, statement_id=statement.id, choice="agree",
+            client_token=fb.new_client_token())  # fmt: skip
+    save_readiness(engine, workshop_id=workshop.id, username="fay",
+                   answers={"monitoring": "Started"}, client_token=fb.new_client_token())  # fmt: skip
+    raw = fb.workshop_json(engine, workshop.id, counts_at=lambda k: {"flagged": k, "false_alarm": 1, "missed": 2})
+    data = json.loads(raw, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
+    lines = {row["role"]: row for row in data["room_lines"]["lines_by_role"]}
+    assert lines["Family member"]["people"] == 3 and lines["Family member"]["no_line"] == 1
+    assert lines["Family member"]["middle"] == 45 and lines["Family member"]["flagged"] == 45
+    assert lines["Family member"]["lower_quarter"] is None  # too few for quarters
+    assert data["room_lines"]["false_alarms_by_role"][0]["middle"] == 5
+    first = next(r for r in data["room_lines"]["group_agreement"] if r["statement_id"] == statement.id)
+    assert first["counts"] == {"Family member": {"agree": 1, "seen": 1}}
+    assert first["too_few"] is True and first["group_agreement"] is None
+    assert data["readiness"]["answers"][0]["answers"] == {"monitoring": "Started"}
+    system = data["readiness"]["section_counts"][0]
+    assert system["section"] == "Is the system ready?" and system["Started"] == 1
 
 
 def test_exports_of_an_unknown_workshop(engine):

@@ -12,8 +12,10 @@ Kinds:
 - ``priority``: give each of ``options`` a priority from :data:`PRIORITY_LEVELS`. Store a dict
   option text -> level.
 - ``choice``: pick one of ``options``.
-- ``number``: a whole number of referrals in every 1,000 flagged, or ``None`` for "no line"
-  (see the question's help). The score line it maps to is stored with the answer's screen.
+- ``number``: a whole number from 0 to 1,000. For ``accepted_per_1000``, referrals in every 1,000
+  flagged, or ``None`` for "no line" (see the question's help); the score line it maps to is
+  stored with the answer's screen. For ``false_alarms_per_child``, how many false alarms a
+  person would accept to find one more child.
 - ``text``: free text; show :data:`FREE_TEXT_REMINDER` beside it.
 """
 
@@ -159,6 +161,16 @@ QUESTIONNAIRE: tuple[Question, ...] = (
             "A flagged referral is one the tool picks out for a person to look at again. You "
             "can try different numbers on the Trade-offs page. If you would not accept any "
             "line, tick 'No line'."
+        ),
+    ),
+    Question(
+        id="false_alarms_per_child",
+        tier="threshold",
+        kind="number",
+        prompt=("To find one more child who needs help, how many false alarms would you accept?"),
+        help=(
+            "A false alarm is a family the tool flags who did not need more help. Each one means "
+            "a family is looked at again for no reason. Type 0 if you would accept none."
         ),
     ),
     Question(

@@ -20,6 +20,7 @@ from csc_dash.workshop.store import (
     BUSY_TIMEOUT_S,
     log,
     participants,
+    readiness_answers,
     rejoin_attempts,
     responses,
     statements,
@@ -134,5 +135,8 @@ def erase_workshop(engine: Engine, workshop_id: int) -> bool:
         conn.execute(delete(statements).where(statements.c.workshop_id == workshop_id))
         conn.execute(delete(responses).where(responses.c.workshop_id == workshop_id))
         conn.execute(delete(rejoin_attempts).where(rejoin_attempts.c.workshop_id == workshop_id))
+        conn.execute(
+            delete(readiness_answers).where(readiness_answers.c.workshop_id == workshop_id)
+        )
         conn.execute(delete(workshops).where(workshops.c.id == workshop_id))
     return reclaim_space(engine)

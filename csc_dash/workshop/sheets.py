@@ -11,13 +11,15 @@ import io
 import json
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from csc_dash.workshop.readiness_answers import latest_readiness, readiness_section_counts
+from csc_dash.workshop.room_answers import room_answers, room_summary, room_votes
 from csc_dash.workshop.rules import READ_UNAVAILABLE, UNKNOWN_WORKSHOP, FeedbackError
 from csc_dash.workshop.statements import author_label
 from csc_dash.workshop.store import (
@@ -176,8 +178,74 @@ def _export(engine: Engine, workshop_id: int) -> dict[str, Any]:
     }
 
 
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame as JSON-ready rows: NaN as ``None``, numpy numbers as Python numbers."""
+    rows = []
+    for row in frame.to_dict("records"):
+        clean = {}
+        for key, value in row.items():
+            if hasattr(value, "item"):
+                value = value.item()
+            if isinstance(value, float) and math.isnan(value):
+                value = None
+            clean[key] = value
+        rows.append(clean)
+    return rows
+
+
+def _room_and_readiness(
+    engine: Engine, workshop_id: int, counts_at: Callable[[int], Mapping[str, int]] | None
+) -> dict[str, Any]:
+    """Issue 17.3 and 17.6: the room's lines by role, agreement across declared roles, and the
+    staff readiness self-assessment, as the facilitator sees them."""
+    with transaction(engine) as conn:
+        open_ids = list(
+            conn.execute(
+                select(statements.c.id)
+                .where(statements.c.workshop_id == workshop_id, statements.c.approved.is_(True))
+                .order_by(statements.c.id)
+            ).scalars()
+        )
+    summary = room_summary(
+        room_answers(engine, workshop_id),
+        room_votes(engine, workshop_id),
+        statement_ids=open_ids,
+        counts_at=counts_at,
+    )
+    agreement = summary["agreement"].assign(
+        counts=[
+            {role: {"agree": agree, "seen": seen} for role, (agree, seen) in counts.items()}
+            for counts in summary["agreement"]["counts"]
+        ]
+    )
+    latest = latest_readiness(engine, workshop_id)
+    return {
+        "room_lines": {
+            "lines_by_role": _records(summary["lines"]),
+            "false_alarms_by_role": _records(summary["false_alarms"]),
+            "group_agreement": _records(agreement),
+        },
+        "readiness": {
+            "answers": [
+                {"username": user, "saved_at": iso(saved["saved_at"]), "answers": saved["answers"]}
+                for user, saved in latest.items()
+            ],
+            "section_counts": _records(readiness_section_counts(latest)),
+        },
+    }
+
+
 @unavailable_as(READ_UNAVAILABLE)
-def workshop_json(engine: Engine, workshop_id: int) -> bytes:
+def workshop_json(
+    engine: Engine,
+    workshop_id: int,
+    *,
+    counts_at: Callable[[int], Mapping[str, int]] | None = None,
+) -> bytes:
     """Everything of one workshop as UTF-8 JSON: the workshop, participants (pseudonym, role tag,
-    consent time), responses with their screen states, statements and votes."""
-    return json.dumps(_export(engine, workshop_id), ensure_ascii=False, indent=2).encode("utf-8")
+    consent time), responses with their screen states, statements and votes; then the room's
+    lines by role and agreement across roles (what each middle line means per 1,000 when
+    ``counts_at`` gives the tool's counts), and the staff readiness answers."""
+    export = _export(engine, workshop_id)
+    export.update(_room_and_readiness(engine, workshop_id, counts_at))
+    return json.dumps(export, ensure_ascii=False, indent=2).encode("utf-8")

@@ -70,6 +70,7 @@ __all__ = [
     "make_engine",
     "metadata",
     "participants",
+    "readiness_answers",
     "rejoin_attempts",
     "responses",
     "schema_version",
@@ -88,7 +89,9 @@ log = logging.getLogger(__name__)
 #: 1: workshops, participants, responses, statements, votes. 2: adds sign_in_failures.
 #: 3: participants gain rejoin_hash and settings_json; adds rejoin_attempts.
 #: 4: statements gain client_token (a proposal sent twice is stored once).
-SCHEMA_VERSION = 4
+#: 5: taken by another part of issue 17 (a step that changes nothing until it lands).
+#: 6: adds readiness_answers (the council readiness self-assessment, per workshop and staff user).
+SCHEMA_VERSION = 6
 
 #: Seconds a writer waits for another writer (SQLite) or for a connection (both).
 BUSY_TIMEOUT_S = 10
@@ -301,8 +304,36 @@ rejoin_attempts = Table(
     **_AUTO,
 )
 
+# The council readiness self-assessment (csc_dash.workshop.readiness_answers): one row per save
+# by a staff user for a workshop; the latest row per user is their answer. Erased with the
+# workshop. ``client_token`` makes a save sent twice (a double click, a retry) stored once.
+readiness_answers = Table(
+    "readiness_answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "workshop_id",
+        Integer,
+        ForeignKey("workshops.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("username", String(100), nullable=False),
+    Column("answers_json", Text, nullable=False),
+    Column("saved_at", UTCDateTime, nullable=False),
+    Column("client_token", String(MAX_TOKEN), nullable=False, unique=True),
+    **_AUTO,
+)
+
 #: Tables holding workshop data, parents first (for counting and erasing).
-DATA_TABLES: tuple[Table, ...] = (workshops, participants, responses, statements, votes)
+DATA_TABLES: tuple[Table, ...] = (
+    workshops,
+    participants,
+    responses,
+    statements,
+    votes,
+    readiness_answers,
+)
 
 #: Tables the app writes that hold no workshop data.
 SECURITY_TABLES: tuple[Table, ...] = (sign_in_failures, rejoin_attempts)
@@ -344,10 +375,21 @@ def _add_statement_tokens(conn: Connection) -> None:
 
 #: version -> step that takes a database from ``version - 1`` to ``version`` inside one
 #: transaction. Steps run before missing tables are created, so each makes what it needs.
+def _version_5_elsewhere(conn: Connection) -> None:
+    """4 -> 5: taken by another part of issue 17; nothing changes here (merging replaces this)."""
+
+
+def _add_readiness_answers(conn: Connection) -> None:
+    """5 -> 6: the table of readiness self-assessment answers (nothing else changes)."""
+    readiness_answers.create(conn, checkfirst=True)
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_sign_in_failures,
     3: _add_rejoin_and_settings,
     4: _add_statement_tokens,
+    5: _version_5_elsewhere,
+    6: _add_readiness_answers,
 }
 
 

@@ -20,7 +20,7 @@ from csc_dash.ui import shell
 from csc_dash.ui.workshop import answers
 from csc_dash.ui.workshop.answers import ANSWER, MSG_SAVED
 from csc_dash.ui.workshop.session import line_for_per_1000, line_in_force, notify, screen_state
-from csc_dash.workshop import ANSWER_LINE, MAX_FREE_TEXT
+from csc_dash.workshop import ANSWER_LINE, LINE_QUESTION, MAX_FREE_TEXT
 
 YOUR_VIEWS = "your_views"
 MSG_NO_ANSWER = "Please give an answer first, or skip this question."
@@ -33,6 +33,7 @@ MSG_RANK_SAME_PLACE = "Two checks have the same place. Give each check its own p
 NUMBER_LABEL = "How many in every 1,000 referrals (a whole number from 0 to 1,000)"
 NO_LINE_LABEL = "No line: I would not accept any line"
 LINE_NOW = "The line you are using now flags {n} in every 1,000 referrals."
+COUNT_LABEL = "How many false alarms (a whole number from 0 to 1,000)"
 LINE_AS_SCORE = "For analysts: {n} in every 1,000 is a score line of {score:.3f} with this tool."
 _SAME_PLACE = object()
 _MISSING = object()
@@ -93,7 +94,7 @@ def _on_answer(question_id: str, screen: dict[str, Any]) -> None:
         notify(f"{YOUR_VIEWS}:{question_id}", "warning", MSG_RANK_SAME_PLACE)
         return
     screen = {**screen, "question_id": question_id}
-    if question.kind == "number":
+    if question.id == LINE_QUESTION:
         # The box's number is stored exactly; the score line it maps to goes beside it.
         screen[ANSWER_LINE] = None if value is None else line_for_per_1000(value)
     answers.submit(ANSWER, YOUR_VIEWS, question_id, value, screen, announce=MSG_SAVED)
@@ -133,6 +134,9 @@ def question_form(
         answers.form_token(YOUR_VIEWS, question.id)
     key = f"qa_{question.id}"
     saved = enabled and answered and answers.pending(YOUR_VIEWS, question.id) is None
+    if question.kind == "number" and question.id != LINE_QUESTION:
+        _count_question(question, previous, screen, enabled=enabled, saved=saved)
+        return
     if question.kind == "number":
         _number_question(
             question, previous, screen, enabled=enabled, answered=answered, saved=saved
@@ -253,6 +257,29 @@ def _number_question(
         _save_row(
             st.button, question, screen, enabled=enabled, saved=saved, key=f"save_{question.id}"
         )
+    answers.messages(YOUR_VIEWS, question.id)
+
+
+def _count_question(question, previous, screen, *, enabled: bool, saved: bool) -> None:
+    """A number question that is not the line (how many false alarms a person would accept to
+    find one more child): a whole number from 0 to 1,000 in its own small form."""
+    with st.form(f"q_{question.id}", border=True):
+        st.markdown(f"**{question.prompt}**")
+        if question.help:
+            st.caption(question.help)
+        whole = isinstance(previous, (int, float)) and not isinstance(previous, bool)
+        st.number_input(
+            COUNT_LABEL,
+            min_value=0,
+            max_value=1000,
+            step=1,
+            format="%d",
+            value=int(previous) if whole else None,
+            key=f"qa_{question.id}",
+            placeholder="A whole number",
+            disabled=not enabled,
+        )
+        _save_row(st.form_submit_button, question, screen, enabled=enabled, saved=saved)
     answers.messages(YOUR_VIEWS, question.id)
 
 

@@ -1,0 +1,106 @@
+"""Council readiness: staff fill in the form for a workshop, it is stored once and shown again,
+bad or failed saves keep the answers on screen; participants never reach the page."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from csc_dash import workshop
+from csc_dash.ui import state
+from csc_dash.ui.workshop import readiness_form as ui
+from csc_dash.workshop import readiness_answers as ra
+from csc_dash.workshop.store import readiness_answers
+from tests.helpers import assert_no_exception, page_text
+from tests.workshop_helpers import add_staff, engine, fast_bcrypt, new_app, sign_in  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("fast_bcrypt")
+
+PAGE = "app_pages/readiness.py"
+SAVE = "FormSubmitter:readiness_form-Save my answers"
+
+
+def open_page(monkeypatch, name="fay", role="facilitator", *, new=True):
+    if new:
+        add_staff(monkeypatch, name, role)
+    at = sign_in(new_app(), name)
+    return at.switch_page(PAGE).run()
+
+
+def test_fill_in_save_and_see_it_again(monkeypatch):
+    room = workshop.create_workshop(engine(), title="Ready?", created_by="fay")
+    at = open_page(monkeypatch)
+    assert_no_exception(at)
+    at.radio(key="rd_monitoring").set_value("Started")
+    at.radio(key="rd_single_view").set_value("No")
+    at.text_area(key="rd_tools_for").input("  To find records  ")
+    at.button(key=SAVE).click().run()
+    assert_no_exception(at)
+    assert ui.MSG_SAVED in [s.value for s in at.success]
+    latest = ra.latest_readiness(engine(), room.id)
+    assert latest["fay"]["answers"] == {
+        "monitoring": "Started",
+        "single_view": "No",
+        "tools_for": "To find records",
+    }
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Readiness answers (CSV spreadsheet)"
+    ]
+    counts = next(t.value for t in at.table if "Started" in t.value.columns)
+    assert counts.loc["Is the system ready?", "Started"] == "1"
+    assert counts.index.name == "Part of the form"
+
+    again = open_page(monkeypatch, new=False)  # a new session: the form is filled from the store
+    assert again.radio(key="rd_monitoring").value == "Started"
+    assert again.text_area(key="rd_tools_for").value == "To find records"
+    again.button(key=SAVE).click().run()  # saved again: a new save, the same answers
+    assert ra.latest_readiness(engine(), room.id)["fay"]["answers"] == latest["fay"]["answers"]
+
+
+def test_a_failed_save_keeps_the_answers_and_saving_again_stores_them_once(monkeypatch):
+    room = workshop.create_workshop(engine(), title="Flaky", created_by="fay")
+    at = open_page(monkeypatch)
+    real = ra.save_readiness
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(kwargs["client_token"])
+        if len(calls) == 1:
+            real(*args, **kwargs)  # stored, but the reply is lost
+            raise workshop.StoreUnavailable("gone")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ui, "save_readiness", flaky)
+    at.radio(key="rd_governance").set_value("Mostly in place")
+    at.button(key=SAVE).click().run()
+    assert ui.MSG_NOT_SAVED in [w.value for w in at.warning]
+    assert at.radio(key="rd_governance").value == "Mostly in place"  # still on screen
+    at.button(key=SAVE).click().run()
+    assert ui.MSG_SAVED in [s.value for s in at.success]
+    assert calls[0] == calls[1]  # the same token
+    with engine().connect() as conn:
+        stored = conn.scalar(
+            select(func.count())
+            .select_from(readiness_answers)
+            .where(readiness_answers.c.workshop_id == room.id)
+        )
+    assert stored == 1
+
+
+def test_participants_and_signed_out_people_never_reach_it():
+    at = new_app()
+    with pytest.raises(Exception):  # noqa: B017, PT011 - not in this session's page list
+        at.switch_page(PAGE).run()
+    at = new_app()
+    at.session_state[state.PARTICIPANT] = {
+        "workshop_id": 1, "participant_id": 1, "pseudonym": "Robin",
+        "role_tag": "Family member", "code": "DEMO", "title": "Demo workshop",
+    }  # fmt: skip
+    with pytest.raises(Exception):  # noqa: B017, PT011
+        at.run().switch_page(PAGE).run()
+
+
+def test_no_workshop_yet_says_where_to_start(monkeypatch):
+    at = open_page(monkeypatch, "gus")
+    assert_no_exception(at)
+    assert "Start a workshop on the Facilitator page first." in page_text(at)
