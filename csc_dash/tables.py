@@ -110,6 +110,11 @@ def narrow_tables(
         tables.append((markdown_text(base.replace("_", " ")), framed(escaped)))
     for start in range(0, len(singles), width):
         chunk = singles[start : start + width]
-        data = {_header(c): frame[c].map(lambda v: markdown_text(_text(v, digits))) for c in chunk}
+        data = {}
+        for c in chunk:  # two names may read alike ("n_" and "n"): never let one hide the other
+            header, k = _header(c), 2
+            while header in data:
+                header, k = f"{_header(c)} ({k})", k + 1
+            data[header] = frame[c].map(lambda v: markdown_text(_text(v, digits)))
         tables.insert(start // width, ("", framed(data)))
     return tables

@@ -95,3 +95,10 @@ def test_every_label_and_cell_is_escaped(text):
         cells = [v for column in table.columns for v in table[column]]
         assert markdown_text(HOSTILE) in cells and HOSTILE not in cells
         assert markdown_text((text + "_").replace("_", " ")) in list(table.columns)
+
+
+def test_columns_whose_names_read_alike_are_all_kept():
+    frame = pd.DataFrame({"n_": [1, 2], "n": [3, 4], "n ": [5, 6]}, index=["a", "b"])
+    (_title, table), = narrow_tables(frame)
+    assert len(table.columns) == 3
+    assert sorted(v for column in table.columns for v in table[column]) == ["1", "2", "3", "4", "5", "6"]
