@@ -34,9 +34,7 @@ def _traces_of_a(page: Page, secrets: list[str]) -> list[str]:
         """() => Array.from(document.querySelectorAll('input, textarea'))
                  .map(e => e.value).join('\\n')"""
     )
-    storage = page.evaluate(
-        "() => JSON.stringify(Object.assign({}, localStorage, sessionStorage))"
-    )
+    storage = page.evaluate("() => JSON.stringify(Object.assign({}, localStorage, sessionStorage))")
     where = "\n".join([page.url, page.content(), values, storage])
     return [s for s in secrets if s in where]
 
