@@ -152,3 +152,24 @@ def test_next_person_when_the_store_is_down_keeps_the_person_and_says_so(monkeyp
 def test_no_next_person_before_joining():
     at = new_app().switch_page("app_pages/your_views.py").run()
     assert not [b for b in at.button if b.key and b.key.startswith("next_person")]
+
+
+@pytest.mark.parametrize("where", ["welcome", "your_views"])
+def test_next_person_after_a_reload_offers_a_new_code_and_still_hands_on(where):
+    first = join(new_app(), "Blue Kite")
+    token = first.query_params[session.REJOIN_PARAM]
+    at = new_app()  # a reload: a new session that knows the person by the link, not their code
+    at.query_params[session.REJOIN_PARAM] = token
+    at.switch_page(f"app_pages/{where}.py").run()
+    assert at.session_state[state.REJOIN_CODE] is None
+    at.button(key=f"next_person_{where}").click().run()
+    assert_no_exception(at)
+    assert at.button(key="new_rejoin_code")  # a new code to write down before going
+    at.button(key="new_rejoin_code").click().run()
+    new_code = at.session_state[state.REJOIN_CODE]
+    assert new_code
+    at.button(key=f"next_person_yes_{where}").click().run()
+    assert_no_exception(at)
+    assert at.session_state[state.PARTICIPANT] is None
+    back = come_back(new_app(), "Blue Kite", new_code)
+    assert back.session_state[state.PARTICIPANT]["pseudonym"] == "Blue Kite"

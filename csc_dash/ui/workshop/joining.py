@@ -445,7 +445,7 @@ def withdraw_panel() -> None:
         icon=":material/how_to_reg:",
     )
     rejoin_code_note()
-    next_person_panel(where="welcome")
+    next_person_panel(where="welcome", code_shown=True)
     leave_button(key="leave_device")
     with st.expander("Leave the workshop and delete my answers"):
         st.markdown(WITHDRAW_CONFIRM)
@@ -484,10 +484,11 @@ def next_person_texts() -> dict[str, str]:
     }
 
 
-def next_person_panel(*, where: str) -> None:
-    """ "Next person" for a joined person (``where`` names the page, for the keys): first a button,
-    then a plain confirmation with their name and code to come back. On "Yes" the device forgets
-    them (:func:`hand_on`) and the next person lands on Welcome's join form of the same workshop."""
+def next_person_panel(*, where: str, code_shown: bool = False) -> None:
+    """The "Next person" button for a joined person (``where`` names the page, for the keys), then
+    a plain confirmation with their name and code to come back (unless ``code_shown`` just above
+    it). On "Yes" the device forgets them (:func:`hand_on`) and the next person lands on
+    Welcome's join form of the same workshop."""
     person = participant()
     if person is None:
         return
@@ -503,17 +504,21 @@ def next_person_panel(*, where: str) -> None:
         return
     with st.container(border=True, key=f"next_person_ask_{where}"):
         st.markdown(NEXT_PERSON_ASK.format(name=plain(person["pseudonym"])))
-        rejoin_code_note()
-        yes, no = st.columns(2)
-        go = yes.button(
-            NEXT_PERSON_YES, key=f"next_person_yes_{where}", type="primary", icon=":material/group:"
-        )
-        no.button(
-            NEXT_PERSON_NO,
-            key=f"next_person_no_{where}",
-            on_click=state.put,
-            args=(state.NEXT_PERSON_ASK, False),
-        )
+        if not code_shown:
+            rejoin_code_note()
+        with st.container(horizontal=True):
+            go = st.button(
+                NEXT_PERSON_YES,
+                key=f"next_person_yes_{where}",
+                type="primary",
+                icon=":material/group:",
+            )
+            st.button(
+                NEXT_PERSON_NO,
+                key=f"next_person_no_{where}",
+                on_click=state.put,
+                args=(state.NEXT_PERSON_ASK, False),
+            )
     if go:
         if hand_on():
             st.switch_page("app_pages/welcome.py")
