@@ -51,6 +51,15 @@ def _first_person_answers(at, room):
     return at, statement
 
 
+def _differ(at, other) -> set[str]:
+    """The session keys (but the device's) whose values differ between two sessions."""
+
+    mine = {key: at.session_state[key] for key in at.session_state}
+    theirs = {key: other.session_state[key] for key in other.session_state}
+    keys = (mine.keys() | theirs.keys()) - session.DEVICE_STATE
+    return {key for key in keys if mine.get(key) != theirs.get(key)}
+
+
 def _press_next_person(at, where: str):
     at.button(key=f"next_person_{where}").click().run()
     return at.button(key=f"next_person_yes_{where}").click().run()
@@ -90,6 +99,9 @@ def test_next_person_forgets_the_first_and_opens_the_join_form_of_the_same_works
             assert value == state.DEFAULTS[key], key
     assert "qa_should_reasons" not in at.session_state
     assert "propose_text" not in at.session_state
+    # The whole session is that of someone who just opened the app (a key another part of the app
+    # adds for a person is caught here too), but for the code filled in.
+    assert _differ(at, new_app()) == {"join_code"}
     # Their link in this browser's history brings no one back.
     assert feedback.find_participant_by_token(engine(), token) is None
 

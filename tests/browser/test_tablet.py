@@ -50,6 +50,15 @@ def test_next_person_on_one_tablet(start_app, new_page):
     flows.join(tablet, code, "Robin", "Family member")
     a_code = flows.rejoin_code(tablet)
     a_token = re.search(r"[?&]p=([^&]+)", tablet.url).group(1)
+    # A moves the line three steps on Trade-offs (the people picture keeps it in the browser too).
+    flows.goto(tablet, "Trade-offs")
+    line = tablet.locator(".csc-line input[type=range]")
+    default_line = int(line.input_value())
+    line.focus()
+    for _ in range(3):
+        line.press("ArrowLeft")
+    expect(line).to_have_value(str(default_line - 3))
+    st.settle(tablet)
     flows.goto(tablet, "Your views")
     text_q = next(q for q in QUESTIONNAIRE if q.id == "should_reasons")
     flows.answer_text(tablet, text_q.prompt, A_REASONS)
@@ -85,6 +94,8 @@ def test_next_person_on_one_tablet(start_app, new_page):
     # B joins the same workshop on the same tablet.
     flows.join(tablet, code, "Sam", "Social worker")
     st.expect_text(tablet, "Tablet test")
+    flows.goto(tablet, "Trade-offs")
+    expect(tablet.locator(".csc-line input[type=range]")).to_have_value(str(default_line))
     flows.goto(tablet, "Your views")
     expect(flows.form(tablet, text_q.prompt).get_by_role("textbox")).to_have_value("")
     expect(flows.form(tablet, "Propose a statement").get_by_role("textbox")).to_have_value("")
@@ -113,4 +124,6 @@ def test_next_person_on_one_tablet(start_app, new_page):
     flows.come_back(later, code, "Robin", a_code)
     flows.goto(later, "Your views")
     expect(flows.form(later, text_q.prompt).get_by_role("textbox")).to_have_value(A_REASONS)
+    flows.goto(later, "Trade-offs")  # A's own line, kept for A
+    expect(later.locator(".csc-line input[type=range]")).to_have_value(str(default_line - 3))
     st.assert_no_exception(later)
