@@ -39,6 +39,15 @@ def _traces_of_a(page: Page, secrets: list[str]) -> list[str]:
     return [s for s in secrets if s in where]
 
 
+def _settled_value(page: Page, line) -> int:
+    """The line's value once the people picture has finished drawing (it may redraw once)."""
+    st.settle(page, quiet_ms=1000)
+    before = line.input_value()
+    page.wait_for_timeout(1000)
+    expect(line).to_have_value(before)
+    return int(before)
+
+
 def test_next_person_on_one_tablet(start_app, new_page):
     server = start_app("tablet", staff=True)
     facilitator = new_page(server)
@@ -53,12 +62,12 @@ def test_next_person_on_one_tablet(start_app, new_page):
     # A moves the line three steps on Trade-offs (the people picture keeps it in the browser too).
     flows.goto(tablet, "Trade-offs")
     line = tablet.locator(".csc-line input[type=range]")
-    default_line = int(line.input_value())
+    default_line = _settled_value(tablet, line)
     line.focus()
     for _ in range(3):
         line.press("ArrowLeft")
     expect(line).to_have_value(str(default_line - 3))
-    st.settle(tablet)
+    st.settle(tablet, quiet_ms=1500)  # the messenger carries the settled step to the server
     flows.goto(tablet, "Your views")
     text_q = next(q for q in QUESTIONNAIRE if q.id == "should_reasons")
     flows.answer_text(tablet, text_q.prompt, A_REASONS)
