@@ -41,6 +41,7 @@ st.header("Taking part", anchor=False)
 demo = session.demo_mode()
 session.show_notice("withdraw")
 session.show_notice("joined")
+session.show_notice("next_person")
 if session.joined():
     st.success(text.JOINED_NEXT_STEP, icon=":material/arrow_forward:")
     st.page_link("app_pages/question.py", label=text.JOINED_NEXT_LINK, icon=":material/help:")

@@ -19,3 +19,6 @@ if not joined:
 
 question_forms.questionnaire(enabled=joined)
 voting.statements_section()
+
+if joined:  # a shared device: hand it on when done
+    joining.next_person_panel(where="your_views")

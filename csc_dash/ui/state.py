@@ -94,6 +94,11 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# -- a shared device (issue 17.4, "pass the tablet") --
+NEXT_PERSON_ASK = "csc_next_person_ask"  # True while "Next person" waits for the person to say yes
+DEFAULTS[NEXT_PERSON_ASK] = False
+
+
 def init() -> None:
     """Give every key its default once per session."""
     for key, value in DEFAULTS.items():

@@ -122,6 +122,7 @@ def plain_texts() -> dict[str, str]:
         "join_first": MSG_JOIN_FIRST,
         "join_demo": MSG_JOIN_DEMO,
         "alone": MSG_ALONE,
+        **next_person_texts(),
     }
 
 
@@ -233,6 +234,13 @@ def leave_this_device() -> None:
     the browser's history leads nowhere; the person keeps their code to come back. Then the
     session ends them (:func:`session.end_participant`), so the next person starts afresh.
     """
+    if _end_here():
+        notify("left", "success", MSG_LEFT)
+
+
+def _end_here() -> bool:
+    """Revoke the join token this browser holds, then end the person in this session; ``False``
+    (with a plain warning, nothing half-done) if the store cannot be reached."""
     person = participant()
     token = state.get(state.PARTICIPANT_TOKEN)
     if person is not None and token:
@@ -240,9 +248,9 @@ def leave_this_device() -> None:
             revoke_join_token(engine(), person["participant_id"], token)
         except StoreUnavailable:
             notify("left", "warning", MSG_LEAVE_NOT_DONE)
-            return
+            return False
     end_participant()
-    notify("left", "success", MSG_LEFT)
+    return True
 
 
 def leave_button(*, key: str, short: bool = False) -> None:
@@ -437,6 +445,7 @@ def withdraw_panel() -> None:
         icon=":material/how_to_reg:",
     )
     rejoin_code_note()
+    next_person_panel(where="welcome", code_shown=True)
     leave_button(key="leave_device")
     with st.expander("Leave the workshop and delete my answers"):
         st.markdown(WITHDRAW_CONFIRM)
@@ -447,3 +456,85 @@ def withdraw_panel() -> None:
             disabled=not st.session_state.get("withdraw_confirm"),
             on_click=_withdraw,
         )
+
+
+# -- pass the tablet: the next person on a shared device (issue 17.4) ---------------------------------
+
+NEXT_PERSON_LABEL = "Next person"
+NEXT_PERSON_NOTE = "Done, and someone else is waiting for this device? Press this to hand it on."
+NEXT_PERSON_ASK = (
+    "Hand this device to the next person? Your answers stay saved in the workshop. To come "
+    "back to them later, on any device, you need your made-up name, **{name}**, and your code "
+    "to come back. Please write them down first."
+)
+NEXT_PERSON_YES = "Yes, next person"
+NEXT_PERSON_NO = "Not yet"
+MSG_NEXT_PERSON = (
+    "Hello, next person. The last person's answers are saved, and this device has forgotten "
+    "them. Please read the notes, make up a new name for today and join below."
+)
+
+
+def next_person_texts() -> dict[str, str]:
+    """The plain blocks of "Next person", for the reading-level test."""
+    return {
+        "next_person_note": NEXT_PERSON_NOTE,
+        "next_person_ask": NEXT_PERSON_ASK.format(name="Blue Kite").replace("**", ""),
+        "next_person": MSG_NEXT_PERSON,
+    }
+
+
+def next_person_panel(*, where: str, code_shown: bool = False) -> None:
+    """The "Next person" button for a joined person (``where`` names the page, for the keys), then
+    a plain confirmation with their name and code to come back (unless ``code_shown`` just above
+    it). On "Yes" the device forgets them (:func:`hand_on`) and the next person lands on
+    Welcome's join form of the same workshop."""
+    person = participant()
+    if person is None:
+        return
+    if not state.get(state.NEXT_PERSON_ASK):
+        st.button(
+            NEXT_PERSON_LABEL,
+            key=f"next_person_{where}",
+            icon=":material/group:",
+            on_click=state.put,
+            args=(state.NEXT_PERSON_ASK, True),
+        )
+        st.caption(NEXT_PERSON_NOTE)
+        return
+    with st.container(border=True, key=f"next_person_ask_{where}"):
+        st.markdown(NEXT_PERSON_ASK.format(name=plain(person["pseudonym"])))
+        if not code_shown:
+            rejoin_code_note()
+        with st.container(horizontal=True):
+            go = st.button(
+                NEXT_PERSON_YES,
+                key=f"next_person_yes_{where}",
+                type="primary",
+                icon=":material/group:",
+            )
+            st.button(
+                NEXT_PERSON_NO,
+                key=f"next_person_no_{where}",
+                on_click=state.put,
+                args=(state.NEXT_PERSON_ASK, False),
+            )
+    if go:
+        if hand_on():
+            st.switch_page("app_pages/welcome.py")
+        st.rerun()
+
+
+def hand_on() -> bool:
+    """End this person on this device (:func:`_end_here`: their link revoked, nothing of theirs
+    left in the session; their answers stay in the store) and set up the join form for the next
+    person: the same workshop's code filled in, consent to give again, a new name to make up."""
+    person = participant()
+    if person is None:
+        return False
+    if not _end_here():
+        return False
+    if person["code"] != DEMO_CODE:
+        st.session_state["join_code"] = person["code"]
+    notify("next_person", "info", MSG_NEXT_PERSON)
+    return True

@@ -185,7 +185,8 @@ def forget_participant() -> None:
 def end_participant() -> None:
     """End the person of this session completely, so the next person on this device starts
     afresh: :func:`forget_participant`, plus every form they typed into, a join in progress,
-    "explore on my own" and their kept settings (the next person starts from the defaults).
+    "explore on my own", their kept settings and every other choice they made on any page
+    (the next person starts from the defaults; only :data:`DEVICE_STATE` stays).
     Nothing is deleted from the store."""
     forget_participant()
     state.put(state.JOIN_TOKEN, None)
@@ -195,6 +196,39 @@ def end_participant() -> None:
         state.put(key, state.DEFAULTS[key])
     for key in list(st.session_state.keys()):
         if isinstance(key, str) and key.startswith(PERSONAL_KEY_PREFIXES):
+            del st.session_state[key]
+    _reset_all_but_the_device()
+
+
+# -- a shared device: nothing of one person is left for the next (issue 17.4) ------------------------
+
+#: Session keys that belong to the device or to staff, not to the person using it: the only ones
+#: :func:`end_participant` keeps. Every other key the app names (``state.DEFAULTS``) goes back to
+#: its default, so what a person chose on any page (a line, a child, a council, a cost ...) is gone.
+DEVICE_STATE = frozenset(
+    {
+        state.AUTHENTICATOR,
+        state.SIGN_IN_REFUSAL,
+        state.UPLOAD,
+        state.UPLOAD_AP,
+        state.UPLOAD_STEPS,
+        state.UPLOAD_CHECK,
+        state.FAIRNESS_CACHE,
+        state.WORKSHOP_PICK,
+        state.LIVE_VERSION,
+    }
+)
+
+
+def _reset_all_but_the_device() -> None:
+    """Every key the app names goes back to its default, except :data:`DEVICE_STATE`; every
+    widget bound to one (``w_`` keys) is dropped, so it is drawn afresh from the default."""
+    for key in list(st.session_state.keys()):
+        if not isinstance(key, str) or key in DEVICE_STATE:
+            continue
+        if key in state.DEFAULTS:
+            state.put(key, state.DEFAULTS[key])
+        elif key.startswith(state.widget_key("")):
             del st.session_state[key]
 
 
