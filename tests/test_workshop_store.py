@@ -15,7 +15,10 @@ from csc_dash.workshop import rules, store
 pytest.register_assert_rewrite("tests.pg")
 from tests.pg import row_counts  # noqa: E402
 
-pytest_plugins = ["tests.pg", "tests.store_helpers"]  # fixtures: engine, store_url, pg_url, workshop
+pytest_plugins = [
+    "tests.pg",
+    "tests.store_helpers",
+]  # fixtures: engine, store_url, pg_url, workshop
 
 TABLES = {
     "schema_version",
@@ -26,6 +29,8 @@ TABLES = {
     "votes",
     "sign_in_failures",
     "rejoin_attempts",
+    "decisions",
+    "decision_links",
 }
 
 #: Columns and tables each version added (to build a store as an older version left it).
@@ -34,7 +39,11 @@ ADDED_COLUMNS = {
     4: {"statements": ("client_token",)},
 }
 ADDED_INDEXES = {4: ("uq_statements_client_token",)}  # dropped before their columns
-ADDED_TABLES = {2: ("sign_in_failures",), 3: ("rejoin_attempts",)}
+ADDED_TABLES = {
+    2: ("sign_in_failures",),
+    3: ("rejoin_attempts",),
+    5: ("decision_links", "decisions"),  # children first
+}
 
 
 def create_old_schema(conn, version: int) -> None:
@@ -57,8 +66,16 @@ def create_old_schema(conn, version: int) -> None:
 
 def old_columns(table, version: int):
     """The columns of ``table`` that ``version`` of the code had."""
-    skip = {c for v, tables in ADDED_COLUMNS.items() if v > version for c in tables.get(table.name, ())}
+    skip = {
+        c for v, tables in ADDED_COLUMNS.items() if v > version for c in tables.get(table.name, ())
+    }
     return [c for c in table.columns if c.name not in skip]
+
+
+def old_tables(version: int):
+    """The data tables that ``version`` of the code had."""
+    later = {name for v, names in ADDED_TABLES.items() if v > version for name in names}
+    return [t for t in store.DATA_TABLES if t.name not in later]
 
 
 def closed_port() -> int:
@@ -316,7 +333,7 @@ def test_every_data_table_is_known():
 
 
 def test_every_version_has_a_migration_step():
-    assert store.SCHEMA_VERSION == 4
+    assert store.SCHEMA_VERSION == 5
     assert sorted(store.MIGRATIONS) == list(range(2, store.SCHEMA_VERSION + 1))
 
 
@@ -334,26 +351,43 @@ def version_1_store(url: str) -> None:
         ).inserted_primary_key[0]
         pid = conn.execute(
             insert(store.participants).values(
-                workshop_id=wid, pseudonym="Sam", pseudonym_key="sam", role_tag="Other",
-                consented_at=now, client_token="join-token",
+                workshop_id=wid,
+                pseudonym="Sam",
+                pseudonym_key="sam",
+                role_tag="Other",
+                consented_at=now,
+                client_token="join-token",
             )
         ).inserted_primary_key[0]
         conn.execute(
             insert(store.responses).values(
-                participant_id=pid, workshop_id=wid, page="question", question_id="reaction",
-                value_json='"unsure"', screen_state_json="{}", client_token="answer-token",
+                participant_id=pid,
+                workshop_id=wid,
+                page="question",
+                question_id="reaction",
+                value_json='"unsure"',
+                screen_state_json="{}",
+                client_token="answer-token",
                 created_at=now,
             )
         )
         sid = conn.execute(
             insert(store.statements).values(
-                workshop_id=wid, text="Tell families.", source="participant", bank_id=None,
-                proposed_by=pid, approved=True, created_at=now,
+                workshop_id=wid,
+                text="Tell families.",
+                source="participant",
+                bank_id=None,
+                proposed_by=pid,
+                approved=True,
+                created_at=now,
             )
         ).inserted_primary_key[0]
         conn.execute(
             insert(store.votes).values(
-                statement_id=sid, participant_id=pid, choice="agree", client_token="vote-token",
+                statement_id=sid,
+                participant_id=pid,
+                choice="agree",
+                client_token="vote-token",
                 created_at=now,
             )
         )
@@ -367,18 +401,18 @@ def test_a_version_1_store_migrates_to_the_newest_without_losing_rows(store_url)
     with raw.connect() as conn:
         before = {
             t.name: conn.execute(select(*old_columns(t, 1)).order_by(t.c.id)).all()
-            for t in store.DATA_TABLES
+            for t in old_tables(1)
         }
     raw.dispose()
 
     engine = store.make_engine(store_url)
     try:
-        assert versions(engine) == [1, 2, 3, 4]
+        assert versions(engine) == [1, 2, 3, 4, 5]
         assert "sign_in_failures" in inspect(engine).get_table_names()
         with engine.connect() as conn:
             after = {
                 t.name: conn.execute(select(*old_columns(t, 1)).order_by(t.c.id)).all()
-                for t in store.DATA_TABLES
+                for t in old_tables(1)
             }
             added = conn.execute(
                 select(store.participants.c.rejoin_hash, store.participants.c.settings_json)
@@ -394,7 +428,7 @@ def test_a_version_1_store_migrates_to_the_newest_without_losing_rows(store_url)
                 insert(store.sign_in_failures).values(username="fay", failed_at=store.utcnow())
             )
         store.make_engine(store_url).dispose()
-        assert versions(engine) == [1, 2, 3, 4]
+        assert versions(engine) == [1, 2, 3, 4, 5]
         assert row_counts(engine)["sign_in_failures"] == 1
     finally:
         engine.dispose()
@@ -416,8 +450,12 @@ def test_a_version_2_store_gains_rejoin_codes_and_settings(store_url):
         ).inserted_primary_key[0]
         conn.execute(
             insert(store.participants).values(
-                workshop_id=wid, pseudonym="Sam", pseudonym_key="sam", role_tag="Other",
-                consented_at=now, client_token="j" * 40,
+                workshop_id=wid,
+                pseudonym="Sam",
+                pseudonym_key="sam",
+                role_tag="Other",
+                consented_at=now,
+                client_token="j" * 40,
             )
         )
     assert "rejoin_hash" not in {c["name"] for c in inspect(raw).get_columns("participants")}
@@ -425,7 +463,7 @@ def test_a_version_2_store_gains_rejoin_codes_and_settings(store_url):
 
     engine = store.make_engine(store_url)
     try:
-        assert versions(engine) == [1, 2, 3, 4]
+        assert versions(engine) == [1, 2, 3, 4, 5]
         assert {"rejoin_hash", "settings_json"} <= {
             c["name"] for c in inspect(engine).get_columns("participants")
         }
@@ -433,17 +471,32 @@ def test_a_version_2_store_gains_rejoin_codes_and_settings(store_url):
         assert sam is not None and sam.pseudonym == "Sam"
         # Sam joined before codes existed: no code brings them back until they get one.
         with pytest.raises(fb.FeedbackError):
-            fb.rejoin(engine, code="KEEPME", pseudonym="Sam", rejoin_code="AAAAAAAA",
-                      client_token=fb.new_join_token())
+            fb.rejoin(
+                engine,
+                code="KEEPME",
+                pseudonym="Sam",
+                rejoin_code="AAAAAAAA",
+                client_token=fb.new_join_token(),
+            )
         fb.set_rejoin_code(engine, sam.id, "KM4TX7QD")
-        assert fb.rejoin(engine, code="KEEPME", pseudonym="sam", rejoin_code="km4t-x7qd",
-                         client_token=fb.new_join_token()) == sam
+        assert (
+            fb.rejoin(
+                engine,
+                code="KEEPME",
+                pseudonym="sam",
+                rejoin_code="km4t-x7qd",
+                client_token=fb.new_join_token(),
+            )
+            == sam
+        )
         fb.save_settings(engine, sam.id, {"threshold": 0.2, "model": "text"})
         assert fb.participant_settings(engine, sam.id) == {"threshold": 0.2, "model": "text"}
         store.make_engine(store_url).dispose()  # opens again without another step
-        assert versions(engine) == [1, 2, 3, 4]
+        assert versions(engine) == [1, 2, 3, 4, 5]
     finally:
         engine.dispose()
+
+
 def test_count_helper_sees_every_table(engine):
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(store.schema_version)) == 1
@@ -457,7 +510,65 @@ def test_column_sizes_are_the_rules_limits():
     assert store.workshops.c.title.type.length == rules.MAX_TITLE == 200
     assert store.responses.c.client_token.type.length == rules.MAX_TOKEN
     assert store.votes.c.client_token.type.length == rules.MAX_TOKEN
-    assert store.responses.c.page.type.length == store.responses.c.question_id.type.length == rules.MAX_KEY
+    assert (
+        store.responses.c.page.type.length
+        == store.responses.c.question_id.type.length
+        == rules.MAX_KEY
+    )
     assert f"{rules.MAX_PSEUDONYM} characters" in rules.LONG_PSEUDONYM
     assert f"{rules.MAX_STATEMENT} characters" in rules.LONG_STATEMENT
     assert f"{rules.MAX_FREE_TEXT:,} characters" in rules.LONG_TEXT
+
+
+def test_a_version_4_store_gains_decisions(store_url):
+    """A store left by version 4 upgrades in place: its rows are kept and decisions can be
+    recorded and linked at once."""
+    raw = create_engine(store_url)
+    now = store.utcnow()
+    with raw.begin() as conn:
+        create_old_schema(conn, 4)
+        for v in range(1, 5):
+            conn.execute(insert(store.schema_version).values(version=v, applied_at=now))
+        wid = conn.execute(
+            insert(store.workshops).values(
+                code="KEEPME", title="Kept", status="closed", created_by="ann", created_at=now
+            )
+        ).inserted_primary_key[0]
+        sid = conn.execute(
+            insert(store.statements).values(
+                workshop_id=wid,
+                text="Tell families.",
+                source="facilitator",
+                approved=True,
+                created_at=now,
+            )
+        ).inserted_primary_key[0]
+    assert "decisions" not in inspect(raw).get_table_names()
+    raw.dispose()
+
+    engine = store.make_engine(store_url)
+    try:
+        assert versions(engine) == [1, 2, 3, 4, 5]
+        assert {"decisions", "decision_links"} <= set(inspect(engine).get_table_names())
+        with engine.begin() as conn:
+            did = conn.execute(
+                insert(store.decisions).values(
+                    workshop_id=wid,
+                    title="Tell families",
+                    status="adopted",
+                    reason="They asked.",
+                    created_by="ann",
+                    created_at=now,
+                    updated_at=now,
+                    client_token="d" * 40,
+                )
+            ).inserted_primary_key[0]
+            conn.execute(
+                insert(store.decision_links).values(decision_id=did, kind="statement", item_id=sid)
+            )
+        store.make_engine(store_url).dispose()  # opens again without another step
+        assert versions(engine) == [1, 2, 3, 4, 5]
+        assert row_counts(engine)["decision_links"] == 1
+        assert row_counts(engine)["statements"] == 1
+    finally:
+        engine.dispose()

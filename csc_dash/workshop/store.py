@@ -49,6 +49,8 @@ from sqlalchemy.types import TypeDecorator
 from csc_dash import config
 from csc_dash.workshop.rules import (
     CHOICES,
+    DECISION_LINK_KINDS,
+    DECISION_STATUSES,
     MAX_CODE,
     MAX_CREATOR,
     MAX_KEY,
@@ -66,6 +68,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "STORE_UNREACHABLE",
     "SchemaVersionError",
+    "decision_links",
+    "decisions",
     "StoreUnavailable",
     "make_engine",
     "metadata",
@@ -88,7 +92,8 @@ log = logging.getLogger(__name__)
 #: 1: workshops, participants, responses, statements, votes. 2: adds sign_in_failures.
 #: 3: participants gain rejoin_hash and settings_json; adds rejoin_attempts.
 #: 4: statements gain client_token (a proposal sent twice is stored once).
-SCHEMA_VERSION = 4
+#: 5: adds decisions and decision_links (you said, we did).
+SCHEMA_VERSION = 5
 
 #: Seconds a writer waits for another writer (SQLite) or for a connection (both).
 BUSY_TIMEOUT_S = 10
@@ -301,8 +306,63 @@ rejoin_attempts = Table(
     **_AUTO,
 )
 
+# -- you said, we did (schema version 5) ----------------------------------------------------------
+# A decision staff record after a workshop, and what informed it. ``status`` is a key of
+# csc_dash.workshop.decisions.STATUSES; ``created_by`` a staff user name, never a participant.
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "workshop_id",
+        Integer,
+        ForeignKey("workshops.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("title", String(MAX_TITLE), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_by", String(MAX_CREATOR), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("client_token", String(MAX_TOKEN), nullable=False, unique=True),
+    CheckConstraint(f"status IN {DECISION_STATUSES}", name="ck_decisions_status"),
+    **_AUTO,
+)
+
+# One thing a decision drew on: a statement (statements.id), or a saved view or an answer (both
+# responses.id). No foreign key can say which table ``item_id`` is in, so erasure deletes the
+# links to a person's answers and views explicitly (csc_dash.workshop.erasure).
+decision_links = Table(
+    "decision_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "decision_id",
+        Integer,
+        ForeignKey("decisions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("kind", String(16), nullable=False),
+    Column("item_id", Integer, nullable=False),
+    CheckConstraint(f"kind IN {DECISION_LINK_KINDS}", name="ck_decision_links_kind"),
+    UniqueConstraint("decision_id", "kind", "item_id", name="uq_decision_links_item"),
+    Index("ix_decision_links_item", "kind", "item_id"),
+    **_AUTO,
+)
+
 #: Tables holding workshop data, parents first (for counting and erasing).
-DATA_TABLES: tuple[Table, ...] = (workshops, participants, responses, statements, votes)
+DATA_TABLES: tuple[Table, ...] = (
+    workshops,
+    participants,
+    responses,
+    statements,
+    votes,
+    decisions,
+    decision_links,
+)
 
 #: Tables the app writes that hold no workshop data.
 SECURITY_TABLES: tuple[Table, ...] = (sign_in_failures, rejoin_attempts)
@@ -342,12 +402,19 @@ def _add_statement_tokens(conn: Connection) -> None:
         )
 
 
+def _add_decisions(conn: Connection) -> None:
+    """4 -> 5: the tables of decisions and what informed them (nothing else changes)."""
+    decisions.create(conn, checkfirst=True)
+    decision_links.create(conn, checkfirst=True)
+
+
 #: version -> step that takes a database from ``version - 1`` to ``version`` inside one
 #: transaction. Steps run before missing tables are created, so each makes what it needs.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_sign_in_failures,
     3: _add_rejoin_and_settings,
     4: _add_statement_tokens,
+    5: _add_decisions,
 }
 
 
