@@ -148,7 +148,7 @@ COOKIE_KEY_EXAMPLE = (
 #: What an operator types to leave local demo mode (shown on the Welcome page).
 SETUP_COMMANDS = (
     "python -m csc_dash users add NAME --role facilitator\n"
-    "export CSC_DASH_COOKIE_KEY=\"$(python -c 'import secrets; print(secrets.token_urlsafe(32))')\"\n"
+    'export CSC_DASH_COOKIE_KEY="$(python -c \'import secrets; print(secrets.token_urlsafe(32))\')"\n'
     "make run"
 )
 
@@ -299,11 +299,7 @@ def password_problem(password: str, *, username: str = "") -> str | None:
 
 
 def _unleet(text: str) -> str:
-    return text.translate(
-        str.maketrans(
-            {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
-        )
-    )
+    return text.translate(str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}))
 
 
 def _repeats(letters: str) -> bool:
@@ -452,3 +448,5 @@ def login_setup(
         except AccountError as exc:
             problem = str(exc)
     return LoginSetup(demo_mode=False, offered=problem is None, problem=problem)
+
+

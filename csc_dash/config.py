@@ -55,9 +55,7 @@ def max_upload_bytes() -> int:
     except ValueError:
         mb = float("nan")
     if not mb > 0 or mb == float("inf"):
-        raise ValueError(
-            f"CSC_DASH_MAX_UPLOAD_MB must be a positive number of megabytes; got {raw!r}."
-        )
+        raise ValueError(f"CSC_DASH_MAX_UPLOAD_MB must be a positive number of megabytes; got {raw!r}.")
     return int(mb * 1024 * 1024)
 
 

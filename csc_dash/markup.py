@@ -82,3 +82,4 @@ def chart_text(text: object) -> str:
     the entity's letters).
     """
     return _one_line(text).translate(_CHART_ENTITIES)
+

@@ -346,9 +346,7 @@ def generate_cohort(
     )
     # Centre on the children who need help, so the share recorded is the same at every level.
     vis_logit = vis_logit - vis_logit[need].mean() if need.any() else vis_logit
-    recorded = rng.random(n) < _sigmoid(
-        vis_logit + _intercept_for_mean(vis_logit[need], _VISIBLE_SHARE)
-    )
+    recorded = rng.random(n) < _sigmoid(vis_logit + _intercept_for_mean(vis_logit[need], _VISIBLE_SHARE))
     outcome = need & recorded
 
     # A plan recorded earlier in the five years counts as a previous plan for later referrals.

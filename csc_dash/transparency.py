@@ -161,9 +161,7 @@ def transparency_figures(
     if y.sum() == 0:
         raise ValueError(metrics.NO_POSITIVES)
     ap = metrics.average_precision(y, s)
-    ap_interval = average_precision_interval(
-        y, s, n_boot=n_boot, random_state=random_state, exact=ap
-    )
+    ap_interval = average_precision_interval(y, s, n_boot=n_boot, random_state=random_state, exact=ap)
     columns = cohort.group_columns if groups is None else tuple(groups)
     tables = {  # keyed by the name as typed for an upload (uploads use internal column names)
         cohort.column_labels.get(column, column): group_error_rates(

@@ -92,9 +92,7 @@ def contribution_bars(frame: pd.DataFrame, *, analyst: bool = False):
             f"{a} {'up' if u else 'down'} {abs(v):.2f} points"
             for a, u, v in zip(arrows, up, values, strict=True)
         ]
-        hover = (
-            "%{y}<br>push %{x:+.2f} points on the model's internal scale (log-odds)<extra></extra>"
-        )
+        hover = "%{y}<br>push %{x:+.2f} points on the model's internal scale (log-odds)<extra></extra>"
         title = "Points on the model's<br>internal scale (log-odds)"
     else:
         text = [f"{a} {w}" for a, w in zip(arrows, frame["words"], strict=True)]

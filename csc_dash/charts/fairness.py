@@ -57,9 +57,7 @@ def _y_axis(fig, labels: list[str]) -> None:
     )
 
 
-def _dots_trace(
-    frame: pd.DataFrame, y: np.ndarray, *, name: str, colour: str, symbol: str, unit: str
-):
+def _dots_trace(frame: pd.DataFrame, y: np.ndarray, *, name: str, colour: str, symbol: str, unit: str):
     import plotly.graph_objects as go
 
     shown = ~frame["too_few"].to_numpy(dtype=bool) & frame["value"].notna().to_numpy()
@@ -72,12 +70,7 @@ def _dots_trace(
         y=y[shown],
         mode="markers",
         name=_wrap(chart_text(name)),
-        marker={
-            "symbol": symbol,
-            "color": colour,
-            "size": 12,
-            "line": {"width": 1, "color": "#1a1a1a"},
-        },
+        marker={"symbol": symbol, "color": colour, "size": 12, "line": {"width": 1, "color": "#1a1a1a"}},
         error_x={
             "type": "data",
             "symmetric": False,
@@ -102,7 +95,7 @@ def _too_few_trace(frame: pd.DataFrame, y: np.ndarray, *, x: float):
 
 
 def _too_few_words(y: np.ndarray, *, x: float):
-    """ "Too few to tell" written at ``x`` on each row ``y`` where there is no dot to draw."""
+    """"Too few to tell" written at ``x`` on each row ``y`` where there is no dot to draw."""
     import plotly.graph_objects as go
 
     return go.Scatter(
@@ -140,9 +133,7 @@ def rate_dots(
     return fig
 
 
-def comparison_dots(
-    frame: pd.DataFrame, *, x_title: str, names: Mapping[str, str], unit: str = "in 100"
-):
+def comparison_dots(frame: pd.DataFrame, *, x_title: str, names: Mapping[str, str], unit: str = "in 100"):
     """The same rate measured against the records and against true need, side by side.
 
     ``frame`` from ``fairness.label_comparison`` (``against`` is ``recorded`` or ``need``);
@@ -168,18 +159,11 @@ def comparison_dots(
         y = np.arange(len(part), dtype=float) + style["offset"]
         fig.add_trace(
             _dots_trace(
-                part,
-                y,
-                name=names[against],
-                colour=style["colour"],
-                symbol=style["symbol"],
-                unit=unit,
+                part, y, name=names[against], colour=style["colour"], symbol=style["symbol"], unit=unit
             )
         )
     fig.add_trace(_too_few_trace(rec, np.arange(len(rec), dtype=float), x=0))
-    fig.update_layout(
-        **base_layout(height=_height(len(labels)) + 30, showlegend=True, margin=_MARGIN)
-    )
+    fig.update_layout(**base_layout(height=_height(len(labels)) + 30, showlegend=True, margin=_MARGIN))
     _y_axis(fig, labels)
     fig.update_xaxes(title=_wrap(chart_text(x_title)), range=[0, 100], dtick=10, zeroline=True)
     return fig
@@ -244,16 +228,8 @@ def disparity_dots(
         y = np.arange(len(table), dtype=float) + offset
         part = table[shown]
         ratio = part["ratio"].to_numpy(dtype=float)
-        r_low = (
-            part["ratio_low"].to_numpy(dtype=float)
-            if "ratio_low" in part
-            else np.full(len(part), np.nan)
-        )
-        r_high = (
-            part["ratio_high"].to_numpy(dtype=float)
-            if "ratio_high" in part
-            else np.full(len(part), np.nan)
-        )
+        r_low = part["ratio_low"].to_numpy(dtype=float) if "ratio_low" in part else np.full(len(part), np.nan)
+        r_high = part["ratio_high"].to_numpy(dtype=float) if "ratio_high" in part else np.full(len(part), np.nan)
         bar_low = np.clip(np.where(np.isnan(r_low), ratio, r_low), low, high)
         bar_high = np.clip(np.where(np.isnan(r_high), ratio, r_high), low, high)
         fig.add_trace(
@@ -278,10 +254,7 @@ def disparity_dots(
                     "width": 4,
                 },
                 customdata=np.column_stack(
-                    [
-                        _labels(part["label"]),
-                        [_ratio_range(lo, hi) for lo, hi in zip(r_low, r_high, strict=True)],
-                    ]
+                    [_labels(part["label"]), [_ratio_range(lo, hi) for lo, hi in zip(r_low, r_high, strict=True)]]
                 ),
                 hovertemplate=(
                     "%{customdata[0]}: %{x:.2f} times "
@@ -294,9 +267,7 @@ def disparity_dots(
         )
     hidden = first["too_few"].to_numpy(dtype=bool)
     fig.add_trace(_too_few_words(np.arange(len(first), dtype=float)[hidden], x=low))
-    fig.update_layout(
-        **base_layout(height=_height(len(labels)) + 30, showlegend=True, margin=_MARGIN)
-    )
+    fig.update_layout(**base_layout(height=_height(len(labels)) + 30, showlegend=True, margin=_MARGIN))
     _y_axis(fig, labels)
     ticks = _ratio_ticks(low, high, band)
     fig.update_xaxes(
@@ -323,9 +294,7 @@ def _ratio_ticks(low: float, high: float, band: tuple[float, float]) -> list[flo
     edges and 1, with a few round numbers, fewer when the axis is wide."""
     span = np.log10(high / low)
     pool = next(values for widest, values in _TICKS if span <= widest)
-    return sorted(
-        {*(t for t in pool if low <= t <= high), 1.0, *(b for b in band if low <= b <= high)}
-    )
+    return sorted({*(t for t in pool if low <= t <= high), 1.0, *(b for b in band if low <= b <= high)})
 
 
 def _ratio_range(low: float, high: float) -> str:
@@ -348,18 +317,8 @@ def change_bars(frame: pd.DataFrame):
         for label, few in zip(frame["label"], frame["too_few"], strict=True)
     ]
     series = [
-        (
-            "change_false_alarms_per_1000",
-            "Change in false alarms",
-            KIND_STYLE["false_alarm"]["colour"],
-            "/",
-        ),
-        (
-            "change_missed_per_1000",
-            "Change in children missed",
-            KIND_STYLE["missed"]["colour"],
-            "x",
-        ),
+        ("change_false_alarms_per_1000", "Change in false alarms", KIND_STYLE["false_alarm"]["colour"], "/"),
+        ("change_missed_per_1000", "Change in children missed", KIND_STYLE["missed"]["colour"], "x"),
     ]
     fig = go.Figure()
     for column, name, colour, pattern in series:
@@ -369,10 +328,7 @@ def change_bars(frame: pd.DataFrame):
                 y=labels,
                 orientation="h",
                 name=name,
-                marker={
-                    "color": colour,
-                    "pattern": {"shape": pattern, "fgcolor": "#1a1a1a", "size": 6},
-                },
+                marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "#1a1a1a", "size": 6}},
                 hovertemplate="%{y}: %{x:+.1f} per 1,000<extra>" + name + "</extra>",
             )
         )

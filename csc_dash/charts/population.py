@@ -35,12 +35,7 @@ ROLE_STYLE = {
         "symbol": "diamond",
         "size": 12,
     },
-    "chosen": {
-        "name": "The council you picked",
-        "colour": OKABE_ITO["vermillion"],
-        "symbol": "star",
-        "size": 20,
-    },
+    "chosen": {"name": "The council you picked", "colour": OKABE_ITO["vermillion"], "symbol": "star", "size": 20},
 }
 #: Deciles in words first: "tenth" is the plain form, "decile" the word beside it.
 DECILE_AXIS = "Tenth of neighbourhoods (decile)"
@@ -50,6 +45,7 @@ _DECILE_TICKS = {
     "ticktext": ["1<br>most<br>deprived", *map(str, range(2, 10)), "10<br>least<br>deprived"],
     "tickangle": 0,  # upright even when a narrow chart would tilt them
 }
+
 
 
 def _axis_title(title: str, longest: int = 30) -> str:
@@ -62,7 +58,6 @@ def _axis_title(title: str, longest: int = 30) -> str:
         else:
             lines.append(word)
     return "<br>".join(lines)
-
 
 def _wrapped(text: str, *, width: int = 46) -> tuple[str, int]:
     """A title broken into lines that fit a narrow chart (plotly never wraps), and the line count."""
@@ -179,11 +174,7 @@ def _padded(values: pd.Series, *, share: float = 0.18) -> list[float]:
 def neighbour_bars(frame: pd.DataFrame, *, x_label: str) -> go.Figure:
     """The council, its neighbours and England as bars; the council is striped, England black."""
     frame = frame.iloc[::-1]  # the chosen council at the top
-    colours = {
-        "chosen": OKABE_ITO["vermillion"],
-        "neighbour": OKABE_ITO["sky_blue"],
-        "England": OKABE_ITO["black"],
-    }
+    colours = {"chosen": OKABE_ITO["vermillion"], "neighbour": OKABE_ITO["sky_blue"], "England": OKABE_ITO["black"]}
     patterns = {"chosen": "/", "neighbour": "", "England": "."}
     names = [
         f"{n} (picked)" if r == "chosen" else n
@@ -229,10 +220,7 @@ def factor_bars(frame: pd.DataFrame, *, council: str) -> go.Figure:
             y=frame["label"],
             orientation="h",
             name=council,
-            marker={
-                "color": OKABE_ITO["vermillion"],
-                "pattern": {"shape": "/", "fgcolor": "#ffffff"},
-            },
+            marker={"color": OKABE_ITO["vermillion"], "pattern": {"shape": "/", "fgcolor": "#ffffff"}},
             hovertemplate=council + ", %{y}: %{x:.1f}%<extra></extra>",
         )
     )
@@ -246,9 +234,7 @@ def residual_bars(frame: pd.DataFrame, *, council: str | None, x_label: str) -> 
     frame = frame.iloc[::-1]
     above = frame["residual"] >= 0
     colours = [
-        OKABE_ITO["vermillion"]
-        if code == council
-        else (OKABE_ITO["orange"] if a else OKABE_ITO["blue"])
+        OKABE_ITO["vermillion"] if code == council else (OKABE_ITO["orange"] if a else OKABE_ITO["blue"])
         for code, a in zip(frame["new_la_code"], above, strict=True)
     ]
     patterns = ["/" if a else "" for a in above]
@@ -289,9 +275,7 @@ def cohort_referrals_chart(gradient: pd.DataFrame) -> go.Figure:
     )
     fig.update_layout(**base_layout(height=360, showlegend=False))
     fig.update_xaxes(title_text=_axis_title(DECILE_AXIS), **_DECILE_TICKS)
-    fig.update_yaxes(
-        title_text=_axis_title("Referrals in every 10,000 children a year"), rangemode="tozero"
-    )
+    fig.update_yaxes(title_text=_axis_title("Referrals in every 10,000 children a year"), rangemode="tozero")
     return fig
 
 
@@ -303,10 +287,7 @@ def cohort_need_chart(gradient: pd.DataFrame) -> go.Figure:
             x=gradient["deprivation_decile"],
             y=gradient["need_per_10k"],
             name="Truly needed a plan or care<br>(known only in this made-up world)",
-            marker={
-                "color": OKABE_ITO["bluish_green"],
-                "pattern": {"shape": "/", "fgcolor": "#ffffff"},
-            },
+            marker={"color": OKABE_ITO["bluish_green"], "pattern": {"shape": "/", "fgcolor": "#ffffff"}},
             hovertemplate="Tenth %{x}: %{y:.1f} needed help<extra></extra>",
         )
     )
@@ -361,10 +342,7 @@ def what_if_bars(table: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for when, style in (
         ("now", {"color": OKABE_ITO["grey"], "pattern": {"shape": ""}}),
-        (
-            "after",
-            {"color": OKABE_ITO["bluish_green"], "pattern": {"shape": "/", "fgcolor": "#ffffff"}},
-        ),
+        ("after", {"color": OKABE_ITO["bluish_green"], "pattern": {"shape": "/", "fgcolor": "#ffffff"}}),
     ):
         part = table[table["when"] == when]
         fig.add_trace(

@@ -64,12 +64,7 @@ def pr_curve(
             "x": [float(current["recall"])],
             "y": [float(current["precision"])],
             "mode": "markers",
-            "marker": {
-                "symbol": "diamond",
-                "size": 16,
-                "color": colour,
-                "line": {"width": 2, "color": "#1a1a1a"},
-            },
+            "marker": {"symbol": "diamond", "size": 16, "color": colour, "line": {"width": 2, "color": "#1a1a1a"}},
             "name": f"{name}<br>one point: no line to move",
             "hovertemplate": "Found %{x:.0%} of children · right %{y:.0%} of the time<extra></extra>",
         }
@@ -122,11 +117,7 @@ def pr_curve(
             "range": [0, 1.02],
             "tickformat": ".0%",
         },
-        yaxis={
-            "title": {"text": "Right when flagged (precision)"},
-            "range": [0, 1.02],
-            "tickformat": ".0%",
-        },
+        yaxis={"title": {"text": "Right when flagged (precision)"}, "range": [0, 1.02], "tickformat": ".0%"},
     )
     return figure(data, layout)
 

@@ -90,6 +90,7 @@ def _empty(title: str):
     return fig
 
 
+
 def _stacked_people(fig, *, title: str, rows: int, most: int):
     """Lay out a stacked bar chart of people: one bar per row, top to bottom, legend below,
     whole numbers of people on the axis."""
@@ -106,7 +107,6 @@ def _stacked_people(fig, *, title: str, rows: int, most: int):
     fig.update_xaxes(title="People", rangemode="tozero")
     _whole_numbers(fig, most)
     return fig
-
 
 def _whole_numbers(fig, most: int) -> None:
     """Counts of people: whole-number ticks while the numbers are small."""
@@ -137,9 +137,7 @@ def participants_figure(frame: pd.DataFrame):
     )
     fig.update_layout(**base_layout(title=title, height=90 + 34 * len(frame), showlegend=False))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(
-        title="People", rangemode="tozero", dtick=1 if frame["participants"].max() < 10 else None
-    )
+    fig.update_xaxes(title="People", rangemode="tozero", dtick=1 if frame["participants"].max() < 10 else None)
     return fig
 
 
@@ -147,10 +145,7 @@ def participants_summary(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "No one has joined yet."
     total = int(frame["participants"].sum())
-    parts = ", ".join(
-        f"{int(n)} {role.lower()}"
-        for role, n in zip(frame["role_tag"], frame["participants"], strict=True)
-    )
+    parts = ", ".join(f"{int(n)} {role.lower()}" for role, n in zip(frame["role_tag"], frame["participants"], strict=True))
     return f"{people(total)} {'has' if total == 1 else 'have'} joined: {parts}."
 
 
@@ -190,9 +185,7 @@ def reactions_figure(frame: pd.DataFrame, page_titles: Mapping[str, str] | None 
                 hovertemplate=f"%{{y}}: %{{x}} {style['label'].lower()}<extra></extra>",
             )
         )
-    return _stacked_people(
-        fig, title=title, rows=len(pages), most=int(frame.groupby("page")["count"].sum().max())
-    )
+    return _stacked_people(fig, title=title, rows=len(pages), most=int(frame.groupby("page")["count"].sum().max()))
 
 
 def reactions_summary(frame: pd.DataFrame, page_titles: Mapping[str, str] | None = None) -> str:
@@ -306,9 +299,7 @@ def scale_figure(frame: pd.DataFrame, *, labels: Sequence[str], title: str | Non
                 hovertemplate=f"%{{y}}: %{{x}} said {label.lower()}<extra></extra>",
             )
         )
-    return _stacked_people(
-        fig, title=title, rows=len(roles), most=int(frame.groupby("role_tag")["count"].sum().max())
-    )
+    return _stacked_people(fig, title=title, rows=len(roles), most=int(frame.groupby("role_tag")["count"].sum().max()))
 
 
 def scale_summary(frame: pd.DataFrame, *, labels: Sequence[str]) -> str:

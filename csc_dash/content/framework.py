@@ -45,7 +45,6 @@ def link_label(path: str) -> str:
     """The label of the link to evidence page ``path``."""
     return LINK_LABELS.get(path, LINK_LABEL).format(title=EVIDENCE_PAGES.get(path, path))
 
-
 SOURCE_TITLE = (
     "Ethics review of machine learning in children's social care (Leslie, Holmes, Hitrova and "
     "Ott, 2020), for What Works for Children's Social Care, by the Rees Centre, University of "

@@ -108,7 +108,6 @@ def _served_over_https() -> bool:
         return False
     return url.startswith("https://") or proto == "https"
 
-
 log = logging.getLogger(__name__)
 
 SIGN_IN_PAGE = "app_pages/sign_in.py"
@@ -121,9 +120,7 @@ LOGIN_FIELDS = {
 }
 MSG_BAD_LOGIN = "That user name and password do not match. Please try again."
 MSG_SIGNED_IN = "You are signed in."
-MSG_TOO_MANY = (
-    sign_ins.MSG_TOO_MANY_SIGN_INS
-)  # a template: {wait} is filled in (sign_ins.pause_message)
+MSG_TOO_MANY = sign_ins.MSG_TOO_MANY_SIGN_INS  # a template: {wait} is filled in (sign_ins.pause_message)
 MSG_CANNOT_CHECK = (
     "We cannot check sign-ins just now, so no one can sign in. Please try again in a moment."
 )

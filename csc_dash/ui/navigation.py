@@ -33,39 +33,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/welcome.py", "Welcome", ":material/home:", "Start", default=True),
     PageSpec("app_pages/question.py", "The question", ":material/help:", "Should we do this?"),
     PageSpec("app_pages/tradeoffs.py", "Trade-offs", ":material/tune:", "Can it be done right?"),
-    PageSpec(
-        "app_pages/children.py",
-        "Who is flagged or missed",
-        ":material/groups:",
-        "Can it be done right?",
-    ),
+    PageSpec("app_pages/children.py", "Who is flagged or missed", ":material/groups:", "Can it be done right?"),
     PageSpec("app_pages/fairness.py", "Fairness", ":material/balance:", "Can it be done right?"),
-    PageSpec(
-        "app_pages/root_causes.py", "Root causes", ":material/account_tree:", "What is to be done?"
-    ),
-    PageSpec(
-        "app_pages/ethics.py",
-        "Ethics and what is to be done",
-        ":material/diversity_3:",
-        "What is to be done?",
-    ),
-    PageSpec(
-        "app_pages/your_views.py", "Your views", ":material/how_to_vote:", "What is to be done?"
-    ),
-    PageSpec(
-        "app_pages/facilitator.py",
-        "Facilitator",
-        ":material/co_present:",
-        "Facilitator",
-        access="facilitators",
-    ),
-    PageSpec(
-        "app_pages/your_model.py",
-        "Your own model",
-        ":material/upload_file:",
-        "Your own model",
-        access="analysts",
-    ),
+    PageSpec("app_pages/root_causes.py", "Root causes", ":material/account_tree:", "What is to be done?"),
+    PageSpec("app_pages/ethics.py", "Ethics and what is to be done", ":material/diversity_3:", "What is to be done?"),
+    PageSpec("app_pages/your_views.py", "Your views", ":material/how_to_vote:", "What is to be done?"),
+    PageSpec("app_pages/facilitator.py", "Facilitator", ":material/co_present:", "Facilitator", access="facilitators"),
+    PageSpec("app_pages/your_model.py", "Your own model", ":material/upload_file:", "Your own model", access="analysts"),
     PageSpec("app_pages/glossary.py", "Glossary", ":material/menu_book:", "Help"),
 )
 
@@ -111,9 +85,7 @@ def build(
     for spec in PAGES:
         if not allowed(spec, roles=roles, demo_mode=demo_mode, joined=joined):
             continue
-        page = st.Page(
-            str(ROOT / spec.path), title=spec.title, icon=spec.icon, default=spec.default
-        )
+        page = st.Page(str(ROOT / spec.path), title=spec.title, icon=spec.icon, default=spec.default)
         sections.setdefault(spec.section, []).append(page)
     return sections
 

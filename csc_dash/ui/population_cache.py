@@ -25,16 +25,12 @@ def england() -> pd.DataFrame:
 
 @st.cache_resource(max_entries=3, show_spinner=False)
 def cohort_gradient(bias: str) -> pd.DataFrame:
-    return neighbourhoods.cohort_gradient(
-        loaders.sample_referrals(bias), loaders.council_population()
-    )
+    return neighbourhoods.cohort_gradient(loaders.sample_referrals(bias), loaders.council_population())
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
 def factors_by_decile(bias: str) -> pd.DataFrame:
-    return neighbourhoods.factors_by_decile(
-        loaders.sample_referrals(bias), loaders.council_population()
-    )
+    return neighbourhoods.factors_by_decile(loaders.sample_referrals(bias), loaders.council_population())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -30,6 +30,7 @@ BIAS_LABELS = {
 VIEW_LABELS = {"plain": "Plain words", "analyst": "All the numbers"}
 
 
+
 def page_header(title: str, lead: str | None = None) -> None:
     """A page's title, one-line lead, and the notice saying where the data come from."""
     st.title(title)
@@ -98,11 +99,7 @@ def sidebar(cohort: ScoredCohort) -> None:
                     "are seen more by services, so their need is written down more often."
                 ),
             )
-        st.page_link(
-            "app_pages/glossary.py",
-            label="Glossary: what the words mean",
-            icon=":material/menu_book:",
-        )
+        st.page_link("app_pages/glossary.py", label="Glossary: what the words mean", icon=":material/menu_book:")
         st.caption(SYNTHETIC_NOTICE if cohort.source == "sample" else UPLOAD_NOTICE)
 
 

@@ -29,12 +29,8 @@ SAVE_TOKENS = "csc_save_tokens"  # {place: client token of the form on screen} o
 PENDING = "csc_pending"  # {place: answers.Pending, sent but not yet held by the store} or None
 LAST_SAVED = "csc_last_saved"  # {place: answers.Saved, what the store last acknowledged} or None
 WORKSHOP_PICK = "csc_workshop_pick"  # Facilitator: id of the workshop on screen, or None
-NOTICES = (
-    "csc_notices"  # {name: (kind, text)}: messages a callback leaves for the next draw, or None
-)
-AUTHENTICATOR = (
-    "csc_authenticator"  # this run's streamlit-authenticator object (staff sign-in), or None
-)
+NOTICES = "csc_notices"  # {name: (kind, text)}: messages a callback leaves for the next draw, or None
+AUTHENTICATOR = "csc_authenticator"  # this run's streamlit-authenticator object (staff sign-in), or None
 COST = "csc_cost"  # Trade-offs: false alarms a participant would accept to find one more child
 CAPACITY = "csc_capacity"  # Trade-offs: families the service can assess a month
 CHILD_SEED = "csc_child_seed"  # Who is flagged or missed: which ~100 children are shown
@@ -56,9 +52,7 @@ SIGN_IN_REFUSAL = "csc_sign_in_refusal"  # Staff sign-in: why the last attempt w
 REJOIN_CODE = "csc_rejoin_code"  # the joined participant's rejoin code, if this session knows it (shown, never stored in plain), or None
 JOIN_REJOIN_CODE = "csc_join_rejoin_code"  # rejoin code of the join form, kept with JOIN_TOKEN until the join succeeds, or None
 SETTINGS_SYNCED = "csc_settings_synced"  # the participant's line/tool/view/bias last written to the store, or None
-LIVE_VERSION = (
-    "csc_live_version"  # Facilitator: fingerprint of the workshop data on screen, or None
-)
+LIVE_VERSION = "csc_live_version"  # Facilitator: fingerprint of the workshop data on screen, or None
 STATEMENTS_VERSION = "csc_statements_version"  # fingerprint of the statements on screen, or None
 
 DEFAULTS: dict[str, Any] = {

@@ -221,7 +221,7 @@ def list_participants(engine: Engine, workshop_id: int) -> list[Participant]:
 
 @unavailable_as(SAVE_UNAVAILABLE)
 def revoke_join_token(engine: Engine, participant_id: int, token: str) -> None:
-    """ "Not you? Leave this laptop": the join token this browser holds (also in its history, as
+    """"Not you? Leave this laptop": the join token this browser holds (also in its history, as
     ``?p=``) no longer leads to the participant. Their answers and rejoin code stay.
 
     Only ``token`` is revoked: if the person has meanwhile come back elsewhere with their rejoin
@@ -254,13 +254,9 @@ def _record_rejoin_attempt(engine: Engine, workshop_id: int, subject: str) -> in
     """Record one try (before the code is checked) and return the tries in the window."""
     now = utcnow()
     with transaction(engine, write=True) as conn:
+        conn.execute(delete(rejoin_attempts).where(rejoin_attempts.c.attempted_at < now - REJOIN_WINDOW))
         conn.execute(
-            delete(rejoin_attempts).where(rejoin_attempts.c.attempted_at < now - REJOIN_WINDOW)
-        )
-        conn.execute(
-            insert(rejoin_attempts).values(
-                workshop_id=workshop_id, subject=subject, attempted_at=now
-            )
+            insert(rejoin_attempts).values(workshop_id=workshop_id, subject=subject, attempted_at=now)
         )
     with transaction(engine) as conn:
         return conn.scalar(
@@ -308,9 +304,7 @@ def rejoin(
     with transaction(engine, write=True) as conn:
         conn.execute(delete(rejoin_attempts).where(rejoin_attempts.c.subject == subject))
         conn.execute(
-            update(participants)
-            .where(participants.c.id == row.id)
-            .values(client_token=client_token)
+            update(participants).where(participants.c.id == row.id).values(client_token=client_token)
         )
     return Participant.from_row(row)
 

@@ -218,9 +218,7 @@ def _line_words(per_1000: int, score: float | None) -> str:
 def _section_thresholds(summary) -> str:
     frame = summary["accepted_thresholds"]
     if not len(frame):
-        return _nothing(
-            "Where people would draw the line", "No one has answered this question yet."
-        )
+        return _nothing("Where people would draw the line", "No one has answered this question yet.")
     out = ["<h2>Where people would draw the line</h2>"]
     rows = lines_by_role(frame)
     out.append(f'<p class="summary">{_E(lines_sentence(frame))}</p>')

@@ -133,9 +133,7 @@ def statement_results(engine: Engine, workshop_id: int) -> pd.DataFrame:
     share), and a label (see :func:`classify_statement`)."""
     with transaction(engine) as conn:
         listed = conn.execute(
-            select(
-                statements.c.id, statements.c.text, statements.c.source, statements.c.proposed_by
-            )
+            select(statements.c.id, statements.c.text, statements.c.source, statements.c.proposed_by)
             .where(statements.c.workshop_id == workshop_id, statements.c.approved.is_(True))
             .order_by(statements.c.id)
         ).all()
@@ -276,9 +274,7 @@ def live_summary(engine: Engine, workshop_id: int) -> dict[str, pd.DataFrame]:
         "participants_by_role": participants_by_role,
         "reactions_by_page": reactions_by_page,
         "accepted_thresholds": accepted,
-        "scale_by_role": _frame(
-            scale_rows, ["question_id", "role_tag", "value", "count"], ("value",)
-        ),
+        "scale_by_role": _frame(scale_rows, ["question_id", "role_tag", "value", "count"], ("value",)),
         "free_text": _frame(free_text, ["page", "question_id", "pseudonym", "role_tag", "text"]),
     }
 
@@ -308,8 +304,7 @@ def reaction_label(reaction: str) -> str:
 def reaction_totals(frame: pd.DataFrame) -> dict[str, int]:
     """Reactions of ``reactions_by_page`` added over pages, in the order of :data:`REACTIONS`."""
     return {
-        reaction: int(frame.loc[frame["reaction"] == reaction, "count"].sum())
-        for reaction in REACTIONS
+        reaction: int(frame.loc[frame["reaction"] == reaction, "count"].sum()) for reaction in REACTIONS
     }
 
 
@@ -317,9 +312,7 @@ def scale_totals(frame: pd.DataFrame) -> dict[Any, int]:
     """Answers to one five-point question (rows of ``scale_by_role``) added over roles, by
     answer, lowest first."""
     totals = frame.groupby("value", sort=False)["count"].sum()
-    return {
-        value: int(totals[value]) for value in sorted(totals.index, key=lambda v: (str(type(v)), v))
-    }
+    return {value: int(totals[value]) for value in sorted(totals.index, key=lambda v: (str(type(v)), v))}
 
 
 def most_common(totals: Mapping[Any, int]) -> Any:
@@ -374,20 +367,15 @@ def lines_by_role(frame: pd.DataFrame, roles: Sequence[str] = ()) -> list[RoleLi
     so it is counted apart."""
     order = list(roles or ROLE_TAGS)
     rows = []
-    for role in sorted(
-        dict.fromkeys(frame["role_tag"]), key=lambda r: order.index(r) if r in order else len(order)
-    ):
+    for role in sorted(dict.fromkeys(frame["role_tag"]), key=lambda r: order.index(r) if r in order else len(order)):
         part = frame[frame["role_tag"] == role]
         pairs = list(zip(part["value"], part["per_1000"], strict=True))
         rows.append(
             RoleLines(
                 role_tag=role,
                 lines=tuple(
-                    sorted(
-                        (int(per), float(value) if _whole(value) else None)
-                        for value, per in pairs
-                        if _whole(per)
-                    )
+                    sorted((int(per), float(value) if _whole(value) else None)
+                           for value, per in pairs if _whole(per))
                 ),
                 no_line=sum(1 for value, per in pairs if not _whole(value) and not _whole(per)),
                 score_only=sum(1 for value, per in pairs if _whole(value) and not _whole(per)),
@@ -407,9 +395,7 @@ def lines_sentence(frame: pd.DataFrame) -> str:
         return "No one has said where they would draw the line yet."
     said = []
     if named and named[0] == named[-1]:
-        said.append(
-            f"{people(len(named))} named a line: {named[0]:,} flagged in every 1,000 referrals."
-        )
+        said.append(f"{people(len(named))} named a line: {named[0]:,} flagged in every 1,000 referrals.")
     elif named:
         said.append(
             f"{people(len(named))} named a line: from {named[0]:,} to {named[-1]:,} flagged in "

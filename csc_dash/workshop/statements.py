@@ -59,11 +59,7 @@ __all__ = [
 ]
 
 #: Who wrote a statement, as the facilitator and the exports say it.
-AUTHORS = {
-    "bank": "the question bank",
-    "facilitator": "the facilitator",
-    "participant": "a participant",
-}
+AUTHORS = {"bank": "the question bank", "facilitator": "the facilitator", "participant": "a participant"}
 
 
 @dataclass(frozen=True)
@@ -77,9 +73,7 @@ class Statement:
 
     @classmethod
     def from_row(cls, row) -> Statement:
-        return cls(
-            row.id, row.workshop_id, row.text, row.source, bool(row.approved), row.proposed_by
-        )
+        return cls(row.id, row.workshop_id, row.text, row.source, bool(row.approved), row.proposed_by)
 
     @property
     def author_left(self) -> bool:
@@ -291,9 +285,7 @@ def participant_votes(engine: Engine, participant_id: int) -> dict[int, str]:
     """statement id -> the participant's stored vote, to show their votes when they come back."""
     with transaction(engine) as conn:
         rows = conn.execute(
-            select(votes.c.statement_id, votes.c.choice).where(
-                votes.c.participant_id == participant_id
-            )
+            select(votes.c.statement_id, votes.c.choice).where(votes.c.participant_id == participant_id)
         ).all()
     return {row.statement_id: row.choice for row in rows}
 
@@ -305,8 +297,7 @@ def statements_version(engine: Engine, workshop_id: int) -> tuple:
     approved = statements.c.approved.is_(True)
     with transaction(engine) as conn:
         row = conn.execute(
-            select(
-                func.count(), func.coalesce(func.sum(statements.c.id), 0), func.max(statements.c.id)
-            ).where(statements.c.workshop_id == workshop_id, approved)
+            select(func.count(), func.coalesce(func.sum(statements.c.id), 0), func.max(statements.c.id))
+            .where(statements.c.workshop_id == workshop_id, approved)
         ).first()
     return tuple(row)

@@ -183,9 +183,7 @@ def workshop_version(engine: Engine, workshop_id: int) -> tuple:
     approved_ids = case((statements.c.approved.is_(True), statements.c.id), else_=0)
     with transaction(engine) as conn:
         status = conn.scalar(select(workshops.c.status).where(workshops.c.id == workshop_id))
-        people = conn.execute(
-            _stats(participants, participants.c.workshop_id == workshop_id)
-        ).first()
+        people = conn.execute(_stats(participants, participants.c.workshop_id == workshop_id)).first()
         answers = conn.execute(_stats(responses, responses.c.workshop_id == workshop_id)).first()
         said = conn.execute(
             _stats(
@@ -195,9 +193,7 @@ def workshop_version(engine: Engine, workshop_id: int) -> tuple:
             )
         ).first()
         cast = conn.execute(
-            select(
-                func.count(), func.max(votes.c.created_at), func.coalesce(func.sum(votes.c.id), 0)
-            )
+            select(func.count(), func.max(votes.c.created_at), func.coalesce(func.sum(votes.c.id), 0))
             .join(statements, statements.c.id == votes.c.statement_id)
             .where(statements.c.workshop_id == workshop_id)
         ).first()
