@@ -15,10 +15,7 @@ from csc_dash.workshop import rules, store
 pytest.register_assert_rewrite("tests.pg")
 from tests.pg import row_counts  # noqa: E402
 
-pytest_plugins = [
-    "tests.pg",
-    "tests.store_helpers",
-]  # fixtures: engine, store_url, pg_url, workshop
+pytest_plugins = ["tests.pg", "tests.store_helpers"]  # fixtures: engine, store_url, pg_url, workshop
 
 TABLES = {
     "schema_version",
@@ -66,9 +63,7 @@ def create_old_schema(conn, version: int) -> None:
 
 def old_columns(table, version: int):
     """The columns of ``table`` that ``version`` of the code had."""
-    skip = {
-        c for v, tables in ADDED_COLUMNS.items() if v > version for c in tables.get(table.name, ())
-    }
+    skip = {c for v, tables in ADDED_COLUMNS.items() if v > version for c in tables.get(table.name, ())}
     return [c for c in table.columns if c.name not in skip]
 
 
@@ -351,43 +346,26 @@ def version_1_store(url: str) -> None:
         ).inserted_primary_key[0]
         pid = conn.execute(
             insert(store.participants).values(
-                workshop_id=wid,
-                pseudonym="Sam",
-                pseudonym_key="sam",
-                role_tag="Other",
-                consented_at=now,
-                client_token="join-token",
+                workshop_id=wid, pseudonym="Sam", pseudonym_key="sam", role_tag="Other",
+                consented_at=now, client_token="join-token",
             )
         ).inserted_primary_key[0]
         conn.execute(
             insert(store.responses).values(
-                participant_id=pid,
-                workshop_id=wid,
-                page="question",
-                question_id="reaction",
-                value_json='"unsure"',
-                screen_state_json="{}",
-                client_token="answer-token",
+                participant_id=pid, workshop_id=wid, page="question", question_id="reaction",
+                value_json='"unsure"', screen_state_json="{}", client_token="answer-token",
                 created_at=now,
             )
         )
         sid = conn.execute(
             insert(store.statements).values(
-                workshop_id=wid,
-                text="Tell families.",
-                source="participant",
-                bank_id=None,
-                proposed_by=pid,
-                approved=True,
-                created_at=now,
+                workshop_id=wid, text="Tell families.", source="participant", bank_id=None,
+                proposed_by=pid, approved=True, created_at=now,
             )
         ).inserted_primary_key[0]
         conn.execute(
             insert(store.votes).values(
-                statement_id=sid,
-                participant_id=pid,
-                choice="agree",
-                client_token="vote-token",
+                statement_id=sid, participant_id=pid, choice="agree", client_token="vote-token",
                 created_at=now,
             )
         )
@@ -450,12 +428,8 @@ def test_a_version_2_store_gains_rejoin_codes_and_settings(store_url):
         ).inserted_primary_key[0]
         conn.execute(
             insert(store.participants).values(
-                workshop_id=wid,
-                pseudonym="Sam",
-                pseudonym_key="sam",
-                role_tag="Other",
-                consented_at=now,
-                client_token="j" * 40,
+                workshop_id=wid, pseudonym="Sam", pseudonym_key="sam", role_tag="Other",
+                consented_at=now, client_token="j" * 40,
             )
         )
     assert "rejoin_hash" not in {c["name"] for c in inspect(raw).get_columns("participants")}
@@ -471,32 +445,17 @@ def test_a_version_2_store_gains_rejoin_codes_and_settings(store_url):
         assert sam is not None and sam.pseudonym == "Sam"
         # Sam joined before codes existed: no code brings them back until they get one.
         with pytest.raises(fb.FeedbackError):
-            fb.rejoin(
-                engine,
-                code="KEEPME",
-                pseudonym="Sam",
-                rejoin_code="AAAAAAAA",
-                client_token=fb.new_join_token(),
-            )
+            fb.rejoin(engine, code="KEEPME", pseudonym="Sam", rejoin_code="AAAAAAAA",
+                      client_token=fb.new_join_token())
         fb.set_rejoin_code(engine, sam.id, "KM4TX7QD")
-        assert (
-            fb.rejoin(
-                engine,
-                code="KEEPME",
-                pseudonym="sam",
-                rejoin_code="km4t-x7qd",
-                client_token=fb.new_join_token(),
-            )
-            == sam
-        )
+        assert fb.rejoin(engine, code="KEEPME", pseudonym="sam", rejoin_code="km4t-x7qd",
+                         client_token=fb.new_join_token()) == sam
         fb.save_settings(engine, sam.id, {"threshold": 0.2, "model": "text"})
         assert fb.participant_settings(engine, sam.id) == {"threshold": 0.2, "model": "text"}
         store.make_engine(store_url).dispose()  # opens again without another step
         assert versions(engine) == [1, 2, 3, 4, 5]
     finally:
         engine.dispose()
-
-
 def test_count_helper_sees_every_table(engine):
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(store.schema_version)) == 1
@@ -510,11 +469,7 @@ def test_column_sizes_are_the_rules_limits():
     assert store.workshops.c.title.type.length == rules.MAX_TITLE == 200
     assert store.responses.c.client_token.type.length == rules.MAX_TOKEN
     assert store.votes.c.client_token.type.length == rules.MAX_TOKEN
-    assert (
-        store.responses.c.page.type.length
-        == store.responses.c.question_id.type.length
-        == rules.MAX_KEY
-    )
+    assert store.responses.c.page.type.length == store.responses.c.question_id.type.length == rules.MAX_KEY
     assert f"{rules.MAX_PSEUDONYM} characters" in rules.LONG_PSEUDONYM
     assert f"{rules.MAX_STATEMENT} characters" in rules.LONG_STATEMENT
     assert f"{rules.MAX_FREE_TEXT:,} characters" in rules.LONG_TEXT
