@@ -16,7 +16,10 @@ pytest.register_assert_rewrite("tests.pg")
 from tests.pg import row_counts  # noqa: E402
 from tests.store_helpers import EMPTY, answer, join, rows_of  # noqa: E402
 
-pytest_plugins = ["tests.pg", "tests.store_helpers"]  # fixtures: engine, store_url, pg_url, workshop
+pytest_plugins = [
+    "tests.pg",
+    "tests.store_helpers",
+]  # fixtures: engine, store_url, pg_url, workshop
 
 
 def record(engine, workshop, links=(), token=None, **fields):
@@ -45,7 +48,10 @@ def room(engine, workshop):
 
 
 def response_ids(engine, person):
-    return {row.question_id: row.id for row in rows_of(engine, store.responses, participant_id=person.id)}
+    return {
+        row.question_id: row.id
+        for row in rows_of(engine, store.responses, participant_id=person.id)
+    }
 
 
 def test_the_stored_statuses_and_kinds_are_the_ones_with_words():
@@ -124,7 +130,11 @@ def test_update_changes_fields_and_replaces_links(engine, workshop):
         ds.update_decision(engine, did, title="More staff", status="in_progress",
                            reason="Budget asked for.", links=[Link("answer", kit_answer)])  # fmt: skip
     (row,) = ds.decision_rows(engine, workshop.id)
-    assert (row["title"], row["status"], row["reason"]) == ("More staff", "in_progress", "Budget asked for.")
+    assert (row["title"], row["status"], row["reason"]) == (
+        "More staff",
+        "in_progress",
+        "Budget asked for.",
+    )
     assert row["links"] == [Link("answer", kit_answer)]
     assert row["updated_at"] >= row["decided_at"]
     with pytest.raises(DecisionError, match="no longer there"):
@@ -136,12 +146,18 @@ def test_a_participant_sees_what_became_of_what_they_said(engine, workshop):
     ids = response_ids(engine, sam)
     record(engine, workshop, [Link("statement", said.id), Link("view", ids["reaction"])])
     frame = ds.what_became_of_participant(engine, sam.id, page_titles={"tradeoffs": "Trade-offs"})
-    assert set(frame["kind"]) == {"a statement", "a saved view of a screen", "an answer to a question"}
+    assert set(frame["kind"]) == {
+        "a statement",
+        "a saved view of a screen",
+        "an answer to a question",
+    }
     used = frame[frame["decision_id"].notna()]
     assert sorted(used["item_id"]) == sorted([said.id, ids["reaction"]])
     assert set(used["status_words"]) == {"We did it"}
     view = frame[frame["kind"] == "a saved view of a screen"].iloc[0]
-    assert "Trade-offs" in view["what_you_said"] and "Too many false alarms" in view["what_you_said"]
+    assert (
+        "Trade-offs" in view["what_you_said"] and "Too many false alarms" in view["what_you_said"]
+    )
     unused = frame[frame["decision_id"].isna()]
     assert list(unused["item_id"]) == [ids["why"]] and list(unused["title"]) == [""]
     # Kit said something no decision used: they see it, with nothing decided yet.
@@ -213,6 +229,8 @@ def test_hostile_text_is_stored_tidied_or_refused_never_crashes(title, reason):
         else:
             (row,) = ds.decision_rows(engine, shop.id)
             assert row["decision_id"] == did
-            assert row["title"] == " ".join(title.split()) and 0 < len(row["title"]) <= rules.MAX_TITLE
+            assert (
+                row["title"] == " ".join(title.split()) and 0 < len(row["title"]) <= rules.MAX_TITLE
+            )
     finally:
         engine.dispose()
