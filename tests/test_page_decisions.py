@@ -42,6 +42,12 @@ def room_with_a_statement(monkeypatch, name="Kite", text="Ask families before us
     return room, at, pid, said
 
 
+def field(at, kind: str, name: str):
+    """A field of the "Record a decision" form on screen (its key carries the form's token)."""
+    token = at.session_state[state.DECISION_TOKEN]
+    return getattr(at, kind)(key=decisions_ui.field_key(name, token))
+
+
 def staff(monkeypatch, name="fay", role="facilitator"):
     if name != "fay":
         add_staff(monkeypatch, name, role)
@@ -53,12 +59,13 @@ def test_a_facilitator_records_a_decision_linked_to_a_statement(monkeypatch):
     at = staff(monkeypatch)
     assert_no_exception(at)
     assert decisions_ui.NO_DECISIONS in page_text(at)
-    links = at.multiselect(key=f"{decisions_ui.FORM}_links")
+    token = at.session_state[state.DECISION_TOKEN]
+    links = field(at, "multiselect", "links")
     (index,) = [i for i in links.options if "Ask families" in i]
     assert "Kite" not in index  # a statement never names who wrote it
-    at.text_input(key=f"{decisions_ui.FORM}_title").input("Families are asked first")
-    at.selectbox(key=f"{decisions_ui.FORM}_status").set_value("adopted")
-    at.text_area(key=f"{decisions_ui.FORM}_reason").input("The room agreed, and so did we.")
+    field(at, "text_input", "title").input("Families are asked first")
+    field(at, "selectbox", "status").set_value("adopted")
+    field(at, "text_area", "reason").input("The room agreed, and so did we.")
     links.select(index)
     at.button(key=f"FormSubmitter:{decisions_ui.FORM}-{decisions_ui.SUBMIT}").click().run()
     assert_no_exception(at)
@@ -71,24 +78,26 @@ def test_a_facilitator_records_a_decision_linked_to_a_statement(monkeypatch):
     assert list(table.value["Decision"]) == ["Families are asked first"]
     assert list(table.value["Where it stands"]) == ["We did it"]
     # The form is empty again and a new decision gets a new token.
-    assert at.text_input(key=f"{decisions_ui.FORM}_title").value == ""
+    assert field(at, "text_input", "title").value == ""
+    assert field(at, "text_area", "reason").value == ""
+    assert at.session_state[state.DECISION_TOKEN] != token
 
 
 def test_a_bad_decision_keeps_what_was_typed_with_a_plain_message(monkeypatch):
     room_with_a_statement(monkeypatch)
     at = staff(monkeypatch)
-    at.text_input(key=f"{decisions_ui.FORM}_title").input("Half written")
+    field(at, "text_input", "title").input("Half written")
     at.button(key=f"FormSubmitter:{decisions_ui.FORM}-{decisions_ui.SUBMIT}").click().run()
     assert_no_exception(at)
     assert [e.value for e in at.error] == [EMPTY_REASON]
-    assert at.text_input(key=f"{decisions_ui.FORM}_title").value == "Half written"
+    assert field(at, "text_input", "title").value == "Half written"
 
 
 def test_the_store_down_keeps_the_form_and_the_retry_stores_once(monkeypatch):
     room, *_ = room_with_a_statement(monkeypatch)
     at = staff(monkeypatch)
-    at.text_input(key=f"{decisions_ui.FORM}_title").input("Train staff")
-    at.text_area(key=f"{decisions_ui.FORM}_reason").input("People asked for it.")
+    field(at, "text_input", "title").input("Train staff")
+    field(at, "text_area", "reason").input("People asked for it.")
     real = decisions_ui.record_decision
     calls = []
 
@@ -100,7 +109,7 @@ def test_the_store_down_keeps_the_form_and_the_retry_stores_once(monkeypatch):
     monkeypatch.setattr(decisions_ui, "record_decision", flaky)
     at.button(key=f"FormSubmitter:{decisions_ui.FORM}-{decisions_ui.SUBMIT}").click().run()
     assert_no_exception(at)
-    assert at.warning and at.text_input(key=f"{decisions_ui.FORM}_title").value == "Train staff"
+    assert at.warning and field(at, "text_input", "title").value == "Train staff"
     monkeypatch.setattr(decisions_ui, "record_decision", real)
     at.button(key=f"FormSubmitter:{decisions_ui.FORM}-{decisions_ui.SUBMIT}").click().run()
     assert decisions_ui.MSG_RECORDED in [s.value for s in at.success]

@@ -60,6 +60,10 @@ def test_a_decision_reaches_the_person_whose_statement_informed_it(start_app, ne
     st.settle(fac)
     st.expect_text(fac, "Saved. The people who took part can now see this decision.")
     st.expect_text(fac, "1 statement")
+    # A saved decision leaves an empty form, so the next one starts afresh.
+    expect(
+        flows.form(fac, "What was decided").get_by_role("textbox", name="What was decided")
+    ).to_have_value("")
     st.assert_no_exception(fac)
     for width in WIDTHS:
         fac.set_viewport_size({"width": width, "height": 900})

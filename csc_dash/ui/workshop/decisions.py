@@ -103,19 +103,24 @@ def _form_token() -> str:
     return token
 
 
-def _on_record(workshop_id: int, created_by: str, items: dict[int, dict]) -> None:
-    picked = st.session_state.get(f"{FORM}_links") or []
+def field_key(name: str, token: str) -> str:
+    """A field of the form, keyed by the form's token: a saved decision leaves an empty form."""
+    return f"{FORM}_{name}_{token}"
+
+
+def _on_record(workshop_id: int, created_by: str, items: dict[int, dict], token: str) -> None:
+    picked = st.session_state.get(field_key("links", token)) or []
     links = [Link(items[i]["kind"], items[i]["item_id"]) for i in picked if i in items]
     try:
         record_decision(
             engine(),
             workshop_id=workshop_id,
-            title=st.session_state.get(f"{FORM}_title"),
-            status=st.session_state.get(f"{FORM}_status"),
-            reason=st.session_state.get(f"{FORM}_reason"),
+            title=st.session_state.get(field_key("title", token)),
+            status=st.session_state.get(field_key("status", token)),
+            reason=st.session_state.get(field_key("reason", token)),
             links=links,
             created_by=created_by,
-            client_token=_form_token(),
+            client_token=token,
         )
     except StoreUnavailable:
         notify(NOTICE, "warning", MSG_STORE_DOWN)  # the form keeps what was typed; same token
@@ -123,9 +128,9 @@ def _on_record(workshop_id: int, created_by: str, items: dict[int, dict]) -> Non
     except (DecisionError, FeedbackError) as exc:
         notify(NOTICE, "error", str(exc))
         return
-    state.put(state.DECISION_TOKEN, None)
-    for key in ("title", "reason", "links"):
-        st.session_state.pop(f"{FORM}_{key}", None)
+    state.put(state.DECISION_TOKEN, None)  # the next draw starts an empty form, with a new token
+    for name in ("title", "status", "reason", "links"):
+        st.session_state.pop(field_key(name, token), None)
     notify(NOTICE, "success", MSG_RECORDED)
 
 
@@ -140,21 +145,22 @@ def record_form(workshop_id: int, created_by: str) -> None:
         st.warning(MSG_STORE_DOWN)
         return
     items = dict(enumerate(found))
+    token = _form_token()
     with st.form(FORM, border=True):
-        st.text_input(TITLE_LABEL, max_chars=MAX_TITLE, key=f"{FORM}_title")
+        st.text_input(TITLE_LABEL, max_chars=MAX_TITLE, key=field_key("title", token))
         st.selectbox(
             STATUS_LABEL,
             list(DECISION_WORDS),
             format_func=DECISION_WORDS.get,
-            key=f"{FORM}_status",
+            key=field_key("status", token),
         )
-        st.text_area(REASON_LABEL, max_chars=MAX_REASON, key=f"{FORM}_reason")
+        st.text_area(REASON_LABEL, max_chars=MAX_REASON, key=field_key("reason", token))
         if items:
             st.multiselect(
                 LINKS_LABEL,
                 list(items),
                 format_func=lambda i: _item_label(items[i]),
-                key=f"{FORM}_links",
+                key=field_key("links", token),
                 help=LINKS_HELP,
             )
         else:
@@ -163,7 +169,7 @@ def record_form(workshop_id: int, created_by: str) -> None:
             SUBMIT,
             type="primary",
             on_click=_on_record,
-            args=(workshop_id, created_by, items),
+            args=(workshop_id, created_by, items, token),
         )
 
 
