@@ -70,6 +70,8 @@ def test_a_decision_reaches_the_person_whose_statement_informed_it(start_app, ne
         fac.set_viewport_size({"width": width, "height": 900})
         st.settle(fac)
         shoot(fac, f"decisions-staff-{width}")
+        fac.get_by_role("heading", name="Decisions so far").scroll_into_view_if_needed()
+        shoot(fac, f"decisions-log-{width}")
 
     # Robin, later, on another device: comes back with the code and reads what became of it.
     for width in WIDTHS:
