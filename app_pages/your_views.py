@@ -3,7 +3,7 @@
 import streamlit as st
 
 from csc_dash.ui import shell
-from csc_dash.ui.workshop import joining, question_forms, session, voting
+from csc_dash.ui.workshop import decisions, joining, question_forms, session, voting
 
 shell.page_header(
     "Your views",
@@ -19,6 +19,7 @@ if not joined:
 
 question_forms.questionnaire(enabled=joined)
 voting.statements_section()
+decisions.what_became_of_section()
 
 if joined:  # a shared device: hand it on when done
     joining.next_person_panel(where="your_views")

@@ -12,6 +12,7 @@ import textstat
 
 from csc_dash import workshop as fb
 from csc_dash.charts import workshop as charts
+from csc_dash.workshop import decision_store, report
 from tests.store_helpers import FORMULAS, XSS
 
 pytest_plugins = ["tests.pg", "tests.store_helpers"]  # fixtures: engine, store_url, hostile
@@ -230,3 +231,28 @@ def test_the_report_and_the_facilitators_chart_say_the_same_about_the_lines(engi
     chart_marks = [x for trace in figure.data for x in trace.x]
     # the strip starts 200 px in and is 350 px long (csc_dash.workshop.report._strip_svg)
     assert drawn == pytest.approx([200 + 350 * x / 1000 for x in chart_marks], abs=0.06)
+
+
+# --------------------------------------------------------------------------- you said, we did
+
+
+def test_the_report_has_the_decision_log_escaped(engine, workshop):
+    assert report.NO_DECISIONS in fb.workshop_report_html(engine, workshop.id)
+    for title in XSS[:2]:
+        decision_store.record_decision(
+            engine, workshop_id=workshop.id, title=title, status="not_adopted",
+            reason="We could not pay for it.", links=[], created_by="ann",
+            client_token=fb.new_client_token(),
+        )  # fmt: skip
+    page = fb.workshop_report_html(engine, workshop.id)
+    assert "<h2>You said, we did</h2>" in page and "2 decisions recorded." in page
+    assert page.count("We decided not to do it") == 2
+    assert "We could not pay for it." in page and "nothing linked yet" in page
+    for title in XSS[:2]:
+        assert title not in page and html.escape(title) in page
+    assert "<script" not in page
+
+
+def test_the_report_words_on_decisions_are_plain():
+    for text in (report.NO_DECISIONS, report.DECISIONS_NOTE):
+        assert textstat.flesch_kincaid_grade(text) <= 8

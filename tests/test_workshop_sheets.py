@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csc_dash import workshop as fb
+from csc_dash.workshop import decision_store
+from csc_dash.workshop.decisions import Link
 from csc_dash.workshop.readiness_answers import save_readiness
 from tests.store_helpers import FORMULAS, XSS, answer, dangerous, join
 
@@ -213,3 +215,28 @@ def test_any_value_round_trips_through_the_json_export(engine, value):
     stored = next(r for r in data["responses"] if r["question_id"] == token)
     assert stored["value"] == value
     assert stored["screen_state"] == {"v": value}
+
+
+# --------------------------------------------------------------------------- the decision log
+
+
+def test_the_decision_log_is_in_the_json_and_its_own_safe_csv(engine, workshop):
+    sam = join(engine, workshop, "Sam")
+    said = fb.add_statement(engine, workshop_id=workshop.id, text="Ask families first",
+                            source="participant", proposed_by=sam.id, approved=True)  # fmt: skip
+    evil = '=HYPERLINK("http://evil.example")'
+    for title in [evil, "Plain title"]:
+        decision_store.record_decision(
+            engine, workshop_id=workshop.id, title=title, status="in_progress", reason="+1 because",
+            links=[Link("statement", said.id)], created_by="ann", client_token=fb.new_client_token(),
+        )  # fmt: skip
+    data = json.loads(fb.workshop_json(engine, workshop.id))
+    assert [d["title"] for d in data["decisions"]] == [evil, "Plain title"]
+    assert data["decisions"][0]["informed_by"] == [{"kind": "statement", "item_id": said.id}]
+    assert data["decisions"][0]["status_words"] == "We are working on it"
+    assert said.id in {s["id"] for s in data["statements"]}  # the link resolves inside the export
+    rows = list(csv.reader(io.StringIO(fb.decisions_csv(engine, workshop.id).decode("utf-8-sig"))))
+    assert rows[0][:3] == ["decision_id", "title", "status"]
+    assert len(rows) == 3
+    assert not any(dangerous(cell) for row in rows for cell in row)
+    assert {row[1] for row in rows[1:]} == {"'" + evil, "Plain title"}

@@ -27,6 +27,8 @@ TABLES = {
     "sign_in_failures",
     "rejoin_attempts",
     "readiness_answers",
+    "decisions",
+    "decision_links",
 }
 
 #: Columns and tables each version added (to build a store as an older version left it).
@@ -35,7 +37,12 @@ ADDED_COLUMNS = {
     4: {"statements": ("client_token",)},
 }
 ADDED_INDEXES = {4: ("uq_statements_client_token",)}  # dropped before their columns
-ADDED_TABLES = {2: ("sign_in_failures",), 3: ("rejoin_attempts",), 6: ("readiness_answers",)}
+ADDED_TABLES = {
+    2: ("sign_in_failures",),
+    3: ("rejoin_attempts",),
+    5: ("decision_links", "decisions"),  # children first
+    6: ("readiness_answers",),
+}
 
 
 def create_old_schema(conn, version: int) -> None:
@@ -469,3 +476,57 @@ def test_column_sizes_are_the_rules_limits():
     assert f"{rules.MAX_PSEUDONYM} characters" in rules.LONG_PSEUDONYM
     assert f"{rules.MAX_STATEMENT} characters" in rules.LONG_STATEMENT
     assert f"{rules.MAX_FREE_TEXT:,} characters" in rules.LONG_TEXT
+
+
+def test_a_version_4_store_gains_decisions(store_url):
+    """A store left by version 4 upgrades in place: its rows are kept and decisions can be
+    recorded and linked at once."""
+    raw = create_engine(store_url)
+    now = store.utcnow()
+    with raw.begin() as conn:
+        create_old_schema(conn, 4)
+        for v in range(1, 5):
+            conn.execute(insert(store.schema_version).values(version=v, applied_at=now))
+        wid = conn.execute(
+            insert(store.workshops).values(
+                code="KEEPME", title="Kept", status="closed", created_by="ann", created_at=now
+            )
+        ).inserted_primary_key[0]
+        sid = conn.execute(
+            insert(store.statements).values(
+                workshop_id=wid,
+                text="Tell families.",
+                source="facilitator",
+                approved=True,
+                created_at=now,
+            )
+        ).inserted_primary_key[0]
+    assert "decisions" not in inspect(raw).get_table_names()
+    raw.dispose()
+
+    engine = store.make_engine(store_url)
+    try:
+        assert versions(engine) == list(range(1, store.SCHEMA_VERSION + 1))
+        assert {"decisions", "decision_links"} <= set(inspect(engine).get_table_names())
+        with engine.begin() as conn:
+            did = conn.execute(
+                insert(store.decisions).values(
+                    workshop_id=wid,
+                    title="Tell families",
+                    status="adopted",
+                    reason="They asked.",
+                    created_by="ann",
+                    created_at=now,
+                    updated_at=now,
+                    client_token="d" * 40,
+                )
+            ).inserted_primary_key[0]
+            conn.execute(
+                insert(store.decision_links).values(decision_id=did, kind="statement", item_id=sid)
+            )
+        store.make_engine(store_url).dispose()  # opens again without another step
+        assert versions(engine) == list(range(1, store.SCHEMA_VERSION + 1))
+        assert row_counts(engine)["decision_links"] == 1
+        assert row_counts(engine)["statements"] == 1
+    finally:
+        engine.dispose()

@@ -40,6 +40,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/your_views.py", "Your views", ":material/how_to_vote:", "What is to be done?"),
     PageSpec("app_pages/facilitator.py", "Facilitator", ":material/co_present:", "Facilitator", access="facilitators"),
     PageSpec("app_pages/readiness.py", "Council readiness", ":material/checklist:", "Facilitator", access="facilitators"),
+    PageSpec("app_pages/decisions.py", "You said, we did", ":material/task_alt:", "Facilitator", access="facilitators"),
     PageSpec("app_pages/your_model.py", "Your own model", ":material/upload_file:", "Your own model", access="analysts"),
     PageSpec("app_pages/glossary.py", "Glossary", ":material/menu_book:", "Help"),
 )

@@ -54,6 +54,8 @@ JOIN_REJOIN_CODE = "csc_join_rejoin_code"  # rejoin code of the join form, kept 
 SETTINGS_SYNCED = "csc_settings_synced"  # the participant's line/tool/view/bias last written to the store, or None
 LIVE_VERSION = "csc_live_version"  # Facilitator: fingerprint of the workshop data on screen, or None
 STATEMENTS_VERSION = "csc_statements_version"  # fingerprint of the statements on screen, or None
+# You said, we did (issue 17.1)
+DECISION_TOKEN = "csc_decision_token"  # noqa: S105 - client token of the "Record a decision" form on screen, or None
 
 DEFAULTS: dict[str, Any] = {
     MODEL: "structured",
@@ -91,6 +93,7 @@ DEFAULTS: dict[str, Any] = {
     SETTINGS_SYNCED: None,
     LIVE_VERSION: None,
     STATEMENTS_VERSION: None,
+    DECISION_TOKEN: None,
 }
 
 

@@ -133,6 +133,19 @@ from csc_dash.workshop.workshops import (
     workshop_version,
 )
 
+# isort: split
+# -- you said, we did (issue 17.1) ---------------------------------------------------------------
+from csc_dash.workshop.decision_store import (
+    decision_rows,
+    linkable_items,
+    record_decision,
+    update_decision,
+    what_became_of_participant,
+)
+from csc_dash.workshop.decisions import STATUSES as DECISION_WORDS
+from csc_dash.workshop.decisions import DecisionError, Link, decision_log
+from csc_dash.workshop.sheets import decisions_csv
+
 __all__ = [
     "ANSWER_LINE",
     "AUTHOR_LEFT",
@@ -243,4 +256,18 @@ __all__ = [
     "workshop_json",
     "workshop_report_html",
     "workshop_version",
+]
+
+# -- you said, we did (issue 17.1) ---------------------------------------------------------------
+__all__ += [
+    "DECISION_WORDS",
+    "DecisionError",
+    "Link",
+    "decision_log",
+    "decision_rows",
+    "decisions_csv",
+    "linkable_items",
+    "record_decision",
+    "update_decision",
+    "what_became_of_participant",
 ]

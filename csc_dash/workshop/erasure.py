@@ -18,6 +18,8 @@ from csc_dash.workshop.participants import rejoin_subject
 from csc_dash.workshop.rules import ERASURE_REMAINS, SAVE_UNAVAILABLE
 from csc_dash.workshop.store import (
     BUSY_TIMEOUT_S,
+    decision_links,
+    decisions,
     log,
     participants,
     readiness_answers,
@@ -87,6 +89,7 @@ def _delete_participants(conn, participant_ids) -> None:
         .values(proposed_by=None)
     )
     proposed = select(statements.c.id).where(statements.c.proposed_by.in_(participant_ids))
+    _unlink_said(conn, participant_ids, proposed)
     conn.execute(delete(votes).where(votes.c.statement_id.in_(proposed)))
     conn.execute(delete(votes).where(votes.c.participant_id.in_(participant_ids)))
     conn.execute(delete(responses).where(responses.c.participant_id.in_(participant_ids)))
@@ -100,6 +103,23 @@ def _delete_participants(conn, participant_ids) -> None:
     if subjects:
         conn.execute(delete(rejoin_attempts).where(rejoin_attempts.c.subject.in_(subjects)))
     conn.execute(delete(participants).where(participants.c.id.in_(participant_ids)))
+
+
+def _unlink_said(conn, participant_ids, proposed) -> None:
+    """A decision's links to what these people said go with it: their answers and saved views,
+    and their proposals still waiting (a statement the room could vote on stays, so its links do).
+    The decisions themselves stay: they are the council's, not the person's."""
+    theirs = select(responses.c.id).where(responses.c.participant_id.in_(participant_ids))
+    conn.execute(
+        delete(decision_links).where(
+            decision_links.c.kind.in_(("view", "answer")), decision_links.c.item_id.in_(theirs)
+        )
+    )
+    conn.execute(
+        delete(decision_links).where(
+            decision_links.c.kind == "statement", decision_links.c.item_id.in_(proposed)
+        )
+    )
 
 
 @unavailable_as(SAVE_UNAVAILABLE)
@@ -132,6 +152,9 @@ def erase_workshop(engine: Engine, workshop_id: int) -> bool:
         _delete_participants(conn, members)
         owned = select(statements.c.id).where(statements.c.workshop_id == workshop_id)
         conn.execute(delete(votes).where(votes.c.statement_id.in_(owned)))
+        recorded = select(decisions.c.id).where(decisions.c.workshop_id == workshop_id)
+        conn.execute(delete(decision_links).where(decision_links.c.decision_id.in_(recorded)))
+        conn.execute(delete(decisions).where(decisions.c.workshop_id == workshop_id))
         conn.execute(delete(statements).where(statements.c.workshop_id == workshop_id))
         conn.execute(delete(responses).where(responses.c.workshop_id == workshop_id))
         conn.execute(delete(rejoin_attempts).where(rejoin_attempts.c.workshop_id == workshop_id))

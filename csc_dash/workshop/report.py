@@ -16,6 +16,8 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from csc_dash.charts import OKABE_ITO
+from csc_dash.workshop.decision_store import decision_rows
+from csc_dash.workshop.decisions import decision_log
 from csc_dash.workshop.results import (
     LABEL_WORDS,
     QUESTIONS,
@@ -365,6 +367,37 @@ def _section_free_text(summary, page_titles, questions) -> str:
     return "".join(out)
 
 
+# -- you said, we did -------------------------------------------------------------------------------
+DECISIONS_HEADING = "You said, we did"
+NO_DECISIONS = "No decision has been recorded yet about what people said."
+DECISIONS_NOTE = (
+    "People made these choices after hearing what the room said. "
+    "No tool made them. Each row says what it drew on, never who said it."
+)
+
+
+def _section_decisions(rows: Sequence[Mapping[str, Any]]) -> str:
+    log = decision_log(rows)
+    if not len(log):
+        return _nothing(DECISIONS_HEADING, NO_DECISIONS)
+    table = [
+        (
+            row["title"],
+            row["status_words"],
+            row["reason"],
+            row["informed_by"],
+            row["decided_at"].strftime("%d %B %Y"),
+        )
+        for row in log.to_dict("records")
+    ]
+    return (
+        f"<h2>{_E(DECISIONS_HEADING)}</h2>"
+        f'<p class="summary">{len(log):,} {"decision" if len(log) == 1 else "decisions"} recorded.</p>'
+        f'<p class="note">{_E(DECISIONS_NOTE)}</p>'
+        + _table(["Decision", "Where it stands", "Why", "What it drew on", "Recorded"], table)
+    )
+
+
 @unavailable_as(READ_UNAVAILABLE)
 def workshop_report_html(
     engine: Engine, workshop_id: int, *, page_titles: Mapping[str, str] | None = None
@@ -398,6 +431,7 @@ def workshop_report_html(
             _section_scales(summary, questions),
             _section_statements(results),
             _section_free_text(summary, page_titles, questions),
+            _section_decisions(decision_rows(engine, workshop_id)),
         ]
     )
     return (

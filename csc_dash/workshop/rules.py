@@ -57,6 +57,9 @@ CODE_LENGTH = 6
 STATUSES = ("open", "closed")
 SOURCES = ("bank", "participant", "facilitator")
 CHOICES = ("agree", "disagree", "pass")
+# You said, we did: a decision's stored statuses and what it may link to (words in decisions.py).
+DECISION_STATUSES = ("considered", "in_progress", "adopted", "not_adopted")
+DECISION_LINK_KINDS = ("statement", "view", "answer")
 
 MAX_PSEUDONYM = 40
 MAX_ROLE_TAG = 40

@@ -18,6 +18,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from csc_dash.workshop.decision_store import decision_rows
+from csc_dash.workshop.decisions import STATUSES, decision_log
 from csc_dash.workshop.readiness_answers import latest_readiness, readiness_section_counts
 from csc_dash.workshop.room_answers import room_answers, room_summary, room_votes
 from csc_dash.workshop.rules import READ_UNAVAILABLE, UNKNOWN_WORKSHOP, FeedbackError
@@ -34,7 +36,7 @@ from csc_dash.workshop.store import (
     workshops,
 )
 
-__all__ = ["responses_csv", "safe_cell", "workshop_json"]
+__all__ = ["decisions_csv", "responses_csv", "safe_cell", "workshop_json"]
 
 #: First characters that make a spreadsheet read a cell as a formula (with their full-width forms).
 FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
@@ -243,9 +245,40 @@ def workshop_json(
     counts_at: Callable[[int], Mapping[str, int]] | None = None,
 ) -> bytes:
     """Everything of one workshop as UTF-8 JSON: the workshop, participants (pseudonym, role tag,
-    consent time), responses with their screen states, statements and votes; then the room's
-    lines by role and agreement across roles (what each middle line means per 1,000 when
-    ``counts_at`` gives the tool's counts), and the staff readiness answers."""
+    consent time), responses with their screen states, statements and votes; then the decision
+    log (you said, we did); the room's lines by role and agreement across roles (what each middle
+    line means per 1,000 when ``counts_at`` gives the tool's counts), and the staff readiness
+    answers."""
     export = _export(engine, workshop_id)
+    export["decisions"] = _decisions_block(engine, workshop_id)
     export.update(_room_and_readiness(engine, workshop_id, counts_at))
     return json.dumps(export, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+# -- you said, we did: the decision log in every export ------------------------------------------
+
+
+def _decisions_block(engine: Engine, workshop_id: int) -> list[dict[str, Any]]:
+    """The workshop's decisions for the JSON export, oldest first, each with what informed it
+    (links by kind and id: the ids of the statements and responses in the same export)."""
+    return [
+        {
+            "id": row["decision_id"],
+            "title": row["title"],
+            "status": row["status"],
+            "status_words": STATUSES[row["status"]],
+            "reason": row["reason"],
+            "created_by": row["created_by"],
+            "decided_at": iso(row["decided_at"]),
+            "updated_at": iso(row["updated_at"]),
+            "informed_by": [{"kind": link.kind, "item_id": link.item_id} for link in row["links"]],
+        }
+        for row in decision_rows(engine, workshop_id)
+    ]
+
+
+@unavailable_as(READ_UNAVAILABLE)
+def decisions_csv(engine: Engine, workshop_id: int) -> bytes:
+    """The decision log (:func:`~csc_dash.workshop.decisions.decision_log`) as CSV, each cell
+    safe against spreadsheet formulas like every other export."""
+    return responses_csv(decision_log(decision_rows(engine, workshop_id)))

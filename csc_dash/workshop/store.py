@@ -49,6 +49,8 @@ from sqlalchemy.types import TypeDecorator
 from csc_dash import config
 from csc_dash.workshop.rules import (
     CHOICES,
+    DECISION_LINK_KINDS,
+    DECISION_STATUSES,
     MAX_CODE,
     MAX_CREATOR,
     MAX_KEY,
@@ -66,6 +68,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "STORE_UNREACHABLE",
     "SchemaVersionError",
+    "decision_links",
+    "decisions",
     "StoreUnavailable",
     "make_engine",
     "metadata",
@@ -89,7 +93,7 @@ log = logging.getLogger(__name__)
 #: 1: workshops, participants, responses, statements, votes. 2: adds sign_in_failures.
 #: 3: participants gain rejoin_hash and settings_json; adds rejoin_attempts.
 #: 4: statements gain client_token (a proposal sent twice is stored once).
-#: 5: taken by another part of issue 17 (a step that changes nothing until it lands).
+#: 5: adds decisions and decision_links (you said, we did).
 #: 6: adds readiness_answers (the council readiness self-assessment, per workshop and staff user).
 SCHEMA_VERSION = 6
 
@@ -304,6 +308,53 @@ rejoin_attempts = Table(
     **_AUTO,
 )
 
+# -- you said, we did (schema version 5) ----------------------------------------------------------
+# A decision staff record after a workshop, and what informed it. ``status`` is a key of
+# csc_dash.workshop.decisions.STATUSES; ``created_by`` a staff user name, never a participant.
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "workshop_id",
+        Integer,
+        ForeignKey("workshops.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("title", String(MAX_TITLE), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_by", String(MAX_CREATOR), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("client_token", String(MAX_TOKEN), nullable=False, unique=True),
+    CheckConstraint(f"status IN {DECISION_STATUSES}", name="ck_decisions_status"),
+    **_AUTO,
+)
+
+# One thing a decision drew on: a statement (statements.id), or a saved view or an answer (both
+# responses.id). No foreign key can say which table ``item_id`` is in, so erasure deletes the
+# links to a person's answers and views explicitly (csc_dash.workshop.erasure).
+decision_links = Table(
+    "decision_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "decision_id",
+        Integer,
+        ForeignKey("decisions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("kind", String(16), nullable=False),
+    Column("item_id", Integer, nullable=False),
+    CheckConstraint(f"kind IN {DECISION_LINK_KINDS}", name="ck_decision_links_kind"),
+    UniqueConstraint("decision_id", "kind", "item_id", name="uq_decision_links_item"),
+    Index("ix_decision_links_item", "kind", "item_id"),
+    **_AUTO,
+)
+
 # The council readiness self-assessment (csc_dash.workshop.readiness_answers): one row per save
 # by a staff user for a workshop; the latest row per user is their answer. Erased with the
 # workshop. ``client_token`` makes a save sent twice (a double click, a retry) stored once.
@@ -332,6 +383,8 @@ DATA_TABLES: tuple[Table, ...] = (
     responses,
     statements,
     votes,
+    decisions,
+    decision_links,
     readiness_answers,
 )
 
@@ -373,10 +426,10 @@ def _add_statement_tokens(conn: Connection) -> None:
         )
 
 
-#: version -> step that takes a database from ``version - 1`` to ``version`` inside one
-#: transaction. Steps run before missing tables are created, so each makes what it needs.
-def _version_5_elsewhere(conn: Connection) -> None:
-    """4 -> 5: taken by another part of issue 17; nothing changes here (merging replaces this)."""
+def _add_decisions(conn: Connection) -> None:
+    """4 -> 5: the tables of decisions and what informed them (nothing else changes)."""
+    decisions.create(conn, checkfirst=True)
+    decision_links.create(conn, checkfirst=True)
 
 
 def _add_readiness_answers(conn: Connection) -> None:
@@ -384,11 +437,13 @@ def _add_readiness_answers(conn: Connection) -> None:
     readiness_answers.create(conn, checkfirst=True)
 
 
+#: version -> step that takes a database from ``version - 1`` to ``version`` inside one
+#: transaction. Steps run before missing tables are created, so each makes what it needs.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_sign_in_failures,
     3: _add_rejoin_and_settings,
     4: _add_statement_tokens,
-    5: _version_5_elsewhere,
+    5: _add_decisions,
     6: _add_readiness_answers,
 }
 

@@ -11,7 +11,9 @@ The rooms of this package, from the ground up (each imports only those above it 
 - :mod:`.live` — redraw a page only when the workshop's data changed;
 - :mod:`.question_forms` — the "Your views" questions; :mod:`.save_view` — "Save my view";
 - :mod:`.voting` — statements to agree or disagree with, and proposing one;
-- :mod:`.facilitator` — the facilitator's buttons, join code and live tables.
+- :mod:`.facilitator` — the facilitator's buttons, join code and live tables;
+- :mod:`.decisions` — you said, we did: staff record decisions; a participant reads what
+  became of what they said.
 
 The names below are the package's public face for the rest of the app (``app.py``, the pages,
 ``ui/accounts.py``, ``ui/tradeoffs_widgets.py``).
@@ -22,6 +24,7 @@ from __future__ import annotations
 from csc_dash.ui.workshop import (
     answers,
     consent,
+    decisions,
     facilitator,
     joining,
     question_forms,
@@ -38,6 +41,7 @@ __all__ = [
     "STATEMENTS_JOIN",
     "answers",
     "consent",
+    "decisions",
     "engine",
     "facilitator",
     "joining",
@@ -67,6 +71,7 @@ def plain_texts() -> dict[str, str]:
         save_view,
         voting,
         facilitator,
+        decisions,
     ):
         name = module.__name__.rsplit(".", 1)[-1]
         texts.update({f"{name}.{key}": text for key, text in module.plain_texts().items()})

@@ -1,0 +1,237 @@
+"""You said, we did, on screen: staff record decisions and pick what informed them; a participant
+reads what became of what they said.
+
+Staff use :func:`record_form` and :func:`decision_log_table` on the "You said, we did" page
+(facilitators and admins only). A participant sees :func:`what_became_of_section` on Your views,
+from any device once they come back with their code. Everything a person typed is escaped
+(:func:`~csc_dash.ui.workshop.session.plain`) and never reaches ``unsafe_allow_html``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from csc_dash.ui import state
+from csc_dash.ui.workshop.facilitator import page_titles
+from csc_dash.ui.workshop.session import (
+    MSG_STORE_DOWN,
+    engine,
+    notify,
+    participant,
+    plain,
+    show_notice,
+)
+from csc_dash.workshop import (
+    DECISION_WORDS,
+    MAX_TITLE,
+    DecisionError,
+    FeedbackError,
+    Link,
+    StoreUnavailable,
+    decision_log,
+    decision_rows,
+    linkable_items,
+    new_client_token,
+    record_decision,
+    what_became_of_participant,
+)
+from csc_dash.workshop.decisions import LINK_KINDS, MAX_REASON, NOTHING_DECIDED_YET
+
+NOTICE = "decisions"
+FORM = "record_decision"
+
+RECORD_TITLE = "Record a decision"
+RECORD_INTRO = (
+    "Say what your council decided, where it stands, and why, in plain words. Then pick what "
+    "people said that helped you decide. The people who took part will read this."
+)
+TITLE_LABEL = "What was decided"
+STATUS_LABEL = "Where it stands"
+REASON_LABEL = "Why, in plain words"
+LINKS_LABEL = "What people said that helped you decide"
+LINKS_HELP = "You can pick none, one or many. Names are shown only to you."
+NOTHING_TO_LINK = "No one in this workshop has said anything yet that you can link to."
+SUBMIT = "Save the decision"
+MSG_RECORDED = "Saved. The people who took part can now see this decision."
+LOG_TITLE = "Decisions so far"
+NO_DECISIONS = "No decision has been recorded for this workshop yet."
+LOG_COLUMNS = {
+    "title": "Decision",
+    "status_words": "Where it stands",
+    "reason": "Why",
+    "informed_by": "What it drew on",
+    "decided_at": "Recorded",
+}
+
+BECAME_TITLE = "What became of what you said"
+BECAME_INTRO = (
+    "After the workshop, the council writes down what it decided and what helped it decide. "
+    "Here you can see which of your words it used. Come back with your code to look again."
+)
+BECAME_JOIN = "Join a workshop, or come back with your code, to see what became of what you said."
+BECAME_NOTHING_SAID = "You have not said anything in this workshop yet."
+BECAME_DECIDED = "**{status}:** {title}. *Why:* {reason}"
+
+
+def plain_texts() -> dict[str, str]:
+    """Every plain block of this module, for the reading-level test."""
+    return {
+        "record_intro": RECORD_INTRO,
+        "links_help": LINKS_HELP,
+        "nothing_to_link": NOTHING_TO_LINK,
+        "recorded": MSG_RECORDED,
+        "no_decisions": NO_DECISIONS,
+        "became_intro": BECAME_INTRO,
+        "became_join": BECAME_JOIN,
+        "became_nothing": BECAME_NOTHING_SAID,
+    }
+
+
+# -- staff: record a decision ---------------------------------------------------------------------
+
+
+def _item_label(item: dict) -> str:
+    return f"{LINK_KINDS[item['kind']].capitalize()} · {item['words']} · {item['who']}"
+
+
+def _form_token() -> str:
+    """The client token of the form on screen: the same for a retry, new after a save."""
+    token = state.get(state.DECISION_TOKEN)
+    if not token:
+        token = new_client_token()
+        state.put(state.DECISION_TOKEN, token)
+    return token
+
+
+def field_key(name: str, token: str) -> str:
+    """A field of the form, keyed by the form's token: a saved decision leaves an empty form."""
+    return f"{FORM}_{name}_{token}"
+
+
+def _on_record(workshop_id: int, created_by: str, items: dict[int, dict], token: str) -> None:
+    picked = st.session_state.get(field_key("links", token)) or []
+    links = [Link(items[i]["kind"], items[i]["item_id"]) for i in picked if i in items]
+    try:
+        record_decision(
+            engine(),
+            workshop_id=workshop_id,
+            title=st.session_state.get(field_key("title", token)),
+            status=st.session_state.get(field_key("status", token)),
+            reason=st.session_state.get(field_key("reason", token)),
+            links=links,
+            created_by=created_by,
+            client_token=token,
+        )
+    except StoreUnavailable:
+        notify(NOTICE, "warning", MSG_STORE_DOWN)  # the form keeps what was typed; same token
+        return
+    except (DecisionError, FeedbackError) as exc:
+        notify(NOTICE, "error", str(exc))
+        return
+    state.put(state.DECISION_TOKEN, None)  # the next draw starts an empty form, with a new token
+    for name in ("title", "status", "reason", "links"):
+        st.session_state.pop(field_key(name, token), None)
+    notify(NOTICE, "success", MSG_RECORDED)
+
+
+def record_form(workshop_id: int, created_by: str) -> None:
+    """The form to record a decision for this workshop, with what informed it."""
+    st.header(RECORD_TITLE, anchor=False)
+    st.markdown(RECORD_INTRO)
+    show_notice(NOTICE)
+    try:
+        found = linkable_items(engine(), workshop_id, page_titles=page_titles())
+    except StoreUnavailable:
+        st.warning(MSG_STORE_DOWN)
+        return
+    items = dict(enumerate(found))
+    token = _form_token()
+    with st.form(FORM, border=True):
+        st.text_input(TITLE_LABEL, max_chars=MAX_TITLE, key=field_key("title", token))
+        st.selectbox(
+            STATUS_LABEL,
+            list(DECISION_WORDS),
+            format_func=DECISION_WORDS.get,
+            key=field_key("status", token),
+        )
+        st.text_area(REASON_LABEL, max_chars=MAX_REASON, key=field_key("reason", token))
+        if items:
+            st.multiselect(
+                LINKS_LABEL,
+                list(items),
+                format_func=lambda i: _item_label(items[i]),
+                key=field_key("links", token),
+                help=LINKS_HELP,
+            )
+        else:
+            st.caption(NOTHING_TO_LINK)
+        st.form_submit_button(
+            SUBMIT,
+            type="primary",
+            on_click=_on_record,
+            args=(workshop_id, created_by, items, token),
+        )
+
+
+def decision_log_frame(workshop_id: int):
+    """The workshop's decision log with the headings staff read, or ``None`` if the store is down."""
+    try:
+        log = decision_log(decision_rows(engine(), workshop_id))
+    except StoreUnavailable:
+        return None
+    shown = log[list(LOG_COLUMNS)].rename(columns=LOG_COLUMNS)
+    shown["Recorded"] = [when.strftime("%d %b %Y") for when in log["decided_at"]]
+    return shown
+
+
+def decision_log_table(workshop_id: int) -> None:
+    """The decisions recorded so far, newest first."""
+    st.header(LOG_TITLE, anchor=False)
+    shown = decision_log_frame(workshop_id)
+    if shown is None:
+        st.warning(MSG_STORE_DOWN)
+    elif not len(shown):
+        st.markdown(NO_DECISIONS)
+    else:
+        st.dataframe(shown, hide_index=True, width="stretch")
+
+
+# -- a participant: what became of what they said ------------------------------------------------
+
+
+def what_became_of_section() -> None:
+    """For the participant of this browser: each thing they said, and what was decided about it.
+    Someone who has not joined (or has left) sees only how to come back."""
+    st.header(BECAME_TITLE, anchor=False)
+    person = participant()
+    if person is None:
+        st.markdown(BECAME_JOIN)
+        return
+    st.markdown(BECAME_INTRO)
+    try:
+        frame = what_became_of_participant(
+            engine(), person["participant_id"], page_titles=page_titles()
+        )
+    except StoreUnavailable:
+        st.warning(MSG_STORE_DOWN)
+        return
+    if not len(frame):
+        st.markdown(BECAME_NOTHING_SAID)
+        return
+    if frame["decision_id"].isna().all():
+        st.info(NOTHING_DECIDED_YET, icon=":material/hourglass_empty:")
+    for (kind, _item), rows in frame.groupby(["kind", "item_id"], sort=False):
+        with st.container(border=True):
+            st.caption(plain(kind.capitalize()))
+            st.markdown(plain(rows.iloc[0]["what_you_said"]))
+            decided = rows[rows["decision_id"].notna()]
+            if not len(decided):
+                st.markdown(NOTHING_DECIDED_YET)
+            for row in decided.itertuples():
+                st.markdown(
+                    BECAME_DECIDED.format(
+                        status=plain(row.status_words),
+                        title=plain(row.title.rstrip(".")),
+                        reason=plain(row.reason),
+                    )
+                )

@@ -1,0 +1,89 @@
+"""You said, we did, in a real browser: a facilitator records a decision linked to a participant's
+statement; that participant comes back on another device with their code and sees it on Your views.
+Screenshots of both screens at 390, 768 and 1280 px go to ``CSC_DASH_SCREENSHOTS`` when set."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from benchmarks.streamlit_client import FACILITATOR, FACILITATOR_PASSWORD
+from tests.browser import flows, st
+
+pytestmark = pytest.mark.browser
+
+IDEA = "Tell families when a tool is used on them."
+TITLE = "Families are told when a tool is used"
+REASON = "Many people asked for it, and it is fair."
+WIDTHS = (390, 768, 1280)
+
+
+def shoot(page, name: str) -> None:
+    folder = os.environ.get("CSC_DASH_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def test_a_decision_reaches_the_person_whose_statement_informed_it(start_app, new_page):
+    server = start_app("decisions", staff=True)
+    fac = new_page(server)
+    flows.sign_in(fac, FACILITATOR, FACILITATOR_PASSWORD)
+    code = flows.start_workshop(fac, "Decisions test")
+
+    robin = new_page(server)
+    flows.join(robin, code, "Robin", "Family member")
+    rejoin = flows.rejoin_code(robin)
+    flows.goto(robin, "Your views")
+    flows.propose(robin, IDEA)
+    st.expect_text(robin, "The facilitator reads each statement")
+
+    st.goto_page(fac, "Facilitator")
+    st.expect_text(fac, "waiting for you (1)", timeout=30_000)
+    fac.get_by_role("button", name="Approve: show it to the room").click()
+    st.settle(fac)
+
+    st.goto_page(fac, "You said, we did")
+    record = flows.form(fac, "What was decided")
+    record.get_by_role("textbox", name="What was decided").fill(TITLE)
+    status = record.locator('[data-testid="stSelectbox"]').get_by_role("combobox")
+    st.select_option(fac, status, "We did it")
+    record.get_by_role("textbox", name="Why, in plain words").fill(REASON)
+    links = record.locator('[data-testid="stMultiSelect"]').get_by_role("combobox")
+    links.click()
+    links.press_sequentially("Tell families")  # typing narrows the list (it shows only a few)
+    fac.get_by_role("option", name=re.compile(re.escape(IDEA))).first.click()
+    fac.keyboard.press("Escape")
+    record.get_by_role("button", name="Save the decision").click()
+    st.settle(fac)
+    st.expect_text(fac, "Saved. The people who took part can now see this decision.")
+    st.expect_text(fac, "1 statement")
+    # A saved decision leaves an empty form, so the next one starts afresh.
+    expect(
+        flows.form(fac, "What was decided").get_by_role("textbox", name="What was decided")
+    ).to_have_value("")
+    st.assert_no_exception(fac)
+    for width in WIDTHS:
+        fac.set_viewport_size({"width": width, "height": 900})
+        st.settle(fac)
+        shoot(fac, f"decisions-staff-{width}")
+        fac.get_by_role("heading", name="Decisions so far").scroll_into_view_if_needed()
+        shoot(fac, f"decisions-log-{width}")
+
+    # Robin, later, on another device: comes back with the code and reads what became of it.
+    for width in WIDTHS:
+        other = new_page(server, width=width, height=900)
+        flows.come_back(other, code, "Robin", rejoin)
+        flows.goto(other, "Your views")
+        heading = other.get_by_role("heading", name="What became of what you said")
+        expect(heading).to_be_visible()
+        heading.scroll_into_view_if_needed()
+        main = other.locator('[data-testid="stMain"]')
+        expect(main).to_contain_text(TITLE)
+        expect(main).to_contain_text("We did it")
+        expect(main).to_contain_text(REASON)
+        st.assert_no_exception(other)
+        shoot(other, f"decisions-participant-{width}")

@@ -1,0 +1,236 @@
+"""csc_dash.workshop.decision_store: decisions stored once per token, linked only to what is
+still there, and gone with what a person said when they leave; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csc_dash import workshop as fb
+from csc_dash.workshop import decision_store as ds
+from csc_dash.workshop import decisions, rules, store
+from csc_dash.workshop.decisions import DecisionError, Link
+
+pytest.register_assert_rewrite("tests.pg")
+from tests.pg import row_counts  # noqa: E402
+from tests.store_helpers import EMPTY, answer, join, rows_of  # noqa: E402
+
+pytest_plugins = [
+    "tests.pg",
+    "tests.store_helpers",
+]  # fixtures: engine, store_url, pg_url, workshop
+
+
+def record(engine, workshop, links=(), token=None, **fields):
+    values = {"title": "Tell families first", "status": "adopted", "reason": "Families asked."}
+    values.update(fields)
+    return ds.record_decision(
+        engine,
+        workshop_id=workshop.id,
+        links=list(links),
+        created_by="ann",
+        client_token=token or fb.new_client_token(),
+        **values,
+    )
+
+
+def room(engine, workshop):
+    """Sam (a proposal the room voted on, a saved view, an answer) and Kit (an answer)."""
+    sam = join(engine, workshop, "Sam")
+    kit = join(engine, workshop, "Kit", role="Social worker")
+    answer(engine, sam, value={"reaction": "not_acceptable", "reason": "Too many false alarms"})
+    answer(engine, sam, question_id="why", value="Talk to families first", page="your_views")
+    answer(engine, kit, question_id="why", value="More staff", page="your_views")
+    said = fb.add_statement(engine, workshop_id=workshop.id, text="Ask families first",
+                            source="participant", proposed_by=sam.id, approved=True)  # fmt: skip
+    return sam, kit, said
+
+
+def response_ids(engine, person):
+    return {
+        row.question_id: row.id
+        for row in rows_of(engine, store.responses, participant_id=person.id)
+    }
+
+
+def test_the_stored_statuses_and_kinds_are_the_ones_with_words():
+    assert tuple(decisions.STATUSES) == rules.DECISION_STATUSES
+    assert tuple(decisions.LINK_KINDS) == rules.DECISION_LINK_KINDS
+
+
+def test_record_and_read_back_with_links(engine, workshop):
+    sam, kit, said = room(engine, workshop)
+    ids = response_ids(engine, sam)
+    links = [Link("answer", ids["why"]), Link("statement", said.id), Link("view", ids["reaction"])]
+    did = record(engine, workshop, links, title="  Tell   families first ")
+    (row,) = ds.decision_rows(engine, workshop.id)
+    assert row["decision_id"] == did
+    assert row["title"] == "Tell families first"
+    assert row["status"] == "adopted" and row["created_by"] == "ann"
+    assert row["links"] == [
+        Link("statement", said.id), Link("view", ids["reaction"]), Link("answer", ids["why"])
+    ]  # fmt: skip
+    log = decisions.decision_log(ds.decision_rows(engine, workshop.id))
+    assert log.loc[0, "informed_by"] == "1 statement, 1 saved view and 1 answer"
+    assert log.loc[0, "status_words"] == "We did it"
+
+
+def test_the_same_token_stores_one_decision(engine, workshop):
+    sam, _kit, said = room(engine, workshop)
+    token = fb.new_client_token()
+    first = record(engine, workshop, [Link("statement", said.id)], token=token)
+    again = record(engine, workshop, [Link("statement", said.id)], token=token)
+    assert first == again
+    assert row_counts(engine)["decisions"] == 1
+    assert row_counts(engine)["decision_links"] == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": "   "}, decisions.EMPTY_TITLE),
+        ({"reason": ""}, decisions.EMPTY_REASON),
+        ({"status": "decided_by_model"}, decisions.UNKNOWN_STATUS),
+        ({"title": "x" * (rules.MAX_TITLE + 1)}, decisions.LONG_TITLE),
+    ],
+)
+def test_bad_decisions_are_refused_with_a_plain_message(engine, workshop, fields, message):
+    with pytest.raises(DecisionError, match="^" + message[:20]):
+        record(engine, workshop, **fields)
+    assert row_counts(engine)["decisions"] == 0
+
+
+def test_links_only_to_this_workshops_things_that_are_still_there(engine, workshop):
+    sam, _kit, said = room(engine, workshop)
+    other = fb.create_workshop(engine, title="Other", created_by="bob")
+    stranger = join(engine, other, "Stranger")
+    answer(engine, stranger, question_id="why", value="Elsewhere", page="your_views")
+    elsewhere = response_ids(engine, stranger)["why"]
+    ids = response_ids(engine, sam)
+    for bad in (
+        Link("answer", elsewhere),  # another workshop's answer
+        Link("statement", said.id + 1000),  # no such statement
+        Link("view", ids["why"]),  # an answer is not a saved view
+        Link("answer", ids["reaction"]),  # and a saved view is not an answer
+    ):
+        with pytest.raises(DecisionError, match="no longer there"):
+            record(engine, workshop, [bad])
+    assert row_counts(engine)["decisions"] == 0
+    with pytest.raises(fb.FeedbackError):
+        ds.record_decision(engine, workshop_id=workshop.id + 1000, title="t", status="adopted",
+                           reason="r", links=[], created_by="ann", client_token=fb.new_client_token())  # fmt: skip
+
+
+def test_update_changes_fields_and_replaces_links(engine, workshop):
+    sam, kit, said = room(engine, workshop)
+    did = record(engine, workshop, [Link("statement", said.id)], status="considered")
+    kit_answer = response_ids(engine, kit)["why"]
+    for _ in range(2):  # the same change twice leaves the same decision
+        ds.update_decision(engine, did, title="More staff", status="in_progress",
+                           reason="Budget asked for.", links=[Link("answer", kit_answer)])  # fmt: skip
+    (row,) = ds.decision_rows(engine, workshop.id)
+    assert (row["title"], row["status"], row["reason"]) == (
+        "More staff",
+        "in_progress",
+        "Budget asked for.",
+    )
+    assert row["links"] == [Link("answer", kit_answer)]
+    assert row["updated_at"] >= row["decided_at"]
+    with pytest.raises(DecisionError, match="no longer there"):
+        ds.update_decision(engine, did + 1000, title="t", status="adopted", reason="r", links=[])
+
+
+def test_a_participant_sees_what_became_of_what_they_said(engine, workshop):
+    sam, kit, said = room(engine, workshop)
+    ids = response_ids(engine, sam)
+    record(engine, workshop, [Link("statement", said.id), Link("view", ids["reaction"])])
+    frame = ds.what_became_of_participant(engine, sam.id, page_titles={"tradeoffs": "Trade-offs"})
+    assert set(frame["kind"]) == {
+        "a statement",
+        "a saved view of a screen",
+        "an answer to a question",
+    }
+    used = frame[frame["decision_id"].notna()]
+    assert sorted(used["item_id"]) == sorted([said.id, ids["reaction"]])
+    assert set(used["status_words"]) == {"We did it"}
+    view = frame[frame["kind"] == "a saved view of a screen"].iloc[0]
+    assert (
+        "Trade-offs" in view["what_you_said"] and "Too many false alarms" in view["what_you_said"]
+    )
+    unused = frame[frame["decision_id"].isna()]
+    assert list(unused["item_id"]) == [ids["why"]] and list(unused["title"]) == [""]
+    # Kit said something no decision used: they see it, with nothing decided yet.
+    kits = ds.what_became_of_participant(engine, kit.id)
+    assert len(kits) == 1 and kits["decision_id"].isna().all()
+    assert "More staff" in kits.loc[0, "what_you_said"]
+
+
+def test_only_the_latest_answer_to_a_question_unless_an_earlier_one_was_used(engine, workshop):
+    sam = join(engine, workshop, "Sam")
+    answer(engine, sam, question_id="why", value="First thought", page="your_views")
+    first = response_ids(engine, sam)["why"]
+    answer(engine, sam, question_id="why", value="Second thought", page="your_views")
+    said = ds.said_by(engine, sam.id)
+    assert [item["what_you_said"].endswith("Second thought") for item in said] == [True]
+    record(engine, workshop, [Link("answer", first)])
+    assert len(ds.said_by(engine, sam.id)) == 2
+
+
+def test_withdrawing_takes_the_links_to_what_they_said_and_keeps_the_decision(engine, workshop):
+    sam, kit, said = room(engine, workshop)
+    waiting = fb.add_statement(engine, workshop_id=workshop.id, text="Not approved yet",
+                               source="participant", proposed_by=sam.id)  # fmt: skip
+    ids = response_ids(engine, sam)
+    kit_answer = response_ids(engine, kit)["why"]
+    links = [
+        Link("statement", said.id),
+        Link("statement", waiting.id),
+        Link("view", ids["reaction"]),
+        Link("answer", ids["why"]),
+        Link("answer", kit_answer),
+    ]
+    did = record(engine, workshop, links)
+    fb.withdraw(engine, sam.id)
+    (row,) = ds.decision_rows(engine, workshop.id)
+    assert row["decision_id"] == did
+    # Sam's approved statement stays (the room voted on it), now by "a participant who has left";
+    # their waiting proposal, answer and saved view are gone, and so are the links to them.
+    assert row["links"] == [Link("statement", said.id), Link("answer", kit_answer)]
+    (kept,) = [i for i in ds.linkable_items(engine, workshop.id) if i["item_id"] == said.id]
+    assert kept["who"] == rules.AUTHOR_LEFT
+    assert ds.what_became_of_participant(engine, sam.id).empty
+    assert ds.said_by(engine, sam.id) == []
+    assert all("Sam" not in item["who"] for item in ds.linkable_items(engine, workshop.id))
+
+
+def test_erasing_a_workshop_erases_its_decisions(engine, workshop):
+    sam, _kit, said = room(engine, workshop)
+    other = fb.create_workshop(engine, title="Other", created_by="bob")
+    record(engine, other)
+    record(engine, workshop, [Link("statement", said.id)])
+    fb.erase_workshop(engine, workshop.id)
+    counts = row_counts(engine)
+    assert counts["decisions"] == 1 and counts["decision_links"] == 0
+    fb.erase_workshop(engine, other.id)
+    assert row_counts(engine) == {**EMPTY, "schema_version": 1}
+
+
+@settings(max_examples=30, deadline=None)
+@given(title=st.text(max_size=300), reason=st.text(max_size=50))
+def test_hostile_text_is_stored_tidied_or_refused_never_crashes(title, reason):
+    engine = store.make_engine("sqlite://")
+    try:
+        shop = fb.create_workshop(engine, title="W", created_by="ann")
+        try:
+            did = record(engine, shop, title=title, reason=reason)
+        except DecisionError:
+            assert row_counts(engine)["decisions"] == 0
+        else:
+            (row,) = ds.decision_rows(engine, shop.id)
+            assert row["decision_id"] == did
+            assert (
+                row["title"] == " ".join(title.split()) and 0 < len(row["title"]) <= rules.MAX_TITLE
+            )
+    finally:
+        engine.dispose()
