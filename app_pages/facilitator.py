@@ -8,7 +8,7 @@ import streamlit as st
 
 from csc_dash import workshop
 from csc_dash.ui import accounts, shell, state
-from csc_dash.ui.workshop import facilitator, joining, live, session
+from csc_dash.ui.workshop import facilitator, joining, live, replay, session
 
 shell.page_header(
     "Facilitator",
@@ -82,6 +82,9 @@ with status_col:
 TITLES = facilitator.page_titles()
 facilitator.live_results(current.id)
 live.watch_for_changes("live", current.id)
+
+# -- saved views: show one on the projector, just as it was saved (issue 17.2) ------------------------
+replay.saved_views_section(current.id)
 
 # -- downloads ---------------------------------------------------------------------------------------
 st.header("Download the answers", anchor=False)

@@ -54,6 +54,10 @@ JOIN_REJOIN_CODE = "csc_join_rejoin_code"  # rejoin code of the join form, kept 
 SETTINGS_SYNCED = "csc_settings_synced"  # the participant's line/tool/view/bias last written to the store, or None
 LIVE_VERSION = "csc_live_version"  # Facilitator: fingerprint of the workshop data on screen, or None
 STATEMENTS_VERSION = "csc_statements_version"  # fingerprint of the statements on screen, or None
+# -- replay a saved screen (issue 17.2: the facilitator shows a participant's saved view) --
+REPLAY = "csc_replay"  # Facilitator: {"page", "pseudonym", "role_tag", "value", "screen_state"} of the view on the projector, or None
+REPLAY_KEPT = "csc_replay_kept"  # Facilitator: {state key: their own value} put back when they leave the replay, or None
+REPLAY_SHOWN = "csc_replay_shown"  # Facilitator: the screen state the replayed page reports it shows, or None
 
 DEFAULTS: dict[str, Any] = {
     MODEL: "structured",
@@ -91,6 +95,9 @@ DEFAULTS: dict[str, Any] = {
     SETTINGS_SYNCED: None,
     LIVE_VERSION: None,
     STATEMENTS_VERSION: None,
+    REPLAY: None,
+    REPLAY_KEPT: None,
+    REPLAY_SHOWN: None,
 }
 
 

@@ -11,7 +11,8 @@ The rooms of this package, from the ground up (each imports only those above it 
 - :mod:`.live` — redraw a page only when the workshop's data changed;
 - :mod:`.question_forms` — the "Your views" questions; :mod:`.save_view` — "Save my view";
 - :mod:`.voting` — statements to agree or disagree with, and proposing one;
-- :mod:`.facilitator` — the facilitator's buttons, join code and live tables.
+- :mod:`.facilitator` — the facilitator's buttons, join code and live tables;
+- :mod:`.replay` — the facilitator shows a saved view on the projector, as it was saved.
 
 The names below are the package's public face for the rest of the app (``app.py``, the pages,
 ``ui/accounts.py``, ``ui/tradeoffs_widgets.py``).
@@ -25,6 +26,7 @@ from csc_dash.ui.workshop import (
     facilitator,
     joining,
     question_forms,
+    replay,
     save_view,
     session,
     voting,
@@ -46,6 +48,7 @@ __all__ = [
     "plain",
     "plain_texts",
     "question_forms",
+    "replay",
     "save_my_view",
     "save_view",
     "session",
@@ -67,6 +70,7 @@ def plain_texts() -> dict[str, str]:
         save_view,
         voting,
         facilitator,
+        replay,
     ):
         name = module.__name__.rsplit(".", 1)[-1]
         texts.update({f"{name}.{key}": text for key, text in module.plain_texts().items()})
