@@ -28,7 +28,7 @@ if session.login_offered:
 # markup, axe list/listitem). Workshop order and the "Next" link at each page's foot carry the walk.
 page = st.navigation(navigation.flat(sections), expanded=True)
 # A facilitator's replay of a saved view: its banner on that page; their own settings back elsewhere.
-workshop.replay.follow(page)
+workshop.replay.follow(page, roles=session.roles)
 shell.page_frame(page, sections)
 shell.sidebar(loaders.current_cohort())
 page.run()

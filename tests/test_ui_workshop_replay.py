@@ -248,3 +248,25 @@ def test_saved_views_keeps_each_persons_latest_view_of_each_page_newest_first():
         row(6, 2, "welcome"),  # not a page that saves views
     ]
     assert [v["response_id"] for v in replay.saved_views(rows)] == [4, 3, 2]
+
+
+def test_a_session_without_a_facilitator_never_shows_a_replay(app_test):
+    """Signed out on the projector's laptop: no banner, no one's words, and the settings kept
+    from before the replay come back."""
+    view = {
+        "page": "question",
+        "pseudonym": "Kite",
+        "role_tag": "Family member",
+        "value": {"reaction": "unsure", "reason": "Secret words"},
+        "screen_state": {},
+    }
+    at = app_test(
+        **{state.REPLAY: view, state.REPLAY_KEPT: {state.MODEL: "structured"}, state.MODEL: "text"}
+    )
+    at.switch_page("app_pages/question.py").run()
+    assert_no_exception(at)
+    assert at.session_state[state.REPLAY] is None
+    assert at.session_state[state.MODEL] == "structured"
+    assert not [i for i in at.info if replay.BANNER in i.value]
+    assert "Secret words" not in [t.value for t in at.text]
+    assert save_view.REPLAY_TITLE not in [s.value for s in at.subheader]

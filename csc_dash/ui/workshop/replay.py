@@ -67,6 +67,8 @@ FILTERS = "filters"
 #: Kept and cleared for a replay: a participant's view is always of the made-up sample.
 ALSO_KEPT = (state.UPLOAD, state.FAIRNESS_BIAS)
 _ABSENT = "__absent__"
+#: Who may show a saved view (the Facilitator page's own rule).
+STAFF = frozenset({"facilitator", "admin"})
 
 
 def plain_texts() -> dict[str, str]:
@@ -150,13 +152,14 @@ def leave() -> None:
     state.put(state.REPLAY_SHOWN, None)
 
 
-def follow(page) -> None:
+def follow(page, *, roles: frozenset[str]) -> None:
     """Called by ``app.py`` before the page runs. On the replayed page: the banner and the way
-    back. On any other page: the replay ends (the facilitator's settings come back first)."""
+    back. On any other page, or once no facilitator is signed in here (they signed out on the
+    projector's laptop): the replay ends and the facilitator's settings come back first."""
     shown = state.get(state.REPLAY)
     if not isinstance(shown, dict):
         return
-    if page.title != page_titles().get(shown.get("page")):
+    if not roles & STAFF or page.title != page_titles().get(shown.get("page")):
         leave()
         return
     with st.container(border=True):
