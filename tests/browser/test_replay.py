@@ -52,7 +52,9 @@ def test_the_facilitator_replays_a_view_saved_at_a_moved_line(start_app, new_pag
     expect(line).to_have_value(str(start - 7))
     flagged = kit.locator('.csc-line [data-figure="flagged"]').inner_text()
     # The settled line reaches the server: its own sentence says the same number.
-    expect(kit.get_by_text(SERVER_SENTENCE).first).to_contain_text(f"flag {flagged}.", timeout=30_000)
+    expect(kit.get_by_text(SERVER_SENTENCE).first).to_contain_text(
+        f"flag {flagged}.", timeout=30_000
+    )
     st.settle(kit)
     saved = _screen(kit)
     assert saved["step"] != own["step"]
