@@ -27,6 +27,8 @@ if session.login_offered:
 # One flat list: with sections, Streamlit 1.67 puts <div>s inside the menu's <ul> (invalid list
 # markup, axe list/listitem). Workshop order and the "Next" link at each page's foot carry the walk.
 page = st.navigation(navigation.flat(sections), expanded=True)
+# A facilitator's replay of a saved view: its banner on that page; their own settings back elsewhere.
+workshop.replay.follow(page, roles=session.roles)
 shell.page_frame(page, sections)
 shell.sidebar(loaders.current_cohort())
 page.run()

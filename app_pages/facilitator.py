@@ -8,7 +8,7 @@ import streamlit as st
 
 from csc_dash import workshop
 from csc_dash.ui import accounts, shell, state
-from csc_dash.ui.workshop import facilitator, joining, live, room_lines, session
+from csc_dash.ui.workshop import facilitator, joining, live, replay, room_lines, session
 
 shell.page_header(
     "Facilitator",
@@ -85,6 +85,8 @@ live.watch_for_changes("live", current.id)
 
 # -- the room's lines by role, agreement across groups (issue 17.3) ---------------------------------
 room_lines.room_lines_section(current.id)
+# -- saved views: show one on the projector, just as it was saved (issue 17.2) ------------------------
+replay.saved_views_section(current.id)
 
 # -- downloads ---------------------------------------------------------------------------------------
 st.header("Download the answers", anchor=False)

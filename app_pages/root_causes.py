@@ -271,7 +271,7 @@ st.caption(f"{text.OGL} {text.SOURCES}")
 save_view.save_my_view(
     "root_causes",
     {
-        "view": view,
+        "part": view,
         "rate": rate,
         "deprivation": deprivation,
         "council": council,

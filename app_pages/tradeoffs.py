@@ -178,6 +178,7 @@ def _screen_state() -> dict:
         "capacity_per_month": per_month,
         "flagged_per_1000": counts["flagged"],
         "compared_at_flagged": flagged,
+        "compare_at": int(state.get(state.COMPARE_AT)),
     }
 
 

@@ -50,8 +50,11 @@ def test_a_view_is_stored_with_the_screen_state(joined):
             "page": PAGE_ID,
             "question_id": "reaction",
             "value": {"reaction": "not_acceptable", "reason": "Too many false alarms."},
-            # The page said only the tool; the line in force is filled in (never blank).
+            # The page said only the tool; the line in force is filled in (never blank), and
+            # the settings every page reads (plain or analyst view, bias), for a replay.
             "screen_state": {
+                "view": "plain",
+                "bias": "moderate",
                 "model": at.session_state[state.MODEL],
                 "threshold": at.session_state[state.THRESHOLD],
                 "flagged_per_1000": 100,

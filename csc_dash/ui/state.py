@@ -56,6 +56,10 @@ LIVE_VERSION = "csc_live_version"  # Facilitator: fingerprint of the workshop da
 STATEMENTS_VERSION = "csc_statements_version"  # fingerprint of the statements on screen, or None
 # You said, we did (issue 17.1)
 DECISION_TOKEN = "csc_decision_token"  # noqa: S105 - client token of the "Record a decision" form on screen, or None
+# -- replay a saved screen (issue 17.2: the facilitator shows a participant's saved view) --
+REPLAY = "csc_replay"  # Facilitator: {"page", "pseudonym", "role_tag", "value", "screen_state"} of the view on the projector, or None
+REPLAY_KEPT = "csc_replay_kept"  # Facilitator: {state key: their own value} put back when they leave the replay, or None
+REPLAY_SHOWN = "csc_replay_shown"  # Facilitator: the screen state the replayed page reports it shows, or None
 
 DEFAULTS: dict[str, Any] = {
     MODEL: "structured",
@@ -94,6 +98,9 @@ DEFAULTS: dict[str, Any] = {
     LIVE_VERSION: None,
     STATEMENTS_VERSION: None,
     DECISION_TOKEN: None,
+    REPLAY: None,
+    REPLAY_KEPT: None,
+    REPLAY_SHOWN: None,
 }
 
 

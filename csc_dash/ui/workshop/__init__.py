@@ -14,6 +14,7 @@ The rooms of this package, from the ground up (each imports only those above it 
 - :mod:`.facilitator` — the facilitator's buttons, join code and live tables;
 - :mod:`.decisions` — you said, we did: staff record decisions; a participant reads what
   became of what they said.
+- :mod:`.replay` — the facilitator shows a saved view on the projector, as it was saved.
 
 The names below are the package's public face for the rest of the app (``app.py``, the pages,
 ``ui/accounts.py``, ``ui/tradeoffs_widgets.py``).
@@ -28,6 +29,7 @@ from csc_dash.ui.workshop import (
     facilitator,
     joining,
     question_forms,
+    replay,
     save_view,
     session,
     voting,
@@ -50,6 +52,7 @@ __all__ = [
     "plain",
     "plain_texts",
     "question_forms",
+    "replay",
     "save_my_view",
     "save_view",
     "session",
@@ -72,6 +75,7 @@ def plain_texts() -> dict[str, str]:
         voting,
         facilitator,
         decisions,
+        replay,
     ):
         name = module.__name__.rsplit(".", 1)[-1]
         texts.update({f"{name}.{key}": text for key, text in module.plain_texts().items()})
