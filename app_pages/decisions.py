@@ -8,7 +8,7 @@ import streamlit as st
 
 from csc_dash import workshop
 from csc_dash.ui import accounts, shell
-from csc_dash.ui.workshop import decisions, facilitator, session
+from csc_dash.ui.workshop import decisions, session
 
 shell.page_header(
     "You said, we did",
@@ -16,22 +16,10 @@ shell.page_header(
     "stands and why. People decide these things; no tool does.",
 )
 
-roles = accounts.current_roles()
-user = accounts.username()
-if not roles & {"facilitator", "admin"} or not user:
-    st.error("This page is for facilitators. Please sign in first.")
-    st.stop()
-
-try:
-    mine = workshop.list_workshops(session.engine(), created_by=None if "admin" in roles else user)
-except workshop.StoreUnavailable:
-    st.warning(session.MSG_STORE_DOWN)
-    st.stop()
-if not mine:
-    st.info("You have no workshops yet. Start one on the Facilitator page.")
-    st.stop()
-
-current = facilitator.workshop_picker(mine, show_owner="admin" in roles)
+roles, user = accounts.staff_only("This page is for facilitators. Please sign in first.")
+current = accounts.pick_staff_workshop(
+    roles, user, none_yet="You have no workshops yet. Start one on the Facilitator page."
+)
 decisions.record_form(current.id, user)
 decisions.decision_log_table(current.id)
 st.download_button(

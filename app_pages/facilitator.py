@@ -16,11 +16,7 @@ shell.page_header(
     "your report. Answers are shown as people typed them.",
 )
 
-roles = accounts.current_roles()
-user = accounts.username()
-if not roles & {"facilitator", "admin"} or not user:
-    st.error("This page is for facilitators. Please sign in first.")
-    st.stop()
+roles, user = accounts.staff_only("This page is for facilitators. Please sign in first.")
 
 engine = session.engine()
 admin = "admin" in roles

@@ -23,7 +23,7 @@ import streamlit as st
 from csc_dash import auth, sign_ins
 from csc_dash.ui import state, upload_gate, workshop
 from csc_dash.ui.workshop import plain
-from csc_dash.workshop import store
+from csc_dash.workshop import list_workshops, store
 from csc_dash.workshop.store import StoreUnavailable
 
 
@@ -152,6 +152,32 @@ def current_roles() -> frozenset[str]:
 
 def username() -> str | None:
     return st.session_state.get("username") if signed_in() else None
+
+
+def staff_only(refused: str) -> tuple[frozenset[str], str]:
+    """For a staff page: the signed-in facilitator's or admin's roles and user name, or stop the
+    page with ``refused`` (the page list already leaves the page out for anyone else; this is
+    the page's own check)."""
+    roles, user = current_roles(), username()
+    if not roles & {"facilitator", "admin"} or not user:
+        st.error(refused)
+        st.stop()
+    return roles, user
+
+
+def pick_staff_workshop(roles: frozenset[str], user: str, *, none_yet: str):
+    """The workshop a staff page works on, picked from the user's own (every workshop for an
+    admin); stops the page with a plain message when the store is down or there is none yet."""
+    admin = "admin" in roles
+    try:
+        mine = list_workshops(workshop.engine(), created_by=None if admin else user)
+    except StoreUnavailable:
+        st.warning(workshop.session.MSG_STORE_DOWN)
+        st.stop()
+    if not mine:
+        st.info(none_yet)
+        st.stop()
+    return workshop.facilitator.workshop_picker(mine, show_owner=admin)
 
 
 def _forget_login() -> None:
