@@ -49,12 +49,16 @@ def main_text(page: Page) -> str:
 
 def goto_page(page: Page, title: str) -> None:
     """Click a page in the sidebar navigation and wait for its title."""
-    label = page.locator(f'[data-testid="stSidebarNav"] a span[label="{title}"]')
-    if not label.first.is_visible():  # a narrow screen starts with the side bar closed
-        page.locator(
-            '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
-        ).first.click()
-    label.first.click()
+    label = page.locator(f'[data-testid="stSidebarNav"] a span[label="{title}"]').first
+    expand = page.locator(
+        '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
+    ).first
+    # The side bar may be closed (a narrow screen) or still sliding open: wait until either the
+    # menu entry or the button that opens the side bar shows, instead of looking only once.
+    label.or_(expand).first.wait_for(state="visible")
+    if not label.is_visible():
+        expand.click()
+    label.click()
     settle(page)
 
 
