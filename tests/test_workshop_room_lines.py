@@ -99,7 +99,7 @@ def test_lines_by_role_reads_the_middle_line_per_1000():
         }
 
     rows = [("parent", 100), ("parent", 151), ("researcher", None)]
-    table = room_lines.lines_by_role(_answers(rows), counts_at, roles=ROLES).set_index("role")
+    table = room_lines.line_spread_by_role(_answers(rows), counts_at, roles=ROLES).set_index("role")
     parent = table.loc["parent"]
     assert parent["middle"] == 125.5 and parent["flagged"] == 126  # nearer whole step, half up
     assert parent["false_alarm"] == 126 - 31 and parent["missed"] == 40 - 31

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 from csc_dash.workshop.agreement import VOTE_COLUMNS, group_agreement
 from csc_dash.workshop.answers import LINE_QUESTION, response_rows
 from csc_dash.workshop.results import role_order
-from csc_dash.workshop.room_lines import lines_by_role, spread_by_role
+from csc_dash.workshop.room_lines import line_spread_by_role, spread_by_role
 from csc_dash.workshop.rules import READ_UNAVAILABLE, ROLE_TAGS, finite_number
 from csc_dash.workshop.store import participants, statements, transaction, unavailable_as, votes
 
@@ -139,7 +139,7 @@ def room_summary(
     if counts_at is None:
         lines = spread_by_role(said_line, LINE_QUESTION, roles=present)
     else:
-        lines = lines_by_role(said_line, counts_at, value_column=LINE_QUESTION, roles=present)
+        lines = line_spread_by_role(said_line, counts_at, value_column=LINE_QUESTION, roles=present)
     said_count = answers[answers["said_false_alarms"].astype(bool)]
     false_alarms = spread_by_role(said_count, FALSE_ALARMS_QUESTION, roles=present)
     voted = sorted(set(cast["role_tag"].dropna()) - {UNDECLARED}, key=role_order)

@@ -94,7 +94,7 @@ def spread_by_role(
     return pd.DataFrame(rows, columns=SPREAD_COLUMNS)
 
 
-def lines_by_role(
+def line_spread_by_role(
     answers: pd.DataFrame,
     counts_at: Callable[[int], Mapping[str, int]],
     *,
