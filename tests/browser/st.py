@@ -53,9 +53,14 @@ def goto_page(page: Page, title: str) -> None:
     expand = page.locator(
         '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
     ).first
-    # The side bar may be closed (a narrow screen) or still sliding open: wait until either the
-    # menu entry or the button that opens the side bar shows, instead of looking only once.
-    label.or_(expand).first.wait_for(state="visible")
+    # The side bar may be closed (a narrow screen: the entry is in the page but hidden) or still
+    # sliding open: wait until either the entry or the button that opens the side bar is *visible*
+    # (``:visible`` on each part; a plain ``or_`` resolves to the hidden entry and waits for ever).
+    page.locator(
+        f'[data-testid="stSidebarNav"] a span[label="{title}"]:visible, '
+        '[data-testid="stExpandSidebarButton"]:visible, '
+        '[data-testid="stSidebarCollapsedControl"] button:visible'
+    ).first.wait_for(state="visible")
     if not label.is_visible():
         expand.click()
     label.click()
