@@ -3,7 +3,7 @@
 import streamlit as st
 
 from csc_dash.ui import shell
-from csc_dash.ui.workshop import decisions, joining, question_forms, session, voting
+from csc_dash.ui.workshop import decisions, joining, leaving, question_forms, session, voting
 
 shell.page_header(
     "Your views",
@@ -22,4 +22,4 @@ voting.statements_section()
 decisions.what_became_of_section()
 
 if joined:  # a shared device: hand it on when done
-    joining.next_person_panel(where="your_views")
+    leaving.next_person_panel(where="your_views")

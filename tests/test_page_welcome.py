@@ -8,7 +8,7 @@ import textstat
 from csc_dash import auth
 from csc_dash import workshop as feedback
 from csc_dash.ui import state, workshop
-from csc_dash.ui.workshop import consent, joining, session
+from csc_dash.ui.workshop import consent, joining, leaving, session
 from tests.helpers import assert_no_exception, page_text
 from tests.workshop_helpers import (  # noqa: F401
     add_staff,
@@ -268,8 +268,8 @@ def test_leave_this_laptop_forgets_the_person_but_keeps_their_answers():
     at.session_state[state.PENDING] = {("your_views", "should_use"): {"value": 4, "retry": True}}
     at.switch_page("app_pages/welcome.py").run()
 
-    assert joining.LEAVE_NOTE in page_text(at)
-    assert "withdraw" not in joining.LEAVE_LABEL.lower()
+    assert leaving.LEAVE_NOTE in page_text(at)
+    assert "withdraw" not in leaving.LEAVE_LABEL.lower()
     at.button(key="leave_device").click().run()
     assert_no_exception(at)
     assert at.session_state[state.PARTICIPANT] is None
@@ -277,7 +277,7 @@ def test_leave_this_laptop_forgets_the_person_but_keeps_their_answers():
     assert session.REJOIN_PARAM not in at.query_params
     assert not at.session_state[state.PENDING] and not at.session_state[state.LAST_SAVED]
     assert "qa_should_reasons" not in at.session_state
-    assert [t.value for t in at.toast] == [joining.MSG_LEFT]
+    assert [t.value for t in at.toast] == [leaving.MSG_LEFT]
     assert at.get("tabs")  # the join form again, for the next person
     # Nothing was deleted: the person and their answer are still in the workshop ...
     assert feedback.get_participant(eng, person["participant_id"]) is not None
@@ -300,13 +300,13 @@ def test_the_side_bar_says_who_this_browser_is_and_can_leave_too():
     assert not [b for b in at.sidebar.button if b.key == "leave_device_sidebar"]
     at = join(at, "Blue Kite").switch_page("app_pages/question.py").run()
     assert any("Blue Kite" in c.value for c in at.sidebar.caption)
-    assert joining.LEAVE_NOTE_SHORT in [c.value for c in at.sidebar.caption]
+    assert leaving.LEAVE_NOTE_SHORT in [c.value for c in at.sidebar.caption]
     person = at.session_state[state.PARTICIPANT]
     at.sidebar.button(key="leave_device_sidebar").click().run()
     assert_no_exception(at)
     assert at.session_state[state.PARTICIPANT] is None
     assert session.REJOIN_PARAM not in at.query_params
-    assert [t.value for t in at.toast] == [joining.MSG_LEFT]
+    assert [t.value for t in at.toast] == [leaving.MSG_LEFT]
     assert not [b for b in at.sidebar.button if b.key == "leave_device_sidebar"]
     assert feedback.get_participant(engine(), person["participant_id"]) is not None
 
@@ -321,10 +321,10 @@ def test_a_code_to_come_back_is_shown_after_joining_and_on_every_page():
     code = at.session_state[state.REJOIN_CODE]
     assert code and len(code) == feedback.REJOIN_LENGTH
     shown = feedback.format_rejoin_code(code)
-    assert joining.REJOIN_CODE_NOTE.format(code=shown) in [i.value for i in at.info]
+    assert leaving.REJOIN_CODE_NOTE.format(code=shown) in [i.value for i in at.info]
     for page in ("app_pages/question.py", "app_pages/your_views.py", "app_pages/ethics.py"):
         at.switch_page(page).run()
-        assert joining.REJOIN_CODE_SHORT.format(code=shown) in [c.value for c in at.sidebar.caption]
+        assert leaving.REJOIN_CODE_SHORT.format(code=shown) in [c.value for c in at.sidebar.caption]
     # Only a hash of it is in the store.
     from sqlalchemy import select
 
@@ -408,8 +408,8 @@ def test_leaving_when_the_store_is_down_is_not_claimed_done(monkeypatch):
     def down(*args, **kwargs):
         raise feedback.StoreUnavailable(feedback.SAVE_UNAVAILABLE)
 
-    monkeypatch.setattr(joining, "revoke_join_token", down)
+    monkeypatch.setattr(leaving, "revoke_join_token", down)
     at.button(key="leave_device").click().run()
     assert_no_exception(at)
     assert at.session_state[state.PARTICIPANT] is not None  # still here: nothing half-done
-    assert joining.MSG_LEAVE_NOT_DONE in [t.value for t in at.toast]
+    assert leaving.MSG_LEAVE_NOT_DONE in [t.value for t in at.toast]

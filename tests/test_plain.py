@@ -102,6 +102,7 @@ def test_the_walk_finds_text_in_every_part_of_the_package():
         "content.root_causes",
         "content.tradeoff_words",
         "ui.workshop.joining",
+        "ui.workshop.leaving",
         "ui.workshop.save_view",
         "root_causes",
         "workshop.rules",

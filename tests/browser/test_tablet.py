@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from benchmarks.streamlit_client import FACILITATOR, FACILITATOR_PASSWORD, store_url
 from csc_dash import workshop
 from csc_dash.content.questions import QUESTIONNAIRE
-from csc_dash.ui.workshop import joining
+from csc_dash.ui.workshop import leaving
 from csc_dash.workshop.store import make_engine
 from tests.browser import flows, st
 
@@ -74,16 +74,16 @@ def test_next_person_on_one_tablet(start_app, new_page):
     flows.form(tablet, "Propose a statement for the room").get_by_role("textbox").fill(A_STATEMENT)
 
     # Next person: a plain confirmation first, with A's name and code to come back.
-    tablet.get_by_role("button", name=joining.NEXT_PERSON_LABEL, exact=True).click()
+    tablet.get_by_role("button", name=leaving.NEXT_PERSON_LABEL, exact=True).click()
     st.settle(tablet)
     st.expect_text(tablet, "Hand this device to the next person?")
     st.expect_text(tablet, a_code)
-    tablet.get_by_role("button", name=joining.NEXT_PERSON_YES).click()
+    tablet.get_by_role("button", name=leaving.NEXT_PERSON_YES).click()
     st.settle(tablet)
 
     # B is on Welcome, at the join form of the same workshop, with everything else empty.
     expect(tablet.locator('[data-testid="stMain"] h1').first).to_contain_text("Welcome")
-    st.expect_text(tablet, joining.MSG_NEXT_PERSON)
+    st.expect_text(tablet, leaving.MSG_NEXT_PERSON)
     join_form = flows.form(tablet, "A made-up name for today")
     expect(join_form.get_by_role("textbox", name="Workshop code")).to_have_value(code)
     expect(join_form.get_by_role("textbox", name="A made-up name for today")).to_have_value("")

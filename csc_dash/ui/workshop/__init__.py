@@ -5,7 +5,8 @@ The rooms of this package, from the ground up (each imports only those above it 
 - :mod:`.session` — the store's engine, demo mode, who this browser is (start and end a
   participant), their kept settings, the line in force, notices;
 - :mod:`.consent` — consent in plain words, exploring alone;
-- :mod:`.joining` — joining, coming back (``?p=`` link or code), leaving a device, withdrawing;
+- :mod:`.leaving` — the code to come back, leaving a shared device, "Next person";
+- :mod:`.joining` — joining, coming back (``?p=`` link or code), withdrawing;
 - :mod:`.answers` — the one answer machine: answers, votes, statements and saved views are kept
   on screen until the store holds them, with a Retry;
 - :mod:`.live` — redraw a page only when the workshop's data changed;
@@ -28,6 +29,7 @@ from csc_dash.ui.workshop import (
     decisions,
     facilitator,
     joining,
+    leaving,
     question_forms,
     replay,
     save_view,
@@ -48,6 +50,7 @@ __all__ = [
     "facilitator",
     "joining",
     "keep_rejoin_link",
+    "leaving",
     "participant",
     "plain",
     "plain_texts",
@@ -68,6 +71,7 @@ def plain_texts() -> dict[str, str]:
     for module in (
         session,
         consent,
+        leaving,
         joining,
         answers,
         question_forms,

@@ -1,4 +1,4 @@
-"""Joining (csc_dash.ui.workshop.joining): "Next person" on a shared device (issue 17.4).
+"""Leaving a device (csc_dash.ui.workshop.leaving): "Next person" on a shared device (issue 17.4).
 
 One person answers, presses "Next person", says yes; the device forgets every trace of them and
 the next person lands on Welcome's join form of the same workshop. Their answers stay in the store
@@ -11,7 +11,7 @@ import pytest
 
 from csc_dash import workshop as feedback
 from csc_dash.ui import state
-from csc_dash.ui.workshop import joining, session
+from csc_dash.ui.workshop import leaving, session
 from tests.helpers import assert_no_exception, page_text
 from tests.workshop_helpers import (  # noqa: F401
     add_staff,
@@ -73,7 +73,7 @@ def test_next_person_forgets_the_first_and_opens_the_join_form_of_the_same_works
 
     at.button(key="next_person_your_views").click().run()
     asked = page_text(at)
-    assert joining.NEXT_PERSON_ASK.format(name="Blue Kite") in asked  # a plain confirmation ...
+    assert leaving.NEXT_PERSON_ASK.format(name="Blue Kite") in asked  # a plain confirmation ...
     assert feedback.format_rejoin_code(code) in asked  # ... with the code to come back
     assert at.session_state[state.PARTICIPANT] is not None  # nothing done before "yes"
     at.button(key="next_person_yes_your_views").click().run()
@@ -81,7 +81,7 @@ def test_next_person_forgets_the_first_and_opens_the_join_form_of_the_same_works
 
     # The next person is on Welcome, at the join form of the same workshop, told what happened.
     assert [t.value for t in at.title] == ["Welcome"]
-    assert joining.MSG_NEXT_PERSON in [i.value for i in at.info]
+    assert leaving.MSG_NEXT_PERSON in [i.value for i in at.info]
     assert at.text_input(key="join_code").value == room.code
     assert at.text_input(key="join_pseudonym").value == ""  # a new made-up name to choose
     assert at.selectbox(key="join_role").value is None
@@ -141,7 +141,7 @@ def test_next_person_is_on_welcome_too_and_not_yet_changes_nothing():
     assert_no_exception(at)
     assert at.session_state[state.PARTICIPANT] is None
     assert "join_code" not in at.session_state
-    assert joining.MSG_NEXT_PERSON in [i.value for i in at.info]
+    assert leaving.MSG_NEXT_PERSON in [i.value for i in at.info]
     assert at.button(key="FormSubmitter:join_form-Join the demo workshop")
 
 
@@ -152,12 +152,12 @@ def test_next_person_when_the_store_is_down_keeps_the_person_and_says_so(monkeyp
     def down(*args, **kwargs):
         raise feedback.StoreUnavailable(feedback.SAVE_UNAVAILABLE)
 
-    monkeypatch.setattr(joining, "revoke_join_token", down)
+    monkeypatch.setattr(leaving, "revoke_join_token", down)
     at = _press_next_person(at, "your_views")
     assert_no_exception(at)
     assert at.session_state[state.PARTICIPANT]["pseudonym"] == "Blue Kite"  # nothing half-done
     assert session.REJOIN_PARAM in at.query_params
-    assert joining.MSG_LEAVE_NOT_DONE in [t.value for t in at.toast]
+    assert leaving.MSG_LEAVE_NOT_DONE in [t.value for t in at.toast]
     assert [t.value for t in at.title] == ["Your views"]
 
 
