@@ -142,6 +142,11 @@ def _grid_step(t: np.ndarray) -> float | None:
 #: Scores this close (in steps) to a grid line are placed by an exact comparison.
 _GRID_TOLERANCE = 1e-6
 
+#: Scores are binned this many at a time, so the temporary arrays stay in the processor's cache
+#: (about 2 × 256 KB): each pass after the first read of the scores then costs a fraction of a
+#: pass over main memory (benchmarks/sweep.py; BENCHMARKS.md).
+_GRID_CHUNK = 1 << 15
+
 
 def _grid_counts(y: np.ndarray, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
     """Counts on an evenly spaced grid in one pass: each score's bin, a bincount, cumulative sums.
@@ -150,34 +155,42 @@ def _grid_counts(y: np.ndarray, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarra
     within :data:`_GRID_TOLERANCE` of a grid line, where rounding could put it one bin off, is
     placed by an exact comparison (``searchsorted``), so the counts are exactly those of
     ``score >= threshold``. Everyone and the positives are counted by one ``bincount`` of
-    ``2 * bin + outcome``; the temporary arrays are reused in place (each pass over a million
-    scores costs about a millisecond, so the passes are what is counted here).
+    ``2 * bin + outcome``. The scores are taken :data:`_GRID_CHUNK` at a time into two reused
+    buffers, so the few passes each needs run in cache.
     """
     m = len(t)
-    step = _grid_step(t)
-    q = s * (1.0 / step) if t[0] == 0 else (s - t[0]) * (1.0 / step)
-    inside = s.min() >= t[0] and s.max() < t[-1]
-    if inside:  # q >= 0: truncation is the floor
-        code = q.astype(np.intp)
-    else:
-        code = np.floor(q)
-        np.clip(code, -1, m - 1, out=code)
-        code = code.astype(np.intp)
-    # The fraction of a step above the line at or below the score (in place in q); near a
-    # line if within the tolerance of either end.
-    q -= code
-    near = q < _GRID_TOLERANCE
-    near |= q > 1 - _GRID_TOLERANCE
-    near = np.flatnonzero(near)
-    code[near] = np.clip(np.searchsorted(t, s[near], side="right") - 1, -1, m - 1)
-    # code is bin - 1 (-1 below the first threshold): key = 2 * bin + outcome.
-    code += 1
-    code <<= 1
-    code += y
-    both = np.bincount(code, minlength=2 * (m + 1)).reshape(m + 1, 2)
+    scale = 1.0 / _grid_step(t)
+    first, last = float(t[0]), float(t[-1])
+    n = len(s)
+    q = np.empty(min(n, _GRID_CHUNK))
+    code = np.empty(min(n, _GRID_CHUNK), dtype=np.intp)
+    both = np.zeros(2 * (m + 1), dtype=np.int64)
+    for start in range(0, n, _GRID_CHUNK):
+        sc = s[start : start + _GRID_CHUNK]
+        qc, cc = q[: len(sc)], code[: len(sc)]
+        np.subtract(sc, first, out=qc)
+        qc *= scale
+        if sc.min() >= first and sc.max() < last:  # q >= 0: truncation is the floor
+            np.copyto(cc, qc, casting="unsafe")
+        else:
+            np.copyto(cc, np.clip(np.floor(qc), -1, m - 1), casting="unsafe")
+        # The fraction of a step above the line at or below the score (in place in qc); near a
+        # line if within the tolerance of either end.
+        qc -= cc
+        near = qc < _GRID_TOLERANCE
+        near |= qc > 1 - _GRID_TOLERANCE
+        near = np.flatnonzero(near)
+        if len(near):
+            cc[near] = np.clip(np.searchsorted(t, sc[near], side="right") - 1, -1, m - 1)
+        # cc is bin - 1 (-1 below the first threshold): key = 2 * bin + outcome.
+        cc += 1
+        cc <<= 1
+        cc += y[start : start + _GRID_CHUNK]
+        both += np.bincount(cc, minlength=2 * (m + 1))
+    both = both.reshape(m + 1, 2)
     every = both.sum(axis=1)
     positive = both[:, 1]
-    flagged = len(s) - np.cumsum(every)[:m]
+    flagged = n - np.cumsum(every)[:m]
     tp = int(positive.sum()) - np.cumsum(positive)[:m]
     return flagged.astype(np.int64), tp.astype(np.int64)
 

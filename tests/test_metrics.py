@@ -221,6 +221,25 @@ def test_grid_thresholds_give_exactly_the_counts_of_score_at_or_above(data):
         assert (row.tp, row.fp, row.fn, row.tn) == (tp, fp, fn, tn)
 
 
+@settings(max_examples=60, deadline=None)
+@given(grid_data, st.integers(1, 97))
+def test_the_grid_sweep_taken_a_few_scores_at_a_time_counts_the_same(data, chunk):
+    # The one-pass path bins the scores _GRID_CHUNK at a time: any chunk size, with some chunks
+    # inside the grid and some with scores below or above it, gives exactly the same counts.
+    y, s, grid = np.array(data[0]), np.array(data[1]), data[2]
+    whole = metrics._grid_counts(y, s, grid)
+    before = metrics._GRID_CHUNK
+    try:
+        metrics._GRID_CHUNK = chunk
+        pieces = metrics._grid_counts(y, s, grid)
+    finally:
+        metrics._GRID_CHUNK = before
+    for a, b in zip(whole, pieces, strict=True):
+        np.testing.assert_array_equal(a, b)
+    flagged = [(s >= t).sum() for t in grid]
+    np.testing.assert_array_equal(pieces[0], flagged)
+
+
 def test_grid_sweep_on_a_large_cohort_equals_sklearn_precision_recall_curve():
     rng = np.random.default_rng(3)
     n = 50_000
