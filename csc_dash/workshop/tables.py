@@ -89,6 +89,19 @@ def utcnow() -> datetime:
 
 metadata = MetaData()
 
+
+def _part_of(name: str, parent: str, *, nullable: bool = False, index: bool = True) -> Column:
+    """A column holding the id of a row of ``parent`` that this row belongs to: deleting the
+    parent deletes this row too (``ON DELETE CASCADE``)."""
+    return Column(
+        name,
+        Integer,
+        ForeignKey(f"{parent}.id", ondelete="CASCADE"),
+        nullable=nullable,
+        index=index,
+    )
+
+
 # sqlite_autoincrement: an erased participant's id is never given to someone else, so a stale
 # browser session can never write into another person's answers.
 _AUTO = {"sqlite_autoincrement": True}
@@ -118,13 +131,7 @@ participants = Table(
     "participants",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "workshop_id",
-        Integer,
-        ForeignKey("workshops.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _part_of("workshop_id", "workshops"),
     Column("pseudonym", String(MAX_PSEUDONYM), nullable=False),
     # Case-folded pseudonym: one "Sam" per workshop whatever the case, on every database.
     Column("pseudonym_key", String(4 * MAX_PSEUDONYM), nullable=False),
@@ -144,19 +151,8 @@ responses = Table(
     "responses",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "participant_id",
-        Integer,
-        ForeignKey("participants.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column(
-        "workshop_id",
-        Integer,
-        ForeignKey("workshops.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _part_of("participant_id", "participants", index=False),
+    _part_of("workshop_id", "workshops"),
     Column("page", String(MAX_KEY), nullable=False),
     Column("question_id", String(MAX_KEY), nullable=False),
     Column("value_json", Text, nullable=False),
@@ -171,23 +167,11 @@ statements = Table(
     "statements",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "workshop_id",
-        Integer,
-        ForeignKey("workshops.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _part_of("workshop_id", "workshops"),
     Column("text", String(MAX_STATEMENT), nullable=False),
     Column("source", String(16), nullable=False),
     Column("bank_id", String(MAX_KEY), nullable=True),
-    Column(
-        "proposed_by",
-        Integer,
-        ForeignKey("participants.id", ondelete="CASCADE"),
-        nullable=True,
-        index=True,
-    ),
+    _part_of("proposed_by", "participants", nullable=True),
     Column("approved", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("client_token", String(MAX_TOKEN), nullable=True),  # NULL: bank, facilitator, before v4
@@ -201,19 +185,8 @@ votes = Table(
     "votes",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "statement_id",
-        Integer,
-        ForeignKey("statements.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column(
-        "participant_id",
-        Integer,
-        ForeignKey("participants.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _part_of("statement_id", "statements", index=False),
+    _part_of("participant_id", "participants"),
     Column("choice", String(16), nullable=False),
     Column("client_token", String(MAX_TOKEN), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
@@ -243,12 +216,7 @@ rejoin_attempts = Table(
     "rejoin_attempts",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "workshop_id",
-        Integer,
-        ForeignKey("workshops.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    _part_of("workshop_id", "workshops", index=False),
     Column("subject", String(64), nullable=False),
     Column("attempted_at", UTCDateTime, nullable=False),
     Index("ix_rejoin_attempts_subject_time", "subject", "attempted_at"),
@@ -262,13 +230,7 @@ decisions = Table(
     "decisions",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "workshop_id",
-        Integer,
-        ForeignKey("workshops.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _part_of("workshop_id", "workshops"),
     Column("title", String(MAX_TITLE), nullable=False),
     Column("status", String(16), nullable=False),
     Column("reason", Text, nullable=False),
@@ -287,13 +249,7 @@ decision_links = Table(
     "decision_links",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "decision_id",
-        Integer,
-        ForeignKey("decisions.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _part_of("decision_id", "decisions"),
     Column("kind", String(16), nullable=False),
     Column("item_id", Integer, nullable=False),
     CheckConstraint(f"kind IN {DECISION_LINK_KINDS}", name="ck_decision_links_kind"),
@@ -309,13 +265,7 @@ readiness_answers = Table(
     "readiness_answers",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "workshop_id",
-        Integer,
-        ForeignKey("workshops.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _part_of("workshop_id", "workshops"),
     Column("username", String(100), nullable=False),
     Column("answers_json", Text, nullable=False),
     Column("saved_at", UTCDateTime, nullable=False),
