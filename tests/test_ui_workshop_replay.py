@@ -270,3 +270,57 @@ def test_a_session_without_a_facilitator_never_shows_a_replay(app_test):
     assert not [i for i in at.info if replay.BANNER in i.value]
     assert "Secret words" not in [t.value for t in at.text]
     assert save_view.REPLAY_TITLE not in [s.value for s in at.subheader]
+
+
+def _replaying(monkeypatch):
+    """Kite saves a view of Trade-offs; the facilitator shows it on the projector."""
+    add_staff(monkeypatch, "fay")
+    room = workshop.create_workshop(engine(), title="Room", created_by="fay")
+    kite = join(new_app(), "Kite", "Family member", code=room.code)
+    kite.switch_page("app_pages/tradeoffs.py").run()
+    _save(kite, "tradeoffs", "acceptable", "Fine by me.")
+    (saved,) = _stored_views(room.id)
+    fac = sign_in(new_app(), "fay").switch_page(FACILITATOR).run()
+    fac.button(key=f"replay_{saved['response_id']}").click().run()
+    assert any(replay.BANNER in i.value and "Kite" in i.value for i in fac.info)
+    return fac.switch_page("app_pages/tradeoffs.py"), saved  # the projector stays on that page
+
+
+def _no_trace_of_kite(fac) -> None:
+    assert_no_exception(fac)
+    assert fac.session_state[state.REPLAY] is None
+    text = " ".join(e.value for e in (*fac.info, *fac.main.markdown, *fac.text, *fac.subheader))
+    assert "Kite" not in text and "Fine by me." not in text
+    assert replay.SECTION in [h.value for h in fac.header]  # back on the console
+
+
+def test_a_view_on_the_projector_goes_when_its_person_withdraws(monkeypatch):
+    fac, saved = _replaying(monkeypatch)
+    assert workshop.withdraw(engine(), saved["participant_id"])
+    fac.run()  # the projector's next redraw
+    _no_trace_of_kite(fac)
+    assert replay.MSG_GONE in [i.value for i in fac.info]
+
+
+def test_a_view_on_the_projector_ends_when_the_store_cannot_say_its_person_is_there(monkeypatch):
+    fac, _saved = _replaying(monkeypatch)
+
+    def down(*_args, **_kwargs):
+        raise workshop.StoreUnavailable("down")
+
+    monkeypatch.setattr(replay, "response_exists", down)
+    fac.run()
+    assert_no_exception(fac)
+    assert fac.session_state[state.REPLAY] is None
+    assert not [i for i in fac.info if replay.BANNER in i.value]
+    assert session.MSG_STORE_DOWN in [w.value for w in fac.warning]
+    assert replay.SECTION in [h.value for h in fac.header]  # back on the console
+
+
+def test_a_view_on_the_projector_stays_while_its_person_is_there(monkeypatch):
+    fac, _saved = _replaying(monkeypatch)
+    fac.run()
+    assert_no_exception(fac)
+    assert fac.session_state[state.REPLAY] is not None
+    assert any(replay.BANNER in i.value and "Kite" in i.value for i in fac.info)
+    assert any("Fine by me." in t.value for t in fac.text)

@@ -23,6 +23,7 @@ from csc_dash.workshop.answers import (
     LINE_QUESTION,
     RESPONSE_COLUMNS,
     latest_answers,
+    response_exists,
     save_response,
 )
 from csc_dash.workshop.erasure import erase_participant, erase_workshop, reclaim_space, withdraw
@@ -223,6 +224,7 @@ __all__ = [
     "get_workshop",
     "join_workshop",
     "latest_answers",
+    "response_exists",
     "lines_by_role",
     "lines_sentence",
     "list_participants",

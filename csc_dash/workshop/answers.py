@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, exists, insert, select
 from sqlalchemy import exc as sa_exc
 
 from csc_dash.workshop.participants import get_participant, home_of
@@ -43,6 +43,7 @@ __all__ = [
     "LINE_QUESTION",
     "RESPONSE_COLUMNS",
     "latest_answers",
+    "response_exists",
     "response_rows",
     "save_response",
 ]
@@ -141,6 +142,14 @@ def latest_answers(engine: Engine, participant_id: int) -> dict[tuple[str, str],
         return {
             (row.page, row.question_id): json.loads(row.value_json) for row in conn.execute(query)
         }
+
+
+@unavailable_as(READ_UNAVAILABLE)
+def response_exists(engine: Engine, response_id: int) -> bool:
+    """Whether the answer or saved view ``response_id`` is still stored (not withdrawn or
+    erased): what is on screen of a person who has left must go too."""
+    with transaction(engine) as conn:
+        return bool(conn.scalar(select(exists().where(responses.c.id == response_id))))
 
 
 def response_rows(engine: Engine, workshop_id: int) -> list[dict[str, Any]]:

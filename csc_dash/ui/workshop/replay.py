@@ -20,8 +20,8 @@ from csc_dash.content.questions import REACTION_LABELS
 from csc_dash.ui import navigation, state
 from csc_dash.ui.workshop.facilitator import page_titles
 from csc_dash.ui.workshop.save_view import QUESTION_REACTION
-from csc_dash.ui.workshop.session import MSG_STORE_DOWN, engine, plain
-from csc_dash.workshop import StoreUnavailable, responses
+from csc_dash.ui.workshop.session import MSG_STORE_DOWN, engine, notify, plain, show_notice
+from csc_dash.workshop import StoreUnavailable, response_exists, responses
 
 BANNER = "You are showing a view a participant saved"
 BACK = "Stop showing this view"
@@ -32,6 +32,11 @@ SECTION_NOTE = (
     "projector to talk about it: the page opens just as they saw it."
 )
 NONE_YET = "No one has saved a view yet."
+MSG_GONE = (
+    "The person who saved that view has left the workshop and deleted their answers, so it is "
+    "no longer shown."
+)
+NOTICE = "replay"
 FACILITATOR_PAGE = "app_pages/facilitator.py"
 #: Key of the facilitator page's "back" button (the banner is drawn before the page runs).
 BACK_KEY = "replay_back"
@@ -73,7 +78,13 @@ STAFF = frozenset({"facilitator", "admin"})
 
 def plain_texts() -> dict[str, str]:
     """Every plain block of this module, for the reading-level test."""
-    return {"banner": BANNER, "back": BACK, "note": SECTION_NOTE, "none": NONE_YET}
+    return {
+        "banner": BANNER,
+        "back": BACK,
+        "note": SECTION_NOTE,
+        "none": NONE_YET,
+        "gone": MSG_GONE,
+    }
 
 
 def page_files() -> dict[str, str]:
@@ -162,6 +173,17 @@ def follow(page, *, roles: frozenset[str]) -> None:
     if not roles & STAFF or page.title != page_titles().get(shown.get("page")):
         leave()
         return
+    # A person who withdrew (or was erased) while their view was on the projector: their name
+    # and words go at once. If the store cannot say, the replay ends too (it may be so).
+    try:
+        gone = not response_exists(engine(), shown["response_id"])
+        message = MSG_GONE
+    except StoreUnavailable:
+        gone, message = True, MSG_STORE_DOWN
+    if gone:
+        leave()
+        notify(NOTICE, "info" if message == MSG_GONE else "warning", message)
+        st.switch_page(FACILITATOR_PAGE)
     with st.container(border=True):
         st.info(f"**{BANNER}**: {replay_label(shown)}", icon=":material/co_present:")
         if st.button(BACK, key=BACK_KEY, icon=":material/arrow_back:", type="primary"):
@@ -211,6 +233,7 @@ def saved_views_section(workshop_id: int) -> None:
     """The saved views of a workshop, each with a button that shows it on the projector."""
     st.header(SECTION, anchor=False)
     st.caption(SECTION_NOTE)
+    show_notice(NOTICE)
     try:
         views = saved_views(responses(engine(), workshop_id).to_dict("records"))
     except StoreUnavailable:
