@@ -394,7 +394,7 @@ def test_an_analyst_puts_any_workshops_decisions_into_the_record(monkeypatch, st
     fay, bob = _two_rooms(monkeypatch, store_url)
     at = _analyst(monkeypatch)
     box = _record_box(at)
-    assert box.label == decisions_ui.RECORD_LABEL and box.value is None
+    assert box.label == decisions_ui.RECORD_LABEL and box.value == decisions_ui.NO_WORKSHOP
     assert box.options[0] == decisions_ui.RECORD_NONE
     assert {"Fay's room", "Bob's room"} == {o.split(" · ")[0] for o in box.options[1:]}
     _use(at, _csv())  # a small test set: the record is quick to make
@@ -418,7 +418,7 @@ def test_an_analyst_puts_any_workshops_decisions_into_the_record(monkeypatch, st
     for text in (json.dumps(risks), page):
         assert "Bob's decision" not in text and "Robin" not in text
 
-    _record_box(at).set_value(None).run()  # "None" is a choice: the record goes without
+    _record_box(at).set_value(decisions_ui.NO_WORKSHOP).run()  # "None": the record goes without
     assert _record_json(downloads)["engagement_decisions"] is None
     assert atrs.FIELD_PROMPTS[DECIDED] in page_text(at)
     # Signing out forgets the choice with the rest of the page.

@@ -82,6 +82,8 @@ BECAME_DECIDED = "**{status}:** {title}. *Why:* {reason}"
 RECORD_KEY = "your_model_atrs_workshop"
 RECORD_LABEL = "Decisions from a workshop (you said, we did)"
 RECORD_NONE = "None"
+#: The choice "None" (not Python's None: a select box shows that as nothing chosen yet).
+NO_WORKSHOP = "none"
 RECORD_HELP = (
     "Only what the council wrote for everyone goes in: what was decided, where it stands, why, "
     "and how many things people said it drew on. Never a name, and never what a person said."
@@ -277,21 +279,20 @@ def record_engagement(
         return None
     by_id = {item.id: item for item in choices}
     if st.session_state.get(RECORD_KEY) not in by_id:
-        st.session_state[RECORD_KEY] = None  # a workshop erased meanwhile, or another user's
+        st.session_state[RECORD_KEY] = NO_WORKSHOP  # not chosen, erased meanwhile, or not theirs
+    show_owner = bool(roles & SEES_EVERY_WORKSHOP)
     chosen = st.selectbox(
         RECORD_LABEL,
-        [None, *by_id],
+        [NO_WORKSHOP, *by_id],
         format_func=lambda i: (
-            RECORD_NONE
-            if i is None
-            else workshop_label(by_id[i], show_owner=bool(roles & SEES_EVERY_WORKSHOP))
+            RECORD_NONE if i == NO_WORKSHOP else workshop_label(by_id[i], show_owner=show_owner)
         ),
         key=RECORD_KEY,
         help=RECORD_HELP,
     )
     if not by_id:
         st.caption(RECORD_NO_WORKSHOPS)
-    if chosen is None:
+    if chosen not in by_id:
         return None
     try:
         found = engagement_of(engine(), chosen)
