@@ -9,8 +9,9 @@ import streamlit as st
 
 from csc_dash import atrs, config, markup, tables, tradeoffs, transparency
 from csc_dash import cohort as cohort_mod
-from csc_dash.ui import loaders, shell, state
+from csc_dash.ui import accounts, loaders, shell, state
 from csc_dash.ui.tradeoffs_widgets import line_words
+from csc_dash.ui.workshop import decisions, session
 
 UPLOADER_KEY = "your_model_file"
 #: The limits, in plain words, under the list of what a file needs.
@@ -148,7 +149,11 @@ else:
             check = {**check, "problem": None, "candidate": None}
             try:
                 check["candidate"] = cohort_mod.load_scored_csv(
-                    uploaded.getvalue(), outcome=outcome, scores=scores, groups=groups, date=date or None
+                    uploaded.getvalue(),
+                    outcome=outcome,
+                    scores=scores,
+                    groups=groups,
+                    date=date or None,
                 )
             except cohort_mod.CohortError as exc:
                 check["problem"] = str(exc)
@@ -166,7 +171,9 @@ else:
         cols = st.columns(4)
         cols[0].metric("Referrals", f"{facts['referrals']:,}")
         cols[1].metric("Went on to a plan or care", f"{facts['escalated']:,}")
-        cols[2].metric("Per 1,000 referrals", tradeoffs.per_1000(facts["escalated"], facts["referrals"]))
+        cols[2].metric(
+            "Per 1,000 referrals", tradeoffs.per_1000(facts["escalated"], facts["referrals"])
+        )
         cols[3].metric("Months spanned", f"{facts['months']:g}")
         # A real table; its cells read Markdown, so each column name is escaped to show as typed.
         ((_title, used_as),) = tables.narrow_tables(
@@ -216,8 +223,8 @@ st.header("4. A draft record for the UK transparency standard", anchor=False)
 st.markdown(
     "Councils in the UK can say in public which tools they use, and how. The form for this is "
     "the Algorithmic Transparency Recording Standard. We fill in what this test set can tell: "
-    "how well the tool does, for each group, and the line now in use. A person at the council "
-    "must write the rest."
+    "how well the tool does, for each group, and the line now in use. You can add what a "
+    "workshop decided. A person at the council must write the rest."
 )
 rationale = st.text_area(
     "Why this line? (optional, goes into the record)",
@@ -225,13 +232,17 @@ rationale = st.text_area(
     max_chars=2000,
     placeholder="For example: this is how many referrals two workers can look at again each week.",
 )
+# Read now, not when a button is pressed: the download carries what the page says.
+engagement = decisions.record_engagement(
+    accounts.current_roles(), accounts.username(), demo_mode=session.demo_mode()
+)
 
 
 def _atrs_record() -> tuple[dict, transparency.TransparencyFigures]:
     figures = transparency.transparency_figures(
         cohort, model=model, threshold=threshold, n_boot=transparency.suggested_n_boot(len(cohort))
     )
-    return atrs.atrs_record(figures, rationale=rationale), figures
+    return atrs.atrs_record(figures, rationale=rationale, engagement=engagement), figures
 
 
 columns = st.columns(2)
@@ -254,4 +265,6 @@ columns[1].download_button(
     key="your_model_atrs_json",
 )
 st.markdown("**Still to be written by the council:**")
-st.markdown("\n".join(f"- {prompt}" for prompt in atrs.prompts_left(rationale)))
+st.markdown(
+    "\n".join(f"- {prompt}" for prompt in atrs.prompts_left(rationale, engagement=engagement))
+)

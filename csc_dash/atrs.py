@@ -10,8 +10,10 @@ This module fills what a test set can tell, and only that: the tool's performanc
 intervals, overall and by group (the very numbers of the transparency summary, from
 :class:`csc_dash.transparency.TransparencyFigures`), which characteristics it was checked
 against, the line in use and why it was chosen, what the app says about human review, and what a
-workshop found (its decision log). Every other field is ``None`` and listed, in plain words,
-in :func:`fields_to_write`: a council must write them. A draft is never a published record.
+workshop found (an :class:`~csc_dash.workshop.engagement.Engagement`: how many took part, as a
+count or "too few to tell", and its decision log in the words written for the public; never a
+participant's name or words). Every other field is ``None`` and listed, in plain words, in
+:func:`fields_to_write`: a council must write them. A draft is never a published record.
 
 Written two ways: a plain ``dict`` that serialises to JSON (:func:`atrs_json`) and a printable,
 self-contained HTML page (:func:`atrs_html`) with the summary's style and content security
@@ -28,6 +30,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from csc_dash.cohort import GROUP_LABELS
+from csc_dash.content.atrs import (
+    DECISION_HEADINGS,
+    FIELD_PROMPTS,
+    HUMAN_REVIEW,
+    NO_DECISIONS,
+    TO_WRITE,
+)
 from csc_dash.transparency import (
     CANNOT_TELL,
     GROUPS_LEGEND,
@@ -40,6 +49,7 @@ from csc_dash.transparency import (
     per_1000_table_html,
     whole_people_range,
 )
+from csc_dash.workshop.engagement import PUBLIC_FIELDS, Engagement, people_words
 
 __all__ = [
     "FIELD_PROMPTS",
@@ -53,39 +63,10 @@ __all__ = [
 ]
 
 STANDARD_VERSION = "3.0"
-NO_DECISIONS = "No decisions recorded yet."
-TO_WRITE = "To be written by the council."
-
-#: Every field the app leaves empty, with what a person must write there, in plain words.
-FIELD_PROMPTS: dict[str, str] = {
-    "metadata.organisation": "The council or body that uses the tool.",
-    "metadata.function": "The area of work, such as children's social care.",
-    "metadata.phase": "Where the tool is: idea, pilot, in use or stopped.",
-    "metadata.geographical_region": "The places where the tool is used.",
-    "tier_1.description": "In a few plain sentences: what the tool does, how it is used and why.",
-    "tier_1.website": "A web page where people can read more.",
-    "tier_1.contact_email": "An email address where people can ask about the tool.",
-    "tier_2.owner_and_responsibility.organisation": "Who is in charge of the tool.",
-    "tier_2.owner_and_responsibility.team": "The team that runs it.",
-    "tier_2.owner_and_responsibility.senior_responsible_owner": "The senior person who answers for it.",
-    "tier_2.owner_and_responsibility.external_supplier_involvement": "Who built it, if not you.",
-    "tier_2.description_and_rationale.scope": "What the tool is for, and what it must not be used for.",
-    "tier_2.description_and_rationale.benefit": "What good it should do, and how you will know.",
-    "tier_2.description_and_rationale.previous_process": "How the work was done before the tool.",
-    "tier_2.description_and_rationale.alternatives_considered": "What else you thought about.",
-    "tier_2.decision_making_process.process_integration": "Where in the work the tool's flag is seen.",
-    "tier_2.decision_making_process.frequency_and_scale_of_usage": "How often, for how many referrals.",
-    "tier_2.decision_making_process.required_training": "What staff learn before they use it.",
-    "tier_2.decision_making_process.appeals_and_review": "How a family can ask for a flag to be looked at again.",
-    "tier_2.tool_specification.system_architecture": "How the tool is built and where it runs.",
-    "tier_2.tool_specification.maintenance": "Who checks it, and how often.",
-    "tier_2.tool_specification.chosen_line.rationale": "Why this line was chosen.",
-    "tier_2.data.source_data_name": "Where the records came from.",
-    "tier_2.data.data_collection": "How and why the records were first collected.",
-    "tier_2.data.data_sharing_agreements": "Any agreements to share the data.",
-    "tier_2.data.data_access_and_storage": "Who can see the data, and where it is kept.",
-    "tier_2.risks_mitigations_and_impact_assessments.impact_assessments": "Your own checks of the harm the tool could do (impact assessments).",
-}
+ENGAGEMENT_FIELDS = (
+    "tier_2.risks_mitigations_and_impact_assessments.engagement_took_part",
+    "tier_2.risks_mitigations_and_impact_assessments.engagement_decisions",
+)
 
 # The per-1,000 figures under the names the record uses.
 _PER_1000_NAMES = {
@@ -106,10 +87,6 @@ _GROUP_RATES = {
     "fdr": "false alarms, of every referral flagged (false discovery rate)",
     "fnr": "children missed, of every child who went on to a plan or care (false negative rate)",
 }
-HUMAN_REVIEW = (
-    "The tool gives a flag, not a decision. A flag asks a person to look at the referral again. "
-    "People decide what happens to a family; the tool never does."
-)
 
 
 def _number(value: float) -> float | None:
@@ -169,15 +146,29 @@ def _by_group(fig: TransparencyFigures) -> dict:
 
 
 def _decision(record: Mapping) -> dict[str, str]:
-    """A decision of the log as plain strings (whatever the store's record holds)."""
-    return {str(key): "" if value is None else str(value) for key, value in record.items()}
+    """A decision of the log with only the public fields (:data:`PUBLIC_FIELDS`), as plain
+    strings: whatever else a mapping holds never reaches the record."""
+    return {
+        name: "" if record.get(name) is None else str(record[name])
+        for name in PUBLIC_FIELDS.values()
+    }
+
+
+def _took_part(engagement: Engagement) -> dict:
+    return {
+        "workshop": engagement.workshop,
+        "workshops": 1,
+        "people": engagement.people,
+        "too_few_to_tell": engagement.too_few_people,
+        "in_words": people_words(engagement),
+    }
 
 
 def atrs_record(
     fig: TransparencyFigures,
     *,
     rationale: str | None = None,
-    decisions: Sequence[Mapping] | None = None,
+    engagement: Engagement | None = None,
 ) -> dict:
     """The draft record: the standard's sections, the app's numbers, ``None`` where a person
     must write.
@@ -188,13 +179,13 @@ def atrs_record(
         The transparency summary's figures for the tool at the line in use.
     rationale
         Why this line was chosen, as the analyst wrote it (``None`` or blank: still to write).
-    decisions
-        The workshop's decision log: plain records (mappings), such as
-        ``{"statement": ..., "status": ..., "reason": ...}``; empty or ``None`` when there are
-        none yet.
+    engagement
+        What a workshop found (:func:`csc_dash.workshop.engagement.engagement_of`): how many
+        took part and its decisions; ``None`` when no workshop is chosen. With no decisions,
+        what the engagement found is still to write.
     """
     rationale = (rationale or "").strip() or None
-    log = [_decision(d) for d in (decisions or ())]
+    log = [_decision(d) for d in engagement.decisions] if engagement is not None else []
     groups = [GROUP_LABELS.get(name, name) for name in fig.groups]  # plain names, as typed
     return {
         "metadata": {
@@ -267,7 +258,8 @@ def atrs_record(
             },
             "risks_mitigations_and_impact_assessments": {
                 "impact_assessments": None,
-                "engagement_decisions": log,
+                "engagement_took_part": None if engagement is None else _took_part(engagement),
+                "engagement_decisions": log or None,
             },
         },
     }
@@ -288,12 +280,18 @@ def fields_to_write(record: Mapping) -> list[tuple[str, str]]:
 RATIONALE_FIELD = "tier_2.tool_specification.chosen_line.rationale"
 
 
-def prompts_left(rationale: str | None) -> list[str]:
+def prompts_left(rationale: str | None, *, engagement: Engagement | None = None) -> list[str]:
     """What a person must still write, before any record is made: the prompts of
-    :func:`fields_to_write` for a record with this ``rationale`` (the only field a user fills
-    in the app)."""
-    written = bool((rationale or "").strip())
-    return [p for path, p in FIELD_PROMPTS.items() if not (written and path == RATIONALE_FIELD)]
+    :func:`fields_to_write` for a record with this ``rationale`` and ``engagement`` (the only
+    fields a user fills in the app)."""
+    written = set()
+    if (rationale or "").strip():
+        written.add(RATIONALE_FIELD)
+    if engagement is not None:
+        written.add(ENGAGEMENT_FIELDS[0])
+        if engagement.decisions:
+            written.add(ENGAGEMENT_FIELDS[1])
+    return [p for path, p in FIELD_PROMPTS.items() if path not in written]
 
 
 def atrs_json(record: Mapping) -> str:
@@ -329,21 +327,31 @@ def _fields(section: Mapping, names: Sequence[str]) -> str:
     )
 
 
-def _decisions_html(log: Sequence[Mapping[str, str]]) -> str:
+def _engagement_html(took_part: Mapping | None, log: Sequence[Mapping[str, str]] | None) -> str:
+    """Who took part (a count, or too few to tell) and the decision log, one small table a
+    decision (a wide table would not fit a phone or a printed page); every value escaped."""
+    if took_part is None:
+        return f'<p><span class="few">{_e(TO_WRITE)}</span></p>'
+    shown = {"workshop": took_part["workshop"], "who_took_part": took_part["in_words"]}
+    parts = [_fields(shown, list(shown))]
     if not log:
-        return f"<p>{_e(NO_DECISIONS)}</p>"
-    keys = list(dict.fromkeys(key for d in log for key in d))
-    head = "".join(f'<th scope="col">{_e(key.replace("_", " ").capitalize())}</th>' for key in keys)
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{_e(d.get(key, ''))}</td>" for key in keys) + "</tr>" for d in log
-    )
-    return f'<table class="decisions"><tr>{head}</tr>{rows}</table>'
+        parts.append(f"<p>{_e(NO_DECISIONS)}</p>")
+    for decision in log or ():
+        rows = "".join(
+            f'<tr><th scope="row">{_e(heading)}</th><td>{_e(decision.get(name, ""))}</td></tr>'
+            for name, heading in DECISION_HEADINGS.items()
+        )
+        parts.append(
+            f'<table class="fields decision"><colgroup><col class="name"><col></colgroup>{rows}</table>'
+        )
+    return "".join(parts)
 
 
 _EXTRA_CSS = """
 .fields col.name { width: 32%; }
 @media (max-width: 500px) { .fields col.name { width: 42%; } }
 .draft { border: 2px dashed #A35200; padding: .3rem .6rem; }
+.decision { margin-bottom: .8rem; }
 """
 
 
@@ -435,8 +443,8 @@ def atrs_html(record: Mapping, fig: TransparencyFigures) -> str:
         "</ul></section>",
         "<section><h2>Tier 2: risks, mitigations and impact assessments</h2>",
         _fields(risks, ["impact_assessments"]),
-        "<h3>What the workshops decided</h3>",
-        _decisions_html(risks["engagement_decisions"]),
+        "<h3>What the engagement found</h3>",
+        _engagement_html(risks["engagement_took_part"], risks["engagement_decisions"]),
         "</section>",
         "<section><h2>Still to be written</h2><ul>",
         *(f"<li>{_e(prompt)}</li>" for _path, prompt in todo),

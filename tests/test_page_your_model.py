@@ -6,21 +6,31 @@ upload path is tested, not a stand-in.
 
 from __future__ import annotations
 
+import html
+import json
 import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 
-from csc_dash import atrs, markup
+from csc_dash import atrs, markup, workshop
 from csc_dash import cohort as cohort_mod
 from csc_dash.ui import navigation, shell, state
+from csc_dash.ui.workshop import decisions as decisions_ui
+from csc_dash.ui.workshop.facilitator import workshop_label
+from csc_dash.workshop.decisions import Link
+from csc_dash.workshop.engagement import engagement_words
 from tests.helpers import assert_no_exception, page_text
-from tests.workshop_helpers import fast_bcrypt  # noqa: F401 - a fixture
+from tests.workshop_helpers import add_staff, engine, fast_bcrypt, new_app, sign_in  # noqa: F401
 
 PAGE = "app_pages/your_model.py"
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = "Zebra-7731"  # a group value that must never reach the disk
+RISKS = "risks_mitigations_and_impact_assessments"
+DECIDED = "tier_2.risks_mitigations_and_impact_assessments.engagement_decisions"
 
 
 def _csv(n: int = 240, *, seed: int = 5) -> bytes:
@@ -258,8 +268,6 @@ def test_the_steps_are_numbered_in_order_before_and_after_a_file(app_test):
 
 
 def _analyst(monkeypatch):
-    from tests.workshop_helpers import add_staff, new_app, sign_in
-
     add_staff(monkeypatch, "al", role="analyst")
     at = sign_in(new_app(), "al")
     assert at.session_state["authentication_status"] is True
@@ -323,3 +331,154 @@ def test_the_limits_are_stated_in_plain_words(app_test):
     assert limits in [c.value for c in at.caption]
     assert "up to 8 group columns, such as age band or ethnicity" in page_text(at).replace("**", "")
     assert textstat.flesch_kincaid_grade(limits) <= 8
+
+
+# -- issue 17.5: a workshop's decisions in the draft transparency record --------------------------
+
+FAY_TITLE = '<script>alert(1)</script> =HYPERLINK("http://evil.example","x")'
+FAY_REASON = "Families asked for it. *Not* a [link](http://evil.example)."
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """The files the page's download buttons would give, by file name: each button's deferred
+    callable, caught as the page registers it (AppTest's runtime drops it after the run)."""
+    made = {}
+    real = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        made[file_name] = data_callable
+        return real(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return made
+
+
+def _record_json(downloads) -> dict:
+    return json.loads(downloads["transparency-record-draft.json"]())["tier_2"][RISKS]
+
+
+def _two_rooms(monkeypatch, store_url=None):
+    """Fay's room (6 people, a decision linked to what one said) and Bob's (a decision), on
+    the store at ``store_url`` (the default SQLite file if None); returns both workshops."""
+    if store_url:
+        monkeypatch.setenv("DATABASE_URL", store_url)
+    add_staff(monkeypatch, "fay")
+    add_staff(monkeypatch, "bob")
+    store = engine()
+    fay = workshop.create_workshop(store, title="Fay's room", created_by="fay")
+    bob = workshop.create_workshop(store, title="Bob's room", created_by="bob")
+    people = [
+        workshop.join_workshop(store, code=fay.code, pseudonym=f"Robin{i}", role_tag="Family member",
+                               client_token=workshop.new_client_token())
+        for i in range(6)
+    ]  # fmt: skip
+    said = workshop.add_statement(store, workshop_id=fay.id, text="Robin's own words",
+                                  source="participant", proposed_by=people[0].id, approved=True)  # fmt: skip
+    for room, title, reason, links in (
+        (fay, FAY_TITLE, FAY_REASON, [Link("statement", said.id)]),
+        (bob, "Bob's decision", "Because.", []),
+    ):
+        workshop.record_decision(store, workshop_id=room.id, title=title, status="adopted",
+                                 reason=reason, links=links, created_by=room.created_by,
+                                 client_token=workshop.new_client_token())  # fmt: skip
+    return fay, bob
+
+
+def _record_box(at):
+    return at.selectbox(key=decisions_ui.RECORD_KEY)
+
+
+@pytest.mark.usefixtures("fast_bcrypt")
+def test_an_analyst_puts_any_workshops_decisions_into_the_record(monkeypatch, store_url, downloads):
+    fay, bob = _two_rooms(monkeypatch, store_url)
+    at = _analyst(monkeypatch)
+    box = _record_box(at)
+    assert box.label == decisions_ui.RECORD_LABEL and box.value == decisions_ui.NO_WORKSHOP
+    assert box.options[0] == decisions_ui.RECORD_NONE
+    assert {"Fay's room", "Bob's room"} == {o.split(" · ")[0] for o in box.options[1:]}
+    _use(at, _csv())  # a small test set: the record is quick to make
+    assert atrs.FIELD_PROMPTS[DECIDED] in page_text(at)
+
+    _record_box(at).set_value(fay.id).run()
+    assert_no_exception(at)
+    found = workshop.engagement_of(engine(), fay.id)
+    assert engagement_words(found) in [c.value for c in at.caption]
+    assert atrs.FIELD_PROMPTS[DECIDED] not in page_text(at)
+    # The download carries Fay's decision, and only what was written for everyone.
+    risks = _record_json(downloads)
+    (decided,) = risks["engagement_decisions"]
+    assert decided["decision"] == " ".join(FAY_TITLE.split())
+    assert decided["why"] == FAY_REASON and decided["what_it_drew_on"] == "1 statement"
+    assert risks["engagement_took_part"]["workshop"] == "Fay's room"
+    assert risks["engagement_took_part"]["people"] == 6
+    page = downloads["transparency-record-draft.html"]()
+    assert html.escape(decided["decision"]) in page and "<script>" not in page
+    assert html.escape(FAY_REASON) in page
+    for text in (json.dumps(risks), page):
+        assert "Bob's decision" not in text and "Robin" not in text
+
+    _record_box(at).set_value(decisions_ui.NO_WORKSHOP).run()  # "None": the record goes without
+    assert _record_json(downloads)["engagement_decisions"] is None
+    assert atrs.FIELD_PROMPTS[DECIDED] in page_text(at)
+    # Signing out forgets the choice with the rest of the page.
+    _record_box(at).set_value(bob.id).run()
+    at.sidebar.button(key="logout_btn").click().run()
+    assert decisions_ui.RECORD_KEY not in at.session_state
+
+
+@pytest.mark.usefixtures("fast_bcrypt")
+def test_a_facilitator_chooses_only_from_their_own_workshops(monkeypatch, store_url):
+    fay, bob = _two_rooms(monkeypatch, store_url)
+    at = sign_in(new_app(), "fay").switch_page(PAGE).run()
+    assert_no_exception(at)
+    box = _record_box(at)
+    assert box.options == [decisions_ui.RECORD_NONE, workshop_label(fay, show_owner=False)]
+    add_staff(monkeypatch, "ada", role="admin")
+    admin = sign_in(new_app(), "ada").switch_page(PAGE).run()
+    assert len(_record_box(admin).options) == 3
+
+
+@pytest.mark.usefixtures("fast_bcrypt")
+def test_the_store_down_still_offers_the_record_without_decisions(monkeypatch, downloads):
+    fay, _bob = _two_rooms(monkeypatch)
+    at = _analyst(monkeypatch)
+    _use(at, _csv())
+    _record_box(at).set_value(fay.id).run()
+
+    def down(*args, **kwargs):
+        raise workshop.StoreUnavailable(workshop.READ_UNAVAILABLE)
+
+    monkeypatch.setattr(decisions_ui, "engagement_of", down)  # chosen, then the store goes
+    at.run()
+    assert_no_exception(at)
+    assert [w.value for w in at.warning] == [decisions_ui.MSG_RECORD_STORE_DOWN]
+    assert _record_json(downloads)["engagement_decisions"] is None
+    assert atrs.FIELD_PROMPTS[DECIDED] in page_text(at)
+
+    monkeypatch.setattr(decisions_ui, "record_workshops", down)  # no list of workshops at all
+    at.run()
+    assert_no_exception(at)
+    assert [w.value for w in at.warning] == [decisions_ui.MSG_RECORD_STORE_DOWN]
+    assert not [s for s in at.selectbox if s.key == decisions_ui.RECORD_KEY]
+    labels = [el.proto.label for el in at.get("download_button")]
+    assert "Download the draft record (JSON)" in labels
+    assert _record_json(downloads)["engagement_took_part"] is None
+
+
+def test_demo_mode_offers_the_demo_workshops_decisions(app_test, monkeypatch, store_url):
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    at = _open(app_test)
+    assert _record_box(at).options == [decisions_ui.RECORD_NONE]
+    assert decisions_ui.RECORD_NO_WORKSHOPS in [c.value for c in at.caption]
+    demo = workshop.ensure_demo_workshop(engine())
+    workshop.record_decision(engine(), workshop_id=demo.id, title="Ask families first",
+                             status="considered", reason="The room asked.", links=[],
+                             created_by="demo", client_token=workshop.new_client_token())  # fmt: skip
+    at.run()
+    _record_box(at).set_value(demo.id).run()
+    assert_no_exception(at)
+    assert engagement_words(workshop.engagement_of(engine(), demo.id)) in [
+        c.value for c in at.caption
+    ]
+    assert atrs.FIELD_PROMPTS[DECIDED] not in page_text(at)

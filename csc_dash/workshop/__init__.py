@@ -147,6 +147,10 @@ from csc_dash.workshop.decisions import STATUSES as DECISION_WORDS
 from csc_dash.workshop.decisions import DecisionError, Link, decision_log
 from csc_dash.workshop.sheets import decisions_csv
 
+# isort: split
+# -- what the engagement found, for the transparency record (issue 17.5) ----------------------------
+from csc_dash.workshop.engagement import Engagement, engagement_of, record_workshops
+
 __all__ = [
     "ANSWER_LINE",
     "AUTHOR_LEFT",
@@ -273,3 +277,6 @@ __all__ += [
     "update_decision",
     "what_became_of_participant",
 ]
+
+# -- what the engagement found, for the transparency record (issue 17.5) ----------------------------
+__all__ += ["Engagement", "engagement_of", "record_workshops"]

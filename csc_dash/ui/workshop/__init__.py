@@ -13,8 +13,8 @@ The rooms of this package, from the ground up (each imports only those above it 
 - :mod:`.question_forms` — the "Your views" questions; :mod:`.save_view` — "Save my view";
 - :mod:`.voting` — statements to agree or disagree with, and proposing one;
 - :mod:`.facilitator` — the facilitator's buttons, join code and live tables;
-- :mod:`.decisions` — you said, we did: staff record decisions; a participant reads what
-  became of what they said.
+- :mod:`.decisions` — you said, we did: staff record decisions, and choose a workshop's for the
+  draft transparency record (Your own model); a participant reads what became of what they said.
 - :mod:`.replay` — the facilitator shows a saved view on the projector, as it was saved.
 
 The names below are the package's public face for the rest of the app (``app.py``, the pages,

@@ -2,8 +2,9 @@
 reads what became of what they said.
 
 Staff use :func:`record_form` and :func:`decision_log_table` on the "You said, we did" page
-(facilitators and admins only). A participant sees :func:`what_became_of_section` on Your views,
-from any device once they come back with their code. Everything a person typed is escaped
+(facilitators and admins only), and :func:`record_engagement` on Your own model to put a
+workshop's decisions into the draft transparency record. A participant sees
+:func:`what_became_of_section` on Your views, from any device once they come back with their code. Everything a person typed is escaped
 (:func:`~csc_dash.ui.workshop.session.plain`) and never reaches ``unsafe_allow_html``.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from csc_dash.ui import state
-from csc_dash.ui.workshop.facilitator import page_titles
+from csc_dash.ui.workshop.facilitator import page_titles, workshop_label
 from csc_dash.ui.workshop.session import (
     MSG_STORE_DOWN,
     engine,
@@ -25,17 +26,21 @@ from csc_dash.workshop import (
     DECISION_WORDS,
     MAX_TITLE,
     DecisionError,
+    Engagement,
     FeedbackError,
     Link,
     StoreUnavailable,
     decision_log,
     decision_rows,
+    engagement_of,
     linkable_items,
     new_client_token,
     record_decision,
+    record_workshops,
     what_became_of_participant,
 )
 from csc_dash.workshop.decisions import LINK_KINDS, MAX_REASON, NOTHING_DECIDED_YET
+from csc_dash.workshop.engagement import SEES_EVERY_WORKSHOP, engagement_words
 
 NOTICE = "decisions"
 FORM = "record_decision"
@@ -72,6 +77,23 @@ BECAME_JOIN = "Join a workshop, or come back with your code, to see what became 
 BECAME_NOTHING_SAID = "You have not said anything in this workshop yet."
 BECAME_DECIDED = "**{status}:** {title}. *Why:* {reason}"
 
+#: Your own model: which workshop's decisions go into the draft transparency record. The key
+#: starts with "your_model_", so signing out forgets it with the rest of that page.
+RECORD_KEY = "your_model_atrs_workshop"
+RECORD_LABEL = "Decisions from a workshop (you said, we did)"
+RECORD_NONE = "None"
+#: The choice "None" (not Python's None: a select box shows that as nothing chosen yet).
+NO_WORKSHOP = "none"
+RECORD_HELP = (
+    "Only what the council wrote for everyone goes in: what was decided, where it stands, why, "
+    "and how many things people said it drew on. Never a name, and never what a person said."
+)
+RECORD_NO_WORKSHOPS = "There is no workshop whose decisions you can add yet."
+MSG_RECORD_STORE_DOWN = (
+    "We could not reach the place where workshops are kept. You can still download the record, "
+    "but it has no decisions in it. Try again in a moment."
+)
+
 
 def plain_texts() -> dict[str, str]:
     """Every plain block of this module, for the reading-level test."""
@@ -84,6 +106,9 @@ def plain_texts() -> dict[str, str]:
         "became_intro": BECAME_INTRO,
         "became_join": BECAME_JOIN,
         "became_nothing": BECAME_NOTHING_SAID,
+        "record_help": RECORD_HELP,
+        "record_no_workshops": RECORD_NO_WORKSHOPS,
+        "record_store_down": MSG_RECORD_STORE_DOWN,
     }
 
 
@@ -235,3 +260,45 @@ def what_became_of_section() -> None:
                         reason=plain(row.reason),
                     )
                 )
+
+
+# -- staff: a workshop's decisions in the draft transparency record (Your own model) -------------
+
+
+def record_engagement(
+    roles: frozenset[str], user: str | None, *, demo_mode: bool
+) -> Engagement | None:
+    """Let staff choose the workshop whose decisions go into the draft transparency record
+    ("None" is a choice): a facilitator their own, an admin or an analyst any; in demo mode the
+    demo workshop once it has a decision. Returns what it found, or ``None`` (none chosen, or
+    the store cannot be reached: then a plain warning, and the record goes without)."""
+    try:
+        choices = record_workshops(engine(), roles=roles, user=user, demo_mode=demo_mode)
+    except StoreUnavailable:
+        st.warning(MSG_RECORD_STORE_DOWN)
+        return None
+    by_id = {item.id: item for item in choices}
+    if st.session_state.get(RECORD_KEY) not in by_id:
+        st.session_state[RECORD_KEY] = NO_WORKSHOP  # not chosen, erased meanwhile, or not theirs
+    show_owner = bool(roles & SEES_EVERY_WORKSHOP)
+    chosen = st.selectbox(
+        RECORD_LABEL,
+        [NO_WORKSHOP, *by_id],
+        format_func=lambda i: (
+            RECORD_NONE if i == NO_WORKSHOP else workshop_label(by_id[i], show_owner=show_owner)
+        ),
+        key=RECORD_KEY,
+        help=RECORD_HELP,
+    )
+    if not by_id:
+        st.caption(RECORD_NO_WORKSHOPS)
+    if chosen not in by_id:
+        return None
+    try:
+        found = engagement_of(engine(), chosen)
+    except StoreUnavailable:
+        st.warning(MSG_RECORD_STORE_DOWN)
+        return None
+    if found is not None:
+        st.caption(engagement_words(found))
+    return found
