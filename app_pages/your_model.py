@@ -228,9 +228,9 @@ st.markdown(
 )
 rationale = st.text_area(
     "Why this line? (optional, goes into the record)",
-    key="your_model_atrs_rationale",
     max_chars=2000,
     placeholder="For example: this is how many referrals two workers can look at again each week.",
+    **state.bound(state.ATRS_RATIONALE),  # kept when they look at another page and come back
 )
 # Read now, not when a button is pressed: the download carries what the page says.
 engagement = decisions.record_engagement(
@@ -245,8 +245,9 @@ def _atrs_record() -> tuple[dict, transparency.TransparencyFigures]:
     return atrs.atrs_record(figures, rationale=rationale, engagement=engagement), figures
 
 
-columns = st.columns(2)
-columns[0].download_button(
+# One row that wraps: a narrow screen puts the buttons under each other, never cutting a label.
+downloads = st.container(horizontal=True)
+downloads.download_button(
     "Download the draft record (web page)",
     data=lambda: atrs.atrs_html(*_atrs_record()),
     file_name="transparency-record-draft.html",
@@ -255,7 +256,7 @@ columns[0].download_button(
     icon=":material/download:",
     key="your_model_atrs_html",
 )
-columns[1].download_button(
+downloads.download_button(
     "Download the draft record (JSON)",
     data=lambda: atrs.atrs_json(_atrs_record()[0]),
     file_name="transparency-record-draft.json",

@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -77,8 +78,10 @@ class ProtocolError(RuntimeError):
 
 
 def free_port(start: int | None = None, stop: int | None = None) -> int:
-    """A TCP port nobody listens on (in ``[start, stop)`` if given, else any)."""
-    candidates = range(start, stop) if start is not None and stop is not None else [0]
+    """A TCP port nobody listens on (in ``[start, stop)`` if given, tried in a random order so
+    two servers starting at once rarely pick the same one; else any)."""
+    candidates = list(range(start, stop)) if start is not None and stop is not None else [0]
+    random.Random().shuffle(candidates)  # its own generator: a seeded load run is unchanged
     for port in candidates:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             try:
@@ -251,11 +254,21 @@ def launch_app(folder: Path, *, staff: bool = False, database_url: str | None = 
         folder, staff=staff, database_url=database_url, cookie_key=cookie_key, data_dir=data_dir
     )
     env.update(extra_env or {})
-    port = port or pick_port()
-    server = AppServer(
-        port=port, env=env, log_path=folder / f"streamlit-{port}.log", extra_args=extra_args
-    )
-    return server.start(timeout=timeout)
+    tries = 1 if port else 3
+    for attempt in range(1, tries + 1):
+        chosen = port or pick_port()
+        server = AppServer(
+            port=chosen, env=env, log_path=folder / f"streamlit-{chosen}.log", extra_args=extra_args
+        )
+        try:
+            return server.start(timeout=timeout)
+        except RuntimeError:
+            # The server exited at once: most often another one took the port between the pick
+            # and the start. Try another port (a real failure fails every time and is raised).
+            server.stop()
+            if attempt == tries:
+                raise
+    raise AssertionError("unreachable")
 
 
 def store_url(server_env: dict[str, str | None]) -> str:

@@ -204,13 +204,19 @@ def test_the_draft_transparency_record_is_offered_with_what_is_left_to_write(app
     for prompt in atrs.FIELD_PROMPTS.values():
         assert prompt in text
     # A rationale typed in the box is the record's; its prompt leaves the list.
-    box = at.text_area(key="your_model_atrs_rationale")
+    box = at.text_area(key=state.widget_key(state.ATRS_RATIONALE))
     box.input("*Two* workers can look again <b>each week</b>.").run()
     assert_no_exception(at)
     text = page_text(at)
     assert atrs.FIELD_PROMPTS[atrs.RATIONALE_FIELD] not in text
     assert "*Two*" not in text and "<b>" not in text  # what was typed is not shown as Markdown
-    assert at.text_area(key="your_model_atrs_rationale").value.startswith("*Two*")
+    assert at.text_area(key=state.widget_key(state.ATRS_RATIONALE)).value.startswith("*Two*")
+    # Kept while they look at another page and come back.
+    at.switch_page("app_pages/tradeoffs.py").run()
+    at.switch_page(PAGE).run()
+    assert_no_exception(at)
+    assert at.text_area(key=state.widget_key(state.ATRS_RATIONALE)).value.startswith("*Two*")
+    assert atrs.FIELD_PROMPTS[atrs.RATIONALE_FIELD] not in page_text(at)
 
 
 def test_the_column_list_is_a_real_table_with_names_as_typed(app_test):
@@ -287,6 +293,7 @@ def _use(at, data: bytes):
 def test_sign_out_clears_the_upload_and_every_staff_only_key(monkeypatch, fast_bcrypt):  # noqa: F811
     at = _analyst(monkeypatch)
     _use(at, _csv())
+    at.text_area(key=state.widget_key(state.ATRS_RATIONALE)).input("Two workers a week.").run()
     at.switch_page("app_pages/fairness.py").run()  # fills the upload's figure cache
     assert_no_exception(at)
     at.sidebar.button(key="logout_btn").click().run()
@@ -295,6 +302,7 @@ def test_sign_out_clears_the_upload_and_every_staff_only_key(monkeypatch, fast_b
     for key in (state.UPLOAD, state.UPLOAD_CHECK, state.FAIRNESS_CACHE):
         assert at.session_state[key] is None, key
     assert at.session_state[state.MODEL] == state.DEFAULTS[state.MODEL]
+    assert at.session_state[state.ATRS_RATIONALE] == ""  # what they typed goes too
     assert "csc_upload_sweeps" not in at.session_state
     # Every public page of that tab is back on the made-up council.
     for page in ("app_pages/welcome.py", "app_pages/tradeoffs.py", "app_pages/fairness.py"):

@@ -187,7 +187,13 @@ def _forget_login() -> None:
 
 
 #: Session keys that hold what only staff (analysts, facilitators, admins) may have.
-STAFF_ONLY_KEYS = (state.UPLOAD, state.UPLOAD_CHECK, state.FAIRNESS_CACHE, state.WORKSHOP_PICK)
+STAFF_ONLY_KEYS = (
+    state.UPLOAD,
+    state.UPLOAD_CHECK,
+    state.FAIRNESS_CACHE,
+    state.WORKSHOP_PICK,
+    state.ATRS_RATIONALE,
+)
 #: Widget keys of the Your own model page, and the loaders' per-session sweeps of an upload.
 STAFF_ONLY_WIDGET_PREFIXES = ("your_model_", "csc_upload_sweeps")
 

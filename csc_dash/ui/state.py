@@ -19,6 +19,7 @@ CHARACTERISTIC = "csc_characteristic"  # tuple of group columns on the fairness 
 PRESET = "csc_preset"  # fairness threshold preset
 SELECTED_CHILD = "csc_selected_child"  # referral_id opened on "Who is flagged or missed"
 UPLOAD = "csc_upload"  # the uploaded ScoredCohort of this browser session, or None
+ATRS_RATIONALE = "csc_atrs_rationale"  # "Why this line?" typed on Your own model (staff only)
 PARTICIPANT = "csc_participant"  # dict for a participant who joined a workshop, or None
 EXPLORE_ALONE = "csc_explore_alone"  # True once a person chose to explore without joining
 JOIN_TOKEN = "csc_join_token"  # noqa: S105 - client token of the join form, kept until the join succeeds
@@ -70,6 +71,7 @@ DEFAULTS: dict[str, Any] = {
     PRESET: "single",
     SELECTED_CHILD: None,
     UPLOAD: None,
+    ATRS_RATIONALE: "",
     PARTICIPANT: None,
     EXPLORE_ALONE: False,
     JOIN_TOKEN: None,
