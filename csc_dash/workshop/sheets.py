@@ -20,7 +20,11 @@ from sqlalchemy import Engine, select
 
 from csc_dash.workshop.decision_store import decision_rows
 from csc_dash.workshop.decisions import STATUSES, decision_log
-from csc_dash.workshop.readiness_answers import latest_readiness, readiness_section_counts
+from csc_dash.workshop.readiness_answers import (
+    latest_readiness,
+    readiness_option_counts,
+    readiness_section_counts,
+)
 from csc_dash.workshop.room_answers import room_answers, room_summary, room_votes
 from csc_dash.workshop.rules import READ_UNAVAILABLE, UNKNOWN_WORKSHOP, FeedbackError
 from csc_dash.workshop.statements import author_label
@@ -233,6 +237,7 @@ def _room_and_readiness(
                 for user, saved in latest.items()
             ],
             "section_counts": _records(readiness_section_counts(latest)),
+            "option_counts": _records(readiness_option_counts(latest)),
         },
     }
 
