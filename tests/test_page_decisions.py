@@ -315,9 +315,32 @@ def test_a_facilitator_changes_only_the_decisions_of_their_own_workshops(monkeyp
     )  # fmt: skip
     gus = sign_in(new_app(), "gus").switch_page(PAGE).run()
     assert_no_exception(gus)
-    pick = gus.selectbox(key=f"{decisions_ui.CHANGE_FORM}_pick_{theirs.id}")
-    assert [o for o in pick.options] == ["Gus's decision (We did it)"]
+    (pick,) = [box for box in gus.selectbox if box.label == decisions_ui.CHANGE_PICK]
+    assert list(pick.options) == ["Gus's decision (We did it)"]
     assert "Fay's decision" not in texts(gus)
     admin = staff(monkeypatch, "ada", "admin")  # an admin may pick any workshop
     assert_no_exception(admin)
     assert decisions_ui.CHANGE_TITLE in page_text(admin)
+
+
+def test_the_picker_keeps_the_decision_and_shows_its_new_words_after_a_change(monkeypatch):
+    room, _person, _pid, said = room_with_a_statement(monkeypatch)
+    older = decided(room, said, title="Ask families first")
+    decided(room, said, title="Train the staff")
+    at = staff(monkeypatch)
+
+    def picker():
+        (box,) = [b for b in at.selectbox if b.label == decisions_ui.CHANGE_PICK]
+        return box
+
+    assert picker().value != older  # the newest is picked first
+    picker().set_value(older).run()
+    before = picker().key
+    change_field(at, "selectbox", "status", older).set_value("adopted")
+    at.button(key=CHANGE).click().run()
+    assert_no_exception(at)
+    assert decisions_ui.MSG_CHANGED in [s.value for s in at.success]
+    # A new picker (the browser is sent the new words), with the same decision picked.
+    assert picker().key != before and picker().value == older
+    assert "Ask families first (We did it)" in picker().options
+    assert change_field(at, "selectbox", "status", older).value == "adopted"

@@ -286,6 +286,32 @@ def _on_change(workshop_id: int, decision_id: int, stamp: str, items: dict[str, 
     notify(CHANGE_NOTICE, "success", MSG_CHANGED)
 
 
+def pick_key(workshop_id: int, rows) -> str:
+    """The decision picker's key, new whenever a decision of the workshop changes or is added.
+
+    The picker shows each decision's title and status; a browser keeps showing the words it was
+    sent until the widget is drawn anew, so a changed title or status gets a new widget (with
+    the same decision picked), never a stale label.
+    """
+    latest = max((_stamp(row) for row in rows), default="")
+    return f"{CHANGE_FORM}_pick_{workshop_id}_{len(rows)}_{latest}"
+
+
+def _pick_decision(workshop_id: int, by_id: dict[int, dict]) -> int:
+    """Which decision to change: the one picked before, if it is still there, else the newest."""
+    key, picked = pick_key(workshop_id, list(by_id.values())), f"{CHANGE_FORM}_picked_{workshop_id}"
+    if key not in st.session_state and st.session_state.get(picked) in by_id:
+        st.session_state[key] = st.session_state[picked]
+    decision_id = st.selectbox(
+        CHANGE_PICK,
+        list(by_id),
+        format_func=lambda i: f"{by_id[i]['title']} ({DECISION_WORDS[by_id[i]['status']]})",
+        key=key,
+    )
+    st.session_state[picked] = decision_id
+    return decision_id
+
+
 def change_form(workshop_id: int) -> None:
     """Pick one of this workshop's decisions and change its title, status, reason and links
     (nothing is drawn before the first decision: the log already says there is none)."""
@@ -302,12 +328,7 @@ def change_form(workshop_id: int) -> None:
     st.header(CHANGE_TITLE, anchor=False)
     st.markdown(CHANGE_INTRO)
     by_id = {row["decision_id"]: row for row in reversed(rows)}  # newest first
-    decision_id = st.selectbox(
-        CHANGE_PICK,
-        list(by_id),
-        format_func=lambda i: f"{by_id[i]['title']} ({DECISION_WORDS[by_id[i]['status']]})",
-        key=f"{CHANGE_FORM}_pick_{workshop_id}",
-    )
+    decision_id = _pick_decision(workshop_id, by_id)
     show_notice(CHANGE_NOTICE)
     row = by_id[decision_id]
     stamp = _stamp(row)
