@@ -128,9 +128,12 @@ def test_the_report_shows_the_rooms_lines_as_the_facilitator_sees_them(engine, w
     for row in room.lines.to_dict("records"):  # the same sentences as on screen
         assert f"<li>{html.escape(rw.line_sentence(row))}</li>" in section
     for caption in ("What each group&#x27;s middle line means per 1,000",
-                    "False alarms each group would accept", "Agreement on each statement, by group"):  # fmt: skip
+                    "False alarms each group would accept", "Who agreed with each statement, by group"):  # fmt: skip
         assert f"<caption>{caption}</caption>" in section
     assert '<td class="n">30</td>' in section  # false alarms at the families' middle line
+    # Narrow tables (3 for the lines, 1 for false alarms, 2 for agreement), each in a box that
+    # a keyboard reaches, so a phone never scrolls the page sideways.
+    assert section.count('<div class="wide" role="region" tabindex="0"') == section.count("<table>") == 6
     assert html.escape(HOSTILE) in section and HOSTILE not in page
     assert html.escape("Family member: 3 of 3 agree; Social worker: 0 of 1 agree") in section
     assert html.escape(rw.FEW_FOR_GROUPS.format(n=20, k=4)) in section

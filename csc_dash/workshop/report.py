@@ -19,6 +19,7 @@ from csc_dash.workshop.decision_store import decision_rows
 from csc_dash.workshop.decisions import decision_log
 from csc_dash.workshop.report_parts import escape as _E
 from csc_dash.workshop.report_parts import nothing as _nothing
+from csc_dash.workshop.report_parts import scrolls
 from csc_dash.workshop.report_parts import table as _table
 from csc_dash.workshop.report_room import section_room
 from csc_dash.workshop.results import (
@@ -56,7 +57,8 @@ table{border-collapse:collapse;margin:.8rem 0;width:100%}
 th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
 caption{text-align:left;font-weight:600;padding:.2rem 0}
-.wide{overflow-x:auto}
+.wide{overflow-x:auto}.wide:focus{outline:2px solid #0072B2}
+@media (max-width:40rem){body{font-size:15px}th,td{padding:.25rem}}
 .summary{font-weight:600}.note{color:#555}
 blockquote{margin:.6rem 0;padding:.4rem .8rem;border-left:4px solid #0072B2;background:#f7f9fb;
 white-space:pre-wrap;overflow-wrap:anywhere}
@@ -322,6 +324,7 @@ def _section_statements(results: pd.DataFrame) -> str:
             numeric=(2, 3, 4, 5),
         )
     )
+    out[-1] = scrolls(out[-1], "Statements")  # eight columns: it scrolls in its box, not the page
     return "".join(out)
 
 
@@ -382,9 +385,14 @@ def _section_decisions(rows: Sequence[Mapping[str, Any]]) -> str:
         f"<h2>{_E(DECISIONS_HEADING)}</h2>"
         f'<p class="summary">{len(log):,} {"decision" if len(log) == 1 else "decisions"} recorded.</p>'
         f'<p class="note">{_E(DECISIONS_NOTE)}</p>'
-        + _table(
-            ["Decision", "Where it stands", "Why", "What it drew on", "Recorded", "Last changed"],
-            table,
+        # Two tables of the decision and three columns, as on screen: each fits a phone.
+        + scrolls(_table(["Decision", "Where it stands", "Why"], [r[:3] for r in table]), "Why")
+        + scrolls(
+            _table(
+                ["Decision", "What it drew on", "Recorded", "Last changed"],
+                [(r[0], *r[3:]) for r in table],
+            ),
+            "When",
         )
     )
 

@@ -8,7 +8,7 @@ import html
 from collections.abc import Collection, Sequence
 from typing import Any
 
-__all__ = ["escape", "nothing", "table"]
+__all__ = ["escape", "nothing", "scrolls", "table"]
 
 escape = html.escape
 
@@ -37,3 +37,11 @@ def table(
         body.append("<tr>" + "".join(cells) + "</tr>")
     named = f"<caption>{escape(caption)}</caption>" if caption else ""
     return f"<table>{named}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def scrolls(inner: str, label: str) -> str:
+    """``inner`` (a table) in a box that scrolls sideways on its own if a narrow screen cannot
+    fit it, so the page itself never does; a keyboard can reach and scroll the box."""
+    return (
+        f'<div class="wide" role="region" tabindex="0" aria-label="{escape(label)}">{inner}</div>'
+    )

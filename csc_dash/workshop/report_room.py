@@ -11,7 +11,7 @@ is counted here; every text is escaped.
 from __future__ import annotations
 
 from csc_dash.workshop.agreement import EXPLORATORY_NOTE, MIN_PEOPLE_FOR_GROUPS, MIN_SEEN
-from csc_dash.workshop.report_parts import escape, table
+from csc_dash.workshop.report_parts import escape, scrolls, table
 from csc_dash.workshop.room_words import (
     AGREEMENT_HEADERS,
     AGREEMENT_HOW_ANALYST,
@@ -39,17 +39,26 @@ from csc_dash.workshop.room_words import (
 
 __all__ = ["section_room"]
 
-#: The lines' table in two, so that each fits a narrow screen: where each group would draw the
-#: line, then what its middle line means.
-SPREAD_COLUMNS = ("people", "no_line", "lowest", "middle", "highest")
-MEANING_COLUMNS = ("flagged", "false_alarm", "missed")
+#: The lines' table in three, so that each fits a phone: how many answered, where each group
+#: would draw the line, and what its middle line means (the last only with a tool).
+LINE_TABLES = (
+    ("How many in each group answered", ("people", "no_line")),
+    ("Where each group would draw the line", ("lowest", "middle", "highest")),
+    ("What each group's middle line means per 1,000", ("flagged", "false_alarm", "missed")),
+)
+#: The agreement table in two: the exact counts, then the agreement across groups.
+AGREEMENT_TABLES = (
+    ("Who agreed with each statement, by group", AGREEMENT_HEADERS[1:2]),
+    ("Agreement across groups on each statement", AGREEMENT_HEADERS[2:]),
+)
 
 
-def _frame_table(frame, caption: str) -> str:
-    """A frame of text (index: the group) as a table, numbers set right."""
+def _frame_table(frame, caption: str, *, numeric: bool = True) -> str:
+    """A frame of text (index: the group) as a table, numbers set right if ``numeric``."""
     headers = [frame.index.name or "", *frame.columns]
     rows = [(index, *values) for index, values in zip(frame.index, frame.to_numpy(), strict=True)]
-    return table(headers, rows, numeric=range(1, len(headers)), caption=caption)
+    right = range(1, len(headers)) if numeric else ()
+    return scrolls(table(headers, rows, numeric=right, caption=caption), caption)
 
 
 def _lines(room: Room) -> str:
@@ -58,11 +67,11 @@ def _lines(room: Room) -> str:
     sentences = "".join(
         f"<li>{escape(line_sentence(row))}</li>" for row in room.lines.to_dict("records")
     )
-    spread = spread_table(room.lines, {c: LINE_HEADERS[c] for c in SPREAD_COLUMNS})
-    out = [f"<ul>{sentences}</ul>", _frame_table(spread, "Where each group would draw the line")]
-    if room.has_meaning:
-        meaning = spread_table(room.lines, {c: LINE_HEADERS[c] for c in MEANING_COLUMNS})
-        out.append(_frame_table(meaning, "What each group's middle line means per 1,000"))
+    out = [f"<ul>{sentences}</ul>"]
+    for caption, columns in LINE_TABLES:
+        if all(column in room.lines.columns for column in columns):
+            shown = spread_table(room.lines, {c: LINE_HEADERS[c] for c in columns})
+            out.append(_frame_table(shown, caption))
     return "".join(out)
 
 
@@ -77,18 +86,14 @@ def _false_alarms(room: Room) -> str:
 
 
 def _agreement(room: Room) -> str:
-    out = [
-        f"<h3>{escape(AGREEMENT_TITLE)}</h3><p>{escape(AGREEMENT_INTRO.format(n=MIN_SEEN))}</p>"
-    ]
+    out = [f"<h3>{escape(AGREEMENT_TITLE)}</h3><p>{escape(AGREEMENT_INTRO.format(n=MIN_SEEN))}</p>"]
     if room.agreement.empty:
         out.append(f"<p>{escape(NO_STATEMENTS)}</p>")
         return "".join(out)
-    rows = agreement_table(room.agreement, room.texts).itertuples(index=False)
-    out.append(
-        '<div class="wide">'
-        + table(AGREEMENT_HEADERS, list(rows), caption="Agreement on each statement, by group")
-        + f'</div><p class="note">{escape(AGREEMENT_HOW_ANALYST)}</p>'
-    )
+    shown = agreement_table(room.agreement, room.texts).set_index(AGREEMENT_HEADERS[0])
+    for caption, columns in AGREEMENT_TABLES:  # two narrow tables, so that each fits a phone
+        out.append(_frame_table(shown[list(columns)], caption, numeric=False))
+    out.append(f'<p class="note">{escape(AGREEMENT_HOW_ANALYST)}</p>')
     return "".join(out)
 
 
