@@ -1,4 +1,5 @@
-"""You said, we did: staff record what the council decided and what people said that informed it.
+"""You said, we did: staff record what the council decided and what people said that informed it,
+read the log, and change a decision as it moves on.
 
 Only facilitators and admins reach this page (it is not in anyone else's page list). A
 facilitator sees only their own workshops; an admin sees all.
@@ -31,3 +32,4 @@ st.download_button(
     icon=":material/download:",
     on_click="ignore",
 )
+decisions.change_form(current.id)

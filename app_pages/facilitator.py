@@ -91,7 +91,9 @@ st.caption(
     "opens in any browser without the internet."
 )
 stem = f"workshop-{current.code}"
-counts_at = room_lines.counts_in_force()  # read now: the download may run outside this page's run
+# Read now: a download may run outside this page's run. The lines' meaning per 1,000 in every
+# export is the one on this screen, with this tool.
+counts_at, tool = room_lines.counts_in_force(), room_lines.tool_in_force()
 # One row that wraps: a narrow screen puts the buttons under each other, never cutting a label.
 downloads = st.container(horizontal=True)
 downloads.download_button(
@@ -104,8 +106,17 @@ downloads.download_button(
     on_click="ignore",
 )
 downloads.download_button(
+    "The room's lines (CSV spreadsheet)",
+    data=lambda: workshop.room_lines_csv(engine, current.id, counts_at=counts_at, tool=tool),
+    file_name=f"{stem}-room-lines.csv",
+    mime="text/csv",
+    key="dl_room_csv",
+    icon=":material/download:",
+    on_click="ignore",
+)
+downloads.download_button(
     "Everything (JSON)",
-    data=lambda: workshop.workshop_json(engine, current.id, counts_at=counts_at),
+    data=lambda: workshop.workshop_json(engine, current.id, counts_at=counts_at, tool=tool),
     file_name=f"{stem}.json",
     mime="application/json",
     key="dl_json",
@@ -114,7 +125,9 @@ downloads.download_button(
 )
 downloads.download_button(
     "Report (HTML)",
-    data=lambda: workshop.workshop_report_html(engine, current.id, page_titles=TITLES),
+    data=lambda: workshop.workshop_report_html(
+        engine, current.id, page_titles=TITLES, counts_at=counts_at, tool=tool
+    ),
     file_name=f"{stem}-report.html",
     mime="text/html",
     key="dl_html",

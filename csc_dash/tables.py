@@ -9,8 +9,9 @@ sideways, and a scrolling box that a keyboard cannot reach (axe: scrollable-regi
   ``<name>_ratio_high``) becomes one table of its own, titled with its name: the value, its
   likely range ("0.12 to 0.30") and the range of its ratio to the reference group;
 - the other columns go together, a few to a table;
-- a column that only repeats the index (such as ``label``) is left out, and the columns in
-  ``keep`` join the index ("Asian, single"), so no row in any table loses what it is about.
+- a column that only repeats the index (such as ``label``) is left out (unless
+  ``drop_repeats=False``: a column of what people typed may happen to repeat it), and the columns
+  in ``keep`` join the index ("Asian, single"), so no row in any table loses what it is about.
 
 Every header, index label and cell is text escaped with :func:`csc_dash.markup.markdown_text`
 (``st.table`` reads Markdown everywhere, and group names may come from an upload); numbers have
@@ -61,7 +62,12 @@ def _span(low: pd.Series, high: pd.Series, digits: int) -> pd.Series:
 
 
 def narrow_tables(
-    frame: pd.DataFrame, *, keep: Sequence[str] = (), width: int = 3, digits: int = 3
+    frame: pd.DataFrame,
+    *,
+    keep: Sequence[str] = (),
+    width: int = 3,
+    digits: int = 3,
+    drop_repeats: bool = True,
 ) -> list[tuple[str, pd.DataFrame]]:
     """``frame`` as (title, table) pairs, each table at most ``width`` columns besides its index.
 
@@ -69,8 +75,9 @@ def narrow_tables(
     for a table of single columns.
     """
     index_text = [str(v) for v in frame.index]
-    repeats = [c for c in frame.columns if [str(v) for v in frame[c]] == index_text]
-    frame = frame.drop(columns=repeats)
+    if drop_repeats:
+        repeats = [c for c in frame.columns if [str(v) for v in frame[c]] == index_text]
+        frame = frame.drop(columns=repeats)
     if keep:
         frame = frame.set_index(list(keep), append=True)
     columns = list(frame.columns)

@@ -128,7 +128,8 @@ def test_the_room_live_and_in_the_downloads(monkeypatch):
     for element in fac.markdown:
         assert "<script>" not in element.value or not element.proto.allow_html
     assert [b.proto.label for b in fac.get("download_button")] == [
-        "Answers (CSV spreadsheet)", "Everything (JSON)", "Report (HTML)"
+        "Answers (CSV spreadsheet)", "The room's lines (CSV spreadsheet)", "Everything (JSON)",
+        "Report (HTML)",
     ]
     # Every chart keeps our template (theme=None) and has its sentence beside it.
     charts = fac.get("plotly_chart")

@@ -7,9 +7,11 @@ import pytest
 from sqlalchemy import func, select
 
 from csc_dash import workshop
+from csc_dash.content.readiness import NONE_OF_THESE
 from csc_dash.ui import state
 from csc_dash.ui.workshop import readiness_form as ui
 from csc_dash.workshop import readiness_answers as ra
+from csc_dash.workshop.readiness import BY_ID, NONE_WITH_OTHERS
 from csc_dash.workshop.store import readiness_answers
 from tests.helpers import assert_no_exception, page_text
 from tests.workshop_helpers import add_staff, engine, fast_bcrypt, new_app, sign_in  # noqa: F401
@@ -55,6 +57,33 @@ def test_fill_in_save_and_see_it_again(monkeypatch):
     assert again.text_area(key="rd_tools_for").value == "To find records"
     again.button(key=SAVE).click().run()  # saved again: a new save, the same answers
     assert ra.latest_readiness(engine(), room.id)["fay"]["answers"] == latest["fay"]["answers"]
+
+
+def test_none_of_these_is_an_answer_that_stands_alone(monkeypatch):
+    room = workshop.create_workshop(engine(), title="None", created_by="fay")
+    at = open_page(monkeypatch)
+    pills = at.button_group(key="rd_barriers")
+    assert pills.options[-1] == NONE_OF_THESE  # offered last
+    pills.set_value(["Cost", NONE_OF_THESE])
+    at.button(key=SAVE).click().run()
+    assert_no_exception(at)
+    prompt = BY_ID["barriers"].prompt
+    assert [e.value for e in at.error] == [NONE_WITH_OTHERS.format(prompt=prompt)]
+    assert at.button_group(key="rd_barriers").value == ["Cost", NONE_OF_THESE]  # kept
+    assert ra.latest_readiness(engine(), room.id) == {}
+    at.button_group(key="rd_barriers").set_value([NONE_OF_THESE])
+    at.button(key=SAVE).click().run()
+    assert ui.MSG_SAVED in [s.value for s in at.success]
+    assert ra.latest_readiness(engine(), room.id)["fay"]["answers"] == {"barriers": [NONE_OF_THESE]}
+    # The counts show it as its own answer; the question no one answered reads "Not answered".
+    barriers = next(t.value for t in at.table if t.proto.alt == prompt)
+    assert barriers.loc[NONE_OF_THESE, "People"] == "1"
+    assert barriers.loc["Not answered", "People"] == "0"
+    steps = next(t.value for t in at.table if t.proto.alt == BY_ID["risk_steps"].prompt)
+    assert steps.loc[NONE_OF_THESE, "People"] == "0" and steps.loc["Not answered", "People"] == "1"
+    again = open_page(monkeypatch, new=False)  # filled from the store as it was saved
+    assert again.button_group(key="rd_barriers").value == [NONE_OF_THESE]
+    assert again.button_group(key="rd_risk_steps").value == []
 
 
 def test_a_failed_save_keeps_the_answers_and_saving_again_stores_them_once(monkeypatch):

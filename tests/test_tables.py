@@ -99,6 +99,22 @@ def test_every_label_and_cell_is_escaped(text):
 
 def test_columns_whose_names_read_alike_are_all_kept():
     frame = pd.DataFrame({"n_": [1, 2], "n": [3, 4], "n ": [5, 6]}, index=["a", "b"])
-    (_title, table), = narrow_tables(frame)
+    ((_title, table),) = narrow_tables(frame)
     assert len(table.columns) == 3
-    assert sorted(v for column in table.columns for v in table[column]) == ["1", "2", "3", "4", "5", "6"]
+    assert sorted(v for column in table.columns for v in table[column]) == [
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+    ]
+
+
+def test_a_column_that_happens_to_repeat_the_index_can_be_kept():
+    # What people typed (a reason equal to its decision's title) is not a label to drop.
+    frame = pd.DataFrame({"Why": ["Train staff"], "When": ["today"]}, index=["Train staff"])
+    ((_title, dropped),) = narrow_tables(frame)
+    assert list(dropped.columns) == ["When"]
+    ((_title, kept),) = narrow_tables(frame, drop_repeats=False)
+    assert list(kept.columns) == ["Why", "When"] and list(kept["Why"]) == ["Train staff"]

@@ -126,9 +126,9 @@ def test_update_changes_fields_and_replaces_links(engine, workshop):
     sam, kit, said = room(engine, workshop)
     did = record(engine, workshop, [Link("statement", said.id)], status="considered")
     kit_answer = response_ids(engine, kit)["why"]
-    for _ in range(2):  # the same change twice leaves the same decision
-        ds.update_decision(engine, did, title="More staff", status="in_progress",
-                           reason="Budget asked for.", links=[Link("answer", kit_answer)])  # fmt: skip
+    change = {"title": "More  staff ", "status": "in_progress", "reason": "Budget asked for.",
+              "links": [Link("answer", kit_answer)]}  # fmt: skip
+    assert ds.update_decision(engine, did, workshop_id=workshop.id, **change) is True
     (row,) = ds.decision_rows(engine, workshop.id)
     assert (row["title"], row["status"], row["reason"]) == (
         "More staff",
@@ -136,9 +136,50 @@ def test_update_changes_fields_and_replaces_links(engine, workshop):
         "Budget asked for.",
     )
     assert row["links"] == [Link("answer", kit_answer)]
-    assert row["updated_at"] >= row["decided_at"]
+    assert row["updated_at"] > row["decided_at"]
+    log = decisions.decision_log(ds.decision_rows(engine, workshop.id))
+    assert log.loc[0, "changed_at"] == row["updated_at"]
+    # The same change again (a double click, a retry after a lost reply) changes nothing at all.
+    assert ds.update_decision(engine, did, workshop_id=workshop.id, **change) is False
+    (again,) = ds.decision_rows(engine, workshop.id)
+    assert again == row
+    assert row_counts(engine)["decision_links"] == 1
+
+
+def test_a_decision_never_recorded_again_has_no_changed_time(engine, workshop):
+    record(engine, workshop)
+    log = decisions.decision_log(ds.decision_rows(engine, workshop.id))
+    assert log["changed_at"].isna().all()
+
+
+def test_update_is_refused_for_a_decision_of_another_workshop(engine, workshop):
+    sam, _kit, said = room(engine, workshop)
+    other = fb.create_workshop(engine, title="Other", created_by="bob")
+    theirs = record(engine, other, title="Their decision")
+    mine = record(engine, workshop, [Link("statement", said.id)])
+    change = {"title": "Taken over", "status": "adopted", "reason": "r", "links": []}
+    for decision_id, workshop_id in (
+        (theirs, workshop.id),
+        (mine, other.id),
+        (mine + theirs + 1000, workshop.id),
+    ):
+        with pytest.raises(DecisionError) as refused:
+            ds.update_decision(engine, decision_id, workshop_id=workshop_id, **change)
+        assert str(refused.value) == ds.UNKNOWN_DECISION
+    assert [r["title"] for r in ds.decision_rows(engine, other.id)] == ["Their decision"]
+    assert [r["title"] for r in ds.decision_rows(engine, workshop.id)] == ["Tell families first"]
+    # A link must be to this workshop's things too, and a refused change leaves it as it was.
+    stranger = join(engine, other, "Stranger")
+    answer(engine, stranger, question_id="why", value="Elsewhere", page="your_views")
+    elsewhere = response_ids(engine, stranger)["why"]
     with pytest.raises(DecisionError, match="no longer there"):
-        ds.update_decision(engine, did + 1000, title="t", status="adopted", reason="r", links=[])
+        ds.update_decision(engine, mine, workshop_id=workshop.id,
+                           **{**change, "links": [Link("answer", elsewhere)]})  # fmt: skip
+    with pytest.raises(DecisionError, match="^" + decisions.EMPTY_REASON[:20]):
+        ds.update_decision(engine, mine, workshop_id=workshop.id, **{**change, "reason": " "})
+    (row,) = ds.decision_rows(engine, workshop.id)
+    assert row["title"] == "Tell families first" and row["links"] == [Link("statement", said.id)]
+    assert row["updated_at"] == row["decided_at"]
 
 
 def test_a_participant_sees_what_became_of_what_they_said(engine, workshop):

@@ -55,9 +55,22 @@ def test_clean_answers_keeps_good_answers_and_drops_blanks():
         "monitoring": "Don't know",
         "tools_in_use": "We are trying one out",
         "barriers": ["Cost", "Trust of staff"],  # form order, once each
-        "risk_steps": [],  # "none of these" is an answer
+        "risk_steps": [content.NONE_OF_THESE],  # an empty list sent on purpose: none of these
         "tools_for": "finding records",
     }
+
+
+def test_none_of_these_is_an_answer_of_its_own_and_stands_alone():
+    none = content.NONE_OF_THESE
+    for question in (q for q in content.QUESTIONS if q.kind == "many"):
+        assert readiness.choices(question) == (*question.options, none)  # offered last
+    assert none not in readiness.choices(readiness.BY_ID["single_view"])  # only "choose any"
+    assert readiness.clean_answers({"barriers": [none, none]}) == {"barriers": [none]}
+    assert readiness.clean_answers({"barriers": None}) == {}  # left out is not "none"
+    with pytest.raises(readiness.ReadinessError) as caught:
+        readiness.clean_answers({"barriers": ["Cost", none]})
+    prompt = readiness.BY_ID["barriers"].prompt
+    assert str(caught.value) == readiness.NONE_WITH_OTHERS.format(prompt=prompt)
 
 
 @pytest.mark.parametrize(
@@ -98,14 +111,15 @@ def test_hostile_answers_are_stored_clean_or_refused_plainly(answers):
         if question.kind == "text":
             assert value == value.strip() and 0 < len(value) <= readiness.MAX_TEXT
         elif question.kind == "many":
-            assert set(value) <= set(question.options)
+            assert value and set(value) <= set(readiness.choices(question))
+            assert content.NONE_OF_THESE not in value or value == [content.NONE_OF_THESE]
         else:
             assert value in (*content.LEVELS, content.DONT_KNOW, *question.options)
 
 
 def test_answer_rows_list_every_question_in_form_order():
     rows = readiness.answer_rows(
-        {"barriers": ["Cost", "Skills"], "risk_steps": [], "single_view": "No"}
+        {"barriers": ["Cost", "Skills"], "risk_steps": ["None of these"], "single_view": "No"}
     )
     assert list(rows["question_id"]) == [q.id for q in content.QUESTIONS]
     by_id = rows.set_index("question_id")["answer"]
@@ -134,3 +148,27 @@ def test_section_counts_add_up_and_keep_dont_know_apart():
         )
         assert row.sum() == len(sets) * n_questions
     assert content.SECTIONS["tools"] not in counts.index  # no level questions, no made-up count
+
+
+def test_option_counts_keep_none_of_these_and_not_answered_apart():
+    sets = [
+        {"barriers": ["Cost", "Skills"], "single_view": "No"},
+        {"barriers": [content.NONE_OF_THESE], "single_view": "No"},
+        {"barriers": []},  # an older save: none of these
+        {},
+    ]
+    counts = readiness.option_counts(sets)
+    assert list(counts.columns) == readiness.OPTION_COUNT_COLUMNS
+    assert set(counts["question_id"]) == {
+        q.id for q in content.QUESTIONS if q.kind in ("choice", "many")
+    }
+    barriers = counts[counts["question_id"] == "barriers"].set_index("answer")["people"]
+    assert list(barriers.index) == [
+        *readiness.BY_ID["barriers"].options, content.NONE_OF_THESE, readiness.NOT_ANSWERED
+    ]  # fmt: skip
+    assert barriers["Cost"] == 1 and barriers["Skills"] == 1 and barriers["Trust of staff"] == 0
+    assert barriers[content.NONE_OF_THESE] == 2 and barriers[readiness.NOT_ANSWERED] == 1
+    view = counts[counts["question_id"] == "single_view"].set_index("answer")["people"]
+    assert content.NONE_OF_THESE not in view.index  # one choice: no "none of these"
+    assert view["No"] == 2 and view[readiness.NOT_ANSWERED] == 2
+    assert view.sum() == len(sets)  # one choice: each person counts once

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import insert
 
 from csc_dash import workshop as fb
 from csc_dash.content.readiness import QUESTIONS
 from csc_dash.workshop import readiness_answers as ra
+from csc_dash.workshop import store
 from csc_dash.workshop.readiness import ReadinessError
 
 pytest.register_assert_rewrite("tests.pg")
@@ -81,3 +83,27 @@ def test_erasing_the_workshop_erases_its_readiness_answers(engine, workshop):
     assert list(ra.latest_readiness(engine, other.id)) == ["fay"]
     fb.erase_workshop(engine, other.id)
     assert row_counts(engine) == {**EMPTY, "schema_version": 1}
+
+
+def test_none_of_these_is_stored_read_and_counted_apart_from_not_answered(engine, workshop):
+    save(engine, workshop, {"barriers": ["None of these"], "risk_steps": ["Families can opt out"]})
+    save(engine, workshop, {"barriers": []}, username="ann")  # sent empty on purpose: none
+    save(engine, workshop, {"single_view": "No"}, username="bo")
+    with store.transaction(engine, write=True) as conn:  # a save from before: an empty list
+        conn.execute(insert(store.readiness_answers).values(
+            workshop_id=workshop.id, username="dee", answers_json='{"barriers": []}',
+            saved_at=store.utcnow(), client_token=fb.new_client_token(),
+        ))  # fmt: skip
+    with pytest.raises(ReadinessError):  # "None of these" stands alone
+        save(engine, workshop, {"barriers": ["None of these", "Cost"]}, username="cy")
+    latest = ra.latest_readiness(engine, workshop.id)
+    assert list(latest) == ["ann", "bo", "dee", "fay"]
+    assert latest["ann"]["answers"] == {"barriers": ["None of these"]}
+    assert latest["dee"]["answers"] == {"barriers": ["None of these"]}
+    assert "barriers" not in latest["bo"]["answers"]
+    rows = ra.readiness_rows(latest).set_index(["username", "question_id"])["answer"]
+    assert rows[("fay", "barriers")] == "None of these" == rows[("ann", "barriers")]
+    assert rows[("bo", "barriers")] == ""  # not answered stays blank
+    counts = ra.readiness_option_counts(latest)
+    barriers = counts[counts["question_id"] == "barriers"].set_index("answer")["people"]
+    assert barriers["None of these"] == 3 and barriers["Not answered"] == 1

@@ -256,3 +256,18 @@ def test_the_report_has_the_decision_log_escaped(engine, workshop):
 def test_the_report_words_on_decisions_are_plain():
     for text in (report.NO_DECISIONS, report.DECISIONS_NOTE):
         assert textstat.flesch_kincaid_grade(text) <= 8
+
+
+def test_the_report_says_when_a_decision_last_changed(engine, workshop):
+    did = decision_store.record_decision(
+        engine, workshop_id=workshop.id, title="Train staff", status="considered",
+        reason="People asked.", links=[], created_by="ann", client_token=fb.new_client_token(),
+    )  # fmt: skip
+    page = fb.workshop_report_html(engine, workshop.id)
+    assert '<th scope="col">Last changed</th>' in page and "We talked about it" in page
+    decision_store.update_decision(engine, did, workshop_id=workshop.id, title="Train staff",
+                                   status="adopted", reason="Done in May.", links=[])  # fmt: skip
+    (row,) = decision_store.decision_rows(engine, workshop.id)
+    page = fb.workshop_report_html(engine, workshop.id)
+    assert "We did it" in page and "We talked about it" not in page
+    assert f"<td>{row['updated_at'].strftime('%d %B %Y')}</td></tr>" in page

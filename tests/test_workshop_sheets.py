@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from csc_dash import workshop as fb
 from csc_dash.workshop import decision_store
 from csc_dash.workshop.decisions import Link
-from csc_dash.workshop.readiness_answers import save_readiness
+from csc_dash.workshop.readiness_answers import latest_readiness, readiness_rows, save_readiness
 from tests.store_helpers import FORMULAS, XSS, answer, dangerous, join
 
 pytest_plugins = ["tests.pg", "tests.store_helpers"]  # fixtures: engine, store_url, hostile
@@ -157,19 +157,47 @@ def test_workshop_json_holds_the_rooms_lines_and_the_readiness_answers(engine, w
             client_token=fb.new_client_token())  # fmt: skip
     save_readiness(engine, workshop_id=workshop.id, username="fay",
                    answers={"monitoring": "Started"}, client_token=fb.new_client_token())  # fmt: skip
-    raw = fb.workshop_json(engine, workshop.id, counts_at=lambda k: {"flagged": k, "false_alarm": 1, "missed": 2})
+    raw = fb.workshop_json(
+        engine, workshop.id, counts_at=lambda k: {"flagged": k, "false_alarm": 1, "missed": 2}
+    )
     data = json.loads(raw, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
     lines = {row["role"]: row for row in data["room_lines"]["lines_by_role"]}
     assert lines["Family member"]["people"] == 3 and lines["Family member"]["no_line"] == 1
     assert lines["Family member"]["middle"] == 45 and lines["Family member"]["flagged"] == 45
     assert lines["Family member"]["lower_quarter"] is None  # too few for quarters
     assert data["room_lines"]["false_alarms_by_role"][0]["middle"] == 5
-    first = next(r for r in data["room_lines"]["group_agreement"] if r["statement_id"] == statement.id)
+    first = next(
+        r for r in data["room_lines"]["group_agreement"] if r["statement_id"] == statement.id
+    )
     assert first["counts"] == {"Family member": {"agree": 1, "seen": 1}}
     assert first["too_few"] is True and first["group_agreement"] is None
     assert data["readiness"]["answers"][0]["answers"] == {"monitoring": "Started"}
     system = data["readiness"]["section_counts"][0]
     assert system["section"] == "Is the system ready?" and system["Started"] == 1
+
+
+def test_none_of_these_is_its_own_answer_in_the_readiness_exports(engine, workshop):
+    """Issue 17.6: "None of these" is exported as an answer, apart from not answering."""
+    save_readiness(engine, workshop_id=workshop.id, username="fay",
+                   answers={"barriers": ["None of these"]}, client_token=fb.new_client_token())  # fmt: skip
+    save_readiness(engine, workshop_id=workshop.id, username="gus",
+                   answers={"barriers": ["Cost"]}, client_token=fb.new_client_token())  # fmt: skip
+    save_readiness(engine, workshop_id=workshop.id, username="hal",
+                   answers={"monitoring": "Started"}, client_token=fb.new_client_token())  # fmt: skip
+    data = json.loads(fb.workshop_json(engine, workshop.id))
+    answers = {saved["username"]: saved["answers"] for saved in data["readiness"]["answers"]}
+    assert answers["fay"] == {"barriers": ["None of these"]} and "barriers" not in answers["hal"]
+    counts = {
+        row["answer"]: row["people"]
+        for row in data["readiness"]["option_counts"]
+        if row["question_id"] == "barriers"
+    }
+    assert counts["None of these"] == 1 and counts["Not answered"] == 1 and counts["Cost"] == 1
+    latest = latest_readiness(engine, workshop.id)
+    rows = list(csv.DictReader(io.StringIO(
+        fb.responses_csv(readiness_rows(latest)).decode("utf-8-sig"))))  # fmt: skip
+    barriers = {row["username"]: row["answer"] for row in rows if row["question_id"] == "barriers"}
+    assert barriers == {"fay": "None of these", "gus": "Cost", "hal": ""}
 
 
 def test_exports_of_an_unknown_workshop(engine):

@@ -10,7 +10,8 @@ Question ids are stable: answers are stored under them. Kinds:
 
 - ``level``: one of :data:`LEVELS` (how far along), or "Don't know".
 - ``choice``: one of ``options``.
-- ``many``: any of ``options`` (none is an answer too).
+- ``many``: any of ``options``, or :data:`NONE_OF_THESE` on its own: an answer of its own,
+  apart from leaving the question out.
 - ``text``: free text, at most :data:`csc_dash.workshop.readiness.MAX_TEXT` characters.
 """
 
@@ -34,6 +35,9 @@ SECTIONS: dict[str, str] = {
 #: How far along a council is, lowest first; "Don't know" is stored apart from the levels.
 LEVELS: tuple[str, ...] = ("Not started", "Started", "Mostly in place", "Fully in place")
 DONT_KNOW = "Don't know"
+#: The answer to a "choose any" question that says none of its options applies. It is offered
+#: after the options and stands alone: picked with any of them, the form asks again.
+NONE_OF_THESE = "None of these"
 
 INTRO = (
     "This form is for council staff. It asks how ready your council is to use a tool that scores "

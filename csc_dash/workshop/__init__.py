@@ -110,7 +110,7 @@ from csc_dash.workshop.rules import (
     new_rejoin_code,
     normalise_code,
 )
-from csc_dash.workshop.sheets import responses_csv, safe_cell, workshop_json
+from csc_dash.workshop.sheets import responses_csv, room_lines_csv, safe_cell, workshop_json
 from csc_dash.workshop.statements import (
     Statement,
     add_statement,
@@ -249,6 +249,7 @@ __all__ = [
     "revoke_join_token",
     "responses",
     "responses_csv",
+    "room_lines_csv",
     "role_order",
     "safe_cell",
     "save_response",

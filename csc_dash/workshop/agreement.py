@@ -148,3 +148,18 @@ def opinion_groups(
     return pd.Series(
         [renumber[label] for label in labels], index=matrix.index, name="opinion_group"
     )
+
+
+def opinion_group_mix(
+    votes: pd.DataFrame, *, min_people: int = MIN_PEOPLE_FOR_GROUPS, seed: int = SEED
+) -> pd.DataFrame | None:
+    """Who is in each :func:`opinion_groups` group, by declared role: people counted, one row per
+    group ("Group 1", largest first), one column per role; ``None`` when no groups are formed."""
+    groups = opinion_groups(votes, min_people=min_people, seed=seed)
+    if groups is None:
+        return None
+    roles = votes.drop_duplicates("participant_id").set_index("participant_id")["role_tag"]
+    mix = pd.crosstab(groups, roles.reindex(groups.index))
+    mix.index = pd.Index([f"Group {n}" for n in mix.index], name="Opinion group")
+    mix.columns.name = None
+    return mix

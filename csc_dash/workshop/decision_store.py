@@ -216,24 +216,50 @@ def update_decision(
     engine: Engine,
     decision_id: int,
     *,
+    workshop_id: int,
     title: object,
     status: object,
     reason: object,
     links: Iterable[Link],
-) -> None:
+) -> bool:
     """Change a decision's title, status, reason and links (all of them: the links given replace
-    the old ones). Saving the same change twice leaves the same decision."""
+    the old ones), in one transaction; returns whether anything changed.
+
+    ``workshop_id`` is the workshop the person changing it is looking at (one they may see): a
+    decision of any other workshop is refused as :data:`UNKNOWN_DECISION`, like one that is not
+    there. Saving the same change again (a double click, a retry after a lost reply) changes
+    nothing, not even ``updated_at``, which records when the decision last really changed.
+    Raises :class:`~csc_dash.workshop.decisions.DecisionError` with a plain message as
+    :func:`record_decision` does.
+    """
     cleaned = clean_decision(title, status, reason, links)
     with transaction(engine, write=True) as conn:
-        workshop_id = conn.scalar(
-            select(decisions.c.workshop_id).where(decisions.c.id == decision_id)
-        )
-        if workshop_id is None:
+        found = conn.execute(
+            select(decisions.c.title, decisions.c.status, decisions.c.reason).where(
+                decisions.c.id == decision_id, decisions.c.workshop_id == workshop_id
+            )
+        ).first()
+        if found is None:
             raise DecisionError(UNKNOWN_DECISION)
         _check_links(conn, workshop_id, cleaned["links"])
+        linked = {
+            Link(row.kind, row.item_id)
+            for row in conn.execute(
+                select(decision_links.c.kind, decision_links.c.item_id).where(
+                    decision_links.c.decision_id == decision_id
+                )
+            )
+        }
+        same = (found.title, found.status, found.reason) == (
+            cleaned["title"],
+            cleaned["status"],
+            cleaned["reason"],
+        )
+        if same and linked == set(cleaned["links"]):
+            return False
         conn.execute(
             update(decisions)
-            .where(decisions.c.id == decision_id)
+            .where(decisions.c.id == decision_id, decisions.c.workshop_id == workshop_id)
             .values(
                 title=cleaned["title"],
                 status=cleaned["status"],
@@ -242,6 +268,7 @@ def update_decision(
             )
         )
         _write_links(conn, decision_id, cleaned["links"])
+    return True
 
 
 @unavailable_as(READ_UNAVAILABLE)

@@ -58,6 +58,7 @@ LOG_COLUMNS = [
     "reason",
     "informed_by",
     "decided_at",
+    "changed_at",  # when it last changed after it was recorded; None if it never did
 ]
 BECAME_COLUMNS = [
     "kind",
@@ -121,9 +122,17 @@ def informed_by(links: Sequence[Link]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def changed_at(decision: Mapping):
+    """When a decision last changed after it was recorded (its ``updated_at``), or ``None`` if
+    it never did (a decision is recorded with ``updated_at`` equal to ``decided_at``)."""
+    updated = decision.get("updated_at")
+    return None if updated is None or updated == decision["decided_at"] else updated
+
+
 def decision_log(decisions: Sequence[Mapping]) -> pd.DataFrame:
     """One row per decision, newest first. Each decision is a mapping with ``decision_id``,
-    ``title``, ``status``, ``reason``, ``links`` (a list of :class:`Link`) and ``decided_at``."""
+    ``title``, ``status``, ``reason``, ``links`` (a list of :class:`Link`), ``decided_at`` and
+    optionally ``updated_at`` (read as :func:`changed_at`)."""
     rows = [
         {
             "decision_id": decision["decision_id"],
@@ -133,6 +142,7 @@ def decision_log(decisions: Sequence[Mapping]) -> pd.DataFrame:
             "reason": decision["reason"],
             "informed_by": informed_by(decision["links"]),
             "decided_at": decision["decided_at"],
+            "changed_at": changed_at(decision),
         }
         for decision in decisions
     ]

@@ -16,7 +16,14 @@ import pandas as pd
 from sqlalchemy import Engine, insert, select
 from sqlalchemy import exc as sa_exc
 
-from csc_dash.workshop.readiness import answer_rows, clean_answers, section_counts
+from csc_dash.workshop.readiness import (
+    BY_ID,
+    NONE_OF_THESE,
+    answer_rows,
+    clean_answers,
+    option_counts,
+    section_counts,
+)
 from csc_dash.workshop.rules import (
     READ_UNAVAILABLE,
     SAVE_UNAVAILABLE,
@@ -38,6 +45,7 @@ __all__ = [
     "NO_USER",
     "READINESS_ROW_COLUMNS",
     "latest_readiness",
+    "readiness_option_counts",
     "readiness_rows",
     "readiness_section_counts",
     "save_readiness",
@@ -93,6 +101,17 @@ def save_readiness(
     return True
 
 
+def _as_now(answers: dict[str, Any]) -> dict[str, Any]:
+    """A stored answer set as saves store it now: an empty "choose any" list (an older save) is
+    "None of these", so every reader sees one form of it."""
+    return {
+        question_id: [NONE_OF_THESE]
+        if value == [] and question_id in BY_ID and BY_ID[question_id].kind == "many"
+        else value
+        for question_id, value in answers.items()
+    }
+
+
 @unavailable_as(READ_UNAVAILABLE)
 def latest_readiness(engine: Engine, workshop_id: int) -> dict[str, dict[str, Any]]:
     """Staff user -> ``{"answers": ..., "saved_at": ...}``, their latest save, users in name order."""
@@ -108,7 +127,7 @@ def latest_readiness(engine: Engine, workshop_id: int) -> dict[str, dict[str, An
     with transaction(engine) as conn:
         rows = conn.execute(query).all()
     latest = {
-        row.username: {"answers": json.loads(row.answers_json), "saved_at": row.saved_at}
+        row.username: {"answers": _as_now(json.loads(row.answers_json)), "saved_at": row.saved_at}
         for row in rows  # oldest first: later saves win
     }
     return dict(sorted(latest.items()))
@@ -128,3 +147,9 @@ def readiness_rows(latest: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
 def readiness_section_counts(latest: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
     """:func:`~csc_dash.workshop.readiness.section_counts` over every user's latest answers."""
     return section_counts(saved["answers"] for saved in latest.values())
+
+
+def readiness_option_counts(latest: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+    """:func:`~csc_dash.workshop.readiness.option_counts` over every user's latest answers: each
+    answer to the questions with a list, with "None of these" and "Not answered" apart."""
+    return option_counts(saved["answers"] for saved in latest.values())

@@ -7,9 +7,8 @@ security policy forbids scripts and outside resources altogether. Its numbers co
 
 from __future__ import annotations
 
-import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -18,6 +17,11 @@ from sqlalchemy import Engine
 from csc_dash.charts import OKABE_ITO
 from csc_dash.workshop.decision_store import decision_rows
 from csc_dash.workshop.decisions import decision_log
+from csc_dash.workshop.report_parts import escape as _E
+from csc_dash.workshop.report_parts import nothing as _nothing
+from csc_dash.workshop.report_parts import scrolls
+from csc_dash.workshop.report_parts import table as _table
+from csc_dash.workshop.report_room import section_room
 from csc_dash.workshop.results import (
     LABEL_WORDS,
     QUESTIONS,
@@ -32,13 +36,12 @@ from csc_dash.workshop.results import (
     scale_totals,
     statement_results,
 )
+from csc_dash.workshop.room_words import read_room
 from csc_dash.workshop.rules import REACTIONS, READ_UNAVAILABLE, UNKNOWN_WORKSHOP, FeedbackError
 from csc_dash.workshop.store import unavailable_as, utcnow
 from csc_dash.workshop.workshops import get_workshop
 
 __all__ = ["workshop_report_html"]
-
-_E = html.escape
 
 REACTION_COLOURS = {
     "acceptable": OKABE_ITO["bluish_green"],
@@ -53,6 +56,9 @@ h1{font-size:1.8rem}h2{margin-top:2.2rem;border-bottom:2px solid #ddd;padding-bo
 table{border-collapse:collapse;margin:.8rem 0;width:100%}
 th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}
+caption{text-align:left;font-weight:600;padding:.2rem 0}
+.wide{overflow-x:auto}.wide:focus{outline:2px solid #0072B2}
+@media (max-width:40rem){body{font-size:15px}th,td{padding:.25rem}}
 .summary{font-weight:600}.note{color:#555}
 blockquote{margin:.6rem 0;padding:.4rem .8rem;border-left:4px solid #0072B2;background:#f7f9fb;
 white-space:pre-wrap;overflow-wrap:anywhere}
@@ -94,23 +100,6 @@ def _bars_svg(rows: Sequence[tuple[str, float, str]], *, title: str) -> str:
 
 def _count(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
-def _nothing(heading: str, sentence: str) -> str:
-    """A section of the report that has nothing to show yet: its heading and why."""
-    return f"<h2>{_E(heading)}</h2><p>{_E(sentence)}</p>"
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, numeric=()) -> str:
-    head = "".join(f'<th scope="col">{_E(str(h))}</th>' for h in headers)
-    body = []
-    for row in rows:
-        cells = []
-        for j, cell in enumerate(row):
-            klass = ' class="n"' if j in numeric else ""
-            cells.append(f"<td{klass}>{_E('' if cell is None else str(cell))}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def _page_name(page: str, page_titles: Mapping[str, str] | None) -> str:
@@ -335,6 +324,7 @@ def _section_statements(results: pd.DataFrame) -> str:
             numeric=(2, 3, 4, 5),
         )
     )
+    out[-1] = scrolls(out[-1], "Statements")  # eight columns: it scrolls in its box, not the page
     return "".join(out)
 
 
@@ -387,6 +377,7 @@ def _section_decisions(rows: Sequence[Mapping[str, Any]]) -> str:
             row["reason"],
             row["informed_by"],
             row["decided_at"].strftime("%d %B %Y"),
+            "" if pd.isna(row["changed_at"]) else row["changed_at"].strftime("%d %B %Y"),
         )
         for row in log.to_dict("records")
     ]
@@ -394,17 +385,32 @@ def _section_decisions(rows: Sequence[Mapping[str, Any]]) -> str:
         f"<h2>{_E(DECISIONS_HEADING)}</h2>"
         f'<p class="summary">{len(log):,} {"decision" if len(log) == 1 else "decisions"} recorded.</p>'
         f'<p class="note">{_E(DECISIONS_NOTE)}</p>'
-        + _table(["Decision", "Where it stands", "Why", "What it drew on", "Recorded"], table)
+        # Two tables of the decision and three columns, as on screen: each fits a phone.
+        + scrolls(_table(["Decision", "Where it stands", "Why"], [r[:3] for r in table]), "Why")
+        + scrolls(
+            _table(
+                ["Decision", "What it drew on", "Recorded", "Last changed"],
+                [(r[0], *r[3:]) for r in table],
+            ),
+            "When",
+        )
     )
 
 
 @unavailable_as(READ_UNAVAILABLE)
 def workshop_report_html(
-    engine: Engine, workshop_id: int, *, page_titles: Mapping[str, str] | None = None
+    engine: Engine,
+    workshop_id: int,
+    *,
+    page_titles: Mapping[str, str] | None = None,
+    counts_at: Callable[[int], Mapping[str, int]] | None = None,
+    tool: str | None = None,
 ) -> str:
     """A self-contained HTML report of one workshop, safe to open anywhere and to print.
 
     ``page_titles`` optionally maps page ids (as stored with each reaction) to their titles.
+    ``counts_at`` and ``tool``: people per 1,000 at a line with the tool on the facilitator's
+    screen, so the room's lines say what each group's middle line means, as on screen.
     """
     workshop = get_workshop(engine, workshop_id)
     if workshop is None:
@@ -428,6 +434,7 @@ def workshop_report_html(
             _section_people(summary),
             _section_reactions(summary, page_titles),
             _section_thresholds(summary),
+            section_room(read_room(engine, workshop_id, counts_at=counts_at, tool=tool)),
             _section_scales(summary, questions),
             _section_statements(results),
             _section_free_text(summary, page_titles, questions),

@@ -18,10 +18,16 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from csc_dash.workshop.agreement import EXPLORATORY_NOTE, MIN_PEOPLE_FOR_GROUPS, MIN_SEEN
 from csc_dash.workshop.decision_store import decision_rows
 from csc_dash.workshop.decisions import STATUSES, decision_log
-from csc_dash.workshop.readiness_answers import latest_readiness, readiness_section_counts
-from csc_dash.workshop.room_answers import room_answers, room_summary, room_votes
+from csc_dash.workshop.readiness_answers import (
+    latest_readiness,
+    readiness_option_counts,
+    readiness_section_counts,
+)
+from csc_dash.workshop.room_lines import MIN_PEOPLE
+from csc_dash.workshop.room_words import Room, read_room, room_rows
 from csc_dash.workshop.rules import READ_UNAVAILABLE, UNKNOWN_WORKSHOP, FeedbackError
 from csc_dash.workshop.statements import author_label
 from csc_dash.workshop.store import (
@@ -35,8 +41,9 @@ from csc_dash.workshop.store import (
     votes,
     workshops,
 )
+from csc_dash.workshop.workshops import get_workshop
 
-__all__ = ["decisions_csv", "responses_csv", "safe_cell", "workshop_json"]
+__all__ = ["decisions_csv", "responses_csv", "room_lines_csv", "safe_cell", "workshop_json"]
 
 #: First characters that make a spreadsheet read a cell as a formula (with their full-width forms).
 FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
@@ -195,45 +202,46 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def _room_and_readiness(
-    engine: Engine, workshop_id: int, counts_at: Callable[[int], Mapping[str, int]] | None
-) -> dict[str, Any]:
-    """Issue 17.3 and 17.6: the room's lines by role, agreement across declared roles, and the
-    staff readiness self-assessment, as the facilitator sees them."""
-    with transaction(engine) as conn:
-        open_ids = list(
-            conn.execute(
-                select(statements.c.id)
-                .where(statements.c.workshop_id == workshop_id, statements.c.approved.is_(True))
-                .order_by(statements.c.id)
-            ).scalars()
-        )
-    summary = room_summary(
-        room_answers(engine, workshop_id),
-        room_votes(engine, workshop_id),
-        statement_ids=open_ids,
-        counts_at=counts_at,
-    )
-    agreement = summary["agreement"].assign(
+def _room_block(room: Room) -> dict[str, Any]:
+    """Issue 17.3: the room's lines by role, the false alarms people would accept, agreement
+    across declared roles and the opinion groups, as the facilitator sees them (one
+    :class:`~csc_dash.workshop.room_words.Room`, never worked out again here)."""
+    agreement = room.agreement.assign(
+        statement=[room.texts.get(i, "") for i in room.agreement["statement_id"]],
         counts=[
             {role: {"agree": agree, "seen": seen} for role, (agree, seen) in counts.items()}
-            for counts in summary["agreement"]["counts"]
-        ]
+            for counts in room.agreement["counts"]
+        ],
     )
+    groups = room.opinion_groups
+    return {
+        "tool": room.tool,
+        "min_people_for_a_spread": MIN_PEOPLE,
+        "min_seen_for_agreement": MIN_SEEN,
+        "lines_by_role": _records(room.lines),
+        "false_alarms_by_role": _records(room.false_alarms),
+        "group_agreement": _records(agreement),
+        "voters": room.voters,
+        "min_voters_for_opinion_groups": MIN_PEOPLE_FOR_GROUPS,
+        "opinion_groups": None
+        if groups is None
+        else {
+            "note": EXPLORATORY_NOTE,
+            "by_role": _records(groups.rename_axis("opinion_group").reset_index()),
+        },
+    }
+
+
+def _readiness_block(engine: Engine, workshop_id: int) -> dict[str, Any]:
+    """Issue 17.6: the staff readiness self-assessment, as staff see it."""
     latest = latest_readiness(engine, workshop_id)
     return {
-        "room_lines": {
-            "lines_by_role": _records(summary["lines"]),
-            "false_alarms_by_role": _records(summary["false_alarms"]),
-            "group_agreement": _records(agreement),
-        },
-        "readiness": {
-            "answers": [
-                {"username": user, "saved_at": iso(saved["saved_at"]), "answers": saved["answers"]}
-                for user, saved in latest.items()
-            ],
-            "section_counts": _records(readiness_section_counts(latest)),
-        },
+        "answers": [
+            {"username": user, "saved_at": iso(saved["saved_at"]), "answers": saved["answers"]}
+            for user, saved in latest.items()
+        ],
+        "section_counts": _records(readiness_section_counts(latest)),
+        "option_counts": _records(readiness_option_counts(latest)),
     }
 
 
@@ -243,16 +251,35 @@ def workshop_json(
     workshop_id: int,
     *,
     counts_at: Callable[[int], Mapping[str, int]] | None = None,
+    tool: str | None = None,
 ) -> bytes:
     """Everything of one workshop as UTF-8 JSON: the workshop, participants (pseudonym, role tag,
     consent time), responses with their screen states, statements and votes; then the decision
-    log (you said, we did); the room's lines by role and agreement across roles (what each middle
-    line means per 1,000 when ``counts_at`` gives the tool's counts), and the staff readiness
-    answers."""
+    log (you said, we did); the room's lines by role, agreement across roles and opinion groups
+    (what each middle line means per 1,000 when ``counts_at`` gives the counts of ``tool``), and
+    the staff readiness answers."""
     export = _export(engine, workshop_id)
     export["decisions"] = _decisions_block(engine, workshop_id)
-    export.update(_room_and_readiness(engine, workshop_id, counts_at))
+    export["room_lines"] = _room_block(
+        read_room(engine, workshop_id, counts_at=counts_at, tool=tool)
+    )
+    export["readiness"] = _readiness_block(engine, workshop_id)
     return json.dumps(export, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+@unavailable_as(READ_UNAVAILABLE)
+def room_lines_csv(
+    engine: Engine,
+    workshop_id: int,
+    *,
+    counts_at: Callable[[int], Mapping[str, int]] | None = None,
+    tool: str | None = None,
+) -> bytes:
+    """The room's lines, false alarms, agreement and opinion groups as one spreadsheet
+    (:func:`~csc_dash.workshop.room_words.room_rows`), each cell safe against formulas."""
+    if get_workshop(engine, workshop_id) is None:
+        raise FeedbackError(UNKNOWN_WORKSHOP)
+    return responses_csv(room_rows(read_room(engine, workshop_id, counts_at=counts_at, tool=tool)))
 
 
 # -- you said, we did: the decision log in every export ------------------------------------------

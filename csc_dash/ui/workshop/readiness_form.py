@@ -12,13 +12,14 @@ from typing import Any
 import streamlit as st
 
 from csc_dash import tables
-from csc_dash.content.readiness import DONT_KNOW, INTRO, LEVELS, QUESTIONS, SECTIONS
+from csc_dash.content.readiness import INTRO, QUESTIONS, SECTIONS
 from csc_dash.markup import markdown_text
 from csc_dash.ui.workshop.session import MSG_STORE_DOWN, engine, notify, show_notice
 from csc_dash.workshop import FeedbackError, StoreUnavailable, new_client_token, responses_csv
-from csc_dash.workshop.readiness import MAX_TEXT, ReadinessError
+from csc_dash.workshop.readiness import MAX_TEXT, ReadinessError, choices
 from csc_dash.workshop.readiness_answers import (
     latest_readiness,
+    readiness_option_counts,
     readiness_rows,
     readiness_section_counts,
     save_readiness,
@@ -35,25 +36,31 @@ COUNTS_NOTE = (
     "How many answers sit at each level, for each part of the form, from everyone who filled it "
     "in. There is no score: the form is for talking about which parts are not ready."
 )
+LIST_COUNTS_TITLE = "Answers to the questions with a list"
+LIST_COUNTS_NOTE = (
+    "How many people gave each answer. Where you can pick more than one, the answers can add up "
+    "to more than the people. “None of these” and “Not answered” are kept apart."
+)
 _SAVE_KEY = "csc_readiness_save"  # the client token of the save under way
 
 
 def plain_texts() -> dict[str, str]:
     """Every plain block of this module, for the reading-level test."""
-    return {"saved": MSG_SAVED, "not_saved": MSG_NOT_SAVED, "counts": COUNTS_NOTE}
+    return {
+        "saved": MSG_SAVED,
+        "not_saved": MSG_NOT_SAVED,
+        "counts": COUNTS_NOTE,
+        "list_counts": LIST_COUNTS_NOTE,
+    }
 
 
 def _key(question_id: str) -> str:
     return f"rd_{question_id}"
 
 
-def _options(question) -> tuple[str, ...]:
-    return (*LEVELS, DONT_KNOW) if question.kind == "level" else question.options
-
-
 def read_form() -> dict[str, Any]:
-    """What the form holds now, question id -> value (left out: ``None``; on this form a
-    "choose any" question with nothing picked is left out, not "none of these")."""
+    """What the form holds now, question id -> value (left out: ``None``). A "choose any"
+    question with nothing picked is left out; "None of these" is a pill of its own."""
     values: dict[str, Any] = {}
     for question in QUESTIONS:
         value = st.session_state.get(_key(question.id))
@@ -115,10 +122,10 @@ def readiness_form(workshop_id: int, username: str) -> None:
                         question.prompt, max_chars=MAX_TEXT, key=key, help=question.help or None
                     )
                 elif question.kind == "many":
-                    st.pills(question.prompt, _options(question), selection_mode="multi", key=key)
+                    st.pills(question.prompt, choices(question), selection_mode="multi", key=key)
                 else:
                     st.radio(
-                        question.prompt, _options(question), index=None, key=key, horizontal=True
+                        question.prompt, choices(question), index=None, key=key, horizontal=True
                     )
                 if question.help and question.kind != "text":
                     st.caption(question.help)
@@ -126,6 +133,20 @@ def readiness_form(workshop_id: int, username: str) -> None:
             "Save my answers", type="primary", on_click=_on_save, args=(workshop_id, username)
         )
     show_notice(NOTICE)
+
+
+def _list_counts(latest) -> None:
+    """Per question with a list: how many people gave each answer (a table of two columns)."""
+    st.subheader(LIST_COUNTS_TITLE, anchor=False)
+    st.caption(LIST_COUNTS_NOTE)
+    counts = readiness_option_counts(latest)
+    for _question_id, part in counts.groupby("question_id", sort=False):
+        prompt = part["question"].iloc[0]
+        shown = part.set_index("answer")[["people"]].rename(columns={"people": "People"})
+        shown.index.name = "Answer"
+        ((_title, table),) = tables.narrow_tables(shown, digits=0)
+        st.markdown(f"**{markdown_text(prompt)}**")
+        st.table(table, alt=prompt)
 
 
 def what_staff_said(workshop_id: int) -> None:
@@ -146,6 +167,7 @@ def what_staff_said(workshop_id: int) -> None:
         if title:
             st.markdown(f"**{title}**")
         st.table(part, alt="How many answers sit at each level")
+    _list_counts(latest)
     rows = readiness_rows(latest)
     st.download_button(
         "Readiness answers (CSV spreadsheet)",
