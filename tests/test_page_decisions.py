@@ -344,3 +344,19 @@ def test_the_picker_keeps_the_decision_and_shows_its_new_words_after_a_change(mo
     assert picker().key != before and picker().value == older
     assert "Ask families first (We did it)" in picker().options
     assert change_field(at, "selectbox", "status", older).value == "adopted"
+
+
+def test_signing_out_forgets_a_decision_half_typed(monkeypatch):
+    """A shared laptop: the next staff user to sign in does not find the last one's words."""
+    room_with_a_statement(monkeypatch)
+    add_staff(monkeypatch, "gil", "admin")
+    at = staff(monkeypatch)
+    field(at, "text_input", "title").input("Fay's draft, not saved").run()
+    at.sidebar.button(key="logout_btn").click().run()
+    assert_no_exception(at)
+    assert at.session_state[state.DECISION_TOKEN] is None
+    assert not [k for k in at.session_state if str(k).startswith(decisions_ui.FORM)]
+    at = sign_in(at, "gil").switch_page(PAGE).run()
+    assert_no_exception(at)
+    assert field(at, "text_input", "title").value == ""
+    assert "Fay's draft" not in page_text(at)

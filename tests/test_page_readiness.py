@@ -133,3 +133,20 @@ def test_no_workshop_yet_says_where_to_start(monkeypatch):
     at = open_page(monkeypatch, "gus")
     assert_no_exception(at)
     assert "Start a workshop on the Facilitator page first." in page_text(at)
+
+
+def test_the_next_person_to_sign_in_on_this_browser_starts_from_their_own_answers(monkeypatch):
+    """A shared laptop: what one staff user saved or typed is not the next one's form."""
+    workshop.create_workshop(engine(), title="Ready?", created_by="fay")
+    add_staff(monkeypatch, "gil", "admin")
+    at = open_page(monkeypatch)
+    at.radio(key="rd_monitoring").set_value("Started")
+    at.button(key=SAVE).click().run()
+    at.text_area(key="rd_tools_for").input("Fay's own words, not saved").run()
+    at.sidebar.button(key="logout_btn").click().run()
+    assert_no_exception(at)
+    assert not [k for k in at.session_state if str(k).startswith(("rd_", "csc_readiness"))]
+    at = sign_in(at, "gil").switch_page(PAGE).run()
+    assert_no_exception(at)
+    assert at.radio(key="rd_monitoring").value is None
+    assert not at.text_area(key="rd_tools_for").value

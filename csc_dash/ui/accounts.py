@@ -193,9 +193,19 @@ STAFF_ONLY_KEYS = (
     state.FAIRNESS_CACHE,
     state.WORKSHOP_PICK,
     state.ATRS_RATIONALE,
+    state.DECISION_TOKEN,
 )
-#: Widget keys of the Your own model page, and the loaders' per-session sweeps of an upload.
-STAFF_ONLY_WIDGET_PREFIXES = ("your_model_", "csc_upload_sweeps")
+#: Widget keys of the Your own model page, the loaders' per-session sweeps of an upload, and the
+#: staff forms of You said, we did and Council readiness (the next person to sign in on this
+#: browser starts from their own answers, never from what the last one typed).
+STAFF_ONLY_WIDGET_PREFIXES = (
+    "your_model_",
+    "csc_upload_sweeps",
+    "record_decision_",
+    "change_decision_",
+    "rd_",
+    "csc_readiness_filled",
+)
 
 
 def forget_staff_work() -> None:
