@@ -162,6 +162,20 @@ def test_opinion_groups_reach_every_export_marked_as_a_first_look(engine, worksh
     assert html.escape(EXPLORATORY_NOTE) in page and "<td>Group 1</td>" in page
 
 
+def test_enough_voters_whose_votes_do_not_split_are_not_called_too_few(engine, workshop):
+    # 20 people, one statement: no groups can be looked for, but "so far 20 have" under a
+    # sentence saying "at least 20" would read as a contradiction.
+    (first,) = fb.list_statements(engine, workshop.id)[:1]
+    for i in range(20):
+        vote(engine, join(engine, workshop, f"P{i}", "Family member"), first.id, "agree")
+    room = rw.read_room(engine, workshop.id)
+    assert room.voters == 20 and room.opinion_groups is None
+    assert rw.no_groups_sentence(room) == rw.NO_SPLIT.format(k=20)
+    section = report_room.section_room(room)
+    assert html.escape(rw.NO_SPLIT.format(k=20)) in section
+    assert "only looked for" not in section
+
+
 def test_an_empty_room_says_so_in_the_report(engine, workshop):
     section = report_room.section_room(rw.read_room(engine, workshop.id))
     for sentence in (

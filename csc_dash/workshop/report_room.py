@@ -10,7 +10,7 @@ is counted here; every text is escaped.
 
 from __future__ import annotations
 
-from csc_dash.workshop.agreement import EXPLORATORY_NOTE, MIN_PEOPLE_FOR_GROUPS, MIN_SEEN
+from csc_dash.workshop.agreement import EXPLORATORY_NOTE, MIN_SEEN
 from csc_dash.workshop.report_parts import escape, scrolls, table
 from csc_dash.workshop.room_words import (
     AGREEMENT_HEADERS,
@@ -20,7 +20,6 @@ from csc_dash.workshop.room_words import (
     COUNT_HEADERS,
     FALSE_ALARMS_INTRO,
     FALSE_ALARMS_TITLE,
-    FEW_FOR_GROUPS,
     GROUPS_HEADER,
     HEADER,
     LINE_HEADERS,
@@ -33,6 +32,7 @@ from csc_dash.workshop.room_words import (
     Room,
     agreement_table,
     line_sentence,
+    no_groups_sentence,
     number,
     spread_table,
 )
@@ -100,8 +100,7 @@ def _agreement(room: Room) -> str:
 def _opinion_groups(room: Room) -> str:
     out = [f"<h3>{escape(GROUPS_HEADER)}</h3>"]
     if room.opinion_groups is None:
-        few = FEW_FOR_GROUPS.format(n=MIN_PEOPLE_FOR_GROUPS, k=room.voters)
-        out.append(f"<p>{escape(few)}</p>")
+        out.append(f"<p>{escape(no_groups_sentence(room))}</p>")
         return "".join(out)
     out.append(f'<p class="note">{escape(EXPLORATORY_NOTE)}</p>')
     mix = room.opinion_groups.map(number)

@@ -30,7 +30,7 @@ from csc_dash.workshop.room_answers import room_answers, room_summary, room_vote
 from csc_dash.workshop.room_lines import MIN_PEOPLE
 from csc_dash.workshop.statements import list_statements
 
-__all__ = ["ROOM_CSV_COLUMNS", "Room", "read_room", "room_rows"]
+__all__ = ["ROOM_CSV_COLUMNS", "Room", "no_groups_sentence", "read_room", "room_rows"]
 
 HEADER = "The room's lines, by group"
 INTRO = (
@@ -68,6 +68,10 @@ AGREEMENT_HOW_ANALYST = (
 NO_STATEMENTS = "No statements are open to the room yet."
 FEW_FOR_GROUPS = (
     "Opinion groups are only looked for once at least {n} people have voted. So far {k} have."
+)
+NO_SPLIT = (
+    "{k} people have voted, but their votes do not split into groups. They may have voted on "
+    "too few statements, or in much the same way."
 )
 GROUPS_HEADER = "Opinion groups (a first look)"
 TOO_FEW_NOTE = "Fewer than {n} answers: too few to tell how spread out they are."
@@ -128,6 +132,7 @@ def plain_texts() -> dict[str, str]:
     return {
         "agreement_intro": AGREEMENT_INTRO.format(n=MIN_SEEN),
         "few_for_groups": FEW_FOR_GROUPS.format(n=MIN_PEOPLE_FOR_GROUPS, k=4),
+        "no_split": NO_SPLIT.format(k=25),
         "too_few": TOO_FEW_NOTE.format(n=MIN_PEOPLE),
     }
 
@@ -149,6 +154,14 @@ class Room:
     @property
     def has_meaning(self) -> bool:
         return "flagged" in self.lines.columns
+
+
+def no_groups_sentence(room: Room) -> str:
+    """Why the room shows no opinion groups: too few voters so far, or enough voters whose votes
+    do not split (the same sentence on screen and in the report)."""
+    if room.voters < MIN_PEOPLE_FOR_GROUPS:
+        return FEW_FOR_GROUPS.format(n=MIN_PEOPLE_FOR_GROUPS, k=room.voters)
+    return NO_SPLIT.format(k=room.voters)
 
 
 def read_room(

@@ -41,6 +41,7 @@ from csc_dash.workshop.room_words import (
     TOO_FEW_NOTE,
     agreement_table,
     line_sentence,
+    no_groups_sentence,
     number,
     read_room,
     spread_table,
@@ -136,7 +137,7 @@ def room_lines_section(workshop_id: int) -> None:
 
     st.subheader(GROUPS_HEADER, anchor=False)
     if room.opinion_groups is None:
-        st.markdown(FEW_FOR_GROUPS.format(n=MIN_PEOPLE_FOR_GROUPS, k=room.voters))
+        st.markdown(no_groups_sentence(room))
         return
     st.info(EXPLORATORY_NOTE, icon=":material/science:")
     _show_tables(room.opinion_groups.map(number), "Who is in each opinion group, by declared role")
