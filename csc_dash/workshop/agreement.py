@@ -132,7 +132,10 @@ def opinion_groups(
         return None
     points = PCA(n_components=2, random_state=seed).fit_transform(matrix.to_numpy())
     best: tuple[float, np.ndarray] | None = None
-    for k in range(2, min(MAX_OPINION_GROUPS, len(matrix) - 1) + 1):
+    # No more groups than distinct points (people who voted alike sit on one point): KMeans
+    # would only warn and find fewer.
+    distinct = len(np.unique(points.round(12), axis=0))
+    for k in range(2, min(MAX_OPINION_GROUPS, len(matrix) - 1, distinct) + 1):
         labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(points)
         if len(set(labels)) < 2:
             continue
