@@ -1,6 +1,7 @@
 """Replay a saved screen in a real Chromium: a participant moves the line on Trade-offs and saves
 their view; the facilitator shows it on the projector and sees the same line and the same
-per-1,000 figures, with a banner and a way back to their own settings."""
+per-1,000 figures, with a banner and a way back to their own settings. When the participant
+withdraws while their view is on the projector, it goes by itself within seconds."""
 
 from __future__ import annotations
 
@@ -80,4 +81,18 @@ def test_the_facilitator_replays_a_view_saved_at_a_moved_line(start_app, new_pag
     st.goto_page(fac, "Trade-offs")
     assert _screen(fac) == own
     assert replay.BANNER not in st.main_text(fac)
+    st.assert_no_exception(fac)
+
+    # On the projector again; Kit withdraws on their tablet. Without anyone touching the
+    # projector, Kit's name and words go and the console says why.
+    st.goto_page(fac, "Facilitator")
+    fac.get_by_role("button", name=replay.SHOW).click()
+    st.settle(fac)
+    st.expect_text(fac, "Kit (Family member)")
+    st.goto_page(kit, "Welcome")
+    flows.withdraw(kit)
+    st.expect_text(fac, replay.MSG_GONE, timeout=30_000)
+    expect(fac.locator('[data-testid="stMain"] h1').first).to_contain_text("Facilitator")
+    main = st.main_text(fac)
+    assert "Kit" not in main and "Too many false alarms for us" not in main
     st.assert_no_exception(fac)

@@ -19,6 +19,7 @@ import streamlit as st
 from csc_dash.content.questions import REACTION_LABELS
 from csc_dash.ui import navigation, state
 from csc_dash.ui.workshop.facilitator import page_titles
+from csc_dash.ui.workshop.live import WATCH_SECONDS
 from csc_dash.ui.workshop.save_view import QUESTION_REACTION
 from csc_dash.ui.workshop.session import MSG_STORE_DOWN, engine, notify, plain, show_notice
 from csc_dash.workshop import StoreUnavailable, response_exists, responses
@@ -186,9 +187,23 @@ def follow(page, *, roles: frozenset[str]) -> None:
         st.switch_page(FACILITATOR_PAGE)
     with st.container(border=True):
         st.info(f"**{BANNER}**: {replay_label(shown)}", icon=":material/co_present:")
+        _watch_person(shown["response_id"])
         if st.button(BACK, key=BACK_KEY, icon=":material/arrow_back:", type="primary"):
             leave()
             st.switch_page(FACILITATOR_PAGE)
+
+
+@st.fragment(run_every=WATCH_SECONDS["live"])
+def _watch_person(response_id: int) -> None:
+    """Every few seconds while a view is on the projector: once its person has left (or the
+    store cannot say), the whole page is drawn again, so :func:`follow` ends the replay. Nothing
+    else on the projector moves; this draws no element."""
+    try:
+        there = response_exists(engine(), response_id)
+    except StoreUnavailable:
+        there = False
+    if not there:
+        st.rerun()
 
 
 def replay_label(view: Mapping[str, Any]) -> str:
