@@ -59,7 +59,7 @@ MSG_WITHDRAWN = "Done. Your answers and votes are deleted and you have left the 
 MSG_REJOINED = "Welcome back, {name}. You are still in {title}."
 MSG_JOINED = "Welcome, {name}. You have joined {title}."
 MSG_LINK_DEAD = (
-    "This link no longer brings anyone back. It may have been used to leave this laptop. To "
+    "This link no longer brings anyone back. It may have been used to leave this device. To "
     "come back to your answers, use your code on the Welcome page."
 )
 MSG_CODE_MISSING = "Please type the workshop code your facilitator gave you."

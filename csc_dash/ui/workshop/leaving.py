@@ -1,4 +1,4 @@
-"""Leaving a device: the code to come back, "Not you? Leave this laptop", and "Next person" on
+"""Leaving a device: the code to come back, "Not you? Leave this device", and "Next person" on
 a shared device (issue 17.4).
 
 Leaving forgets the person on this device only: nothing is deleted from the store (withdrawing,
@@ -29,17 +29,17 @@ from csc_dash.workshop import (
     set_rejoin_code,
 )
 
-LEAVE_LABEL = "Not you? Leave this laptop"
+LEAVE_LABEL = "Not you? Leave this device"
 LEAVE_NOTE = (
-    "Sharing this laptop? Press this before you hand it on. The app forgets you on this laptop, "
+    "Sharing this device? Press this before you hand it on. The app forgets you on this device, "
     "but all your answers stay in the workshop. To delete your answers, use the box below."
 )
 LEAVE_NOTE_SHORT = "The app forgets you here. Your answers stay saved."
 MSG_LEFT = (
-    "Done. This laptop no longer knows who you are. Your answers are still saved in the workshop."
+    "Done. This device no longer knows who you are. Your answers are still saved in the workshop."
 )
 MSG_LEAVE_NOT_DONE = (
-    "We could not reach the place where answers are kept, so this laptop still knows you. "
+    "We could not reach the place where answers are kept, so this device still knows you. "
     "Please try again in a moment."
 )
 REJOIN_CODE_NOTE = (
@@ -112,7 +112,7 @@ def _new_rejoin_code() -> None:
 
 
 def leave_this_device() -> None:
-    """``on_click`` of "Not you? Leave this laptop": forget the person in this browser only.
+    """``on_click`` of "Not you? Leave this device": forget the person in this browser only.
 
     Unlike withdrawing, nothing is deleted from the store: their answers stay in the workshop.
     The join token this browser held is revoked in the store first, so the ``?p=`` link left in
@@ -139,7 +139,7 @@ def _end_here() -> bool:
 
 
 def leave_button(*, key: str, short: bool = False) -> None:
-    """The "Not you? Leave this laptop" button, with a sentence on how it differs from withdrawing."""
+    """The "Not you? Leave this device" button, with a sentence on how it differs from withdrawing."""
     st.button(LEAVE_LABEL, key=key, icon=":material/logout:", on_click=leave_this_device)
     st.caption(LEAVE_NOTE_SHORT if short else LEAVE_NOTE)
 
