@@ -23,7 +23,7 @@ sections = navigation.build(
     roles=session.roles, demo_mode=session.demo_mode, joined=workshop.participant() is not None
 )
 if session.login_offered:
-    sections.setdefault("Staff", []).append(accounts.sign_in_page())
+    sections.setdefault("Staff", []).append(accounts.sign_in_page(signed_in=bool(session.roles)))
 # One flat list: with sections, Streamlit 1.67 puts <div>s inside the menu's <ul> (invalid list
 # markup, axe list/listitem). Workshop order and the "Next" link at each page's foot carry the walk.
 page = st.navigation(navigation.flat(sections), expanded=True)

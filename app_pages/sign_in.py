@@ -6,7 +6,7 @@ from csc_dash.ui import accounts, shell
 from csc_dash.ui.workshop.session import plain
 
 shell.page_header(
-    "Staff sign-in",
+    accounts.ACCOUNT_TITLE if accounts.signed_in() else accounts.SIGN_IN_TITLE,
     "This page is for the people running a workshop. If you are taking part, you do not need "
     "to sign in: join with the code on the Welcome page.",
 )

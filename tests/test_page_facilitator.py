@@ -374,3 +374,12 @@ def test_the_live_section_remembers_what_it_drew(monkeypatch):
     assert fac.session_state[state.LIVE_VERSION] != workshop.workshop_version(engine(), room.id)
     fac.run()
     assert fac.session_state[state.LIVE_VERSION] == workshop.workshop_version(engine(), room.id)
+
+
+def test_the_sign_in_page_becomes_your_staff_account_once_signed_in(monkeypatch):
+    add_staff(monkeypatch, "fay")
+    at = new_app().switch_page("app_pages/sign_in.py").run()
+    assert [t.value for t in at.title] == [accounts.SIGN_IN_TITLE]
+    at = sign_in(at, "fay").switch_page("app_pages/sign_in.py").run()
+    assert_no_exception(at)
+    assert [t.value for t in at.title] == [accounts.ACCOUNT_TITLE]

@@ -293,10 +293,17 @@ def _may_upload(roles: frozenset[str]) -> None:
     upload_gate.permit(allowed)
 
 
-def sign_in_page() -> st.Page:
-    """The "Staff sign-in" page for the navigation list."""
+#: The sign-in page's name in the menu, before and after signing in (the same page and address).
+SIGN_IN_TITLE = "Staff sign-in"
+ACCOUNT_TITLE = "Your staff account"
+
+
+def sign_in_page(*, signed_in: bool = False) -> st.Page:
+    """The "Staff sign-in" page for the navigation list ("Your staff account" once signed in)."""
     root = Path(__file__).resolve().parents[2]
-    return st.Page(str(root / SIGN_IN_PAGE), title="Staff sign-in", icon=":material/login:")
+    if signed_in:
+        return st.Page(str(root / SIGN_IN_PAGE), title=ACCOUNT_TITLE, icon=":material/badge:")
+    return st.Page(str(root / SIGN_IN_PAGE), title=SIGN_IN_TITLE, icon=":material/login:")
 
 
 def limit_sign_ins(authenticator) -> None:
