@@ -64,6 +64,10 @@ def test_a_facilitator_records_a_decision_linked_to_a_statement(monkeypatch):
     links = field(at, "multiselect", "links")
     (index,) = [i for i in links.options if "Ask families" in i]
     assert "Kite" not in index  # a statement never names who wrote it
+    # Picked one by one: typing matches words it contains; no "Select all matches" to misclick.
+    assert links.proto.select_all == 0  # never shown
+    modes = type(links.proto).DESCRIPTOR.fields_by_name["filter_mode"].enum_type
+    assert modes.values_by_number[links.proto.filter_mode].name == "FILTER_MODE_CONTAINS"
     field(at, "text_input", "title").input("Families are asked first")
     field(at, "selectbox", "status").set_value("adopted")
     field(at, "text_area", "reason").input("The room agreed, and so did we.")

@@ -139,6 +139,11 @@ def plain_texts() -> dict[str, str]:
 # -- staff: record a decision ---------------------------------------------------------------------
 
 
+#: What people said is picked item by item: typing finds the items whose words contain what was
+#: typed (not a loose "fuzzy" match), and there is no "Select all matches" to pick by mistake.
+PICK_ONE_BY_ONE = {"filter_mode": "contains", "select_all": False}
+
+
 def _item_label(item: dict) -> str:
     return f"{LINK_KINDS[item['kind']].capitalize()} · {item['words']} · {item['who']}"
 
@@ -211,6 +216,7 @@ def record_form(workshop_id: int, created_by: str) -> None:
                 format_func=lambda i: _item_label(items[i]),
                 key=field_key("links", token),
                 help=LINKS_HELP,
+                **PICK_ONE_BY_ONE,
             )
         else:
             st.caption(NOTHING_TO_LINK)
@@ -387,6 +393,7 @@ def change_form(workshop_id: int) -> None:
                 format_func=lambda k: _item_label(items[k]),
                 key=links_key,
                 help=LINKS_HELP,
+                **PICK_ONE_BY_ONE,
             )
         else:
             st.caption(NOTHING_TO_LINK)
