@@ -120,6 +120,7 @@ from csc_dash.workshop.statements import (
     participant_votes,
     reject_statement,
     statements_version,
+    take_back_vote,
     vote,
 )
 from csc_dash.workshop.store import StoreUnavailable, make_engine
@@ -258,6 +259,7 @@ __all__ = [
     "set_workshop_status",
     "statement_results",
     "statements_version",
+    "take_back_vote",
     "vote",
     "withdraw",
     "workshop_json",
