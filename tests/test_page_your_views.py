@@ -435,3 +435,93 @@ def test_answers_votes_and_statements_wait_in_one_shape(joined, monkeypatch):
     }
     assert {record.kind for record in waiting.values()} == {"answer", "vote", "statement"}
     assert all(record.retry and record.message == answer_machine.MSG_NOT_SAVED for record in waiting.values())
+
+
+# -- taking a vote back ------------------------------------------------------------------------------
+
+
+def stored_votes(at) -> dict[int, str]:
+    return workshop.participant_votes(engine(), at.session_state[state.PARTICIPANT]["participant_id"])
+
+
+def test_pressing_the_chosen_answer_again_takes_the_vote_back(joined):
+    """The tester's 1: the control showed no vote, but the vote stayed in the store and counted."""
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    first = workshop.list_statements(engine(), person["workshop_id"])[0]
+    assert voting.STATEMENTS_INTRO in [m.value for m in at.markdown]
+    assert "To take your vote back, press your answer again." in voting.STATEMENTS_INTRO
+    at.button_group(key=f"vote_{first.id}").set_value("agree").run()
+    assert stored_votes(at) == {first.id: "agree"}
+    assert voting.MSG_TAKEN_BACK not in [s.value for s in at.success]
+
+    at.button_group(key=f"vote_{first.id}").set_value(None).run()  # "Agree" pressed again
+    assert_no_exception(at)
+    assert at.button_group(key=f"vote_{first.id}").value is None
+    assert voting.MSG_TAKEN_BACK in [s.value for s in at.success]
+    assert stored_votes(at) == {}
+    row = workshop.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
+    assert (row["agree"], row["votes"]) == (0, 0)
+    at.run()
+    assert voting.MSG_TAKEN_BACK not in [s.value for s in at.success]  # said once
+
+    # A reload (a new session of the same person) shows no vote: it stays taken back.
+    fresh = new_app()
+    fresh.session_state[state.PARTICIPANT] = person
+    fresh.switch_page(PAGE).run()
+    assert_no_exception(fresh)
+    assert fresh.button_group(key=f"vote_{first.id}").value is None
+    # ... and the person can vote again.
+    fresh.button_group(key=f"vote_{first.id}").set_value("disagree").run()
+    assert stored_votes(fresh) == {first.id: "disagree"}
+
+
+def test_a_take_back_that_could_not_be_saved_keeps_a_retry_and_never_says_done(joined, monkeypatch):
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    first = workshop.list_statements(engine(), person["workshop_id"])[0]
+    at.button_group(key=f"vote_{first.id}").set_value("pass").run()
+    real, tokens = workshop.take_back_vote, []
+
+    def down(*args, **kwargs):
+        tokens.append(kwargs["client_token"])
+        raise workshop.StoreUnavailable(workshop.SAVE_UNAVAILABLE)
+
+    def up(*args, **kwargs):
+        tokens.append(kwargs["client_token"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(answer_machine, "take_back_vote", down)
+    at.button_group(key=f"vote_{first.id}").set_value(None).run()
+    assert_no_exception(at)
+    assert answer_machine.MSG_NOT_SAVED in [w.value for w in at.warning]
+    assert voting.TAKE_BACK_KEPT_NAMED.format(vote="Pass") in [t.value for t in at.text]
+    assert voting.MSG_TAKEN_BACK not in [s.value for s in at.success]
+    assert stored_votes(at) == {first.id: "pass"}  # it still counts, and the page says so
+    at.button(key=f"retry_vote_{first.id}").click().run()  # still down
+    assert answer_machine.MSG_NOT_SAVED in [w.value for w in at.warning]
+    assert voting.MSG_TAKEN_BACK not in [s.value for s in at.success]
+
+    monkeypatch.setattr(answer_machine, "take_back_vote", up)
+    at.button(key=f"retry_vote_{first.id}").click().run()
+    assert_no_exception(at)
+    assert voting.MSG_TAKEN_BACK in [s.value for s in at.success]
+    assert answer_machine.MSG_NOT_SAVED not in [w.value for w in at.warning]
+    assert stored_votes(at) == {}
+    assert len(tokens) == 3 and len(set(tokens)) == 1  # every Retry sends the same take-back
+
+
+def test_a_take_back_on_a_closed_workshop_keeps_the_vote_and_a_retry(joined):
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    first = workshop.list_statements(engine(), person["workshop_id"])[0]
+    at.button_group(key=f"vote_{first.id}").set_value("agree").run()
+    workshop.set_workshop_status(engine(), person["workshop_id"], "closed")
+    at.button_group(key=f"vote_{first.id}").set_value(None).run()
+    assert workshop.CLOSED_FOR_ANSWERS in [w.value for w in at.warning]
+    assert voting.MSG_TAKEN_BACK not in [s.value for s in at.success]
+    assert stored_votes(at) == {first.id: "agree"}
+    workshop.set_workshop_status(engine(), person["workshop_id"], "open")
+    at.button(key=f"retry_vote_{first.id}").click().run()
+    assert voting.MSG_TAKEN_BACK in [s.value for s in at.success]
+    assert stored_votes(at) == {}
