@@ -525,3 +525,40 @@ def test_a_take_back_on_a_closed_workshop_keeps_the_vote_and_a_retry(joined):
     at.button(key=f"retry_vote_{first.id}").click().run()
     assert voting.MSG_TAKEN_BACK in [s.value for s in at.success]
     assert stored_votes(at) == {}
+
+
+# -- what became of what you said --------------------------------------------------------------------
+
+
+def test_what_became_of_what_you_said_reads_each_answer_back_as_it_was_given(joined):
+    """The tester's 2: "No line" read back as "You said: no answer" (and "Agree" as "Strongly
+    agree")."""
+    at = joined
+    at.checkbox(key=f"qa_{LINE}_none").check().run()
+    submit(at, LINE)
+    at.radio(key="qa_should_use").set_value(4)
+    submit(at, "should_use")
+    at.number_input(key="qa_false_alarms_per_child").set_value(1)
+    submit(at, "false_alarms_per_child")
+    assert_no_exception(at)
+    shown = [m.value for m in at.markdown]
+    said = [m for m in shown if "You said" in m]
+    assert session.plain(f"{by_id(LINE).prompt} You said: {question_forms.NO_LINE_LABEL}") in said
+    assert session.plain(f"{by_id('should_use').prompt} You said: Agree") in said
+    assert session.plain(f"{by_id('false_alarms_per_child').prompt} You said: 1 false alarm") in said
+    assert not [m for m in said if "no answer" in m]
+
+
+def test_an_answer_kept_for_a_retry_reads_as_it_was_given(joined, monkeypatch):
+    at = joined
+
+    def down(*args, **kwargs):
+        raise workshop.StoreUnavailable(workshop.SAVE_UNAVAILABLE)
+
+    monkeypatch.setattr(answer_machine, "save_response", down)
+    at.radio(key="qa_should_use").set_value(4)
+    submit(at, "should_use")
+    at.checkbox(key=f"qa_{LINE}_none").check().run()
+    submit(at, LINE)
+    kept = [t.value for t in at.text]
+    assert "Agree" in kept and question_forms.NO_LINE_LABEL in kept  # not "4", nor "None"

@@ -146,6 +146,7 @@ from csc_dash.workshop.decision_store import (
 )
 from csc_dash.workshop.decisions import STATUSES as DECISION_WORDS
 from csc_dash.workshop.decisions import DecisionError, Link, decision_log
+from csc_dash.workshop.read_back import answer_words, said_words
 from csc_dash.workshop.sheets import decisions_csv
 
 # isort: split
@@ -272,11 +273,13 @@ __all__ += [
     "DECISION_WORDS",
     "DecisionError",
     "Link",
+    "answer_words",
     "decision_log",
     "decision_rows",
     "decisions_csv",
     "linkable_items",
     "record_decision",
+    "said_words",
     "update_decision",
     "what_became_of_participant",
 ]
