@@ -9,7 +9,9 @@ from csc_dash import workshop
 from csc_dash.content.questions import PRIORITY_LEVELS, QUESTIONNAIRE, SAFEGUARDS, by_id
 from csc_dash.ui import state
 from csc_dash.ui.workshop import answers as answer_machine
+from csc_dash.ui.workshop import decisions as decisions_ui
 from csc_dash.ui.workshop import question_forms, session, voting
+from csc_dash.workshop.decisions import NOTHING_DECIDED_YET
 from tests.helpers import assert_no_exception, page_text
 from tests.workshop_helpers import engine, join, new_app
 
@@ -562,3 +564,36 @@ def test_an_answer_kept_for_a_retry_reads_as_it_was_given(joined, monkeypatch):
     submit(at, LINE)
     kept = [t.value for t in at.text]
     assert "Agree" in kept and question_forms.NO_LINE_LABEL in kept  # not "4", nor "None"
+
+
+def test_nothing_decided_yet_is_said_once_and_not_decided_yet_only_beside_decided_things(joined):
+    """The tester's 3a: "Nothing has been decided yet ..." stood at the top and again under every
+    single answer."""
+    at = joined
+    at.radio(key="qa_should_use").set_value(4)
+    submit(at, "should_use")
+    at.text_area(key="qa_should_reasons").input("Workers are busy.")
+    submit(at, "should_reasons")
+    at.checkbox(key=f"qa_{LINE}_none").check().run()
+    submit(at, LINE)
+    said = page_text(at)
+    assert said.count(NOTHING_DECIDED_YET) == 1
+    assert [i.value for i in at.info].count(NOTHING_DECIDED_YET) == 1  # in the box at the top
+    assert decisions_ui.BECAME_NOT_YET not in said
+
+    person = at.session_state[state.PARTICIPANT]
+    ids = {
+        row.question_id: row.response_id
+        for row in workshop.responses(engine(), person["workshop_id"]).itertuples()
+    }
+    workshop.record_decision(
+        engine(), workshop_id=person["workshop_id"], title="We ask families first",
+        status="in_progress", reason="Most people said so.",
+        links=[workshop.Link("answer", ids["should_use"])], created_by="fay",
+        client_token=workshop.new_client_token(),
+    )  # fmt: skip
+    at.run()
+    said = page_text(at)
+    assert NOTHING_DECIDED_YET not in said
+    assert [m.value for m in at.markdown].count(decisions_ui.BECAME_NOT_YET) == 2  # the other two
+    assert "We ask families first" in said
