@@ -284,7 +284,11 @@ def test_every_saved_answer_is_marked_and_filled_in(joined):
     rank(at, {1: "1st", 4: "2nd"})
     submit(at, "safeguards_rank")
     assert_no_exception(at)
-    # Not only the last one: all three answers are marked as saved.
+    # The one saved just now says "Saved. Thank you." instead (one confirmation at a time) ...
+    assert saved_marks(at) == ["should_use", "should_reasons"]
+    assert answer_machine.MSG_SAVED in [s.value for s in at.success]
+    at.run()
+    # ... then, not only the last one: all three answers are marked as saved.
     assert saved_marks(at) == ["should_use", "should_reasons", "safeguards_rank"]
 
     # A new session of the same person (a reload) sees the same marks and answers, from the store.
@@ -315,7 +319,8 @@ def test_a_failed_save_is_not_marked_saved_and_keeps_retry(joined, monkeypatch):
     assert "should_use" not in saved_marks(at)
     monkeypatch.setattr(answer_machine, "save_response", real)
     at.button(key="retry_your_views_should_use").click().run()
-    assert "should_use" in saved_marks(at)
+    assert answer_machine.MSG_SAVED in [s.value for s in at.success]
+    assert "should_use" in saved_marks(at.run())
     assert answers(at) == {"should_use": 5}
 
 
@@ -597,3 +602,28 @@ def test_nothing_decided_yet_is_said_once_and_not_decided_yet_only_beside_decide
     assert NOTHING_DECIDED_YET not in said
     assert [m.value for m in at.markdown].count(decisions_ui.BECAME_NOT_YET) == 2  # the other two
     assert "We ask families first" in said
+
+
+def confirmations(at) -> list[str]:
+    """Every "it is saved" on the page: the announcement below a form and the marks beside Save."""
+    marks = [m.value for m in at.markdown if answer_machine.MSG_SAVED_MARK in m.value]
+    return [s.value for s in at.success if s.value == answer_machine.MSG_SAVED] + marks
+
+
+@pytest.mark.parametrize("question_id", [LINE, "false_alarms_per_child", "should_use"])
+def test_a_saved_answer_is_confirmed_once(joined, question_id):
+    """The tester's 3b: a saved number answer showed "Your answer is saved" beside Save and
+    "Saved. Thank you. ..." below it."""
+    at = joined
+    if question_id == LINE:
+        at.number_input(key=f"qa_{LINE}").set_value(60).run()
+    elif question_id == "should_use":
+        at.radio(key="qa_should_use").set_value(2)
+    else:
+        at.number_input(key=f"qa_{question_id}").set_value(5)
+    submit(at, question_id)
+    assert_no_exception(at)
+    assert confirmations(at) == [answer_machine.MSG_SAVED]  # said once, with how to change it
+    at.run()  # from then on, the mark beside Save (after a reload too)
+    assert len(confirmations(at)) == 1
+    assert answer_machine.MSG_SAVED_MARK in confirmations(at)[0]

@@ -8,7 +8,8 @@ Nothing acknowledged is ever lost:
 
 - a client token is made when an answer form is drawn (:func:`form_token`) and kept until the
   save succeeds, so a double submit, or a retry after a failure, never stores the answer twice;
-- "Saved" is shown only after the store has said so (:func:`messages`);
+- "Saved" is shown only after the store has said so (:func:`messages`), once: on the run that
+  says so, a form's "Your answer is saved" mark waits (:func:`just_saved`);
 - if the store cannot be reached, the answer stays on screen, as typed, with a Retry button that
   reuses the same token (:func:`retry_panel`);
 - an answer the store refuses (too long, workshop closed) gets a plain message, and the form
@@ -356,6 +357,14 @@ def messages(where: str, what: Any) -> None:
     if last is not None and last.announce:
         st.success(last.announce, icon=":material/check_circle:")
         last.announce = None
+
+
+def just_saved(where: str, what: Any) -> bool:
+    """Whether the store has just said it holds the answer from this place and :func:`messages`
+    is about to say so: then a form leaves out its "Your answer is saved" mark on this run, so
+    the person reads one confirmation, not two."""
+    last = saved(where, what)
+    return last is not None and bool(last.announce)
 
 
 def saved_mark() -> None:

@@ -134,14 +134,21 @@ def question_form(
 
     ``previous`` is the person's saved answer (``answered`` says whether there is one: a saved
     "no threshold" is ``None`` too). A saved answer fills the form and is marked "Your answer is
-    saved" (words and a tick), unless a newer answer to it is waiting or was refused.
+    saved" (words and a tick), unless a newer answer to it is waiting or was refused, or it was
+    saved just now (then "Saved. Thank you." below the form says so, once).
     """
     if answers.retry_panel(YOUR_VIEWS, question.id):
         return
     if enabled:
         answers.form_token(YOUR_VIEWS, question.id)
     key = f"qa_{question.id}"
-    saved = enabled and answered and answers.pending(YOUR_VIEWS, question.id) is None
+    # One confirmation at a time: on the run that says "Saved. Thank you." the mark waits.
+    saved = (
+        enabled
+        and answered
+        and answers.pending(YOUR_VIEWS, question.id) is None
+        and not answers.just_saved(YOUR_VIEWS, question.id)
+    )
     if question.kind == "number" and question.id != LINE_QUESTION:
         _count_question(question, previous, screen, enabled=enabled, saved=saved)
         return
