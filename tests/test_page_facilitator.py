@@ -383,3 +383,34 @@ def test_the_sign_in_page_becomes_your_staff_account_once_signed_in(monkeypatch)
     at = sign_in(at, "fay").switch_page("app_pages/sign_in.py").run()
     assert_no_exception(at)
     assert [t.value for t in at.title] == [accounts.ACCOUNT_TITLE]
+
+
+def test_a_vote_taken_back_leaves_the_live_results_and_the_agreement_counts(monkeypatch):
+    """The tester's 1: a vote taken back on Your views kept counting for the facilitator."""
+    fac = start_workshop(facilitator(monkeypatch), "Spring workshop")
+    (room,) = workshop.list_workshops(engine(), created_by="fay")
+    first = workshop.list_statements(engine(), room.id)[0]
+    voters = []
+    for name, role in (("Kite", "Family member"), ("Owl", "Social worker")):
+        at = join(new_app(), name, role, code=room.code).switch_page("app_pages/your_views.py").run()
+        at.button_group(key=f"vote_{first.id}").set_value("agree").run()
+        voters.append(at)
+
+    def shown():
+        table = next(t for t in fac.table if "Statement" in t.value.columns).value
+        row = table[table["Statement"] == session.plain(first.text)].iloc[0]
+        agreement = next(t for t in fac.table if "Who agreed, by group" in t.value.columns).value
+        said = agreement[agreement["Statement"] == session.plain(first.text)].iloc[0]
+        return int(row["Agree"]), said["Who agreed, by group"]
+
+    fac.run()
+    assert shown() == (2, session.plain("Family member: 1 of 1 agree; Social worker: 1 of 1 agree"))
+    kite = voters[0]
+    kite.button_group(key=f"vote_{first.id}").set_value(None).run()  # Kite takes the vote back
+    assert_no_exception(kite)
+    # The live section's watcher sees the change, so the facilitator's screen redraws ...
+    assert fac.session_state[state.LIVE_VERSION] != workshop.workshop_version(engine(), room.id)
+    fac.run()
+    assert_no_exception(fac)
+    # ... and no longer counts Kite's vote, nor Kite as having seen the statement.
+    assert shown() == (1, session.plain("Social worker: 1 of 1 agree"))

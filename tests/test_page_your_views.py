@@ -9,7 +9,9 @@ from csc_dash import workshop
 from csc_dash.content.questions import PRIORITY_LEVELS, QUESTIONNAIRE, SAFEGUARDS, by_id
 from csc_dash.ui import state
 from csc_dash.ui.workshop import answers as answer_machine
+from csc_dash.ui.workshop import decisions as decisions_ui
 from csc_dash.ui.workshop import question_forms, session, voting
+from csc_dash.workshop.decisions import NOTHING_DECIDED_YET
 from tests.helpers import assert_no_exception, page_text
 from tests.workshop_helpers import engine, join, new_app
 
@@ -282,7 +284,11 @@ def test_every_saved_answer_is_marked_and_filled_in(joined):
     rank(at, {1: "1st", 4: "2nd"})
     submit(at, "safeguards_rank")
     assert_no_exception(at)
-    # Not only the last one: all three answers are marked as saved.
+    # The one saved just now says "Saved. Thank you." instead (one confirmation at a time) ...
+    assert saved_marks(at) == ["should_use", "should_reasons"]
+    assert answer_machine.MSG_SAVED in [s.value for s in at.success]
+    at.run()
+    # ... then, not only the last one: all three answers are marked as saved.
     assert saved_marks(at) == ["should_use", "should_reasons", "safeguards_rank"]
 
     # A new session of the same person (a reload) sees the same marks and answers, from the store.
@@ -313,7 +319,8 @@ def test_a_failed_save_is_not_marked_saved_and_keeps_retry(joined, monkeypatch):
     assert "should_use" not in saved_marks(at)
     monkeypatch.setattr(answer_machine, "save_response", real)
     at.button(key="retry_your_views_should_use").click().run()
-    assert "should_use" in saved_marks(at)
+    assert answer_machine.MSG_SAVED in [s.value for s in at.success]
+    assert "should_use" in saved_marks(at.run())
     assert answers(at) == {"should_use": 5}
 
 
@@ -435,3 +442,188 @@ def test_answers_votes_and_statements_wait_in_one_shape(joined, monkeypatch):
     }
     assert {record.kind for record in waiting.values()} == {"answer", "vote", "statement"}
     assert all(record.retry and record.message == answer_machine.MSG_NOT_SAVED for record in waiting.values())
+
+
+# -- taking a vote back ------------------------------------------------------------------------------
+
+
+def stored_votes(at) -> dict[int, str]:
+    return workshop.participant_votes(engine(), at.session_state[state.PARTICIPANT]["participant_id"])
+
+
+def test_pressing_the_chosen_answer_again_takes_the_vote_back(joined):
+    """The tester's 1: the control showed no vote, but the vote stayed in the store and counted."""
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    first = workshop.list_statements(engine(), person["workshop_id"])[0]
+    assert voting.STATEMENTS_INTRO in [m.value for m in at.markdown]
+    assert "To take your vote back, press your answer again." in voting.STATEMENTS_INTRO
+    at.button_group(key=f"vote_{first.id}").set_value("agree").run()
+    assert stored_votes(at) == {first.id: "agree"}
+    assert voting.MSG_TAKEN_BACK not in [s.value for s in at.success]
+
+    at.button_group(key=f"vote_{first.id}").set_value(None).run()  # "Agree" pressed again
+    assert_no_exception(at)
+    assert at.button_group(key=f"vote_{first.id}").value is None
+    assert voting.MSG_TAKEN_BACK in [s.value for s in at.success]
+    assert stored_votes(at) == {}
+    row = workshop.statement_results(engine(), person["workshop_id"]).set_index("statement_id").loc[first.id]
+    assert (row["agree"], row["votes"]) == (0, 0)
+    at.run()
+    assert voting.MSG_TAKEN_BACK not in [s.value for s in at.success]  # said once
+
+    # A reload (a new session of the same person) shows no vote: it stays taken back.
+    fresh = new_app()
+    fresh.session_state[state.PARTICIPANT] = person
+    fresh.switch_page(PAGE).run()
+    assert_no_exception(fresh)
+    assert fresh.button_group(key=f"vote_{first.id}").value is None
+    # ... and the person can vote again.
+    fresh.button_group(key=f"vote_{first.id}").set_value("disagree").run()
+    assert stored_votes(fresh) == {first.id: "disagree"}
+
+
+def test_a_take_back_that_could_not_be_saved_keeps_a_retry_and_never_says_done(joined, monkeypatch):
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    first = workshop.list_statements(engine(), person["workshop_id"])[0]
+    at.button_group(key=f"vote_{first.id}").set_value("pass").run()
+    real, tokens = workshop.take_back_vote, []
+
+    def down(*args, **kwargs):
+        tokens.append(kwargs["client_token"])
+        raise workshop.StoreUnavailable(workshop.SAVE_UNAVAILABLE)
+
+    def up(*args, **kwargs):
+        tokens.append(kwargs["client_token"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(answer_machine, "take_back_vote", down)
+    at.button_group(key=f"vote_{first.id}").set_value(None).run()
+    assert_no_exception(at)
+    assert answer_machine.MSG_NOT_SAVED in [w.value for w in at.warning]
+    assert voting.TAKE_BACK_KEPT_NAMED.format(vote="Pass") in [t.value for t in at.text]
+    assert voting.MSG_TAKEN_BACK not in [s.value for s in at.success]
+    assert stored_votes(at) == {first.id: "pass"}  # it still counts, and the page says so
+    at.button(key=f"retry_vote_{first.id}").click().run()  # still down
+    assert answer_machine.MSG_NOT_SAVED in [w.value for w in at.warning]
+    assert voting.MSG_TAKEN_BACK not in [s.value for s in at.success]
+
+    monkeypatch.setattr(answer_machine, "take_back_vote", up)
+    at.button(key=f"retry_vote_{first.id}").click().run()
+    assert_no_exception(at)
+    assert voting.MSG_TAKEN_BACK in [s.value for s in at.success]
+    assert answer_machine.MSG_NOT_SAVED not in [w.value for w in at.warning]
+    assert stored_votes(at) == {}
+    assert len(tokens) == 3 and len(set(tokens)) == 1  # every Retry sends the same take-back
+
+
+def test_a_take_back_on_a_closed_workshop_keeps_the_vote_and_a_retry(joined):
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    first = workshop.list_statements(engine(), person["workshop_id"])[0]
+    at.button_group(key=f"vote_{first.id}").set_value("agree").run()
+    workshop.set_workshop_status(engine(), person["workshop_id"], "closed")
+    at.button_group(key=f"vote_{first.id}").set_value(None).run()
+    assert workshop.CLOSED_FOR_ANSWERS in [w.value for w in at.warning]
+    assert voting.MSG_TAKEN_BACK not in [s.value for s in at.success]
+    assert stored_votes(at) == {first.id: "agree"}
+    workshop.set_workshop_status(engine(), person["workshop_id"], "open")
+    at.button(key=f"retry_vote_{first.id}").click().run()
+    assert voting.MSG_TAKEN_BACK in [s.value for s in at.success]
+    assert stored_votes(at) == {}
+
+
+# -- what became of what you said --------------------------------------------------------------------
+
+
+def test_what_became_of_what_you_said_reads_each_answer_back_as_it_was_given(joined):
+    """The tester's 2: "No line" read back as "You said: no answer" (and "Agree" as "Strongly
+    agree")."""
+    at = joined
+    at.checkbox(key=f"qa_{LINE}_none").check().run()
+    submit(at, LINE)
+    at.radio(key="qa_should_use").set_value(4)
+    submit(at, "should_use")
+    at.number_input(key="qa_false_alarms_per_child").set_value(1)
+    submit(at, "false_alarms_per_child")
+    assert_no_exception(at)
+    shown = [m.value for m in at.markdown]
+    said = [m for m in shown if "You said" in m]
+    assert session.plain(f"{by_id(LINE).prompt} You said: {question_forms.NO_LINE_LABEL}") in said
+    assert session.plain(f"{by_id('should_use').prompt} You said: Agree") in said
+    assert session.plain(f"{by_id('false_alarms_per_child').prompt} You said: 1 false alarm") in said
+    assert not [m for m in said if "no answer" in m]
+
+
+def test_an_answer_kept_for_a_retry_reads_as_it_was_given(joined, monkeypatch):
+    at = joined
+
+    def down(*args, **kwargs):
+        raise workshop.StoreUnavailable(workshop.SAVE_UNAVAILABLE)
+
+    monkeypatch.setattr(answer_machine, "save_response", down)
+    at.radio(key="qa_should_use").set_value(4)
+    submit(at, "should_use")
+    at.checkbox(key=f"qa_{LINE}_none").check().run()
+    submit(at, LINE)
+    kept = [t.value for t in at.text]
+    assert "Agree" in kept and question_forms.NO_LINE_LABEL in kept  # not "4", nor "None"
+
+
+def test_nothing_decided_yet_is_said_once_and_not_decided_yet_only_beside_decided_things(joined):
+    """The tester's 3a: "Nothing has been decided yet ..." stood at the top and again under every
+    single answer."""
+    at = joined
+    at.radio(key="qa_should_use").set_value(4)
+    submit(at, "should_use")
+    at.text_area(key="qa_should_reasons").input("Workers are busy.")
+    submit(at, "should_reasons")
+    at.checkbox(key=f"qa_{LINE}_none").check().run()
+    submit(at, LINE)
+    said = page_text(at)
+    assert said.count(NOTHING_DECIDED_YET) == 1
+    assert [i.value for i in at.info].count(NOTHING_DECIDED_YET) == 1  # in the box at the top
+    assert decisions_ui.BECAME_NOT_YET not in said
+
+    person = at.session_state[state.PARTICIPANT]
+    ids = {
+        row.question_id: row.response_id
+        for row in workshop.responses(engine(), person["workshop_id"]).itertuples()
+    }
+    workshop.record_decision(
+        engine(), workshop_id=person["workshop_id"], title="We ask families first",
+        status="in_progress", reason="Most people said so.",
+        links=[workshop.Link("answer", ids["should_use"])], created_by="fay",
+        client_token=workshop.new_client_token(),
+    )  # fmt: skip
+    at.run()
+    said = page_text(at)
+    assert NOTHING_DECIDED_YET not in said
+    assert [m.value for m in at.markdown].count(decisions_ui.BECAME_NOT_YET) == 2  # the other two
+    assert "We ask families first" in said
+
+
+def confirmations(at) -> list[str]:
+    """Every "it is saved" on the page: the announcement below a form and the marks beside Save."""
+    marks = [m.value for m in at.markdown if answer_machine.MSG_SAVED_MARK in m.value]
+    return [s.value for s in at.success if s.value == answer_machine.MSG_SAVED] + marks
+
+
+@pytest.mark.parametrize("question_id", [LINE, "false_alarms_per_child", "should_use"])
+def test_a_saved_answer_is_confirmed_once(joined, question_id):
+    """The tester's 3b: a saved number answer showed "Your answer is saved" beside Save and
+    "Saved. Thank you. ..." below it."""
+    at = joined
+    if question_id == LINE:
+        at.number_input(key=f"qa_{LINE}").set_value(60).run()
+    elif question_id == "should_use":
+        at.radio(key="qa_should_use").set_value(2)
+    else:
+        at.number_input(key=f"qa_{question_id}").set_value(5)
+    submit(at, question_id)
+    assert_no_exception(at)
+    assert confirmations(at) == [answer_machine.MSG_SAVED]  # said once, with how to change it
+    at.run()  # from then on, the mark beside Save (after a reload too)
+    assert len(confirmations(at)) == 1
+    assert answer_machine.MSG_SAVED_MARK in confirmations(at)[0]

@@ -186,3 +186,17 @@ def test_a_closed_workshop_keeps_the_view_on_screen_until_it_reopens(joined):
     assert [r["value"] for r in stored(at)] == [
         {"reaction": "not_acceptable", "reason": "Too many alarms."}
     ]
+
+
+def test_a_saved_view_is_confirmed_once(joined):
+    """As on Your views: "Saved. Thank you." on the run that saves, then only the mark."""
+
+    def confirmations(at):
+        marks = [m.value for m in at.markdown if answers.MSG_SAVED_MARK in m.value]
+        return [s.value for s in at.success if s.value == answers.MSG_SAVED] + marks
+
+    at = save_view_on(joined, PAGE_FILE, PAGE_ID, "unsure", "")
+    assert_no_exception(at)
+    assert confirmations(at) == [answers.MSG_SAVED]
+    at.run()
+    assert len(confirmations(at)) == 1 and answers.MSG_SAVED_MARK in confirmations(at)[0]

@@ -19,14 +19,14 @@ def test_one_record_shape_for_every_kind():
     fields = {f.name for f in dataclasses.fields(answers.Pending)}
     assert fields == {
         "kind", "where", "what", "participant_id", "workshop_id", "value", "screen_state",
-        "token", "signature", "retry", "message", "announce",
+        "token", "signature", "retry", "message", "announce", "kept",
     }  # fmt: skip
     record = answers.Pending(
         kind=answers.VOTE, where=answers.VOTES, what=7, participant_id=1, workshop_id=2,
         value="agree", screen_state=None, token="t", signature=answers.signature("agree"),
     )  # fmt: skip
     assert record.place == ("vote", 7)
-    assert (record.retry, record.message, record.announce) == (False, None, None)
+    assert (record.retry, record.message, record.announce, record.kept) == (False, None, None, None)
 
 
 def test_signature_ignores_key_order_and_tells_values_apart():

@@ -207,6 +207,49 @@ def test_a_participant_sees_what_became_of_what_they_said(engine, workshop):
     assert "More staff" in kits.loc[0, "what_you_said"]
 
 
+#: One answer of each kind, as stored, and what the person reads back (every case of every kind
+#: is in tests/test_workshop_read_back.py; these go through the store on both databases).
+ANSWER_CASES = [
+    ("should_use", 4, "Agree"),
+    ("value_care", 1, "Not at all"),
+    ("should_reasons", "Workers are busy.", "Workers are busy."),
+    (
+        "safeguards_rank",
+        ["Data about families is kept safe and private", "Someone outside the council checks the tool"],
+        "1st: Data about families is kept safe and private; "
+        "2nd: Someone outside the council checks the tool",
+    ),
+    (
+        "recommendations_priority",
+        {"Use data to find and tackle the root causes of need.": "High",
+         "Train staff so records are better and better understood.": "Low"},
+        "High: Use data to find and tackle the root causes of need. "
+        "Low: Train staff so records are better and better understood",
+    ),  # fmt: skip
+    ("accepted_per_1000", None, "No line: I would not accept any line"),
+    ("accepted_per_1000", 95, "Flag 95 in every 1,000 referrals"),
+    ("false_alarms_per_child", 12, "12 false alarms"),
+    ("accepted_threshold", 0.3, "A score line of 0.300"),
+]
+
+
+@pytest.mark.parametrize(("question_id", "value", "said"), ANSWER_CASES)
+def test_every_kind_of_answer_reads_back_as_what_the_person_said(
+    engine, workshop, question_id, value, said
+):
+    """The tester's 2: a "No line" answer read back as "You said: no answer", to the person and
+    in the facilitator's list of what a decision can draw on."""
+    sam = join(engine, workshop, "Sam")
+    answer(engine, sam, question_id=question_id, value=value, page="your_views")
+    (item,) = ds.said_by(engine, sam.id)
+    assert item["what_you_said"].endswith(f" You said: {' '.join(said.split())}")
+    (listed,) = [i for i in ds.linkable_items(engine, workshop.id) if i["kind"] == "answer"]
+    assert listed["words"] == item["what_you_said"]
+    record(engine, workshop, [Link("answer", item["item_id"])])
+    frame = ds.what_became_of_participant(engine, sam.id)
+    assert frame.loc[0, "what_you_said"] == item["what_you_said"]
+
+
 def test_only_the_latest_answer_to_a_question_unless_an_earlier_one_was_used(engine, workshop):
     sam = join(engine, workshop, "Sam")
     answer(engine, sam, question_id="why", value="First thought", page="your_views")

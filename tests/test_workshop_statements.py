@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -10,6 +11,7 @@ import pytest
 
 from csc_dash import workshop as fb
 from csc_dash.workshop import store
+from csc_dash.workshop.room_words import read_room
 
 pytest.register_assert_rewrite("tests.pg")
 from tests.pg import row_counts  # noqa: E402
@@ -265,3 +267,112 @@ def test_a_proposal_token_must_fit_the_store(engine, workshop):
             engine, workshop_id=workshop.id, text="x", source="participant",
             proposed_by=person.id, client_token="x" * 65,
         )  # fmt: skip
+
+
+# -- taking a vote back --------------------------------------------------------------------------
+
+
+def test_a_vote_taken_back_is_deleted_and_taking_it_back_again_changes_nothing(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    statement = fb.list_statements(engine, workshop.id)[0]
+    kwargs = dict(participant_id=person.id, statement_id=statement.id)
+    fb.vote(engine, **kwargs, choice="agree", client_token=fb.new_client_token())
+    token = fb.new_client_token()
+    assert fb.take_back_vote(engine, **kwargs, client_token=token) is True
+    assert rows_of(engine, store.votes) == []
+    assert fb.participant_votes(engine, person.id) == {}
+    # A Retry after a lost reply sends the same token again; a second press, a new one.
+    assert fb.take_back_vote(engine, **kwargs, client_token=token) is False
+    assert fb.take_back_vote(engine, **kwargs, client_token=fb.new_client_token()) is False
+    assert rows_of(engine, store.votes) == []
+    # The person can vote again afterwards.
+    assert fb.vote(engine, **kwargs, choice="pass", client_token=fb.new_client_token()) is True
+    assert fb.participant_votes(engine, person.id) == {statement.id: "pass"}
+
+
+def test_a_vote_taken_back_counts_nowhere(engine, workshop):
+    """The live results, the agreement across roles (its "seen" counts), the exports and the
+    report all stop counting a vote once it is taken back."""
+    statement = fb.list_statements(engine, workshop.id)[0]
+    people = [
+        join(engine, workshop, name, role)
+        for name, role in (("Ann", "Family member"), ("Bo", "Family member"),
+                           ("Cy", "Social worker"), ("Di", "Social worker"))
+    ]  # fmt: skip
+    for person in people:
+        fb.vote(
+            engine,
+            participant_id=person.id,
+            statement_id=statement.id,
+            choice="agree",
+            client_token=fb.new_client_token(),
+        )
+    before = fb.workshop_version(engine, workshop.id)
+    ann = people[0]
+    fb.take_back_vote(
+        engine, participant_id=ann.id, statement_id=statement.id, client_token=fb.new_client_token()
+    )
+    assert fb.workshop_version(engine, workshop.id) != before  # the live section redraws
+    row = fb.statement_results(engine, workshop.id).set_index("statement_id").loc[statement.id]
+    assert (row["agree"], row["votes"]) == (3, 3)
+    assert row["by_role_votes"]["Family member"] == 1
+    room = read_room(engine, workshop.id)
+    counts = room.agreement.set_index("statement_id").loc[statement.id, "counts"]
+    assert counts == {"Family member": (1, 1), "Social worker": (2, 2)}
+    assert room.voters == 3
+    exported = json.loads(fb.workshop_json(engine, workshop.id))
+    assert sorted(v["participant_id"] for v in exported["votes"]) == [p.id for p in people[1:]]
+    block = exported["room_lines"]["group_agreement"]
+    mine = next(item for item in block if item["statement_id"] == statement.id)
+    assert mine["counts"]["Family member"] == {"agree": 1, "seen": 1}
+
+    for person in people[1:]:
+        fb.take_back_vote(
+            engine,
+            participant_id=person.id,
+            statement_id=statement.id,
+            client_token=fb.new_client_token(),
+        )
+    assert fb.statement_results(engine, workshop.id)["votes"].sum() == 0
+    assert "No one has voted on a statement yet." in fb.workshop_report_html(engine, workshop.id)
+
+
+def test_taking_a_vote_back_is_refused_where_a_vote_would_be(engine, workshop):
+    person = join(engine, workshop, "Sam")
+    statement = fb.list_statements(engine, workshop.id)[0]
+    fb.vote(
+        engine,
+        participant_id=person.id,
+        statement_id=statement.id,
+        choice="agree",
+        client_token=fb.new_client_token(),
+    )
+    other = fb.create_workshop(engine, title="Elsewhere", created_by="bob")
+    elsewhere = fb.list_statements(engine, other.id)[0]
+
+    def take_back(statement_id, participant_id=person.id):
+        return fb.take_back_vote(
+            engine,
+            participant_id=participant_id,
+            statement_id=statement_id,
+            client_token=fb.new_client_token(),
+        )
+
+    with pytest.raises(fb.FeedbackError) as raised:
+        take_back(elsewhere.id)
+    assert str(raised.value) == fb.STATEMENT_ELSEWHERE
+    fb.set_workshop_status(engine, workshop.id, "closed")
+    with pytest.raises(fb.WorkshopClosed) as raised:
+        take_back(statement.id)
+    assert str(raised.value) == fb.CLOSED_FOR_ANSWERS
+    assert len(rows_of(engine, store.votes)) == 1  # the closed workshop's results stay as they were
+    fb.set_workshop_status(engine, workshop.id, "open")
+    assert take_back(10**9) is False  # a statement that is gone has no vote left to take back
+    with pytest.raises(fb.FeedbackError) as raised:
+        take_back(statement.id, participant_id=10**9)
+    assert str(raised.value) == fb.NOT_A_PARTICIPANT
+    with pytest.raises(fb.FeedbackError):
+        fb.take_back_vote(
+            engine, participant_id=person.id, statement_id=statement.id, client_token=""
+        )
+    assert len(rows_of(engine, store.votes)) == 1

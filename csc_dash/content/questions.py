@@ -65,6 +65,10 @@ HOW_WELL_SCALE: tuple[str, ...] = (
     "Very well",
 )
 PRIORITY_LEVELS: tuple[str, ...] = ("Low", "Medium", "High")
+#: The places a check can take in a ranking (``rank``), most important first.
+RANK_PLACES: tuple[str, ...] = ("1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th")
+#: "No line" on the line question (``accepted_per_1000``): the tick box, and how it reads back.
+NO_LINE = "No line: I would not accept any line"
 
 #: Checks on the tool to rank on "Can we do this right?" (not "safeguards": in children's social
 #: care that word means child protection).

@@ -120,6 +120,7 @@ from csc_dash.workshop.statements import (
     participant_votes,
     reject_statement,
     statements_version,
+    take_back_vote,
     vote,
 )
 from csc_dash.workshop.store import StoreUnavailable, make_engine
@@ -145,6 +146,7 @@ from csc_dash.workshop.decision_store import (
 )
 from csc_dash.workshop.decisions import STATUSES as DECISION_WORDS
 from csc_dash.workshop.decisions import DecisionError, Link, decision_log
+from csc_dash.workshop.read_back import answer_words, said_words
 from csc_dash.workshop.sheets import decisions_csv
 
 # isort: split
@@ -258,6 +260,7 @@ __all__ = [
     "set_workshop_status",
     "statement_results",
     "statements_version",
+    "take_back_vote",
     "vote",
     "withdraw",
     "workshop_json",
@@ -270,11 +273,13 @@ __all__ += [
     "DECISION_WORDS",
     "DecisionError",
     "Link",
+    "answer_words",
     "decision_log",
     "decision_rows",
     "decisions_csv",
     "linkable_items",
     "record_decision",
+    "said_words",
     "update_decision",
     "what_became_of_participant",
 ]

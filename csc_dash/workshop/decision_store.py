@@ -30,7 +30,7 @@ from csc_dash.workshop.decisions import (
     what_became_of,
 )
 from csc_dash.workshop.participants import get_participant
-from csc_dash.workshop.results import QUESTIONS
+from csc_dash.workshop.read_back import answer_words, short
 from csc_dash.workshop.rules import (
     READ_UNAVAILABLE,
     SAVE_UNAVAILABLE,
@@ -73,34 +73,9 @@ GONE_LINK = (
 )
 UNKNOWN_DECISION = "That decision is no longer there. Please look at the list again."
 
-#: How long a piece of what someone said may be when it is shown in a list.
-SHORT = 160
-
-
-def _short(text: str) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= SHORT else text[: SHORT - 1].rstrip() + "…"
-
 
 def _kind_of(question_id: str) -> str:
     return "view" if question_id == VIEW_QUESTION else "answer"
-
-
-def _answer_words(question_id: str, value: Any) -> str:
-    """An answer in a few words: the question, then what was answered."""
-    question = QUESTIONS.get(question_id)
-    prompt = question.prompt if question is not None else question_id
-    if isinstance(value, int) and not isinstance(value, bool) and question and question.options:
-        shown = question.options[value] if 0 <= value < len(question.options) else str(value)
-    elif isinstance(value, list):
-        shown = ", ".join(str(item) for item in value)
-    elif isinstance(value, Mapping):
-        shown = ", ".join(f"{key}: {item}" for key, item in value.items())
-    elif value is None:
-        shown = "no answer"
-    else:
-        shown = str(value)
-    return _short(f"{prompt} You said: {shown}")
 
 
 def _view_words(page: str, value: Any, page_titles: Mapping[str, str] | None) -> str:
@@ -110,7 +85,7 @@ def _view_words(page: str, value: Any, page_titles: Mapping[str, str] | None) ->
         (value.get("reaction"), value.get("reason")) if isinstance(value, Mapping) else (value, "")
     )
     words = f"Your view of “{screen}”: {REACTION_LABELS.get(reaction, str(reaction))}"
-    return _short(f"{words}. {reason}" if reason else words)
+    return short(f"{words}. {reason}" if reason else words)
 
 
 def _workshop_exists(conn: Connection, workshop_id: int) -> None:
@@ -348,7 +323,7 @@ def linkable_items(
         {
             "kind": "statement",
             "item_id": row.id,
-            "words": _short(row.text),
+            "words": short(row.text),
             "who": author_label(row.source, row.proposed_by),
         }
         for row in said
@@ -362,7 +337,7 @@ def linkable_items(
         words = (
             _view_words(row.page, value, page_titles)
             if kind == "view"
-            else _answer_words(row.question_id, value)
+            else answer_words(row.question_id, value)
         )
         items.append(
             {
@@ -402,7 +377,7 @@ def said_by(
             .order_by(statements.c.id)
         ).all()
     return [
-        {"kind": "statement", "item_id": row.id, "what_you_said": _short(row.text)}
+        {"kind": "statement", "item_id": row.id, "what_you_said": short(row.text)}
         for row in proposed
     ] + [
         {"kind": item["kind"], "item_id": item["item_id"], "what_you_said": item["words"]}

@@ -2,8 +2,9 @@
 
 A workshop starts with the statement bank; the facilitator can add statements, and participants
 can propose them for the facilitator to approve. A person's latest vote on a statement replaces
-the earlier one; a client token per vote makes a retry count once. How the room voted is in
-:mod:`csc_dash.workshop.results`.
+the earlier one; a client token per vote makes a retry count once. A person can also take their
+vote back (:func:`take_back_vote`): the vote is deleted, so it counts nowhere. How the room voted
+is in :mod:`csc_dash.workshop.results`.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ __all__ = [
     "participant_votes",
     "reject_statement",
     "statements_version",
+    "take_back_vote",
     "vote",
 ]
 
@@ -280,12 +282,47 @@ def vote(
     raise AssertionError("unreachable")
 
 
+@unavailable_as(SAVE_UNAVAILABLE)
+def take_back_vote(
+    engine: Engine, *, participant_id: int, statement_id: int, client_token: str
+) -> bool:
+    """Take back a participant's vote on a statement: the vote is deleted, so the results, the
+    agreement across roles and every export no longer count it. Returns whether a vote was there.
+
+    Taking back a vote that is not there (sent again after a lost reply, or a second time)
+    changes nothing, so a Retry with the same ``client_token`` is safe. Like a vote, it is
+    refused once the workshop is closed (:data:`CLOSED_FOR_ANSWERS`), for a statement of another
+    workshop, or for someone who has left. A statement that no longer exists has no votes left
+    to take back.
+    """
+    check_token(client_token)
+    with transaction(engine, write=True) as conn:
+        home = home_of(conn, participant_id)
+        workshop_id = conn.scalar(
+            select(statements.c.workshop_id).where(statements.c.id == statement_id)
+        )
+        if workshop_id is None:
+            return False
+        if workshop_id != home.workshop_id:
+            raise FeedbackError(STATEMENT_ELSEWHERE)
+        if home.status != "open":
+            raise WorkshopClosed(CLOSED_FOR_ANSWERS)
+        result = conn.execute(
+            delete(votes).where(
+                votes.c.statement_id == statement_id, votes.c.participant_id == participant_id
+            )
+        )
+    return result.rowcount > 0
+
+
 @unavailable_as(READ_UNAVAILABLE)
 def participant_votes(engine: Engine, participant_id: int) -> dict[int, str]:
     """statement id -> the participant's stored vote, to show their votes when they come back."""
     with transaction(engine) as conn:
         rows = conn.execute(
-            select(votes.c.statement_id, votes.c.choice).where(votes.c.participant_id == participant_id)
+            select(votes.c.statement_id, votes.c.choice).where(
+                votes.c.participant_id == participant_id
+            )
         ).all()
     return {row.statement_id: row.choice for row in rows}
 
@@ -297,7 +334,8 @@ def statements_version(engine: Engine, workshop_id: int) -> tuple:
     approved = statements.c.approved.is_(True)
     with transaction(engine) as conn:
         row = conn.execute(
-            select(func.count(), func.coalesce(func.sum(statements.c.id), 0), func.max(statements.c.id))
-            .where(statements.c.workshop_id == workshop_id, approved)
+            select(
+                func.count(), func.coalesce(func.sum(statements.c.id), 0), func.max(statements.c.id)
+            ).where(statements.c.workshop_id == workshop_id, approved)
         ).first()
     return tuple(row)

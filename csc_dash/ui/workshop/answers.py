@@ -2,12 +2,14 @@
 
 One record shape (:class:`Pending`) for all four kinds, kept in ``state.PENDING`` under its place
 ``(where, what)``: ``(page, question_id)`` for answers and saved views, ``("vote", statement_id)``
-for a vote, ``("propose", "statement")`` for a statement sent to the facilitator. Nothing
-acknowledged is ever lost:
+for a vote, ``("propose", "statement")`` for a statement sent to the facilitator. A vote whose
+value is ``None`` takes the vote back (it is deleted in the store), through the same steps.
+Nothing acknowledged is ever lost:
 
 - a client token is made when an answer form is drawn (:func:`form_token`) and kept until the
   save succeeds, so a double submit, or a retry after a failure, never stores the answer twice;
-- "Saved" is shown only after the store has said so (:func:`messages`);
+- "Saved" is shown only after the store has said so (:func:`messages`), once: on the run that
+  says so, a form's "Your answer is saved" mark waits (:func:`just_saved`);
 - if the store cannot be reached, the answer stays on screen, as typed, with a Retry button that
   reuses the same token (:func:`retry_panel`);
 - an answer the store refuses (too long, workshop closed) gets a plain message, and the form
@@ -44,6 +46,7 @@ from csc_dash.workshop import (
     latest_answers,
     new_client_token,
     save_response,
+    take_back_vote,
     vote,
 )
 
@@ -87,6 +90,8 @@ class Pending:
     message: str | None = None
     #: What to say once it is stored (None: the widget itself shows it, as a vote does).
     announce: str | None = None
+    #: The words shown while it waits for a Retry (None: :func:`describe` of the value).
+    kept: str | None = None
 
     @property
     def place(self) -> tuple[str, Any]:
@@ -201,11 +206,13 @@ def submit(
     screen_state: dict[str, Any] | None = None,
     *,
     announce: str | None = None,
+    kept: str | None = None,
 ) -> bool:
     """Send one answer, vote or statement of the joined participant; True once the store holds it.
 
     The same answer to the same screen sent again reuses the token it was stored with, so it is
-    never stored twice. Until the store says it holds it, it is kept in ``state.PENDING``.
+    never stored twice. Until the store says it holds it, it is kept in ``state.PENDING`` (and
+    shown as ``kept`` if it must wait for a Retry). A vote of ``None`` takes the vote back.
     """
     person = participant()
     if person is None:
@@ -232,6 +239,7 @@ def submit(
         token=token,
         signature=sig,
         announce=announce,
+        kept=kept,
     )
     return retry(where, what)
 
@@ -245,6 +253,13 @@ def _store(record: Pending) -> None:
             question_id=record.what,
             value=record.value,
             screen_state=record.screen_state,
+            client_token=record.token,
+        )
+    elif record.kind == VOTE and record.value is None:
+        take_back_vote(  # deleting again after a lost reply changes nothing
+            engine(),
+            participant_id=record.participant_id,
+            statement_id=record.what,
             client_token=record.token,
         )
     elif record.kind == VOTE:
@@ -318,7 +333,7 @@ def retry_panel(where: str, what: Any) -> bool:
     with st.container(border=True):
         st.warning(record.message, icon=":material/cloud_off:")
         st.caption(KEPT_CAPTION)
-        st.text(describe(record.value))
+        st.text(record.kept if record.kept is not None else describe(record.value))
         st.button(
             "Retry",
             key=f"retry_{where}_{what}",
@@ -342,6 +357,14 @@ def messages(where: str, what: Any) -> None:
     if last is not None and last.announce:
         st.success(last.announce, icon=":material/check_circle:")
         last.announce = None
+
+
+def just_saved(where: str, what: Any) -> bool:
+    """Whether the store has just said it holds the answer from this place and :func:`messages`
+    is about to say so: then a form leaves out its "Your answer is saved" mark on this run, so
+    the person reads one confirmation, not two."""
+    last = saved(where, what)
+    return last is not None and bool(last.announce)
 
 
 def saved_mark() -> None:

@@ -98,6 +98,9 @@ BECAME_INTRO = (
 BECAME_JOIN = "Join a workshop, or come back with your code, to see what became of what you said."
 BECAME_NOTHING_SAID = "You have not said anything in this workshop yet."
 BECAME_DECIDED = "**{status}:** {title}. *Why:* {reason}"
+#: Under one thing a person said, when decisions were made about others but not about this one
+#: (when nothing at all is decided yet, NOTHING_DECIDED_YET says so once, at the top).
+BECAME_NOT_YET = "Not decided yet."
 
 #: Your own model: which workshop's decisions go into the draft transparency record. The key
 #: starts with "your_model_", so signing out forgets it with the rest of that page.
@@ -130,6 +133,7 @@ def plain_texts() -> dict[str, str]:
         "became_intro": BECAME_INTRO,
         "became_join": BECAME_JOIN,
         "became_nothing": BECAME_NOTHING_SAID,
+        "became_not_yet": BECAME_NOT_YET,
         "record_help": RECORD_HELP,
         "record_no_workshops": RECORD_NO_WORKSHOPS,
         "record_store_down": MSG_RECORD_STORE_DOWN,
@@ -410,7 +414,9 @@ def change_form(workshop_id: int) -> None:
 
 def what_became_of_section() -> None:
     """For the participant of this browser: each thing they said, and what was decided about it.
-    Someone who has not joined (or has left) sees only how to come back."""
+    Someone who has not joined (or has left) sees only how to come back. "Nothing has been
+    decided yet" is said once, at the top, while nothing is; once something is, a thing no
+    decision used yet says "Not decided yet." under it."""
     st.header(BECAME_TITLE, anchor=False)
     person = participant()
     if person is None:
@@ -427,15 +433,16 @@ def what_became_of_section() -> None:
     if not len(frame):
         st.markdown(BECAME_NOTHING_SAID)
         return
-    if frame["decision_id"].isna().all():
+    nothing_decided = bool(frame["decision_id"].isna().all())
+    if nothing_decided:
         st.info(NOTHING_DECIDED_YET, icon=":material/hourglass_empty:")
     for (kind, _item), rows in frame.groupby(["kind", "item_id"], sort=False):
         with st.container(border=True):
             st.caption(plain(kind.capitalize()))
             st.markdown(plain(rows.iloc[0]["what_you_said"]))
             decided = rows[rows["decision_id"].notna()]
-            if not len(decided):
-                st.markdown(NOTHING_DECIDED_YET)
+            if not len(decided) and not nothing_decided:
+                st.markdown(BECAME_NOT_YET)
             for row in decided.itertuples():
                 st.markdown(
                     BECAME_DECIDED.format(

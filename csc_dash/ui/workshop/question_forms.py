@@ -10,8 +10,10 @@ import streamlit as st
 
 from csc_dash.content.questions import (
     FREE_TEXT_REMINDER,
+    NO_LINE,
     PRIORITY_LEVELS,
     QUESTIONNAIRE,
+    RANK_PLACES,
     TIER_TITLES,
     TIERS,
     by_id,
@@ -20,18 +22,16 @@ from csc_dash.ui import shell
 from csc_dash.ui.workshop import answers
 from csc_dash.ui.workshop.answers import ANSWER, MSG_SAVED
 from csc_dash.ui.workshop.session import line_for_per_1000, line_in_force, notify, screen_state
-from csc_dash.workshop import ANSWER_LINE, LINE_QUESTION, MAX_FREE_TEXT
+from csc_dash.workshop import ANSWER_LINE, LINE_QUESTION, MAX_FREE_TEXT, said_words
 
 YOUR_VIEWS = "your_views"
 MSG_NO_ANSWER = "Please give an answer first, or skip this question."
 MSG_LOCKED = "Join a workshop on the Welcome page to save your answers."
 RANK_LABEL = "Your order, most important first"
 RANK_NOTE = "You do not have to give every check a place."
-#: The places a check can take in a ranking, shown beside every check (no drop-down to open).
-RANK_PLACES = ("1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th")
 MSG_RANK_SAME_PLACE = "Two checks have the same place. Give each check its own place, then save."
 NUMBER_LABEL = "How many in every 1,000 referrals (a whole number from 0 to 1,000)"
-NO_LINE_LABEL = "No line: I would not accept any line"
+NO_LINE_LABEL = NO_LINE  # the same words read it back (csc_dash.workshop.read_back)
 LINE_NOW = "The line you are using now flags {n} in every 1,000 referrals."
 COUNT_LABEL = "How many false alarms (a whole number from 0 to 1,000)"
 LINE_AS_SCORE = "For analysts: {n} in every 1,000 is a score line of {score:.3f} with this tool."
@@ -97,7 +97,15 @@ def _on_answer(question_id: str, screen: dict[str, Any]) -> None:
     if question.id == LINE_QUESTION:
         # The box's number is stored exactly; the score line it maps to goes beside it.
         screen[ANSWER_LINE] = None if value is None else line_for_per_1000(value)
-    answers.submit(ANSWER, YOUR_VIEWS, question_id, value, screen, announce=MSG_SAVED)
+    answers.submit(
+        ANSWER,
+        YOUR_VIEWS,
+        question_id,
+        value,
+        screen,
+        announce=MSG_SAVED,
+        kept=said_words(question_id, value),  # while it waits for a Retry: as it reads back
+    )
 
 
 def _save_row(button, question, screen, *, enabled: bool, saved: bool, **options) -> None:
@@ -126,14 +134,21 @@ def question_form(
 
     ``previous`` is the person's saved answer (``answered`` says whether there is one: a saved
     "no threshold" is ``None`` too). A saved answer fills the form and is marked "Your answer is
-    saved" (words and a tick), unless a newer answer to it is waiting or was refused.
+    saved" (words and a tick), unless a newer answer to it is waiting or was refused, or it was
+    saved just now (then "Saved. Thank you." below the form says so, once).
     """
     if answers.retry_panel(YOUR_VIEWS, question.id):
         return
     if enabled:
         answers.form_token(YOUR_VIEWS, question.id)
     key = f"qa_{question.id}"
-    saved = enabled and answered and answers.pending(YOUR_VIEWS, question.id) is None
+    # One confirmation at a time: on the run that says "Saved. Thank you." the mark waits.
+    saved = (
+        enabled
+        and answered
+        and answers.pending(YOUR_VIEWS, question.id) is None
+        and not answers.just_saved(YOUR_VIEWS, question.id)
+    )
     if question.kind == "number" and question.id != LINE_QUESTION:
         _count_question(question, previous, screen, enabled=enabled, saved=saved)
         return

@@ -103,7 +103,11 @@ def save_my_view(page: str, screen_state: ScreenState) -> None:
                 # since this form was drawn.
                 args=(page, screen_state if callable(screen_state) else screen_now(screen_state)),
             )
-            if stored is not None and answers.pending(page, QUESTION_REACTION) is None:
+            if (
+                stored is not None
+                and answers.pending(page, QUESTION_REACTION) is None
+                and not answers.just_saved(page, QUESTION_REACTION)  # "Saved." says it once
+            ):
                 answers.saved_mark()
     answers.messages(page, QUESTION_REACTION)
 

@@ -1,6 +1,8 @@
 """Statements: Agree / Disagree / Pass on the workshop's open statements, and proposing one.
 
-Votes and proposals go to the store through the answer machine
+Pressing the chosen answer again leaves none chosen: that takes the vote back (it is deleted in
+the store, so it counts nowhere), and the page says so once the store has done it. Votes, taking
+them back and proposals go to the store through the answer machine
 (:mod:`csc_dash.ui.workshop.answers`); approved statements reach open pages by themselves
 (:func:`csc_dash.ui.workshop.live.watch_for_changes`).
 """
@@ -26,7 +28,7 @@ VOTE_LABELS = {"agree": "Agree", "disagree": "Disagree", "pass": "Pass"}
 STATEMENTS_TITLE = "Statements"
 STATEMENTS_INTRO = (
     "Do you agree with each statement? Choose **Pass** if you are not sure or would rather not "
-    "say. You can change your vote."
+    "say. You can change your vote. To take your vote back, press your answer again."
 )
 STATEMENTS_LOCKED = "When you join a workshop, you can say if you agree with statements here."
 STATEMENTS_JOIN = (
@@ -37,6 +39,10 @@ MSG_PROPOSED = "Thank you. The facilitator reads each statement before the room 
 MSG_PROPOSED_AGAIN = "You have already sent this statement."
 MSG_WRITE_FIRST = "Please write a statement first."
 AUTHOR_LEFT_NOTE = "Written by a participant who has left. Their name is not kept."
+MSG_TAKEN_BACK = "Your vote is taken back. It no longer counts. You can vote again at any time."
+#: What a take-back that waits for a Retry shows: the vote it takes back still counts till then.
+TAKE_BACK_KEPT = "Take back your vote. Until this is saved, your vote still counts."
+TAKE_BACK_KEPT_NAMED = "Take back your vote ({vote}). Until this is saved, it still counts."
 PROPOSAL = "statement"  # where a proposal waits: (PROPOSALS, PROPOSAL)
 
 
@@ -50,20 +56,35 @@ def plain_texts() -> dict[str, str]:
         "proposed_again": MSG_PROPOSED_AGAIN,
         "write_first": MSG_WRITE_FIRST,
         "author_left": AUTHOR_LEFT_NOTE,
+        "taken_back": MSG_TAKEN_BACK,
+        "take_back_kept": TAKE_BACK_KEPT,
+        "take_back_kept_named": TAKE_BACK_KEPT_NAMED.format(vote="Agree"),
         "closed": CLOSED_FOR_ANSWERS,
     }
 
 
-def _on_vote(statement_id: int) -> None:
+def _on_vote(statement_id: int, shown: str | None = None) -> None:
+    """A press on a statement's answers: a vote, or (the chosen answer pressed again, so none is
+    chosen) taking back the vote ``shown``. The control always shows the person's intent; until
+    the store has done it, the answer machine keeps it with a Retry."""
     choice = st.session_state.get(f"vote_{statement_id}")
-    if participant() is None or choice is None:
+    if participant() is None:
         return
-    answers.submit(VOTE, VOTES, statement_id, choice)
+    if choice is not None:
+        answers.submit(VOTE, VOTES, statement_id, choice, kept=VOTE_LABELS.get(choice))
+        return
+    kept = (
+        TAKE_BACK_KEPT_NAMED.format(vote=VOTE_LABELS[shown])
+        if shown in VOTE_LABELS
+        else TAKE_BACK_KEPT
+    )
+    answers.submit(VOTE, VOTES, statement_id, None, announce=MSG_TAKEN_BACK, kept=kept)
 
 
 def statement_card(statement, stored: str | None = None) -> None:
     """A statement with Agree / Disagree / Pass, showing the person's vote (``stored``: their
-    vote in the store, so it shows after a reload too); a failed vote stays with a Retry button."""
+    vote in the store, so it shows after a reload too); pressing it again takes it back. A vote
+    or take-back that could not be saved stays with a Retry button."""
     with st.container(border=True):
         st.markdown(plain(statement.text))
         if statement.author_left:
@@ -79,7 +100,7 @@ def statement_card(statement, stored: str | None = None) -> None:
             format_func=VOTE_LABELS.get,
             key=key,
             on_change=_on_vote,
-            args=(statement.id,),
+            args=(statement.id, voted),
             label_visibility="collapsed",
         )
         answers.retry_panel(VOTES, statement.id)
