@@ -3,16 +3,16 @@
 The one place where answers are counted and summed up: one voice per person per question (their
 latest answer), role tags in one order, the statements' agree shares and labels and their plain
 words, reactions and five-point answers added up, and the lines people would accept (read per
-1,000 referrals; the middle one is the median). :mod:`csc_dash.charts.workshop` and
+1,000 referrals; the middle one is :func:`~csc_dash.workshop.room_lines.middle_answer`, a whole
+number). :mod:`csc_dash.charts.workshop` and
 :mod:`csc_dash.workshop.report` only draw and lay out what this module returns.
 """
 
 from __future__ import annotations
 
 import math
-import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,7 @@ from csc_dash.workshop.answers import (
     RESPONSE_COLUMNS,
     response_rows,
 )
+from csc_dash.workshop.room_lines import halfway, middle_answer
 from csc_dash.workshop.rules import REACTIONS, READ_UNAVAILABLE, ROLE_TAGS, finite_number
 from csc_dash.workshop.statements import author_label
 from csc_dash.workshop.store import participants, statements, transaction, unavailable_as, votes
@@ -386,7 +387,8 @@ def lines_by_role(frame: pd.DataFrame, roles: Sequence[str] = ()) -> list[RoleLi
 
 def lines_sentence(frame: pd.DataFrame) -> str:
     """Where the room would draw the line, in words: how many named one, from where to where in
-    every 1,000, the middle answer (the median), and how many would accept none."""
+    every 1,000, the middle answer (a whole number: :func:`middle_answer`, and when it lies
+    halfway between the two answers in the middle, which two), and how many would accept none."""
     rows = lines_by_role(frame)
     named = sorted(per for row in rows for per in row.per_1000)
     none = sum(row.no_line for row in rows)
@@ -399,9 +401,16 @@ def lines_sentence(frame: pd.DataFrame) -> str:
     elif named:
         said.append(
             f"{people(len(named))} named a line: from {named[0]:,} to {named[-1]:,} flagged in "
-            f"every 1,000 referrals. The middle answer was {_number(statistics.median(named))} in "
-            "every 1,000."
+            f"every 1,000 referrals. The middle answer was {middle_answer(named):,} in every 1,000."
         )
+        if halfway(named):
+            low, high = named[len(named) // 2 - 1], named[len(named) // 2]
+            said.append(
+                f"That is halfway between the two answers in the middle, {low:,} and {high:,}, "
+                "to the nearest whole referral."
+            )
+    elif none and not older:  # everyone said "no line"
+        said.append("No one named a line.")
     if none:
         said.append(f"{people(none)} would not accept any line.")
     if older:
@@ -411,6 +420,3 @@ def lines_sentence(frame: pd.DataFrame) -> str:
         )
     return " ".join(said)
 
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
