@@ -247,10 +247,28 @@ def test_reaction_and_scale_totals_and_the_most_common_answer():
     totals = results.reaction_totals(reactions)
     assert totals == {"acceptable": 3, "unsure": 3, "not_acceptable": 0}
     assert list(totals) == list(fb.REACTIONS)
-    assert results.most_common(totals) == "acceptable"  # a tie goes to the first
+    assert results.most_common(totals) == ("acceptable", "unsure")  # a tie names both
     scale = pd.DataFrame({"value": [4, 1, 4, 2], "role_tag": ["a", "a", "b", "b"], "count": [1, 2, 3, 2]})
     assert results.scale_totals(scale) == {1: 2, 2: 2, 4: 4}
-    assert results.most_common(results.scale_totals(scale)) == 4
+    assert results.most_common(results.scale_totals(scale)) == (4,)
+    assert results.most_common({"a": 0, "b": 0}) == () and results.most_common({}) == ()
+
+
+@pytest.mark.parametrize(
+    ("totals", "expected"),
+    [
+        ({3: 1, 4: 1}, "the most common answers were “Not sure” and “Agree”, one each"),
+        ({1: 2, 3: 2, 5: 2}, "the most common answers were “Strongly disagree”, “Not sure” and “Strongly agree”, two each"),
+        ({2: 12, 4: 12}, "the most common answers were “Disagree” and “Agree”, 12 each"),
+        ({3: 1, 4: 4}, "the most common answer was “Agree” (4 people)"),
+        ({3: 1}, "the most common answer was “Not sure” (1 person)"),
+        ({3: 0}, "no one has answered yet"),
+    ],
+)
+def test_most_common_words_names_every_answer_in_a_tie(totals, expected):
+    """The tester's report: "the most common answer was 'Not sure'" with 1 Not sure and 1 Agree."""
+    labels = ("Strongly disagree", "Disagree", "Not sure", "Agree", "Strongly agree")
+    assert results.most_common_words(totals, lambda v: labels[v - 1]) == expected
 
 
 def test_agreement_by_group_says_too_few_under_the_minimum():

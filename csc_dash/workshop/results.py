@@ -43,7 +43,10 @@ __all__ = [
     "lines_by_role",
     "lines_sentence",
     "live_summary",
+    "and_list",
+    "count_word",
     "most_common",
+    "most_common_words",
     "people",
     "reaction_label",
     "reaction_totals",
@@ -316,9 +319,39 @@ def scale_totals(frame: pd.DataFrame) -> dict[Any, int]:
     return {value: int(totals[value]) for value in sorted(totals.index, key=lambda v: (str(type(v)), v))}
 
 
-def most_common(totals: Mapping[Any, int]) -> Any:
-    """The answer given most often (the first of them in a tie)."""
-    return max(totals, key=lambda answer: totals[answer])
+def most_common(totals: Mapping[Any, int]) -> tuple[Any, ...]:
+    """Every answer given most often, in the order of ``totals``: more than one in a tie, none
+    when no answer was given at all."""
+    most = max(totals.values(), default=0)
+    return tuple(answer for answer, n in totals.items() if n == most) if most > 0 else ()
+
+
+_COUNT_WORDS = ("none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def count_word(n: int) -> str:
+    """A small count as a word ("one", "two"), a larger one as digits ("12")."""
+    return _COUNT_WORDS[n] if 0 <= n < len(_COUNT_WORDS) else f"{n:,}"
+
+
+def and_list(items: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def most_common_words(totals: Mapping[Any, int], label: Callable[[Any], str] = str) -> str:
+    """The most common answer in words, naming every answer in a tie, for the screen and the
+    report alike: 'the most common answer was “Agree” (4 people)', 'the most common answers
+    were “Not sure” and “Agree”, one each'. ``label`` gives the words of an answer."""
+    top = most_common(totals)
+    if not top:
+        return "no one has answered yet"
+    n = int(totals[top[0]])
+    named = [f"“{label(answer)}”" for answer in top]
+    if len(top) == 1:
+        return f"the most common answer was {named[0]} ({people(n)})"
+    return f"the most common answers were {and_list(named)}, {count_word(n)} each"
 
 
 def agreement_words(by_role: Mapping[str, float], by_role_votes: Mapping[str, int]) -> str:
