@@ -408,6 +408,10 @@ def test_the_curves_labels_fit_a_phone(app_test, model, view):
     spec = plotly_specs(at)[CURVE]
     assert spec["layout"]["yaxis"]["title"]["text"] == "Right when flagged<br>(precision)"
     assert spec["layout"]["margin"]["r"] >= 30
+    # the legend at the foot of the figure, in room kept for it under the axis title
+    legend = spec["layout"]["legend"]
+    assert (legend["yref"], legend["yanchor"], legend["y"]) == ("container", "bottom", 0)
+    assert spec["layout"]["margin"]["b"] == charts.PR_LEGEND_ROOM
     for trace in spec["data"]:
         for part in trace["name"].split("<br>"):
             assert len(part) <= charts.LEGEND_WIDTH, trace["name"]

@@ -21,6 +21,8 @@ _PATTERNS = {"true_alarm": "", "false_alarm": "/", "missed": "x", "not_flagged":
 LEGEND_WIDTH = 30
 #: On two lines: on one it was longer than the plot is tall on a phone, and was cut at both ends.
 PR_Y_TITLE = "Right when flagged<br>(precision)"
+#: Room under the curve for the tick labels, the axis title and up to four lines of legend.
+PR_LEGEND_ROOM = 160
 #: Room above the comparison's bars for its legend, in pixels: three rows of 15 px text.
 COMPARISON_LEGEND_ROOM = 80
 #: Legend of the comparison: what was recorded, never "needed help" (a recorded outcome is not need).
@@ -121,9 +123,12 @@ def pr_curve(
             }
         )
     layout = base_layout(
-        height=420,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
-        margin={"l": 10, "r": 30, "t": 10, "b": 10},  # r: room for the "100%" tick label
+        # The legend sits at the foot of the figure in room kept for it (four lines, as the
+        # rule's name takes on a phone), under the axis title: placed under the plot and left to
+        # plotly's own margin, it ran into the axis title when a tablet turned to a new width.
+        height=470,
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0},
+        margin={"l": 10, "r": 30, "t": 10, "b": PR_LEGEND_ROOM},  # r: room for the "100%" tick
         xaxis={
             "title": {"text": "Share of children found (recall)"},
             "range": [0, 1.02],
