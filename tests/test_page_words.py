@@ -33,7 +33,6 @@ KNOWN_HARD: dict[str, int] = {}
 #: Screens whose plain view still shows a number with a decimal point, by screen id, with what
 #: it is (reported to the lead, not hidden). The test fails if a listed screen has none left.
 KNOWN_DECIMALS: dict[str, str] = {
-    "Who is flagged or missed": "a child's score and the line as scores (0.152, 0.076)",
     "Fairness": "the close-enough band as ratios (0.8 to 1.25)",
     "Root causes": "how strong a link is, from 0 to 1 (0.70)",
     "Root causes (council)": "children in care per 1,000 to one decimal (7.9)",
