@@ -307,7 +307,9 @@ def story(row: Mapping) -> list[str]:
     return lines
 
 
-def score_sentence(score: float, threshold: float, *, model_name: str, analyst: bool = False) -> str:
+def score_sentence(
+    score: float, threshold: float, *, model_name: str, analyst: bool = False
+) -> str:
     """The score against the line, in words (Markdown; ``model_name`` is the tool's raw name,
     escaped here). The score and the line as numbers (0.152, 0.076) only in the ``analyst``
     view: a family reads whole people, never decimals."""

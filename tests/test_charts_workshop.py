@@ -73,7 +73,10 @@ def test_thresholds_marks_lines_per_1000_and_counts_the_rest():
     [
         THRESHOLDS.iloc[:0],  # no one has answered yet
         THRESHOLDS[THRESHOLDS["per_1000"].isna()],  # "no line" and an older score line only
-        pd.DataFrame({"role_tag": ["Manager", "Other"], "value": [None, None], "per_1000": [None, None]}, dtype=object),
+        pd.DataFrame(
+            {"role_tag": ["Manager", "Other"], "value": [None, None], "per_1000": [None, None]},
+            dtype=object,
+        ),
     ],
 )
 def test_nothing_to_mark_means_no_chart(frame):
@@ -83,8 +86,12 @@ def test_nothing_to_mark_means_no_chart(frame):
 
 
 def test_a_tie_between_pages_names_both():
-    tie = pd.DataFrame({"page": ["tradeoffs", "question"], "reaction": ["acceptable", "unsure"], "count": [1, 1]})
-    assert charts.reactions_summary(tie, {"tradeoffs": "Trade-offs", "question": "The question"}) == (
+    tie = pd.DataFrame(
+        {"page": ["tradeoffs", "question"], "reaction": ["acceptable", "unsure"], "count": [1, 1]}
+    )
+    assert charts.reactions_summary(
+        tie, {"tradeoffs": "Trade-offs", "question": "The question"}
+    ) == (
         "2 views saved so far, most on Trade-offs and The question (1 each). "
         "In 0 of them the person could not accept what the screen showed."
     )
@@ -97,7 +104,9 @@ def test_scale_by_role():
     assert charts.scale_summary(SCALE, labels=AGREE_SCALE) == (
         "6 people answered; the most common answer was “Agree” (4 people)."
     )
-    tie = pd.DataFrame({"role_tag": ["Family member", "Social worker"], "value": [3, 4], "count": [1, 1]})
+    tie = pd.DataFrame(
+        {"role_tag": ["Family member", "Social worker"], "value": [3, 4], "count": [1, 1]}
+    )
     assert charts.scale_summary(tie, labels=AGREE_SCALE) == (  # it said 'Not sure' (1) alone
         "2 people answered; the most common answers were “Not sure” and “Agree”, one each."
     )

@@ -27,8 +27,11 @@ def test_sentences_with_typical_numbers_read_at_grade_8(ap, rate):
         the_question.ap_range_sentence(float("nan"), float("nan")),
         sentence,
         the_question.ap_sentence(
-            model_name="Tick-box tool", ap=ap, base_rate=rate,
-            escalated_per_1000=round(1000 * rate), analyst=True,
+            model_name="Tick-box tool",
+            ap=ap,
+            base_rate=rate,
+            escalated_per_1000=round(1000 * rate),
+            analyst=True,
         ),
     ):
         assert textstat.flesch_kincaid_grade(text) <= 8, text
@@ -55,8 +58,16 @@ def test_analyst_method_names_the_real_split_dates():
 @pytest.mark.parametrize(
     ("ap", "rate", "per_1000", "expected"),
     [
-        (0.13, 0.035, 35, ["For the tick-box data model that is about 130 in every 1,000",
-                           "about 35 in every 1,000", "about 4 times as well as a random guess"]),
+        (
+            0.13,
+            0.035,
+            35,
+            [
+                "For the tick-box data model that is about 130 in every 1,000",
+                "about 35 in every 1,000",
+                "about 4 times as well as a random guess",
+            ],
+        ),
         (0.03, 0.035, 35, ["So it does no better than a random guess."]),
         # the sample: 384 of 9,724, said as the same whole number the Trade-offs picture shows
         (0.17, 384 / 9724, tradeoffs.per_1000(384, 9724), ["39 in every 1,000"]),
@@ -70,7 +81,10 @@ def test_ap_sentence(ap, rate, per_1000, expected):
         assert part in text
     assert not re.search(r"\d\.\d", text)  # whole people for a family, never decimals
     analyst = the_question.ap_sentence(
-        model_name="Tick-box data model", ap=ap, base_rate=rate, escalated_per_1000=per_1000,
+        model_name="Tick-box data model",
+        ap=ap,
+        base_rate=rate,
+        escalated_per_1000=per_1000,
         analyst=True,
     )
     assert analyst == text + (

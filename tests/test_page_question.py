@@ -39,7 +39,10 @@ def test_page_shows_the_tools_real_average_precision(app_test, sample, model, vi
     ) in text
     shown = {m.label: m.value for m in at.metric}
     if analyst:  # the figures themselves
-        assert shown == {the_question.METRIC_ANALYST: f"{ap:.2f}", the_question.METRIC_RANDOM_ANALYST: f"{rate:.2f}"}
+        assert shown == {
+            the_question.METRIC_ANALYST: f"{ap:.2f}",
+            the_question.METRIC_RANDOM_ANALYST: f"{rate:.2f}",
+        }
     else:  # whole people in every 1,000 for a family (it showed 0.17 and 0.04)
         assert shown == {
             the_question.METRIC_THIS_TOOL: f"{tradeoffs.share_per_1000(ap)}",

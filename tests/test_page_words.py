@@ -109,10 +109,16 @@ def test_analyst_view_keeps_the_plain_words(app_test, screen):
 
 
 def test_the_decimal_check_catches_decimals_and_leaves_whole_numbers():
-    assert pw.decimals_in("This tool scores 0.17. A random guess would score about 0.04.") == ["0.17", "0.04"]
+    assert pw.decimals_in("This tool scores 0.17. A random guess would score about 0.04.") == [
+        "0.17",
+        "0.04",
+    ]
     assert pw.decimals_in("The middle answer was 42.5 in every 1,000.") == ["42.5"]
     assert pw.decimals_in("Here that is 2,331 of 9,724 referrals (24.0%).") == ["24.0"]
-    assert pw.decimals_in("It flags 240 in every 1,000 referrals (2,331 of the council's 9,724).") == []
+    assert (
+        pw.decimals_in("It flags 240 in every 1,000 referrals (2,331 of the council's 9,724).")
+        == []
+    )
     assert pw.decimals_in("Open Government Licence v3.0") == []
 
 

@@ -347,7 +347,11 @@ def test_cost_and_capacity_sentences():
     text = tradeoff_words.capacity_sentence(40, 24.0, row)
     # per 1,000 first, as the button beside it says it; the council's count in brackets
     per = tradeoffs.people_counts(row)["flagged"]
-    assert per == 98 and tradeoff_words.line_button_label(tradeoffs.people_counts(row)) == "Flag 98 in every 1,000"
+    assert (
+        per == 98
+        and tradeoff_words.line_button_label(tradeoffs.people_counts(row))
+        == "Flag 98 in every 1,000"
+    )
     assert text == (
         "In 24 months you could look again at up to 960 families. The line that fits flags 98 in "
         "every 1,000 referrals (952 of the council's 9,724, about 40 a month)."

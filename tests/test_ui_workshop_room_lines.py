@@ -171,7 +171,10 @@ def test_two_lines_give_a_whole_middle_line_everywhere_on_screen(monkeypatch):
         "the two answers in the middle). At that line," in text
     )
     assert table_with(at, "Said no line").loc["Everyone", "Middle"] == "43"
-    assert table_with(at, "Flagged at the middle line").loc["Everyone", "Flagged at the middle line"] == "43"
+    assert (
+        table_with(at, "Flagged at the middle line").loc["Everyone", "Flagged at the middle line"]
+        == "43"
+    )
 
 
 def test_everyone_at_no_line_gives_a_sentence_not_an_empty_chart(monkeypatch):

@@ -307,7 +307,10 @@ def test_the_report_names_every_answer_in_a_tie_and_says_a_whole_middle_line(eng
     room = _room_of(engine, {"Kite": ("Family member", 25), "Owl": ("Social worker", 60)})
     page = fb.workshop_report_html(engine, room.id, counts_at=_counts_at, tool="Tick-box tool")
     text = " ".join("".join(parse_html(page).text).split())
-    assert "2 people took part; the largest groups were family member and social worker, 1 person each." in text
+    assert (
+        "2 people took part; the largest groups were family member and social worker, 1 person each."
+        in text
+    )
     assert (
         "People saved 2 views of screens; the most common answers were “I could accept this” and "
         "“I am not sure”, one each." in text

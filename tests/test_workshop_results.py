@@ -258,7 +258,10 @@ def test_reaction_and_scale_totals_and_the_most_common_answer():
     ("totals", "expected"),
     [
         ({3: 1, 4: 1}, "the most common answers were “Not sure” and “Agree”, one each"),
-        ({1: 2, 3: 2, 5: 2}, "the most common answers were “Strongly disagree”, “Not sure” and “Strongly agree”, two each"),
+        (
+            {1: 2, 3: 2, 5: 2},
+            "the most common answers were “Strongly disagree”, “Not sure” and “Strongly agree”, two each",
+        ),
         ({2: 12, 4: 12}, "the most common answers were “Disagree” and “Agree”, 12 each"),
         ({3: 1, 4: 4}, "the most common answer was “Agree” (4 people)"),
         ({3: 1}, "the most common answer was “Not sure” (1 person)"),

@@ -203,7 +203,11 @@ def test_the_exports_say_a_whole_middle_line_and_keep_the_exact_one_named_so(eng
     raw = fb.room_lines_csv(engine, workshop.id, counts_at=counts_at, tool=TOOL)
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     family = next(r for r in rows if (r["section"], r["role"]) == ("line", "Family member"))
-    assert (family["middle"], family["middle_exact"], family["flagged_at_middle"]) == ("43", "42.5", "43")
+    assert (family["middle"], family["middle_exact"], family["flagged_at_middle"]) == (
+        "43",
+        "42.5",
+        "43",
+    )
     data = json.loads(fb.workshop_json(engine, workshop.id, counts_at=counts_at, tool=TOOL))
     line = data["room_lines"]["lines_by_role"][0]
     assert (line["middle"], line["middle_exact"], line["flagged"]) == (43, 42.5, 43)

@@ -87,7 +87,9 @@ def pr_curve(
             "y": points["precision"].to_numpy(),
             "mode": "lines",
             "line": {"color": colour, "width": 3, "shape": "hv"},
-            "name": wrap_label(f"{model_label} (average precision {average_precision:.2f})", width=LEGEND_WIDTH)
+            "name": wrap_label(
+                f"{model_label} (average precision {average_precision:.2f})", width=LEGEND_WIDTH
+            )
             if analyst
             else name,
             "hovertemplate": "Found %{x:.0%} of children · right %{y:.0%} of the time<extra></extra>",

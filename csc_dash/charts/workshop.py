@@ -326,6 +326,10 @@ def scale_summary(frame: pd.DataFrame, *, labels: Sequence[str]) -> str:
     totals = scale_totals(frame)
 
     def label(value) -> str:
-        return labels[value - 1] if isinstance(value, int) and 1 <= value <= len(labels) else str(value)
+        return (
+            labels[value - 1]
+            if isinstance(value, int) and 1 <= value <= len(labels)
+            else str(value)
+        )
 
     return f"{people(sum(totals.values()))} answered; {most_common_words(totals, label)}."

@@ -119,8 +119,7 @@ def _section_people(summary: dict[str, pd.DataFrame]) -> str:
     biggest = most_common(sizes)  # every group in a tie
     groups = and_list([role.lower() for role in biggest])
     sentence = (
-        f"{people(total)} took part; the largest group was {groups} "
-        f"({people(sizes[biggest[0]])})."
+        f"{people(total)} took part; the largest group was {groups} ({people(sizes[biggest[0]])})."
         if len(biggest) == 1
         else f"{people(total)} took part; the largest groups were {groups}, "
         f"{people(sizes[biggest[0]])} each."

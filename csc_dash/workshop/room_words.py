@@ -228,7 +228,9 @@ def line_sentence(row: Mapping, *, role_text: Callable[[str], str] = str) -> str
     if np.isnan(row["middle"]):
         return f"{who}: no one named a line."
     halfway = f" {HALFWAY_NOTE}" if row.get("halfway") else ""
-    said = f"{who}: the middle line flags {number(row['middle'])} in every 1,000 referrals{halfway}."
+    said = (
+        f"{who}: the middle line flags {number(row['middle'])} in every 1,000 referrals{halfway}."
+    )
     if "flagged" in row:
         said += (
             f" At that line, {number(row['false_alarm'])} of the flagged are false alarms and "
