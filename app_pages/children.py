@@ -99,14 +99,22 @@ else:
         if yes_no:
             st.markdown(vignettes.yes_no_score_sentence(score >= threshold, model_name=name))
         else:
-            st.markdown(vignettes.score_sentence(score, threshold, model_name=name))
+            st.markdown(
+                vignettes.score_sentence(
+                    score, threshold, model_name=name, analyst=shell.analyst_view()
+                )
+            )
         if stories and is_rule:
             st.markdown(vignettes.rule_sentence(int(row["previous_referrals"].iloc[0])))
         elif stories and cohort.source == "sample":
             explanation = loaders.structured_model(cohort.bias)
             st.subheader("What pushed the score up or down", anchor=False)
             if model != "structured":
-                st.markdown(vignettes.tick_box_note(float(explanation.score(row)[0]), threshold))
+                st.markdown(
+                    vignettes.tick_box_note(
+                        float(explanation.score(row)[0]), threshold, analyst=shell.analyst_view()
+                    )
+                )
             pushes = explanations.contributions(explanation, row)
             st.info(explanations.PUSH_MEANING, icon=":material/info:")
             st.markdown(explanations.contribution_sentence(pushes))
@@ -129,7 +137,9 @@ else:
             change = explanations.smallest_change(explanation, row, threshold)
             st.markdown(
                 explanations.counterfactual_sentence(
-                    change, model_name=shell.model_name(cohort, "structured")
+                    change,
+                    model_name=shell.model_name(cohort, "structured"),
+                    analyst=shell.analyst_view(),
                 )
             )
 

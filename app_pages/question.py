@@ -47,25 +47,32 @@ if ap != ap:
         "None of these referrals went on to a plan or care, so we cannot say how good the guess is."
     )
 else:
+    analyst = shell.analyst_view()
+    random_per_1000 = tradeoffs.escalated_per_1000(table)
     st.markdown(
         text.ap_sentence(
             model_name=name,
             ap=ap,
             base_rate=rate,
-            escalated_per_1000=tradeoffs.escalated_per_1000(table),
+            escalated_per_1000=random_per_1000,
+            analyst=analyst,
         )
     )
     interval = widgets.ap_interval(cohort, model)
     if interval is not None:
-        st.markdown(text.ap_range_sentence(*interval))
+        st.markdown(text.ap_range_sentence(*interval, analyst=analyst))
     left, right = st.columns(2)
     # Short labels: a tablet's half-width column cuts a long one (the tool is named above).
+    # Whole people in every 1,000 for a family; the figures themselves in the analyst view.
     left.metric(
-        "Average precision" if shell.analyst_view() else text.METRIC_THIS_TOOL,
-        f"{ap:.2f}",
+        text.METRIC_ANALYST if analyst else text.METRIC_THIS_TOOL,
+        f"{ap:.2f}" if analyst else f"{tradeoffs.share_per_1000(ap):,}",
         help=f"Of {tradeoff_words.tool_phrase(name)}.",
     )
-    right.metric(text.METRIC_RANDOM, f"{rate:.2f}")
+    right.metric(
+        text.METRIC_RANDOM_ANALYST if analyst else text.METRIC_RANDOM,
+        f"{rate:.2f}" if analyst else f"{random_per_1000:,}",
+    )
 if shell.analyst_view():
     st.caption(text.AP_ANALYST)
 

@@ -119,7 +119,14 @@ if not yes_no:
 st.header("How good is this tool at every line?", anchor=False)
 ap = loaders.average_precision(cohort, model)
 rate = tradeoffs.base_rate(table)
-st.markdown(tradeoff_words.ranking_sentence(average_precision=ap, base_rate=rate))
+st.markdown(
+    tradeoff_words.ranking_sentence(
+        average_precision=ap,
+        base_rate=rate,
+        escalated_per_1000=tradeoffs.escalated_per_1000(table),
+        analyst=shell.analyst_view(),
+    )
+)
 fixed_row = tradeoffs.threshold_row(table, threshold)
 chart.show(
     charts.pr_curve(
@@ -130,6 +137,7 @@ chart.show(
         model=model,
         model_label=name,
         yes_no=yes_no,
+        analyst=shell.analyst_view(),
     ),
     key="tradeoffs_pr",
     summary=tradeoff_words.yes_no_pr_summary(fixed_row)

@@ -266,9 +266,12 @@ def smallest_change(
     return Counterfactual(candidates[best][0], float(before), float(after[best]), float(threshold))
 
 
-def counterfactual_sentence(cf: Counterfactual | None, *, model_name: str) -> str:
+def counterfactual_sentence(
+    cf: Counterfactual | None, *, model_name: str, analyst: bool = False
+) -> str:
     """The smallest change in words, or that no small change would do it (Markdown;
-    ``model_name`` is the tool's raw name, escaped here)."""
+    ``model_name`` is the tool's raw name, escaped here). The scores before and after as
+    numbers only in the ``analyst`` view: a family reads which side of the line it falls."""
     if cf is None:
         return (
             "No small change to earlier referrals or to what the worker found would have "
@@ -286,6 +289,12 @@ def counterfactual_sentence(cf: Counterfactual | None, *, model_name: str) -> st
         parts.append(f"the worker had not been worried about {join_words(removed)}")
     outcome = "would have been flagged" if cf.flagged_after else "would not have been flagged"
     condition = parts[0] + "".join(f", and if {p}" for p in parts[1:])
+    if not analyst:
+        moved = "up to the line or above it" if cf.flagged_after else "down below the line"
+        return (
+            f"If {condition}, the score from {tool_phrase(model_name)} would have gone {moved}. "
+            f"The referral {outcome}."
+        )
     return (
         f"If {condition}, {tool_phrase(model_name)} would have given a score of "
         f"{cf.score_after:.3f}, not {cf.score_before:.3f}. The referral {outcome}."

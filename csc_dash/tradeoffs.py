@@ -74,6 +74,14 @@ def per_1000(count: float, total: float, *, n: int = 1000) -> int:
     return int(largest_remainder([count, total - count], n)[0])
 
 
+def share_per_1000(share: float) -> int:
+    """A share between 0 and 1 (average precision, say) as a whole number in every 1,000: the
+    nearest, halves up, as :func:`per_1000` rounds a count."""
+    if not 0 <= share <= 1:
+        raise ValueError(f"A share must be between 0 and 1; got {share}.")
+    return int(np.floor(share * 1000 + 0.5))
+
+
 def people_counts(row: Mapping, *, n: int = 1000) -> dict[str, int]:
     """How many of ``n`` people fall in each of the four kinds at one threshold.
 
@@ -251,12 +259,6 @@ def escalated_per_1000(table: pd.DataFrame) -> int:
     first = table.iloc[0]
     n = float(first["tp"] + first["fp"] + first["fn"] + first["tn"])
     return per_1000(float(first["tp"] + first["fn"]), n)
-
-
-def share_flagged(row: Mapping) -> float:
-    """Per cent of referrals flagged at a row of the sweep."""
-    n = float(row["tp"] + row["fp"] + row["fn"] + row["tn"])
-    return 100.0 * float(row["flagged"]) / n if n else float("nan")
 
 
 def fixed_flag_count(table: pd.DataFrame) -> int | None:

@@ -307,11 +307,19 @@ def story(row: Mapping) -> list[str]:
     return lines
 
 
-def score_sentence(score: float, threshold: float, *, model_name: str) -> str:
+def score_sentence(
+    score: float, threshold: float, *, model_name: str, analyst: bool = False
+) -> str:
     """The score against the line, in words (Markdown; ``model_name`` is the tool's raw name,
-    escaped here)."""
+    escaped here). The score and the line as numbers (0.152, 0.076) only in the ``analyst``
+    view: a family reads whole people, never decimals."""
     side = "at or above" if score >= threshold else "below"
     result = "flagged" if score >= threshold else "not flagged"
+    if not analyst:
+        return (
+            f"{tool_phrase(model_name, start=True)} gave this referral a score {side} the line, "
+            f"so it is {result}. A flag only means a person should look again."
+        )
     return (
         f"{tool_phrase(model_name, start=True)} gave a score of {score:.3f}. The line is at "
         f"{threshold:.3f}. The score is {side} the line, so this referral is {result}. "
@@ -329,15 +337,24 @@ def yes_no_score_sentence(flagged: bool, *, model_name: str) -> str:
     )
 
 
-def tick_box_note(score: float, threshold: float) -> str:
+def tick_box_note(score: float, threshold: float, *, analyst: bool = False) -> str:
     """Said when the tool chosen is not the tick-box model: the pushes below explain the
-    tick-box model only, which gave this child a different score."""
+    tick-box model only, which gave this child a different score (as a number in the
+    ``analyst`` view only)."""
     side = "at or above" if score >= threshold else "below"
     result = "would flag" if score >= threshold else "would not flag"
-    return (
+    note = (
         "The 'what pushed it' part explains the tick-box model only. The words in a case note "
-        "cannot be split up like this. The tick-box data model gave this child a score of "
-        f"{score:.3f}. That is {side} the same line ({threshold:.3f}), so it {result} them."
+        "cannot be split up like this. "
+    )
+    if not analyst:
+        return note + (
+            f"The tick-box data model gave this child a score {side} the same line, so it "
+            f"{result} them."
+        )
+    return note + (
+        f"The tick-box data model gave this child a score of {score:.3f}. That is {side} the "
+        f"same line ({threshold:.3f}), so it {result} them."
     )
 
 

@@ -57,6 +57,10 @@ JARGON: tuple[tuple[str, str], ...] = (
     (r"\bpredictive\b", "predictive"),
 )
 
+#: A number with a decimal point ("0.17", "42.5", "24.0%"): a family reads whole people per
+#: 1,000, never decimals (a version such as "v3.0" is not matched).
+DECIMAL = re.compile(r"\b\d+\.\d+\b")
+
 _BRACKETS = re.compile(r"\([^()]*\)")
 _MARKDOWN = re.compile(r"[*_`#>|]|:material/[a-z_]+:|\[|\]\([^)]*\)")
 
@@ -163,6 +167,11 @@ def jargon_in(text: str) -> list[str]:
     """The jargon in ``text`` that is not inside brackets beside its plain form."""
     bare = _BRACKETS.sub(" ", text)
     return [why for pattern, why in JARGON if re.search(pattern, bare, flags=re.IGNORECASE)]
+
+
+def decimals_in(text: str) -> list[str]:
+    """The numbers with a decimal point in ``text``."""
+    return DECIMAL.findall(text)
 
 
 def grade(text: str) -> float:

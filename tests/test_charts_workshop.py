@@ -65,6 +65,36 @@ def test_thresholds_marks_lines_per_1000_and_counts_the_rest():
         "left out."
     )
     assert charts.thresholds_summary(THRESHOLDS) == lines_sentence(THRESHOLDS)  # said once
+    assert charts.thresholds_to_draw(THRESHOLDS)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        THRESHOLDS.iloc[:0],  # no one has answered yet
+        THRESHOLDS[THRESHOLDS["per_1000"].isna()],  # "no line" and an older score line only
+        pd.DataFrame(
+            {"role_tag": ["Manager", "Other"], "value": [None, None], "per_1000": [None, None]},
+            dtype=object,
+        ),
+    ],
+)
+def test_nothing_to_mark_means_no_chart(frame):
+    """The tester's report: with everyone at "no line" the chart was drawn empty, with y ticks
+    -0.5, 0 and 0.5. The screen shows the sentence instead (csc_dash.ui.workshop.facilitator)."""
+    assert not charts.thresholds_to_draw(frame)
+
+
+def test_a_tie_between_pages_names_both():
+    tie = pd.DataFrame(
+        {"page": ["tradeoffs", "question"], "reaction": ["acceptable", "unsure"], "count": [1, 1]}
+    )
+    assert charts.reactions_summary(
+        tie, {"tradeoffs": "Trade-offs", "question": "The question"}
+    ) == (
+        "2 views saved so far, most on Trade-offs and The question (1 each). "
+        "In 0 of them the person could not accept what the screen showed."
+    )
 
 
 def test_scale_by_role():
@@ -72,7 +102,13 @@ def test_scale_by_role():
     assert [t.name for t in fig.data] == list(AGREE_SCALE)
     assert list(fig.data[0].x) == [2, 0] and list(fig.data[3].x) == [1, 3]
     assert charts.scale_summary(SCALE, labels=AGREE_SCALE) == (
-        "6 people answered; the most common answer was 'Agree' (4)."
+        "6 people answered; the most common answer was “Agree” (4 people)."
+    )
+    tie = pd.DataFrame(
+        {"role_tag": ["Family member", "Social worker"], "value": [3, 4], "count": [1, 1]}
+    )
+    assert charts.scale_summary(tie, labels=AGREE_SCALE) == (  # it said 'Not sure' (1) alone
+        "2 people answered; the most common answers were “Not sure” and “Agree”, one each."
     )
 
 

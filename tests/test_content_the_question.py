@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 import textstat
@@ -24,6 +25,14 @@ def test_sentences_with_typical_numbers_read_at_grade_8(ap, rate):
     for text in (
         the_question.ap_range_sentence(0.1, 0.16),
         the_question.ap_range_sentence(float("nan"), float("nan")),
+        sentence,
+        the_question.ap_sentence(
+            model_name="Tick-box tool",
+            ap=ap,
+            base_rate=rate,
+            escalated_per_1000=round(1000 * rate),
+            analyst=True,
+        ),
     ):
         assert textstat.flesch_kincaid_grade(text) <= 8, text
 
@@ -49,8 +58,17 @@ def test_analyst_method_names_the_real_split_dates():
 @pytest.mark.parametrize(
     ("ap", "rate", "per_1000", "expected"),
     [
-        (0.13, 0.035, 35, ["The tick-box data model gets 0.13", "about 0.04", "35 in every 1,000", "3.7 times better"]),
-        (0.03, 0.035, 35, ["no better than a random guess"]),
+        (
+            0.13,
+            0.035,
+            35,
+            [
+                "For the tick-box data model that is about 130 in every 1,000",
+                "about 35 in every 1,000",
+                "about 4 times as well as a random guess",
+            ],
+        ),
+        (0.03, 0.035, 35, ["So it does no better than a random guess."]),
         # the sample: 384 of 9,724, said as the same whole number the Trade-offs picture shows
         (0.17, 384 / 9724, tradeoffs.per_1000(384, 9724), ["39 in every 1,000"]),
     ],
@@ -61,15 +79,33 @@ def test_ap_sentence(ap, rate, per_1000, expected):
     )
     for part in expected:
         assert part in text
+    assert not re.search(r"\d\.\d", text)  # whole people for a family, never decimals
+    analyst = the_question.ap_sentence(
+        model_name="Tick-box data model",
+        ap=ap,
+        base_rate=rate,
+        escalated_per_1000=per_1000,
+        analyst=True,
+    )
+    assert analyst == text + (
+        " In numbers: each tool gets a score from 0 to 1 (its average precision). The tick-box "
+        f"data model gets {ap:.2f}; a random guess gets about {rate:.2f}."
+    )
 
 
 def test_ap_sentence_takes_the_raw_name_and_escapes_it():
     hostile = "<b>x</b> **bold** [l](http://e.x)"
     text = the_question.ap_sentence(model_name=hostile, ap=0.2, base_rate=0.04, escalated_per_1000=40)
-    assert f'The tool "{markup.markdown_text(hostile)}" gets 0.20.' in text
+    assert f'For the tool "{markup.markdown_text(hostile)}" that is about 200' in text
     assert "**bold**" not in text
 
 
 def test_ap_range_sentence_says_too_few_for_nan():
-    assert "0.10 to 0.16" in the_question.ap_range_sentence(0.1, 0.16)
+    assert the_question.ap_range_sentence(0.1014, 0.1596) == (
+        "With other, similar referrals it could be anywhere from about 101 to 160 in every 1,000."
+    )  # whole people, rounded outwards
+    assert the_question.ap_range_sentence(0.1014, 0.1596, analyst=True) == (
+        "With other, similar referrals it could be anywhere from about 101 to 160 in every 1,000 "
+        "(average precision 0.10 to 0.16)."
+    )
     assert "too few" in the_question.ap_range_sentence(math.nan, math.nan)

@@ -3,6 +3,8 @@ that would have moved the flag."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -142,10 +144,18 @@ def test_smallest_change_really_flips_the_flag_and_is_smallest(sample, explanati
                 moved = row.copy()
                 moved["previous_referrals"] = v
                 assert (float(explanation.score(moved)[0]) >= threshold) == (before >= threshold)
-        text = explanations.counterfactual_sentence(cf, model_name="Tick-box data model")
-        assert text.startswith("If ") and (
-            "would have been flagged" in text or "would not have been flagged" in text
-        )
+        for analyst in (False, True):
+            text = explanations.counterfactual_sentence(
+                cf, model_name="Tick-box data model", analyst=analyst
+            )
+            assert text.startswith("If ") and (
+                "would have been flagged" in text or "would not have been flagged" in text
+            )
+            # the scores as numbers for analysts only; a family reads which side of the line
+            assert bool(re.search(r"\d\.\d", text)) is analyst
+            if not analyst:
+                side = "up to the line or above it" if cf.flagged_after else "down below the line"
+                assert f"would have gone {side}. The referral" in text
     assert found >= 12
 
 

@@ -11,6 +11,7 @@ from csc_dash import explanations, metrics, tradeoffs, vignettes
 from csc_dash.charts import KIND_STYLE
 from csc_dash.cohort import ScoredCohort, load_sample_cohort, load_structured_model
 from csc_dash.content.tools import PLAIN_MODEL_NAMES
+from csc_dash.models import MODEL_LABELS
 from csc_dash.ui import state
 from csc_dash.ui import tradeoffs_widgets as widgets
 from tests.helpers import assert_no_exception, page_text, plotly_specs
@@ -148,6 +149,10 @@ def test_analyst_view_labels_pushes_as_log_odds_points(app_test, sample):
     at = _open(app_test, **{state.VIEW: "analyst"})
     rid = _select(at, 7)
     row = sample.frame[sample.frame["referral_id"] == rid]
+    # the scores as numbers here, beside the words (the plain view says only which side)
+    threshold = at.session_state[state.THRESHOLD]
+    score = float(row["score_structured"].iloc[0])
+    assert vignettes.score_sentence(score, threshold, model_name=MODEL_LABELS["structured"], analyst=True) in page_text(at)
     pushes = explanations.contributions(load_structured_model("moderate"), row)
     spec = plotly_specs(at)[1]
     assert spec["data"][0]["text"][0].endswith(f"{abs(pushes['contribution'].iloc[0]):.2f} points")
@@ -168,7 +173,7 @@ def test_case_notes_model_says_which_model_each_score_comes_from(app_test, sampl
     assert vignettes.score_sentence(own, threshold, model_name=PLAIN_MODEL_NAMES["text"]) in text
     explanation = load_structured_model("moderate")
     tick = float(explanation.score(row)[0])
-    assert vignettes.tick_box_note(tick, threshold) in text
+    assert vignettes.tick_box_note(tick, threshold) in text  # plain view: which side, no number
     assert "The 'what pushed it' part explains the tick-box model only." in text
     change = explanations.smallest_change(explanation, row, threshold)
     assert explanations.counterfactual_sentence(change, model_name=PLAIN_MODEL_NAMES["structured"]) in text

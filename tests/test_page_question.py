@@ -8,6 +8,7 @@ from csc_dash import metrics, tradeoffs
 from csc_dash.cohort import load_sample_cohort
 from csc_dash.content import the_question
 from csc_dash.content.tools import PLAIN_MODEL_NAMES
+from csc_dash.models import MODEL_LABELS
 from csc_dash.ui import state
 from tests.helpers import assert_no_exception, page_text
 
@@ -19,9 +20,11 @@ def sample():
     return load_sample_cohort("moderate")
 
 
+@pytest.mark.parametrize("view", ["plain", "analyst"])
 @pytest.mark.parametrize("model", ["structured", "text", "rule"])
-def test_page_shows_the_tools_real_average_precision(app_test, sample, model):
-    at = app_test(**{state.MODEL: model})
+def test_page_shows_the_tools_real_average_precision(app_test, sample, model, view):
+    analyst = view == "analyst"
+    at = app_test(**{state.MODEL: model, state.VIEW: view})
     at.switch_page(PAGE).run()
     assert_no_exception(at)
     assert at.title[0].value == "The question"
@@ -30,16 +33,25 @@ def test_page_shows_the_tools_real_average_precision(app_test, sample, model):
     rate = sample.y.mean()
     per_1000 = tradeoffs.per_1000(int(sample.y.sum()), len(sample.y))
     assert per_1000 == 39  # the same whole number as the Trade-offs picture and Welcome
+    name = MODEL_LABELS[model] if analyst else PLAIN_MODEL_NAMES[model]
     assert the_question.ap_sentence(
-        model_name=PLAIN_MODEL_NAMES[model], ap=ap, base_rate=rate, escalated_per_1000=per_1000
+        model_name=name, ap=ap, base_rate=rate, escalated_per_1000=per_1000, analyst=analyst
     ) in text
     shown = {m.label: m.value for m in at.metric}
-    assert shown[the_question.METRIC_THIS_TOOL] == f"{ap:.2f}"
-    assert shown[the_question.METRIC_RANDOM] == f"{rate:.2f}"
+    if analyst:  # the figures themselves
+        assert shown == {
+            the_question.METRIC_ANALYST: f"{ap:.2f}",
+            the_question.METRIC_RANDOM_ANALYST: f"{rate:.2f}",
+        }
+    else:  # whole people in every 1,000 for a family (it showed 0.17 and 0.04)
+        assert shown == {
+            the_question.METRIC_THIS_TOOL: f"{tradeoffs.share_per_1000(ap)}",
+            the_question.METRIC_RANDOM: "39",
+        }
     low, high = metrics.bootstrap_interval(
         metrics.average_precision, sample.y, sample.scores(model), n_boot=200, random_state=0
     )
-    assert the_question.ap_range_sentence(low, high) in text
+    assert the_question.ap_range_sentence(low, high, analyst=analyst) in text
     assert low <= ap <= high
 
 

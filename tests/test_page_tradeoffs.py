@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from csc_dash import line, metrics, tradeoffs
+from csc_dash.charts import tradeoffs as charts
 from csc_dash.cohort import ScoredCohort, load_sample_cohort
 from csc_dash.content import tradeoff_words
 from csc_dash.content.tools import PLAIN_MODEL_NAMES
@@ -175,6 +176,10 @@ def test_capacity_control_flags_at_most_n_a_month(app_test, sample, per_month):
     assert t in _steps(sample).thresholds  # on a whole step
     assert f"up to {per_month * sample.months:,.0f} families" in page_text(at)
     assert label == f"Flag {_shown(at)['flagged']:,} in every 1,000"  # the button did what it said
+    # The sentence beside the button says the line as the button does: per 1,000 first, the
+    # council's count after it in brackets (it said "flags 952 referrals" beside "Flag 98").
+    said = f"The line that fits flags {_shown(at)['flagged']:,} in every 1,000 referrals ({flagged:,} of the council's {len(sample):,}"
+    assert said in page_text(at)
 
 
 def test_cost_suggestion_and_its_button_say_the_same_line(app_test, sample):
@@ -204,9 +209,36 @@ def test_model_picker_changes_the_curve(app_test, sample):
     assert first["name"] != second["name"]
     assert not np.array_equal(_array(first["y"]), _array(second["y"]))
     ap = metrics.average_precision(sample.y, sample.scores("text"))
-    assert f"{ap:.2f}" in second["name"]
-    assert PLAIN_MODEL_NAMES["text"] in page_text(at)  # plain view: the plain name
+    # plain view: the plain name, and no average precision to two decimals in the legend
+    assert second["name"] == charts.wrap_label(PLAIN_MODEL_NAMES["text"], width=charts.LEGEND_WIDTH)
+    assert PLAIN_MODEL_NAMES["text"] in page_text(at)
     assert "Tick-box data + case notes model" not in page_text(at)
+    at.session_state[state.VIEW] = "analyst"
+    at.run()
+    name = plotly_specs(at)[CURVE]["data"][0]["name"]
+    assert f"(average precision {ap:.2f})" in name.replace("<br>", " ")
+
+
+def test_the_ranking_is_in_people_for_families_and_in_figures_for_analysts(app_test, sample):
+    """The tester's report: the plain view said "This tool scores 0.17 (average precision). A
+    random guess would score about 0.04." and the legend "(average precision 0.17)"."""
+    ap = metrics.average_precision(sample.y, sample.scores("structured"))
+    table = metrics.threshold_table(sample.y, sample.scores("structured"))
+    words = {
+        "average_precision": ap,
+        "base_rate": float(sample.y.mean()),
+        "escalated_per_1000": tradeoffs.escalated_per_1000(table),
+    }
+    plain = _open(app_test)
+    assert tradeoff_words.ranking_sentence(**words) in page_text(plain)
+    assert f"about {tradeoffs.share_per_1000(ap)} in every 1,000" in page_text(plain)
+    legend = [trace["name"] for trace in plotly_specs(plain)[CURVE]["data"]]
+    assert legend[1] == "Random guess" and not any(re.search(r"\d\.\d", n) for n in legend)
+    analyst = _open(app_test, **{state.VIEW: "analyst"})
+    assert tradeoff_words.ranking_sentence(**words, analyst=True) in page_text(analyst)
+    assert f"average precision {ap:.2f}" in page_text(analyst)
+    legend = [trace["name"] for trace in plotly_specs(analyst)[CURVE]["data"]]
+    assert legend[1] == f"Random guess ({sample.y.mean():.2f})"
 
 
 def test_curve_shows_every_line_and_the_random_baseline(app_test, sample):
@@ -221,7 +253,9 @@ def test_comparison_is_at_the_rules_number_flagged_and_says_each_tools_line(app_
     at = _open(app_test)
     k = int(sample.frame["rule_flag"].sum())
     text = page_text(at)
-    assert f"can only flag one fixed number of referrals ({k:,})" in text
+    # per 1,000 first, as each tool's line below is said; the council's count in brackets
+    per = tradeoffs.per_1000(k, len(sample))
+    assert f"can only flag one number: {per} in every 1,000 referrals ({k:,} of the council's {len(sample):,})." in text
     bars = plotly_specs(at)[COMPARE]["data"]
     found = _array(bars[0]["x"])
     for i, model in enumerate(sample.models):
@@ -242,7 +276,8 @@ def test_comparison_without_a_rule_is_at_the_number_asked(app_test):
     at.number_input(key=state.widget_key(state.COMPARE_AT)).set_value(250).run()
     assert_no_exception(at)
     count = int(np.floor(250 * len(cohort) / 1000))
-    assert f"Every tool here flags the same number of referrals ({count:,})" in page_text(at)
+    said = f"Every tool here flags the same number: 250 in every 1,000 referrals ({count:,} of the council's {len(cohort):,})."
+    assert said in page_text(at)
 
 
 def test_threshold_survives_a_page_switch(app_test, sample):
@@ -284,7 +319,8 @@ def test_rule_has_no_line_to_move_and_shows_its_own_figures(app_test, sample):
     row = metrics.row_at_threshold(sample.y, rule.astype(float), 1.0)
     assert row["flagged"] == rule.sum()
     _assert_figures_match(at, sample, "rule", 1.0)
-    assert f"Here that is {int(rule.sum()):,} of {len(rule):,} referrals" in text
+    per = tradeoffs.per_1000(int(rule.sum()), len(rule))
+    assert f"Here that is {per} in every 1,000 referrals ({int(rule.sum()):,} of the council's {len(rule):,})." in text
     # one point on the precision-recall chart (no curve, no 'your line')
     specs = plotly_specs(at)
     curve = specs[CURVE]["data"]
@@ -330,7 +366,7 @@ def test_uploaded_yes_no_flag_says_it_only_says_yes_or_no(app_test):
     row = metrics.row_at_threshold(cohort.y, cohort.scores("flag"), 1.0)
     assert _shown(at) == tradeoffs.people_counts(row)
     # the comparison is at the flag's fixed number
-    assert f"can only flag one fixed number of referrals ({int(row['flagged']):,})" in text
+    assert f"can only flag one number: {tradeoffs.per_1000(int(row['flagged']), len(cohort))} in every 1,000 referrals ({int(row['flagged']):,} of the council's" in text
 
 
 def test_headings_go_down_one_level_at_a_time(app_test):
@@ -358,6 +394,27 @@ def test_every_chart_has_a_summary_and_the_legend_clears_the_axis(app_test, samp
     assert any(c.startswith("In every 1,000 referrals. Tick-box tool: ") for c in captions)
     compare = plotly_specs(at)[COMPARE]["layout"]
     assert compare["legend"]["y"] > 1  # above the bars, clear of the axis title
+    # ... in room kept for three rows of it (a tablet turned to a new width drew it on the bars)
+    assert compare["margin"]["t"] == charts.COMPARISON_LEGEND_ROOM >= 3 * 22
+
+
+@pytest.mark.parametrize("model", ["structured", "rule"])
+@pytest.mark.parametrize("view", ["plain", "analyst"])
+def test_the_curves_labels_fit_a_phone(app_test, model, view):
+    """At 390 px the axis title read "Right w…hen flagged (precision)" and the rule's long name
+    ran off the legend: the title is on two lines, every legend name on lines of at most
+    :data:`charts.LEGEND_WIDTH` characters, and the last tick label has room on the right."""
+    at = _open(app_test, **{state.MODEL: model, state.VIEW: view})
+    spec = plotly_specs(at)[CURVE]
+    assert spec["layout"]["yaxis"]["title"]["text"] == "Right when flagged<br>(precision)"
+    assert spec["layout"]["margin"]["r"] >= 30
+    # the legend at the foot of the figure, in room kept for it under the axis title
+    legend = spec["layout"]["legend"]
+    assert (legend["yref"], legend["yanchor"], legend["y"]) == ("container", "bottom", 0)
+    assert spec["layout"]["margin"]["b"] == charts.PR_LEGEND_ROOM
+    for trace in spec["data"]:
+        for part in trace["name"].split("<br>"):
+            assert len(part) <= charts.LEGEND_WIDTH, trace["name"]
 
 
 def _upload(n: int = 4000, seed: int = 0) -> ScoredCohort:
@@ -389,7 +446,8 @@ def test_uploaded_cohort_without_a_rule(app_test):
     row = metrics.lookup(
         metrics.threshold_table(cohort.y, cohort.scores("a")), at.session_state[state.THRESHOLD]
     )
-    assert f"same number of referrals ({int(row['flagged']):,})" in text
+    per = tradeoffs.per_1000(int(row["flagged"]), len(cohort))
+    assert f"same number: {per} in every 1,000 referrals ({int(row['flagged']):,} of the council's" in text
     assert _shown(at) == tradeoffs.people_counts(row)
     steps = line.line_steps(metrics.threshold_table(cohort.y, cohort.scores("a")))
     at.session_state[state.THRESHOLD] = float(steps.thresholds[30])

@@ -6,7 +6,9 @@ sentence on any page is checked the day it is written.
 
 - Plain view: every text of 12 words or more reads at Flesch–Kincaid grade 8 or below, and the
   page's shorter texts read together as one passage at grade 8 or below; no word from
-  ``page_words.JARGON`` appears unless in brackets beside its plain form.
+  ``page_words.JARGON`` appears unless in brackets beside its plain form; no number has a
+  decimal point (a family reads whole people per 1,000), except on the screens in
+  :data:`KNOWN_DECIMALS`.
 - Analyst view: the plain texts stay (the analyst view adds detail, it does not take plain words
   away), and the page's short texts still read at grade 8 or below as a passage.
 """
@@ -28,6 +30,15 @@ REFERENCE_STARTS = ("Source:", "Contains public sector information")
 JARGON_FREE_PAGES_EXCEPT = {"Glossary"}
 #: Long texts owned by other engineers that still read above grade 8 (reported, not hidden).
 KNOWN_HARD: dict[str, int] = {}
+#: Screens whose plain view still shows a number with a decimal point, by screen id, with what
+#: it is (reported to the lead, not hidden). The test fails if a listed screen has none left.
+KNOWN_DECIMALS: dict[str, str] = {
+    "Fairness": "the close-enough band as ratios (0.8 to 1.25)",
+    "Root causes": "how strong a link is, from 0 to 1 (0.70)",
+    "Root causes (council)": "children in care per 1,000 to one decimal (7.9)",
+    "Root causes (ranking)": "a council's deprivation score (38.1)",
+    "Root causes (cohort)": "rates in 100 to one decimal and the prevention sum (7.2, 0.20 x ...)",
+}
 
 #: Extra screens beyond a page's first view: Root causes' other parts, a child's story open.
 SCREENS = [(spec.title, spec.path, {}) for spec in pw.demo_pages()] + [
@@ -60,8 +71,10 @@ def test_plain_view_reads_at_grade_8_without_jargon(app_test, screen):
     assert len(strings) > 10, "the collector found almost no words: is the page empty?"
 
     found: set[str] = set()
-    hard = []
+    hard, decimals = [], []
     for text in dict.fromkeys(pw.clean(s) for s in strings):
+        if pw.decimals_in(text) and not text.startswith(REFERENCE_STARTS):
+            decimals.append(text[:160])
         if title not in JARGON_FREE_PAGES_EXCEPT:
             for why in pw.jargon_in(text):
                 found.add(why)
@@ -71,6 +84,10 @@ def test_plain_view_reads_at_grade_8_without_jargon(app_test, screen):
         if long_prose and pw.grade(text) > pw.MAX_GRADE:
             hard.append((round(pw.grade(text), 1), text[:160]))
     assert len(hard) <= KNOWN_HARD.get(title, 0), hard
+    if screen_id(screen) in KNOWN_DECIMALS:
+        assert decimals, f"{screen_id(screen)} has no decimals left: take it off KNOWN_DECIMALS"
+    else:
+        assert not decimals, f"a decimal in the plain view of {screen_id(screen)}: {decimals}"
     assert pw.grade(pw.page_passage(strings)) <= pw.MAX_GRADE
     if not settings:  # a known list must still be true on the page's first screen
         assert KNOWN_JARGON.get(title, set()) <= found | set(), (title, found)
@@ -89,6 +106,20 @@ def test_analyst_view_keeps_the_plain_words(app_test, screen):
     missing = [t[:120] for t in kept if t not in analyst]
     assert len(missing) <= max(2, len(kept) // 10), missing
     assert pw.grade(pw.page_passage(pw.page_strings(at, sidebar=False))) <= pw.MAX_GRADE
+
+
+def test_the_decimal_check_catches_decimals_and_leaves_whole_numbers():
+    assert pw.decimals_in("This tool scores 0.17. A random guess would score about 0.04.") == [
+        "0.17",
+        "0.04",
+    ]
+    assert pw.decimals_in("The middle answer was 42.5 in every 1,000.") == ["42.5"]
+    assert pw.decimals_in("Here that is 2,331 of 9,724 referrals (24.0%).") == ["24.0"]
+    assert (
+        pw.decimals_in("It flags 240 in every 1,000 referrals (2,331 of the council's 9,724).")
+        == []
+    )
+    assert pw.decimals_in("Open Government Licence v3.0") == []
 
 
 def test_the_jargon_check_catches_jargon():

@@ -6,6 +6,7 @@ is itself checked against scikit-learn), and the curve and counts against scikit
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -168,7 +169,11 @@ def test_yes_no_sentence_says_there_is_no_line():
     assert rule.startswith(
         "This rule has no line to move: it flags every referral with two or more earlier referrals."
     )
-    assert "2,331 of 9,724 referrals (24.0%)" in rule
+    # per 1,000 first, as the line is said everywhere; the council's count in brackets
+    assert rule.endswith(
+        "Here that is 240 in every 1,000 referrals (2,331 of the council's 9,724)."
+    )
+    assert "%" not in rule and not re.search(r"\d\.\d", rule)  # no decimals
     upload = tradeoff_words.yes_no_sentence(row, rule=False)
     assert "only says yes or no" in upload and "rule" not in upload
     for text in (rule, upload):
@@ -289,13 +294,19 @@ def test_comparison_uses_the_rules_number_and_matches_threshold_table():
 
 
 def test_comparison_without_a_rule_uses_the_current_number():
-    _, _, tables = _tables(2)
+    y, _, tables = _tables(2)
     del tables["rule"]
     frame, flagged, fixed_by = tradeoffs.comparison(tables, labels={}, current_flagged=300)
     assert fixed_by is None and flagged == 300
     assert (frame["flagged"] <= 300).all() and list(frame["label"]) == ["structured", "text"]
     text = tradeoff_words.comparison_sentence(frame, flagged=flagged, fixed_by=fixed_by)
-    assert "same number of referrals (300)" in text
+    n = len(y)
+    per = tradeoffs.per_1000(300, n)
+    assert per == 100  # 300 of 3,000
+    assert text.startswith(
+        f"Every tool here flags the same number: {per} in every 1,000 referrals "
+        f"(300 of the council's {n:,})."
+    )
 
 
 def test_comparison_table_has_analyst_columns():
@@ -332,9 +343,19 @@ def test_summary_sentence_says_the_counts():
 def test_cost_and_capacity_sentences():
     counts = {"true_alarm": 20, "false_alarm": 180, "missed": 15, "not_flagged": 785, "flagged": 200}
     assert "worth 10 false alarms" in tradeoff_words.cost_sentence(10, counts)
-    row = {"flagged": 960}
+    row = {"flagged": 952, "tp": 100, "fp": 852, "fn": 284, "tn": 8488}
     text = tradeoff_words.capacity_sentence(40, 24.0, row)
-    assert "up to 960 families" in text and "flags 960 referrals" in text and "about 40 a month" in text
+    # per 1,000 first, as the button beside it says it; the council's count in brackets
+    per = tradeoffs.people_counts(row)["flagged"]
+    assert (
+        per == 98
+        and tradeoff_words.line_button_label(tradeoffs.people_counts(row))
+        == "Flag 98 in every 1,000"
+    )
+    assert text == (
+        "In 24 months you could look again at up to 960 families. The line that fits flags 98 in "
+        "every 1,000 referrals (952 of the council's 9,724, about 40 a month)."
+    )
 
 
 def test_found_sentence_and_summary_for_a_yes_no_tool_name_no_line():
@@ -344,7 +365,9 @@ def test_found_sentence_and_summary_for_a_yes_no_tool_name_no_line():
     nobody = {"recall": 0.0, "precision": float("nan")}
     assert tradeoff_words.found_sentence(nobody) == "At your line nobody is flagged."
     assert tradeoff_words.found_sentence(nobody, yes_no=True) == "This tool flags nobody."
-    assert "cannot be drawn" in tradeoff_words.ranking_sentence(average_precision=float("nan"), base_rate=0.0)
+    assert "cannot be drawn" in tradeoff_words.ranking_sentence(
+        average_precision=float("nan"), base_rate=0.0, escalated_per_1000=0
+    )
     assert "one point, not a curve" in tradeoff_words.yes_no_pr_summary(row)
 
 
@@ -406,10 +429,14 @@ def test_tool_phrase_and_summaries_escape_an_uploaded_name():
 
 def test_comparison_sentence_names_ties():
     frame = pd.DataFrame(
-        {"label": ["A", "B", "Rule"], "tp": [24, 24, 18], "fp": [250, 251, 260], "true_alarm": [24, 24, 18]}
-    )
+        {"label": ["A", "B", "Rule"], "tp": [24, 24, 18], "fp": [250, 251, 260], "fn": [76, 76, 82],
+         "tn": [9650, 9649, 9640], "true_alarm": [24, 24, 18]}
+    )  # fmt: skip
     text = tradeoff_words.comparison_sentence(frame, flagged=2689, fixed_by="Rule")
-    assert "Rule can only flag one fixed number of referrals (2,689)" in text
+    assert text.startswith(
+        "Rule can only flag one number: 269 in every 1,000 referrals (2,689 of the "
+        "council's 10,000). So here every tool flags that many."
+    )
     assert "A and B each find the most children" in text and "24 in every 1,000" in text
     one = tradeoff_words.comparison_sentence(frame.iloc[[0, 2]], flagged=10, fixed_by=None)
     assert "A finds the most" in one
@@ -452,3 +479,52 @@ def test_picture_sentence_names_each_kind_by_its_look():
         "alarms. 2 hollow people with a cross stand for children missed. 89 thin grey outlines "
         "stand for referrals not flagged that had no plan or care."
     )
+
+
+# --- average precision in whole people ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("share", "expected"), [(0.0, 0), (0.1734, 173), (0.1735, 174), (0.0395, 40), (1.0, 1000)]
+)
+def test_share_per_1000_is_the_nearest_whole_number(share, expected):
+    assert tradeoffs.share_per_1000(share) == expected
+
+
+def test_share_per_1000_refuses_a_share_outside_0_to_1():
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        tradeoffs.share_per_1000(1.2)
+
+
+@pytest.mark.parametrize(
+    ("ap", "rate", "expected"),
+    [
+        (0.1734, 0.0395, "about 4 times as well as a random guess"),
+        (0.05, 0.04, "a little better than a random guess"),
+        (0.03, 0.04, "no better than a random guess"),
+        (0.2, 0.0, "no better than a random guess"),
+    ],
+)
+def test_times_a_guess_in_whole_times(ap, rate, expected):
+    assert tradeoff_words.times_a_guess(average_precision=ap, base_rate=rate) == expected
+
+
+def test_ranking_sentence_speaks_of_people_and_keeps_the_figures_for_analysts():
+    """The tester's report: "This tool scores 0.17 (average precision). A random guess would
+    score about 0.04." on the families' view."""
+    plain = tradeoff_words.ranking_sentence(
+        average_precision=0.1734, base_rate=0.0395, escalated_per_1000=39
+    )
+    assert plain == (
+        "Picture moving the line down one referral at a time. Each time it finds another child "
+        "who went on to a plan or care, count how many of the flagged went on to a plan or care. "
+        "For this tool that is about 173 in every 1,000, on average. A random guess would get "
+        "about 39 in every 1,000, because that is how many of all referrals went on to a plan or "
+        "care. So this tool does about 4 times as well as a random guess."
+    )
+    assert not re.search(r"\d\.\d", plain)
+    assert textstat.flesch_kincaid_grade(plain) <= 8
+    analyst = tradeoff_words.ranking_sentence(
+        average_precision=0.1734, base_rate=0.0395, escalated_per_1000=39, analyst=True
+    )
+    assert analyst == plain + " In numbers: average precision 0.17; a random guess gets about 0.04."

@@ -145,3 +145,47 @@ def test_an_empty_room_says_so_plainly(monkeypatch):
     text = page_text(at)
     assert ui.NO_LINES in text and ui.NO_FALSE_ALARMS in text
     assert ui.FEW_FOR_GROUPS.format(n=20, k=0) in text
+
+
+def test_two_lines_give_a_whole_middle_line_everywhere_on_screen(monkeypatch):
+    """The tester's report: with lines of 25 and 60 the live results said "The middle answer was
+    42.5 in every 1,000." and the room's lines "the middle line flags 42.5", over a table of 43."""
+    room = workshop.create_workshop(engine(), title="Two lines", created_by="fay")
+    say(seat(room, "Kite", "Family member"), "accepted_per_1000", 25)
+    say(seat(room, "Owl", "Social worker"), "accepted_per_1000", 60)
+    say(seat(room, "Wren", "Family member"), "accepted_per_1000", None)  # no line
+    at = open_page(monkeypatch)
+    assert_no_exception(at)
+    text = page_text(at)
+    assert "42.5" not in text
+    assert "fig_thresholds" in [chart.key for chart in at.get("plotly_chart")]  # marks to draw
+    # the live results
+    assert (
+        "The middle answer was 43 in every 1,000. That is halfway between the two answers in the "
+        "middle, 25 and 60, to the nearest whole referral." in text
+    )
+    # the room's lines: the even case explained, the sentence and both tables say 43
+    assert "With an even number of answers, two share the middle" in text
+    assert (
+        "Everyone (3 people): the middle line flags 43 in every 1,000 referrals (halfway between "
+        "the two answers in the middle). At that line," in text
+    )
+    assert table_with(at, "Said no line").loc["Everyone", "Middle"] == "43"
+    assert (
+        table_with(at, "Flagged at the middle line").loc["Everyone", "Flagged at the middle line"]
+        == "43"
+    )
+
+
+def test_everyone_at_no_line_gives_a_sentence_not_an_empty_chart(monkeypatch):
+    """The tester's report: the chart "The line each person would accept" was drawn empty, its
+    axis reading -0.5, 0 and 0.5."""
+    room = workshop.create_workshop(engine(), title="No lines", created_by="fay")
+    say(seat(room, "Kite", "Family member"), "accepted_per_1000", None)
+    say(seat(room, "Owl", "Social worker"), "accepted_per_1000", None)
+    at = open_page(monkeypatch)
+    assert_no_exception(at)
+    assert "fig_thresholds" not in [chart.key for chart in at.get("plotly_chart")]
+    text = page_text(at)
+    assert "The line each person would accept" in text
+    assert "No one named a line. 2 people would not accept any line." in text

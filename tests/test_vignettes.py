@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -80,10 +82,27 @@ def test_rule_sentence(previous, expected):
 
 
 def test_score_sentence_never_says_the_tool_decides():
-    text = vignettes.score_sentence(0.2, 0.1, model_name="Tick-box data model")
+    text = vignettes.score_sentence(0.2, 0.1, model_name="Tick-box data model", analyst=True)
     assert text.startswith("The tick-box data model gave a score of 0.200. The line is at 0.100.")
     assert "flagged" in text and "at or above" in text and "A flag only means a person should look again" in text
     assert "not flagged" in vignettes.score_sentence(0.05, 0.1, model_name="X")
+
+
+def test_the_plain_view_says_which_side_of_the_line_never_a_decimal():
+    """A family read "gave a score of 0.152. The line is at 0.076."; scores stay for analysts."""
+    assert vignettes.score_sentence(0.152, 0.076, model_name="Tick-box tool") == (
+        "The tick-box tool gave this referral a score at or above the line, so it is flagged. "
+        "A flag only means a person should look again."
+    )
+    assert vignettes.score_sentence(0.05, 0.076, model_name="Tick-box tool") == (
+        "The tick-box tool gave this referral a score below the line, so it is not flagged. "
+        "A flag only means a person should look again."
+    )
+    note = vignettes.tick_box_note(0.05, 0.076)
+    assert note.endswith("gave this child a score below the same line, so it would not flag them.")
+    assert "a score of 0.050." in vignettes.tick_box_note(0.05, 0.076, analyst=True)
+    for text in (note, vignettes.score_sentence(0.152, 0.076, model_name="Tick-box tool")):
+        assert not re.search(r"\d\.\d", text)
 
 
 HOSTILE = "<b>x</b> **bold** [l](http://e.x)"
@@ -116,7 +135,7 @@ def test_yes_no_score_sentence_has_no_score_or_line(flagged, said):
 
 @pytest.mark.parametrize(("score", "words"), [(0.123, "at or above the same line (0.082), so it would flag"), (0.05, "below")])
 def test_tick_box_note_names_the_model_its_score_and_line(score, words):
-    text = vignettes.tick_box_note(score, 0.082)
+    text = vignettes.tick_box_note(score, 0.082, analyst=True)  # the plain view: no numbers
     assert text.startswith("The 'what pushed it' part explains the tick-box model only.")
     assert f"The tick-box data model gave this child a score of {score:.3f}." in text and words in text
     assert textstat.flesch_kincaid_grade(text) <= 8

@@ -135,7 +135,7 @@ def test_report_content(engine):
         "I could not accept this",
         "2",
     ]
-    assert "the most common answer was “I could not accept this”" in text
+    assert "the most common answer was “I could not accept this” (2 people)" in text
     assert (  # these answers were given on the older form, as score lines: said, not converted
         "1 person would not accept any line. 2 people gave a line as a score, on an older form. "
         "It cannot be shown as a number in every 1,000, so it is left out." in text
@@ -150,8 +150,14 @@ def test_report_content(engine):
     assert len(summaries) >= 6
     plain = " ".join(html.unescape(re.sub(r"\d[\d.,]*", "some", s)) for s in summaries)
     assert textstat.flesch_kincaid_grade(plain) <= 8, plain
-    assert page.count("<svg") == 4  # people, reactions, lines, one scale question
-    assert page.count("<title>") == 1 + 4  # the page and every chart have a title
+    # people, reactions, one scale question; no strip of lines, as no one named one per 1,000
+    assert page.count("<svg") == 3
+    assert page.count("<title>") == 1 + 3  # the page and every chart have a title
+    # Sam said 1 and Kim 4: a tie names both answers (it said "Strongly disagree" alone)
+    assert (
+        "2 people answered; the most common answers were “Strongly disagree” and “Agree”, one each."
+        in text
+    )
 
 
 def test_report_of_an_empty_workshop(engine):
@@ -271,3 +277,61 @@ def test_the_report_says_when_a_decision_last_changed(engine, workshop):
     page = fb.workshop_report_html(engine, workshop.id)
     assert "We did it" in page and "We talked about it" not in page
     assert f"<td>{row['updated_at'].strftime('%d %B %Y')}</td></tr>" in page
+
+
+def _room_of(engine, lines: dict[str, tuple[str, int | None]]):
+    """A workshop where each person (name -> role, line per 1,000 or None for "no line") said
+    where they would draw the line and saved one view of Trade-offs."""
+    room = fb.create_workshop(engine, title="Room", created_by="ann")
+    reactions = iter(["acceptable", "unsure", "not_acceptable"] * 3)
+    for name, (role, per) in lines.items():
+        person = fb.join_workshop(engine, code=room.code, pseudonym=name, role_tag=role,
+                                  client_token=fb.new_client_token())  # fmt: skip
+        fb.save_response(engine, participant_id=person.id, page="your_views",
+                         question_id=fb.LINE_QUESTION, value=per,
+                         screen_state={fb.ANSWER_LINE: None if per is None else per / 1000},
+                         client_token=fb.new_client_token())  # fmt: skip
+        fb.save_response(engine, participant_id=person.id, page="tradeoffs",
+                         question_id="reaction", value={"reaction": next(reactions), "reason": ""},
+                         screen_state={}, client_token=fb.new_client_token())  # fmt: skip
+    return room
+
+
+def _counts_at(k: int) -> dict[str, int]:
+    return {"flagged": k, "true_alarm": k // 5, "false_alarm": k - k // 5, "missed": 40 - k // 25}
+
+
+def test_the_report_names_every_answer_in_a_tie_and_says_a_whole_middle_line(engine):
+    """The tester's report: with 1 'Not sure' and 1 'Agree' it said "the most common answer was
+    'Not sure'"; with lines of 25 and 60 "the middle answer was 42.5" beside a table of 43."""
+    room = _room_of(engine, {"Kite": ("Family member", 25), "Owl": ("Social worker", 60)})
+    page = fb.workshop_report_html(engine, room.id, counts_at=_counts_at, tool="Tick-box tool")
+    text = " ".join("".join(parse_html(page).text).split())
+    assert (
+        "2 people took part; the largest groups were family member and social worker, 1 person each."
+        in text
+    )
+    assert (
+        "People saved 2 views of screens; the most common answers were “I could accept this” and "
+        "“I am not sure”, one each." in text
+    )
+    assert (
+        "2 people named a line: from 25 to 60 flagged in every 1,000 referrals. The middle answer "
+        "was 43 in every 1,000. That is halfway between the two answers in the middle, 25 and 60, "
+        "to the nearest whole referral." in text
+    )
+    assert (
+        "Everyone (2 people): the middle line flags 43 in every 1,000 referrals (halfway between "
+        "the two answers in the middle). At that line, 35 of the flagged are false alarms" in text
+    )
+    assert "With an even number of answers, two share the middle" in text
+    assert "42.5" not in page  # a whole number of referrals everywhere in the report
+
+
+def test_the_report_draws_no_strip_when_everyone_said_no_line(engine):
+    room = _room_of(engine, {"Kite": ("Family member", None), "Owl": ("Social worker", None)})
+    page = fb.workshop_report_html(engine, room.id)
+    text = " ".join("".join(parse_html(page).text).split())
+    assert "No one named a line. 2 people would not accept any line." in text
+    section = page.split("Where people would draw the line", 1)[1].split("<h2>", 1)[0]
+    assert "<svg" not in section  # a sentence, not a picture with nothing on it

@@ -193,11 +193,12 @@ def test_lines_by_role_reads_lines_per_1000_and_counts_the_rest_apart():
     lines=st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_size=30),
     none=st.integers(min_value=0, max_value=3),
 )
-def test_the_middle_line_is_numpys_median(lines, none):
+def test_the_middle_line_is_numpys_median_as_a_whole_number(lines, none):
     frame = lines_frame([("Other", 0.5, per) for per in lines] + [("Manager", None, None)] * none)
     middle = float(np.median(lines))
-    said = f"{middle:,.0f}" if middle.is_integer() else f"{middle:,.1f}"
+    said = f"{int(np.floor(middle + 0.5)):,}"  # the nearer whole number, a half up: never 42.5
     sentence = fb.lines_sentence(frame)
+    assert not re.search(r"\d\.\d", sentence)
     assert f"{len(lines):,} {'person' if len(lines) == 1 else 'people'} named a line: " in sentence
     if min(lines) == max(lines):  # one line, or everyone on the same one: no range, no middle
         assert f"named a line: {min(lines):,} flagged in every 1,000 referrals." in sentence
@@ -205,7 +206,29 @@ def test_the_middle_line_is_numpys_median(lines, none):
     else:
         assert f"from {min(lines):,} to {max(lines):,} flagged in every 1,000 referrals." in sentence
         assert f"The middle answer was {said} in every 1,000." in sentence
+        ordered = sorted(lines)
+        low, high = ordered[len(lines) // 2 - 1], ordered[len(lines) // 2]
+        between = len(lines) % 2 == 0 and low != high
+        assert (
+            f"That is halfway between the two answers in the middle, {low:,} and {high:,}, to the "
+            "nearest whole referral." in sentence
+        ) == between
     assert ("would not accept any line" in sentence) == bool(none)
+
+
+def test_the_middle_of_two_lines_is_a_whole_number_and_says_why():
+    """The tester's report: "The middle answer was 42.5 in every 1,000." beside a table of 43."""
+    frame = lines_frame([("Family member", 0.1, 25), ("Social worker", 0.2, 60)])
+    assert fb.lines_sentence(frame) == (
+        "2 people named a line: from 25 to 60 flagged in every 1,000 referrals. The middle answer "
+        "was 43 in every 1,000. That is halfway between the two answers in the middle, 25 and 60, "
+        "to the nearest whole referral."
+    )
+
+
+def test_when_everyone_said_no_line_the_sentence_says_no_one_named_one():
+    frame = lines_frame([("Family member", None, None), ("Social worker", None, None)])
+    assert fb.lines_sentence(frame) == "No one named a line. 2 people would not accept any line."
 
 
 def test_lines_sentence_for_no_answers_and_for_older_answers_only():
@@ -224,10 +247,31 @@ def test_reaction_and_scale_totals_and_the_most_common_answer():
     totals = results.reaction_totals(reactions)
     assert totals == {"acceptable": 3, "unsure": 3, "not_acceptable": 0}
     assert list(totals) == list(fb.REACTIONS)
-    assert results.most_common(totals) == "acceptable"  # a tie goes to the first
+    assert results.most_common(totals) == ("acceptable", "unsure")  # a tie names both
     scale = pd.DataFrame({"value": [4, 1, 4, 2], "role_tag": ["a", "a", "b", "b"], "count": [1, 2, 3, 2]})
     assert results.scale_totals(scale) == {1: 2, 2: 2, 4: 4}
-    assert results.most_common(results.scale_totals(scale)) == 4
+    assert results.most_common(results.scale_totals(scale)) == (4,)
+    assert results.most_common({"a": 0, "b": 0}) == () and results.most_common({}) == ()
+
+
+@pytest.mark.parametrize(
+    ("totals", "expected"),
+    [
+        ({3: 1, 4: 1}, "the most common answers were “Not sure” and “Agree”, one each"),
+        (
+            {1: 2, 3: 2, 5: 2},
+            "the most common answers were “Strongly disagree”, “Not sure” and “Strongly agree”, two each",
+        ),
+        ({2: 12, 4: 12}, "the most common answers were “Disagree” and “Agree”, 12 each"),
+        ({3: 1, 4: 4}, "the most common answer was “Agree” (4 people)"),
+        ({3: 1}, "the most common answer was “Not sure” (1 person)"),
+        ({3: 0}, "no one has answered yet"),
+    ],
+)
+def test_most_common_words_names_every_answer_in_a_tie(totals, expected):
+    """The tester's report: "the most common answer was 'Not sure'" with 1 Not sure and 1 Agree."""
+    labels = ("Strongly disagree", "Disagree", "Not sure", "Agree", "Strongly agree")
+    assert results.most_common_words(totals, lambda v: labels[v - 1]) == expected
 
 
 def test_agreement_by_group_says_too_few_under_the_minimum():

@@ -78,7 +78,13 @@ def test_spread_equals_pandas(rows):
         if numbers.empty:
             assert math.isnan(row["middle"])
             continue
-        assert row["middle"] == pytest.approx(numbers.median())
+        # a whole number: the median, halfway between two answers rounded to the nearer (a half up)
+        assert row["middle"] == math.floor(numbers.median() + 0.5)
+        assert row["middle_exact"] == pytest.approx(numbers.median())
+        assert abs(row["middle"] - row["middle_exact"]) <= 0.5
+        ordered = numbers.sort_values().to_numpy()
+        n = len(ordered)
+        assert row["halfway"] == (n % 2 == 0 and ordered[n // 2 - 1] != ordered[n // 2])
         assert row["lowest"] == numbers.min() and row["highest"] == numbers.max()
         if len(numbers) >= room_lines.MIN_FOR_QUARTERS:
             assert row["lower_quarter"] == pytest.approx(numbers.quantile(0.25))
@@ -101,7 +107,8 @@ def test_lines_by_role_reads_the_middle_line_per_1000():
     rows = [("parent", 100), ("parent", 151), ("researcher", None)]
     table = room_lines.line_spread_by_role(_answers(rows), counts_at, roles=ROLES).set_index("role")
     parent = table.loc["parent"]
-    assert parent["middle"] == 125.5 and parent["flagged"] == 126  # nearer whole step, half up
+    assert parent["middle_exact"] == 125.5 and parent["halfway"]
+    assert parent["middle"] == 126 and parent["flagged"] == 126  # nearer whole step, half up
     assert parent["false_alarm"] == 126 - 31 and parent["missed"] == 40 - 31
     assert math.isnan(table.loc["researcher", "flagged"])  # said "no line" only
     assert 126 in asked
@@ -114,3 +121,16 @@ def test_bad_numbers_are_refused_plainly():
         room_lines.spread_by_role(pd.DataFrame({"x": [1]}), "accepted_per_1000")
     with pytest.raises(ValueError, match="a number, or missing"):
         room_lines.spread_by_role(_answers([("parent", "lots")]), "accepted_per_1000")
+
+
+@pytest.mark.parametrize(
+    ("values", "middle", "between"),
+    [([25, 60], 43, True), ([10, 20, 30], 20, False), ([20, 30], 25, True), ([40, 40], 40, False),
+     ([1, 2, 2, 9], 2, False), ([0, 1], 1, True), ([7], 7, False)],
+)  # fmt: skip
+def test_the_middle_answer_is_a_whole_number(values, middle, between):
+    """The tester's report: "the middle line flags 42.5 in every 1,000" over a table of 43."""
+    assert room_lines.middle_answer(values) == middle
+    assert room_lines.halfway(values) is between
+    with pytest.raises(ValueError, match="no answers"):
+        room_lines.middle_answer([])

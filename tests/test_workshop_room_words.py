@@ -193,3 +193,27 @@ def test_an_empty_room_says_so_in_the_report(engine, workshop):
     agreement = [row for row in rows[1:] if row[0] == "agreement"]  # the open statements
     assert len(agreement) == len(fb.list_statements(engine, workshop.id)) > 0
     assert all(row[rw.ROOM_CSV_COLUMNS.index("seen")] == "0" for row in agreement)
+
+
+def test_the_exports_say_a_whole_middle_line_and_keep_the_exact_one_named_so(engine, workshop):
+    """Two lines, 25 and 60: the middle line is 43 (halfway, to the nearest whole referral) in
+    the CSV, the JSON and the words; only the column named middle_exact keeps 42.5."""
+    say(engine, join(engine, workshop, "Kite", "Family member"), fb.LINE_QUESTION, 25)
+    say(engine, join(engine, workshop, "Owl", "Family member"), fb.LINE_QUESTION, 60)
+    raw = fb.room_lines_csv(engine, workshop.id, counts_at=counts_at, tool=TOOL)
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    family = next(r for r in rows if (r["section"], r["role"]) == ("line", "Family member"))
+    assert (family["middle"], family["middle_exact"], family["flagged_at_middle"]) == (
+        "43",
+        "42.5",
+        "43",
+    )
+    data = json.loads(fb.workshop_json(engine, workshop.id, counts_at=counts_at, tool=TOOL))
+    line = data["room_lines"]["lines_by_role"][0]
+    assert (line["middle"], line["middle_exact"], line["flagged"]) == (43, 42.5, 43)
+    room = rw.read_room(engine, workshop.id, counts_at=counts_at, tool=TOOL)
+    sentence = rw.line_sentence(room.lines.to_dict("records")[0])
+    assert sentence.startswith(
+        "Family member (2 people): the middle line flags 43 in every 1,000 referrals (halfway "
+        "between the two answers in the middle)."
+    )

@@ -17,6 +17,14 @@ from csc_dash.markup import chart_text
 __all__ = ["comparison_bars", "figure", "pr_curve", "wrap_label"]
 
 _PATTERNS = {"true_alarm": "", "false_alarm": "/", "missed": "x", "not_flagged": "."}
+#: The longest line of a legend name: longer names wrap, so a 390 px phone shows them whole.
+LEGEND_WIDTH = 30
+#: On two lines: on one it was longer than the plot is tall on a phone, and was cut at both ends.
+PR_Y_TITLE = "Right when flagged<br>(precision)"
+#: Room under the curve for the tick labels, the axis title and up to four lines of legend.
+PR_LEGEND_ROOM = 160
+#: Room above the comparison's bars for its legend, in pixels: three rows of 15 px text.
+COMPARISON_LEGEND_ROOM = 80
 #: Legend of the comparison: what was recorded, never "needed help" (a recorded outcome is not need).
 COMPARISON_NAMES = {
     "true_alarm": "Flagged, went on to a plan or care",
@@ -50,14 +58,18 @@ def pr_curve(
     model: str,
     model_label: str,
     yes_no: bool = False,
+    analyst: bool = False,
 ):
     """Precision (of those flagged, how many went on to a plan or care) against recall (of the
     children who did, how many were flagged), with the current line and the random baseline.
 
     A yes/no tool (``yes_no``) has no curve and no line to move: it is drawn as its one point.
+    The legend names the tool and the random guess; only the ``analyst`` view adds their average
+    precision (a family reads the page's sentence in people per 1,000 instead). Legend names and
+    the axis title wrap onto short lines: plotly never wraps them, and a 390 px phone cut them.
     """
     colour = MODEL_COLOURS.get(model, OKABE_ITO["blue"])
-    name = chart_text(model_label)
+    name = wrap_label(model_label, width=LEGEND_WIDTH)
     if yes_no:
         tool = {
             "type": "scatter",
@@ -75,7 +87,11 @@ def pr_curve(
             "y": points["precision"].to_numpy(),
             "mode": "lines",
             "line": {"color": colour, "width": 3, "shape": "hv"},
-            "name": f"{name} (average precision {average_precision:.2f})",
+            "name": wrap_label(
+                f"{model_label} (average precision {average_precision:.2f})", width=LEGEND_WIDTH
+            )
+            if analyst
+            else name,
             "hovertemplate": "Found %{x:.0%} of children · right %{y:.0%} of the time<extra></extra>",
         }
     data = [
@@ -86,7 +102,7 @@ def pr_curve(
             "y": [base_rate, base_rate],
             "mode": "lines",
             "line": {"color": OKABE_ITO["grey"], "width": 2, "dash": "dash"},
-            "name": f"Random guess ({base_rate:.2f})",
+            "name": f"Random guess ({base_rate:.2f})" if analyst else "Random guess",
             "hoverinfo": "skip",
         },
     ]
@@ -109,15 +125,18 @@ def pr_curve(
             }
         )
     layout = base_layout(
-        height=420,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        # The legend sits at the foot of the figure in room kept for it (four lines, as the
+        # rule's name takes on a phone), under the axis title: placed under the plot and left to
+        # plotly's own margin, it ran into the axis title when a tablet turned to a new width.
+        height=470,
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0},
+        margin={"l": 10, "r": 30, "t": 10, "b": PR_LEGEND_ROOM},  # r: room for the "100%" tick
         xaxis={
             "title": {"text": "Share of children found (recall)"},
             "range": [0, 1.02],
             "tickformat": ".0%",
         },
-        yaxis={"title": {"text": "Right when flagged (precision)"}, "range": [0, 1.02], "tickformat": ".0%"},
+        yaxis={"title": {"text": PR_Y_TITLE}, "range": [0, 1.02], "tickformat": ".0%"},
     )
     return figure(data, layout)
 
@@ -171,12 +190,13 @@ def comparison_bars(frame: pd.DataFrame):
             }
         )
     # The legend sits above the bars: below them it collided with the axis title on narrow
-    # screens, where it wraps onto more lines.
+    # screens, where it wraps onto more lines. Its room is kept in the top margin (three rows,
+    # as on a phone): left to plotly, a tablet turned to a new width drew it over the first bars.
     layout = base_layout(
         barmode="group",
-        height=170 + 110 * len(frame),
+        height=240 + 110 * len(frame),
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        margin={"l": 10, "r": 30, "t": 10, "b": 10},
+        margin={"l": 10, "r": 30, "t": COMPARISON_LEGEND_ROOM, "b": 10},
         xaxis={"title": {"text": "Per 1,000 referrals"}},
         yaxis={"autorange": "reversed"},
     )

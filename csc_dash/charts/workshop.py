@@ -14,9 +14,11 @@ import pandas as pd
 
 from csc_dash.charts import OKABE_ITO, base_layout
 from csc_dash.workshop.results import (
+    and_list,
     lines_by_role,
     lines_sentence,
     most_common,
+    most_common_words,
     people,
     reaction_label,
     reaction_totals,
@@ -32,8 +34,10 @@ __all__ = [
     "reactions_summary",
     "scale_figure",
     "scale_summary",
+    "THRESHOLDS_TITLE",
     "thresholds_figure",
     "thresholds_summary",
+    "thresholds_to_draw",
 ]
 
 #: The three reactions of "save my view": colour, fill pattern and the words people chose them by.
@@ -195,10 +199,12 @@ def reactions_summary(frame: pd.DataFrame, page_titles: Mapping[str, str] | None
     totals = reaction_totals(frame)
     total = sum(totals.values())
     by_page = frame.groupby("page", sort=False)["count"].sum()
-    top = by_page.idxmax()
+    top = most_common({page: int(n) for page, n in by_page.items()})
+    most = int(by_page[top[0]])
+    where = and_list([str(titles.get(page, page)) for page in top])  # every page in a tie
     return (
         f"{total:,} {'view' if total == 1 else 'views'} saved so far, most on "
-        f"{titles.get(top, top)} ({int(by_page[top])}). "
+        f"{where} ({most}{' each' if len(top) > 1 else ''}). "
         f"In {totals['not_acceptable']} of them the person could not accept what the screen showed."
     )
 
@@ -206,16 +212,28 @@ def reactions_summary(frame: pd.DataFrame, page_titles: Mapping[str, str] | None
 # -- where would you draw the line ----------------------------------------------------------------
 
 
+#: The title of the chart of the lines people would accept (and of the sentence in its place).
+THRESHOLDS_TITLE = "The line each person would accept"
+
+
+def thresholds_to_draw(frame: pd.DataFrame) -> bool:
+    """Whether anyone named a line to mark (``accepted_thresholds``). When no one has, or
+    everyone said "no line", the screen shows :func:`thresholds_summary` instead of a chart
+    with nothing on it (its empty axis read -0.5, 0, 0.5)."""
+    return any(row.per_1000 for row in lines_by_role(frame))
+
+
 def thresholds_figure(frame: pd.DataFrame, roles: Sequence[str] = ()):
     """Each person's accepted line as a mark on the scale of flagged referrals in every 1,000,
     one row per group (in the order of ``roles``; see :func:`csc_dash.workshop.results.lines_by_role`).
 
     ``frame``: ``accepted_thresholds`` (``role_tag, value, per_1000``). People who would accept
-    no line, and older answers that gave only a score line, are counted in the title.
+    no line, and older answers that gave only a score line, are counted in the title. Draw it
+    only when :func:`thresholds_to_draw`.
     """
     import plotly.graph_objects as go
 
-    title = "The line each person would accept"
+    title = THRESHOLDS_TITLE
     if frame.empty:
         return _empty(title)
     rows = lines_by_role(frame, roles)
@@ -306,6 +324,12 @@ def scale_summary(frame: pd.DataFrame, *, labels: Sequence[str]) -> str:
     if frame.empty:
         return "No answers yet."
     totals = scale_totals(frame)
-    top = most_common(totals)
-    label = labels[top - 1] if isinstance(top, int) and 1 <= top <= len(labels) else str(top)
-    return f"{people(sum(totals.values()))} answered; the most common answer was '{label}' ({totals[top]})."
+
+    def label(value) -> str:
+        return (
+            labels[value - 1]
+            if isinstance(value, int) and 1 <= value <= len(labels)
+            else str(value)
+        )
+
+    return f"{people(sum(totals.values()))} answered; {most_common_words(totals, label)}."

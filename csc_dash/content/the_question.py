@@ -5,7 +5,9 @@ except the ``ANALYST`` ones, which carry the technical detail for the analyst vi
 
 from __future__ import annotations
 
-from csc_dash.content.tradeoff_words import tool_phrase
+import math
+
+from csc_dash.content.tradeoff_words import average_precision_words, times_a_guess, tool_phrase
 from csc_dash.models import OUTCOME_WINDOW, TEST_START
 
 __all__ = [
@@ -16,8 +18,10 @@ __all__ = [
     "TESTED",
     "TOOLS",
     "TOOL_KEYS",
-    "METRIC_THIS_TOOL",
+    "METRIC_ANALYST",
     "METRIC_RANDOM",
+    "METRIC_RANDOM_ANALYST",
+    "METRIC_THIS_TOOL",
     "WHAT",
     "ap_sentence",
     "ap_range_sentence",
@@ -60,8 +64,12 @@ TOOLS: tuple[tuple[str, str], ...] = (
 
 TOOL_KEYS: tuple[str, ...] = ("structured", "text", "rule")
 
-METRIC_THIS_TOOL = "This tool"
-METRIC_RANDOM = "A random guess"
+#: The two figures under the sentence: whole people in every 1,000 in the plain view.
+METRIC_THIS_TOOL = "This tool, in 1,000"
+METRIC_RANDOM = "A random guess, in 1,000"
+#: The same two in the analyst view, as average precision.
+METRIC_ANALYST = "Average precision"
+METRIC_RANDOM_ANALYST = "A random guess"
 
 TESTED = (
     "The tools learned from older referrals, where we already knew what happened in the year "
@@ -95,33 +103,54 @@ AP_ANALYST = (
 )
 
 
-def ap_sentence(*, model_name: str, ap: float, base_rate: float, escalated_per_1000: int) -> str:
-    """What the chosen tool's average precision means, against guessing at random (Markdown).
+#: The analyst view's figures after the plain words of :func:`ap_sentence`.
+AP_FIGURES_ANALYST = (
+    "In numbers: each tool gets a score from 0 to 1 (its average precision). "
+    "{tool} gets {ap:.2f}; a random guess gets about {rate:.2f}."
+)
+
+
+def ap_sentence(
+    *,
+    model_name: str,
+    ap: float,
+    base_rate: float,
+    escalated_per_1000: int,
+    analyst: bool = False,
+) -> str:
+    """What the chosen tool's average precision means, against guessing at random (Markdown):
+    in whole people per 1,000 (:func:`csc_dash.content.tradeoff_words.average_precision_words`,
+    as Trade-offs says it); ``analyst`` adds the figures themselves.
 
     ``model_name`` is the tool's raw name (escaped here); ``escalated_per_1000`` is how many in
     every 1,000 referrals went on to a plan or care, rounded as everywhere else
     (:func:`csc_dash.tradeoffs.per_1000`), so it matches the people on Trade-offs.
     """
+    times = times_a_guess(average_precision=ap, base_rate=base_rate)
     text = (
-        "How good is a guess? We give each tool a number from 0 to 1 (its average precision). "
-        "A tool that put every child who went on to a plan or care first would get 1. "
-        "A tool that guessed at random would get about "
-        f"{base_rate:.2f}. That is because {escalated_per_1000:,} in every 1,000 referrals went "
-        f"on to a plan or care. {tool_phrase(model_name, start=True)} "
-        f"gets {ap:.2f}."
-    )
-    if base_rate > 0 and ap > base_rate:
-        text += (
-            f" That is about {ap / base_rate:.1f} times better than a random guess, but still "
-            "far from perfect."
+        "How good is a guess? "
+        + average_precision_words(
+            average_precision=ap,
+            escalated_per_1000=escalated_per_1000,
+            tool=tool_phrase(model_name),
         )
-    else:
-        text += " That is no better than a random guess."
+        + " A tool that put every one of those children first would get 1,000. So it does "
+        + times
+        + (", but is still far from perfect." if times.startswith(("about", "a little")) else ".")
+    )
+    if analyst:
+        tool = tool_phrase(model_name, start=True)
+        text += " " + AP_FIGURES_ANALYST.format(tool=tool, ap=ap, rate=base_rate)
     return text
 
 
-def ap_range_sentence(low: float, high: float) -> str:
-    """The uncertainty around average precision, or that there is too little data to tell."""
+def ap_range_sentence(low: float, high: float, *, analyst: bool = False) -> str:
+    """The uncertainty around average precision, in whole people per 1,000 rounded outwards, or
+    that there is too little data to tell; ``analyst`` adds the figures themselves."""
     if low != low or high != high:  # NaN: the bootstrap could not tell
         return "There are too few referrals to say how sure we are about this number."
-    return f"With other, similar referrals it could be anywhere from {low:.2f} to {high:.2f}."
+    text = (
+        "With other, similar referrals it could be anywhere from about "
+        f"{math.floor(low * 1000 + 1e-9):,} to {math.ceil(high * 1000 - 1e-9):,} in every 1,000"
+    )
+    return text + (f" (average precision {low:.2f} to {high:.2f})." if analyst else ".")

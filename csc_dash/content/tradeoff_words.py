@@ -13,7 +13,7 @@ import pandas as pd
 from csc_dash.content.tools import PLAIN_MODEL_NAMES
 from csc_dash.markup import markdown_text
 from csc_dash.models import MODEL_LABELS
-from csc_dash.tradeoffs import KIND_ORDER, PICTURE_EACH, share_flagged
+from csc_dash.tradeoffs import KIND_ORDER, PICTURE_EACH, people_counts, per_1000, share_per_1000
 
 
 def _people(n: int, one: str, many: str) -> str:
@@ -38,16 +38,28 @@ def summary_sentence(counts: Mapping[str, int], *, n: int = 1000) -> str:
     )
 
 
+def council_count(count: int, referrals: int) -> str:
+    """A count of referrals as the whole council's number, for the brackets after a figure per
+    1,000 (the page speaks of the line per 1,000 first): "952 of the council's 9,724"."""
+    return f"{int(count):,} of the council's {int(referrals):,}"
+
+
+def _referrals(row: Mapping) -> int:
+    return int(row["tp"] + row["fp"] + row["fn"] + row["tn"])
+
+
 def yes_no_sentence(row: Mapping, *, rule: bool) -> str:
-    """Why a yes/no tool has no line, and what it flags (``rule``: the current-practice rule)."""
-    flagged, n = int(row["flagged"]), int(row["tp"] + row["fp"] + row["fn"] + row["tn"])
+    """Why a yes/no tool has no line, and what it flags (``rule``: the current-practice rule):
+    per 1,000 first, the council's count in brackets."""
+    flagged, n = int(row["flagged"]), _referrals(row)
     what = (
         "This rule has no line to move: it flags every referral with two or more earlier referrals."
         if rule
         else "This tool has no line to move: it only says yes or no, and it flags every "
         "referral it says yes to."
     )
-    return f"{what} Here that is {flagged:,} of {n:,} referrals ({share_flagged(row):.1f}%)."
+    per = per_1000(flagged, n) if n else 0
+    return f"{what} Here that is {per:,} in every 1,000 referrals ({council_count(flagged, n)})."
 
 
 def cost_sentence(false_alarms_per_child: float, counts: Mapping[str, int]) -> str:
@@ -64,30 +76,36 @@ def cost_sentence(false_alarms_per_child: float, counts: Mapping[str, int]) -> s
 def capacity_sentence(per_month: float, months: float, row: Mapping) -> str:
     """What a capacity of ``per_month`` families means over the referrals shown.
 
-    ``row`` is the sweep's row at the line that fits the capacity.
+    ``row`` is the sweep's row at the line that fits the capacity. The line is said per 1,000
+    first, as its button says it; the council's count and its share a month follow in brackets.
     """
     flagged = int(row["flagged"])
     return (
         f"In {months:g} months you could look again at up to {per_month * months:,.0f} "
-        f"families. The line that fits flags {flagged:,} referrals, "
-        f"about {flagged / months:,.0f} a month."
+        f"families. The line that fits flags {people_counts(row)['flagged']:,} in every 1,000 "
+        f"referrals ({council_count(flagged, _referrals(row))}, about {flagged / months:,.0f} "
+        "a month)."
     )
 
 
 def comparison_sentence(frame: pd.DataFrame, *, flagged: int, fixed_by: str | None) -> str:
     """Say how tools compare at the same number flagged, naming the one that finds most.
 
-    Markdown: the tools' names (``frame["label"]`` and ``fixed_by``, as :func:`comparison` gives
-    them, raw) are escaped here, since an uploaded file names its own tools.
+    The number flagged is said per 1,000 first, as the tools' lines below it are; the council's
+    count follows in brackets. Markdown: the tools' names (``frame["label"]`` and ``fixed_by``,
+    as :func:`comparison` gives them, raw) are escaped here, since an uploaded file names its
+    own tools.
     """
     if len(frame) == 0:
         return "There are no tools to compare."
     top = frame[frame["tp"] == frame["tp"].max()]
+    n = _referrals(frame.iloc[0])
+    same = f"{per_1000(flagged, n):,} in every 1,000 referrals ({council_count(flagged, n)})"
     why = (
-        f"{markdown_text(fixed_by)} can only flag one fixed number of referrals ({flagged:,}). "
+        f"{markdown_text(fixed_by)} can only flag one number: {same}. "
         "So here every tool flags that many."
         if fixed_by
-        else f"Every tool here flags the same number of referrals ({flagged:,})."
+        else f"Every tool here flags the same number: {same}."
     )
     names = [markdown_text(name) for name in top["label"]]
     who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -156,15 +174,63 @@ def found_sentence(row: Mapping, *, yes_no: bool = False) -> str:
     )
 
 
-def ranking_sentence(*, average_precision: float, base_rate: float) -> str:
-    """How well the scores put referrals in order, at every line at once."""
+def average_precision_words(
+    *, average_precision: float, escalated_per_1000: int, tool: str = "this tool"
+) -> str:
+    """Average precision in whole people per 1,000, against a random guess, for a family.
+
+    Average precision is the share of the flagged who went on to a plan or care, averaged over
+    the lines that each find one more such child: said here as that walk down the line.
+    ``escalated_per_1000`` is what a random guess gets (how many in every 1,000 referrals went on
+    to a plan or care, :func:`csc_dash.tradeoffs.escalated_per_1000`); ``tool`` is a phrase
+    (:func:`tool_phrase`), Markdown-ready.
+    """
+    ap = share_per_1000(average_precision)
+    return (
+        "Picture moving the line down one referral at a time. Each time it finds another child "
+        "who went on to a plan or care, count how many of the flagged went on to a plan or care. "
+        f"For {tool} that is about {ap:,} in every 1,000, on average. A random guess would get "
+        f"about {escalated_per_1000:,} in every 1,000, because that is how many of all "
+        "referrals went on to a plan or care."
+    )
+
+
+def times_a_guess(*, average_precision: float, base_rate: float) -> str:
+    """How many times as well as a random guess, in whole times: "about 4 times as well"."""
+    if not base_rate > 0 or not average_precision > base_rate:
+        return "no better than a random guess"
+    times = int(average_precision / base_rate + 0.5)
+    if times < 2:
+        return "a little better than a random guess"
+    return f"about {times} times as well as a random guess"
+
+
+#: The analyst view's figures beside the plain words of :func:`ranking_sentence`.
+RANKING_ANALYST = "In numbers: average precision {ap:.2f}; a random guess gets about {rate:.2f}."
+
+
+def ranking_sentence(
+    *,
+    average_precision: float,
+    base_rate: float,
+    escalated_per_1000: int,
+    analyst: bool = False,
+) -> str:
+    """How well the scores put referrals in order, at every line at once: in whole people per
+    1,000 (:func:`average_precision_words`); ``analyst`` adds the figures themselves."""
     if average_precision != average_precision:
         return "No referral went on to a plan or care, so the curve cannot be drawn."
-    return (
-        f"This tool scores {average_precision:.2f} (average precision). A random guess would "
-        f"score about {base_rate:.2f}. The higher the score, the more the tool puts first the "
-        "referrals that went on to a plan or care."
+    text = (
+        average_precision_words(
+            average_precision=average_precision, escalated_per_1000=escalated_per_1000
+        )
+        + " So this tool does "
+        + times_a_guess(average_precision=average_precision, base_rate=base_rate)
+        + "."
     )
+    if analyst:
+        text += " " + RANKING_ANALYST.format(ap=average_precision, rate=base_rate)
+    return text
 
 
 def pr_curve_summary() -> str:

@@ -26,10 +26,12 @@ from csc_dash.workshop.results import (
     LABEL_WORDS,
     QUESTIONS,
     agreement_words,
+    and_list,
     lines_by_role,
     lines_sentence,
     live_summary,
     most_common,
+    most_common_words,
     people,
     reaction_label,
     reaction_totals,
@@ -113,10 +115,14 @@ def _section_people(summary: dict[str, pd.DataFrame]) -> str:
     total = int(frame["participants"].sum()) if len(frame) else 0
     if not total:
         return _nothing("Who took part", "No one has joined this workshop yet.")
-    biggest = frame.sort_values("participants", ascending=False, kind="stable").iloc[0]
+    sizes = {str(r.role_tag): int(r.participants) for r in frame.itertuples()}
+    biggest = most_common(sizes)  # every group in a tie
+    groups = and_list([role.lower() for role in biggest])
     sentence = (
-        f"{people(total)} took part; the largest group was {biggest['role_tag'].lower()} "
-        f"({people(int(biggest['participants']))})."
+        f"{people(total)} took part; the largest group was {groups} ({people(sizes[biggest[0]])})."
+        if len(biggest) == 1
+        else f"{people(total)} took part; the largest groups were {groups}, "
+        f"{people(sizes[biggest[0]])} each."
     )
     rows = [(r.role_tag, int(r.participants), OKABE_ITO["blue"]) for r in frame.itertuples()]
     return (
@@ -133,11 +139,10 @@ def _section_reactions(summary, page_titles) -> str:
         return _nothing("Reactions to each screen", "No one has saved a view of a screen yet.")
     out = ["<h2>Reactions to each screen</h2>"]
     counts = reaction_totals(frame)
-    most = most_common(counts)
     total = sum(counts.values())
     out.append(
         f'<p class="summary">People saved {total:,} {"view" if total == 1 else "views"} of '
-        f"screens; the most common answer was “{_E(reaction_label(most))}”.</p>"
+        f"screens; {_E(most_common_words(counts, reaction_label))}.</p>"
         '<p class="note">Each person counts once per screen: their latest answer.</p>'
     )
     order = list(page_titles or ())
@@ -213,7 +218,8 @@ def _section_thresholds(summary) -> str:
     out = ["<h2>Where people would draw the line</h2>"]
     rows = lines_by_role(frame)
     out.append(f'<p class="summary">{_E(lines_sentence(frame))}</p>')
-    out.append(_strip_svg(rows, title="Lines people would accept, in every 1,000 referrals"))
+    if any(row.per_1000 for row in rows):  # no picture with no mark on it ("no line" only)
+        out.append(_strip_svg(rows, title="Lines people would accept, in every 1,000 referrals"))
     table = [
         (
             row.role_tag,
@@ -255,11 +261,10 @@ def _section_scales(summary, questions) -> str:
         total = scale_totals(part)
         values = list(total)
         answered = sum(total.values())
-        top = most_common(total)
         out.append(f"<h3>{_E(prompt)}</h3>")
         out.append(
-            f'<p class="summary">{_E(people(answered))} answered; the most common answer was '
-            f"“{_E(label(top))}”.</p>"
+            f'<p class="summary">{_E(people(answered))} answered; '
+            f"{_E(most_common_words(total, label))}.</p>"
         )
         out.append(
             _bars_svg(

@@ -3,16 +3,16 @@
 The one place where answers are counted and summed up: one voice per person per question (their
 latest answer), role tags in one order, the statements' agree shares and labels and their plain
 words, reactions and five-point answers added up, and the lines people would accept (read per
-1,000 referrals; the middle one is the median). :mod:`csc_dash.charts.workshop` and
+1,000 referrals; the middle one is :func:`~csc_dash.workshop.room_lines.middle_answer`, a whole
+number). :mod:`csc_dash.charts.workshop` and
 :mod:`csc_dash.workshop.report` only draw and lay out what this module returns.
 """
 
 from __future__ import annotations
 
 import math
-import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,7 @@ from csc_dash.workshop.answers import (
     RESPONSE_COLUMNS,
     response_rows,
 )
+from csc_dash.workshop.room_lines import halfway, middle_answer
 from csc_dash.workshop.rules import REACTIONS, READ_UNAVAILABLE, ROLE_TAGS, finite_number
 from csc_dash.workshop.statements import author_label
 from csc_dash.workshop.store import participants, statements, transaction, unavailable_as, votes
@@ -42,7 +43,10 @@ __all__ = [
     "lines_by_role",
     "lines_sentence",
     "live_summary",
+    "and_list",
+    "count_word",
     "most_common",
+    "most_common_words",
     "people",
     "reaction_label",
     "reaction_totals",
@@ -315,9 +319,39 @@ def scale_totals(frame: pd.DataFrame) -> dict[Any, int]:
     return {value: int(totals[value]) for value in sorted(totals.index, key=lambda v: (str(type(v)), v))}
 
 
-def most_common(totals: Mapping[Any, int]) -> Any:
-    """The answer given most often (the first of them in a tie)."""
-    return max(totals, key=lambda answer: totals[answer])
+def most_common(totals: Mapping[Any, int]) -> tuple[Any, ...]:
+    """Every answer given most often, in the order of ``totals``: more than one in a tie, none
+    when no answer was given at all."""
+    most = max(totals.values(), default=0)
+    return tuple(answer for answer, n in totals.items() if n == most) if most > 0 else ()
+
+
+_COUNT_WORDS = ("none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def count_word(n: int) -> str:
+    """A small count as a word ("one", "two"), a larger one as digits ("12")."""
+    return _COUNT_WORDS[n] if 0 <= n < len(_COUNT_WORDS) else f"{n:,}"
+
+
+def and_list(items: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def most_common_words(totals: Mapping[Any, int], label: Callable[[Any], str] = str) -> str:
+    """The most common answer in words, naming every answer in a tie, for the screen and the
+    report alike: 'the most common answer was “Agree” (4 people)', 'the most common answers
+    were “Not sure” and “Agree”, one each'. ``label`` gives the words of an answer."""
+    top = most_common(totals)
+    if not top:
+        return "no one has answered yet"
+    n = int(totals[top[0]])
+    named = [f"“{label(answer)}”" for answer in top]
+    if len(top) == 1:
+        return f"the most common answer was {named[0]} ({people(n)})"
+    return f"the most common answers were {and_list(named)}, {count_word(n)} each"
 
 
 def agreement_words(by_role: Mapping[str, float], by_role_votes: Mapping[str, int]) -> str:
@@ -386,7 +420,8 @@ def lines_by_role(frame: pd.DataFrame, roles: Sequence[str] = ()) -> list[RoleLi
 
 def lines_sentence(frame: pd.DataFrame) -> str:
     """Where the room would draw the line, in words: how many named one, from where to where in
-    every 1,000, the middle answer (the median), and how many would accept none."""
+    every 1,000, the middle answer (a whole number: :func:`middle_answer`, and when it lies
+    halfway between the two answers in the middle, which two), and how many would accept none."""
     rows = lines_by_role(frame)
     named = sorted(per for row in rows for per in row.per_1000)
     none = sum(row.no_line for row in rows)
@@ -399,9 +434,16 @@ def lines_sentence(frame: pd.DataFrame) -> str:
     elif named:
         said.append(
             f"{people(len(named))} named a line: from {named[0]:,} to {named[-1]:,} flagged in "
-            f"every 1,000 referrals. The middle answer was {_number(statistics.median(named))} in "
-            "every 1,000."
+            f"every 1,000 referrals. The middle answer was {middle_answer(named):,} in every 1,000."
         )
+        if halfway(named):
+            low, high = named[len(named) // 2 - 1], named[len(named) // 2]
+            said.append(
+                f"That is halfway between the two answers in the middle, {low:,} and {high:,}, "
+                "to the nearest whole referral."
+            )
+    elif none and not older:  # everyone said "no line"
+        said.append("No one named a line.")
     if none:
         said.append(f"{people(none)} would not accept any line.")
     if older:
@@ -411,6 +453,3 @@ def lines_sentence(frame: pd.DataFrame) -> str:
         )
     return " ".join(said)
 
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"

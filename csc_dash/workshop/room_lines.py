@@ -3,9 +3,9 @@
 Each person may say where they would draw the line (as flagged referrals in every 1,000, or "no
 line": no tool at all) and how many false alarms they would accept to find one more child. This
 module lays those numbers out by declared role: how many people, how many said "no line", the
-lowest, the middle (median) and the highest, with the quarter points once there are enough
-people, and — for the line — what the middle line means per 1,000 referrals (flagged, false
-alarms, children missed) on the tool being discussed.
+lowest, the middle (:func:`middle_answer`: the median as a whole number) and the highest, with
+the quarter points once there are enough people, and — for the line — what the middle line means
+per 1,000 referrals (flagged, false alarms, children missed) on the tool being discussed.
 
 Spreads are only summaries of what people said: with fewer than :data:`MIN_PEOPLE` answers in a
 role the middle is still shown (it is what they said) but marked too few to tell a spread, and
@@ -29,26 +29,54 @@ SPREAD_COLUMNS = [
     "no_line",  # of them, said there should be no line (no tool)
     "lowest",
     "lower_quarter",
-    "middle",
+    "middle",  # a whole number: middle_answer
+    "middle_exact",  # the median itself (x.5 when two answers share the middle), for analysts
     "upper_quarter",
     "highest",
     "too_few",  # fewer than MIN_PEOPLE numbers: the spread means little
+    "halfway",  # the middle is halfway between the two answers in the middle (see halfway)
 ]
 MEANING_COLUMNS = ["flagged", "false_alarm", "missed"]
+
+
+def middle_answer(values: Sequence[float]) -> int:
+    """The middle of whole-number answers, as a whole number of referrals (or false alarms).
+
+    With an odd number of answers it is the one in the middle once they are put in order. With
+    an even number two share the middle, and it is the point halfway between them, rounded to
+    the nearer whole number (a half up): 25 and 60 give 43, never 42.5. This is the one rule for
+    "the middle line" on screen, in the report and in the exports (which keep the exact median
+    beside it, as ``middle_exact``).
+    """
+    numbers = np.asarray(values, dtype=float)
+    if numbers.size == 0:
+        raise ValueError("there is no middle of no answers")
+    return int(np.floor(np.median(numbers) + 0.5))
+
+
+def halfway(values: Sequence[float]) -> bool:
+    """Whether the middle of ``values`` is halfway between two different answers (an even
+    number of answers, the two in the middle not the same): the words then say so."""
+    ordered = np.sort(np.asarray(values, dtype=float))
+    n = ordered.size
+    return bool(n >= 2 and n % 2 == 0 and ordered[n // 2 - 1] != ordered[n // 2])
 
 
 def _spread(values: np.ndarray) -> dict[str, float]:
     if values.size == 0:
         return dict.fromkeys(
-            ["lowest", "lower_quarter", "middle", "upper_quarter", "highest"], np.nan
-        )
+            ["lowest", "lower_quarter", "middle", "middle_exact", "upper_quarter", "highest"],
+            np.nan,
+        ) | {"halfway": False}
     quarters = values.size >= MIN_FOR_QUARTERS
     return {
         "lowest": float(values.min()),
         "lower_quarter": float(np.percentile(values, 25)) if quarters else np.nan,
-        "middle": float(np.median(values)),
+        "middle": float(middle_answer(values)),
+        "middle_exact": float(np.median(values)),
         "upper_quarter": float(np.percentile(values, 75)) if quarters else np.nan,
         "highest": float(values.max()),
+        "halfway": halfway(values),
     }
 
 
@@ -106,7 +134,7 @@ def line_spread_by_role(
 
     ``counts_at(k)`` gives the people counts per 1,000 (``flagged``, ``false_alarm``, ``missed``,
     ...) when ``k`` in every 1,000 are flagged (e.g. :func:`csc_dash.tradeoffs.people_counts` on
-    the sweep's row for that line). A middle between two whole steps is rounded to the nearer.
+    the sweep's row for that line) at the middle line, a whole number (:func:`middle_answer`).
     """
     spread = spread_by_role(answers, value_column, roles=roles, role_column=role_column)
     meaning = []
@@ -114,6 +142,6 @@ def line_spread_by_role(
         if np.isnan(middle):
             meaning.append(dict.fromkeys(MEANING_COLUMNS, np.nan))
         else:
-            counts = counts_at(int(np.floor(middle + 0.5)))
+            counts = counts_at(int(middle))
             meaning.append({column: counts[column] for column in MEANING_COLUMNS})
     return pd.concat([spread, pd.DataFrame(meaning, columns=MEANING_COLUMNS)], axis=1)

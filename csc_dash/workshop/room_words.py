@@ -33,17 +33,24 @@ from csc_dash.workshop.statements import list_statements
 __all__ = ["ROOM_CSV_COLUMNS", "Room", "no_groups_sentence", "read_room", "room_rows"]
 
 HEADER = "The room's lines, by group"
+#: What "the middle answer" is, for an odd and an even number of answers (room_lines.middle_answer).
+MIDDLE_MEANS = (
+    "The middle answer is the one in the middle when the answers are put in order. With an even "
+    "number of answers, two share the middle, so we take the point halfway between them, to the "
+    "nearest whole number."
+)
 INTRO = (
     "Where each group would draw the line, and what that line means for every 1,000 referrals "
-    "with the tool on your screen now. The middle answer is the one in the middle when the "
-    "answers are put in order. These are what people said. The tool does not decide anything."
+    f"with the tool on your screen now. {MIDDLE_MEANS} These are what people said. The tool "
+    "does not decide anything."
 )
 REPORT_INTRO = (
     "Where each group would draw the line, and what the middle line means for every 1,000 "
-    "referrals with the tool on the facilitator's screen when the report was made. The middle "
-    "answer is the one in the middle when the answers are put in order. These are what people "
-    "said. The tool does not decide anything."
+    "referrals with the tool on the facilitator's screen when the report was made. "
+    f"{MIDDLE_MEANS} These are what people said. The tool does not decide anything."
 )
+#: After a group's middle line when it lies between two answers (it is no one's own answer).
+HALFWAY_NOTE = "(halfway between the two answers in the middle)"
 TOOL_NAMED = "The tool was: {tool}."
 NO_TOOL = (
     "Where each group would draw the line. This report was made without a tool, so it does not "
@@ -113,6 +120,7 @@ ROOM_CSV_COLUMNS = [
     "lowest",
     "lower_quarter",
     "middle",
+    "middle_exact",
     "upper_quarter",
     "highest",
     "too_few",
@@ -210,17 +218,22 @@ def spread_table(spread: pd.DataFrame, headers: Mapping[str, str]) -> pd.DataFra
 
 
 def line_sentence(row: Mapping, *, role_text: Callable[[str], str] = str) -> str:
-    """What one group's middle line means, in words (``role_text`` escapes the role's name)."""
+    """What one group's middle line means, in words (``role_text`` escapes the role's name).
+
+    The middle line is a whole number of referrals (:func:`room_lines.middle_answer`); when it
+    lies halfway between two answers the sentence says so (:data:`HALFWAY_NOTE`).
+    """
     people = f"{row['people']:,} {'person' if row['people'] == 1 else 'people'}"
     who = f"{role_text(row['role'])} ({people})"
     if np.isnan(row["middle"]):
         return f"{who}: no one named a line."
-    if "flagged" not in row:
-        said = f"{who}: the middle line flags {number(row['middle'])} in every 1,000 referrals."
-    else:
-        said = (
-            f"{who}: the middle line flags {number(row['middle'])} in every 1,000 referrals. At "
-            f"that line, {number(row['false_alarm'])} of the flagged are false alarms and "
+    halfway = f" {HALFWAY_NOTE}" if row.get("halfway") else ""
+    said = (
+        f"{who}: the middle line flags {number(row['middle'])} in every 1,000 referrals{halfway}."
+    )
+    if "flagged" in row:
+        said += (
+            f" At that line, {number(row['false_alarm'])} of the flagged are false alarms and "
             f"{number(row['missed'])} children who needed help are missed."
         )
     if row["too_few"]:
@@ -270,8 +283,8 @@ def _value(value):
 def room_rows(room: Room) -> pd.DataFrame:
     """The whole :class:`Room` as one table for a spreadsheet (:data:`ROOM_CSV_COLUMNS`)."""
     rows: list[dict] = []
-    spread = ["people", "no_line", "lowest", "lower_quarter", "middle", "upper_quarter",
-              "highest", "too_few"]  # fmt: skip
+    spread = ["people", "no_line", "lowest", "lower_quarter", "middle", "middle_exact",
+              "upper_quarter", "highest", "too_few"]  # fmt: skip
     meaning = {"flagged": "flagged_at_middle", "false_alarm": "false_alarms_at_middle",
                "missed": "missed_at_middle"}  # fmt: skip
     for section, frame in (("line", room.lines), ("false_alarms", room.false_alarms)):

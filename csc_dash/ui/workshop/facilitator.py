@@ -273,11 +273,15 @@ def live_results(workshop_id: int) -> None:
         )
 
     thresholds = summary["accepted_thresholds"]
-    chart.show(
-        charts.thresholds_figure(thresholds, ROLE_TAGS),
-        key="fig_thresholds",
-        summary=charts.thresholds_summary(thresholds),
-    )
+    if charts.thresholds_to_draw(thresholds):
+        chart.show(
+            charts.thresholds_figure(thresholds, ROLE_TAGS),
+            key="fig_thresholds",
+            summary=charts.thresholds_summary(thresholds),
+        )
+    else:  # nothing to mark (no answer yet, or everyone said "no line"): a sentence, no empty chart
+        st.markdown(f"**{charts.THRESHOLDS_TITLE}**")
+        st.markdown(charts.thresholds_summary(thresholds))
 
     scale = summary["scale_by_role"]
     for question in (q for q in QUESTIONNAIRE if q.kind == "scale5"):
