@@ -442,6 +442,20 @@ def test_comparison_sentence_names_ties():
     assert "A finds the most" in one
 
 
+def test_comparison_sentence_says_about_the_same_when_the_figures_shown_are_equal():
+    # A finds 233 children and B 231 of 9,724: both are 24 in every 1,000 on screen.
+    frame = pd.DataFrame(
+        {"label": ["A", "B", "Rule"], "tp": [233, 231, 160], "fp": [2098, 2100, 2171],
+         "fn": [156, 158, 229], "tn": [7237, 7235, 7164], "true_alarm": [24, 24, 16]}
+    )  # fmt: skip
+    text = tradeoff_words.comparison_sentence(frame, flagged=2331, fixed_by="Rule")
+    assert text.endswith(
+        "Then A and B find about the same number of children who went on to a plan or care: "
+        "24 in every 1,000 referrals."
+    )
+    assert "the most" not in text
+
+
 @pytest.mark.parametrize(
     ("label", "expected"),
     [

@@ -107,13 +107,19 @@ def comparison_sentence(frame: pd.DataFrame, *, flagged: int, fixed_by: str | No
         if fixed_by
         else f"Every tool here flags the same number: {same}."
     )
-    names = [markdown_text(name) for name in top["label"]]
+    shown = int(top["true_alarm"].iloc[0])
+    # Tools that find fewer, but the same number in every 1,000 as shown: "the most" beside
+    # an equal figure would read as a contradiction, so they find "about the same".
+    alike = frame[frame["true_alarm"].astype(int) == shown]
+    names = [markdown_text(name) for name in (alike if len(alike) > len(top) else top)["label"]]
     who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    verb = "finds" if len(names) == 1 else "each find"
-    return (
-        f"{why} Then {who} {verb} the most children who went on to a plan or care: "
-        f"{int(top['true_alarm'].iloc[0]):,} in every 1,000 referrals."
-    )
+    if len(alike) > len(top):
+        found = "find about the same number of children who went on to a plan or care"
+    else:
+        found = ("finds" if len(names) == 1 else "each find") + (
+            " the most children who went on to a plan or care"
+        )
+    return f"{why} Then {who} {found}: {shown:,} in every 1,000 referrals."
 
 
 def comparison_lines(frame: pd.DataFrame) -> str:
