@@ -77,6 +77,33 @@ class ProtocolError(RuntimeError):
     """The server closed the connection or sent something this client cannot follow."""
 
 
+def listens_on(pid: int, port: int) -> bool:
+    """Whether process ``pid`` holds a listening TCP socket on ``port`` (Linux ``/proc``)."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            # local address "ADDR:PORT" in hex; state 0A is LISTEN; field 9 is the inode
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(fields[9])
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:[") and target[8:-1] in inodes:
+            return True
+    return False
+
+
 def free_port(start: int | None = None, stop: int | None = None) -> int:
     """A TCP port nobody listens on (in ``[start, stop)`` if given, tried in a random order so
     two servers starting at once rarely pick the same one; else any)."""
@@ -154,7 +181,10 @@ class AppServer:
                 )
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
+                    # The answer must come from this server: another one that took the port
+                    # between the pick and the start answers too, while ours fails to bind.
+                    ours = self.process is not None and listens_on(self.process.pid, self.port)
+                    if resp.status == 200 and ours:
                         return
             except OSError:
                 pass
