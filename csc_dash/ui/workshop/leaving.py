@@ -31,8 +31,8 @@ from csc_dash.workshop import (
 
 LEAVE_LABEL = "Not you? Leave this device"
 LEAVE_NOTE = (
-    "Sharing this device? Press this before you hand it on. The app forgets you on this device, "
-    "but all your answers stay in the workshop. To delete your answers, use the box below."
+    "Finished, or this is not you? Press this and the app forgets you on this device. Your "
+    "answers stay saved in the workshop. To delete your answers, use the box below."
 )
 LEAVE_NOTE_SHORT = "The app forgets you here. Your answers stay saved."
 MSG_LEFT = (
