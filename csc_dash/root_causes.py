@@ -153,7 +153,7 @@ def link_sentence(link: Association, *, subject: str, outcome: str) -> str:
 #: What each strength of link looks like on the scatter, in words.
 LINK_LOOKS = MappingProxyType(
     {
-        "strong": "most dots sit close to the line",
+        "strong": "the dots mostly follow the line",
         "moderate": "the dots follow the line, but many sit far from it",
         "weak": "the dots are spread widely around the line",
         "little or no": "the dots do not follow a line",

@@ -396,7 +396,7 @@ def test_link_sentence(r, n, sentence):
 
 def test_link_words_keep_symbols_for_analysts():
     link = _link(0.7012)
-    assert root_causes.link_scale(link) == "The link is **strong**: most dots sit close to the line."
+    assert root_causes.link_scale(link) == "The link is **strong**: the dots mostly follow the line."
     assert root_causes.link_scale(_link(-0.45)) == (
         "The link is **moderate**: the dots follow the line, but many sit far from it."
     )
