@@ -18,6 +18,7 @@ cohort = loaders.current_cohort()
 model = loaders.current_model(cohort)
 threshold = loaders.current_threshold(cohort, model)
 label = shell.model_label(cohort, model)  # Markdown-ready
+analyst = shell.analyst_view()
 
 shell.page_header(
     "Fairness: who the mistakes fall on",
@@ -91,18 +92,15 @@ st.header("Is any group far from the rest?", anchor=False)
 d_fdr = fairness.disparity(table, "fdr", band=BAND)
 d_fnr = fairness.disparity(table, "fnr", band=BAND)
 reference = d_fdr.loc[d_fdr["is_reference"], "label"].iloc[0]  # raw: the chart escapes it
-shown_reference = markup.markdown_text(reference)
-st.markdown(
-    f"Here each group is set beside the largest group, **{shown_reference}**. 1 means the same as "
-    f"{shown_reference}, and 2 means twice as many. The shaded band, from {BAND[0]} to {BAND[1]}, is "
-    "one common rule for *close enough*. It is a choice people make, and you can argue for "
-    "another one. The line across each mark shows where the true number probably lies. We only "
-    "say a group is outside the band when its whole line is outside it. The scale is drawn so "
-    "that half as many (0.5) and twice as many (2) are the same distance from 1."
-)
+st.markdown(fairness.disparity_lead(BAND, reference=reference))
+if analyst:
+    st.caption(fairness.band_analyst(BAND))
 chart.show(
     charts.disparity_dots(
-        {"False alarms": d_fdr, "Children missed": d_fnr}, band=BAND, reference_label=reference
+        {"False alarms": d_fdr, "Children missed": d_fnr},
+        band=BAND,
+        reference_label=reference,
+        plain=not analyst,
     ),
     key="fairness_disparity",
     summary=(
@@ -148,7 +146,7 @@ if preset == "single":
     st.caption("Pick another choice to see who gains and who loses.")
 else:
     chart.show(
-        charts.change_bars(fairness.preset_changes(costs, preset)),
+        charts.change_bars(fairness.preset_changes(costs, preset), plain=not analyst),
         key="fairness_changes",
         summary=(
             "Bars to the left of 0 mean fewer mistakes for that group. Bars to the right mean "
@@ -221,7 +219,7 @@ if cohort.has_need:
     )
 
 # -- analyst view ------------------------------------------------------------------------------
-if shell.analyst_view():
+if analyst:
     with st.expander("For analysts: the full table", expanded=True):
         st.caption(
             f"Per group at threshold {threshold:.4f}, against the recorded outcome: precision = "

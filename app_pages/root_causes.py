@@ -99,6 +99,7 @@ if view == "england":
             x_label=words.deprivation_axis(deprivation, analyst=analyst),
             y_label=words.page_words(text.RATE_AXIS, rate=rate),
             title=words.scatter_title(link, subject=subject, rate=rate, analyst=analyst),
+            analyst=analyst,
         )
         st.markdown(words.link_summary(link, subject=subject, rate=rate))
         if analyst:
@@ -133,7 +134,9 @@ elif view == "council":
             st.markdown(neighbours)
         near = population.neighbour_comparison(councils, england, council, rate, year=year)
         chart.show(
-            charts.neighbour_bars(near, x_label=words.page_words(text.RATE_AXIS, rate=rate)),
+            charts.neighbour_bars(
+                near, x_label=words.page_words(text.RATE_AXIS, rate=rate), analyst=analyst
+            ),
             key="root_neighbours",
             summary=words.page_words(
                 text.NEIGHBOUR_BARS_SUMMARY, rate=rate, council_name=council_name
@@ -148,7 +151,10 @@ elif view == "council":
         st.caption(text.SERIES_NOTE)
         chart.show(
             charts.rate_series(
-                series, council=council_name, y_label=words.page_words(text.RATE_AXIS, rate=rate)
+                series,
+                council=council_name,
+                y_label=words.page_words(text.RATE_AXIS, rate=rate),
+                analyst=analyst,
             ),
             key="root_series",
             summary=words.page_words(text.SERIES_SUMMARY, rate=rate, council_name=council_name),
@@ -163,7 +169,7 @@ elif view == "council":
             )
         )
         chart.show(
-            charts.factor_bars(factors, council=council_name),
+            charts.factor_bars(factors, council=council_name, analyst=analyst),
             key="root_factors",
             summary=words.page_words(text.FACTOR_BARS_SUMMARY, council_name=council_name),
         )
@@ -185,6 +191,7 @@ elif view == "council":
                 title=words.scatter_title(
                     spend_link, subject=text.SPEND_SUBJECT, rate=rate, analyst=analyst
                 ),
+                analyst=analyst,
             ),
             key="root_spend",
             summary=words.page_words(text.SCATTER_SUMMARY, rate=rate, across=text.SPEND_ACROSS),
@@ -206,12 +213,12 @@ elif view == "ranking":
             )
         )
     chart.show(
-        charts.residual_bars(shown, council=council, x_label=text.RESIDUAL_AXIS),
+        charts.residual_bars(shown, council=council, x_label=text.RESIDUAL_AXIS, analyst=analyst),
         key="root_residuals",
         summary=text.RESIDUAL_SUMMARY,
     )
     st.markdown(text.RANKING_TABLE_LEAD)
-    st.table(words.ranking_table(shown, measure=deprivation))
+    st.table(words.ranking_table(shown, measure=deprivation, total=len(residuals)))
     if analyst:
         st.markdown(text.RESIDUALS_ANALYST)
         chart.tables(words.residual_table(residuals))
@@ -263,7 +270,14 @@ else:
             st.markdown(sentence)
     with st.expander(text.WHAT_IF_HOW):
         st.markdown(words.what_if_sum(what))
-    chart.show(charts.what_if_bars(what.table()), key="root_what_if", summary=text.WHAT_IF_SUMMARY)
+        if analyst:
+            st.caption(words.what_if_sum_analyst(what))
+    table = what.table()
+    chart.show(
+        charts.what_if_bars(table, labels=words.what_if_labels(table)),
+        key="root_what_if",
+        summary=text.WHAT_IF_SUMMARY,
+    )
 
 st.divider()
 st.caption(f"{text.OGL} {text.SOURCES}")

@@ -180,7 +180,8 @@ def deprivation_residuals(
 
     The prediction is the least-squares line of ``rate`` on ``deprivation`` across councils.
     Rank 1 is furthest above its prediction; ties are broken by council code, so the ranking is
-    the same on every run.
+    the same on every run. ``deprivation_place`` is each council's place for deprivation among
+    the same councils (1 the most deprived; equal scores share the higher place).
     """
     check_measure(rate, RATE_LABELS)
     check_measure(deprivation, DEPRIVATION_LABELS)
@@ -201,6 +202,8 @@ def deprivation_residuals(
             ),
         }
     )
+    # Its place for deprivation among the same councils, 1 the most deprived (ties share one).
+    out["deprivation_place"] = out["deprivation"].rank(ascending=False, method="min").astype(int)
     out = out.sort_values(["residual", "new_la_code"], ascending=[False, True], ignore_index=True)
     out["rank"] = np.arange(1, len(out) + 1)
     return out

@@ -18,8 +18,17 @@ import pandas as pd
 
 from csc_dash.content.root_causes import COUNTY_2025, LEFT_OUT
 from csc_dash.council_table import DEPRIVATION_LABELS, RATE_LABELS, check_measure
+
+# The made-up council's sentences, named here too: the page reads every sentence from here.
+from csc_dash.made_up_council import MADE_UP_NOTICE as MADE_UP_NOTICE
+from csc_dash.made_up_council import RECORDING_CAVEAT as RECORDING_CAVEAT
+from csc_dash.made_up_council import need_sentence as need_sentence
+from csc_dash.made_up_council import referral_ratio_sentence as referral_ratio_sentence
+from csc_dash.made_up_council import what_if_labels as what_if_labels
+from csc_dash.made_up_council import what_if_sentences as what_if_sentences
+from csc_dash.made_up_council import what_if_sum as what_if_sum
+from csc_dash.made_up_council import what_if_sum_analyst as what_if_sum_analyst
 from csc_dash.markup import markdown_text
-from csc_dash.neighbourhoods import WhatIf, decile_ratio
 from csc_dash.population import Association, CouncilSummary, association
 
 #: What each rate counts, in plain words.
@@ -32,25 +41,33 @@ RATE_PLAIN = MappingProxyType(
     }
 )
 
-#: A council's rate as a plain sentence ending, given the number per 1,000 children.
+#: A council's rate as a plain sentence ending, given "about N" children per 1,000.
 _RATE_SENTENCE = MappingProxyType(
     {
-        "referral_rate": "there were about {v} referrals to children's social care for every 1,000 children in the year to 31 March",
-        "cin_rate": "about {v} in every 1,000 children were getting help as a child in need on 31 March",
-        "cpp_rate": "about {v} in every 1,000 children were on a child protection plan on 31 March",
-        "cla_rate": "about {v} in every 1,000 children were in care on 31 March",
+        "referral_rate": "there were {v} referrals to children's social care for every 1,000 children in the year to 31 March",
+        "cin_rate": "{v} in every 1,000 children were getting help as a child in need on 31 March",
+        "cpp_rate": "{v} in every 1,000 children were on a child protection plan on 31 March",
+        "cla_rate": "{v} in every 1,000 children were in care on 31 March",
     }
 )
 
 
+def whole_words(value: float) -> str:
+    """A count or a rate in whole people: "about 8", "fewer than 1", "none"."""
+    if value == 0:
+        return "none"
+    if abs(value) < 0.5:
+        return "fewer than 1"
+    return f"about {value:,.0f}"
+
+
 def rate_words(rate: str, per_10k: float) -> str:
-    """A rate per 10,000 in plain words, per 1,000 first (e.g. 'about 6.7 in every 1,000 ...')."""
+    """A rate per 10,000 in plain words, in whole children per 1,000 (e.g. 'about 7 in every
+    1,000 children were in care on 31 March'); the exact figure per 10,000 goes beside it."""
     check_measure(rate, RATE_LABELS)
     if per_10k != per_10k:
         return "the figure is not published"
-    per_1000 = per_10k / 10
-    shown = f"{per_1000:.0f}" if per_1000 >= 10 else f"{per_1000:.1f}"
-    return _RATE_SENTENCE[rate].format(v=shown)
+    return _RATE_SENTENCE[rate].format(v=whole_words(per_10k / 10))
 
 
 #: Each deprivation measure as (what it measures in plain words, its year, the index's own name).
@@ -70,19 +87,6 @@ DATA_NOTICE = (
     "(MHCLG). Anyone may use them under the Open Government Licence. Only the part called **Our "
     "made-up council** is made up (synthetic). No real child or family is shown."
 )
-
-#: Said beside what assessments found by neighbourhood: a box counts what was written down.
-RECORDING_CAVEAT = (
-    "Careful: these boxes count what workers wrote down, not what families lived with. "
-    "Families in poorer areas are seen more by services, so more of their worries get written "
-    "down. Part of the gap may be who gets seen, not who needs help."
-)
-
-MADE_UP_NOTICE = (
-    "Everything in this part is **made up** (synthetic), unlike the real council figures in the "
-    "other parts. No real child or family is shown."
-)
-
 
 def deprivation_label(measure: str, *, analyst: bool = False) -> str:
     """A short name for a deprivation measure that fits a narrow picker.
@@ -146,14 +150,25 @@ def link_sentence(link: Association, *, subject: str, outcome: str) -> str:
     return f"{subject} tend to have {direction} {outcome} — a {word} link across {link.n} councils"
 
 
+#: What each strength of link looks like on the scatter, in words.
+LINK_LOOKS = MappingProxyType(
+    {
+        "strong": "the dots mostly follow the line",
+        "moderate": "the dots follow the line, but many sit far from it",
+        "weak": "the dots are spread widely around the line",
+        "little or no": "the dots do not follow a line",
+    }
+)
+
+
 def link_scale(link: Association) -> str:
-    """The size of a correlation in plain words, the number beside its meaning (no symbols)."""
+    """The size of a correlation in plain words, no number (the analyst view has r)."""
     if not link.enough:
         return "There are too few councils to tell how strong the link is."
-    return (
-        f"The link is **{strength_word(link.pearson_r)}**. On a scale from 0 (no link) to 1 "
-        f"(all dots on one line), it scores {abs(link.pearson_r):.2f}."
-    )
+    word = strength_word(link.pearson_r)
+    if word == "little or no":
+        return f"There is **little or no** link: {LINK_LOOKS[word]}."
+    return f"The link is **{word}**: {LINK_LOOKS[word]}."
 
 
 def link_numbers(link: Association, *, brief: bool = False) -> str:
@@ -192,11 +207,13 @@ RANKING_COLUMNS = (
 )
 
 
-def ranking_table(shown: pd.DataFrame, *, measure: str) -> pd.DataFrame:
-    """The councils on the ranking chart with their deprivation figure beside them (a council is
-    never ranked without it), in the chart's order, plain column names, whole numbers as text.
+def ranking_table(shown: pd.DataFrame, *, measure: str, total: int) -> pd.DataFrame:
+    """The councils on the ranking chart with their place for deprivation beside them (a council
+    is never ranked without it: "12th of 150", 1st the most deprived), in the chart's order,
+    plain column names, whole numbers as text.
 
-    ``shown`` is a slice of :func:`deprivation_residuals`; ``measure`` a deprivation measure key.
+    ``shown`` is a slice of :func:`deprivation_residuals` (``total`` councils long before it was
+    cut); ``measure`` a deprivation measure key. The scores themselves are in the analyst table.
     """
     check_measure(measure, DEPRIVATION_LABELS)
     name = deprivation_label(measure)
@@ -204,7 +221,7 @@ def ranking_table(shown: pd.DataFrame, *, measure: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             cols[0]: shown["la_name"].astype(str).to_numpy(),
-            cols[1]: [f"{v:.1f}" for v in shown["deprivation"]],
+            cols[1]: [f"{ordinal(p)} of {total}" for p in shown["deprivation_place"]],
             cols[2]: [f"{v:.0f}" for v in shown["observed"]],
             cols[3]: [f"{v:.0f}" for v in shown["predicted"]],
             cols[4]: [f"{abs(r):.0f} {'above' if r >= 0 else 'below'}" for r in shown["residual"]],
@@ -217,18 +234,26 @@ def _known(value: float) -> bool:
 
 
 def council_rate_sentence(summary: CouncilSummary, *, council_name: str, rate: str) -> str:
-    """One council's figure next to England's, per 1,000 first (Markdown)."""
+    """One council's figure next to England's, per 1,000 first, the published figure per 10,000
+    beside each (Markdown). When both round to the same whole number per 1,000 but are not the
+    same, it says which is higher, so rounding never makes them look equal."""
     name = markdown_text(council_name)
     if not _known(summary.value):
         return (
             f"This figure is not published for {name}: the numbers are too small and are "
             "hidden to protect privacy."
         )
-    return (
+    text = (
         f"In {name} ({summary.year}), **{rate_words(rate, summary.value)}** "
         f"({summary.value:.0f} per 10,000). In England, "
         f"{rate_words(rate, summary.england)} ({summary.england:.0f} per 10,000)."
     )
+    if _known(summary.england) and round(summary.value / 10) == round(summary.england / 10):
+        if summary.value == summary.england:
+            return text + f" So {name} is the same as England."
+        side = "above" if summary.value > summary.england else "below"
+        return text + f" So {name} is a little {side} England."
+    return text
 
 
 def neighbours_sentence(summary: CouncilSummary) -> str | None:
@@ -292,23 +317,34 @@ def ranking_position_sentence(row: Mapping | None, *, council_name: str, total: 
             "deprivation. Try the 2025 measure."
         )
     side = "above" if row["residual"] >= 0 else "below"
+    place = int(row["deprivation_place"])
     return (
         f"**{name}** is number {row['rank']} of {total}. Its figure is {row['observed']:.0f} in "
-        f"every 10,000, and its deprivation is {row['deprivation']:.1f}. From deprivation alone "
-        f"we would expect {row['predicted']:.0f}. That is {abs(row['residual']):.0f} {side} the line."
+        f"every 10,000. For deprivation it comes {ordinal(place)} of {total} (1st is the most "
+        f"deprived), {place_words(place, total)}. From deprivation alone we would expect "
+        f"{row['predicted']:.0f}. That is {abs(row['residual']):.0f} {side} the line."
     )
 
 
-def what_if_sentences(what: WhatIf, *, reduction_percent: int) -> list[str]:
-    """The prevention what-if in words: what was found, then what the sum gives (Markdown)."""
-    return [
-        f"In these neighbourhoods, {what.with_factor:,} of {what.referrals:,} referrals found "
-        f"domestic abuse. Of those, {100 * what.recorded_with:.1f} in 100 went on to a recorded "
-        f"plan or care, against {100 * what.recorded_without:.1f} in 100 without it.",
-        f"Say {reduction_percent}% of them had no domestic abuse. Then we would expect about "
-        f"**{what.recorded_fewer:.0f} fewer recorded plans or care** in five years. "
-        f"And {what.need_fewer:.0f} fewer children would truly need one.",
-    ]
+def ordinal(n: int) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd"."""
+    n = int(n)
+    end = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{end}"
+
+
+def place_words(place: int, total: int) -> str:
+    """Where a council's place for deprivation (1 = most deprived, of ``total``) sits, in words:
+    "among the most deprived tenth of councils in England", "more deprived than most ..."."""
+    if 10 * place <= total:
+        return "among the most deprived tenth of councils in England"
+    if 10 * (total - place + 1) <= total:
+        return "among the least deprived tenth of councils in England"
+    if 2 * place < total:  # more councils below it than above it and level with it
+        return "more deprived than most councils in England"
+    if 2 * (place - 1) > total:
+        return "less deprived than most councils in England"
+    return "in the middle of councils in England"
 
 
 def association_rows(councils, deprivation: str, *, year: int) -> list[dict]:
@@ -400,33 +436,3 @@ def residual_table(residuals: pd.DataFrame) -> pd.DataFrame:
     indexed by the council's name)."""
     return residuals[list(RESIDUAL_COLUMNS)].set_index("la_name")
 
-
-def referral_ratio_sentence(gradient: pd.DataFrame) -> str:
-    """How many times as often the most deprived tenth was referred as the least deprived."""
-    ratio = decile_ratio(gradient, "referrals_per_10k")
-    if ratio != ratio:
-        return "There are too few referrals in the least deprived tenth to compare the two."
-    return (
-        f"Children in the most deprived tenth were referred about **{ratio:.0f} times as often** "
-        "as children in the least deprived tenth."
-    )
-
-
-def need_sentence(gradient: pd.DataFrame) -> str:
-    """True need against what was recorded, in the most deprived tenth."""
-    first = gradient.sort_values("deprivation_decile").iloc[0]
-    return (
-        f"In the most deprived tenth, about **{first['need_per_10k']:.0f} in every 10,000 "
-        f"children a year** truly needed a plan or care. Only about "
-        f"**{first['recorded_per_10k']:.0f}** had one recorded."
-    )
-
-
-def what_if_sum(what: WhatIf) -> str:
-    """The what-if's arithmetic written out, with its own numbers."""
-    return (
-        "Fewer = (share who fell) × (referrals with domestic abuse) × "
-        "(rate with it − rate without it). "
-        f"Here: {what.reduction:.2f} × {what.with_factor:,} × "
-        f"({what.recorded_with:.3f} − {what.recorded_without:.3f}) = {what.recorded_fewer:.1f}."
-    )

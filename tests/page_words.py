@@ -174,6 +174,46 @@ def decimals_in(text: str) -> list[str]:
     return DECIMAL.findall(text)
 
 
+#: A plotly number format that writes decimals ("%{x:.1f}", "%{y:+.2f}", "%{x:.3g}").
+DECIMAL_FORMAT = re.compile(r"%\{[^}]*:[^}]*\.[1-9]\d*[a-z%]*\}")
+
+
+def _texts(value) -> list[str]:
+    """The strings in a trace's text or customdata (which may be nested lists)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [t for item in value for t in _texts(item)]
+    return []
+
+
+def chart_decimals(spec: dict) -> list[str]:
+    """Where a plotly chart (its JSON spec) would show a family a decimal: a number format with
+    decimals in hover text or ticks, a decimal in tick labels, bar labels or hover words, or
+    ticks every half a unit. Strings of bare numbers in customdata are data, not words."""
+    found = []
+    for trace in spec.get("data", []):
+        for key in ("hovertemplate", "texttemplate"):
+            for template in _texts(trace.get(key)):
+                found += DECIMAL_FORMAT.findall(template)
+        for text in _texts(trace.get("text")):
+            found += decimals_in(text)
+        for text in _texts(trace.get("customdata")):
+            if re.search(r"[A-Za-z]", text):
+                found += decimals_in(text)
+    for name, axis in spec.get("layout", {}).items():
+        if not name.startswith(("xaxis", "yaxis")) or not isinstance(axis, dict):
+            continue
+        for text in _texts(axis.get("ticktext")):
+            found += decimals_in(text)
+        if re.search(r"\.[1-9]", str(axis.get("tickformat", ""))):
+            found.append(f"{name} tickformat {axis['tickformat']}")
+        dtick = axis.get("dtick")
+        if isinstance(dtick, (int, float)) and axis.get("type") != "log" and dtick != int(dtick):
+            found.append(f"{name} dtick {dtick}")
+    return found
+
+
 def grade(text: str) -> float:
     return textstat.flesch_kincaid_grade(text)
 

@@ -145,6 +145,22 @@ def test_residuals_are_the_ols_residuals_and_the_ranking_is_reproducible(council
     pd.testing.assert_frame_equal(again, table)
 
 
+def test_deprivation_place_counts_from_the_most_deprived_and_ties_share_a_place(councils):
+    table = population.deprivation_residuals(councils, "cla_rate", deprivation="imd2019_score")
+    expected = stats.rankdata(-table["deprivation"].to_numpy(), method="min").astype(int)
+    assert table["deprivation_place"].tolist() == expected.tolist()
+    most = table.loc[table["deprivation"].idxmax()]
+    assert most["deprivation_place"] == 1
+    xs = [9.0, 5, 5, 1, 2, 3, 4, 6, 7, 8]
+    frame = _frame(xs, [float(i) for i in range(10)])
+    frame = frame.rename(columns={"x": "imd2019_score", "y": "cla_rate"})
+    for rate in ("referral_rate", "cin_rate", "cpp_rate"):
+        frame[rate] = np.nan
+    tied = population.deprivation_residuals(frame, "cla_rate", exclude=())
+    by_score = dict(zip(tied["deprivation"], tied["deprivation_place"], strict=False))
+    assert by_score == {9: 1, 8: 2, 7: 3, 6: 4, 5: 5, 4: 7, 3: 8, 2: 9, 1: 10}
+
+
 def test_residual_ties_are_broken_by_code():
     frame = _frame([1.0, 1, 2, 2, 3, 3, 4, 4, 5, 5], [1.0, 1, 2, 2, 3, 3, 4, 4, 5, 5])
     frame = frame.rename(columns={"x": "imd2019_score", "y": "cla_rate"})
@@ -235,8 +251,11 @@ def test_factor_comparison(councils, england):
 @pytest.mark.parametrize(
     ("rate", "value", "text"),
     [
-        ("cla_rate", 67.1, "about 6.7 in every 1,000 children were in care on 31 March"),
+        ("cla_rate", 67.1, "about 7 in every 1,000 children were in care on 31 March"),
+        ("cla_rate", 79.0, "about 8 in every 1,000 children were in care on 31 March"),
         ("referral_rate", 519.4, "there were about 52 referrals"),
+        ("cpp_rate", 4.0, "fewer than 1 in every 1,000 children were on a child protection plan"),
+        ("cpp_rate", 0.0, "none in every 1,000 children were on a child protection plan"),
         ("cpp_rate", float("nan"), "the figure is not published"),
     ],
 )
@@ -377,10 +396,18 @@ def test_link_sentence(r, n, sentence):
 
 def test_link_words_keep_symbols_for_analysts():
     link = _link(0.7012)
-    assert root_causes.link_scale(link) == (
-        "The link is **strong**. On a scale from 0 (no link) to 1 (all dots on one line), it scores 0.70."
+    assert root_causes.link_scale(link) == "The link is **strong**: the dots mostly follow the line."
+    assert root_causes.link_scale(_link(-0.45)) == (
+        "The link is **moderate**: the dots follow the line, but many sit far from it."
+    )
+    assert root_causes.link_scale(_link(0.25)) == (
+        "The link is **weak**: the dots are spread widely around the line."
+    )
+    assert root_causes.link_scale(_link(0.05)) == (
+        "There is **little or no** link: the dots do not follow a line."
     )
     assert "=" not in root_causes.link_scale(_link(-0.65))
+    assert "0." not in root_causes.link_scale(_link(-0.65))
     assert root_causes.link_numbers(link, brief=True) == "r = 0.70, n = 147 councils"
     assert root_causes.link_numbers(link) == (
         "r = 0.70 (95% interval 0.60 to 0.80), Spearman rho = 0.70, n = 147 councils"
@@ -432,11 +459,13 @@ def test_notices_are_plain(text):
 def test_ranking_table_puts_deprivation_beside_each_ranked_council(councils):
     residuals = population.deprivation_residuals(councils, "cla_rate", deprivation="imd2019_score")
     shown = population.residual_extremes(residuals, n=3)
-    table = root_causes.ranking_table(shown, measure="imd2019_score")
+    table = root_causes.ranking_table(shown, measure="imd2019_score", total=len(residuals))
     assert list(table.index) == list(shown["la_name"])
     dep = "How deprived (Overall deprivation, 2019)"
     assert list(table.columns) == [dep, "Its figure", "Expected from deprivation", "Above or below"]
     first = shown.iloc[0]
-    assert table[dep].iloc[0] == f"{first['deprivation']:.1f}"
+    assert table[dep].iloc[0] == (
+        f"{root_causes.ordinal(first['deprivation_place'])} of {len(residuals)}"
+    )
     assert table["Above or below"].iloc[0] == f"{abs(first['residual']):.0f} above"
     assert table["Above or below"].iloc[-1].endswith("below")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -99,8 +100,14 @@ def test_ranking_sentence_puts_deprivation_beside_the_place(councils):
     text = root_causes.ranking_position_sentence(
         row, council_name="Birmingham", total=len(residuals)
     )
-    assert f"number {row['rank']} of {len(residuals)}" in text
-    assert f"its deprivation is {row['deprivation']:.1f}" in text
+    total = len(residuals)
+    assert f"number {row['rank']} of {total}" in text
+    place = int(row["deprivation_place"])
+    assert (
+        f"For deprivation it comes {root_causes.ordinal(place)} of {total} (1st is the most "
+        f"deprived), {root_causes.place_words(place, total)}."
+    ) in text
+    assert not re.search(r"\d\.\d", text)
     side = "above" if row["residual"] >= 0 else "below"
     assert text.endswith(f"{abs(row['residual']):.0f} {side} the line.")
     assert textstat.flesch_kincaid_grade(plain(text)) <= 8
@@ -114,12 +121,12 @@ def test_what_if_sentences_follow_the_arithmetic():
     )  # fmt: skip
     first, second = root_causes.what_if_sentences(what, reduction_percent=20)
     assert first == (
-        "In these neighbourhoods, 1,234 of 5,678 referrals found domestic abuse. Of those, 8.1 "
-        "in 100 went on to a recorded plan or care, against 3.2 in 100 without it."
+        "In these neighbourhoods, 1,234 of 5,678 referrals found domestic abuse. Of those, 81 "
+        "in every 1,000 went on to a recorded plan or care, against 32 in every 1,000 without it."
     )
     assert second == (
-        "Say 20% of them had no domestic abuse. Then we would expect about **12 fewer recorded "
-        "plans or care** in five years. And 21 fewer children would truly need one."
+        "Say 20% of them had no domestic abuse. Then we would expect **about 12 fewer recorded "
+        "plans or care** in five years. And about 21 fewer children would truly need one."
     )
     for sentence in (first, second):
         assert textstat.flesch_kincaid_grade(plain(sentence)) <= 8
@@ -237,7 +244,15 @@ def test_what_if_sum_writes_out_the_arithmetic():
     what.recorded_fewer = (
         what.reduction * what.with_factor * (what.recorded_with - what.recorded_without)
     )
-    assert root_causes.what_if_sum(what).endswith("Here: 0.20 × 1,234 × (0.081 − 0.032) = 12.1.")
+    assert root_causes.what_if_sum(what) == (
+        "Of the 1,234 referrals with domestic abuse, 20% is about 247. Say they now look like "
+        "referrals without it. With domestic abuse, 81 in every 1,000 went on to a plan or care. "
+        "Without it, 32 in every 1,000 did. That is a gap of 49 in every 1,000. So 247 × 49 ÷ "
+        "1,000 gives about 12 fewer plans or care."
+    )
+    assert root_causes.what_if_sum_analyst(what).endswith(
+        "Here: 0.20 × 1,234 × (0.081 − 0.032) = 12.1."
+    )
 
 
 @pytest.mark.parametrize(
@@ -267,3 +282,53 @@ def test_what_if_sum_writes_out_the_arithmetic():
 )
 def test_page_sentences_read_at_grade_8(sentence):
     assert textstat.flesch_kincaid_grade(plain(sentence)) <= 8
+
+
+def test_a_council_level_with_england_once_rounded_says_which_side_it_is(summary):
+    below = dataclasses.replace(summary, value=67.0, england=70.0)
+    text = root_causes.council_rate_sentence(below, council_name="Leeds", rate="cla_rate")
+    assert text == (
+        f"In Leeds ({summary.year}), **about 7 in every 1,000 children were in care on 31 March** "
+        "(67 per 10,000). In England, about 7 in every 1,000 children were in care on 31 March "
+        "(70 per 10,000). So Leeds is a little below England."
+    )
+    above = dataclasses.replace(summary, value=72.0, england=70.0)
+    assert root_causes.council_rate_sentence(above, council_name="Leeds", rate="cla_rate").endswith(
+        "So Leeds is a little above England."
+    )
+    same = dataclasses.replace(summary, value=70.0, england=70.0)
+    assert root_causes.council_rate_sentence(same, council_name="Leeds", rate="cla_rate").endswith(
+        "So Leeds is the same as England."
+    )
+    apart = dataclasses.replace(summary, value=90.0, england=70.0)
+    assert root_causes.council_rate_sentence(apart, council_name="Leeds", rate="cla_rate").endswith(
+        "(70 per 10,000)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("n", "word"),
+    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"),
+     (21, "21st"), (22, "22nd"), (23, "23rd"), (101, "101st"), (111, "111th"), (112, "112th")],
+)  # fmt: skip
+def test_ordinal(n, word):
+    assert root_causes.ordinal(n) == word
+
+
+@pytest.mark.parametrize(
+    ("place", "total", "words"),
+    [
+        (1, 150, "among the most deprived tenth of councils in England"),
+        (15, 150, "among the most deprived tenth of councils in England"),
+        (16, 150, "more deprived than most councils in England"),
+        (74, 150, "more deprived than most councils in England"),
+        (75, 150, "in the middle of councils in England"),
+        (76, 150, "in the middle of councils in England"),
+        (77, 150, "less deprived than most councils in England"),
+        (135, 150, "less deprived than most councils in England"),
+        (136, 150, "among the least deprived tenth of councils in England"),
+        (150, 150, "among the least deprived tenth of councils in England"),
+    ],
+)
+def test_place_words_say_where_a_council_sits(place, total, words):
+    assert root_causes.place_words(place, total) == words

@@ -10,11 +10,13 @@ figure through :func:`csc_dash.markup.chart_text`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
 from csc_dash.charts import KIND_STYLE, OKABE_ITO, base_layout
+from csc_dash.fairness.sentences import change_words, ratio_range_words, ratio_words
 from csc_dash.markup import chart_text
 
 __all__ = ["TOO_FEW", "change_bars", "comparison_dots", "disparity_dots", "rate_dots"]
@@ -174,9 +176,14 @@ def disparity_dots(
     *,
     band: tuple[float, float],
     reference_label: str,
+    plain: bool = True,
 ):
     """Each group's rate as a ratio to the reference group, on a log scale, with its interval
     and the band shaded.
+
+    ``plain`` (the default, what a family sees) writes the ticks as whole numbers and fractions
+    ("1/2", "4/5", "5/4") and the hover text in words ("about 37% more than ..."); otherwise the
+    ratios to two decimals.
 
     ``frames`` maps a legend name to a ``fairness.disparity`` table (all for the same groups);
     its ``ratio_low`` and ``ratio_high`` are drawn as a line across each mark (clipped to the
@@ -254,10 +261,17 @@ def disparity_dots(
                     "width": 4,
                 },
                 customdata=np.column_stack(
-                    [_labels(part["label"]), [_ratio_range(lo, hi) for lo, hi in zip(r_low, r_high, strict=True)]]
+                    [
+                        _labels(part["label"]),
+                        [
+                            ratio_range_words(lo, hi) if plain else _ratio_range(lo, hi)
+                            for lo, hi in zip(r_low, r_high, strict=True)
+                        ],
+                        [ratio_words(r) if plain else f"{r:.2f} times" for r in ratio],
+                    ]
                 ),
                 hovertemplate=(
-                    "%{customdata[0]}: %{x:.2f} times "
+                    "%{customdata[0]}: %{customdata[2]} "
                     + reference
                     + "<br>%{customdata[1]}<extra>"
                     + chart_text(name)
@@ -269,13 +283,13 @@ def disparity_dots(
     fig.add_trace(_too_few_words(np.arange(len(first), dtype=float)[hidden], x=low))
     fig.update_layout(**base_layout(height=_height(len(labels)) + 30, showlegend=True, margin=_MARGIN))
     _y_axis(fig, labels)
-    ticks = _ratio_ticks(low, high, band)
+    ticks = _ratio_ticks(low, high, band, plain=plain)
     fig.update_xaxes(
         type="log",
         range=[np.log10(low), np.log10(high)],
         tickmode="array",
         tickvals=ticks,
-        ticktext=[f"{t:g}" for t in ticks],
+        ticktext=[fraction_text(t) if plain else f"{t:g}" for t in ticks],
         title=_wrap(f"Compared with {reference} (1 = the same)"),
     )
     return fig
@@ -289,11 +303,28 @@ _TICKS = (
 )
 
 
-def _ratio_ticks(low: float, high: float, band: tuple[float, float]) -> list[float]:
+#: The same, as simple fractions for the plain view (no decimals: "1/2", "4/5").
+_PLAIN_TICKS = (
+    (0.5, (1 / 3, 1 / 2, 2 / 3, 1, 3 / 2, 2, 3)),
+    (1.2, (1 / 10, 1 / 5, 1 / 3, 1 / 2, 1, 2, 3, 5, 10)),
+    (np.inf, (1 / 20, 1 / 10, 1 / 5, 1 / 2, 1, 2, 5, 10, 20)),
+)
+
+
+def fraction_text(value: float) -> str:
+    """A ratio as a whole number or a simple fraction, no decimal point: 0.8 -> "4/5",
+    1.25 -> "5/4", 2 -> "2"."""
+    f = Fraction(float(value)).limit_denominator(20)
+    return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
+
+
+def _ratio_ticks(
+    low: float, high: float, band: tuple[float, float], *, plain: bool = False
+) -> list[float]:
     """Tick values written out in full (plotly's own log ticks label 0.2 as "2"): the band's
     edges and 1, with a few round numbers, fewer when the axis is wide."""
     span = np.log10(high / low)
-    pool = next(values for widest, values in _TICKS if span <= widest)
+    pool = next(values for widest, values in (_PLAIN_TICKS if plain else _TICKS) if span <= widest)
     return sorted({*(t for t in pool if low <= t <= high), 1.0, *(b for b in band if low <= b <= high)})
 
 
@@ -304,8 +335,11 @@ def _ratio_range(low: float, high: float) -> str:
     return f"probably between {low:.2f} and {top}"
 
 
-def change_bars(frame: pd.DataFrame):
+def change_bars(frame: pd.DataFrame, *, plain: bool = True):
     """Who gains or loses under a preset: change per 1,000 in each group against one threshold.
+
+    ``plain`` (the default) gives the hover text in whole people ("about 3 fewer per 1,000") and
+    whole-number ticks; otherwise one decimal.
 
     ``frame`` from ``fairness.preset_changes`` (``label``, ``change_false_alarms_per_1000``,
     ``change_missed_per_1000``, ``too_few``). Below zero is fewer mistakes.
@@ -329,7 +363,12 @@ def change_bars(frame: pd.DataFrame):
                 orientation="h",
                 name=name,
                 marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "#1a1a1a", "size": 6}},
-                hovertemplate="%{y}: %{x:+.1f} per 1,000<extra>" + name + "</extra>",
+                customdata=[change_words(v) for v in frame[column]],
+                hovertemplate="%{y}: "
+                + ("%{customdata}" if plain else "%{x:+.1f}")
+                + " per 1,000<extra>"
+                + name
+                + "</extra>",
             )
         )
     fig.add_vline(x=0, line={"color": "#1a1a1a", "width": 1})
@@ -337,5 +376,13 @@ def change_bars(frame: pd.DataFrame):
         **base_layout(height=_height(len(labels)) + 30, barmode="group", showlegend=True)
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title=_wrap("Change per 1,000 in the group (below 0 = fewer)"), zeroline=True)
+    values = frame[["change_false_alarms_per_1000", "change_missed_per_1000"]].to_numpy(dtype=float)
+    span = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 0.0
+    whole = {"dtick": 1} if plain and span <= 6 else {}  # plotly would tick at 0.5 on a short axis
+    fig.update_xaxes(
+        title=_wrap("Change per 1,000 in the group (below 0 = fewer)"),
+        zeroline=True,
+        tickformat="d" if plain else None,
+        **whole,
+    )
     return fig

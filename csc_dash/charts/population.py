@@ -73,11 +73,19 @@ def scatter_with_line(
     x_label: str,
     y_label: str,
     title: str,
+    analyst: bool = False,
 ) -> go.Figure:
     """Councils as points (role by colour and shape) and the least-squares line.
 
     ``title`` is a sentence; it is wrapped to fit a narrow column (a newline starts a new line).
+    The hover text names the council and its rate in whole children in every 10,000; with
+    ``analyst`` both figures as published.
     """
+    hover = (
+        "%{text}<br>%{x:.3g}, %{y:.1f}<extra></extra>"
+        if analyst
+        else "%{text}: %{y:.0f} in every 10,000 children<extra></extra>"
+    )
     fig = go.Figure()
     for role in ("other", "neighbour", "chosen"):
         part = points[points["role"] == role]
@@ -98,7 +106,7 @@ def scatter_with_line(
                     "line": {"color": "#1a1a1a", "width": 0.5 if role == "other" else 1},
                     "opacity": 0.7 if role == "other" else 1.0,
                 },
-                hovertemplate="%{text}<br>%{x:.3g}, %{y:.1f}<extra></extra>",
+                hovertemplate=hover,
             )
         )
     if len(points) and slope == slope:  # not NaN
@@ -136,8 +144,11 @@ def scatter_with_line(
     return fig
 
 
-def rate_series(series: pd.DataFrame, *, council: str, y_label: str) -> go.Figure:
-    """A council's rate each year against England's (solid circles vs dashed squares)."""
+def rate_series(
+    series: pd.DataFrame, *, council: str, y_label: str, analyst: bool = False
+) -> go.Figure:
+    """A council's rate each year against England's (solid circles vs dashed squares); the
+    hover text in whole children in every 10,000 (``analyst``: one decimal)."""
     fig = go.Figure()
     styles = {
         council: {"color": OKABE_ITO["vermillion"], "dash": "solid", "symbol": "star", "size": 12},
@@ -153,7 +164,9 @@ def rate_series(series: pd.DataFrame, *, council: str, y_label: str) -> go.Figur
                 mode="lines+markers",
                 line={"color": style["color"], "dash": style["dash"], "width": 3},
                 marker={"symbol": style["symbol"], "size": style["size"], "color": style["color"]},
-                hovertemplate=area + " %{x}: %{y:.1f}<extra></extra>",
+                hovertemplate=area
+                + (" %{x}: %{y:.1f}" if analyst else " %{x}: %{y:.0f} in every 10,000")
+                + "<extra></extra>",
             )
         )
     fig.update_layout(**base_layout(height=380))
@@ -171,8 +184,9 @@ def _padded(values: pd.Series, *, share: float = 0.18) -> list[float]:
     return [lo - share * span if lo < 0 else 0.0, hi + share * span]
 
 
-def neighbour_bars(frame: pd.DataFrame, *, x_label: str) -> go.Figure:
-    """The council, its neighbours and England as bars; the council is striped, England black."""
+def neighbour_bars(frame: pd.DataFrame, *, x_label: str, analyst: bool = False) -> go.Figure:
+    """The council, its neighbours and England as bars; the council is striped, England black.
+    Numbers in whole children in every 10,000 (``analyst``: the hover text to one decimal)."""
     frame = frame.iloc[::-1]  # the chosen council at the top
     colours = {"chosen": OKABE_ITO["vermillion"], "neighbour": OKABE_ITO["sky_blue"], "England": OKABE_ITO["black"]}
     patterns = {"chosen": "/", "neighbour": "", "England": "."}
@@ -191,7 +205,7 @@ def neighbour_bars(frame: pd.DataFrame, *, x_label: str) -> go.Figure:
             },
             text=[("not published" if v != v else f"{v:.0f}") for v in frame["value"]],
             textposition="outside",
-            hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+            hovertemplate="%{y}: %{x:" + (".1f" if analyst else ".0f") + "}<extra></extra>",
             showlegend=False,
         )
     )
@@ -200,9 +214,11 @@ def neighbour_bars(frame: pd.DataFrame, *, x_label: str) -> go.Figure:
     return fig
 
 
-def factor_bars(frame: pd.DataFrame, *, council: str) -> go.Figure:
-    """Share of assessments finding each factor: council (striped) next to England (solid)."""
+def factor_bars(frame: pd.DataFrame, *, council: str, analyst: bool = False) -> go.Figure:
+    """Share of assessments finding each factor: council (striped) next to England (solid).
+    The hover text says about how many in every 100 (``analyst``: the per cent to one decimal)."""
     frame = frame.iloc[::-1]
+    share = "%{x:.1f}%" if analyst else "about %{x:.0f} in every 100"
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
@@ -211,7 +227,7 @@ def factor_bars(frame: pd.DataFrame, *, council: str) -> go.Figure:
             orientation="h",
             name="England",
             marker={"color": OKABE_ITO["black"]},
-            hovertemplate="England, %{y}: %{x:.1f}%<extra></extra>",
+            hovertemplate="England, %{y}: " + share + "<extra></extra>",
         )
     )
     fig.add_trace(
@@ -221,7 +237,7 @@ def factor_bars(frame: pd.DataFrame, *, council: str) -> go.Figure:
             orientation="h",
             name=council,
             marker={"color": OKABE_ITO["vermillion"], "pattern": {"shape": "/", "fgcolor": "#ffffff"}},
-            hovertemplate=council + ", %{y}: %{x:.1f}%<extra></extra>",
+            hovertemplate=council + ", %{y}: " + share + "<extra></extra>",
         )
     )
     fig.update_layout(**base_layout(barmode="group", height=520))
@@ -229,8 +245,11 @@ def factor_bars(frame: pd.DataFrame, *, council: str) -> go.Figure:
     return fig
 
 
-def residual_bars(frame: pd.DataFrame, *, council: str | None, x_label: str) -> go.Figure:
-    """Councils furthest above and below what deprivation predicts (up-bars vs down-bars)."""
+def residual_bars(
+    frame: pd.DataFrame, *, council: str | None, x_label: str, analyst: bool = False
+) -> go.Figure:
+    """Councils furthest above and below what deprivation predicts (up-bars vs down-bars), in
+    whole children in every 10,000 (``analyst``: the hover text to one decimal)."""
     frame = frame.iloc[::-1]
     above = frame["residual"] >= 0
     colours = [
@@ -250,7 +269,7 @@ def residual_bars(frame: pd.DataFrame, *, council: str | None, x_label: str) -> 
             marker={"color": colours, "pattern": {"shape": patterns, "fgcolor": "#ffffff"}},
             text=[f"{'+' if r >= 0 else '−'}{abs(r):.0f}" for r in frame["residual"]],
             textposition="outside",
-            hovertemplate="%{y}: %{x:+.1f}<extra></extra>",
+            hovertemplate="%{y}: %{x:" + ("+.1f" if analyst else "+.0f") + "}<extra></extra>",
             showlegend=False,
         )
     )
@@ -288,7 +307,7 @@ def cohort_need_chart(gradient: pd.DataFrame) -> go.Figure:
             y=gradient["need_per_10k"],
             name="Truly needed a plan or care<br>(known only in this made-up world)",
             marker={"color": OKABE_ITO["bluish_green"], "pattern": {"shape": "/", "fgcolor": "#ffffff"}},
-            hovertemplate="Tenth %{x}: %{y:.1f} needed help<extra></extra>",
+            hovertemplate="Tenth %{x}: about %{y:.0f} needed help<extra></extra>",
         )
     )
     fig.add_trace(
@@ -297,7 +316,7 @@ def cohort_need_chart(gradient: pd.DataFrame) -> go.Figure:
             y=gradient["recorded_per_10k"],
             name="Plan or care recorded",
             marker={"color": OKABE_ITO["blue"]},
-            hovertemplate="Tenth %{x}: %{y:.1f} recorded<extra></extra>",
+            hovertemplate="Tenth %{x}: about %{y:.0f} recorded<extra></extra>",
         )
     )
     fig.update_layout(**base_layout(barmode="group", height=400))
@@ -336,8 +355,14 @@ def cohort_factors_heatmap(factors: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def what_if_bars(table: pd.DataFrame) -> go.Figure:
-    """Now vs after the what-if, for recorded escalations and true need (per 10,000 a year)."""
+def what_if_bars(table: pd.DataFrame, *, labels: list[str] | None = None) -> go.Figure:
+    """Now vs after the what-if, for recorded escalations and true need (per 10,000 a year).
+
+    ``labels`` are the numbers written on the bars, one per row of ``table`` (from
+    ``root_causes.what_if_labels``: whole numbers that never make a change look like none);
+    without them, whole numbers.
+    """
+    shown = list(labels) if labels is not None else [f"{v:.0f}" for v in table["per_10k"]]
     names = {"recorded": "Plan or care recorded", "need": "Truly needed a plan or care"}
     fig = go.Figure()
     for when, style in (
@@ -345,15 +370,17 @@ def what_if_bars(table: pd.DataFrame) -> go.Figure:
         ("after", {"color": OKABE_ITO["bluish_green"], "pattern": {"shape": "/", "fgcolor": "#ffffff"}}),
     ):
         part = table[table["when"] == when]
+        words = [shown[i] for i in range(len(table)) if table["when"].iloc[i] == when]
         fig.add_trace(
             go.Bar(
                 x=[names[m] for m in part["measure"]],
                 y=part["per_10k"],
                 name="As it is now" if when == "now" else "In the what-if",
                 marker=style,
-                text=[f"{v:.1f}" for v in part["per_10k"]],
+                text=words,
                 textposition="outside",
-                hovertemplate="%{x}: %{y:.1f} in every 10,000 a year<extra></extra>",
+                customdata=words,
+                hovertemplate="%{x}: %{customdata} in every 10,000 a year<extra></extra>",
             )
         )
     fig.update_layout(**base_layout(barmode="group", height=380))

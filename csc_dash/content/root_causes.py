@@ -135,8 +135,9 @@ RESIDUAL_SUMMARY = (
     "councils below it. The numbers are in every 10,000 children."
 )
 RANKING_TABLE_LEAD = (
-    "**How poor each area is, next to its place on the list.** A higher score means a poorer "
-    "area. The other figures are in every 10,000 children."
+    "**How poor each area is, next to its place on the list.** *How deprived* gives each "
+    "council's place for deprivation among these councils: 1st is the most deprived. The other "
+    "figures are in every 10,000 children."
 )
 RESIDUALS_ANALYST = "**For analysts: every council, ranked by residual (observed − predicted)**"
 RESIDUALS_NOTE_ANALYST = (

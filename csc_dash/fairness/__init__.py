@@ -59,13 +59,20 @@ from csc_dash.fairness.rates import (
     Preset,
 )
 from csc_dash.fairness.sentences import (
+    band_analyst,
+    band_example,
+    band_words,
+    change_words,
     describe_disparity,
     describe_label_comparison,
     describe_preset,
     describe_rate,
+    disparity_lead,
     intervals_overlap,
     preset_changes,
     preset_overview,
+    ratio_range_words,
+    ratio_words,
 )
 
 __all__ = [
@@ -97,12 +104,17 @@ __all__ = [
     "UNKNOWN_REFERENCE",
     "VERDICTS",
     "apply_thresholds",
+    "band_analyst",
+    "band_example",
+    "band_words",
+    "change_words",
     "average_precision_interval",
     "describe_disparity",
     "describe_label_comparison",
     "describe_preset",
     "describe_rate",
     "disparity",
+    "disparity_lead",
     "group_error_rates",
     "intervals_overlap",
     "label_comparison",
@@ -111,4 +123,6 @@ __all__ = [
     "preset_costs",
     "preset_overview",
     "preset_thresholds",
+    "ratio_range_words",
+    "ratio_words",
 ]

@@ -111,6 +111,104 @@ def describe_disparity(table: pd.DataFrame) -> str:
     return " ".join(parts)
 
 
+#: The close-enough band in whole words, by how far above the other a rate may be (a band
+#: from 1/(1 + f) to 1 + f; other bands are said in whole "in 100").
+_FRACTION_WORDS = {2: "a half", 3: "a third", 4: "a quarter", 5: "a fifth", 10: "a tenth"}
+BAND_EXAMPLE_BASE = 20  # "if {reference} had 20 false alarms in every 100 flagged ..."
+
+
+def band_words(band: tuple[float, float]) -> str:
+    """The close-enough band in plain words, no decimals: for (0.8, 1.25) "neither group's rate
+    is more than a quarter above the other's" (exactly what the band holds: the bigger of the two
+    rates is at most 1.25 times the smaller)."""
+    low, high = (float(b) for b in band)
+    if abs(low * high - 1) < 1e-9 and high > 1:
+        k = 1 / (high - 1)
+        if abs(k - round(k)) < 1e-9 and round(k) in _FRACTION_WORDS:
+            return (
+                f"neither group's rate is more than {_FRACTION_WORDS[round(k)]} above the other's"
+            )
+    return (
+        f"a group has from about {100 * low:.0f} to about {100 * high:.0f} for every 100 the "
+        "largest group has"
+    )
+
+
+def band_example(band: tuple[float, float], *, reference: str) -> str:
+    """The band worked in whole people for one example rate of the reference group."""
+    base = BAND_EXAMPLE_BASE
+    low, high = base * float(band[0]), base * float(band[1])
+    whole = abs(low - round(low)) < 1e-9 and abs(high - round(high)) < 1e-9
+    about = "" if whole else "about "
+    return (
+        f"For example, if {_shown(reference)} had {base} false alarms in every 100 families "
+        f"flagged, a group with {about}{low:.0f} to {about}{high:.0f} would be close enough."
+    )
+
+
+def disparity_lead(band: tuple[float, float], *, reference: str) -> str:
+    """The words above the disparity chart: what the marks, the band and the scale mean (Markdown;
+    ``reference`` is the raw label, escaped here)."""
+    shown = _shown(reference)
+    return (
+        f"Here each group is set beside the largest group, **{shown}**. 1 means the same as "
+        f"{shown}, and 2 means twice as many. The shaded band is one common rule for *close "
+        f"enough*: {band_words(band)}. {band_example(band, reference=reference)} It is a choice "
+        "people make, and you can argue for another one. The line across each mark shows where "
+        "the true number probably lies. We only say a group is outside the band when its whole "
+        "line is outside it. The scale is drawn so that half as many (1/2) and twice as many (2) "
+        "are the same distance from 1."
+    )
+
+
+def band_analyst(band: tuple[float, float]) -> str:
+    """The band's exact edges, for the analyst view."""
+    return (
+        f"Analyst view: the band is a ratio to the reference group's rate from {band[0]:g} to "
+        f"{band[1]:g} (inclusive), drawn on a log scale."
+    )
+
+
+def ratio_words(ratio: float) -> str:
+    """A group's rate against another's in words, whole numbers only: "about 37% more than",
+    "about 3 times as many as", "the same as"; never "the same" for a ratio that is not 1."""
+    if ratio != ratio:
+        return "not known against"
+    if ratio == float("inf"):
+        return "far more than"
+    if ratio == 1:
+        return "the same as"
+    if ratio >= 2:
+        return f"about {ratio:.0f} times as many as"
+    if ratio > 1:
+        pct = round(100 * (ratio - 1))
+        return "a little more than" if pct == 0 else f"about {pct}% more than"
+    pct = round(100 * (1 - ratio))
+    if pct == 0:
+        return "a little fewer than"
+    return "almost none, against" if pct == 100 else f"about {pct}% fewer than"
+
+
+def ratio_range_words(low: float, high: float) -> str:
+    """A ratio's likely range in words, for a chart's hover text."""
+    if low != low or high != high:
+        return "likely range not known"
+    ends = [ratio_words(v).removesuffix(" as").removesuffix(" than") for v in (low, high)]
+    return f"probably from {ends[0]} to {ends[1]}"
+
+
+def change_words(value: float) -> str:
+    """A change per 1,000 in whole people: "about 3 fewer", "less than 1 more", "no change"."""
+    if value != value:
+        return "not known"
+    if value == 0:
+        return "no change"
+    word = "more" if value > 0 else "fewer"
+    if abs(value) < 0.5:
+        return f"less than 1 {word}"
+    return f"about {abs(value):.0f} {word}"
+
+
 def describe_preset(costs: PresetCosts, preset: Preset) -> str:
     """What a preset changes, in plain words, against one threshold for everyone."""
     _check_preset(preset)
