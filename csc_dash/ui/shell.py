@@ -11,6 +11,7 @@ from csc_dash.cohort import ScoredCohort
 from csc_dash.content.tools import PLAIN_MODEL_NAMES
 from csc_dash.synthetic import BIAS_LEVELS
 from csc_dash.ui import loaders, navigation, state
+from csc_dash.ui.components import menu_closer
 
 #: The browser tab's icon: a file served by the app itself, so a page load asks no other host.
 ICON = Path(__file__).resolve().parent / "static" / "icon.png"
@@ -147,9 +148,11 @@ body:has([data-testid="stApp"][data-test-connection-state="DISCONNECTED_FOREVER"
 def page_frame(page, sections: dict[str, list]) -> None:
     """What every page shares before it runs: the browser title that names the page, and the
     style for focus rings and for the words shown when the server is out of reach (in place of
-    Streamlit's "Connection error" box, which this style hides while the server is away)."""
+    Streamlit's "Connection error" box, which this style hides while the server is away), and
+    the script that closes the side bar on a phone or tablet once a page was picked from it."""
     st.set_page_config(page_title=navigation.browser_title(page.title))
     st.html(f"<style>{_FOCUS_CSS}{_offline_css()}</style>")
+    menu_closer.close_menu_after_a_page_change(page.title)
 
 
 def next_link(page, sections: dict[str, list]) -> None:

@@ -89,6 +89,28 @@ def test_phone_menu_is_closed_on_first_load_and_after_each_page_choice(browser, 
         context.close()
 
 
+def test_tablet_menu_closes_after_a_page_choice_and_a_laptop_menu_stays(new_page, demo_server):
+    """A tablet whose browser does not say "mobile" (an iPad says it is a desktop): Streamlit
+    left the menu open over a third of the page after each choice. Our script closes it below
+    1,024 px; on a laptop the menu stays where the person put it."""
+    for width, closes in ((768, True), (1280, False)):
+        page = new_page(demo_server, width=width, height=900)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        for title in ("Trade-offs", "Fairness"):
+            if sidebar.get_attribute("data-collapsed") == "true":
+                page.locator('[data-testid="stExpandSidebarButton"]').click()
+                page.wait_for_timeout(600)
+            assert sidebar.get_attribute("data-collapsed") == "false"
+            st.goto_page(page, title)
+            page.wait_for_timeout(1500)
+            assert page.title() == navigation.browser_title(title)
+            assert sidebar.get_attribute("data-collapsed") == ("true" if closes else "false"), (
+                width,
+                title,
+            )
+        st.assert_no_exception(page)
+
+
 def test_a_focused_menu_link_looks_different_from_the_current_page(new_page, demo_server):
     page = new_page(demo_server)
     links = page.locator('[data-testid="stSidebarNav"] a')
