@@ -32,10 +32,16 @@ _UPLOAD_ENTRIES = 16
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _sample_rates(
-    bias: str, model: str, threshold: float, characteristic: tuple[str, ...], against: str
+    bias: str,
+    model: str,
+    threshold: float,
+    characteristic: tuple[str, ...],
+    against: str,
+    n_boot: int,
 ) -> pd.DataFrame:
+    # n_boot is part of the key: figures drawn 1,000 times are never handed out for 100.
     c = loaders.sample_cohort(bias)
-    return _rates(c, model, threshold, characteristic, against)
+    return _rates(c, model, threshold, characteristic, against, n_boot)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -54,14 +60,14 @@ def _groups(cohort: ScoredCohort, characteristic: tuple[str, ...]):
     return cohort.frame[columns] if len(columns) > 1 else cohort.frame[columns[0]]
 
 
-def _rates(cohort, model, threshold, characteristic, against) -> pd.DataFrame:
+def _rates(cohort, model, threshold, characteristic, against, n_boot) -> pd.DataFrame:
     y = cohort.y if against == "outcome" else cohort.frame["need"].to_numpy()
     return fairness.group_error_rates(
         y,
         cohort.scores(model),
         _groups(cohort, characteristic),
         threshold=threshold,
-        n_boot=N_BOOT,
+        n_boot=n_boot,
         random_state=RANDOM_STATE,
     )
 
@@ -101,11 +107,11 @@ def error_rates(
     characteristic = tuple(characteristic)
     threshold = float(threshold)
     if cohort.source == "sample":
-        return _sample_rates(cohort.bias, model, threshold, characteristic, against)
+        return _sample_rates(cohort.bias, model, threshold, characteristic, against, N_BOOT)
     return _per_session(
         cohort,
-        ("rates", model, threshold, characteristic, against),
-        lambda: _rates(cohort, model, threshold, characteristic, against),
+        ("rates", model, threshold, characteristic, against, N_BOOT),
+        lambda: _rates(cohort, model, threshold, characteristic, against, N_BOOT),
     )
 
 
