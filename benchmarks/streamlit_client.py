@@ -284,21 +284,21 @@ def launch_app(folder: Path, *, staff: bool = False, database_url: str | None = 
         folder, staff=staff, database_url=database_url, cookie_key=cookie_key, data_dir=data_dir
     )
     env.update(extra_env or {})
-    tries = 1 if port else 3
-    for attempt in range(1, tries + 1):
-        chosen = port or pick_port()
-        server = AppServer(
-            port=chosen, env=env, log_path=folder / f"streamlit-{chosen}.log", extra_args=extra_args
-        )
+
+    def server_on(chosen: int) -> AppServer:
+        log_path = folder / f"streamlit-{chosen}.log"
+        return AppServer(port=chosen, env=env, log_path=log_path, extra_args=extra_args)
+
+    # A port we picked may be taken by another server between the pick and the start (ours then
+    # exits at once): two more tries on other ports. A real failure fails every time, and the
+    # last try raises it.
+    for _ in range(0 if port else 2):
+        server = server_on(pick_port())
         try:
             return server.start(timeout=timeout)
         except RuntimeError:
-            # The server exited at once: most often another one took the port between the pick
-            # and the start. Try another port (a real failure fails every time and is raised).
             server.stop()
-            if attempt == tries:
-                raise
-    raise AssertionError("unreachable")
+    return server_on(port or pick_port()).start(timeout=timeout)
 
 
 def store_url(server_env: dict[str, str | None]) -> str:

@@ -301,9 +301,8 @@ ACCOUNT_TITLE = "Your staff account"
 def sign_in_page(*, signed_in: bool = False) -> st.Page:
     """The "Staff sign-in" page for the navigation list ("Your staff account" once signed in)."""
     root = Path(__file__).resolve().parents[2]
-    if signed_in:
-        return st.Page(str(root / SIGN_IN_PAGE), title=ACCOUNT_TITLE, icon=":material/badge:")
-    return st.Page(str(root / SIGN_IN_PAGE), title=SIGN_IN_TITLE, icon=":material/login:")
+    title, icon = (ACCOUNT_TITLE, "badge") if signed_in else (SIGN_IN_TITLE, "login")
+    return st.Page(str(root / SIGN_IN_PAGE), title=title, icon=f":material/{icon}:")
 
 
 def limit_sign_ins(authenticator) -> None:

@@ -176,14 +176,13 @@ def follow(page, *, roles: frozenset[str]) -> None:
         return
     # A person who withdrew (or was erased) while their view was on the projector: their name
     # and words go at once. If the store cannot say, the replay ends too (it may be so).
-    try:
-        gone = not response_exists(engine(), shown["response_id"])
-        message = MSG_GONE
-    except StoreUnavailable:
-        gone, message = True, MSG_STORE_DOWN
-    if gone:
+    there = _still_there(shown["response_id"])
+    if not there:
         leave()
-        notify(NOTICE, "info" if message == MSG_GONE else "warning", message)
+        if there is None:
+            notify(NOTICE, "warning", MSG_STORE_DOWN)
+        else:
+            notify(NOTICE, "info", MSG_GONE)
         st.switch_page(FACILITATOR_PAGE)
     with st.container(border=True):
         st.info(f"**{BANNER}**: {replay_label(shown)}", icon=":material/co_present:")
@@ -193,16 +192,21 @@ def follow(page, *, roles: frozenset[str]) -> None:
             st.switch_page(FACILITATOR_PAGE)
 
 
+def _still_there(response_id: int) -> bool | None:
+    """Whether the saved view is still stored (its person has not left); ``None`` if the store
+    cannot say."""
+    try:
+        return response_exists(engine(), response_id)
+    except StoreUnavailable:
+        return None
+
+
 @st.fragment(run_every=WATCH_SECONDS["live"])
 def _watch_person(response_id: int) -> None:
     """Every few seconds while a view is on the projector: once its person has left (or the
     store cannot say), the whole page is drawn again, so :func:`follow` ends the replay. Nothing
     else on the projector moves; this draws no element."""
-    try:
-        there = response_exists(engine(), response_id)
-    except StoreUnavailable:
-        there = False
-    if not there:
+    if not _still_there(response_id):
         st.rerun()
 
 
