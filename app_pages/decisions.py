@@ -9,7 +9,7 @@ import streamlit as st
 
 from csc_dash import workshop
 from csc_dash.ui import accounts, shell
-from csc_dash.ui.workshop import decisions, session
+from csc_dash.ui.workshop import decision_changes, decisions, session
 
 shell.page_header(
     "You said, we did",
@@ -32,4 +32,4 @@ st.download_button(
     icon=":material/download:",
     on_click="ignore",
 )
-decisions.change_form(current.id)
+decision_changes.change_form(current.id, user)

@@ -13,7 +13,7 @@ from csc_dash import workshop as fb
 EMPTY = {
     "workshops": 0, "participants": 0, "responses": 0, "statements": 0, "votes": 0,
     "sign_in_failures": 0, "rejoin_attempts": 0, "readiness_answers": 0,
-    "decisions": 0, "decision_links": 0,
+    "decisions": 0, "decision_links": 0, "decision_versions": 0,
 }  # fmt: skip
 
 

@@ -128,7 +128,7 @@ def test_update_changes_fields_and_replaces_links(engine, workshop):
     kit_answer = response_ids(engine, kit)["why"]
     change = {"title": "More  staff ", "status": "in_progress", "reason": "Budget asked for.",
               "links": [Link("answer", kit_answer)]}  # fmt: skip
-    assert ds.update_decision(engine, did, workshop_id=workshop.id, **change) is True
+    assert ds.update_decision(engine, did, workshop_id=workshop.id, changed_by="bo", **change) is True
     (row,) = ds.decision_rows(engine, workshop.id)
     assert (row["title"], row["status"], row["reason"]) == (
         "More staff",
@@ -140,7 +140,7 @@ def test_update_changes_fields_and_replaces_links(engine, workshop):
     log = decisions.decision_log(ds.decision_rows(engine, workshop.id))
     assert log.loc[0, "changed_at"] == row["updated_at"]
     # The same change again (a double click, a retry after a lost reply) changes nothing at all.
-    assert ds.update_decision(engine, did, workshop_id=workshop.id, **change) is False
+    assert ds.update_decision(engine, did, workshop_id=workshop.id, changed_by="bo", **change) is False
     (again,) = ds.decision_rows(engine, workshop.id)
     assert again == row
     assert row_counts(engine)["decision_links"] == 1
@@ -164,7 +164,7 @@ def test_update_is_refused_for_a_decision_of_another_workshop(engine, workshop):
         (mine + theirs + 1000, workshop.id),
     ):
         with pytest.raises(DecisionError) as refused:
-            ds.update_decision(engine, decision_id, workshop_id=workshop_id, **change)
+            ds.update_decision(engine, decision_id, workshop_id=workshop_id, changed_by="bo", **change)
         assert str(refused.value) == ds.UNKNOWN_DECISION
     assert [r["title"] for r in ds.decision_rows(engine, other.id)] == ["Their decision"]
     assert [r["title"] for r in ds.decision_rows(engine, workshop.id)] == ["Tell families first"]
@@ -173,13 +173,60 @@ def test_update_is_refused_for_a_decision_of_another_workshop(engine, workshop):
     answer(engine, stranger, question_id="why", value="Elsewhere", page="your_views")
     elsewhere = response_ids(engine, stranger)["why"]
     with pytest.raises(DecisionError, match="no longer there"):
-        ds.update_decision(engine, mine, workshop_id=workshop.id,
+        ds.update_decision(engine, mine, workshop_id=workshop.id, changed_by="bo",
                            **{**change, "links": [Link("answer", elsewhere)]})  # fmt: skip
     with pytest.raises(DecisionError, match="^" + decisions.EMPTY_REASON[:20]):
-        ds.update_decision(engine, mine, workshop_id=workshop.id, **{**change, "reason": " "})
+        ds.update_decision(engine, mine, workshop_id=workshop.id, changed_by="bo", **{**change, "reason": " "})
     (row,) = ds.decision_rows(engine, workshop.id)
     assert row["title"] == "Tell families first" and row["links"] == [Link("statement", said.id)]
     assert row["updated_at"] == row["decided_at"]
+
+
+def test_every_real_change_is_kept_with_who_made_it(engine, workshop):
+    did = record(engine, workshop, status="considered", reason="We talked.")
+    (first,) = ds.decision_rows(engine, workshop.id)
+    assert first["changed_by"] == "ann"  # who recorded it made it what it is
+    assert [(v["status"], v["changed_by"]) for v in first["versions"]] == [("considered", "ann")]
+    change = {"title": "Tell families first", "status": "adopted", "reason": "Done.", "links": []}
+    assert ds.update_decision(engine, did, workshop_id=workshop.id, changed_by="bo", **change)
+    # The same change again, by someone else, changes nothing and keeps no version.
+    assert not ds.update_decision(engine, did, workshop_id=workshop.id, changed_by="cy", **change)
+    (row,) = ds.decision_rows(engine, workshop.id)
+    assert row["created_by"] == "ann" and row["changed_by"] == "bo"
+    assert [(v["status"], v["reason"], v["changed_by"]) for v in row["versions"]] == [
+        ("considered", "We talked.", "ann"),
+        ("adopted", "Done.", "bo"),
+    ]
+    assert row["versions"][0]["changed_at"] == row["decided_at"]
+    assert row["versions"][-1]["changed_at"] == row["updated_at"]
+    log = decisions.decision_log([row])
+    assert (log.loc[0, "recorded_by"], log.loc[0, "changed_by"]) == ("ann", "bo")
+    assert row_counts(engine)["decision_versions"] == 2
+
+
+def test_a_change_made_on_an_old_view_is_refused_and_changes_nothing(engine, workshop):
+    """Two staff open one decision; the first saves. The second's save, made on what they saw
+    before, is refused (nothing stored); the same words as the first's, or a save on the
+    decision as it now is, go through."""
+    did = record(engine, workshop, status="considered")
+    (seen,) = ds.decision_rows(engine, workshop.id)
+    first = {"title": "Tell families first", "status": "adopted", "reason": "Agreed.", "links": []}
+    assert ds.update_decision(engine, did, workshop_id=workshop.id, changed_by="bo",
+                              seen=seen["updated_at"], **first)  # fmt: skip
+    (now,) = ds.decision_rows(engine, workshop.id)
+    second = {**first, "status": "in_progress", "reason": "Not yet."}
+    with pytest.raises(decisions.DecisionChanged) as refused:
+        ds.update_decision(engine, did, workshop_id=workshop.id, changed_by="cy",
+                           seen=seen["updated_at"], **second)  # fmt: skip
+    assert str(refused.value) == ds.CHANGED_MEANWHILE
+    assert ds.decision_rows(engine, workshop.id) == [now]
+    # A retry of the first save (its reply lost) on the old view is not a conflict: same words.
+    assert not ds.update_decision(engine, did, workshop_id=workshop.id, changed_by="bo",
+                                  seen=seen["updated_at"], **first)  # fmt: skip
+    assert ds.update_decision(engine, did, workshop_id=workshop.id, changed_by="cy",
+                              seen=now["updated_at"], **second)  # fmt: skip
+    (row,) = ds.decision_rows(engine, workshop.id)
+    assert [v["changed_by"] for v in row["versions"]] == ["ann", "bo", "cy"]
 
 
 def test_a_participant_sees_what_became_of_what_they_said(engine, workshop):
@@ -296,6 +343,7 @@ def test_erasing_a_workshop_erases_its_decisions(engine, workshop):
     fb.erase_workshop(engine, workshop.id)
     counts = row_counts(engine)
     assert counts["decisions"] == 1 and counts["decision_links"] == 0
+    assert counts["decision_versions"] == 1  # the other workshop's decision keeps its own
     fb.erase_workshop(engine, other.id)
     assert row_counts(engine) == {**EMPTY, "schema_version": 1}
 

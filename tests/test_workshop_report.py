@@ -271,7 +271,7 @@ def test_the_report_says_when_a_decision_last_changed(engine, workshop):
     )  # fmt: skip
     page = fb.workshop_report_html(engine, workshop.id)
     assert '<th scope="col">Last changed</th>' in page and "We talked about it" in page
-    decision_store.update_decision(engine, did, workshop_id=workshop.id, title="Train staff",
+    decision_store.update_decision(engine, did, workshop_id=workshop.id, title="Train staff", changed_by="bo",
                                    status="adopted", reason="Done in May.", links=[])  # fmt: skip
     (row,) = decision_store.decision_rows(engine, workshop.id)
     page = fb.workshop_report_html(engine, workshop.id)

@@ -262,9 +262,13 @@ def test_the_decision_log_is_in_the_json_and_its_own_safe_csv(engine, workshop):
     assert [d["title"] for d in data["decisions"]] == [evil, "Plain title"]
     assert data["decisions"][0]["informed_by"] == [{"kind": "statement", "item_id": said.id}]
     assert data["decisions"][0]["status_words"] == "We are working on it"
+    (version,) = data["decisions"][0]["versions"]  # each decision's history, with who made it
+    assert (version["title"], version["changed_by"]) == (evil, "ann")
+    assert version["changed_at"] == data["decisions"][0]["decided_at"]
     assert said.id in {s["id"] for s in data["statements"]}  # the link resolves inside the export
     rows = list(csv.reader(io.StringIO(fb.decisions_csv(engine, workshop.id).decode("utf-8-sig"))))
     assert rows[0][:3] == ["decision_id", "title", "status"]
+    assert {"recorded_by", "changed_by"} <= set(rows[0])
     assert len(rows) == 3
     assert not any(dangerous(cell) for row in rows for cell in row)
     assert {row[1] for row in rows[1:]} == {"'" + evil, "Plain title"}

@@ -29,6 +29,7 @@ TABLES = {
     "readiness_answers",
     "decisions",
     "decision_links",
+    "decision_versions",
 }
 
 #: Columns and tables each version added (to build a store as an older version left it).
@@ -42,6 +43,7 @@ ADDED_TABLES = {
     3: ("rejoin_attempts",),
     5: ("decision_links", "decisions"),  # children first
     6: ("readiness_answers",),
+    7: ("decision_versions",),
 }
 
 
@@ -57,7 +59,7 @@ def create_old_schema(conn, version: int) -> None:
             for table, columns in tables.items():
                 for column in columns:
                     conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
-    for v, names in ADDED_TABLES.items():
+    for v, names in sorted(ADDED_TABLES.items(), reverse=True):  # a child before its parent
         if v > version:
             for name in names:
                 conn.execute(text(f"DROP TABLE {name}"))
@@ -330,7 +332,7 @@ def test_every_data_table_is_known():
 
 
 def test_every_version_has_a_migration_step():
-    assert store.SCHEMA_VERSION == 6
+    assert store.SCHEMA_VERSION == 7
     assert sorted(store.MIGRATIONS) == list(range(2, store.SCHEMA_VERSION + 1))
 
 
@@ -528,5 +530,54 @@ def test_a_version_4_store_gains_decisions(store_url):
         assert versions(engine) == list(range(1, store.SCHEMA_VERSION + 1))
         assert row_counts(engine)["decision_links"] == 1
         assert row_counts(engine)["statements"] == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_version_6_store_keeps_its_decisions_with_one_honest_version_each(store_url):
+    """A store left by version 6 upgrades in place: each decision gets one version, what it says
+    now; named by who recorded it if it never changed, by no one if it did (not guessed)."""
+    raw = create_engine(store_url)
+    then = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+    later = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    with raw.begin() as conn:
+        create_old_schema(conn, 6)
+        for v in range(1, 7):
+            conn.execute(insert(store.schema_version).values(version=v, applied_at=then))
+        wid = conn.execute(
+            insert(store.workshops).values(
+                code="KEEPME", title="Kept", status="closed", created_by="ann", created_at=then
+            )
+        ).inserted_primary_key[0]
+        for title, status, updated, token in (
+            ("Never changed", "considered", then, "a" * 40),
+            ("Changed once", "adopted", later, "b" * 40),
+        ):
+            conn.execute(
+                insert(store.decisions).values(
+                    workshop_id=wid, title=title, status=status, reason="Why.", created_by="ann",
+                    created_at=then, updated_at=updated, client_token=token,
+                )
+            )  # fmt: skip
+    assert "decision_versions" not in inspect(raw).get_table_names()
+    raw.dispose()
+
+    engine = store.make_engine(store_url)
+    try:
+        assert versions(engine) == list(range(1, store.SCHEMA_VERSION + 1))
+        kept, changed = fb.decision_rows(engine, wid)
+        assert [(v["title"], v["status"], v["changed_by"], v["changed_at"]) for v in kept["versions"]] == [
+            ("Never changed", "considered", "ann", then)
+        ]
+        assert [(v["title"], v["changed_by"], v["changed_at"]) for v in changed["versions"]] == [
+            ("Changed once", None, later)
+        ]
+        assert changed["changed_by"] is None
+        store.make_engine(store_url).dispose()  # opens again without another step or a copy
+        assert row_counts(engine)["decision_versions"] == 2
+        # A change after the upgrade is kept with its name.
+        fb.update_decision(engine, changed["decision_id"], workshop_id=wid, title="Changed twice",
+                           status="adopted", reason="Why.", links=[], changed_by="bo")  # fmt: skip
+        assert [v["changed_by"] for v in fb.decision_rows(engine, wid)[1]["versions"]] == [None, "bo"]
     finally:
         engine.dispose()

@@ -145,7 +145,7 @@ from csc_dash.workshop.decision_store import (
     what_became_of_participant,
 )
 from csc_dash.workshop.decisions import STATUSES as DECISION_WORDS
-from csc_dash.workshop.decisions import DecisionError, Link, decision_log
+from csc_dash.workshop.decisions import DecisionChanged, DecisionError, Link, decision_log
 from csc_dash.workshop.read_back import answer_words, said_words
 from csc_dash.workshop.sheets import decisions_csv
 
@@ -271,6 +271,7 @@ __all__ = [
 # -- you said, we did (issue 17.1) ---------------------------------------------------------------
 __all__ += [
     "DECISION_WORDS",
+    "DecisionChanged",
     "DecisionError",
     "Link",
     "answer_words",

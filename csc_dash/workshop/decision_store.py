@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
@@ -24,6 +25,7 @@ from sqlalchemy import exc as sa_exc
 from csc_dash.content.questions import REACTION_LABELS
 from csc_dash.workshop.decisions import (
     LINK_KINDS,
+    DecisionChanged,
     DecisionError,
     Link,
     clean_decision,
@@ -41,6 +43,7 @@ from csc_dash.workshop.rules import (
 from csc_dash.workshop.statements import author_label
 from csc_dash.workshop.store import (
     decision_links,
+    decision_versions,
     decisions,
     participants,
     responses,
@@ -52,6 +55,7 @@ from csc_dash.workshop.store import (
 )
 
 __all__ = [
+    "CHANGED_MEANWHILE",
     "GONE_LINK",
     "UNKNOWN_DECISION",
     "VIEW_QUESTION",
@@ -72,6 +76,11 @@ GONE_LINK = (
     "Please look at the list again."
 )
 UNKNOWN_DECISION = "That decision is no longer there. Please look at the list again."
+CHANGED_MEANWHILE = (
+    "Someone else changed this decision while you were writing. Nothing of yours was saved "
+    "yet, and your words are still in the form. Look at the decision as it is now, then save "
+    "again if you still want your change."
+)
 
 
 def _kind_of(question_id: str) -> str:
@@ -131,6 +140,22 @@ def _write_links(conn: Connection, decision_id: int, links: Iterable[Link]) -> N
         conn.execute(insert(decision_links), rows)
 
 
+def _write_version(
+    conn: Connection, decision_id: int, cleaned: Mapping, *, changed_by: str, at: datetime
+) -> None:
+    """Keep what a decision says from now on, who made it so and when."""
+    conn.execute(
+        insert(decision_versions).values(
+            decision_id=decision_id,
+            title=cleaned["title"],
+            status=cleaned["status"],
+            reason=cleaned["reason"],
+            changed_by=changed_by,
+            changed_at=at,
+        )
+    )
+
+
 def _decision_with_token(engine: Engine, client_token: str) -> int | None:
     with transaction(engine) as conn:
         return conn.scalar(select(decisions.c.id).where(decisions.c.client_token == client_token))
@@ -178,6 +203,7 @@ def record_decision(
                 )
             ).inserted_primary_key[0]
             _write_links(conn, decision_id, cleaned["links"])
+            _write_version(conn, decision_id, cleaned, changed_by=created_by, at=now)
     except sa_exc.IntegrityError:
         earlier = _decision_with_token(engine, client_token)
         if earlier is None:
@@ -196,21 +222,28 @@ def update_decision(
     status: object,
     reason: object,
     links: Iterable[Link],
+    changed_by: str,
+    seen: datetime | None = None,
 ) -> bool:
     """Change a decision's title, status, reason and links (all of them: the links given replace
-    the old ones), in one transaction; returns whether anything changed.
+    the old ones), in one transaction; returns whether anything changed. A real change keeps a
+    new version: what the decision says now, ``changed_by`` (a staff user name) and when.
 
     ``workshop_id`` is the workshop the person changing it is looking at (one they may see): a
     decision of any other workshop is refused as :data:`UNKNOWN_DECISION`, like one that is not
     there. Saving the same change again (a double click, a retry after a lost reply) changes
     nothing, not even ``updated_at``, which records when the decision last really changed.
-    Raises :class:`~csc_dash.workshop.decisions.DecisionError` with a plain message as
-    :func:`record_decision` does.
+    ``seen`` is the ``updated_at`` of the decision the person was changing: if someone else
+    changed it since, the change is refused as :data:`CHANGED_MEANWHILE`, so no one's change is
+    overwritten unseen. Raises :class:`~csc_dash.workshop.decisions.DecisionError` with a plain
+    message as :func:`record_decision` does.
     """
     cleaned = clean_decision(title, status, reason, links)
     with transaction(engine, write=True) as conn:
         found = conn.execute(
-            select(decisions.c.title, decisions.c.status, decisions.c.reason).where(
+            select(
+                decisions.c.title, decisions.c.status, decisions.c.reason, decisions.c.updated_at
+            ).where(
                 decisions.c.id == decision_id, decisions.c.workshop_id == workshop_id
             )
         ).first()
@@ -232,6 +265,9 @@ def update_decision(
         )
         if same and linked == set(cleaned["links"]):
             return False
+        if seen is not None and found.updated_at != seen:
+            raise DecisionChanged(CHANGED_MEANWHILE)
+        now = utcnow()
         conn.execute(
             update(decisions)
             .where(decisions.c.id == decision_id, decisions.c.workshop_id == workshop_id)
@@ -239,10 +275,11 @@ def update_decision(
                 title=cleaned["title"],
                 status=cleaned["status"],
                 reason=cleaned["reason"],
-                updated_at=utcnow(),
+                updated_at=now,
             )
         )
         _write_links(conn, decision_id, cleaned["links"])
+        _write_version(conn, decision_id, cleaned, changed_by=changed_by, at=now)
     return True
 
 
@@ -250,7 +287,10 @@ def update_decision(
 def decision_rows(engine: Engine, workshop_id: int) -> list[dict[str, Any]]:
     """A workshop's decisions, oldest first, each with ``decision_id``, ``title``, ``status``,
     ``reason``, ``links`` (a list of :class:`Link`), ``decided_at`` (when first recorded),
-    ``updated_at`` and ``created_by`` — what :func:`decisions.decision_log` reads."""
+    ``updated_at``, ``created_by`` (the staff user who recorded it), ``changed_by`` (who made it
+    what it is now; ``None`` where that was not kept, before schema version 7) and ``versions``
+    (what it said, oldest first, each with ``title``, ``status``, ``reason``, ``changed_by`` and
+    ``changed_at``) — what :func:`decisions.decision_log` reads."""
     with transaction(engine) as conn:
         rows = conn.execute(
             select(decisions).where(decisions.c.workshop_id == workshop_id).order_by(decisions.c.id)
@@ -261,9 +301,26 @@ def decision_rows(engine: Engine, workshop_id: int) -> list[dict[str, Any]]:
             .where(decisions.c.workshop_id == workshop_id)
             .order_by(decision_links.c.id)
         ).all()
+        kept = conn.execute(
+            select(decision_versions)
+            .join(decisions, decisions.c.id == decision_versions.c.decision_id)
+            .where(decisions.c.workshop_id == workshop_id)
+            .order_by(decision_versions.c.id)
+        ).all()
     by_decision: dict[int, list[Link]] = {}
     for link in links:
         by_decision.setdefault(link.decision_id, []).append(Link(link.kind, link.item_id))
+    history: dict[int, list[dict[str, Any]]] = {}
+    for version in kept:
+        history.setdefault(version.decision_id, []).append(
+            {
+                "title": version.title,
+                "status": version.status,
+                "reason": version.reason,
+                "changed_by": version.changed_by,
+                "changed_at": version.changed_at,
+            }
+        )
     return [
         {
             "decision_id": row.id,
@@ -277,6 +334,8 @@ def decision_rows(engine: Engine, workshop_id: int) -> list[dict[str, Any]]:
             "decided_at": row.created_at,
             "updated_at": row.updated_at,
             "created_by": row.created_by,
+            "changed_by": history[row.id][-1]["changed_by"] if row.id in history else None,
+            "versions": history.get(row.id, []),
         }
         for row in rows
     ]

@@ -58,7 +58,9 @@ LOG_COLUMNS = [
     "reason",
     "informed_by",
     "decided_at",
+    "recorded_by",  # the staff user who recorded it
     "changed_at",  # when it last changed after it was recorded; None if it never did
+    "changed_by",  # the staff user who last changed it; None if it never changed, or not kept
 ]
 BECAME_COLUMNS = [
     "kind",
@@ -73,6 +75,10 @@ BECAME_COLUMNS = [
 
 class DecisionError(ValueError):
     """A decision that cannot be stored, with a message for the person who wrote it."""
+
+
+class DecisionChanged(DecisionError):
+    """Someone else changed the decision since the person saw it: nothing was stored."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +138,8 @@ def changed_at(decision: Mapping):
 def decision_log(decisions: Sequence[Mapping]) -> pd.DataFrame:
     """One row per decision, newest first. Each decision is a mapping with ``decision_id``,
     ``title``, ``status``, ``reason``, ``links`` (a list of :class:`Link`), ``decided_at`` and
-    optionally ``updated_at`` (read as :func:`changed_at`)."""
+    optionally ``updated_at`` (read as :func:`changed_at`), ``created_by`` and ``changed_by``
+    (staff user names, as :func:`~csc_dash.workshop.decision_store.decision_rows` gives them)."""
     rows = [
         {
             "decision_id": decision["decision_id"],
@@ -142,7 +149,11 @@ def decision_log(decisions: Sequence[Mapping]) -> pd.DataFrame:
             "reason": decision["reason"],
             "informed_by": informed_by(decision["links"]),
             "decided_at": decision["decided_at"],
+            "recorded_by": decision.get("created_by"),
             "changed_at": changed_at(decision),
+            "changed_by": (
+                decision.get("changed_by") if changed_at(decision) is not None else None
+            ),
         }
         for decision in decisions
     ]

@@ -19,6 +19,7 @@ from csc_dash.workshop.rules import ERASURE_REMAINS, SAVE_UNAVAILABLE
 from csc_dash.workshop.store import (
     BUSY_TIMEOUT_S,
     decision_links,
+    decision_versions,
     decisions,
     log,
     participants,
@@ -154,6 +155,9 @@ def erase_workshop(engine: Engine, workshop_id: int) -> bool:
         conn.execute(delete(votes).where(votes.c.statement_id.in_(owned)))
         recorded = select(decisions.c.id).where(decisions.c.workshop_id == workshop_id)
         conn.execute(delete(decision_links).where(decision_links.c.decision_id.in_(recorded)))
+        conn.execute(
+            delete(decision_versions).where(decision_versions.c.decision_id.in_(recorded))
+        )
         conn.execute(delete(decisions).where(decisions.c.workshop_id == workshop_id))
         conn.execute(delete(statements).where(statements.c.workshop_id == workshop_id))
         conn.execute(delete(responses).where(responses.c.workshop_id == workshop_id))

@@ -287,7 +287,8 @@ def room_lines_csv(
 
 def _decisions_block(engine: Engine, workshop_id: int) -> list[dict[str, Any]]:
     """The workshop's decisions for the JSON export, oldest first, each with what informed it
-    (links by kind and id: the ids of the statements and responses in the same export)."""
+    (links by kind and id: the ids of the statements and responses in the same export) and every
+    version it had, oldest first, with the staff user who made it (``None`` where not kept)."""
     return [
         {
             "id": row["decision_id"],
@@ -299,6 +300,16 @@ def _decisions_block(engine: Engine, workshop_id: int) -> list[dict[str, Any]]:
             "decided_at": iso(row["decided_at"]),
             "updated_at": iso(row["updated_at"]),
             "informed_by": [{"kind": link.kind, "item_id": link.item_id} for link in row["links"]],
+            "versions": [
+                {
+                    "title": version["title"],
+                    "status": version["status"],
+                    "reason": version["reason"],
+                    "changed_by": version["changed_by"],
+                    "changed_at": iso(version["changed_at"]),
+                }
+                for version in row["versions"]
+            ],
         }
         for row in decision_rows(engine, workshop_id)
     ]

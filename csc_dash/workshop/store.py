@@ -21,11 +21,13 @@ from sqlalchemy import (
     Connection,
     Engine,
     Table,
+    case,
     create_engine,
     event,
     exists,
     func,
     insert,
+    null,
     select,
     text,
 )
@@ -43,6 +45,7 @@ from csc_dash.workshop.tables import (
     SECURITY_TABLES,
     UTCDateTime,
     decision_links,
+    decision_versions,
     decisions,
     metadata,
     participants,
@@ -68,6 +71,7 @@ __all__ = [
     "UTCDateTime",
     "current_schema_version",
     "decision_links",
+    "decision_versions",
     "decisions",
     "make_engine",
     "metadata",
@@ -94,7 +98,8 @@ log = logging.getLogger(__name__)
 #: 4: statements gain client_token (a proposal sent twice is stored once).
 #: 5: adds decisions and decision_links (you said, we did).
 #: 6: adds readiness_answers (the council readiness self-assessment, per workshop and staff user).
-SCHEMA_VERSION = 6
+#: 7: adds decision_versions (who changed a decision, when, and what it said before).
+SCHEMA_VERSION = 7
 
 #: Seconds a writer waits for another writer (SQLite) or for a connection (both).
 BUSY_TIMEOUT_S = 10
@@ -155,6 +160,32 @@ def _add_readiness_answers(conn: Connection) -> None:
     readiness_answers.create(conn, checkfirst=True)
 
 
+def _add_decision_versions(conn: Connection) -> None:
+    """6 -> 7: the table of decisions' versions. Each decision already recorded gets one version:
+    what it says now, at the time it last changed, by the person who recorded it if it never
+    changed; by no one named if it did (who changed it was not kept, so the history does not
+    guess)."""
+    decision_versions.create(conn, checkfirst=True)
+    conn.execute(
+        insert(decision_versions).from_select(
+            ["decision_id", "title", "status", "reason", "changed_by", "changed_at"],
+            select(
+                decisions.c.id,
+                decisions.c.title,
+                decisions.c.status,
+                decisions.c.reason,
+                case(
+                    (decisions.c.updated_at == decisions.c.created_at, decisions.c.created_by),
+                    else_=null(),
+                ),
+                decisions.c.updated_at,
+            )
+            .where(~exists().where(decision_versions.c.decision_id == decisions.c.id))
+            .order_by(decisions.c.id),
+        )
+    )
+
+
 #: version -> step that takes a database from ``version - 1`` to ``version`` inside one
 #: transaction. Steps run before missing tables are created, so each makes what it needs.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -163,6 +194,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     4: _add_statement_tokens,
     5: _add_decisions,
     6: _add_readiness_answers,
+    7: _add_decision_versions,
 }
 
 

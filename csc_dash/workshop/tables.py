@@ -47,6 +47,7 @@ __all__ = [
     "SECURITY_TABLES",
     "UTCDateTime",
     "decision_links",
+    "decision_versions",
     "decisions",
     "metadata",
     "participants",
@@ -258,6 +259,24 @@ decision_links = Table(
     **_AUTO,
 )
 
+# -- who changed a decision, and what it said before (schema version 7) ----------------------------
+# Every version of a decision: the first when it is recorded, one more for each real change.
+# ``changed_by`` is a staff user name, never a participant; NULL on the one version a decision
+# recorded before version 7 was given (who changed it then was not kept). Erased with its decision.
+decision_versions = Table(
+    "decision_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _part_of("decision_id", "decisions"),
+    Column("title", String(MAX_TITLE), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("changed_by", String(MAX_CREATOR), nullable=True),
+    Column("changed_at", UTCDateTime, nullable=False),
+    CheckConstraint(f"status IN {DECISION_STATUSES}", name="ck_decision_versions_status"),
+    **_AUTO,
+)
+
 # The council readiness self-assessment (csc_dash.workshop.readiness_answers): one row per save
 # by a staff user for a workshop; the latest row per user is their answer. Erased with the
 # workshop. ``client_token`` makes a save sent twice (a double click, a retry) stored once.
@@ -282,6 +301,7 @@ DATA_TABLES: tuple[Table, ...] = (
     votes,
     decisions,
     decision_links,
+    decision_versions,
     readiness_answers,
 )
 

@@ -1,13 +1,13 @@
 """You said, we did, on screen: staff record decisions and pick what informed them; a participant
 reads what became of what they said.
 
-Staff use :func:`record_form`, :func:`decision_log_table` and :func:`change_form` on the "You
-said, we did" page (facilitators and admins only), always for one workshop they may see: the
-store refuses a change to a decision of any other workshop. Staff use :func:`record_engagement`
-on Your own model to put a workshop's decisions into the draft transparency record. A participant
-sees :func:`what_became_of_section` on Your views, from any device once they come back with their
-code. Everything a person typed is escaped
-(:func:`~csc_dash.ui.workshop.session.plain`) and never reaches ``unsafe_allow_html``.
+Staff use :func:`record_form` and :func:`decision_log_table` on the "You said, we did" page
+(facilitators and admins only), always for one workshop they may see; changing a decision is
+:mod:`csc_dash.ui.workshop.decision_changes`. Staff use :func:`record_engagement` on Your own
+model to put a workshop's decisions into the draft transparency record. A participant sees
+:func:`what_became_of_section` on Your views, from any device once they come back with their
+code. Everything a person typed is escaped (:func:`~csc_dash.ui.workshop.session.plain`) and
+never reaches ``unsafe_allow_html``.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ from csc_dash.workshop import (
     new_client_token,
     record_decision,
     record_workshops,
-    update_decision,
     what_became_of_participant,
 )
 from csc_dash.workshop.decisions import LINK_KINDS, MAX_REASON, NOTHING_DECIDED_YET
@@ -76,19 +75,10 @@ LOG_COLUMNS = {
 }
 LOG_INDEX = "Decision"
 LOG_ALT = "The decisions recorded for this workshop, newest first"
-RECORDED_ON = "Recorded {day}"
-CHANGED_ON = "changed {day}"
-
-CHANGE_TITLE = "Change a decision"
-CHANGE_INTRO = (
-    "Pick a decision to change where it stands, why, what it says or what it drew on. The "
-    "people who took part see the change when they look again."
-)
-CHANGE_PICK = "Which decision"
-CHANGE_SUBMIT = "Save the changes"
-MSG_CHANGED = "Saved. The people who took part now see this decision as it is here."
-CHANGE_FORM = "change_decision"
-CHANGE_NOTICE = "decision_changes"
+RECORDED_ON = "Recorded {day} by {who}"
+CHANGED_ON = "changed {day} by {who}"
+#: Who last changed a decision changed before csc-dash kept names for changes.
+SOMEONE = "someone"
 
 BECAME_TITLE = "What became of what you said"
 BECAME_INTRO = (
@@ -128,8 +118,6 @@ def plain_texts() -> dict[str, str]:
         "nothing_to_link": NOTHING_TO_LINK,
         "recorded": MSG_RECORDED,
         "no_decisions": NO_DECISIONS,
-        "change_intro": CHANGE_INTRO,
-        "changed": MSG_CHANGED,
         "became_intro": BECAME_INTRO,
         "became_join": BECAME_JOIN,
         "became_nothing": BECAME_NOTHING_SAID,
@@ -148,7 +136,7 @@ def plain_texts() -> dict[str, str]:
 PICK_ONE_BY_ONE = {"filter_mode": "contains", "select_all": False}
 
 
-def _item_label(item: dict) -> str:
+def item_label(item: dict) -> str:
     return f"{LINK_KINDS[item['kind']].capitalize()} · {item['words']} · {item['who']}"
 
 
@@ -217,7 +205,7 @@ def record_form(workshop_id: int, created_by: str) -> None:
             st.multiselect(
                 LINKS_LABEL,
                 list(items),
-                format_func=lambda i: _item_label(items[i]),
+                format_func=lambda i: item_label(items[i]),
                 key=field_key("links", token),
                 help=LINKS_HELP,
                 **PICK_ONE_BY_ONE,
@@ -236,14 +224,16 @@ def _day(when) -> str:
     return when.strftime("%d %b %Y")
 
 
-def when_words(decided: datetime, changed: datetime | None) -> str:
-    """When a decision was recorded and, if it changed since, when it last changed."""
-    said = RECORDED_ON.format(day=_day(decided))
-    return (
-        said
-        if changed is None or pd.isna(changed)
-        else f"{said}; {CHANGED_ON.format(day=_day(changed))}"
-    )
+def when_words(
+    decided: datetime, recorded_by: str, changed: datetime | None, changed_by: str | None
+) -> str:
+    """When a decision was recorded and by whom and, if it changed since, when it last changed
+    and by whom (staff read these; participants never see a name)."""
+    said = RECORDED_ON.format(day=_day(decided), who=recorded_by)
+    if changed is None or pd.isna(changed):
+        return said
+    who = SOMEONE if changed_by is None or pd.isna(changed_by) else changed_by
+    return f"{said}; {CHANGED_ON.format(day=_day(changed), who=who)}"
 
 
 def decision_log_frame(workshop_id: int):
@@ -254,7 +244,10 @@ def decision_log_frame(workshop_id: int):
     except StoreUnavailable:
         return None
     shown = log.assign(
-        when=[when_words(d, c) for d, c in zip(log["decided_at"], log["changed_at"], strict=True)]
+        when=[
+            when_words(row.decided_at, row.recorded_by, row.changed_at, row.changed_by)
+            for row in log.itertuples()
+        ]
     )
     shown = shown.set_index("title")[list(LOG_COLUMNS)].rename(columns=LOG_COLUMNS)
     shown.index.name = LOG_INDEX
@@ -274,139 +267,6 @@ def decision_log_table(workshop_id: int) -> None:
     else:
         for _title, part in narrow_tables(shown, width=2, drop_repeats=False):
             st.table(part, alt=LOG_ALT)
-
-
-# -- staff: change a decision -------------------------------------------------------------------
-
-
-def _link_key(kind: str, item_id: int) -> str:
-    """A stable option for a linkable item: the same thing keeps its key as the list grows."""
-    return f"{kind}:{item_id}"
-
-
-def change_key(name: str, decision_id: int, stamp: str) -> str:
-    """A field of the change form, keyed by the decision and when it last changed: a saved
-    change (here or by someone else) fills the form afresh from the store."""
-    return f"{CHANGE_FORM}_{name}_{decision_id}_{stamp}"
-
-
-def _stamp(row: dict) -> str:
-    return f"{row['updated_at']:%Y%m%d%H%M%S%f}"
-
-
-def _on_change(workshop_id: int, decision_id: int, stamp: str, items: dict[str, dict]) -> None:
-    def typed(name: str):
-        return st.session_state.get(change_key(name, decision_id, stamp))
-
-    links = [
-        Link(items[k]["kind"], items[k]["item_id"]) for k in typed("links") or [] if k in items
-    ]
-    try:
-        update_decision(
-            engine(),
-            decision_id,
-            workshop_id=workshop_id,
-            title=typed("title"),
-            status=typed("status"),
-            reason=typed("reason"),
-            links=links,
-        )
-    except StoreUnavailable:
-        notify(CHANGE_NOTICE, "warning", MSG_STORE_DOWN)  # the form keeps what was typed
-        return
-    except (DecisionError, FeedbackError) as exc:
-        notify(CHANGE_NOTICE, "error", str(exc))
-        return
-    for name in ("title", "status", "reason", "links"):
-        st.session_state.pop(change_key(name, decision_id, stamp), None)
-    notify(CHANGE_NOTICE, "success", MSG_CHANGED)
-
-
-def pick_key(workshop_id: int, rows) -> str:
-    """The decision picker's key, new whenever a decision of the workshop changes or is added.
-
-    The picker shows each decision's title and status; a browser keeps showing the words it was
-    sent until the widget is drawn anew, so a changed title or status gets a new widget (with
-    the same decision picked), never a stale label.
-    """
-    latest = max((_stamp(row) for row in rows), default="")
-    return f"{CHANGE_FORM}_pick_{workshop_id}_{len(rows)}_{latest}"
-
-
-def _pick_decision(workshop_id: int, by_id: dict[int, dict]) -> int:
-    """Which decision to change: the one picked before, if it is still there, else the newest."""
-    key, picked = pick_key(workshop_id, list(by_id.values())), f"{CHANGE_FORM}_picked_{workshop_id}"
-    if key not in st.session_state and st.session_state.get(picked) in by_id:
-        st.session_state[key] = st.session_state[picked]
-    decision_id = st.selectbox(
-        CHANGE_PICK,
-        list(by_id),
-        format_func=lambda i: f"{by_id[i]['title']} ({DECISION_WORDS[by_id[i]['status']]})",
-        key=key,
-    )
-    st.session_state[picked] = decision_id
-    return decision_id
-
-
-def change_form(workshop_id: int) -> None:
-    """Pick one of this workshop's decisions and change its title, status, reason and links
-    (nothing is drawn before the first decision: the log already says there is none)."""
-    try:
-        rows = decision_rows(engine(), workshop_id)
-        found = linkable_items(engine(), workshop_id, page_titles=page_titles())
-    except StoreUnavailable:
-        st.header(CHANGE_TITLE, anchor=False)
-        show_notice(CHANGE_NOTICE)
-        st.warning(MSG_STORE_DOWN)
-        return
-    if not rows:
-        return
-    st.header(CHANGE_TITLE, anchor=False)
-    st.markdown(CHANGE_INTRO)
-    by_id = {row["decision_id"]: row for row in reversed(rows)}  # newest first
-    decision_id = _pick_decision(workshop_id, by_id)
-    show_notice(CHANGE_NOTICE)
-    row = by_id[decision_id]
-    stamp = _stamp(row)
-    items = {_link_key(item["kind"], item["item_id"]): item for item in found}
-    saved = {
-        "title": row["title"],
-        "status": row["status"],
-        "reason": row["reason"],
-        "links": [_link_key(link.kind, link.item_id) for link in row["links"]],
-    }
-    for name, value in saved.items():
-        st.session_state.setdefault(change_key(name, decision_id, stamp), value)
-    links_key = change_key("links", decision_id, stamp)
-    st.session_state[links_key] = [k for k in st.session_state[links_key] if k in items]
-    with st.form(CHANGE_FORM, border=True):
-        st.text_input(TITLE_LABEL, max_chars=MAX_TITLE, key=change_key("title", decision_id, stamp))
-        st.selectbox(
-            STATUS_LABEL,
-            list(DECISION_WORDS),
-            format_func=DECISION_WORDS.get,
-            key=change_key("status", decision_id, stamp),
-        )
-        st.text_area(
-            REASON_LABEL, max_chars=MAX_REASON, key=change_key("reason", decision_id, stamp)
-        )
-        if items:
-            st.multiselect(
-                LINKS_LABEL,
-                list(items),
-                format_func=lambda k: _item_label(items[k]),
-                key=links_key,
-                help=LINKS_HELP,
-                **PICK_ONE_BY_ONE,
-            )
-        else:
-            st.caption(NOTHING_TO_LINK)
-        st.form_submit_button(
-            CHANGE_SUBMIT,
-            type="primary",
-            on_click=_on_change,
-            args=(workshop_id, decision_id, stamp, items),
-        )
 
 
 # -- a participant: what became of what they said ------------------------------------------------
