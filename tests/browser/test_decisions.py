@@ -113,11 +113,22 @@ def test_a_decision_reaches_the_person_whose_statement_informed_it(start_app, ne
         shoot(fac, f"decisions-log-{width}")
         audits.append(audit(fac, f"facilitator, {width}px, log", "You said, we did"))
         assert fac.locator('[data-testid="stDataFrame"]').count() == 0
-        assert fac.locator(".stTable").count() == 2
+        assert fac.locator(".stTable").count() == 4  # the log, and every version of the decision
         assert fac.evaluate(_OVERFLOWING_TABLES) == []  # the log never scrolls sideways
         assert fac.evaluate("() => document.documentElement.scrollWidth") <= width
         fac.get_by_role("button", name="Save the changes").scroll_into_view_if_needed()
         shoot(fac, f"decisions-change-{width}")
+        versions = fac.get_by_text("Every version of this decision (2)")
+        if width == WIDTHS[0]:
+            versions.click()  # opened once, it stays open at the other widths
+        kept = fac.locator('[data-testid="stExpander"]').filter(has_text="Every version")
+        expect(kept).to_contain_text("Where it stood")
+        expect(kept).to_contain_text(FACILITATOR)
+        expect(kept).to_contain_text(LATER)
+        versions.scroll_into_view_if_needed()
+        shoot(fac, f"decisions-versions-{width}")
+        assert fac.evaluate(_OVERFLOWING_TABLES) == []
+        assert fac.evaluate("() => document.documentElement.scrollWidth") <= width
         picker = fac.get_by_role("combobox", name="Which decision")
         expect(picker).to_have_value(f"{TITLE} (We are working on it)")  # never a stale label
         audits.append(
