@@ -390,7 +390,8 @@ class RoleLines:
         return ", ".join(said)
 
 
-def _whole(value: Any) -> bool:
+def _present(value: Any) -> bool:
+    """Whether an answer holds a value (not None, not a missing float); not whether it is whole."""
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
@@ -408,11 +409,11 @@ def lines_by_role(frame: pd.DataFrame, roles: Sequence[str] = ()) -> list[RoleLi
             RoleLines(
                 role_tag=role,
                 lines=tuple(
-                    sorted((int(per), float(value) if _whole(value) else None)
-                           for value, per in pairs if _whole(per))
+                    sorted((int(per), float(value) if _present(value) else None)
+                           for value, per in pairs if _present(per))
                 ),
-                no_line=sum(1 for value, per in pairs if not _whole(value) and not _whole(per)),
-                score_only=sum(1 for value, per in pairs if _whole(value) and not _whole(per)),
+                no_line=sum(1 for value, per in pairs if not _present(value) and not _present(per)),
+                score_only=sum(1 for value, per in pairs if _present(value) and not _present(per)),
             )
         )
     return rows
