@@ -90,7 +90,9 @@ def sidebar(cohort: ScoredCohort) -> None:
             horizontal=True,
         )
         if cohort.source == "sample":
-            st.selectbox(
+            # Radio buttons, not a drop-down: a drop-down's box showed "Some: need in families
+            # services s" and cut the rest, on every page and screen width.
+            st.radio(
                 "Bias in what gets recorded",
                 list(BIAS_LEVELS),
                 format_func=BIAS_LABELS.get,
