@@ -158,10 +158,16 @@ def page_frame(page, sections: dict[str, list]) -> None:
 
 
 def next_link(page, sections: dict[str, list]) -> None:
-    """A "Next: <page>" link at the bottom of a page, in workshop order."""
+    """A "Next: <page>" link at the bottom of a page, in workshop order; on the last page, a
+    word that it is the end and a link back to the start."""
     pages = {p.title: p for p in navigation.flat(sections)}
     following = navigation.next_title(page.title, list(pages))
     if following is None:
+        if page.title == navigation.WORKSHOP_ORDER[-1]:  # the end of the walk: say so
+            st.divider()
+            st.markdown(navigation.END_NOTE)
+            start = navigation.WORKSHOP_ORDER[0]
+            st.page_link(pages[start], label=navigation.BACK_TO_START, icon=":material/home:")
         return
     st.divider()
     st.page_link(
