@@ -166,7 +166,7 @@ compared, flagged, fixed_by = tradeoffs.comparison(
 st.markdown(tradeoff_words.comparison_sentence(compared, flagged=flagged, fixed_by=fixed_by))
 st.markdown(tradeoff_words.comparison_lines(compared))
 chart.show(
-    charts.comparison_bars(compared),
+    charts.comparison_bars(compared, analyst=shell.analyst_view()),
     key="tradeoffs_compare",
     summary=tradeoff_words.comparison_summary(compared),
 )

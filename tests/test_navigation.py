@@ -90,6 +90,15 @@ def test_each_page_ends_with_a_next_link(app_test, path, expected):
     assert page_links(at)[-1] == expected
 
 
+def test_the_last_page_says_it_is_the_end_and_links_back_to_the_start(app_test):
+    """Your views, the last page in workshop order, ended with no next step at all."""
+    at = app_test()
+    at.switch_page("app_pages/your_views.py").run()
+    assert_no_exception(at)
+    assert page_links(at)[-1] == navigation.BACK_TO_START
+    assert navigation.END_NOTE in [el.value for el in at.main.markdown]
+
+
 def test_glossary_has_no_next_link(app_test):
     at = app_test()
     at.switch_page("app_pages/glossary.py").run()

@@ -125,7 +125,7 @@ def test_switching_the_bias_level_changes_the_figures(app_test):
     np.testing.assert_allclose(after, 100 * expected.loc[~expected["too_few"], "fdr"].to_numpy())
     assert not np.allclose(before, after)
     # And back through the sidebar. AppTest drops the sidebar's elements after switch_page, so
-    # set the plain key exactly as the sidebar selectbox's on_change callback does.
+    # set the plain key exactly as the sidebar radio's on_change callback does.
     at.session_state[state.BIAS] = "none"
     at.run()
     assert_no_exception(at)

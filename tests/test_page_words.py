@@ -102,9 +102,11 @@ def test_analyst_view_keeps_the_plain_words(app_test, screen):
     assert pw.grade(pw.page_passage(pw.page_strings(at, sidebar=False))) <= pw.MAX_GRADE
 
 
-#: Screens whose charts are read in whole people: Fairness (a preset that draws who gains and
-#: who loses) and every part of Root causes.
+#: Screens whose charts are read in whole people: Trade-offs (the tools side by side, whose
+#: hover said "215.3 per 1,000" beside a bar labelled 215), Fairness (a preset that draws who
+#: gains and who loses) and every part of Root causes.
 CHART_SCREENS = [
+    ("Trade-offs", "app_pages/tradeoffs.py", {}),
     ("Fairness", "app_pages/fairness.py", {state.PRESET: "equal_miss_rate"}),
     *[
         (
@@ -120,7 +122,7 @@ CHART_SCREENS = [
 @pytest.mark.parametrize(
     "screen",
     CHART_SCREENS,
-    ids=[f"{t} ({s.get(state.ROOT_VIEW, 'groups')})" for t, _, s in CHART_SCREENS],
+    ids=[f"{t} ({s.get(state.ROOT_VIEW, 'groups' if s else 'first')})" for t, _, s in CHART_SCREENS],
 )
 def test_plain_view_charts_show_whole_numbers(app_test, screen):
     """Tick labels, bar labels and hover text in plain view: no decimals (the analyst view keeps

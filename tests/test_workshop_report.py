@@ -13,6 +13,7 @@ import textstat
 from csc_dash import workshop as fb
 from csc_dash.charts import workshop as charts
 from csc_dash.workshop import decision_store, report
+from tests import page_words as pw
 from tests.store_helpers import FORMULAS, XSS
 
 pytest_plugins = ["tests.pg", "tests.store_helpers"]  # fixtures: engine, store_url, hostile
@@ -210,7 +211,26 @@ def test_the_report_says_lines_per_1000_first(engine):
     fb.save_response(engine, participant_id=sam.id, page="your_views", question_id=fb.LINE_QUESTION,
                      value=95, screen_state={fb.ANSWER_LINE: 0.1764}, client_token=fb.new_client_token())
     page = fb.workshop_report_html(engine, room.id)
-    assert "95 in every 1,000 (score 0.176)" in page
+    assert "95 in every 1,000" in page
+
+
+def test_the_report_shows_the_room_no_decimal_and_no_score(engine):
+    """A facilitator may put the report on the projector: a line reads in whole people per 1,000,
+    never beside the score it maps to (the report said "95 in every 1,000 (score 0.176)")."""
+    room = fb.create_workshop(engine, title="Room", created_by="ann")
+    for name, per, score in (("Sam", 95, 0.1764), ("Ola", 240, 0.0821), ("Ed", None, 0.3)):
+        person = fb.join_workshop(engine, code=room.code, pseudonym=name, role_tag="Other",
+                                  client_token=fb.new_client_token())  # fmt: skip
+        fb.save_response(engine, participant_id=person.id, page="your_views",
+                         question_id=fb.LINE_QUESTION, value=per,
+                         screen_state={fb.ANSWER_LINE: score}, client_token=fb.new_client_token())  # fmt: skip
+    page = fb.workshop_report_html(engine, room.id)
+    words = re.sub(r"<(style|script|svg)\b.*?</\1>", " ", page, flags=re.S)
+    text = html.unescape(" ".join(parse_html(words).text))
+    assert "95 in every 1,000" in text and "240 in every 1,000" in text
+    assert pw.decimals_in(text) == []
+    lines = text.split("Where people would draw the line", 1)[1].split("The room's lines", 1)[0]
+    assert "score" not in lines.lower()
 
 
 def test_the_report_and_the_facilitators_chart_say_the_same_about_the_lines(engine):

@@ -153,13 +153,14 @@ def wrap_label(text: str, *, width: int = 18) -> str:
     return "<br>".join(chart_text(line) for line in lines) or chart_text(text)
 
 
-def comparison_bars(frame: pd.DataFrame):
+def comparison_bars(frame: pd.DataFrame, *, analyst: bool = False):
     """Per 1,000 referrals for each tool at the same number flagged: found, false alarms, missed.
 
     ``frame`` comes from :func:`csc_dash.tradeoffs.compare_at_flagged`: bars are the exact
     figures, their labels the whole people of :func:`csc_dash.tradeoffs.people_counts` (as on
-    the rest of the page). Tools' names wrap onto short lines so the bars keep their width on
-    a tablet.
+    the rest of the page). Hovering says the label's whole people too; the analyst view's hover
+    keeps one decimal. Tools' names wrap onto short lines so the bars keep their width on a
+    tablet.
     """
     columns = {
         "true_alarm": "true_alarms_per_1000",
@@ -167,6 +168,7 @@ def comparison_bars(frame: pd.DataFrame):
         "missed": "missed_per_1000",
     }
     labels = [wrap_label(label) for label in frame["label"]]
+    hover = "%{x:.1f}" if analyst else "%{text}"  # the bar's own label: whole people
     data = []
     for kind, column in columns.items():
         style = KIND_STYLE[kind]
@@ -186,7 +188,7 @@ def comparison_bars(frame: pd.DataFrame):
                 "text": [f"{v:,}" for v in people],
                 "textposition": "outside",
                 "cliponaxis": False,
-                "hovertemplate": f"%{{y}}<br>{COMPARISON_NAMES[kind]}: %{{x:.1f}} per 1,000<extra></extra>",
+                "hovertemplate": f"%{{y}}<br>{COMPARISON_NAMES[kind]}: {hover} per 1,000<extra></extra>",
             }
         )
     # The legend sits above the bars: below them it collided with the axis title on narrow

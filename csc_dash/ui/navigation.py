@@ -59,6 +59,12 @@ WORKSHOP_ORDER: tuple[str, ...] = (
 )
 BROWSER_TITLE = "{page} · csc-dash"
 NEXT_LABEL = "Next: {page}"
+#: The end of the workshop's walk (the last page has no "Next"): say so, and give a way on.
+END_NOTE = (
+    "This is the last page. Thank you for taking part. You can go back to any page in the menu "
+    "to look again, or change an answer."
+)
+BACK_TO_START = "Back to the start: Welcome"
 
 
 def allowed(

@@ -90,7 +90,9 @@ def sidebar(cohort: ScoredCohort) -> None:
             horizontal=True,
         )
         if cohort.source == "sample":
-            st.selectbox(
+            # Radio buttons, not a drop-down: a drop-down's box showed "Some: need in families
+            # services s" and cut the rest, on every page and screen width.
+            st.radio(
                 "Bias in what gets recorded",
                 list(BIAS_LEVELS),
                 format_func=BIAS_LABELS.get,
@@ -156,10 +158,16 @@ def page_frame(page, sections: dict[str, list]) -> None:
 
 
 def next_link(page, sections: dict[str, list]) -> None:
-    """A "Next: <page>" link at the bottom of a page, in workshop order."""
+    """A "Next: <page>" link at the bottom of a page, in workshop order; on the last page, a
+    word that it is the end and a link back to the start."""
     pages = {p.title: p for p in navigation.flat(sections)}
     following = navigation.next_title(page.title, list(pages))
     if following is None:
+        if page.title == navigation.WORKSHOP_ORDER[-1]:  # the end of the walk: say so
+            st.divider()
+            st.markdown(navigation.END_NOTE)
+            start = navigation.WORKSHOP_ORDER[0]
+            st.page_link(pages[start], label=navigation.BACK_TO_START, icon=":material/home:")
         return
     st.divider()
     st.page_link(

@@ -204,11 +204,11 @@ def _strip_svg(rows, *, title: str) -> str:
     return "".join(parts)
 
 
-def _line_words(per_1000: int, score: float | None) -> str:
-    """A line someone named: in every 1,000 (as they were asked), the score beside it."""
-    if score is None:
-        return f"{per_1000:,} in every 1,000"
-    return f"{per_1000:,} in every 1,000 (score {score:.3f})"
+def _line_words(per_1000: int) -> str:
+    """A line someone named, in every 1,000 as they were asked. Not the score it maps to: the
+    report may be shown to the room, and a family reads whole people, not a decimal score (the
+    score stays in the answers' screen state in the CSV and JSON exports)."""
+    return f"{per_1000:,} in every 1,000"
 
 
 def _section_thresholds(summary) -> str:
@@ -223,7 +223,7 @@ def _section_thresholds(summary) -> str:
     table = [
         (
             row.role_tag,
-            ", ".join(_line_words(per, score) for per, score in row.lines) or "none",
+            ", ".join(_line_words(per) for per, _score in row.lines) or "none",
             row.no_line,
             row.score_only,
         )
@@ -233,7 +233,7 @@ def _section_thresholds(summary) -> str:
         "Role",
         "Lines named (flagged in every 1,000)",
         "Would accept no line",
-        "Older score lines, not shown",
+        "Given on an older form, not shown",
     ]
     out.append(_table(headers, table, numeric=(2, 3)))
     return "".join(out)

@@ -148,3 +148,25 @@ def test_server_down_says_saved_answers_are_safe(browser, start_app):
         assert all(not boxes.nth(i).is_visible() for i in range(boxes.count()))
     finally:
         page.close()
+
+
+#: Text boxes that show a chosen option (a selectbox's value) wider than their box: the end of
+#: the words is cut off, with no sign that it is.
+_CUT_CHOICES = """() => [...document.querySelectorAll(
+    '[data-testid="stSidebar"] input[role=combobox], [data-testid="stMain"] input[role=combobox]')]
+  .filter(box => box.scrollWidth > box.clientWidth + 1)
+  .map(box => box.value || box.placeholder)"""
+
+
+@pytest.mark.parametrize("width", [390, 768, 1280])
+def test_no_chosen_option_is_cut_off(new_page, demo_server, width):
+    """The side bar's choice of how unequal the recording is read "Some: need in families
+    services s" on every page and every screen: a family could not read what they had chosen."""
+    from tests.browser import flows
+
+    page = new_page(demo_server, width=width, height=900)
+    for title in ("Welcome", "Who is flagged or missed", "Root causes"):
+        flows.goto(page, title)
+        flows.open_sidebar(page)
+        assert page.evaluate(_CUT_CHOICES) == [], (title, width)
+        st.assert_no_exception(page)
