@@ -14,6 +14,8 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 state.init()
+# A local SQLite store is opened at once: that wipes what an erase left in its log (after a crash too).
+workshop.session.open_local_store()
 # A participant who reloads (a new session) comes back as themselves from the ?p= link.
 workshop.keep_rejoin_link()
 
