@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import streamlit as st
+from csc_dash.ui import upload_gate
 
-from csc_dash.ui import accounts, loaders, navigation, shell, state, workshop
+# Close Streamlit's upload endpoint before anything slow: the first run of a process imports for
+# seconds, and its session (anyone's) could send files meanwhile (issue 13.2).
+upload_gate.install()
+
+import streamlit as st  # noqa: E402
+
+from csc_dash.ui import accounts, loaders, navigation, shell, state, workshop  # noqa: E402
 
 st.set_page_config(
     page_title="csc-dash",
