@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import streamlit as st
+from csc_dash.ui import upload_gate
 
-from csc_dash.ui import accounts, loaders, navigation, shell, state, workshop
+# Close Streamlit's upload endpoint before anything slow: the first run of a process imports for
+# seconds, and its session (anyone's) could send files meanwhile (issue 13.2).
+upload_gate.install()
+
+import streamlit as st  # noqa: E402
+
+from csc_dash.ui import accounts, loaders, navigation, shell, state, workshop  # noqa: E402
 
 st.set_page_config(
     page_title="csc-dash",
@@ -14,6 +20,8 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 state.init()
+# A local SQLite store is opened at once: that wipes what an erase left in its log (after a crash too).
+workshop.session.open_local_store()
 # A participant who reloads (a new session) comes back as themselves from the ?p= link.
 workshop.keep_rejoin_link()
 

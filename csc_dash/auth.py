@@ -291,11 +291,20 @@ def password_problem(password: str, *, username: str = "") -> str | None:
     core = re.sub(r"^[^a-z]+|[^a-z]+$", "", lowered)
     name = re.sub(r"[^a-z]+", "", username.lower())
     for letters in {plain, re.sub(r"[^a-z]+", "", _unleet(core))}:
-        if letters in COMMON_PASSWORD_WORDS or (name and letters in {name, name * 2}):
+        if letters in COMMON_PASSWORD_WORDS or _only_name(letters, name):
             return ERR_PASSWORD_WEAK
         if any(letters in run for run in KEY_RUNS) or _repeats(letters):
             return ERR_PASSWORD_WEAK
     return None
+
+
+def _only_name(letters: str, name: str) -> bool:
+    """Whether ``letters`` is the user name, once or said again and again ("fayfayfay")."""
+    return (
+        bool(name)
+        and len(letters) % len(name) == 0
+        and letters == name * (len(letters) // len(name))
+    )
 
 
 def _unleet(text: str) -> str:

@@ -108,6 +108,12 @@ def test_password_policy(password, message):
         assert auth.check_password(password, auth.load_users()["fay"]["password"])
 
 
+@pytest.mark.parametrize("password", ["morganmorganmorgan", "Morgan-morgan-morgan-1", "morgan" * 6])
+def test_the_user_name_said_three_or_more_times_is_refused(password):
+    """Re-attack of 13.9: the name twice was refused, three times accepted ("facilfacilfacil")."""
+    assert auth.password_problem(password, username="morgan2") == auth.ERR_PASSWORD_WEAK
+
+
 def test_password_messages_are_exact_and_plain():
     import textstat
 

@@ -560,6 +560,28 @@ def test_too_many_columns_are_refused_before_reading_the_rows():
     )
 
 
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_the_issues_30000_column_file_is_told_its_column_count(sep):
+    """The issue's file: 30,000 short columns in 1.6 MB. Its first row is longer than the csv
+    module's field limit when split by the *other* separator (one field of 180 KB), which was
+    refused as "the first row is broken" instead of with the limit a person can read."""
+    header = sep.join(["outcome", "score", *[f"c{i}" for i in range(30_000 - 2)]])
+    data = (header + "\n" + sep.join(["1", "0.5", *["1"] * (30_000 - 2)]) + "\n").encode()
+    for read in (guess_columns, load_scored_csv):
+        with pytest.raises(CohortError) as info:
+            read(data)
+        assert str(info.value) == cohort.TOO_MANY_COLUMNS.format(
+            count=30_000, maximum=cohort.MAX_COLUMNS
+        )
+
+
+def test_one_column_name_past_the_field_limit_is_still_a_broken_first_row():
+    data = ("x" * 200_000 + ",score\n1,0.5\n").encode()
+    with pytest.raises(CohortError) as info:
+        guess_columns(data)
+    assert _problem(str(info.value)) == "NOT_A_TABLE"
+
+
 def test_too_many_cells_are_refused(monkeypatch):
     monkeypatch.setattr(csv_table, "MAX_CELLS", 60)
     data = (HEADER + BODY).encode()  # 31 lines of 3 columns: 93 cells

@@ -62,3 +62,47 @@ def test_a_person_who_comes_back_gets_their_settings_again():
     again.run()
     assert again.session_state[state.PARTICIPANT]["participant_id"] == person["participant_id"]
     assert again.session_state[state.BIAS] == "none"
+
+
+def test_the_first_page_after_a_crash_folds_in_what_an_erase_left_in_sqlites_log(monkeypatch):
+    """Issue 13.8 re-attacked on a running server: an erase stayed "busy" (a reader held its
+    snapshot), the server was killed, restarted, and a page was shown; the erased text was still
+    in the files, because the store was first opened only when someone joined or signed in. The
+    first run opens a local SQLite store, which folds the log in."""
+    import shutil
+    import sqlite3
+    from pathlib import Path
+
+    from csc_dash import config
+    from csc_dash.workshop import erasure, store
+    from tests.workshop_helpers import add_staff
+
+    add_staff(monkeypatch)  # a workshop server: no one joins or signs in below
+    path = Path(config.database_url().removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    live = path.parent / "live" / path.name
+    live.parent.mkdir()
+    eng = store.make_engine(f"sqlite:///{live}")
+    room = workshop.create_workshop(eng, title="Held", created_by="fay")
+    workshop.join_workshop(
+        eng, code=room.code, pseudonym="Quokka-name-plugh", role_tag="Other",
+        client_token=workshop.new_join_token(),
+    )  # fmt: skip
+    reader = sqlite3.connect(live, isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM participants").fetchone()  # holds a snapshot
+    monkeypatch.setattr(erasure, "CHECKPOINT_TRIES", 1)
+    assert workshop.erase_workshop(eng, room.id) is False
+    for part in live.parent.glob(live.name + "*"):  # the files as kill -9 leaves them
+        shutil.copy(part, path.parent / part.name)
+    erasure.stop_background_retry(eng)
+    reader.close()
+    eng.dispose()
+
+    def erased_text_left() -> bool:
+        return any(b"Quokka-name-plugh" in p.read_bytes() for p in path.parent.glob(path.name + "*"))
+
+    assert erased_text_left()
+    at = new_app()  # the first page after the restart: Welcome, no one joined
+    assert not at.exception
+    assert not erased_text_left()

@@ -84,11 +84,17 @@ def _decode(data: bytes) -> str:
     return text
 
 
-def _first_record(text: str, delimiter: str) -> list[str]:
+def _first_record(text: str, delimiter: str) -> list[str] | csv.Error:
+    """The first row split by ``delimiter``, or the csv module's error.
+
+    Split by the wrong separator, a long first row is one field past the csv module's field
+    limit (a comma file of 30,000 columns read by semicolons): only an error under both
+    separators means the first row is broken.
+    """
     try:
         return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
     except csv.Error as exc:
-        raise CohortError(NOT_A_TABLE.format(detail=f"the first row is broken ({exc})")) from None
+        return exc
 
 
 _FIELDS_MISMATCH = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -116,6 +122,10 @@ def _header_and_separator(data) -> tuple[list[str], str, int]:
     head = bytes(data[start : start + (1 << 20)]).decode("utf-8", errors="ignore")
     # The separator is whichever of comma and semicolon splits the first row into more columns.
     comma, semicolon = _first_record(head, ","), _first_record(head, ";")
+    if isinstance(comma, csv.Error) and isinstance(semicolon, csv.Error):
+        raise CohortError(NOT_A_TABLE.format(detail=f"the first row is broken ({comma})"))
+    comma = [] if isinstance(comma, csv.Error) else comma
+    semicolon = [] if isinstance(semicolon, csv.Error) else semicolon
     sep = ";" if len(semicolon) > len(comma) else ","
     names = semicolon if sep == ";" else comma
     header = []

@@ -8,7 +8,8 @@ memory while the session lives. This module closes the endpoint server-side:
   whether this session may upload: in local demo mode everyone (one person on their own
   computer), on a workshop server only a signed-in analyst, facilitator or admin (the roles that
   can open "Your own model"). A session that may not upload loses any file it holds.
-- :func:`install` (once per process) wraps the runtime's ``is_active_session``, which Streamlit
+- :func:`install` (once per process, as app.py's first statement, so before its slow imports)
+  wraps the runtime's ``is_active_session``, which Streamlit
   1.67's upload handler asks *before it reads the request body*: for a session not permitted
   the upload is answered 400 and never read. It also keeps only the newest file of a session,
   so an analyst holds at most one file of at most ``server.maxUploadSize`` (set to the app's
@@ -90,6 +91,11 @@ def install() -> bool:
         manager.add_file = add_newest_only
         _cap_server_upload_size()
         setattr(rt, _MARK, True)
+    # Files sent before the gate stood (a session's first run starts before app.py runs, and
+    # the first run of a process imports for seconds): every one goes, whoever sent it.
+    for session_id in list(getattr(manager, "file_storage", {})):
+        if not permitted(session_id):
+            forget_files(session_id)
     return True
 
 

@@ -10,6 +10,7 @@ database keeps elsewhere for a while is said in :data:`ERASURE_REMAINS`.
 
 from __future__ import annotations
 
+import threading
 import time
 
 from sqlalchemy import Engine, delete, select, update
@@ -17,10 +18,10 @@ from sqlalchemy import Engine, delete, select, update
 from csc_dash.workshop.participants import rejoin_subject
 from csc_dash.workshop.rules import ERASURE_REMAINS, SAVE_UNAVAILABLE
 from csc_dash.workshop.store import (
-    BUSY_TIMEOUT_S,
     decision_links,
     decision_versions,
     decisions,
+    fold_journal,
     log,
     participants,
     readiness_answers,
@@ -33,48 +34,96 @@ from csc_dash.workshop.store import (
     workshops,
 )
 
-__all__ = ["ERASURE_REMAINS", "erase_participant", "erase_workshop", "reclaim_space", "withdraw"]
+__all__ = [
+    "ERASURE_REMAINS",
+    "background_retry",
+    "erase_participant",
+    "erase_workshop",
+    "reclaim_space",
+    "stop_background_retry",
+    "withdraw",
+]
 
 #: Checkpoint tries after an erase. Each try waits up to CHECKPOINT_WAIT_MS for readers (SQLite's
 #: busy handler); a reader's snapshot lasts only as long as one page's read.
 CHECKPOINT_TRIES = 10
 CHECKPOINT_WAIT_MS = 1000
 CHECKPOINT_PAUSE_S = 0.1
+#: If those tries all found a reader: tried again in the background this often (a short wait
+#: each, so writers are hardly held up), for up to RETRY_FOR_S; the next start folds it in too.
+RETRY_EVERY_S = 5.0
+RETRY_FOR_S = 3600.0
+RETRY_WAIT_MS = 50
+
+_RETRY_LOCK = threading.Lock()
+_RETRIES: dict[int, tuple[threading.Thread, threading.Event]] = {}
 
 
 def reclaim_space(engine: Engine, *, tries: int | None = None, pause: float | None = None) -> bool:
     """After an erase on SQLite, fold the WAL into the file and empty it, so no copy of erased
-    rows remains (``secure_delete`` already overwrote them in the file).
+    rows remains (``secure_delete`` already overwrote them in the file's current pages).
 
-    ``PRAGMA wal_checkpoint(TRUNCATE)`` returns ``(busy, log, checkpointed)``; ``busy`` is 1 when
-    a reader still held a snapshot that needs the log. Then it is tried again, up to
-    :data:`CHECKPOINT_TRIES` times. Returns whether it completed (always ``True`` on other
-    databases, which keep no such file beside the tables: see :data:`ERASURE_REMAINS`).
+    While a reader holds a snapshot that needs the log, the checkpoint is busy and the old pages
+    (with the erased rows) stay in the file or the log. It is tried again, up to
+    :data:`CHECKPOINT_TRIES` times; if still busy, a background thread keeps trying
+    (:func:`background_retry`) and ``False`` is returned, so the facilitator is told. Always
+    ``True`` on other databases, which keep no such file beside the tables (see
+    :data:`ERASURE_REMAINS`).
     """
     if engine.dialect.name != "sqlite":
         return True
     tries = CHECKPOINT_TRIES if tries is None else tries
     pause = CHECKPOINT_PAUSE_S if pause is None else pause
     for attempt in range(tries):
-        raw = engine.raw_connection()
-        try:
-            driver = raw.driver_connection
-            driver.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
-            busy, _log, _done = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        except Exception:  # noqa: BLE001 - a locked database: try again like a busy reader
-            log.info("checkpoint after erase failed", exc_info=True)
-            busy = 1
-        finally:
-            try:
-                raw.driver_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-            finally:
-                raw.close()
-        if not busy:
+        if fold_journal(engine, wait_ms=CHECKPOINT_WAIT_MS):
             return True
         if attempt + 1 < tries:
             time.sleep(pause)
-    log.warning("checkpoint after erase still busy after %d tries", tries)
+    log.warning("checkpoint after erase still busy after %d tries; retrying in the background", tries)
+    _start_retry(engine)
     return False
+
+
+def background_retry(engine: Engine) -> threading.Thread | None:
+    """The thread still folding in an erase's journal for ``engine`` (``None`` if there is none)."""
+    with _RETRY_LOCK:
+        found = _RETRIES.get(id(engine))
+    return None if found is None else found[0]
+
+
+def stop_background_retry(engine: Engine) -> None:
+    """Stop the background retry for ``engine`` (before disposing of it)."""
+    with _RETRY_LOCK:
+        found = _RETRIES.get(id(engine))
+    if found is not None:
+        found[1].set()
+        found[0].join()
+
+
+def _start_retry(engine: Engine) -> None:
+    with _RETRY_LOCK:
+        found = _RETRIES.get(id(engine))
+        if found is not None and found[0].is_alive():
+            return
+        stop = threading.Event()
+        thread = threading.Thread(
+            target=_retry, args=(engine, stop), name="csc-dash-erase-checkpoint", daemon=True
+        )
+        _RETRIES[id(engine)] = (thread, stop)
+        thread.start()
+
+
+def _retry(engine: Engine, stop: threading.Event) -> None:
+    deadline = time.monotonic() + RETRY_FOR_S
+    while time.monotonic() < deadline and not stop.wait(RETRY_EVERY_S):
+        try:
+            if fold_journal(engine, wait_ms=RETRY_WAIT_MS):
+                log.info("checkpoint after erase done in the background")
+                return
+        except Exception:  # noqa: BLE001 - a store fault: try again later
+            log.info("background checkpoint failed", exc_info=True)
+    if not stop.is_set():
+        log.warning("checkpoint after erase still busy after %.0f s", RETRY_FOR_S)
 
 
 def _delete_participants(conn, participant_ids) -> None:

@@ -88,6 +88,7 @@ __all__ = [
     "utcnow",
     "votes",
     "workshops",
+    "fold_journal",
 ]
 
 log = logging.getLogger(__name__)
@@ -260,6 +261,28 @@ def token_stored(engine: Engine, table: Table, token: str) -> bool:
         return bool(conn.scalar(select(exists().where(table.c.client_token == token))))
 
 
+def fold_journal(engine: Engine, *, wait_ms: int) -> bool:
+    """SQLite: fold the write-ahead log into the file and empty it (``wal_checkpoint(TRUNCATE)``),
+    waiting up to ``wait_ms`` for readers. Whether it completed; ``False`` while a reader still
+    holds a snapshot that needs the log (or the file is locked). Always ``True`` elsewhere."""
+    if engine.dialect.name != "sqlite":
+        return True
+    raw = engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        driver.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+        busy, _log, _done = driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except Exception:  # noqa: BLE001 - a locked database: not done yet, like a busy reader
+        log.info("checkpoint failed", exc_info=True)
+        busy = 1
+    finally:
+        try:
+            raw.driver_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        finally:
+            raw.close()
+    return not busy
+
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine on the store at ``url`` (default :func:`csc_dash.config.database_url`).
 
@@ -297,6 +320,10 @@ def make_engine(url: str | None = None) -> Engine:
     except BaseException:
         engine.dispose()
         raise
+    # After a crash, the log may still hold rows an erase deleted while a reader held it: fold
+    # it in now, at start (a moment's wait; an erase folds it in again).
+    if backend == "sqlite" and not fold_journal(engine, wait_ms=100):
+        log.info("checkpoint at start was busy")
     return engine
 
 

@@ -65,8 +65,8 @@ MSG_ERASED_PARTICIPANT = (
     "could vote on stays, without their name."
 )
 MSG_ERASE_NOT_FOLDED = (
-    "Deleted. The database was busy, so a copy may stay in its journal file for a while. It goes "
-    "at the next delete, or when the app starts again."
+    "Deleted. The database was busy, so an old copy may stay in its files for a short while. "
+    "The app keeps trying to wipe it, and it goes at the latest when the app starts again."
 )
 MSG_ERASED_WORKSHOP = "Done. The workshop and everything in it are deleted."
 MSG_REJECTED = "Done. That statement is removed. No one will see it."

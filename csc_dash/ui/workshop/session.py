@@ -12,6 +12,7 @@ named in :mod:`csc_dash.ui.state`.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import streamlit as st
@@ -83,6 +84,19 @@ def _engine(url: str):
 def engine():
     """The store's engine for the configured ``DATABASE_URL`` (one per URL, shared)."""
     return _engine(config.database_url())
+
+
+def open_local_store() -> None:
+    """Open a local SQLite store on the first run after a start, not when someone first joins or
+    signs in: opening it folds in what an erase could not yet wipe from its log (a reader held
+    it, then the server was killed; see :func:`csc_dash.workshop.store.make_engine`). Cached
+    after the first run; PostgreSQL is left to open when needed (a server down would slow
+    every page)."""
+    url = config.database_url()
+    if not url.startswith("sqlite"):
+        return
+    with contextlib.suppress(StoreUnavailable):  # said plainly where the store is used
+        _engine(url)
 
 
 def demo_mode() -> bool:
