@@ -126,6 +126,19 @@ _FOCUS_CSS = """
 """
 
 
+#: A list to pick several from keeps its height when it loses focus. Streamlit draws its typing
+#: box on a line of its own while the list has focus and squeezes it beside the last chip when
+#: it has not, so the list shrank by a line at the press of the button below it: the button
+#: moved out from under the pointer between press and release, and a form's "Save" did nothing
+#: on the first click (found linking a long saved view to a decision). The typing box keeps its
+#: own line, focused or not: no jump, and a box wide enough to tap (axe target-size).
+_STEADY_MULTISELECT_CSS = """
+[data-testid="stMultiSelectTagsContainer"] input {
+  min-width: 100% !important;
+}
+"""
+
+
 def _offline_css() -> str:
     def css_text(text: str) -> str:
         return text.replace("\\", "\\\\").replace('"', '\\"')
@@ -148,12 +161,13 @@ body:has([data-testid="stApp"][data-test-connection-state="DISCONNECTED_FOREVER"
 
 
 def page_frame(page, sections: dict[str, list]) -> None:
-    """What every page shares before it runs: the browser title that names the page, and the
-    style for focus rings and for the words shown when the server is out of reach (in place of
-    Streamlit's "Connection error" box, which this style hides while the server is away), and
-    the script that closes the side bar on a phone or tablet once a page was picked from it."""
+    """What every page shares before it runs: the browser title that names the page; the style
+    for focus rings, for lists that keep their height, and for the words shown when the server
+    is out of reach (in place of Streamlit's "Connection error" box, which this style hides
+    while the server is away); and the script that closes the side bar on a phone or tablet
+    once a page was picked from it."""
     st.set_page_config(page_title=navigation.browser_title(page.title))
-    st.html(f"<style>{_FOCUS_CSS}{_offline_css()}</style>")
+    st.html(f"<style>{_FOCUS_CSS}{_STEADY_MULTISELECT_CSS}{_offline_css()}</style>")
     menu_closer.close_menu_after_a_page_change(page.title)
 
 
