@@ -138,8 +138,9 @@ EMPTY_REJOIN = "Please type the code you wrote down when you joined."
 #: docs/DEPLOYMENT.md).
 ERASURE_REMAINS = {
     "sqlite": (
-        "The answers are deleted from the database file and its journal at once. Backups of "
-        "the file made before today still hold them until those backups are deleted."
+        "The answers are deleted from the database file and its journal at once, or, if the "
+        "file is busy just then, soon after it is free. Backups of the file made before today "
+        "still hold them until those backups are deleted."
     ),
     "postgresql": (
         "The answers are deleted at once and no one can see them in the app. The database "
