@@ -33,9 +33,17 @@ def intervals_overlap(a: tuple[float, float], b: tuple[float, float]) -> bool | 
     return bool(a[0] <= b[1] and b[0] <= a[1])
 
 
-def _join(names) -> str:
-    """Group names in a sentence; "; " between them, since a pair's label holds a comma."""
-    return "; ".join(map(_shown, names))
+def join_names(names) -> str:
+    """Group names as a list in a sentence: "Asian", "Not known and Other", "Asian, Black and
+    Other". When a name holds a comma (a pair's label, "Girl, Asian"), the names are set apart by
+    semicolons, the last by "; and" ("Girl, Asian; and Boy, Black"), so no name runs into the
+    next. Each name is escaped for Markdown."""
+    shown = [_shown(n) for n in names]
+    if len(shown) < 2:
+        return "".join(shown)
+    if any("," in str(n) for n in names):
+        return "; ".join(shown[:-1]) + "; and " + shown[-1]
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def describe_rate(table: pd.DataFrame, rate: str, *, what: str) -> str:
@@ -97,16 +105,17 @@ def describe_disparity(table: pd.DataFrame) -> str:
     if outside:
         parts.append(
             f"{'this group is' if len(outside) == 1 else 'these groups are'} outside the shaded "
-            f"band, even allowing for chance: {_join(outside)}."
+            f"band, even allowing for chance: {join_names(outside)}."
         )
     else:
         parts.append("no group is clearly outside the shaded band.")
-    if unclear:
+    if unclear:  # the names after a colon: "Not known" must not read as the start of a clause
         one = len(unclear) == 1
         parts.append(
-            f"{_join(unclear)} {'looks' if one else 'look'} outside it at the best guess, but "
-            f"{'its' if one else 'their'} likely range reaches into the band, so this could be "
-            "chance."
+            f"At the best guess, {'this group looks' if one else 'these groups look'} outside "
+            f"the band{' too' if outside else ''}: {join_names(unclear)}. But "
+            f"{'its likely range reaches' if one else 'their likely ranges reach'} into the "
+            "band, so this could be chance."
         )
     return " ".join(parts)
 
