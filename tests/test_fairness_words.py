@@ -260,3 +260,20 @@ def test_the_disparity_sentence_reads_for_any_set_of_groups(rows, said):
     assert text == said
     assert "; Other" not in text and " look outside it" not in text
     assert textstat.flesch_kincaid_grade(text) <= 8, text
+
+
+def test_no_note_when_no_row_repeats_one_line_for_everyone():
+    rng = np.random.default_rng(3)
+    y = (rng.random(3000) < 0.2).astype(int)
+    s = rng.random(3000) * 0.6 + 0.4 * y * rng.random(3000)
+    groups = np.where(rng.random(3000) < 0.5, "a", "b")
+    assert (
+        fairness.preset_overview_note(
+            fairness.preset_costs(y, s, groups, threshold=0.5, presets=("single",))
+        )
+        is None
+    )
+    # All groups too small to move: every row is the same, and the note says no line moved.
+    costs = fairness.preset_costs(y[:40], s[:40], groups[:40], threshold=0.5)
+    note = fairness.preset_overview_note(costs)
+    assert note is not None and "leave every group on the same line" in note

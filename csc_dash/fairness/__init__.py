@@ -72,6 +72,7 @@ from csc_dash.fairness.sentences import (
     join_names,
     preset_changes,
     preset_overview,
+    preset_overview_note,
     ratio_range_words,
     ratio_words,
 )
@@ -124,6 +125,7 @@ __all__ = [
     "preset_changes",
     "preset_costs",
     "preset_overview",
+    "preset_overview_note",
     "preset_thresholds",
     "ratio_range_words",
     "ratio_words",

@@ -299,6 +299,68 @@ def preset_overview(costs: PresetCosts) -> pd.DataFrame:
     )
 
 
+_NUMBER_WORDS = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five"}
+_SHOWN = ("flagged_per_1000", "false_alarms_per_1000", "missed_per_1000")
+
+
+def preset_overview_note(costs: PresetCosts) -> str | None:
+    """Why rows of :func:`preset_overview` show the same numbers as one line for everyone, in
+    plain words (Markdown), or ``None`` when no row does.
+
+    The rows are whole people per 1,000. A choice may move the line for several groups and
+    still change the totals by less than one referral in every 1,000 (one group's line goes up,
+    another's down), so its row rounds to the same numbers. The note says so, from the exact
+    counts, so that a reader does not take the same numbers for a fault.
+    """
+    o = costs.overall
+    if "single" not in o.index:
+        return None
+    base = o.loc["single"]
+    same = [p for p in o.index if p != "single" and all(o.loc[p, c] == base[c] for c in _SHOWN)]
+    if not same:
+        return None
+    n = float(base["tp"] + base["fp"] + base["fn"] + base["tn"])
+    by_group = costs.by_group
+    moved = [
+        p
+        for p in same
+        if (
+            by_group.loc[by_group["preset"] == p, "threshold"].to_numpy()
+            != by_group.loc[by_group["preset"] == "single", "threshold"].to_numpy()
+        ).any()
+    ]
+
+    def counts(row) -> tuple[float, float, float]:  # flagged, false alarms, missed
+        return float(row["tp"] + row["fp"]), float(row["fp"]), float(row["fn"])
+
+    exact = max(
+        abs(a - b) * 1000 / n
+        for p in same
+        for a, b in zip(counts(o.loc[p]), counts(base), strict=True)
+    )
+    count = len(same)
+    lead = (
+        f"**Why are some rows the same?** {_NUMBER_WORDS.get(count, str(count))} other "
+        f"{'choice gives' if count == 1 else 'choices give'} the same numbers as one line for "
+        "everyone."
+    )
+    if not moved:
+        return lead + (
+            " Here they leave every group on the same line. Each group has too few referrals "
+            "to tell, or is already as close as its line can get."
+        )
+    size = (
+        "by less than 1 in every 1,000 referrals"
+        if exact < 1
+        else "too little to show in whole numbers out of 1,000"
+    )
+    return lead + (
+        f" {'It moves' if count == 1 else 'They move'} the line for some groups: pick "
+        f"{'it' if count == 1 else 'one'} above to see who gains and who loses. But in all, each "
+        f"number changes {size}. So out of 1,000 the numbers stay the same."
+    )
+
+
 def preset_changes(costs: PresetCosts, preset: Preset) -> pd.DataFrame:
     """One preset's rows of ``costs.by_group``: who gains or loses against one threshold."""
     _check_preset(preset)
