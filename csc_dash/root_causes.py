@@ -318,15 +318,17 @@ def series_sentence(
     in whole children per ``per``."""
     if change is None:
         return "There are no published figures over time for this council."
-    text = (
-        f"{markdown_text(council_name)} went from {in_per(change[1], per):.0f} in every {per:,} "
-        f"in {change[0]} to {in_per(change[3], per):.0f} in {change[2]} (red stars)."
-    )
+    first, last = (round(in_per(v, per)) for v in (change[1], change[3]))
+    name = markdown_text(council_name)
+    if first == last:  # "went from 7 to 7" reads as a mistake
+        text = f"{name} stayed at about {first} in every {per:,} from {change[0]} to {change[2]}"
+    else:
+        text = f"{name} went from {first} in every {per:,} in {change[0]} to {last} in {change[2]}"
+    text += " (red stars)."
     if england_change:
-        text += (
-            f" England went from {in_per(england_change[1], per):.0f} to "
-            f"{in_per(england_change[3], per):.0f} (black squares)."
-        )
+        first, last = (round(in_per(v, per)) for v in (england_change[1], england_change[3]))
+        moved = f"stayed at about {first}" if first == last else f"went from {first} to {last}"
+        text += f" England {moved} (black squares)."
     return text
 
 
