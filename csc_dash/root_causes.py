@@ -233,6 +233,13 @@ RANKING_COLUMNS = (
 )
 
 
+def _expected_shown(observed: float, residual: float, per: int) -> int:
+    """What deprivation predicts, as shown beside the figure and the gap: the rounded figure
+    less the rounded gap, so the three whole numbers add up ("6, expected 10, 3 below" read as a
+    mistake). It is within 1 of the exact prediction."""
+    return round(in_per(observed, per)) - round(in_per(residual, per))
+
+
 def ranking_table(
     shown: pd.DataFrame, *, measure: str, total: int, per: int = 1_000
 ) -> pd.DataFrame:
@@ -252,7 +259,10 @@ def ranking_table(
             cols[0]: shown["la_name"].astype(str).to_numpy(),
             cols[1]: [f"{ordinal(p)} of {total}" for p in shown["deprivation_place"]],
             cols[2]: [f"{in_per(v, per):.0f}" for v in shown["observed"]],
-            cols[3]: [f"{in_per(v, per):.0f}" for v in shown["predicted"]],
+            cols[3]: [
+                f"{_expected_shown(o, r, per)}"
+                for o, r in zip(shown["observed"], shown["residual"], strict=True)
+            ],
             cols[4]: [
                 f"{abs(in_per(r, per)):.0f} {'above' if r >= 0 else 'below'}"
                 for r in shown["residual"]
@@ -373,7 +383,8 @@ def ranking_position_sentence(
         f"**{name}** is number {row['rank']} of {total}. Its figure is "
         f"{in_per(row['observed'], per):.0f} in every {per:,}. For deprivation it comes "
         f"{ordinal(place)} of {total} (1st is the most deprived), {place_words(place, total)}. "
-        f"From deprivation alone we would expect {in_per(row['predicted'], per):.0f}. That is "
+        f"From deprivation alone we would expect "
+        f"{_expected_shown(row['observed'], row['residual'], per)}. That is "
         f"{abs(in_per(row['residual'], per)):.0f} {side} the line."
     )
 

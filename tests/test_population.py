@@ -474,6 +474,13 @@ def test_ranking_table_puts_deprivation_beside_each_ranked_council(councils):
     )
     assert table["Above or below"].iloc[0] == f"{abs(first['residual']) / 10:.0f} above"  # per 1,000
     assert table["Its figure"].iloc[0] == f"{first['observed'] / 10:.0f}"
+    # The whole numbers add up (it showed "6", "10", "3 below"), each within 1 of exact.
+    every = root_causes.ranking_table(residuals, measure="imd2019_score", total=len(residuals))
+    figure, expected = every["Its figure"].astype(int), every["Expected from deprivation"].astype(int)
+    gap = every["Above or below"].str.split().str[0].astype(int)
+    sign = np.where(every["Above or below"].str.endswith("above"), 1, -1)
+    assert (figure - expected == sign * gap).all()
+    assert (abs(expected.to_numpy() - residuals["predicted"].to_numpy() / 10) <= 1).all()
     published = root_causes.ranking_table(shown, measure="imd2019_score", total=len(residuals), per=10_000)
     assert published["Above or below"].iloc[0] == f"{abs(first['residual']):.0f} above"
     assert table["Above or below"].iloc[-1].endswith("below")
