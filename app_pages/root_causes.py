@@ -299,9 +299,9 @@ else:
             st.caption(words.what_if_sum_analyst(what))
     table = what.table()
     chart.show(
-        charts.what_if_bars(table, labels=words.what_if_labels(table, per=per), per=per),
+        charts.what_if_bars(table, labels=words.what_if_labels(table, counts=True), counts=True),
         key="root_what_if",
-        summary=words.page_words(text.WHAT_IF_SUMMARY, per=per),
+        summary=text.WHAT_IF_SUMMARY,
     )
 
 st.divider()

@@ -113,11 +113,13 @@ def what_if_sum_analyst(what: WhatIf) -> str:
     )
 
 
-def what_if_labels(table: pd.DataFrame, *, per: int = 1_000) -> list[str]:
+def what_if_labels(table: pd.DataFrame, *, per: int = 1_000, counts: bool = False) -> list[str]:
     """The what-if bars' numbers (a :meth:`WhatIf.table`, per 10,000 a year) as whole numbers
-    per ``per``; an "after" that rounds to its "now" but is lower reads "a little less", so the
-    bars never claim the what-if changes nothing when it does."""
-    table = table.assign(per_10k=table["per_10k"] * (per / 10_000))
+    per ``per`` (with ``counts``: whole children over the five years); an "after" that rounds to
+    its "now" but is lower reads "a little less", so the bars never claim the what-if changes
+    nothing when it does."""
+    values = table["count"] if counts else table["per_10k"] * (per / 10_000)
+    table = table.assign(per_10k=values)
     now = dict(
         zip(
             table.loc[table["when"] == "now", "measure"],

@@ -310,3 +310,14 @@ def test_the_deprivation_axis_says_what_it_means_in_plain_view(app_test):
     xaxis = plotly_specs(at)[0]["layout"]["xaxis"]
     assert xaxis["title"]["text"].replace("<br>", " ") == "IMD 2019 average score → more deprived"
     assert xaxis.get("showticklabels", True) is True
+
+
+def test_the_what_if_bars_count_children_as_the_sentences_do(app_test):
+    """Per 1,000 a year the what-if bars read "3" and "a little less": too small to see what the
+    sentence says ("about 40 fewer in five years"). They count children over the five years."""
+    at = open_page(app_test, ROOT_VIEW="cohort", ROOT_REDUCTION=20)
+    spec = plotly_specs(at)[-1]
+    now, after = (trace["text"] for trace in spec["data"])
+    assert "a little less" not in now + after
+    fewer = int(now[0]) - int(after[0])
+    assert f"about {fewer} fewer recorded plans or care" in page_text(at).replace("**", "")

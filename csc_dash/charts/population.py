@@ -389,15 +389,22 @@ def cohort_factors_heatmap(factors: pd.DataFrame, *, per: int = PUBLISHED_PER) -
 
 
 def what_if_bars(
-    table: pd.DataFrame, *, labels: list[str] | None = None, per: int = PUBLISHED_PER
+    table: pd.DataFrame,
+    *,
+    labels: list[str] | None = None,
+    per: int = PUBLISHED_PER,
+    counts: bool = False,
 ) -> go.Figure:
     """Now vs after the what-if, for recorded escalations and true need (per ``per`` a year).
 
     ``labels`` are the numbers written on the bars, one per row of ``table`` (from
     ``root_causes.what_if_labels``: whole numbers that never make a change look like none);
-    without them, whole numbers.
+    without them, whole numbers. With ``counts``, the bars are whole children in these
+    neighbourhoods over the five years (the sentences' "about 40 fewer in five years"), not a
+    rate: per 1,000 a year they were 3 and "a little less", too small to see the change.
     """
-    table = table.assign(per_10k=_scaled(table["per_10k"], per))
+    values = table["count"] if counts else _scaled(table["per_10k"], per)
+    table = table.assign(per_10k=values)
     shown = list(labels) if labels is not None else [f"{v:.0f}" for v in table["per_10k"]]
     names = {"recorded": "Plan or care recorded", "need": "Truly needed a plan or care"}
     fig = go.Figure()
@@ -416,9 +423,12 @@ def what_if_bars(
                 text=words,
                 textposition="outside",
                 customdata=words,
-                hovertemplate="%{x}: %{customdata} in every " + f"{per:,}" + " a year<extra></extra>",
+                hovertemplate="%{x}: %{customdata}"
+                + (" children in five years" if counts else f" in every {per:,} a year")
+                + "<extra></extra>",
             )
         )
     fig.update_layout(**base_layout(barmode="group", height=380))
-    fig.update_yaxes(title_text=_axis_title(f"Children in every {per:,}, a year"), rangemode="tozero")
+    y_title = "Children, in five years" if counts else f"Children in every {per:,}, a year"
+    fig.update_yaxes(title_text=_axis_title(y_title), rangemode="tozero")
     return fig

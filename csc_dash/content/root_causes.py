@@ -182,6 +182,6 @@ WHAT_IF_SLIDER = "If domestic abuse fell by this much (per cent) in the three mo
 WHAT_IF_TOO_FEW = "Too few referrals to tell."
 WHAT_IF_HOW = "How the sum works"
 WHAT_IF_SUMMARY = (
-    "Grey bars are as it is now; striped green bars are the what-if, in every {per} children a "
-    "year."
+    "Grey bars are as it is now; striped green bars are the what-if. Each bar counts children in "
+    "the three most deprived tenths over five years."
 )
