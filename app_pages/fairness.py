@@ -157,6 +157,9 @@ st.markdown("**All four choices side by side** (per 1,000 referrals)")
 # A real HTML table (not a canvas grid): a tablet shows every number and a screen reader
 # reads it as a table. The words in it are ours, never typed by a user.
 st.table(fairness.preset_overview(costs).set_index("Choice"))
+same_rows = fairness.preset_overview_note(costs)
+if same_rows:
+    st.markdown(same_rows)
 st.caption(
     "A different line for different groups raises its own questions, such as treating people "
     "differently because of who they are. This page only shows what each choice would do."

@@ -23,6 +23,9 @@ if state.get(state.UPLOAD) is not None:
     st.caption(text.NOT_YOUR_UPLOAD)
 
 analyst = shell.analyst_view()
+# Every rate per 1,000 children (one scale for a family); analysts also get the published
+# figures per 10,000 in the council's sentence and their tables.
+per = words.RATE_PER
 
 councils = cache.councils()
 england = cache.england()
@@ -97,9 +100,11 @@ if view == "england":
             slope=link.slope,
             intercept=link.intercept,
             x_label=words.deprivation_axis(deprivation, analyst=analyst),
-            y_label=words.page_words(text.RATE_AXIS, rate=rate),
+            y_label=words.page_words(text.RATE_AXIS, rate=rate, per=per),
             title=words.scatter_title(link, subject=subject, rate=rate, analyst=analyst),
             analyst=analyst,
+            per=per,
+            x_numbers=analyst,  # a score of 10 to 40 means nothing to a family; the title does
         )
         st.markdown(words.link_summary(link, subject=subject, rate=rate))
         if analyst:
@@ -107,7 +112,9 @@ if view == "england":
         if council:
             st.markdown(words.page_words(text.CHOSEN_COUNCIL, council_name=council_name))
         chart.show(
-            fig, key="root_scatter", summary=words.page_words(text.SCATTER_SUMMARY, rate=rate)
+            fig,
+            key="root_scatter",
+            summary=words.page_words(text.SCATTER_SUMMARY, rate=rate, per=per),
         )
         st.markdown(f"**{text.CAUSE_WORDS}**")
         st.markdown(text.CAUSE_WHY)
@@ -126,20 +133,27 @@ elif view == "council":
     else:
         summary = population.council_summary(councils, england, council, rate, year=year)
         st.header(words.page_words(text.COUNCIL_HEADING, council_name=council_name, year=year))
-        st.markdown(words.council_rate_sentence(summary, council_name=council_name, rate=rate))
+        st.markdown(
+            words.council_rate_sentence(
+                summary, council_name=council_name, rate=rate, analyst=analyst
+            )
+        )
         st.subheader(text.NEIGHBOURS_HEADING)
         st.markdown(text.NEIGHBOURS_ARE)
-        neighbours = words.neighbours_sentence(summary)
+        neighbours = words.neighbours_sentence(summary, per=per)
         if neighbours:
             st.markdown(neighbours)
         near = population.neighbour_comparison(councils, england, council, rate, year=year)
         chart.show(
             charts.neighbour_bars(
-                near, x_label=words.page_words(text.RATE_AXIS, rate=rate), analyst=analyst
+                near,
+                x_label=words.page_words(text.RATE_AXIS, rate=rate, per=per),
+                analyst=analyst,
+                per=per,
             ),
             key="root_neighbours",
             summary=words.page_words(
-                text.NEIGHBOUR_BARS_SUMMARY, rate=rate, council_name=council_name
+                text.NEIGHBOUR_BARS_SUMMARY, rate=rate, council_name=council_name, per=per
             ),
         )
 
@@ -147,17 +161,20 @@ elif view == "council":
         series = population.council_series(councils, england, council, rate)
         change = population.series_change(series, council_name)
         eng_change = population.series_change(series, council_table.ENGLAND)
-        st.markdown(words.series_sentence(change, eng_change, council_name=council_name))
+        st.markdown(words.series_sentence(change, eng_change, council_name=council_name, per=per))
         st.caption(text.SERIES_NOTE)
         chart.show(
             charts.rate_series(
                 series,
                 council=council_name,
-                y_label=words.page_words(text.RATE_AXIS, rate=rate),
+                y_label=words.page_words(text.RATE_AXIS, rate=rate, per=per),
                 analyst=analyst,
+                per=per,
             ),
             key="root_series",
-            summary=words.page_words(text.SERIES_SUMMARY, rate=rate, council_name=council_name),
+            summary=words.page_words(
+                text.SERIES_SUMMARY, rate=rate, council_name=council_name, per=per
+            ),
         )
 
         st.subheader(text.FACTORS_HEADING)
@@ -187,14 +204,17 @@ elif view == "council":
                 slope=spend_link.slope,
                 intercept=spend_link.intercept,
                 x_label=text.SPEND_AXIS,
-                y_label=words.page_words(text.RATE_AXIS, rate=rate),
+                y_label=words.page_words(text.RATE_AXIS, rate=rate, per=per),
                 title=words.scatter_title(
                     spend_link, subject=text.SPEND_SUBJECT, rate=rate, analyst=analyst
                 ),
                 analyst=analyst,
+                per=per,
             ),
             key="root_spend",
-            summary=words.page_words(text.SCATTER_SUMMARY, rate=rate, across=text.SPEND_ACROSS),
+            summary=words.page_words(
+                text.SCATTER_SUMMARY, rate=rate, across=text.SPEND_ACROSS, per=per
+            ),
         )
 
 # ----------------------------------------------------------------------------- ranking
@@ -210,15 +230,18 @@ elif view == "ranking":
                 population.council_rank(residuals, council),
                 council_name=council_name,
                 total=len(residuals),
+                per=per,
             )
         )
     chart.show(
-        charts.residual_bars(shown, council=council, x_label=text.RESIDUAL_AXIS, analyst=analyst),
+        charts.residual_bars(
+            shown, council=council, x_label=text.RESIDUAL_AXIS, analyst=analyst, per=per
+        ),
         key="root_residuals",
-        summary=text.RESIDUAL_SUMMARY,
+        summary=words.page_words(text.RESIDUAL_SUMMARY, per=per),
     )
-    st.markdown(text.RANKING_TABLE_LEAD)
-    st.table(words.ranking_table(shown, measure=deprivation, total=len(residuals)))
+    st.markdown(words.page_words(text.RANKING_TABLE_LEAD, per=per))
+    st.table(words.ranking_table(shown, measure=deprivation, total=len(residuals), per=per))
     if analyst:
         st.markdown(text.RESIDUALS_ANALYST)
         chart.tables(words.residual_table(residuals))
@@ -234,23 +257,25 @@ else:
     gradient = cache.cohort_gradient(bias)
     st.markdown(words.referral_ratio_sentence(gradient))
     chart.show(
-        charts.cohort_referrals_chart(gradient),
+        charts.cohort_referrals_chart(gradient, per=per),
         key="root_cohort_referrals",
-        summary=text.REFERRALS_SUMMARY,
+        summary=words.page_words(text.REFERRALS_SUMMARY, per=per),
     )
-    st.markdown(words.need_sentence(gradient))
+    st.markdown(words.need_sentence(gradient, per=per))
     st.caption(text.NEED_GAP)
     chart.show(
-        charts.cohort_need_chart(gradient), key="root_cohort_need", summary=text.NEED_SUMMARY
+        charts.cohort_need_chart(gradient, per=per),
+        key="root_cohort_need",
+        summary=text.NEED_SUMMARY,
     )
 
     st.subheader(text.HEATMAP_HEADING)
     chart.show(
-        charts.cohort_factors_heatmap(cache.factors_by_decile(bias)),
+        charts.cohort_factors_heatmap(cache.factors_by_decile(bias), per=per),
         key="root_cohort_factors",
         summary=text.HEATMAP_SUMMARY,
     )
-    st.markdown(text.HEATMAP_READING)
+    st.markdown(words.page_words(text.HEATMAP_READING, per=per))
     st.warning(words.RECORDING_CAVEAT, icon=":material/visibility:")
 
     st.subheader(text.WHAT_IF_HEADING)
@@ -274,7 +299,7 @@ else:
             st.caption(words.what_if_sum_analyst(what))
     table = what.table()
     chart.show(
-        charts.what_if_bars(table, labels=words.what_if_labels(table)),
+        charts.what_if_bars(table, labels=words.what_if_labels(table, counts=True), counts=True),
         key="root_what_if",
         summary=text.WHAT_IF_SUMMARY,
     )

@@ -68,13 +68,15 @@ def referral_ratio_sentence(gradient: pd.DataFrame) -> str:
     )
 
 
-def need_sentence(gradient: pd.DataFrame) -> str:
-    """True need against what was recorded, in the most deprived tenth."""
+def need_sentence(gradient: pd.DataFrame, *, per: int = 1_000) -> str:
+    """True need against what was recorded, in the most deprived tenth, in whole children per
+    ``per`` a year (the gradient is per 10,000)."""
     first = gradient.sort_values("deprivation_decile").iloc[0]
+    scale = per / 10_000
     return (
-        f"In the most deprived tenth, about **{first['need_per_10k']:.0f} in every 10,000 "
-        f"children a year** truly needed a plan or care. Only about "
-        f"**{first['recorded_per_10k']:.0f}** had one recorded."
+        f"In the most deprived tenth, about **{first['need_per_10k'] * scale:.0f} in every "
+        f"{per:,} children a year** truly needed a plan or care. Only about "
+        f"**{first['recorded_per_10k'] * scale:.0f}** had one recorded."
     )
 
 
@@ -111,10 +113,13 @@ def what_if_sum_analyst(what: WhatIf) -> str:
     )
 
 
-def what_if_labels(table: pd.DataFrame) -> list[str]:
-    """The what-if bars' numbers (a :meth:`WhatIf.table`, per 10,000 a year) as whole numbers;
-    an "after" that rounds to its "now" but is lower reads "a little less", so the bars never claim
-    the what-if changes nothing when it does."""
+def what_if_labels(table: pd.DataFrame, *, per: int = 1_000, counts: bool = False) -> list[str]:
+    """The what-if bars' numbers (a :meth:`WhatIf.table`, per 10,000 a year) as whole numbers
+    per ``per`` (with ``counts``: whole children over the five years); an "after" that rounds to
+    its "now" but is lower reads "a little less", so the bars never claim the what-if changes
+    nothing when it does."""
+    values = table["count"] if counts else table["per_10k"] * (per / 10_000)
+    table = table.assign(per_10k=values)
     now = dict(
         zip(
             table.loc[table["when"] == "now", "measure"],

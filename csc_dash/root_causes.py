@@ -61,6 +61,18 @@ def whole_words(value: float) -> str:
     return f"about {value:,.0f}"
 
 
+#: The published rates are per 10,000 children. The page reads every rate per 1,000 (one scale
+#: for a family, as on every other page; the analyst view shows the same charts with a decimal),
+#: and the analyst view adds the published figures per 10,000 beside them and in its tables.
+PUBLISHED_PER = 10_000
+RATE_PER = 1_000
+
+
+def in_per(value: float, per: int) -> float:
+    """A published rate (per 10,000) as a rate per ``per`` children."""
+    return value * per / PUBLISHED_PER
+
+
 def rate_words(rate: str, per_10k: float) -> str:
     """A rate per 10,000 in plain words, in whole children per 1,000 (e.g. 'about 7 in every
     1,000 children were in care on 31 March'); the exact figure per 10,000 goes beside it."""
@@ -99,11 +111,25 @@ def deprivation_label(measure: str, *, analyst: bool = False) -> str:
     return f"{what} ({index})" if analyst else f"{what}, {year}"
 
 
+#: What a deprivation measure's axis means in plain words (the plain view draws no score on it:
+#: a score of 10 to 40 has no unit a family could read).
+_AXIS_PLAIN = MappingProxyType(
+    {
+        "Overall deprivation": "How deprived the area is, {year} (more →)",
+        "Child poverty": "How many children are poor, {year} (more →)",
+    }
+)
+
+
 def deprivation_axis(measure: str, *, analyst: bool = False) -> str:
-    """An axis title for a deprivation measure, short enough for a chart on a tablet."""
+    """An axis title for a deprivation measure, short enough for a chart on a tablet: what it
+    means in plain words ("How deprived the area is, 2019 (more →)"), or for analysts the
+    score by its name ("IMD 2019 average score → more deprived")."""
     check_measure(measure, DEPRIVATION_LABELS)
     what, year, index = _DEPRIVATION_PARTS[measure]
-    return f"{index} score → more deprived" if analyst else f"{what}, {year} → more deprived"
+    if analyst:
+        return f"{index} average score → more deprived"
+    return _AXIS_PLAIN[what].format(year=year)
 
 
 def deprivation_subject(measure: str) -> str:
@@ -207,13 +233,23 @@ RANKING_COLUMNS = (
 )
 
 
-def ranking_table(shown: pd.DataFrame, *, measure: str, total: int) -> pd.DataFrame:
+def _expected_shown(observed: float, residual: float, per: int) -> int:
+    """What deprivation predicts, as shown beside the figure and the gap: the rounded figure
+    less the rounded gap, so the three whole numbers add up ("6, expected 10, 3 below" read as a
+    mistake). It is within 1 of the exact prediction."""
+    return round(in_per(observed, per)) - round(in_per(residual, per))
+
+
+def ranking_table(
+    shown: pd.DataFrame, *, measure: str, total: int, per: int = 1_000
+) -> pd.DataFrame:
     """The councils on the ranking chart with their place for deprivation beside them (a council
     is never ranked without it: "12th of 150", 1st the most deprived), in the chart's order,
     plain column names, whole numbers as text.
 
     ``shown`` is a slice of :func:`deprivation_residuals` (``total`` councils long before it was
-    cut); ``measure`` a deprivation measure key. The scores themselves are in the analyst table.
+    cut); ``measure`` a deprivation measure key; the figures in whole children per ``per``. The
+    scores themselves are in the analyst table.
     """
     check_measure(measure, DEPRIVATION_LABELS)
     name = deprivation_label(measure)
@@ -222,9 +258,15 @@ def ranking_table(shown: pd.DataFrame, *, measure: str, total: int) -> pd.DataFr
         {
             cols[0]: shown["la_name"].astype(str).to_numpy(),
             cols[1]: [f"{ordinal(p)} of {total}" for p in shown["deprivation_place"]],
-            cols[2]: [f"{v:.0f}" for v in shown["observed"]],
-            cols[3]: [f"{v:.0f}" for v in shown["predicted"]],
-            cols[4]: [f"{abs(r):.0f} {'above' if r >= 0 else 'below'}" for r in shown["residual"]],
+            cols[2]: [f"{in_per(v, per):.0f}" for v in shown["observed"]],
+            cols[3]: [
+                f"{_expected_shown(o, r, per)}"
+                for o, r in zip(shown["observed"], shown["residual"], strict=True)
+            ],
+            cols[4]: [
+                f"{abs(in_per(r, per)):.0f} {'above' if r >= 0 else 'below'}"
+                for r in shown["residual"]
+            ],
         }
     ).set_index(cols[0])
 
@@ -233,20 +275,27 @@ def _known(value: float) -> bool:
     return value == value  # NaN is not equal to itself
 
 
-def council_rate_sentence(summary: CouncilSummary, *, council_name: str, rate: str) -> str:
-    """One council's figure next to England's, per 1,000 first, the published figure per 10,000
-    beside each (Markdown). When both round to the same whole number per 1,000 but are not the
-    same, it says which is higher, so rounding never makes them look equal."""
+def council_rate_sentence(
+    summary: CouncilSummary, *, council_name: str, rate: str, analyst: bool = False
+) -> str:
+    """One council's figure next to England's in whole children per 1,000 (Markdown); with
+    ``analyst`` the published figure per 10,000 beside each. When both round to the same whole
+    number per 1,000 but are not the same, it says which is higher, so rounding never makes them
+    look equal."""
     name = markdown_text(council_name)
     if not _known(summary.value):
         return (
             f"This figure is not published for {name}: the numbers are too small and are "
             "hidden to protect privacy."
         )
+
+    def published(value: float) -> str:
+        return f" ({value:.0f} per 10,000)" if analyst else ""
+
     text = (
-        f"In {name} ({summary.year}), **{rate_words(rate, summary.value)}** "
-        f"({summary.value:.0f} per 10,000). In England, "
-        f"{rate_words(rate, summary.england)} ({summary.england:.0f} per 10,000)."
+        f"In {name} ({summary.year}), **{rate_words(rate, summary.value)}**"
+        f"{published(summary.value)}. In England, "
+        f"{rate_words(rate, summary.england)}{published(summary.england)}."
     )
     if _known(summary.england) and round(summary.value / 10) == round(summary.england / 10):
         if summary.value == summary.england:
@@ -256,13 +305,15 @@ def council_rate_sentence(summary: CouncilSummary, *, council_name: str, rate: s
     return text
 
 
-def neighbours_sentence(summary: CouncilSummary) -> str | None:
-    """How many of the council's statistical neighbours had a higher figure, or ``None``."""
+def neighbours_sentence(summary: CouncilSummary, *, per: int = 1_000) -> str | None:
+    """How many of the council's statistical neighbours had a higher figure, or ``None``; the
+    middle neighbour's figure in whole children per ``per``."""
     if not summary.neighbours_known or not _known(summary.value):
         return None
     return (
         f"{summary.neighbours_higher} of its {summary.neighbours_known} neighbours had a higher "
-        f"figure. The middle neighbour had {summary.neighbour_median:.0f} in every 10,000."
+        f"figure. The middle neighbour had {in_per(summary.neighbour_median, per):.0f} in every "
+        f"{per:,}."
     )
 
 
@@ -271,16 +322,23 @@ def series_sentence(
     england_change: tuple[int, float, int, float] | None,
     *,
     council_name: str,
+    per: int = 1_000,
 ) -> str:
-    """The council's first and last year against England's (from ``population.series_change``)."""
+    """The council's first and last year against England's (from ``population.series_change``),
+    in whole children per ``per``."""
     if change is None:
         return "There are no published figures over time for this council."
-    text = (
-        f"{markdown_text(council_name)} went from {change[1]:.0f} in every 10,000 in {change[0]} "
-        f"to {change[3]:.0f} in {change[2]} (red stars)."
-    )
+    first, last = (round(in_per(v, per)) for v in (change[1], change[3]))
+    name = markdown_text(council_name)
+    if first == last:  # "went from 7 to 7" reads as a mistake
+        text = f"{name} stayed at about {first} in every {per:,} from {change[0]} to {change[2]}"
+    else:
+        text = f"{name} went from {first} in every {per:,} in {change[0]} to {last} in {change[2]}"
+    text += " (red stars)."
     if england_change:
-        text += f" England went from {england_change[1]:.0f} to {england_change[3]:.0f} (black squares)."
+        first, last = (round(in_per(v, per)) for v in (england_change[1], england_change[3]))
+        moved = f"stayed at about {first}" if first == last else f"went from {first} to {last}"
+        text += f" England {moved} (black squares)."
     return text
 
 
@@ -307,9 +365,12 @@ def spend_sentence(summary: CouncilSummary, *, council_name: str) -> str:
     )
 
 
-def ranking_position_sentence(row: Mapping | None, *, council_name: str, total: int) -> str:
+def ranking_position_sentence(
+    row: Mapping | None, *, council_name: str, total: int, per: int = 1_000
+) -> str:
     """Where the picked council sits against what deprivation predicts (a row of
-    ``population.deprivation_residuals``), or why it is not ranked."""
+    ``population.deprivation_residuals``, per 10,000), or why it is not ranked; its figures in
+    whole children per ``per``."""
     name = markdown_text(council_name)
     if row is None:
         return (
@@ -319,10 +380,12 @@ def ranking_position_sentence(row: Mapping | None, *, council_name: str, total: 
     side = "above" if row["residual"] >= 0 else "below"
     place = int(row["deprivation_place"])
     return (
-        f"**{name}** is number {row['rank']} of {total}. Its figure is {row['observed']:.0f} in "
-        f"every 10,000. For deprivation it comes {ordinal(place)} of {total} (1st is the most "
-        f"deprived), {place_words(place, total)}. From deprivation alone we would expect "
-        f"{row['predicted']:.0f}. That is {abs(row['residual']):.0f} {side} the line."
+        f"**{name}** is number {row['rank']} of {total}. Its figure is "
+        f"{in_per(row['observed'], per):.0f} in every {per:,}. For deprivation it comes "
+        f"{ordinal(place)} of {total} (1st is the most deprived), {place_words(place, total)}. "
+        f"From deprivation alone we would expect "
+        f"{_expected_shown(row['observed'], row['residual'], per)}. That is "
+        f"{abs(in_per(row['residual'], per)):.0f} {side} the line."
     )
 
 
@@ -382,10 +445,12 @@ def page_words(
     year: int | None = None,
     n: int | None = None,
     across: str = "more deprived",
+    per: int = 1_000,
 ) -> str:
     """A template of :mod:`csc_dash.content.root_causes` filled in: ``{rate}`` (the rate's short
     name, ``{rate_lower}`` in a sentence), ``{council}`` (escaped for Markdown), ``{year}``,
-    ``{n}`` and ``{across}`` (what further right means on a scatter)."""
+    ``{n}``, ``{across}`` (what further right means on a scatter) and ``{per}`` (how many
+    children a rate is counted in: "1,000" in plain view, "10,000" for analysts)."""
     label = RATE_LABELS[rate] if rate else ""
     return template.format(
         rate=label,
@@ -394,6 +459,7 @@ def page_words(
         year=year,
         n=n,
         across=across,
+        per=f"{per:,}",
     )
 
 

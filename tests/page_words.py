@@ -38,7 +38,7 @@ JARGON: tuple[tuple[str, str], ...] = (
     (r"standard world", "the standard world"),
     (r"\bdeciles?\b", "deciles: say tenths"),
     (r"\bquintiles?\b", "quintiles: say fifths"),
-    (r"per 10,000", "per 10,000: say per 1,000"),
+    (r"\b(per|in every|every) 10,000\b", "per 10,000: say per 1,000"),
     (r"\bfor analysts\b", "For analysts"),
     (r"tick-box data", "tool names: say the plain name"),
     (r"log-odds|\blog scale\b|\blogit\b", "log-odds"),
@@ -163,10 +163,19 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", _MARKDOWN.sub(" ", text)).strip()
 
 
+#: Jargon that brackets do not excuse: a rate per 10,000 beside one per 1,000 ("about 8 in
+#: every 1,000 (79 per 10,000)") is a second scale for a family to read, not a plain form.
+NOT_EVEN_IN_BRACKETS = frozenset({"per 10,000: say per 1,000"})
+
+
 def jargon_in(text: str) -> list[str]:
     """The jargon in ``text`` that is not inside brackets beside its plain form."""
     bare = _BRACKETS.sub(" ", text)
-    return [why for pattern, why in JARGON if re.search(pattern, bare, flags=re.IGNORECASE)]
+    return [
+        why
+        for pattern, why in JARGON
+        if re.search(pattern, text if why in NOT_EVEN_IN_BRACKETS else bare, flags=re.IGNORECASE)
+    ]
 
 
 def decimals_in(text: str) -> list[str]:

@@ -667,8 +667,9 @@ def test_a_group_is_outside_only_when_its_whole_interval_is(ratio, low, high, ve
         )
     else:
         assert text == (
-            "Compared with ref, no group is clearly outside the shaded band. g looks outside it at "
-            "the best guess, but its likely range reaches into the band, so this could be chance."
+            "Compared with ref, no group is clearly outside the shaded band. At the best guess, "
+            "this group looks outside the band: g. But its likely range reaches into the band, so "
+            "this could be chance."
         )
 
 
@@ -686,8 +687,8 @@ def test_disparity_words_for_several_groups():
     )
     assert fairness.describe_disparity(out) == (
         "Compared with ref, these groups are outside the shaded band, even allowing for chance: "
-        "a; b. c; d look outside it at the best guess, but their likely range reaches into the "
-        "band, so this could be chance."
+        "a and b. At the best guess, these groups look outside the band too: c and d. But their "
+        "likely ranges reach into the band, so this could be chance."
     )
 
 

@@ -175,3 +175,105 @@ def test_change_bars_in_plain_view_say_whole_people():
     assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.tickformat == "d"
     analyst = charts.change_bars(frame, plain=False)
     assert "%{x:+.1f}" in analyst.data[0].hovertemplate and analyst.layout.xaxis.dtick is None
+
+
+# -- group names in a sentence (the page said "Not known; Other look outside it") -------------
+
+
+@pytest.mark.parametrize(
+    ("names", "joined"),
+    [
+        (["Other"], "Other"),
+        (["Not known", "Other"], "Not known and Other"),
+        (["Asian", "Black", "Other"], "Asian, Black and Other"),
+        (["Asian", "Black", "Mixed", "Other"], "Asian, Black, Mixed and Other"),
+        (["Girl, Asian", "Boy, Black"], "Girl, Asian; and Boy, Black"),
+        (["Girl, Asian", "Boy, Black", "Girl, Mixed"], "Girl, Asian; Boy, Black; and Girl, Mixed"),
+        (["5-9", "Girl, Asian"], "5-9; and Girl, Asian"),
+    ],
+)
+def test_group_names_are_a_list_joined_with_and(names, joined):
+    assert fairness.join_names(names) == joined
+
+
+def _disparity(rows: dict[str, tuple[float, float, float]]) -> pd.DataFrame:
+    """A disparity table: each group's (ratio, low, high) against the reference "White"."""
+    labels = ["White", *rows]
+    values = {"White": (1.0, 1.0, 1.0), **rows}
+    table = pd.DataFrame(
+        {
+            "label": labels,
+            "n": [1000 if k == "White" else 100 for k in labels],
+            "too_few": False,
+            "fnr": [values[k][0] / 2 for k in labels],
+            "fnr_ratio_low": [values[k][1] for k in labels],
+            "fnr_ratio_high": [values[k][2] for k in labels],
+            "is_reference": [k == "White" for k in labels],
+        },
+        index=pd.Index(labels, name="g"),
+    )
+    return fairness.disparity(table, "fnr")
+
+
+UNCLEAR = (0.55, 0.3, 1.0)  # best guess outside the band, range reaching into it
+OUTSIDE = (2.0, 1.5, 2.6)
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        (
+            {"Not known": UNCLEAR, "Other": UNCLEAR},
+            "Compared with White, no group is clearly outside the shaded band. At the best guess, "
+            "these groups look outside the band: Not known and Other. But their likely ranges "
+            "reach into the band, so this could be chance.",
+        ),
+        (
+            {"Other": UNCLEAR},
+            "Compared with White, no group is clearly outside the shaded band. At the best guess, "
+            "this group looks outside the band: Other. But its likely range reaches into the "
+            "band, so this could be chance.",
+        ),
+        (
+            {"Asian": UNCLEAR, "Black": UNCLEAR, "Mixed": UNCLEAR},
+            "Compared with White, no group is clearly outside the shaded band. At the best guess, "
+            "these groups look outside the band: Asian, Black and Mixed. But their likely ranges "
+            "reach into the band, so this could be chance.",
+        ),
+        (
+            {"Asian": OUTSIDE, "Black": OUTSIDE, "Other": UNCLEAR},
+            "Compared with White, these groups are outside the shaded band, even allowing for "
+            "chance: Asian and Black. At the best guess, this group looks outside the band too: "
+            "Other. But its likely range reaches into the band, so this could be chance.",
+        ),
+        (
+            {"Girl, Asian": OUTSIDE, "Boy, Black": UNCLEAR, "Girl, Mixed": UNCLEAR},
+            "Compared with White, this group is outside the shaded band, even allowing for chance: "
+            "Girl, Asian. At the best guess, these groups look outside the band too: Boy, Black; "
+            "and Girl, Mixed. But their likely ranges reach into the band, so this could be "
+            "chance.",
+        ),
+    ],
+)
+def test_the_disparity_sentence_reads_for_any_set_of_groups(rows, said):
+    text = fairness.describe_disparity(_disparity(rows))
+    assert text == said
+    assert "; Other" not in text and " look outside it" not in text
+    assert textstat.flesch_kincaid_grade(text) <= 8, text
+
+
+def test_no_note_when_no_row_repeats_one_line_for_everyone():
+    rng = np.random.default_rng(3)
+    y = (rng.random(3000) < 0.2).astype(int)
+    s = rng.random(3000) * 0.6 + 0.4 * y * rng.random(3000)
+    groups = np.where(rng.random(3000) < 0.5, "a", "b")
+    assert (
+        fairness.preset_overview_note(
+            fairness.preset_costs(y, s, groups, threshold=0.5, presets=("single",))
+        )
+        is None
+    )
+    # All groups too small to move: every row is the same, and the note says no line moved.
+    costs = fairness.preset_costs(y[:40], s[:40], groups[:40], threshold=0.5)
+    note = fairness.preset_overview_note(costs)
+    assert note is not None and "leave every group on the same line" in note

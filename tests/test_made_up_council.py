@@ -75,7 +75,9 @@ def test_bar_numbers_are_whole_and_a_small_change_is_not_hidden():
             "per_10k": [12.4, 12.1, 30.2, 25.6],
         }
     )
-    assert words.what_if_labels(table) == ["12", "a little less", "30", "26"]
+    assert words.what_if_labels(table, per=10_000) == ["12", "a little less", "30", "26"]
+    # Per 1,000 (the plain view): 1.24 and 1.21 both read 1, so "after" reads "a little less".
+    assert words.what_if_labels(table) == ["1", "a little less", "3", "a little less"]
 
 
 def test_the_real_what_if_reads_in_whole_people():

@@ -353,3 +353,69 @@ def test_the_false_positive_preset_is_named_for_what_it_equalises(app_test):
     radio = at.radio(key=state.widget_key(state.PRESET))
     assert "Same share flagged among families who did not go on to a plan or care" in radio.options
     assert not any("false-alarm rate" in o.lower() for o in radio.options)
+
+
+def _peer_counts(y, s, groups, t, preset):
+    """The counts under a preset, worked out apart from csc_dash: the target rate by fairlearn,
+    each group's line searched over its own scores with scikit-learn's ROC curve (every
+    distinct score a candidate), the totals by scikit-learn's confusion matrix."""
+    from fairlearn.metrics import false_negative_rate, false_positive_rate, selection_rate
+    from sklearn.metrics import confusion_matrix, roc_curve
+
+    lines = np.full(len(y), t)
+    if preset != "single":
+        target = {
+            "equal_false_alarm_rate": false_positive_rate,
+            "equal_miss_rate": false_negative_rate,
+            "equal_share_flagged": selection_rate,
+        }[preset](y, s >= t)
+        for g in np.unique(groups):
+            k = groups == g
+            if k.sum() < fairness.MIN_REFERRALS or y[k].sum() < fairness.MIN_ESCALATIONS:
+                continue
+            fpr, tpr, cut = roc_curve(y[k], s[k], drop_intermediate=False)
+            fpr, tpr, cut = fpr[1:], tpr[1:], cut[1:]  # drop roc_curve's "flag no one" point
+            share = np.array([(s[k] >= c).mean() for c in cut])
+            rate = {"equal_false_alarm_rate": fpr, "equal_miss_rate": 1 - tpr}.get(preset, share)
+            gaps = np.abs(rate - target)
+            best = np.flatnonzero(gaps == gaps.min())  # cut falls along the curve
+            lines[k] = cut[best[-1] if preset == "equal_false_alarm_rate" else best[0]]
+    tn, fp, fn, tp = confusion_matrix(y, s >= lines).ravel()
+    return {"tp": tp, "fp": fp, "fn": fn, "tn": tn}
+
+
+def test_all_four_choices_match_a_peer_and_say_why_rows_are_the_same(app_test):
+    """The table showed 100 / 84 / 23 on three of its four rows. That is right (fairlearn and
+    scikit-learn give the same counts: the lines move, the totals change by fewer than 1 in
+    1,000), and the page now says so in plain words."""
+    at = _open(app_test)
+    shown = at.table[0].value if "Flagged" in at.table[0].value.columns else at.table[1].value
+    c = load_sample_cohort("moderate")
+    y, s = c.y, c.scores("structured")
+    t = threshold_for_top_share(s, 0.10)
+    groups = c.frame["ethnicity"].astype(str).to_numpy()
+    rows = {}
+    costs = fairness.preset_costs(y, s, c.frame["ethnicity"], threshold=t)
+    exact = {}
+    for preset in fairness.PRESETS:
+        peer = _peer_counts(y, s, groups, t, preset)
+        assert {k: costs.overall.loc[preset, k] for k in peer} == peer, preset
+        people = tradeoffs.people_counts(peer)  # whole people that add up, as on Trade-offs
+        rows[fairness.PRESET_LABELS[preset]] = [
+            people[k] for k in ("flagged", "false_alarm", "missed")
+        ]
+        exact[preset] = np.array([peer["tp"] + peer["fp"], peer["fp"], peer["fn"]]) * 1000 / len(y)
+    assert list(shown.index) == list(rows)
+    for label, numbers in rows.items():
+        assert [
+            int(v) for v in shown.loc[label, ["Flagged", "False alarms", "Children missed"]]
+        ] == numbers
+    same = sum(numbers == rows["One line for everyone"] for numbers in rows.values()) - 1
+    assert same == 2  # the sample's choices that round to one line for everyone's numbers
+    for preset in ("equal_false_alarm_rate", "equal_share_flagged"):  # the lines do move ...
+        thresholds = costs.by_group.loc[costs.by_group["preset"] == preset, "threshold"]
+        assert thresholds.nunique() > 1
+        assert np.abs(exact[preset] - exact["single"]).max() < 1  # ... the totals barely do
+    text = page_text(at)
+    assert "**Why are some rows the same?** Two other choices give the same numbers" in text
+    assert "each number changes by less than 1 in every 1,000 referrals" in text

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 import textstat
 from streamlit.testing.v1.element_tree import Block
 
-from csc_dash import root_causes
+from csc_dash import council_table, root_causes
 from csc_dash.ui import state
 from tests.helpers import assert_no_exception, page_text, plotly_specs
 
@@ -250,3 +251,73 @@ def test_analyst_tables_are_real_tables_not_canvas_grids(app_test, view):
     assert not at.dataframe
     headers = " ".join(" ".join(map(str, el.value.columns)) for el in at.table)
     assert ("Pearson r" if view == "england" else "residual") in headers
+
+
+def _everything(at) -> str:
+    """Every word and chart setting on the page: text, widget labels and options, tables, and
+    each chart's whole spec (titles, hover templates, bar labels, tick labels)."""
+    parts = [page_text(at), _main_text(at)]
+    parts += [w.label for w in at.selectbox] + [w.label for w in at.slider]
+    parts += [el.value.to_csv() for el in at.table]
+    parts += [json.dumps(spec, ensure_ascii=False) for spec in plotly_specs(at)]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("view", ["england", "council", "ranking", "cohort"])
+def test_plain_view_counts_every_rate_per_1000_and_analysts_keep_per_10000(app_test, view):
+    """The picker said "Which figure? (per 10,000 children)" and the council's rate read "about
+    8 in every 1,000 (79 per 10,000)": two scales for a family. Plain view: per 1,000 only."""
+    settings = {"ROOT_VIEW": view, "ROOT_COUNCIL": "E08000025", "ROOT_RATE": "cla_rate"}
+    at = open_page(app_test, **settings)
+    everything = _everything(at)
+    assert "10,000" not in everything.replace(OGL, ""), re.findall(r".{60}10,000.{20}", everything)[:5]
+    assert "1,000" in everything
+    if view != "cohort":
+        assert at.selectbox(key=state.widget_key(state.ROOT_RATE)).label == (
+            "Which figure? (per 1,000 children)"
+        )
+    if view != "cohort":  # analysts also get the published figures (the made-up council has none)
+        analyst = _everything(open_page(app_test, **settings, VIEW="analyst"))
+        assert "per 10,000" in analyst
+
+
+def test_the_council_rate_is_the_published_one_divided_by_ten(app_test):
+    from csc_dash import population
+    from csc_dash.ui import population_cache as cache
+
+    at = open_page(app_test, ROOT_VIEW="council", ROOT_COUNCIL="E08000025", ROOT_RATE="cla_rate")
+    councils = cache.councils()
+    year = council_table.latest_year(councils)
+    summary = population.council_summary(councils, cache.england(), "E08000025", "cla_rate", year=year)
+    text = page_text(at)
+    assert f"about {summary.value / 10:.0f} in every 1,000 children were in care" in text
+    bars = next(s for s in plotly_specs(at) if s["data"][0].get("type") == "bar")
+    assert f"{summary.value / 10:.0f}" in bars["data"][0]["text"]
+    assert "per 10,000" not in text
+
+
+def test_the_deprivation_axis_says_what_it_means_in_plain_view(app_test):
+    """The axis showed a score from 10 to 40 with no unit. Plain view: what it means and which
+    way is more, no score numbers; analysts keep the score by its name."""
+    at = open_page(app_test, ROOT_VIEW="england", ROOT_DEPRIVATION="imd2019_score")
+    xaxis = plotly_specs(at)[0]["layout"]["xaxis"]
+    assert xaxis["title"]["text"].replace("<br>", " ") == "How deprived the area is, 2019 (more →)"
+    assert xaxis["showticklabels"] is False
+    at = open_page(app_test, ROOT_VIEW="england", ROOT_DEPRIVATION="idaci2019_score")
+    title = plotly_specs(at)[0]["layout"]["xaxis"]["title"]["text"].replace("<br>", " ")
+    assert title == "How many children are poor, 2019 (more →)"
+    at = open_page(app_test, ROOT_VIEW="england", ROOT_DEPRIVATION="imd2019_score", VIEW="analyst")
+    xaxis = plotly_specs(at)[0]["layout"]["xaxis"]
+    assert xaxis["title"]["text"].replace("<br>", " ") == "IMD 2019 average score → more deprived"
+    assert xaxis.get("showticklabels", True) is True
+
+
+def test_the_what_if_bars_count_children_as_the_sentences_do(app_test):
+    """Per 1,000 a year the what-if bars read "3" and "a little less": too small to see what the
+    sentence says ("about 40 fewer in five years"). They count children over the five years."""
+    at = open_page(app_test, ROOT_VIEW="cohort", ROOT_REDUCTION=20)
+    spec = plotly_specs(at)[-1]
+    now, after = (trace["text"] for trace in spec["data"])
+    assert "a little less" not in now + after
+    fewer = int(now[0]) - int(after[0])
+    assert f"about {fewer} fewer recorded plans or care" in page_text(at).replace("**", "")

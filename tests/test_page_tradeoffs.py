@@ -498,3 +498,17 @@ def test_every_cache_of_an_upload_is_dropped_with_the_staff_work():
     average precision and its interval of an upload are derived from it, so they go too."""
     for key in (state.UPLOAD_STEPS, state.UPLOAD_AP, tradeoffs_widgets.UPLOAD_AP_INTERVALS):
         assert key.startswith(accounts.STAFF_ONLY_WIDGET_PREFIXES), key
+
+
+def test_each_story_button_says_which_story_it_opens(app_test):
+    """Four "Read a story" buttons, one per kind of child, had the same accessible name. Each
+    now names its story, its visible words first (WCAG 2.5.3: the name holds the label)."""
+    at = _open(app_test)
+    html = next(el.proto.html_content for el in at.get("bidi_component") if el.key == "tradeoffs_line")
+    buttons = re.findall(r'<button[^>]*data-story="(\w+)"[^>]*aria-label="([^"]+)"[^>]*>([^<]*)<', html)
+    assert [kind for kind, _, _ in buttons] == list(tradeoffs.KIND_ORDER)
+    names = [name for _, name, _ in buttons]
+    assert len(set(names)) == 4, names
+    for _, name, visible in buttons:
+        assert visible == "Read a story" and name.startswith(visible + ":"), (name, visible)
+    assert names[1] == "Read a story: a false alarm, a child flagged who did not go on to a plan or care"

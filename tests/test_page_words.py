@@ -178,3 +178,8 @@ def test_the_jargon_check_catches_jargon():
     assert pw.jargon_in("the standard world") == ["the standard world"]
     assert pw.jargon_in("How often a flag is right (precision)") == []
     assert "precision" in pw.jargon_in("Average precision")
+    per_10k = "per 10,000: say per 1,000"  # never excused by brackets: one scale, per 1,000
+    assert pw.jargon_in("Which figure? (per 10,000 children)") == [per_10k]
+    assert pw.jargon_in("about 8 in every 1,000 (79 per 10,000)") == [per_10k]
+    assert pw.jargon_in("Children in every 10,000, a year") == [per_10k]
+    assert pw.jargon_in("Which figure? (per 1,000 children)") == []

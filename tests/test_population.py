@@ -428,8 +428,13 @@ def test_deprivation_names(measure, plain, analyst, subject):
     assert root_causes.deprivation_label(measure) == plain
     assert root_causes.deprivation_label(measure, analyst=True) == analyst
     assert root_causes.deprivation_subject(measure) == subject
-    assert root_causes.deprivation_axis(measure) == f"{plain} → more deprived"
-    assert root_causes.deprivation_axis(measure, analyst=True) == f"{analyst.split('(')[1][:-1]} score → more deprived"
+    # Plain view: what the axis means, no score (a score of 10 to 40 has no unit a family reads).
+    year = plain.split(", ")[1]
+    meaning = "How deprived the area is" if "Overall" in plain else "How many children are poor"
+    assert root_causes.deprivation_axis(measure) == f"{meaning}, {year} (more →)"
+    assert "score" not in root_causes.deprivation_axis(measure)
+    index = analyst.split("(")[1][:-1]
+    assert root_causes.deprivation_axis(measure, analyst=True) == f"{index} average score → more deprived"
 
 
 def test_every_deprivation_measure_has_names():
@@ -467,5 +472,15 @@ def test_ranking_table_puts_deprivation_beside_each_ranked_council(councils):
     assert table[dep].iloc[0] == (
         f"{root_causes.ordinal(first['deprivation_place'])} of {len(residuals)}"
     )
-    assert table["Above or below"].iloc[0] == f"{abs(first['residual']):.0f} above"
+    assert table["Above or below"].iloc[0] == f"{abs(first['residual']) / 10:.0f} above"  # per 1,000
+    assert table["Its figure"].iloc[0] == f"{first['observed'] / 10:.0f}"
+    # The whole numbers add up (it showed "6", "10", "3 below"), each within 1 of exact.
+    every = root_causes.ranking_table(residuals, measure="imd2019_score", total=len(residuals))
+    figure, expected = every["Its figure"].astype(int), every["Expected from deprivation"].astype(int)
+    gap = every["Above or below"].str.split().str[0].astype(int)
+    sign = np.where(every["Above or below"].str.endswith("above"), 1, -1)
+    assert (figure - expected == sign * gap).all()
+    assert (abs(expected.to_numpy() - residuals["predicted"].to_numpy() / 10) <= 1).all()
+    published = root_causes.ranking_table(shown, measure="imd2019_score", total=len(residuals), per=10_000)
+    assert published["Above or below"].iloc[0] == f"{abs(first['residual']):.0f} above"
     assert table["Above or below"].iloc[-1].endswith("below")

@@ -37,10 +37,14 @@ def plain(text: str) -> str:
 
 def test_council_rate_sentence_has_the_councils_and_englands_figures(summary):
     text = root_causes.council_rate_sentence(summary, council_name="Birmingham", rate="cla_rate")
-    assert f"({summary.value:.0f} per 10,000)" in text
-    assert f"({summary.england:.0f} per 10,000)" in text
     assert root_causes.rate_words("cla_rate", summary.value) in text
+    assert "10,000" not in text  # plain view: one scale, per 1,000 (it said "(79 per 10,000)")
     assert textstat.flesch_kincaid_grade(plain(text)) <= 8
+    analyst = root_causes.council_rate_sentence(
+        summary, council_name="Birmingham", rate="cla_rate", analyst=True
+    )
+    assert f"({summary.value:.0f} per 10,000)" in analyst
+    assert f"({summary.england:.0f} per 10,000)" in analyst
 
 
 def test_a_hidden_figure_is_said_plainly(summary):
@@ -54,7 +58,10 @@ def test_neighbours_sentence_counts_them(summary):
     text = root_causes.neighbours_sentence(summary)
     assert text == (
         f"{summary.neighbours_higher} of its {summary.neighbours_known} neighbours had a higher "
-        f"figure. The middle neighbour had {summary.neighbour_median:.0f} in every 10,000."
+        f"figure. The middle neighbour had {summary.neighbour_median / 10:.0f} in every 1,000."
+    )
+    assert root_causes.neighbours_sentence(summary, per=10_000).endswith(
+        f"{summary.neighbour_median:.0f} in every 10,000."
     )
 
 
@@ -63,8 +70,15 @@ def test_series_sentence(councils, england):
     change = population.series_change(series, "Birmingham")
     eng = population.series_change(series, "England")
     text = root_causes.series_sentence(change, eng, council_name="Birmingham")
-    assert text.startswith(f"Birmingham went from {change[1]:.0f} in every 10,000 in {change[0]}")
-    assert f"England went from {eng[1]:.0f} to {eng[3]:.0f}" in text
+    assert text.startswith(f"Birmingham went from {change[1] / 10:.0f} in every 1,000 in {change[0]}")
+    if round(eng[1] / 10) == round(eng[3] / 10):  # "England went from 7 to 7" read as a mistake
+        assert f"England stayed at about {eng[1] / 10:.0f} (black squares)." in text
+    else:
+        assert f"England went from {eng[1] / 10:.0f} to {eng[3] / 10:.0f}" in text
+    flat = root_causes.series_sentence((2021, 68.0, 2025, 71.0), (2021, 68.0, 2025, 67.0), council_name="B")
+    assert flat == "B stayed at about 7 in every 1,000 from 2021 to 2025 (red stars). England stayed at about 7 (black squares)."
+    analyst = root_causes.series_sentence(change, eng, council_name="Birmingham", per=10_000)
+    assert analyst.startswith(f"Birmingham went from {change[1]:.0f} in every 10,000 in {change[0]}")
     assert root_causes.series_sentence(None, eng, council_name="Birmingham") == (
         "There are no published figures over time for this council."
     )
@@ -109,8 +123,13 @@ def test_ranking_sentence_puts_deprivation_beside_the_place(councils):
     ) in text
     assert not re.search(r"\d\.\d", text)
     side = "above" if row["residual"] >= 0 else "below"
-    assert text.endswith(f"{abs(row['residual']):.0f} {side} the line.")
+    assert text.endswith(f"{abs(row['residual']) / 10:.0f} {side} the line.")
+    assert f"Its figure is {row['observed'] / 10:.0f} in every 1,000." in text
     assert textstat.flesch_kincaid_grade(plain(text)) <= 8
+    analyst = root_causes.ranking_position_sentence(
+        row, council_name="Birmingham", total=total, per=10_000
+    )
+    assert analyst.endswith(f"{abs(row['residual']):.0f} {side} the line.")
     assert "is not ranked" in root_causes.ranking_position_sentence(None, council_name="B", total=3)
 
 
@@ -201,13 +220,16 @@ def test_page_words_fill_in_the_rate_the_council_and_the_year():
         "Deprivation and children in care, 2025"
     )
     assert root_causes.page_words(text.RATE_AXIS, rate="cpp_rate") == (
+        "Child protection plans, in every 1,000 children"
+    )
+    assert root_causes.page_words(text.RATE_AXIS, rate="cpp_rate", per=10_000) == (
         "Child protection plans, in every 10,000 children"
     )
     named = root_causes.page_words(text.CHOSEN_COUNCIL, council_name="St *Helens*")
     assert "*Helens*" not in named and "Helens" in named
     spend = root_causes.page_words(text.SCATTER_SUMMARY, rate="cla_rate", across=text.SPEND_ACROSS)
     assert spend.startswith("Each dot is a council. Further right is more spent per child;")
-    assert "more children in care in every 10,000" in spend
+    assert "more children in care in every 1,000" in spend
 
 
 def test_england_notes_name_who_is_left_out_and_why(councils):
@@ -231,8 +253,10 @@ def test_made_up_council_sentences_use_its_own_figures(gradient):
     assert f"about **{ratio:.0f} times as often**" in root_causes.referral_ratio_sentence(gradient)
     first = gradient[gradient["deprivation_decile"] == 1].iloc[0]
     need = root_causes.need_sentence(gradient)
-    assert f"**{first['need_per_10k']:.0f} in every 10,000" in need
-    assert f"Only about **{first['recorded_per_10k']:.0f}**" in need
+    assert f"**{first['need_per_10k'] / 10:.0f} in every 1,000" in need
+    assert f"Only about **{first['recorded_per_10k'] / 10:.0f}**" in need
+    analyst = root_causes.need_sentence(gradient, per=10_000)
+    assert f"**{first['need_per_10k']:.0f} in every 10,000" in analyst
     without_least = gradient[gradient["deprivation_decile"] != 10]
     assert "too few" in root_causes.referral_ratio_sentence(without_least)
 
@@ -288,6 +312,14 @@ def test_a_council_level_with_england_once_rounded_says_which_side_it_is(summary
     below = dataclasses.replace(summary, value=67.0, england=70.0)
     text = root_causes.council_rate_sentence(below, council_name="Leeds", rate="cla_rate")
     assert text == (
+        f"In Leeds ({summary.year}), **about 7 in every 1,000 children were in care on 31 March**. "
+        "In England, about 7 in every 1,000 children were in care on 31 March. So Leeds is a "
+        "little below England."
+    )
+    analyst = root_causes.council_rate_sentence(
+        below, council_name="Leeds", rate="cla_rate", analyst=True
+    )
+    assert analyst == (
         f"In Leeds ({summary.year}), **about 7 in every 1,000 children were in care on 31 March** "
         "(67 per 10,000). In England, about 7 in every 1,000 children were in care on 31 March "
         "(70 per 10,000). So Leeds is a little below England."
@@ -302,7 +334,7 @@ def test_a_council_level_with_england_once_rounded_says_which_side_it_is(summary
     )
     apart = dataclasses.replace(summary, value=90.0, england=70.0)
     assert root_causes.council_rate_sentence(apart, council_name="Leeds", rate="cla_rate").endswith(
-        "(70 per 10,000)."
+        "about 7 in every 1,000 children were in care on 31 March."
     )
 
 

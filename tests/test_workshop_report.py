@@ -355,3 +355,32 @@ def test_the_report_draws_no_strip_when_everyone_said_no_line(engine):
     assert "No one named a line. 2 people would not accept any line." in text
     section = page.split("Where people would draw the line", 1)[1].split("<h2>", 1)[0]
     assert "<svg" not in section  # a sentence, not a picture with nothing on it
+
+
+def test_the_method_note_is_apart_from_the_plain_text(engine):
+    """The report kept "For analysts: ... Pol.is ... geometric mean" in its main text, which the
+    room sees when a facilitator projects it. The main text is plain; the method is kept, in a
+    closed part at the end of the section, titled in plain words, escaped and without scripts."""
+    room = fb.create_workshop(engine, title="Room", created_by="ann")
+    statement = fb.list_statements(engine, room.id)[0]
+    for i, role in enumerate(("Family member", "Social worker", "Social worker")):
+        person = fb.join_workshop(engine, code=room.code, pseudonym=f"P{i}", role_tag=role,
+                                  client_token=fb.new_client_token())  # fmt: skip
+        fb.vote(engine, participant_id=person.id, statement_id=statement.id, choice="agree",
+                client_token=fb.new_client_token())  # fmt: skip
+    page = fb.workshop_report_html(engine, room.id)
+    details = re.findall(r"<details\b.*?</details>", page, flags=re.S)
+    assert len(details) == 1
+    assert '<summary>How these figures were worked out</summary>' in details[0]
+    method = html.unescape(" ".join(parse_html(details[0]).text))
+    assert "Pol.is" in method and "geometric mean" in method and "(agree + 1) / (seen + 2)" in method
+    main = re.sub(r"<(style|script|svg|details)\b.*?</\1>", " ", page, flags=re.S)
+    text = html.unescape(" ".join(parse_html(main).text))
+    assert "Agreement across groups" in text
+    for word in ("For analysts", "Pol.is", "geometric", "(agree + 1)"):
+        assert word not in text, word
+    assert [w for w in pw.jargon_in(text) if w != "threshold: say the line"] == []
+    # The part sits at the end of the room's section, before the next section's heading.
+    room_section = page.split(html.escape("The room's lines, by group"), 1)[1]
+    assert room_section.index("<details") < room_section.index("<h2")
+    assert "<script" not in page.lower() and "script" not in parse_html(page).tags

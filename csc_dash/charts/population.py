@@ -13,6 +13,15 @@ import plotly.graph_objects as go
 
 from csc_dash.charts import OKABE_ITO, base_layout
 
+#: The published rates (and the made-up council's) are per 10,000 children; a chart given
+#: ``per=1_000`` (the plain view) draws and labels them per 1,000.
+PUBLISHED_PER = 10_000
+
+
+def _scaled(values, per: int):
+    """Rates per 10,000 as rates per ``per`` children (a unit, not a new figure)."""
+    return values * (per / PUBLISHED_PER)
+
 __all__ = [
     "DECILE_AXIS",
     "ROLE_STYLE",
@@ -74,18 +83,23 @@ def scatter_with_line(
     y_label: str,
     title: str,
     analyst: bool = False,
+    per: int = PUBLISHED_PER,
+    x_numbers: bool = True,
 ) -> go.Figure:
     """Councils as points (role by colour and shape) and the least-squares line.
 
-    ``title`` is a sentence; it is wrapped to fit a narrow column (a newline starts a new line).
-    The hover text names the council and its rate in whole children in every 10,000; with
-    ``analyst`` both figures as published.
+    ``points`` (``y``), ``slope`` and ``intercept`` are in rates per 10,000, drawn per ``per``
+    children. ``title`` is a sentence; it is wrapped to fit a narrow column (a newline starts a
+    new line). The hover text names the council and its rate in whole children in every
+    ``per``; with ``analyst`` both figures as published. Without ``x_numbers`` the x axis has no
+    numbers (a score with no unit a family could read; its title says what it means).
     """
     hover = (
         "%{text}<br>%{x:.3g}, %{y:.1f}<extra></extra>"
         if analyst
-        else "%{text}: %{y:.0f} in every 10,000 children<extra></extra>"
+        else "%{text}: %{y:.0f} in every " + f"{per:,}" + " children<extra></extra>"
     )
+    slope, intercept = _scaled(slope, per), _scaled(intercept, per)
     fig = go.Figure()
     for role in ("other", "neighbour", "chosen"):
         part = points[points["role"] == role]
@@ -95,7 +109,7 @@ def scatter_with_line(
         fig.add_trace(
             go.Scatter(
                 x=part["x"],
-                y=part["y"],
+                y=_scaled(part["y"], per),
                 mode="markers",
                 name=style["name"],
                 text=part["la_name"],
@@ -139,16 +153,21 @@ def scatter_with_line(
             legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
         )
     )
-    fig.update_xaxes(title_text=_axis_title(x_label))
+    fig.update_xaxes(title_text=_axis_title(x_label), showticklabels=x_numbers)
     fig.update_yaxes(title_text=_axis_title(y_label), rangemode="tozero")
     return fig
 
 
 def rate_series(
-    series: pd.DataFrame, *, council: str, y_label: str, analyst: bool = False
+    series: pd.DataFrame,
+    *,
+    council: str,
+    y_label: str,
+    analyst: bool = False,
+    per: int = PUBLISHED_PER,
 ) -> go.Figure:
-    """A council's rate each year against England's (solid circles vs dashed squares); the
-    hover text in whole children in every 10,000 (``analyst``: one decimal)."""
+    """A council's rate each year against England's (solid circles vs dashed squares), per
+    ``per`` children; the hover text in whole children (``analyst``: one decimal)."""
     fig = go.Figure()
     styles = {
         council: {"color": OKABE_ITO["vermillion"], "dash": "solid", "symbol": "star", "size": 12},
@@ -159,13 +178,13 @@ def rate_series(
         fig.add_trace(
             go.Scatter(
                 x=part["year"],
-                y=part["value"],
+                y=_scaled(part["value"], per),
                 name=area,
                 mode="lines+markers",
                 line={"color": style["color"], "dash": style["dash"], "width": 3},
                 marker={"symbol": style["symbol"], "size": style["size"], "color": style["color"]},
                 hovertemplate=area
-                + (" %{x}: %{y:.1f}" if analyst else " %{x}: %{y:.0f} in every 10,000")
+                + (" %{x}: %{y:.1f}" if analyst else " %{x}: %{y:.0f} in every " + f"{per:,}")
                 + "<extra></extra>",
             )
         )
@@ -184,10 +203,12 @@ def _padded(values: pd.Series, *, share: float = 0.18) -> list[float]:
     return [lo - share * span if lo < 0 else 0.0, hi + share * span]
 
 
-def neighbour_bars(frame: pd.DataFrame, *, x_label: str, analyst: bool = False) -> go.Figure:
+def neighbour_bars(
+    frame: pd.DataFrame, *, x_label: str, analyst: bool = False, per: int = PUBLISHED_PER
+) -> go.Figure:
     """The council, its neighbours and England as bars; the council is striped, England black.
-    Numbers in whole children in every 10,000 (``analyst``: the hover text to one decimal)."""
-    frame = frame.iloc[::-1]  # the chosen council at the top
+    Numbers in whole children in every ``per`` (``analyst``: the hover text to one decimal)."""
+    frame = frame.iloc[::-1].assign(value=lambda f: _scaled(f["value"], per))  # council on top
     colours = {"chosen": OKABE_ITO["vermillion"], "neighbour": OKABE_ITO["sky_blue"], "England": OKABE_ITO["black"]}
     patterns = {"chosen": "/", "neighbour": "", "England": "."}
     names = [
@@ -246,11 +267,16 @@ def factor_bars(frame: pd.DataFrame, *, council: str, analyst: bool = False) -> 
 
 
 def residual_bars(
-    frame: pd.DataFrame, *, council: str | None, x_label: str, analyst: bool = False
+    frame: pd.DataFrame,
+    *,
+    council: str | None,
+    x_label: str,
+    analyst: bool = False,
+    per: int = PUBLISHED_PER,
 ) -> go.Figure:
     """Councils furthest above and below what deprivation predicts (up-bars vs down-bars), in
-    whole children in every 10,000 (``analyst``: the hover text to one decimal)."""
-    frame = frame.iloc[::-1]
+    whole children in every ``per`` (``analyst``: the hover text to one decimal)."""
+    frame = frame.iloc[::-1].assign(residual=lambda f: _scaled(f["residual"], per))
     above = frame["residual"] >= 0
     colours = [
         OKABE_ITO["vermillion"] if code == council else (OKABE_ITO["orange"] if a else OKABE_ITO["blue"])
@@ -279,32 +305,37 @@ def residual_bars(
     return fig
 
 
-def cohort_referrals_chart(gradient: pd.DataFrame) -> go.Figure:
-    """Referrals per 10,000 children a year, by deprivation decile."""
+def cohort_referrals_chart(gradient: pd.DataFrame, *, per: int = PUBLISHED_PER) -> go.Figure:
+    """Referrals per ``per`` children a year, by deprivation decile."""
+    values = _scaled(gradient["referrals_per_10k"], per)
     fig = go.Figure(
         go.Bar(
             x=gradient["deprivation_decile"],
-            y=gradient["referrals_per_10k"],
+            y=values,
             name="Referrals",
             marker={"color": OKABE_ITO["sky_blue"]},
-            text=[f"{v:.0f}" for v in gradient["referrals_per_10k"]],
+            text=[f"{v:.0f}" for v in values],
             textposition="outside",
-            hovertemplate="Tenth %{x}: %{y:.0f} referrals in every 10,000 children a year<extra></extra>",
+            hovertemplate="Tenth %{x}: %{y:.0f} referrals in every "
+            + f"{per:,}"
+            + " children a year<extra></extra>",
         )
     )
     fig.update_layout(**base_layout(height=360, showlegend=False))
     fig.update_xaxes(title_text=_axis_title(DECILE_AXIS), **_DECILE_TICKS)
-    fig.update_yaxes(title_text=_axis_title("Referrals in every 10,000 children a year"), rangemode="tozero")
+    fig.update_yaxes(
+        title_text=_axis_title(f"Referrals in every {per:,} children a year"), rangemode="tozero"
+    )
     return fig
 
 
-def cohort_need_chart(gradient: pd.DataFrame) -> go.Figure:
-    """True need next to recorded plans or care, per 10,000 children a year, by decile."""
+def cohort_need_chart(gradient: pd.DataFrame, *, per: int = PUBLISHED_PER) -> go.Figure:
+    """True need next to recorded plans or care, per ``per`` children a year, by decile."""
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
             x=gradient["deprivation_decile"],
-            y=gradient["need_per_10k"],
+            y=_scaled(gradient["need_per_10k"], per),
             name="Truly needed a plan or care<br>(known only in this made-up world)",
             marker={"color": OKABE_ITO["bluish_green"], "pattern": {"shape": "/", "fgcolor": "#ffffff"}},
             hovertemplate="Tenth %{x}: about %{y:.0f} needed help<extra></extra>",
@@ -313,7 +344,7 @@ def cohort_need_chart(gradient: pd.DataFrame) -> go.Figure:
     fig.add_trace(
         go.Bar(
             x=gradient["deprivation_decile"],
-            y=gradient["recorded_per_10k"],
+            y=_scaled(gradient["recorded_per_10k"], per),
             name="Plan or care recorded",
             marker={"color": OKABE_ITO["blue"]},
             hovertemplate="Tenth %{x}: about %{y:.0f} recorded<extra></extra>",
@@ -321,13 +352,13 @@ def cohort_need_chart(gradient: pd.DataFrame) -> go.Figure:
     )
     fig.update_layout(**base_layout(barmode="group", height=400))
     fig.update_xaxes(title_text=_axis_title(DECILE_AXIS), **_DECILE_TICKS)
-    fig.update_yaxes(title_text=_axis_title("Children in every 10,000, a year"), rangemode="tozero")
+    fig.update_yaxes(title_text=_axis_title(f"Children in every {per:,}, a year"), rangemode="tozero")
     return fig
 
 
-def cohort_factors_heatmap(factors: pd.DataFrame) -> go.Figure:
-    """Each factor per 10,000 children a year by decile, numbers printed in every cell."""
-    wide = factors.pivot(index="label", columns="deprivation_decile", values="per_10k")
+def cohort_factors_heatmap(factors: pd.DataFrame, *, per: int = PUBLISHED_PER) -> go.Figure:
+    """Each factor per ``per`` children a year by decile, numbers printed in every cell."""
+    wide = _scaled(factors.pivot(index="label", columns="deprivation_decile", values="per_10k"), per)
     order = factors.groupby("label")["per_10k"].sum().sort_values().index
     wide = wide.loc[order]
     fig = go.Figure(
@@ -341,7 +372,9 @@ def cohort_factors_heatmap(factors: pd.DataFrame) -> go.Figure:
             colorscale=[[0, "#ffffff"], [1, OKABE_ITO["blue"]]],
             showscale=False,  # every box prints its number; a colour key would only take width
             customdata=[[label] * wide.shape[1] for label in wide.index],
-            hovertemplate="%{customdata}, tenth %{x}: %{z:.0f} in every 10,000 children a year<extra></extra>",
+            hovertemplate="%{customdata}, tenth %{x}: %{z:.0f} in every "
+            + f"{per:,}"
+            + " children a year<extra></extra>",
         )
     )
     # Two-line worry names leave the boxes room on a tablet.
@@ -355,13 +388,23 @@ def cohort_factors_heatmap(factors: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def what_if_bars(table: pd.DataFrame, *, labels: list[str] | None = None) -> go.Figure:
-    """Now vs after the what-if, for recorded escalations and true need (per 10,000 a year).
+def what_if_bars(
+    table: pd.DataFrame,
+    *,
+    labels: list[str] | None = None,
+    per: int = PUBLISHED_PER,
+    counts: bool = False,
+) -> go.Figure:
+    """Now vs after the what-if, for recorded escalations and true need (per ``per`` a year).
 
     ``labels`` are the numbers written on the bars, one per row of ``table`` (from
     ``root_causes.what_if_labels``: whole numbers that never make a change look like none);
-    without them, whole numbers.
+    without them, whole numbers. With ``counts``, the bars are whole children in these
+    neighbourhoods over the five years (the sentences' "about 40 fewer in five years"), not a
+    rate: per 1,000 a year they were 3 and "a little less", too small to see the change.
     """
+    values = table["count"] if counts else _scaled(table["per_10k"], per)
+    table = table.assign(per_10k=values)
     shown = list(labels) if labels is not None else [f"{v:.0f}" for v in table["per_10k"]]
     names = {"recorded": "Plan or care recorded", "need": "Truly needed a plan or care"}
     fig = go.Figure()
@@ -380,9 +423,12 @@ def what_if_bars(table: pd.DataFrame, *, labels: list[str] | None = None) -> go.
                 text=words,
                 textposition="outside",
                 customdata=words,
-                hovertemplate="%{x}: %{customdata} in every 10,000 a year<extra></extra>",
+                hovertemplate="%{x}: %{customdata}"
+                + (" children in five years" if counts else f" in every {per:,} a year")
+                + "<extra></extra>",
             )
         )
     fig.update_layout(**base_layout(barmode="group", height=380))
-    fig.update_yaxes(title_text=_axis_title("Children in every 10,000, a year"), rangemode="tozero")
+    y_title = "Children, in five years" if counts else f"Children in every {per:,}, a year"
+    fig.update_yaxes(title_text=_axis_title(y_title), rangemode="tozero")
     return fig

@@ -27,7 +27,9 @@ VIEWS = {
     "cohort": "Our made-up council",
 }
 VIEW_QUESTION = "What do you want to see?"
-RATE_PICKER = "Which figure? (per 10,000 children)"
+#: The figure picker: every rate on the page is per 1,000 children (the label fits a picker half
+#: a tablet wide, 36 characters).
+RATE_PICKER = "Which figure? (per 1,000 children)"
 DEPRIVATION_PICKER = "Measure of deprivation"
 DEPRIVATION_HELP = (
     "Overall deprivation means how poor an area is: income, jobs, health, housing and more. Child "
@@ -42,7 +44,7 @@ COUNCIL_PICKER = "Pick a council"
 COUNCIL_PLACEHOLDER = "Type a council's name"
 
 #: An axis title for a rate.
-RATE_AXIS = "{rate}, in every 10,000 children"
+RATE_AXIS = "{rate}, in every {per} children"
 
 # -- all councils
 ENGLAND_HEADING = "Deprivation and {rate_lower}, {year}"
@@ -53,7 +55,7 @@ CHOSEN_COUNCIL = (
 )
 SCATTER_SUMMARY = (
     "Each dot is a council. Further right is {across}; higher up is more {rate_lower} in every "
-    "10,000 children."
+    "{per} children."
 )
 CAUSE_WORDS = (
     "Councils with more deprivation have more children in care. This shows association, not cause."
@@ -81,12 +83,12 @@ ASSOCIATIONS_NOTE_ANALYST = (
 ONE_COUNCIL = "One council"
 COUNCIL_HEADING = "{council}, {year}"
 NEIGHBOUR_BARS_SUMMARY = (
-    "{rate} in every 10,000 children: {council} (striped, at the top), its neighbours (blue) and "
+    "{rate} in every {per} children: {council} (striped, at the top), its neighbours (blue) and "
     "England (black)."
 )
 SERIES_HEADING = "{rate} over time"
 SERIES_SUMMARY = (
-    "{rate} in every 10,000 children, each year. {council}: red stars on a solid line. England: "
+    "{rate} in every {per} children, each year. {council}: red stars on a solid line. England: "
     "black squares on a dashed line."
 )
 FACTOR_BARS_SUMMARY = (
@@ -132,16 +134,17 @@ RANKING_CAREFUL = (
 RESIDUAL_AXIS = "Above (+) or below (−) the line"
 RESIDUAL_SUMMARY = (
     "Striped orange bars, to the right: councils above the line. Solid blue bars, to the left: "
-    "councils below it. The numbers are in every 10,000 children."
+    "councils below it. The numbers are in every {per} children."
 )
 RANKING_TABLE_LEAD = (
     "**How poor each area is, next to its place on the list.** *How deprived* gives each "
     "council's place for deprivation among these councils: 1st is the most deprived. The other "
-    "figures are in every 10,000 children."
+    "figures are in every {per} children."
 )
 RESIDUALS_ANALYST = "**For analysts: every council, ranked by residual (observed − predicted)**"
 RESIDUALS_NOTE_ANALYST = (
-    "Ordinary least squares of the rate on one deprivation score; ties are ordered by council code."
+    "Ordinary least squares of the rate on one deprivation score; ties are ordered by council "
+    "code. Figures per 10,000 children, as published."
 )
 
 # -- our made-up council
@@ -153,7 +156,7 @@ MADE_UP_LEAD = (
 )
 REFERRALS_HEADING = "Referrals and need, by neighbourhood"
 REFERRALS_SUMMARY = (
-    "Referrals in every 10,000 children a year, in each tenth. The most deprived tenth (1) is on "
+    "Referrals in every {per} children a year, in each tenth. The most deprived tenth (1) is on "
     "the left, and the least deprived (10) on the right."
 )
 NEED_GAP = "The gap between the bars is need that was never recorded."
@@ -166,7 +169,7 @@ HEATMAP_SUMMARY = (
     "most deprived on the left."
 )
 HEATMAP_READING = (
-    "Each box shows how many children in every 10,000 a year had that worry found at assessment. "
+    "Each box shows how many children in every {per} a year had that worry found at assessment. "
     "The darker the box, the bigger the number. Every worry is more common in the most deprived "
     "neighbourhoods."
 )
@@ -179,6 +182,6 @@ WHAT_IF_SLIDER = "If domestic abuse fell by this much (per cent) in the three mo
 WHAT_IF_TOO_FEW = "Too few referrals to tell."
 WHAT_IF_HOW = "How the sum works"
 WHAT_IF_SUMMARY = (
-    "Grey bars are as it is now; striped green bars are the what-if, in every 10,000 children a "
-    "year."
+    "Grey bars are as it is now; striped green bars are the what-if. Each bar counts children in "
+    "the three most deprived tenths over five years."
 )

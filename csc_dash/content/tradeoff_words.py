@@ -284,6 +284,17 @@ YES_NO_PR_ANALYST = (
 )
 
 #: Each kind's person in the picture (one, many) and what it means (for one, for many).
+#: The accessible name of each kind's "Read a story" button: the same visible words first
+#: (WCAG 2.5.3, label in name), then which story, so that four buttons are told apart by a screen
+#: reader or voice control.
+STORY_BUTTON_NAMES = {
+    "true_alarm": "Read a story: a child flagged who went on to a plan or care",
+    "false_alarm": "Read a story: a false alarm, a child flagged who did not go on to a plan or care",
+    "missed": "Read a story: a child missed, not flagged but went on to a plan or care",
+    "not_flagged": "Read a story: a child not flagged who did not go on to a plan or care",
+}
+STORY_BUTTON_TEXT = "Read a story"
+
 PERSON_WORDS = {
     "true_alarm": (
         "solid blue person",

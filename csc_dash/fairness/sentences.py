@@ -33,9 +33,17 @@ def intervals_overlap(a: tuple[float, float], b: tuple[float, float]) -> bool | 
     return bool(a[0] <= b[1] and b[0] <= a[1])
 
 
-def _join(names) -> str:
-    """Group names in a sentence; "; " between them, since a pair's label holds a comma."""
-    return "; ".join(map(_shown, names))
+def join_names(names) -> str:
+    """Group names as a list in a sentence: "Asian", "Not known and Other", "Asian, Black and
+    Other". When a name holds a comma (a pair's label, "Girl, Asian"), the names are set apart by
+    semicolons, the last by "; and" ("Girl, Asian; and Boy, Black"), so no name runs into the
+    next. Each name is escaped for Markdown."""
+    shown = [_shown(n) for n in names]
+    if len(shown) < 2:
+        return "".join(shown)
+    if any("," in str(n) for n in names):
+        return "; ".join(shown[:-1]) + "; and " + shown[-1]
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def describe_rate(table: pd.DataFrame, rate: str, *, what: str) -> str:
@@ -97,16 +105,17 @@ def describe_disparity(table: pd.DataFrame) -> str:
     if outside:
         parts.append(
             f"{'this group is' if len(outside) == 1 else 'these groups are'} outside the shaded "
-            f"band, even allowing for chance: {_join(outside)}."
+            f"band, even allowing for chance: {join_names(outside)}."
         )
     else:
         parts.append("no group is clearly outside the shaded band.")
-    if unclear:
+    if unclear:  # the names after a colon: "Not known" must not read as the start of a clause
         one = len(unclear) == 1
         parts.append(
-            f"{_join(unclear)} {'looks' if one else 'look'} outside it at the best guess, but "
-            f"{'its' if one else 'their'} likely range reaches into the band, so this could be "
-            "chance."
+            f"At the best guess, {'this group looks' if one else 'these groups look'} outside "
+            f"the band{' too' if outside else ''}: {join_names(unclear)}. But "
+            f"{'its likely range reaches' if one else 'their likely ranges reach'} into the "
+            "band, so this could be chance."
         )
     return " ".join(parts)
 
@@ -287,6 +296,68 @@ def preset_overview(costs: PresetCosts) -> pd.DataFrame:
             "Children missed": o["missed_per_1000"].round(0).astype(int).to_numpy(),
         },
         index=o.index,
+    )
+
+
+_NUMBER_WORDS = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five"}
+_SHOWN = ("flagged_per_1000", "false_alarms_per_1000", "missed_per_1000")
+
+
+def preset_overview_note(costs: PresetCosts) -> str | None:
+    """Why rows of :func:`preset_overview` show the same numbers as one line for everyone, in
+    plain words (Markdown), or ``None`` when no row does.
+
+    The rows are whole people per 1,000. A choice may move the line for several groups and
+    still change the totals by less than one referral in every 1,000 (one group's line goes up,
+    another's down), so its row rounds to the same numbers. The note says so, from the exact
+    counts, so that a reader does not take the same numbers for a fault.
+    """
+    o = costs.overall
+    if "single" not in o.index:
+        return None
+    base = o.loc["single"]
+    same = [p for p in o.index if p != "single" and all(o.loc[p, c] == base[c] for c in _SHOWN)]
+    if not same:
+        return None
+    n = float(base["tp"] + base["fp"] + base["fn"] + base["tn"])
+    by_group = costs.by_group
+    moved = [
+        p
+        for p in same
+        if (
+            by_group.loc[by_group["preset"] == p, "threshold"].to_numpy()
+            != by_group.loc[by_group["preset"] == "single", "threshold"].to_numpy()
+        ).any()
+    ]
+
+    def counts(row) -> tuple[float, float, float]:  # flagged, false alarms, missed
+        return float(row["tp"] + row["fp"]), float(row["fp"]), float(row["fn"])
+
+    exact = max(
+        abs(a - b) * 1000 / n
+        for p in same
+        for a, b in zip(counts(o.loc[p]), counts(base), strict=True)
+    )
+    count = len(same)
+    lead = (
+        f"**Why are some rows the same?** {_NUMBER_WORDS.get(count, str(count))} other "
+        f"{'choice gives' if count == 1 else 'choices give'} the same numbers as one line for "
+        "everyone."
+    )
+    if not moved:
+        return lead + (
+            " Here they leave every group on the same line. Each group has too few referrals "
+            "to tell, or is already as close as its line can get."
+        )
+    size = (
+        "by less than 1 in every 1,000 referrals"
+        if exact < 1
+        else "too little to show in whole numbers out of 1,000"
+    )
+    return lead + (
+        f" {'It moves' if count == 1 else 'They move'} the line for some groups: pick "
+        f"{'it' if count == 1 else 'one'} above to see who gains and who loses. But in all, each "
+        f"number changes {size}. So out of 1,000 the numbers stay the same."
     )
 
 

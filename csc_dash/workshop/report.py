@@ -62,6 +62,8 @@ caption{text-align:left;font-weight:600;padding:.2rem 0}
 .wide{overflow-x:auto}.wide:focus{outline:2px solid #0072B2}
 @media (max-width:40rem){body{font-size:15px}th,td{padding:.25rem}}
 .summary{font-weight:600}.note{color:#555}
+details.method{margin:1.2rem 0;padding:.4rem .8rem;border:1px solid #ccc;background:#fafafa}
+details.method summary{cursor:pointer;font-weight:600}
 blockquote{margin:.6rem 0;padding:.4rem .8rem;border-left:4px solid #0072B2;background:#f7f9fb;
 white-space:pre-wrap;overflow-wrap:anywhere}
 svg{max-width:100%;height:auto}

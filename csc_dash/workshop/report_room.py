@@ -14,8 +14,8 @@ from csc_dash.workshop.agreement import EXPLORATORY_NOTE, MIN_SEEN
 from csc_dash.workshop.report_parts import escape, scrolls, table
 from csc_dash.workshop.room_words import (
     AGREEMENT_HEADERS,
-    AGREEMENT_HOW_ANALYST,
     AGREEMENT_INTRO,
+    AGREEMENT_METHOD_ANALYST,
     AGREEMENT_TITLE,
     COUNT_HEADERS,
     FALSE_ALARMS_INTRO,
@@ -23,6 +23,7 @@ from csc_dash.workshop.room_words import (
     GROUPS_HEADER,
     HEADER,
     LINE_HEADERS,
+    METHOD_TITLE,
     NO_FALSE_ALARMS,
     NO_LINES,
     NO_STATEMENTS,
@@ -93,8 +94,18 @@ def _agreement(room: Room) -> str:
     shown = agreement_table(room.agreement, room.texts).set_index(AGREEMENT_HEADERS[0])
     for caption, columns in AGREEMENT_TABLES:  # two narrow tables, so that each fits a phone
         out.append(_frame_table(shown[list(columns)], caption, numeric=False))
-    out.append(f'<p class="note">{escape(AGREEMENT_HOW_ANALYST)}</p>')
     return "".join(out)
+
+
+def _method(room: Room) -> str:
+    """How the figures were worked out, apart from the main text and closed until opened: the
+    room sees plain words when the report is projected, and the method is one tap away."""
+    if room.agreement.empty:
+        return ""
+    return (
+        f'<details class="method"><summary>{escape(METHOD_TITLE)}</summary>'
+        f"<p>{escape(AGREEMENT_METHOD_ANALYST)}</p></details>"
+    )
 
 
 def _opinion_groups(room: Room) -> str:
@@ -121,5 +132,6 @@ def section_room(room: Room) -> str:
             _false_alarms(room),
             _agreement(room),
             _opinion_groups(room),
+            _method(room),
         ]
     )

@@ -68,6 +68,16 @@ AGREEMENT_INTRO = (
     "who agreed out of who saw it. Groups where fewer than {n} people saw a statement make it "
     "too few to say."
 )
+#: How agreement across groups is worked out, for the report's separate part "How these
+#: figures were worked out" (the main text stays plain; a facilitator may project it).
+METHOD_TITLE = "How these figures were worked out"
+AGREEMENT_METHOD_ANALYST = (
+    "Group-informed agreement, as Pol.is works it out, multiplies (agree + 1) / (seen + 2) over "
+    "the groups. The +1 and +2 keep a small group from reading as 0% or 100%. Typical support "
+    "in each group is its geometric mean over the groups, so it reads on the same scale as one "
+    "group's share."
+)
+#: The same, on the facilitator's screen in the analyst view.
 AGREEMENT_HOW_ANALYST = (
     "For analysts: group-informed agreement, as Pol.is works it out, multiplies "
     "(agree + 1) / (seen + 2) over the groups. The middle column is its geometric mean."

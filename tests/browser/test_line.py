@@ -95,6 +95,20 @@ def test_a_story_button_works_from_the_keyboard(demo_server, new_page):
     expect(heading.first).to_be_visible(timeout=30_000)
 
 
+def test_the_story_buttons_have_names_that_say_which_story(demo_server, new_page):
+    """Chromium's accessibility tree: four "Read a story" buttons, four different names, each
+    holding the visible words (WCAG 2.5.3)."""
+    page = new_page(demo_server, width=768, height=1000)
+    st.goto_page(page, "Trade-offs")
+    for kind in tradeoffs.KIND_ORDER:
+        button = page.locator(f'.csc-line button[data-story="{kind}"]')
+        expect(button).to_have_text("Read a story")
+        expect(button).to_have_accessible_name(tradeoff_words.STORY_BUTTON_NAMES[kind])
+    assert len(set(tradeoff_words.STORY_BUTTON_NAMES.values())) == 4
+    button = page.get_by_role("button", name="Read a story: a child missed", exact=False)
+    expect(button).to_have_count(1)
+
+
 def test_a_yes_no_tool_shows_its_figures_without_a_line_to_move(demo_server, new_page):
     page = new_page(demo_server, width=1280, height=1000)
     st.goto_page(page, "Trade-offs")

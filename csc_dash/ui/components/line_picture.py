@@ -17,6 +17,7 @@ Nothing typed by a user enters the HTML: the figures are numbers, and the words 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
@@ -74,8 +75,9 @@ def _html() -> str:
         f'<li><svg class="swatch" viewBox="0 0 40 48" aria-hidden="true" focusable="false">'
         f'<g data-kind="{kind}">{_PERSON}</g></svg>'
         f'<span><span class="count" data-count="{kind}"></span> {KIND_STYLE[kind]["label"]}</span>'
-        f'<button type="button" class="story" data-story="{kind}">'
-        f"Read a story</button></li>"
+        f'<button type="button" class="story" data-story="{kind}" '
+        f'aria-label="{html.escape(tradeoff_words.STORY_BUTTON_NAMES[kind])}">'
+        f"{html.escape(tradeoff_words.STORY_BUTTON_TEXT)}</button></li>"
         for kind in tradeoffs.KIND_ORDER
     )
     return f"""
