@@ -135,28 +135,28 @@ def changed_at(decision: Mapping):
     return None if updated is None or updated == decision["decided_at"] else updated
 
 
+def _log_row(decision: Mapping) -> dict:
+    changed = changed_at(decision)
+    return {
+        "decision_id": decision["decision_id"],
+        "title": decision["title"],
+        "status": decision["status"],
+        "status_words": STATUSES[decision["status"]],
+        "reason": decision["reason"],
+        "informed_by": informed_by(decision["links"]),
+        "decided_at": decision["decided_at"],
+        "recorded_by": decision.get("created_by"),
+        "changed_at": changed,
+        "changed_by": None if changed is None else decision.get("changed_by"),
+    }
+
+
 def decision_log(decisions: Sequence[Mapping]) -> pd.DataFrame:
     """One row per decision, newest first. Each decision is a mapping with ``decision_id``,
     ``title``, ``status``, ``reason``, ``links`` (a list of :class:`Link`), ``decided_at`` and
     optionally ``updated_at`` (read as :func:`changed_at`), ``created_by`` and ``changed_by``
     (staff user names, as :func:`~csc_dash.workshop.decision_store.decision_rows` gives them)."""
-    rows = [
-        {
-            "decision_id": decision["decision_id"],
-            "title": decision["title"],
-            "status": decision["status"],
-            "status_words": STATUSES[decision["status"]],
-            "reason": decision["reason"],
-            "informed_by": informed_by(decision["links"]),
-            "decided_at": decision["decided_at"],
-            "recorded_by": decision.get("created_by"),
-            "changed_at": changed_at(decision),
-            "changed_by": (
-                decision.get("changed_by") if changed_at(decision) is not None else None
-            ),
-        }
-        for decision in decisions
-    ]
+    rows = [_log_row(decision) for decision in decisions]
     frame = pd.DataFrame(rows, columns=LOG_COLUMNS)
     return frame.sort_values(
         ["decided_at", "decision_id"], ascending=False, kind="stable"
