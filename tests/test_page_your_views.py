@@ -451,18 +451,24 @@ def stored_votes(at) -> dict[int, str]:
     return workshop.participant_votes(engine(), at.session_state[state.PARTICIPANT]["participant_id"])
 
 
-def test_pressing_the_chosen_answer_again_takes_the_vote_back(joined):
+def take_back(at, statement_id: int):
+    return at.button(key=f"take_back_{statement_id}").click().run()
+
+
+def test_take_back_my_vote_takes_the_vote_back(joined):
     """The tester's 1: the control showed no vote, but the vote stayed in the store and counted."""
     at = joined
     person = at.session_state[state.PARTICIPANT]
     first = workshop.list_statements(engine(), person["workshop_id"])[0]
     assert voting.STATEMENTS_INTRO in [m.value for m in at.markdown]
-    assert "To take your vote back, press your answer again." in voting.STATEMENTS_INTRO
+    assert "To take your vote back, press **Take back my vote** under it." in voting.STATEMENTS_INTRO
+    assert not [b for b in at.button if b.key == f"take_back_{first.id}"]  # no vote, no button
     at.button_group(key=f"vote_{first.id}").set_value("agree").run()
     assert stored_votes(at) == {first.id: "agree"}
     assert voting.MSG_TAKEN_BACK not in [s.value for s in at.success]
+    assert at.button(key=f"take_back_{first.id}").label == voting.TAKE_BACK_LABEL
 
-    at.button_group(key=f"vote_{first.id}").set_value(None).run()  # "Agree" pressed again
+    take_back(at, first.id)
     assert_no_exception(at)
     assert at.button_group(key=f"vote_{first.id}").value is None
     assert voting.MSG_TAKEN_BACK in [s.value for s in at.success]
@@ -483,6 +489,26 @@ def test_pressing_the_chosen_answer_again_takes_the_vote_back(joined):
     assert stored_votes(fresh) == {first.id: "disagree"}
 
 
+def test_a_control_that_comes_back_empty_never_takes_a_vote_back(joined, monkeypatch):
+    """A real workshop lost a person's vote: a page redrawn with the control at its first state
+    (empty) was read as "the chosen answer pressed again". Only "Take back my vote" takes a vote
+    back now; an empty control is put back to the vote, and nothing is sent to the store."""
+    at = joined
+    person = at.session_state[state.PARTICIPANT]
+    first = workshop.list_statements(engine(), person["workshop_id"])[0]
+    at.button_group(key=f"vote_{first.id}").set_value("disagree").run()
+    sent = []
+    monkeypatch.setattr(answer_machine, "take_back_vote", lambda *a, **k: sent.append(k))
+    at.button_group(key=f"vote_{first.id}").set_value(None).run()
+    assert_no_exception(at)
+    assert sent == []
+    assert stored_votes(at) == {first.id: "disagree"}
+    assert at.button_group(key=f"vote_{first.id}").value == "disagree"
+    assert voting.MSG_TAKEN_BACK not in [s.value for s in at.success]
+    at.run()
+    assert at.button_group(key=f"vote_{first.id}").value == "disagree"
+
+
 def test_a_take_back_that_could_not_be_saved_keeps_a_retry_and_never_says_done(joined, monkeypatch):
     at = joined
     person = at.session_state[state.PARTICIPANT]
@@ -499,7 +525,7 @@ def test_a_take_back_that_could_not_be_saved_keeps_a_retry_and_never_says_done(j
         return real(*args, **kwargs)
 
     monkeypatch.setattr(answer_machine, "take_back_vote", down)
-    at.button_group(key=f"vote_{first.id}").set_value(None).run()
+    take_back(at, first.id)
     assert_no_exception(at)
     assert answer_machine.MSG_NOT_SAVED in [w.value for w in at.warning]
     assert voting.TAKE_BACK_KEPT_NAMED.format(vote="Pass") in [t.value for t in at.text]
@@ -524,7 +550,7 @@ def test_a_take_back_on_a_closed_workshop_keeps_the_vote_and_a_retry(joined):
     first = workshop.list_statements(engine(), person["workshop_id"])[0]
     at.button_group(key=f"vote_{first.id}").set_value("agree").run()
     workshop.set_workshop_status(engine(), person["workshop_id"], "closed")
-    at.button_group(key=f"vote_{first.id}").set_value(None).run()
+    take_back(at, first.id)
     assert workshop.CLOSED_FOR_ANSWERS in [w.value for w in at.warning]
     assert voting.MSG_TAKEN_BACK not in [s.value for s in at.success]
     assert stored_votes(at) == {first.id: "agree"}

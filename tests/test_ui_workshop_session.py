@@ -64,6 +64,38 @@ def test_a_person_who_comes_back_gets_their_settings_again():
     assert again.session_state[state.BIAS] == "none"
 
 
+def test_a_store_that_cannot_be_read_on_coming_back_never_loses_the_kept_line(monkeypatch):
+    """A reload while the store was busy: the kept settings could not be read, and the next
+    write put the defaults over the person's line. Now nothing is written until they are read."""
+    at = join(new_app(), "Blue Kite")
+    at.session_state[state.BIAS] = "none"
+    at.session_state[state.THRESHOLD] = 0.0693
+    at.run()
+    person = at.session_state[state.PARTICIPANT]
+    kept = workshop.participant_settings(engine(), person["participant_id"])
+    assert (kept["bias"], kept["threshold"]) == ("none", 0.0693)
+    token = at.query_params[session.REJOIN_PARAM]
+
+    real = session.participant_settings
+
+    def busy(*args, **kwargs):
+        raise workshop.StoreUnavailable(workshop.READ_UNAVAILABLE)
+
+    monkeypatch.setattr(session, "participant_settings", busy)
+    again = new_app()
+    again.query_params[session.REJOIN_PARAM] = token
+    again.run()
+    again.run()
+    assert again.session_state[state.PARTICIPANT]["participant_id"] == person["participant_id"]
+    assert workshop.participant_settings(engine(), person["participant_id"]) == kept
+
+    monkeypatch.setattr(session, "participant_settings", real)
+    again.run()  # read back at last, and the page reads the person's own line
+    assert again.session_state[state.BIAS] == "none"
+    assert again.session_state[state.THRESHOLD] == 0.0693
+    assert workshop.participant_settings(engine(), person["participant_id"]) == kept
+
+
 def test_the_first_page_after_a_crash_folds_in_what_an_erase_left_in_sqlites_log(monkeypatch):
     """Issue 13.8 re-attacked on a running server: an erase stayed "busy" (a reader held its
     snapshot), the server was killed, restarted, and a page was shown; the erased text was still

@@ -218,6 +218,17 @@ def test_statements_version_changes_on_approval_and_removal(engine, workshop):
     assert fb.statements_version(engine, workshop.id) == first
 
 
+def test_statements_version_changes_when_an_author_leaves(engine, workshop):
+    """Open pages then say "Written by a participant who has left" without a reload."""
+    sam = join(engine, workshop, "Sam")
+    idea = fb.add_statement(engine, workshop_id=workshop.id, text="Idea", source="participant",
+                            proposed_by=sam.id, approved=True)
+    before = fb.statements_version(engine, workshop.id)
+    fb.withdraw(engine, sam.id)
+    assert fb.statements_version(engine, workshop.id) != before
+    assert [s.author_left for s in fb.list_statements(engine, workshop.id) if s.id == idea.id] == [True]
+
+
 def test_a_proposal_sent_again_with_its_token_is_stored_once(engine, workshop):
     """A Retry after a lost reply (or a double click) sends the same token: one statement."""
     person = join(engine, workshop, "Sam")

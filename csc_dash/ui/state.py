@@ -53,6 +53,7 @@ SIGN_IN_REFUSAL = "csc_sign_in_refusal"  # Staff sign-in: why the last attempt w
 REJOIN_CODE = "csc_rejoin_code"  # the joined participant's rejoin code, if this session knows it (shown, never stored in plain), or None
 JOIN_REJOIN_CODE = "csc_join_rejoin_code"  # rejoin code of the join form, kept with JOIN_TOKEN until the join succeeds, or None
 SETTINGS_SYNCED = "csc_settings_synced"  # the participant's line/tool/view/bias last written to the store, or None
+SETTINGS_UNREAD = "csc_settings_unread"  # participant id whose kept settings could not be read yet, or None
 LIVE_VERSION = "csc_live_version"  # Facilitator: fingerprint of the workshop data on screen, or None
 STATEMENTS_VERSION = "csc_statements_version"  # fingerprint of the statements on screen, or None
 # You said, we did (issue 17.1)
@@ -97,6 +98,7 @@ DEFAULTS: dict[str, Any] = {
     REJOIN_CODE: None,
     JOIN_REJOIN_CODE: None,
     SETTINGS_SYNCED: None,
+    SETTINGS_UNREAD: None,
     LIVE_VERSION: None,
     STATEMENTS_VERSION: None,
     DECISION_TOKEN: None,

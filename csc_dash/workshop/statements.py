@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, and_, case, delete, func, insert, select, update
 from sqlalchemy import exc as sa_exc
 
 from csc_dash.workshop.participants import home_of
@@ -330,12 +330,17 @@ def participant_votes(engine: Engine, participant_id: int) -> dict[int, str]:
 @unavailable_as(READ_UNAVAILABLE)
 def statements_version(engine: Engine, workshop_id: int) -> tuple:
     """A cheap fingerprint of the statements open to the room: it changes when one is approved,
-    hidden or removed (a page redraws its statements only then)."""
+    hidden or removed, or when its author leaves (it then reads "Written by a participant who
+    has left"); a page redraws its statements only then."""
     approved = statements.c.approved.is_(True)
+    author_left = and_(statements.c.source == "participant", statements.c.proposed_by.is_(None))
     with transaction(engine) as conn:
         row = conn.execute(
             select(
-                func.count(), func.coalesce(func.sum(statements.c.id), 0), func.max(statements.c.id)
+                func.count(),
+                func.coalesce(func.sum(statements.c.id), 0),
+                func.max(statements.c.id),
+                func.coalesce(func.sum(case((author_left, 1), else_=0)), 0),
             ).where(statements.c.workshop_id == workshop_id, approved)
         ).first()
     return tuple(row)

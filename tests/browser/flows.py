@@ -123,6 +123,18 @@ def close_sidebar_on_a_phone(page: Page) -> None:
         expect(page.locator('[data-testid="stSidebarNav"]').first).not_to_be_in_viewport()
 
 
+def choose_bias(page: Page, label: str) -> None:
+    """Choose the made-up world's "Bias in what gets recorded" in the side bar, as a person would."""
+    open_sidebar(page)
+    group = page.locator('[data-testid="stSidebar"] [role="radiogroup"]').filter(
+        has=page.get_by_text(label, exact=True)
+    )
+    group.get_by_text(label, exact=True).click()
+    st.settle(page)
+    expect(group.get_by_role("radio", name=label, exact=True)).to_be_checked()
+    close_sidebar_on_a_phone(page)
+
+
 def goto(page: Page, title: str) -> None:
     """Open a page from the menu on any screen size."""
     open_sidebar(page)

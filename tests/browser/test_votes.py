@@ -1,5 +1,6 @@
-"""Your views in a real browser, at a phone's and a tablet's width: a vote taken back by pressing
-the chosen answer again is gone from the store, says so, and stays taken back after a reload;
+"""Your views in a real browser, at a phone's and a tablet's width: pressing the chosen answer
+again keeps the vote; a vote taken back with "Take back my vote" is gone from the store, says
+so, and stays taken back after a reload;
 "No line" reads back as "No line" under "What became of what you said", where "Nothing has been
 decided yet" is said once. Screenshots go to ``CSC_DASH_SCREENSHOTS`` when set."""
 
@@ -46,15 +47,25 @@ def test_a_vote_taken_back_stays_taken_back(start_app, new_page):
             group = page.locator(f".st-key-vote_{first.id}")
             group.scroll_into_view_if_needed()
             expect(st_main(page)).to_contain_text(
-                "To take your vote back, press your answer again."
+                "To take your vote back, press Take back my vote under it."
             )
 
             flows.vote_in(page, group, "Agree")
             assert workshop.participant_votes(engine, person.id) == {first.id: "agree"}
             agree = group.get_by_role("radio", name="Agree", exact=True)
-            agree.click()  # the chosen answer pressed again
+            agree.click()  # the chosen answer pressed again: it stays, and so does the vote
+            st.settle(page)
+            expect(agree).to_have_attribute("aria-checked", "true")
+            assert workshop.participant_votes(engine, person.id) == {first.id: "agree"}
+            take_back = page.locator(f".st-key-take_back_{first.id}").get_by_role(
+                "button", name=voting.TAKE_BACK_LABEL
+            )
+            page.mouse.move(0, 0)
+            shoot(page, f"votes-voted-{width}")
+            take_back.click()
             st.settle(page)
             expect(agree).to_have_attribute("aria-checked", "false")
+            expect(take_back).to_have_count(0)
             st.expect_text(page, voting.MSG_TAKEN_BACK)
             st.assert_no_exception(page)
             assert workshop.participant_votes(engine, person.id) == {}

@@ -56,6 +56,7 @@ _PERSONAL_STATE = (
     state.PARTICIPANT_TOKEN,
     state.REJOIN_CODE,
     state.SETTINGS_SYNCED,
+    state.SETTINGS_UNREAD,
     state.STATEMENTS_VERSION,
 )
 
@@ -276,11 +277,16 @@ def current_settings() -> dict[str, Any]:
 
 
 def restore_settings(participant_id: int) -> None:
-    """Put back the person's kept settings (after a reload, a restart or coming back)."""
+    """Put back the person's kept settings (after a reload, a restart or coming back).
+
+    If the store cannot be read now, nothing is written over what it keeps: the restore is tried
+    again on the next run (:func:`sync_settings`) before this session writes any setting."""
     try:
         kept = participant_settings(engine(), participant_id)
     except StoreUnavailable:
+        state.put(state.SETTINGS_UNREAD, participant_id)
         return
+    state.put(state.SETTINGS_UNREAD, None)
     for name, key in SETTING_KEYS.items():
         if name in kept:
             state.put(key, kept[name])
@@ -288,10 +294,15 @@ def restore_settings(participant_id: int) -> None:
 
 
 def sync_settings() -> None:
-    """Write the joined person's settings to the store if they changed since last written."""
+    """Write the joined person's settings to the store if they changed since last written (or
+    first read them back, if that could not be done when they came back)."""
     person = participant()
     if person is None:
         return
+    if state.get(state.SETTINGS_UNREAD) == person["participant_id"]:
+        restore_settings(person["participant_id"])
+        if state.get(state.SETTINGS_UNREAD) is not None:
+            return  # still unread: never write defaults over the person's kept line
     now = current_settings()
     if now == state.get(state.SETTINGS_SYNCED):
         return

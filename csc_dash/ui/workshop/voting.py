@@ -1,8 +1,10 @@
 """Statements: Agree / Disagree / Pass on the workshop's open statements, and proposing one.
 
-Pressing the chosen answer again leaves none chosen: that takes the vote back (it is deleted in
-the store, so it counts nowhere), and the page says so once the store has done it. Votes, taking
-them back and proposals go to the store through the answer machine
+A vote is taken back with its own button, "Take back my vote" (it is deleted in the store, so it
+counts nowhere), and the page says so once the store has done it. Pressing the chosen answer
+again keeps it: the control is never emptied by a press, so a control that comes back empty
+(a page redrawn with it at its first state) is put back to the person's vote and never takes it
+back. Votes, taking them back and proposals go to the store through the answer machine
 (:mod:`csc_dash.ui.workshop.answers`); approved statements reach open pages by themselves
 (:func:`csc_dash.ui.workshop.live.watch_for_changes`).
 """
@@ -28,7 +30,7 @@ VOTE_LABELS = {"agree": "Agree", "disagree": "Disagree", "pass": "Pass"}
 STATEMENTS_TITLE = "Statements"
 STATEMENTS_INTRO = (
     "Do you agree with each statement? Choose **Pass** if you are not sure or would rather not "
-    "say. You can change your vote. To take your vote back, press your answer again."
+    "say. You can change your vote. To take your vote back, press **Take back my vote** under it."
 )
 STATEMENTS_LOCKED = "When you join a workshop, you can say if you agree with statements here."
 STATEMENTS_JOIN = (
@@ -39,6 +41,7 @@ MSG_PROPOSED = "Thank you. The facilitator reads each statement before the room 
 MSG_PROPOSED_AGAIN = "You have already sent this statement."
 MSG_WRITE_FIRST = "Please write a statement first."
 AUTHOR_LEFT_NOTE = "Written by a participant who has left. Their name is not kept."
+TAKE_BACK_LABEL = "Take back my vote"
 MSG_TAKEN_BACK = "Your vote is taken back. It no longer counts. You can vote again at any time."
 #: What a take-back that waits for a Retry shows: the vote it takes back still counts till then.
 TAKE_BACK_KEPT = "Take back your vote. Until this is saved, your vote still counts."
@@ -64,15 +67,25 @@ def plain_texts() -> dict[str, str]:
 
 
 def _on_vote(statement_id: int, shown: str | None = None) -> None:
-    """A press on a statement's answers: a vote, or (the chosen answer pressed again, so none is
-    chosen) taking back the vote ``shown``. The control always shows the person's intent; until
-    the store has done it, the answer machine keeps it with a Retry."""
-    choice = st.session_state.get(f"vote_{statement_id}")
+    """A press on a statement's answers: a vote. The control cannot be emptied by a press, so
+    an empty value is not the person's: their vote ``shown`` is put back, and nothing is sent."""
+    key = f"vote_{statement_id}"
+    choice = st.session_state.get(key)
     if participant() is None:
         return
-    if choice is not None:
-        answers.submit(VOTE, VOTES, statement_id, choice, kept=VOTE_LABELS.get(choice))
+    if choice is None:
+        if shown in VOTE_LABELS:
+            st.session_state[key] = shown
         return
+    answers.submit(VOTE, VOTES, statement_id, choice, kept=VOTE_LABELS.get(choice))
+
+
+def _on_take_back(statement_id: int, shown: str | None) -> None:
+    """"Take back my vote": the vote ``shown`` goes from the store. Until the store has done
+    it, the answer machine keeps it with a Retry and the page says the vote still counts."""
+    if participant() is None:
+        return
+    st.session_state[f"vote_{statement_id}"] = None
     kept = (
         TAKE_BACK_KEPT_NAMED.format(vote=VOTE_LABELS[shown])
         if shown in VOTE_LABELS
@@ -83,8 +96,8 @@ def _on_vote(statement_id: int, shown: str | None = None) -> None:
 
 def statement_card(statement, stored: str | None = None) -> None:
     """A statement with Agree / Disagree / Pass, showing the person's vote (``stored``: their
-    vote in the store, so it shows after a reload too); pressing it again takes it back. A vote
-    or take-back that could not be saved stays with a Retry button."""
+    vote in the store, so it shows after a reload too), and "Take back my vote" once there is
+    one. A vote or take-back that could not be saved stays with a Retry button."""
     with st.container(border=True):
         st.markdown(plain(statement.text))
         if statement.author_left:
@@ -102,7 +115,17 @@ def statement_card(statement, stored: str | None = None) -> None:
             on_change=_on_vote,
             args=(statement.id, voted),
             label_visibility="collapsed",
+            required=True,
         )
+        if voted is not None and st.session_state.get(key) is not None:
+            st.button(
+                TAKE_BACK_LABEL,
+                key=f"take_back_{statement.id}",
+                type="tertiary",
+                icon=":material/undo:",
+                on_click=_on_take_back,
+                args=(statement.id, voted),
+            )
         answers.retry_panel(VOTES, statement.id)
         answers.messages(VOTES, statement.id)
 
