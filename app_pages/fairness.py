@@ -40,9 +40,9 @@ if characteristic is None:
 
 st.selectbox(
     "Compare groups by",
-    cache.characteristic_options(cohort),
+    characteristics := cache.characteristic_options(cohort),
     format_func=cache.label_for(cohort),
-    **state.bound(state.CHARACTERISTIC),
+    **state.bound(state.CHARACTERISTIC, options=characteristics),
     help="Pick one thing, or two together (for example ethnicity and gender).",
 )
 characteristic = cache.current_characteristic(cohort)
@@ -121,7 +121,7 @@ st.radio(
     list(fairness.PRESETS),
     format_func=fairness.PRESET_LABELS.get,
     captions=[fairness.PRESET_HELP[p] for p in fairness.PRESETS],
-    **state.bound(state.PRESET),
+    **state.bound(state.PRESET, options=fairness.PRESETS),
 )
 preset = state.get(state.PRESET)
 costs = cache.preset_costs(cohort, model, threshold, characteristic)

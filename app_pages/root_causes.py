@@ -37,7 +37,7 @@ view = st.radio(
     list(text.VIEWS),
     format_func=text.VIEWS.get,
     horizontal=True,
-    **state.bound(state.ROOT_VIEW),
+    **state.bound(state.ROOT_VIEW, options=text.VIEWS),
 )
 if view not in text.VIEWS:
     view = "england"
@@ -60,7 +60,7 @@ if view != "cohort":
             text.RATE_PICKER,
             list(council_table.RATE_LABELS),
             format_func=council_table.RATE_LABELS.get,
-            **state.bound(state.ROOT_RATE),
+            **state.bound(state.ROOT_RATE, options=council_table.RATE_LABELS),
         )
     if view == "council":
         council_col = top_right
@@ -70,7 +70,7 @@ if view != "cohort":
                 text.DEPRIVATION_PICKER,
                 list(council_table.DEPRIVATION_LABELS),
                 format_func=lambda m: words.deprivation_label(m, analyst=analyst),
-                **state.bound(state.ROOT_DEPRIVATION),
+                **state.bound(state.ROOT_DEPRIVATION, options=council_table.DEPRIVATION_LABELS),
                 help=text.DEPRIVATION_HELP + (text.DEPRIVATION_HELP_ANALYST if analyst else ""),
             )
         council_col, _ = st.columns(2)
@@ -285,7 +285,7 @@ else:
         min_value=0,
         max_value=100,
         step=5,
-        **state.bound(state.ROOT_REDUCTION),
+        **state.bound(state.ROOT_REDUCTION, as_value=True),
     )
     what = cache.what_if(bias, "domestic_abuse", reduction)
     if not what.enough:

@@ -94,7 +94,7 @@ if not yes_no:
             min_value=0,
             max_value=1000,
             step=1,
-            **state.bound(state.COST),
+            **state.bound(state.COST, as_value=True),
         )
         cost = state.get(state.COST)
         t_cost = line.line_for_cost(steps, table, false_alarms_per_child=cost)
@@ -107,7 +107,7 @@ if not yes_no:
             min_value=0,
             max_value=max(1, len(cohort)),
             step=5,
-            **state.bound(state.CAPACITY),
+            **state.bound(state.CAPACITY, as_value=True),
         )
         per_month = state.get(state.CAPACITY)
         t_capacity = line.line_for_capacity(steps, table, per_month=per_month, months=cohort.months)
@@ -156,7 +156,7 @@ if not any(tradeoffs.fixed_flag_count(t) is not None for t in sweeps.values()):
         min_value=0,
         max_value=1000,
         step=5,
-        **state.bound(state.COMPARE_AT),
+        **state.bound(state.COMPARE_AT, as_value=True),
     )
 compared, flagged, fixed_by = tradeoffs.comparison(
     sweeps,

@@ -79,14 +79,14 @@ def sidebar(cohort: ScoredCohort) -> None:
             models,
             # Names fixed in this run (the view decides them); radio options render Markdown.
             format_func={m: model_label(cohort, m) for m in models}.get,
-            **state.bound(state.MODEL),
+            **state.bound(state.MODEL, options=models),
             help="The same referrals, scored three ways. The rule is what many councils do now.",
         )
         st.radio(
             "How much detail?",
             list(VIEW_LABELS),
             format_func=VIEW_LABELS.get,
-            **state.bound(state.VIEW),
+            **state.bound(state.VIEW, options=VIEW_LABELS),
             horizontal=True,
         )
         if cohort.source == "sample":
@@ -96,7 +96,7 @@ def sidebar(cohort: ScoredCohort) -> None:
                 "Bias in what gets recorded",
                 list(BIAS_LEVELS),
                 format_func=BIAS_LABELS.get,
-                **state.bound(state.BIAS),
+                **state.bound(state.BIAS, options=BIAS_LEVELS),
                 help=(
                     "In this made-up world we know which children truly needed help. Some families "
                     "are seen more by services, so their need is written down more often."

@@ -7,6 +7,7 @@ lives in a plain key (``MODEL``, ``THRESHOLD`` ...) and widgets are bound to it 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import streamlit as st
@@ -143,9 +144,24 @@ def bind(key: str) -> str:
     return wkey
 
 
-def bound(key: str) -> dict[str, Any]:
-    """Widget keyword arguments that bind it to the plain ``key``: ``st.slider(..., **bound(KEY))``."""
-    return {"key": bind(key), "on_change": store, "args": (key,)}
+def bound(key: str, *, options: Iterable[Any] | None = None, as_value: bool = False) -> dict[str, Any]:
+    """Widget keyword arguments that bind it to the plain ``key``: ``st.slider(..., **bound(KEY))``.
+
+    The widget's own default is the value it is bound to as well (``options``: a radio's or a
+    select box's options, giving ``index``; ``as_value``: a number box or slider, giving
+    ``value``). A browser that draws the widget afresh without the value the server last set
+    (a run whose output it dropped, a page picked again) then falls back to the person's value,
+    not to the first option: seen in a workshop as "Bias in what gets recorded" turning to
+    "None" by itself, and the numbers on every page moving with it.
+    """
+    kwargs: dict[str, Any] = {"key": bind(key), "on_change": store, "args": (key,)}
+    current = st.session_state.get(key, DEFAULTS.get(key))
+    if options is not None:
+        choices = list(options)
+        kwargs["index"] = choices.index(current) if current in choices else 0
+    if as_value and current is not None:
+        kwargs["value"] = current
+    return kwargs
 
 
 def store(key: str) -> None:

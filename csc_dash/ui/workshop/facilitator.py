@@ -93,7 +93,7 @@ def workshop_picker(workshops, *, show_owner: bool):
         "Workshop",
         list(by_id),
         format_func=lambda i: workshop_label(by_id[i], show_owner=show_owner),
-        **state.bound(state.WORKSHOP_PICK),
+        **state.bound(state.WORKSHOP_PICK, options=by_id),
     )
     return by_id[chosen]
 

@@ -261,7 +261,8 @@ def _number_question(
             max_value=1000,
             step=1,
             format="%d",
-            value=None,
+            # The box's own default is its value too (a box drawn afresh shows it: state.bound).
+            value=st.session_state.get(key),
             key=key,
             placeholder="No line" if st.session_state.get(none_key) else "A whole number",
             disabled=not enabled or bool(st.session_state.get(none_key)),

@@ -116,6 +116,9 @@ def statement_card(statement, stored: str | None = None) -> None:
             args=(statement.id, voted),
             label_visibility="collapsed",
             required=True,
+            # Its own default is the vote too: a browser that draws it afresh without the value
+            # last set here shows the vote, not an empty control (see state.bound).
+            default=st.session_state.get(key),
         )
         if voted is not None and st.session_state.get(key) is not None:
             st.button(
