@@ -55,6 +55,8 @@ REJOIN_CODE = "csc_rejoin_code"  # the joined participant's rejoin code, if this
 JOIN_REJOIN_CODE = "csc_join_rejoin_code"  # rejoin code of the join form, kept with JOIN_TOKEN until the join succeeds, or None
 SETTINGS_SYNCED = "csc_settings_synced"  # the participant's line/tool/view/bias last written to the store, or None
 SETTINGS_UNREAD = "csc_settings_unread"  # participant id whose kept settings could not be read yet, or None
+#: Per watched kind: looks in a row that found a change the page has not drawn yet (ui.workshop.live).
+LIVE_UNSEEN = {"statements": "csc_live_unseen_statements", "live": "csc_live_unseen_live"}
 LIVE_VERSION = "csc_live_version"  # Facilitator: fingerprint of the workshop data on screen, or None
 STATEMENTS_VERSION = "csc_statements_version"  # fingerprint of the statements on screen, or None
 # You said, we did (issue 17.1)
@@ -100,6 +102,7 @@ DEFAULTS: dict[str, Any] = {
     JOIN_REJOIN_CODE: None,
     SETTINGS_SYNCED: None,
     SETTINGS_UNREAD: None,
+    **dict.fromkeys(LIVE_UNSEEN.values(), 0),
     LIVE_VERSION: None,
     STATEMENTS_VERSION: None,
     DECISION_TOKEN: None,

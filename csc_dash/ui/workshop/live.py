@@ -20,7 +20,6 @@ WATCH_SECONDS = {"statements": 3, "live": 3}
 #: Looks that found a change the browser did not redraw, before the server redraws by itself.
 FALLBACK_LOOKS = 3
 _VERSIONS = {"statements": state.STATEMENTS_VERSION, "live": state.LIVE_VERSION}
-_UNSEEN = "csc_live_unseen_"  # + kind: looks in a row that found a change not yet drawn
 
 
 def _version(kind: str, workshop_id: int):
@@ -32,7 +31,7 @@ def _version(kind: str, workshop_id: int):
 def mark_drawn(kind: str, workshop_id: int) -> None:
     """Remember the fingerprint of the data a section is about to draw (before reading it, so a
     change in between makes one more redraw, never a missed one)."""
-    st.session_state[_UNSEEN + kind] = 0
+    state.put(state.LIVE_UNSEEN[kind], 0)
     try:
         state.put(_VERSIONS[kind], _version(kind, workshop_id))
     except StoreUnavailable:
@@ -54,8 +53,8 @@ def _watch(kind: str, workshop_id: int) -> None:
     except StoreUnavailable:
         return  # the page already says so; look again next time
     changed = now != state.get(_VERSIONS[kind])
-    unseen = st.session_state.get(_UNSEEN + kind, 0) + 1 if changed else 0
-    st.session_state[_UNSEEN + kind] = unseen
+    unseen = state.get(state.LIVE_UNSEEN[kind]) + 1 if changed else 0
+    state.put(state.LIVE_UNSEEN[kind], unseen)
     if unseen > FALLBACK_LOOKS:
         state.put(_VERSIONS[kind], now)
         st.rerun()
