@@ -53,6 +53,16 @@ def test_a_vote_taken_back_stays_taken_back(start_app, new_page):
             flows.vote_in(page, group, "Agree")
             assert workshop.participant_votes(engine, person.id) == {first.id: "agree"}
             agree = group.get_by_role("radio", name="Agree", exact=True)
+            # The chosen answer is told by more than a pale tint: bold words, a tick and a ring;
+            # its name stays "Agree" (found above with exact=True), the tick being silent.
+            chosen = agree.locator("p").evaluate(
+                "e => [getComputedStyle(e).fontWeight, getComputedStyle(e, '::before').content]"
+            )
+            other = group.get_by_role("radio", name="Disagree", exact=True).locator("p").evaluate(
+                "e => [getComputedStyle(e).fontWeight, getComputedStyle(e, '::before').content]"
+            )
+            assert chosen[0] == "700" and "\u2713" in chosen[1], chosen
+            assert other[0] != "700" and "\u2713" not in other[1], other
             agree.click()  # the chosen answer pressed again: it stays, and so does the vote
             st.settle(page)
             expect(agree).to_have_attribute("aria-checked", "true")
