@@ -30,7 +30,9 @@ session = accounts.gate()
 sections = navigation.build(
     roles=session.roles, demo_mode=session.demo_mode, joined=workshop.participant() is not None
 )
-if session.login_offered:
+# Staff sign in on a device nobody has joined from: a joined family member's menu is theirs (a
+# member of staff on that device presses "Leave this device" or "Next person" first).
+if session.login_offered and (session.roles or workshop.participant() is None):
     sections.setdefault("Staff", []).append(accounts.sign_in_page(signed_in=bool(session.roles)))
 # One flat list: with sections, Streamlit 1.67 puts <div>s inside the menu's <ul> (invalid list
 # markup, axe list/listitem). Workshop order and the "Next" link at each page's foot carry the walk.

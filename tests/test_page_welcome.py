@@ -126,6 +126,25 @@ def test_with_accounts_people_join_with_the_code(monkeypatch):
         at.switch_page("app_pages/facilitator.py").run()
 
 
+def test_a_joined_family_members_menu_has_no_staff_sign_in(monkeypatch):
+    """The menu of a person who joined is theirs: "Staff sign-in" goes from it, and its address
+    leads nowhere, until they leave the device (then the next person, or staff, can sign in)."""
+    add_staff(monkeypatch, "fay")
+    room = feedback.create_workshop(engine(), title="Parents' group", created_by="fay")
+    at = new_app().switch_page("app_pages/sign_in.py").run()
+    assert_no_exception(at)  # offered before anyone joins
+    at = join(at, "Kite", code=room.code)
+    assert at.session_state[state.PARTICIPANT]["workshop_id"] == room.id
+    with pytest.raises(Exception):  # noqa: B017 - not a page of this session
+        at.switch_page("app_pages/sign_in.py").run()
+    at = new_app().switch_page("app_pages/welcome.py").run()
+    at = join(at, "Wren", code=room.code)
+    at.button(key="leave_device").click().run()
+    at.switch_page("app_pages/sign_in.py").run()
+    assert_no_exception(at)
+    assert at.session_state[state.PARTICIPANT] is None
+
+
 def test_a_closed_workshop_cannot_be_joined(monkeypatch):
     add_staff(monkeypatch, "fay")
     eng = engine()
