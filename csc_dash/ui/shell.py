@@ -180,10 +180,9 @@ body:has([data-testid="stApp"][data-test-connection-state="DISCONNECTED_FOREVER"
 def page_frame(page, sections: dict[str, list]) -> None:
     """What every page shares before it runs: the browser title that names the page; the style
     for focus rings, for lists that keep their height, for the chosen answer of a set of
-    buttons, and for the words shown when the server
-    is out of reach (in place of Streamlit's "Connection error" box, which this style hides
-    while the server is away); and the script that closes the side bar on a phone or tablet
-    once a page was picked from it."""
+    buttons, and for the words shown when the server is out of reach (in place of Streamlit's
+    "Connection error" box, which this style hides while the server is away); and the script
+    that closes the side bar on a phone or tablet once a page was picked from it."""
     st.set_page_config(page_title=navigation.browser_title(page.title))
     st.html(f"<style>{_FOCUS_CSS}{_STEADY_MULTISELECT_CSS}{_CHOSEN_CSS}{_offline_css()}</style>")
     menu_closer.close_menu_after_a_page_change(page.title)
