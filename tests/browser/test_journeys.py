@@ -183,6 +183,7 @@ def test_the_workshop_holds(start_app, new_page, browser):
 
     # The facilitator sees the proposal first, above the tables, and approves it.
     st.expect_text(fac, "waiting for you (1)", timeout=30_000)
+    st.settle(fac)  # the redraw that brought it may still be drawing the tables below
     main = st.main_text(fac)
     assert main.index("waiting for you (1)") < main.index("What people wrote")
     fac.get_by_role("button", name="Approve: show it to the room").click()
