@@ -140,15 +140,7 @@ def test_erased_names_leave_no_bytes_in_the_sqlite_files(tmp_path):
 def test_erase_checkpoint_waits_for_a_reader_then_leaves_no_bytes(tmp_path):
     """A reader holding a snapshot makes the TRUNCATE checkpoint busy; the erase tries again
     and, once the reader lets go, the erased rows are in neither file."""
-    path = tmp_path / "held.sqlite"
-    engine = store.make_engine(f"sqlite:///{path}")
-    workshop = fb.create_workshop(engine, title="Held", created_by="ann")
-    person = join(engine, workshop, "Quokka-name-plugh")
-    answer(engine, person, "should_reasons", "Wombat-text-frotz", page="your_views")
-
-    reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    reader.execute("BEGIN")
-    reader.execute("SELECT count(*) FROM responses").fetchone()  # holds a snapshot
+    _path, engine, person, reader = _held_snapshot(tmp_path, "held")
     assert fb.reclaim_space(engine, tries=2, pause=0.01) is False  # busy: said, not hidden
     erasure.stop_background_retry(engine)  # this test's own retry folds it in below
 
@@ -194,10 +186,9 @@ def test_what_remains_after_an_erase_is_said_for_each_database(engine, workshop)
 # -- issue 13.8 re-attacked: a reader that holds its snapshot longer than the erase waits --------
 
 
-def _held_erase(tmp_path, name: str):
-    """An erase whose checkpoint a reader keeps busy past its tries: the engine, the reader and
-    the bytes that must go. The app's engine stays open (never disposed: closing the last
-    connection would fold the journal in and hide what a running server keeps)."""
+def _held_snapshot(tmp_path, name: str):
+    """An SQLite store with one person's name and words, and a reader holding a snapshot that
+    needs its log: the file's path, the engine, the person and the reader."""
     path = tmp_path / f"{name}.sqlite"
     engine = store.make_engine(f"sqlite:///{path}")
     workshop = fb.create_workshop(engine, title="Held", created_by="ann")
@@ -206,6 +197,14 @@ def _held_erase(tmp_path, name: str):
     reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     reader.execute("BEGIN")
     reader.execute("SELECT count(*) FROM responses").fetchone()  # holds a snapshot
+    return path, engine, person, reader
+
+
+def _held_erase(tmp_path, name: str):
+    """An erase whose checkpoint a reader keeps busy past its tries: the engine, the reader and
+    the bytes that must go. The app's engine stays open (never disposed: closing the last
+    connection would fold the journal in and hide what a running server keeps)."""
+    path, engine, person, reader = _held_snapshot(tmp_path, name)
     real = erasure.reclaim_space
     erasure.reclaim_space = lambda engine_, **_kw: real(engine_, tries=2, pause=0.01)
     try:

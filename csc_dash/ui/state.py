@@ -158,7 +158,7 @@ def bound(key: str, *, options: Iterable[Any] | None = None, as_value: bool = Fa
     "None" by itself, and the numbers on every page moving with it.
     """
     kwargs: dict[str, Any] = {"key": bind(key), "on_change": store, "args": (key,)}
-    current = st.session_state.get(key, DEFAULTS.get(key))
+    current = get(key)
     if options is not None:
         choices = list(options)
         kwargs["index"] = choices.index(current) if current in choices else 0
